@@ -1,0 +1,57 @@
+/**
+ * distlab: a distributed-systems laboratory. This module is the public library API:
+ * the node contract for writing protocols, the deterministic simulator, the fault
+ * model, logical clocks and the protocols themselves.
+ *
+ * @example
+ * ```ts
+ * import { heartbeat, Simulation } from "./mod.ts";
+ * const sim = new Simulation({ protocol: heartbeat, nodes: 3, seed: 42 });
+ * sim.crash("n3");
+ * sim.runFor(2000);
+ * sim.status("n1").suspects; // ["n3"]
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  AnyProtocol,
+  ClientRequest,
+  NodeContext,
+  NodeId,
+  NodeStatus,
+  Protocol,
+  ProtocolNode,
+  Reply,
+  TraceData,
+} from "./protocols/node.ts";
+export type { DurableStorage, HostStorage } from "./protocols/storage.ts";
+export { jsonEqual, type KvOp } from "./protocols/kv.ts";
+export type { EventType, HistoryEvent } from "./protocols/history/event.ts";
+export * from "./protocols/clocks/mod.ts";
+export { createRng, type Rng } from "./protocols/random.ts";
+export { protocolByName, protocolNames } from "./protocols/registry.ts";
+export * from "./protocols/heartbeat/mod.ts";
+export { type SimStats, Simulation, type SimulationOptions } from "./nodes/simulator.ts";
+export { runSimulation, type SimRunConfig, type SimRunResult } from "./nodes/sim_run.ts";
+export {
+  type DropReason,
+  type Fate,
+  type LinkFaults,
+  type LinkRule,
+  Network,
+  type NetworkState,
+  validateLinkFaults,
+} from "./nodes/faults/network.ts";
+export { type Delay, parseDelay, sampleDelay } from "./nodes/faults/delay.ts";
+export { type NodeClock, setClock } from "./nodes/faults/clock_skew.ts";
+export { MemoryDisk } from "./nodes/storage/memory_disk.ts";
+export { toShiViz, type TraceEvent } from "./nodes/trace.ts";
+export {
+  generateSchedule,
+  NEMESIS_KINDS,
+  type NemesisKind,
+  type NemesisStep,
+  parseNemesis,
+} from "./nodes/nemesis.ts";

@@ -1,0 +1,347 @@
+/**
+ * The fault model of the network, implemented once and used by both runtimes (the
+ * simulator and the Worker router). Given a message from one node to another at a
+ * time, it decides its fate: dropped (and why) or delivered at one or more times, some
+ * copies possibly tampered. Rules can be global or per link and change while running.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../../protocols/node.ts";
+import { type Delay, sampleDelay } from "./delay.ts";
+import { bridgeLinks, linkKey, majoritiesRingLinks, partitionLinks } from "./topology.ts";
+
+/** Faults that apply to messages on a link. Omitted fields inherit from broader rules. */
+export interface LinkFaults {
+  /** Probability in [0, 1] that a message is lost. */
+  readonly drop?: number;
+  /** The delay distribution of every copy. */
+  readonly delay?: Delay;
+  /** Probability that a message is delivered twice. */
+  readonly duplicate?: number;
+  /** Probability that a message leaves per-link FIFO order (may overtake or be overtaken). */
+  readonly reorder?: number;
+  /** Probability that a message's body is altered in transit. */
+  readonly tamper?: number;
+  /** At most this many messages in flight on the link; more are dropped (tail drop). */
+  readonly queueLimit?: number;
+  /** At most this many messages per second leave on the link; more wait their turn. */
+  readonly bandwidth?: number;
+}
+
+/** A rule: faults for messages from `from` to `to` (`*` matches any node). */
+export interface LinkRule extends LinkFaults {
+  readonly id: number;
+  readonly from: NodeId | "*";
+  readonly to: NodeId | "*";
+}
+
+/** A block of links: a partition, an isolation, a one-way cut, a bridge or a ring. */
+export interface LinkBlock {
+  readonly id: number;
+  readonly kind: "partition" | "isolate" | "cut" | "bridge" | "majorities-ring";
+  /** Human-readable shape, e.g. `n1,n2 | n3,n4,n5` or `n1 -> n2`. */
+  readonly description: string;
+  readonly links: ReadonlySet<string>;
+}
+
+/** Why a message was not delivered. */
+export type DropReason = "partition" | "loss" | "queue";
+
+/**
+ * The decision for one message; reused between calls, so copy what you keep.
+ * `count === 0` means dropped for `reason`.
+ */
+export interface Fate {
+  count: number;
+  reason: DropReason | null;
+  /** Delivery times (ms, same clock as `now`) of each copy. */
+  readonly at: number[];
+  /** Whether each copy is tampered. */
+  readonly tampered: boolean[];
+}
+
+/** Everything the network currently does, as plain data (for the API and dashboard). */
+export interface NetworkState {
+  readonly base: LinkFaults;
+  readonly rules: readonly LinkRule[];
+  readonly blocks: readonly { id: number; kind: LinkBlock["kind"]; description: string }[];
+}
+
+interface Effective {
+  drop: number;
+  delay: Delay;
+  duplicate: number;
+  reorder: number;
+  tamper: number;
+  queueLimit: number;
+  bandwidth: number;
+}
+
+interface LinkState {
+  version: number;
+  eff: Effective;
+  lastAt: number;
+  freeAt: number;
+  inFlight: number;
+}
+
+/**
+ * A fault-injecting network. `random` must be the run's seeded source so fates replay.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2", "n3"], () => 0.5);
+ * net.partition([["n1"], ["n2", "n3"]]);
+ * net.route("n1", "n2", 0).count; // 0: dropped, reason "partition"
+ * ```
+ */
+export class Network {
+  #nodes: NodeId[];
+  #random: () => number;
+  #base: LinkFaults;
+  #rules: LinkRule[] = [];
+  #blocks: LinkBlock[] = [];
+  #blocked = new Set<string>();
+  #links = new Map<string, LinkState>();
+  #version = 0;
+  #nextId = 1;
+  #fate: Fate = { count: 0, reason: null, at: [0, 0], tampered: [false, false] };
+
+  /** `base` is the fault-free behaviour (default: 1–3 ms uniform delay). */
+  constructor(
+    nodes: readonly NodeId[],
+    random: () => number,
+    base: LinkFaults = { delay: { kind: "uniform", min: 1, max: 3 } },
+  ) {
+    this.#nodes = [...nodes];
+    this.#random = random;
+    this.#base = base;
+  }
+
+  /** The nodes partitions are computed over. */
+  get nodes(): readonly NodeId[] {
+    return this.#nodes;
+  }
+
+  /** Replaces the node list (membership change); existing blocks keep their links. */
+  setNodes(nodes: readonly NodeId[]): void {
+    this.#nodes = [...nodes];
+  }
+
+  /** Decides the fate of one message sent at `now`. */
+  route(from: NodeId, to: NodeId, now: number): Fate {
+    const fate = this.#fate;
+    fate.count = 0;
+    fate.reason = null;
+    const key = linkKey(from, to);
+    if (this.#blocked.has(key)) {
+      fate.reason = "partition";
+      return fate;
+    }
+    const link = this.#link(key, from, to);
+    const e = link.eff;
+    const rnd = this.#random;
+    if (e.drop > 0 && rnd() < e.drop) {
+      fate.reason = "loss";
+      return fate;
+    }
+    if (link.inFlight >= e.queueLimit) {
+      fate.reason = "queue";
+      return fate;
+    }
+    let depart = now;
+    if (e.bandwidth < Infinity) {
+      depart = Math.max(now, link.freeAt) + 1000 / e.bandwidth;
+      link.freeAt = depart;
+    }
+    const copies = e.duplicate > 0 && rnd() < e.duplicate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      let at = depart + sampleDelay(e.delay, rnd);
+      if (e.reorder > 0 && rnd() < e.reorder) {
+        // Out of order: an extra random hold lets later messages overtake this one.
+        at += rnd() * (2 * (at - depart) + 5);
+      } else if (at < link.lastAt) {
+        at = link.lastAt; // per-link FIFO unless reordered
+      } else {
+        link.lastAt = at;
+      }
+      fate.at[i] = at;
+      fate.tampered[i] = e.tamper > 0 && rnd() < e.tamper;
+    }
+    fate.count = copies;
+    link.inFlight += copies;
+    return fate;
+  }
+
+  /** Tells the network a copy on `from → to` left the link (delivered or discarded). */
+  delivered(from: NodeId, to: NodeId): void {
+    const link = this.#links.get(linkKey(from, to));
+    if (link && link.inFlight > 0) link.inFlight--;
+  }
+
+  /** Whether messages from `from` to `to` are currently blocked by a partition or cut. */
+  isBlocked(from: NodeId, to: NodeId): boolean {
+    return this.#blocked.has(linkKey(from, to));
+  }
+
+  /** Splits the nodes into groups (unlisted nodes form one more group). Returns the block id. */
+  partition(groups: readonly (readonly NodeId[])[]): number {
+    const description = groups.map((g) => g.join(",")).join(" | ");
+    return this.#block("partition", description, partitionLinks(this.#nodes, groups));
+  }
+
+  /** Cuts a node off from every other node. */
+  isolate(node: NodeId): number {
+    return this.#block("isolate", node, partitionLinks(this.#nodes, [[node]]));
+  }
+
+  /** Cuts only the direction `from → to`. */
+  cut(from: NodeId, to: NodeId): number {
+    return this.#block("cut", `${from} -> ${to}`, new Set([linkKey(from, to)]));
+  }
+
+  /** Two halves joined only through the middle node. */
+  bridge(): number {
+    return this.#block("bridge", this.#nodes.join(","), bridgeLinks(this.#nodes));
+  }
+
+  /** Every node sees a majority, no two the same one. */
+  majoritiesRing(): number {
+    return this.#block("majorities-ring", this.#nodes.join(","), majoritiesRingLinks(this.#nodes));
+  }
+
+  /** Adds a link rule (`*` for any node); later rules override earlier ones field by field. */
+  addRule(from: NodeId | "*", to: NodeId | "*", faults: LinkFaults): number {
+    const id = this.#nextId++;
+    this.#rules.push({ ...faults, id, from, to });
+    this.#version++;
+    return id;
+  }
+
+  /** Removes a rule or block by id; returns whether it existed. */
+  remove(id: number): boolean {
+    const r = this.#rules.findIndex((x) => x.id === id);
+    if (r >= 0) {
+      this.#rules.splice(r, 1);
+      this.#version++;
+      return true;
+    }
+    const b = this.#blocks.findIndex((x) => x.id === id);
+    if (b >= 0) {
+      this.#blocks.splice(b, 1);
+      this.#recomputeBlocked();
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes every partition, cut and rule: the network is reliable again (up to `base`). */
+  heal(): void {
+    this.#rules = [];
+    this.#blocks = [];
+    this.#blocked.clear();
+    this.#version++;
+  }
+
+  /** Removes partitions and cuts only, keeping loss/delay rules. */
+  healPartitions(): void {
+    this.#blocks = [];
+    this.#blocked.clear();
+  }
+
+  /** The active rules and blocks as plain data. */
+  state(): NetworkState {
+    return {
+      base: this.#base,
+      rules: this.#rules.map((r) => ({ ...r })),
+      blocks: this.#blocks.map(({ id, kind, description }) => ({ id, kind, description })),
+    };
+  }
+
+  #block(kind: LinkBlock["kind"], description: string, links: Set<string>): number {
+    const id = this.#nextId++;
+    this.#blocks.push({ id, kind, description, links });
+    for (const l of links) this.#blocked.add(l);
+    return id;
+  }
+
+  #recomputeBlocked(): void {
+    this.#blocked.clear();
+    for (const b of this.#blocks) for (const l of b.links) this.#blocked.add(l);
+  }
+
+  #link(key: string, from: NodeId, to: NodeId): LinkState {
+    let link = this.#links.get(key);
+    if (link === undefined) {
+      link = { version: -1, eff: this.#effective(from, to), lastAt: 0, freeAt: 0, inFlight: 0 };
+      link.version = this.#version;
+      this.#links.set(key, link);
+    } else if (link.version !== this.#version) {
+      link.eff = this.#effective(from, to);
+      link.version = this.#version;
+    }
+    return link;
+  }
+
+  #effective(from: NodeId, to: NodeId): Effective {
+    const merged: LinkFaults = { ...this.#base };
+    // Broader rules first, then more specific ones; within a level, later rules win.
+    for (let level = 0; level < 3; level++) {
+      for (const r of this.#rules) {
+        const spec = (r.from === "*" ? 0 : 1) + (r.to === "*" ? 0 : 1);
+        if (spec !== level) continue;
+        if ((r.from === "*" || r.from === from) && (r.to === "*" || r.to === to)) {
+          for (const k of FIELDS) {
+            if (r[k] !== undefined) (merged as Record<string, unknown>)[k] = r[k];
+          }
+        }
+      }
+    }
+    return {
+      drop: merged.drop ?? 0,
+      delay: merged.delay ?? { kind: "constant", ms: 0 },
+      duplicate: merged.duplicate ?? 0,
+      reorder: merged.reorder ?? 0,
+      tamper: merged.tamper ?? 0,
+      queueLimit: merged.queueLimit ?? Infinity,
+      bandwidth: merged.bandwidth ?? Infinity,
+    };
+  }
+}
+
+const FIELDS = [
+  "drop",
+  "delay",
+  "duplicate",
+  "reorder",
+  "tamper",
+  "queueLimit",
+  "bandwidth",
+] as const;
+
+/**
+ * Checks link faults received from an API or command line; returns an error or null.
+ *
+ * @example
+ * ```ts
+ * import { validateLinkFaults } from "./network.ts";
+ * validateLinkFaults({ drop: 1.5 }); // "drop must be a probability between 0 and 1"
+ * ```
+ */
+export function validateLinkFaults(f: LinkFaults): string | null {
+  for (const k of ["drop", "duplicate", "reorder", "tamper"] as const) {
+    const v = f[k];
+    if (v !== undefined && !(typeof v === "number" && v >= 0 && v <= 1)) {
+      return `${k} must be a probability between 0 and 1`;
+    }
+  }
+  for (const k of ["queueLimit", "bandwidth"] as const) {
+    const v = f[k];
+    if (v !== undefined && !(typeof v === "number" && v > 0)) {
+      return `${k} must be a positive number`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,278 @@
+/**
+ * The nemesis: a seeded schedule of faults for a simulated run, as plain data so that a
+ * failing run can be replayed and shrunk (drop steps, keep the rest). Each fault is a
+ * start step and an end step.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../protocols/node.ts";
+import type { Rng } from "../protocols/random.ts";
+import type { Simulation } from "./simulator.ts";
+import type { LinkFaults } from "./faults/network.ts";
+
+const ruleIds = new WeakMap<Simulation, Map<number, number>>();
+
+/** The fault kinds the nemesis can inject. */
+export const NEMESIS_KINDS = [
+  "partition",
+  "kill",
+  "pause",
+  "loss",
+  "delay",
+  "duplicate",
+  "reorder",
+  "skew",
+  "bridge",
+  "ring",
+] as const;
+
+/** One nemesis kind. */
+export type NemesisKind = typeof NEMESIS_KINDS[number];
+
+/** One scheduled action. `fault` numbers pair a start with its end. */
+export type NemesisStep =
+  & { readonly at: number; readonly fault: number }
+  & (
+    | { readonly op: "partition"; readonly groups: NodeId[][] }
+    | { readonly op: "bridge" | "ring" }
+    | { readonly op: "heal-network" }
+    | { readonly op: "crash" | "restart" | "pause" | "resume"; readonly node: NodeId }
+    | {
+      readonly op: "loss" | "duplicate" | "reorder";
+      readonly p: number;
+    }
+    | { readonly op: "delay"; readonly meanMs: number; readonly jitterMs: number }
+    | { readonly op: "clear-rules" }
+    | {
+      readonly op: "skew";
+      readonly node: NodeId;
+      readonly skewMs: number;
+      readonly drift: number;
+    }
+  );
+
+/**
+ * Parses `partition,kill,…` into kinds; throws a one-line error for an unknown kind.
+ *
+ * @example
+ * ```ts
+ * import { parseNemesis } from "./nemesis.ts";
+ * parseNemesis("partition,kill"); // ["partition", "kill"]
+ * ```
+ */
+export function parseNemesis(text: string): NemesisKind[] {
+  if (text.trim() === "" || text === "none") return [];
+  const kinds = text.split(",").map((s) => s.trim());
+  for (const k of kinds) {
+    if (!(NEMESIS_KINDS as readonly string[]).includes(k)) {
+      throw new Error(`unknown nemesis '${k}' (known: ${NEMESIS_KINDS.join(", ")})`);
+    }
+  }
+  return kinds as NemesisKind[];
+}
+
+/** Options of {@link generateSchedule}. */
+export interface ScheduleOptions {
+  readonly kinds: readonly NemesisKind[];
+  readonly nodes: readonly NodeId[];
+  /** Length of the faulty part of the run, ms. */
+  readonly durationMs: number;
+  /** Mean time between fault starts (default 2000 ms). */
+  readonly intervalMs?: number;
+  /** Mean fault length (default 1500 ms). */
+  readonly faultMs?: number;
+}
+
+/**
+ * Draws a fault schedule from `rng`. Faults may overlap; all end by `durationMs`.
+ *
+ * @example
+ * ```ts
+ * import { generateSchedule } from "./nemesis.ts";
+ * import { createRng } from "../protocols/random.ts";
+ * const steps = generateSchedule(createRng(1), {
+ *   kinds: ["kill"], nodes: ["n1", "n2", "n3"], durationMs: 10_000,
+ * });
+ * steps[0]?.op; // "crash"
+ * ```
+ */
+export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
+  const steps: NemesisStep[] = [];
+  if (o.kinds.length === 0) return steps;
+  const interval = o.intervalMs ?? 2000;
+  const length = o.faultMs ?? 1500;
+  const nodes = o.nodes;
+  let t = interval * (0.5 + rng.next());
+  let fault = 0;
+  while (t < o.durationMs) {
+    const kind = o.kinds[rng.int(o.kinds.length)]!;
+    const end = Math.min(o.durationMs, t + length * (0.5 + rng.next()));
+    const at = Math.round(t);
+    const until = Math.round(end);
+    fault++;
+    const node = nodes[rng.int(nodes.length)]!;
+    switch (kind) {
+      case "partition": {
+        const shuffled = shuffle(rng, nodes);
+        const cut = 1 + rng.int(Math.max(1, nodes.length - 1));
+        steps.push({ at, fault, op: "partition", groups: [shuffled.slice(0, cut)] });
+        steps.push({ at: until, fault, op: "heal-network" });
+        break;
+      }
+      case "bridge":
+      case "ring":
+        steps.push({ at, fault, op: kind });
+        steps.push({ at: until, fault, op: "heal-network" });
+        break;
+      case "kill":
+        steps.push({ at, fault, op: "crash", node });
+        steps.push({ at: until, fault, op: "restart", node });
+        break;
+      case "pause":
+        steps.push({ at, fault, op: "pause", node });
+        steps.push({ at: until, fault, op: "resume", node });
+        break;
+      case "loss":
+        steps.push({ at, fault, op: "loss", p: round(0.1 + 0.4 * rng.next()) });
+        steps.push({ at: until, fault, op: "clear-rules" });
+        break;
+      case "duplicate":
+      case "reorder":
+        steps.push({ at, fault, op: kind, p: round(0.1 + 0.4 * rng.next()) });
+        steps.push({ at: until, fault, op: "clear-rules" });
+        break;
+      case "delay":
+        steps.push({
+          at,
+          fault,
+          op: "delay",
+          meanMs: Math.round(20 + 80 * rng.next()),
+          jitterMs: 10,
+        });
+        steps.push({ at: until, fault, op: "clear-rules" });
+        break;
+      case "skew": {
+        const skewMs = Math.round((rng.next() - 0.5) * 2000);
+        const drift = round((rng.next() - 0.5) * 0.2);
+        steps.push({ at, fault, op: "skew", node, skewMs, drift });
+        steps.push({ at: until, fault, op: "skew", node, skewMs: 0, drift: 0 });
+        break;
+      }
+    }
+    t += interval * (0.5 + rng.next());
+  }
+  return steps.sort((a, b) => a.at - b.at || a.fault - b.fault);
+}
+
+/**
+ * Schedules every step on the simulation (times are absolute virtual ms).
+ *
+ * @example
+ * ```ts
+ * import { scheduleNemesis } from "./nemesis.ts";
+ * import { Simulation } from "./simulator.ts";
+ * import { heartbeat } from "../protocols/heartbeat/mod.ts";
+ * const sim = new Simulation({ protocol: heartbeat, nodes: 3, seed: 1 });
+ * scheduleNemesis(sim, [{ at: 100, fault: 1, op: "crash", node: "n1" }]);
+ * ```
+ */
+export function scheduleNemesis(sim: Simulation, steps: readonly NemesisStep[]): void {
+  for (const s of steps) sim.at(s.at, () => applyStep(sim, s));
+}
+
+/**
+ * Applies one step now.
+ *
+ * @example
+ * ```ts
+ * import { applyStep } from "./nemesis.ts";
+ * import { Simulation } from "./simulator.ts";
+ * import { heartbeat } from "../protocols/heartbeat/mod.ts";
+ * const sim = new Simulation({ protocol: heartbeat, nodes: 3, seed: 1 });
+ * applyStep(sim, { at: 0, fault: 1, op: "bridge" });
+ * ```
+ */
+export function applyStep(sim: Simulation, s: NemesisStep): void {
+  sim.note("nemesis", "fault", s);
+  let rules = ruleIds.get(sim);
+  if (rules === undefined) ruleIds.set(sim, rules = new Map());
+  const rule = (faults: LinkFaults) => rules.set(s.fault, sim.network.addRule("*", "*", faults));
+  switch (s.op) {
+    case "partition":
+      sim.network.partition(s.groups);
+      return;
+    case "bridge":
+      sim.network.bridge();
+      return;
+    case "ring":
+      sim.network.majoritiesRing();
+      return;
+    case "heal-network":
+      sim.network.healPartitions();
+      return;
+    case "crash":
+      return sim.crash(s.node);
+    case "restart":
+      return sim.restart(s.node);
+    case "pause":
+      return sim.pause(s.node);
+    case "resume":
+      return sim.resume(s.node);
+    case "loss":
+      rule({ drop: s.p });
+      return;
+    case "duplicate":
+      rule({ duplicate: s.p });
+      return;
+    case "reorder":
+      rule({ reorder: s.p });
+      return;
+    case "delay":
+      rule({ delay: { kind: "normal", mean: s.meanMs, jitter: s.jitterMs } });
+      return;
+    case "clear-rules": {
+      // Ends only this fault's rule, so overlapping faults keep theirs.
+      const id = rules.get(s.fault);
+      if (id !== undefined) sim.network.remove(id);
+      rules.delete(s.fault);
+      return;
+    }
+    case "skew":
+      return sim.setClock(s.node, { skew: s.skewMs, drift: s.drift });
+  }
+}
+
+/**
+ * Ends every fault: heals the network, clears rules, restarts and resumes every node,
+ * and resets clocks. Used before the final convergence phase of a run.
+ *
+ * @example
+ * ```ts
+ * import { healAll } from "./nemesis.ts";
+ * import { Simulation } from "./simulator.ts";
+ * import { heartbeat } from "../protocols/heartbeat/mod.ts";
+ * healAll(new Simulation({ protocol: heartbeat, nodes: 3, seed: 1 }));
+ * ```
+ */
+export function healAll(sim: Simulation): void {
+  sim.network.heal();
+  for (const n of sim.nodes) {
+    if (!sim.isUp(n)) sim.restart(n);
+    if (sim.isPaused(n)) sim.resume(n);
+    sim.setClock(n, { skew: 0, drift: 0 });
+  }
+}
+
+function shuffle<T>(rng: Rng, xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

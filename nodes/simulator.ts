@@ -1,0 +1,528 @@
+/**
+ * The deterministic simulator: N nodes of any protocol in one thread, virtual time, one
+ * seeded PRNG, an event queue ordered by (time, sequence), and the shared fault model.
+ * Same code + same seed + same calls → the same trace, byte for byte.
+ *
+ * @example
+ * ```ts
+ * import { Simulation } from "./simulator.ts";
+ * import { heartbeat } from "../protocols/heartbeat/mod.ts";
+ * const sim = new Simulation({ protocol: heartbeat, nodes: 3, seed: 42, trace: "hash" });
+ * sim.crash("n3");
+ * sim.runFor(2000);
+ * sim.status("n1").suspects; // ["n3"]
+ * sim.traceHash(); // the same for seed 42, every time
+ * ```
+ *
+ * @module
+ */
+
+import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import { createRng, type Rng } from "../protocols/random.ts";
+import { EventQueue } from "./event_queue.ts";
+import { type LinkFaults, Network } from "./faults/network.ts";
+import { localTime, type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
+import { tamper } from "./faults/tamper.ts";
+import { MemoryDisk } from "./storage/memory_disk.ts";
+import { type LogicalClocks, NodeHost } from "./node_host.ts";
+import type { VectorClock } from "../protocols/clocks/vector.ts";
+import { type TraceEvent, TraceHasher } from "./trace.ts";
+
+/** How a simulation is set up. */
+export interface SimulationOptions {
+  readonly protocol: AnyProtocol;
+  /** A count (ids `n1…nN`) or the ids. */
+  readonly nodes: number | readonly NodeId[];
+  readonly seed: number;
+  /** Protocol options, passed to every node. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
+  readonly network?: LinkFaults;
+  /** `none` (fastest), `hash` (for `traceHash()`), `full` (also keep every event). */
+  readonly trace?: "none" | "hash" | "full";
+}
+
+/** Counters of a run. */
+export interface SimStats {
+  events: number;
+  sent: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  ticks: number;
+  requests: number;
+  replies: number;
+}
+
+type SimEvent =
+  | { time: number; seq: number; kind: 0; node: NodeState; epoch: number } // tick
+  | {
+    time: number;
+    seq: number;
+    kind: 1; // deliver
+    from: NodeId;
+    to: NodeId;
+    body: unknown;
+    lamport: number;
+    vclock: VectorClock;
+  }
+  | { time: number; seq: number; kind: 2; fn: () => void }; // timer
+
+interface NodeState {
+  readonly id: NodeId;
+  host: NodeHost | null;
+  readonly disk: MemoryDisk;
+  clock: NodeClock;
+  paused: boolean;
+  epoch: number;
+  backlog: Extract<SimEvent, { kind: 1 }>[];
+  lastClocks: LogicalClocks | undefined;
+  readonly pendingRequests: Map<number, (reply: Reply) => void>;
+}
+
+/**
+ * A deterministic simulated cluster.
+ */
+export class Simulation {
+  readonly protocol: AnyProtocol;
+  readonly rng: Rng;
+  readonly network: Network;
+  readonly stats: SimStats = {
+    events: 0,
+    sent: 0,
+    delivered: 0,
+    dropped: 0,
+    duplicated: 0,
+    ticks: 0,
+    requests: 0,
+    replies: 0,
+  };
+  #options: Readonly<Record<string, unknown>>;
+  #queue = new EventQueue<SimEvent>();
+  #nodes = new Map<NodeId, NodeState>();
+  #order: NodeId[] = [];
+  #now = 0;
+  #seq = 0;
+  #nextRequest = 1;
+  #hasher: TraceHasher | null;
+  #events: TraceEvent[] | null;
+  #listeners: ((e: TraceEvent) => void)[] = [];
+  #afterStep: (() => void)[] = [];
+  #tracing: boolean;
+
+  constructor(o: SimulationOptions) {
+    this.protocol = o.protocol;
+    this.rng = createRng(o.seed);
+    this.#options = o.options ?? {};
+    const ids = typeof o.nodes === "number"
+      ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
+      : [...o.nodes];
+    if (ids.length === 0) throw new Error("a simulation needs at least one node");
+    if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
+    const rnd = () => this.rng.next();
+    this.network = new Network(ids, rnd, o.network);
+    const mode = o.trace ?? "none";
+    this.#hasher = mode === "none" ? null : new TraceHasher();
+    this.#events = mode === "full" ? [] : null;
+    this.#tracing = mode !== "none";
+    for (const id of ids) this.#addNode(id, ids);
+  }
+
+  /** Virtual time in ms. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Every node id, in order. */
+  get nodes(): readonly NodeId[] {
+    return this.#order;
+  }
+
+  /** Runs `fn` at virtual time `time` (not before now). */
+  at(time: number, fn: () => void): void {
+    this.#queue.push({ time: Math.max(time, this.#now), seq: this.#seq++, kind: 2, fn });
+  }
+
+  /** Runs `fn` after `ms` of virtual time. */
+  after(ms: number, fn: () => void): void {
+    this.at(this.#now + ms, fn);
+  }
+
+  /** Observes every trace event (turns tracing on). */
+  onTrace(fn: (e: TraceEvent) => void): void {
+    this.#listeners.push(fn);
+    this.#tracing = true;
+  }
+
+  /** Runs `fn` after every step (invariant checks). */
+  afterStep(fn: () => void): void {
+    this.#afterStep.push(fn);
+  }
+
+  /** Processes the next event; false when the queue is empty. */
+  step(): boolean {
+    const e = this.#queue.pop();
+    if (e === undefined) return false;
+    this.#now = e.time;
+    this.stats.events++;
+    switch (e.kind) {
+      case 0:
+        this.#tick(e.node, e.epoch);
+        break;
+      case 1:
+        this.#deliver(e);
+        break;
+      case 2:
+        e.fn();
+        break;
+    }
+    for (const f of this.#afterStep) f();
+    return true;
+  }
+
+  /** Runs until virtual time `now() + ms`. */
+  runFor(ms: number): void {
+    this.runUntilTime(this.#now + ms);
+  }
+
+  /** Runs every event up to and including virtual time `t`, then sets the clock to `t`. */
+  runUntilTime(t: number): void {
+    for (;;) {
+      const next = this.#queue.peek();
+      if (next === undefined || next.time > t) break;
+      this.step();
+    }
+    if (t > this.#now) this.#now = t;
+  }
+
+  /** Runs until `done()` is true (checked after each event) or `maxMs` passes; returns done(). */
+  runUntil(done: () => boolean, maxMs: number): boolean {
+    const end = this.#now + maxMs;
+    if (done()) return true;
+    for (;;) {
+      const next = this.#queue.peek();
+      if (next === undefined || next.time > end) break;
+      this.step();
+      if (done()) return true;
+    }
+    if (end > this.#now) this.#now = end;
+    return done();
+  }
+
+  /** Sends a client operation to `node`; `onReply` runs when (if ever) it answers. */
+  request(node: NodeId, op: unknown, client: number, onReply?: (reply: Reply) => void): number {
+    const s = this.#node(node);
+    const id = this.#nextRequest++;
+    this.stats.requests++;
+    if (onReply) s.pendingRequests.set(id, onReply);
+    if (this.#tracing) this.#trace({ time: this.#now, kind: "request", node, body: op });
+    if (s.host === null) return id; // down: never answered
+    const req: ClientRequest<unknown> = { id, client, op };
+    if (s.paused) {
+      this.at(this.#now, () => this.#whenRunning(s, () => this.#request(s, req)));
+      return id;
+    }
+    this.#request(s, req);
+    return id;
+  }
+
+  /** Crashes a node: its volatile state and unsynced writes are lost. */
+  crash(node: NodeId): void {
+    const s = this.#node(node);
+    if (s.host === null) return;
+    s.lastClocks = s.host.clocks();
+    s.host = null;
+    s.paused = false;
+    s.epoch++;
+    s.backlog = [];
+    s.pendingRequests.clear();
+    s.disk.crash();
+    this.#trace({ time: this.#now, kind: "crash", node });
+  }
+
+  /** Restarts a crashed node from its durable storage. */
+  restart(node: NodeId): void {
+    const s = this.#node(node);
+    if (s.host !== null) return;
+    this.#start(s);
+    this.#trace({ time: this.#now, kind: "restart", node });
+  }
+
+  /** Pauses a node (gray failure): it keeps its state but processes nothing until resumed. */
+  pause(node: NodeId): void {
+    const s = this.#node(node);
+    if (s.host === null || s.paused) return;
+    s.paused = true;
+    s.epoch++;
+    this.#trace({ time: this.#now, kind: "pause", node });
+  }
+
+  /** Resumes a paused node; messages that arrived meanwhile are processed in order. */
+  resume(node: NodeId): void {
+    const s = this.#node(node);
+    if (!s.paused) return;
+    s.paused = false;
+    s.epoch++;
+    this.#trace({ time: this.#now, kind: "resume", node });
+    const backlog = s.backlog;
+    s.backlog = [];
+    for (const m of backlog) this.#deliver(m);
+    this.#scheduleTick(s, this.#now + this.protocol.tickMs);
+  }
+
+  /** Sets a node's clock skew (ms) and/or drift (rate error). */
+  setClock(node: NodeId, change: { skew?: number; drift?: number }): void {
+    const s = this.#node(node);
+    s.clock = setClock(s.clock, this.#now, change);
+    this.#trace({ time: this.#now, kind: "fault", node, data: { clock: change } });
+  }
+
+  /** Adds a new node (membership change); it knows every current node as a peer. */
+  addNode(id: NodeId): void {
+    if (this.#nodes.has(id)) throw new Error(`node ${id} already exists`);
+    this.#addNode(id, [...this.#order, id]);
+    this.network.setNodes(this.#order);
+  }
+
+  /** Whether the node is running (not crashed). */
+  isUp(node: NodeId): boolean {
+    return this.#node(node).host !== null;
+  }
+
+  /** Whether the node is paused. */
+  isPaused(node: NodeId): boolean {
+    return this.#node(node).paused;
+  }
+
+  /** The node's status, or `{ role: "crashed" }`. */
+  status(node: NodeId): NodeStatus {
+    const s = this.#node(node);
+    return s.host === null ? { role: "crashed" } : s.host.status();
+  }
+
+  /** The hosted node (white-box access for tests and invariant checks), or null if down. */
+  host(node: NodeId): NodeHost | null {
+    return this.#node(node).host;
+  }
+
+  /** The node's simulated disk. */
+  disk(node: NodeId): MemoryDisk {
+    return this.#node(node).disk;
+  }
+
+  /** The hash of the trace so far (needs `trace: "hash"` or `"full"`). */
+  traceHash(): string {
+    if (this.#hasher === null) throw new Error("tracing is off: create the simulation with trace");
+    return this.#hasher.hex();
+  }
+
+  /** Every trace event so far (needs `trace: "full"`). */
+  trace(): readonly TraceEvent[] {
+    if (this.#events === null) throw new Error("full tracing is off");
+    return this.#events;
+  }
+
+  /** Records an event from outside the nodes (a nemesis action, a client op). */
+  note(node: NodeId, kind: string, data?: unknown): void {
+    this.#trace({ time: this.#now, kind, node, data });
+  }
+
+  #addNode(id: NodeId, all: readonly NodeId[]): void {
+    const s: NodeState = {
+      id,
+      host: null,
+      disk: new MemoryDisk(),
+      clock: perfectClock(),
+      paused: false,
+      epoch: 0,
+      backlog: [],
+      lastClocks: undefined,
+      pendingRequests: new Map(),
+    };
+    this.#nodes.set(id, s);
+    this.#order.push(id);
+    this.#start(s, all);
+  }
+
+  #start(s: NodeState, all: readonly NodeId[] = this.#order): void {
+    s.epoch++;
+    s.host = new NodeHost(this.protocol, {
+      id: s.id,
+      peers: all.filter((p) => p !== s.id),
+      options: this.#options,
+      storage: s.disk,
+      now: () => localTime(s.clock, this.#now),
+      random: () => this.rng.next(),
+      clocks: s.lastClocks,
+    });
+    this.#flush(s);
+    // A random phase so nodes started together do not tick in lockstep.
+    this.#scheduleTick(s, this.#now + this.rng.next() * this.protocol.tickMs);
+  }
+
+  #scheduleTick(s: NodeState, time: number): void {
+    this.#queue.push({ time, seq: this.#seq++, kind: 0, node: s, epoch: s.epoch });
+  }
+
+  #tick(s: NodeState, epoch: number): void {
+    if (epoch !== s.epoch || s.host === null || s.paused) return;
+    this.stats.ticks++;
+    if (this.#tracing) this.#trace({ time: this.#now, kind: "tick", node: s.id });
+    s.host.tick();
+    this.#flush(s);
+    this.#scheduleTick(s, this.#now + this.protocol.tickMs);
+  }
+
+  #request(s: NodeState, req: ClientRequest<unknown>): void {
+    if (s.host === null) return;
+    s.host.request(req);
+    this.#flush(s);
+  }
+
+  #whenRunning(s: NodeState, fn: () => void): void {
+    if (s.host === null) return;
+    if (!s.paused) return fn();
+    this.after(this.protocol.tickMs, () => this.#whenRunning(s, fn));
+  }
+
+  #deliver(m: Extract<SimEvent, { kind: 1 }>): void {
+    this.network.delivered(m.from, m.to);
+    const s = this.#nodes.get(m.to);
+    if (s === undefined || s.host === null) {
+      this.stats.dropped++;
+      if (this.#tracing) {
+        this.#trace({
+          time: this.#now,
+          kind: "drop",
+          node: m.to,
+          peer: m.from,
+          reason: "crashed",
+          body: m.body,
+        });
+      }
+      return;
+    }
+    if (s.paused) {
+      s.backlog.push(m);
+      return;
+    }
+    this.stats.delivered++;
+    const host = s.host;
+    host.deliver(m.from, m.body, m.lamport, m.vclock);
+    if (this.#tracing) {
+      this.#trace({
+        time: this.#now,
+        kind: "deliver",
+        node: m.to,
+        peer: m.from,
+        body: m.body,
+        lamport: host.lamport,
+        vclock: host.vclock,
+      });
+    }
+    this.#flush(s);
+  }
+
+  /** Applies one input's effects in the contract's order: sync → messages → replies. */
+  #flush(s: NodeState): void {
+    const host = s.host!;
+    host.storage.sync();
+    const tracing = this.#tracing;
+    if (host.emitted.length > 0) {
+      if (tracing) {
+        for (const e of host.emitted) {
+          this.#trace({
+            time: this.#now,
+            kind: e.kind,
+            node: s.id,
+            data: e.data,
+            lamport: e.lamport,
+            vclock: e.vclock,
+          });
+        }
+      }
+      host.emitted.length = 0;
+    }
+    const out = host.outbox;
+    for (let i = 0; i < out.length; i++) {
+      const o = out[i]!;
+      this.stats.sent++;
+      if (tracing) {
+        this.#trace({
+          time: this.#now,
+          kind: "send",
+          node: s.id,
+          peer: o.to,
+          body: o.body,
+          lamport: o.lamport,
+          vclock: o.vclock,
+        });
+      }
+      if (!this.#nodes.has(o.to)) {
+        this.stats.dropped++;
+        if (tracing) {
+          this.#trace({ time: this.#now, kind: "drop", node: s.id, peer: o.to, reason: "unknown" });
+        }
+        continue;
+      }
+      const fate = this.network.route(s.id, o.to, this.#now);
+      if (fate.count === 0) {
+        this.stats.dropped++;
+        if (tracing) {
+          this.#trace({
+            time: this.#now,
+            kind: "drop",
+            node: s.id,
+            peer: o.to,
+            reason: fate.reason ?? "loss",
+            body: o.body,
+          });
+        }
+        continue;
+      }
+      if (fate.count > 1) {
+        this.stats.duplicated++;
+        if (tracing) {
+          this.#trace({ time: this.#now, kind: "duplicate", node: s.id, peer: o.to, body: o.body });
+        }
+      }
+      for (let c = 0; c < fate.count; c++) {
+        const body = fate.tampered[c] ? tamper(o.body, () => this.rng.next()) : o.body;
+        this.#queue.push({
+          time: fate.at[c]!,
+          seq: this.#seq++,
+          kind: 1,
+          from: s.id,
+          to: o.to,
+          body,
+          lamport: o.lamport,
+          vclock: o.vclock,
+        });
+      }
+    }
+    out.length = 0;
+    if (host.replies.length > 0) {
+      for (const r of host.replies) {
+        this.stats.replies++;
+        const cb = s.pendingRequests.get(r.requestId);
+        s.pendingRequests.delete(r.requestId);
+        if (tracing) this.#trace({ time: this.#now, kind: "reply", node: s.id, body: r.reply });
+        cb?.(r.reply);
+      }
+      host.replies.length = 0;
+    }
+  }
+
+  #trace(e: TraceEvent): void {
+    if (!this.#tracing) return;
+    this.#hasher?.add(e);
+    this.#events?.push(e);
+    for (const l of this.#listeners) l(e);
+  }
+
+  #node(id: NodeId): NodeState {
+    const s = this.#nodes.get(id);
+    if (s === undefined) throw new Error(`unknown node '${id}' (nodes: ${this.#order.join(", ")})`);
+    return s;
+  }
+}

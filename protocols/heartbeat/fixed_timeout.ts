@@ -1,0 +1,61 @@
+/**
+ * The simplest failure detector (chapter §9): suspect a peer when no heartbeat has
+ * arrived for `timeoutMs`. Cheap and easy to reason about, but one threshold must fit
+ * every network: too short and slow links look dead, too long and crashes go unnoticed.
+ *
+ * @module
+ */
+
+/** Per-peer state of a fixed-timeout detector. */
+export interface FixedTimeoutDetector {
+  readonly timeoutMs: number;
+  /** Time of the last heartbeat from each peer (or of the start). */
+  readonly last: Map<string, number>;
+}
+
+/**
+ * Creates a detector that starts trusting every peer at `now`.
+ *
+ * @example
+ * ```ts
+ * import { createFixedTimeout, heartbeatArrived, isSuspected } from "./fixed_timeout.ts";
+ * const d = createFixedTimeout(["n2"], 500, 0);
+ * heartbeatArrived(d, "n2", 100);
+ * isSuspected(d, "n2", 700); // true: 600 ms without a heartbeat
+ * ```
+ */
+export function createFixedTimeout(
+  peers: readonly string[],
+  timeoutMs: number,
+  now: number,
+): FixedTimeoutDetector {
+  return { timeoutMs, last: new Map(peers.map((p) => [p, now])) };
+}
+
+/**
+ * Records a heartbeat from `peer` at `now`.
+ *
+ * @example
+ * ```ts
+ * import { createFixedTimeout, heartbeatArrived } from "./fixed_timeout.ts";
+ * const d = createFixedTimeout(["n2"], 500, 0);
+ * heartbeatArrived(d, "n2", 100);
+ * ```
+ */
+export function heartbeatArrived(d: FixedTimeoutDetector, peer: string, now: number): void {
+  d.last.set(peer, now);
+}
+
+/**
+ * Whether `peer` is suspected at `now`.
+ *
+ * @example
+ * ```ts
+ * import { createFixedTimeout, isSuspected } from "./fixed_timeout.ts";
+ * isSuspected(createFixedTimeout(["n2"], 500, 0), "n2", 100); // false
+ * ```
+ */
+export function isSuspected(d: FixedTimeoutDetector, peer: string, now: number): boolean {
+  const last = d.last.get(peer);
+  return last !== undefined && now - last > d.timeoutMs;
+}

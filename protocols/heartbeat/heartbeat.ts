@@ -1,0 +1,150 @@
+/**
+ * The `heartbeat` protocol (chapter §9, failure detection): every node sends a
+ * heartbeat to every peer each `intervalMs` and keeps a list of the peers it suspects,
+ * judged by two detectors side by side — a fixed timeout and phi-accrual. `detector`
+ * chooses which one the status's `suspects` reports; both are always shown.
+ *
+ * Options: `intervalMs` (100), `timeoutMs` (500), `phiThreshold` (8),
+ * `detector` ("phi" | "fixed", default "phi").
+ *
+ * @module
+ */
+
+import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
+import { createFixedTimeout, heartbeatArrived, isSuspected } from "./fixed_timeout.ts";
+import { createPhiAccrual, phi, phiHeartbeat } from "./phi_accrual.ts";
+
+/** The one message of the protocol. */
+export interface HeartbeatMessage {
+  readonly type: "heartbeat";
+  readonly seq: number;
+}
+
+/** Parsed options of the heartbeat protocol. */
+export interface HeartbeatOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly phiThreshold: number;
+  readonly detector: "phi" | "fixed";
+}
+
+/**
+ * Reads heartbeat options, filling in defaults; throws on a bad value.
+ *
+ * @example
+ * ```ts
+ * import { heartbeatOptions } from "./heartbeat.ts";
+ * heartbeatOptions({ timeoutMs: 300 }).intervalMs; // 100
+ * ```
+ */
+export function heartbeatOptions(raw: Readonly<Record<string, unknown>>): HeartbeatOptions {
+  const num = (k: string, d: number): number => {
+    const v = raw[k] ?? d;
+    if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${k} must be a positive number`);
+    return v;
+  };
+  const detector = raw.detector ?? "phi";
+  if (detector !== "phi" && detector !== "fixed") {
+    throw new Error(`option detector must be "phi" or "fixed"`);
+  }
+  return {
+    intervalMs: num("intervalMs", 100),
+    timeoutMs: num("timeoutMs", 500),
+    phiThreshold: num("phiThreshold", 8),
+    detector,
+  };
+}
+
+function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatMessage> {
+  const o = heartbeatOptions(ctx.options);
+  const start = ctx.now();
+  const fixed = createFixedTimeout(ctx.peers, o.timeoutMs, start);
+  const phiD = createPhiAccrual(ctx.peers, start, {
+    threshold: o.phiThreshold,
+    firstIntervalMs: o.intervalMs,
+  });
+  let seq = 0;
+  // Stagger the first beat so nodes started together do not beat in lockstep.
+  let nextBeat = start + ctx.random() * o.intervalMs;
+  const suspected = new Set<NodeId>();
+  const received = new Map<NodeId, number>();
+
+  const judge = (peer: NodeId, now: number): boolean =>
+    o.detector === "fixed" ? isSuspected(fixed, peer, now) : phi(phiD, peer, now) > o.phiThreshold;
+
+  const review = (now: number): void => {
+    for (const p of ctx.peers) {
+      const s = judge(p, now);
+      if (s && !suspected.has(p)) {
+        suspected.add(p);
+        ctx.emit("suspect", { peer: p, phi: round(phi(phiD, p, now)) });
+      } else if (!s && suspected.has(p)) {
+        suspected.delete(p);
+        ctx.emit("trust", { peer: p });
+      }
+    }
+  };
+
+  return {
+    tick() {
+      const now = ctx.now();
+      if (now >= nextBeat) {
+        seq++;
+        for (const p of ctx.peers) ctx.send(p, { type: "heartbeat", seq });
+        nextBeat += o.intervalMs;
+        if (nextBeat <= now) nextBeat = now + o.intervalMs; // after a pause: no burst
+      }
+      review(now);
+    },
+    message(from, msg) {
+      if (msg.type !== "heartbeat") return;
+      const now = ctx.now();
+      heartbeatArrived(fixed, from, now);
+      phiHeartbeat(phiD, from, now);
+      received.set(from, now);
+      review(now);
+    },
+    request(req) {
+      ctx.reply(req.id, { type: "ok", value: { suspects: [...suspected].sort() } });
+    },
+    status() {
+      const now = ctx.now();
+      const phis: Record<string, number> = {};
+      const lastHeartbeat: Record<string, number> = {};
+      for (const p of ctx.peers) {
+        phis[p] = round(phi(phiD, p, now));
+        const r = received.get(p);
+        if (r !== undefined) lastHeartbeat[p] = Math.round(now - r);
+      }
+      return {
+        role: "member",
+        suspects: [...suspected].sort(),
+        detector: o.detector,
+        phi: phis,
+        fixedSuspects: ctx.peers.filter((p) => isSuspected(fixed, p, now)),
+        msSinceHeartbeat: lastHeartbeat,
+        sent: seq,
+      };
+    },
+  };
+}
+
+function round(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 100) / 100 + 0 : x;
+}
+
+/**
+ * The heartbeat failure-detection protocol.
+ *
+ * @example
+ * ```ts
+ * import { heartbeat } from "./heartbeat.ts";
+ * heartbeat.name; // "heartbeat"
+ * ```
+ */
+export const heartbeat: Protocol<HeartbeatMessage> = {
+  name: "heartbeat",
+  description: "heartbeats with fixed-timeout and phi-accrual failure detectors",
+  tickMs: 10,
+  create: createNode,
+};

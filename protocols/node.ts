@@ -1,0 +1,136 @@
+/**
+ * The node contract: what every protocol is, and what its host gives it.
+ *
+ * A protocol is a deterministic state machine. The host (the simulator or a
+ * Worker) creates one {@link ProtocolNode} per node from a {@link NodeContext}
+ * and then calls it on exactly three kinds of input: a tick, a message from a
+ * peer, and a client request. Effects are buffered by the host and applied in
+ * the order durable writes (synced) → outgoing messages → client replies.
+ *
+ * @module
+ */
+
+import type { DurableStorage } from "./storage.ts";
+
+/** A node's id: `n1` … `nN`. */
+export type NodeId = string;
+
+/** Outcome of a client request: it happened, it did not (definite), or it may have (indefinite). */
+export type Reply =
+  | { readonly type: "ok"; readonly value?: unknown }
+  | {
+    readonly type: "fail";
+    readonly error: string;
+    /** For a follower: the node the client should ask instead, when known. */
+    readonly leader?: NodeId;
+  }
+  | { readonly type: "info"; readonly error: string };
+
+/**
+ * A client operation handed to a node. `op` is protocol-specific (for the key-value
+ * protocols it is a {@link import("./kv.ts").KvOp}).
+ */
+export interface ClientRequest<Op = unknown> {
+  /** Unique per host; the node passes it back to {@link NodeContext.reply}. */
+  readonly id: number;
+  /** The client process that issued it (the history's `process`). */
+  readonly client: number;
+  readonly op: Op;
+}
+
+/** Fields a dashboard or the API shows for a node; protocols add their own. */
+export interface NodeStatus {
+  /** Role in the protocol: `leader`, `follower`, `candidate`, `replica`, … */
+  readonly role?: string;
+  readonly term?: number;
+  readonly commitIndex?: number;
+  /** Peers this node currently suspects (failure detection). */
+  readonly suspects?: readonly NodeId[];
+  readonly [field: string]: unknown;
+}
+
+/** A trace event a protocol emits: a kind (`election`, `role`, `commit`, …) and data. */
+export interface TraceData {
+  readonly [field: string]: unknown;
+}
+
+/**
+ * What a host gives a protocol node. Everything that is not pure computation goes
+ * through here: time, randomness, storage, the network and clients.
+ *
+ * @example
+ * ```ts
+ * import type { NodeContext } from "./node.ts";
+ * function electionDeadline(ctx: NodeContext<unknown>): number {
+ *   return ctx.now() + 150 + ctx.random() * 150;
+ * }
+ * ```
+ */
+export interface NodeContext<M> {
+  readonly id: NodeId;
+  /** The other members the node was started with (its own id excluded). */
+  readonly peers: readonly NodeId[];
+  /** Protocol options from the command line or API (plain JSON). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The node's local clock in milliseconds (virtual in the simulator; skew and drift applied). */
+  now(): number;
+  /** A seeded random number in [0, 1). */
+  random(): number;
+  /** Durable storage; survives crashes once the host has synced it. */
+  readonly storage: DurableStorage;
+  /** Sends a message to a peer; the host delivers it after the current input's writes are synced. */
+  send(to: NodeId, message: M): void;
+  /** Answers a client request, after the current input's writes and messages. */
+  reply(requestId: number, reply: Reply): void;
+  /** Emits a trace event (elections, role changes, commits, …). */
+  emit(kind: string, data?: TraceData): void;
+}
+
+/**
+ * One running node of a protocol. The host calls these three inputs and nothing else
+ * changes its state.
+ */
+export interface ProtocolNode<M, Op = unknown> {
+  /** Time has advanced; check timeouts against `ctx.now()`. */
+  tick(): void;
+  /** A message from a peer arrived. */
+  message(from: NodeId, message: M): void;
+  /** A client operation arrived; answer it, now or later, with `ctx.reply`. */
+  request(request: ClientRequest<Op>): void;
+  /** A snapshot of what the node looks like, for the API, the dashboard and tests. */
+  status(): NodeStatus;
+}
+
+/**
+ * A protocol: a name and a way to create (or, after a crash, re-create) a node from its
+ * context. Re-creation must recover everything it needs from `ctx.storage`.
+ *
+ * @example
+ * ```ts
+ * import type { Protocol } from "./node.ts";
+ * const echo: Protocol<string, string> = {
+ *   name: "echo",
+ *   description: "replies with the operation it was given",
+ *   tickMs: 100,
+ *   create: (ctx) => ({
+ *     tick() {},
+ *     message() {},
+ *     request(req) {
+ *       ctx.reply(req.id, { type: "ok", value: req.op });
+ *     },
+ *     status: () => ({ role: "echo" }),
+ *   }),
+ * };
+ * ```
+ */
+export interface Protocol<M, Op = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** How often (in host milliseconds) the host ticks each node. */
+  readonly tickMs: number;
+  create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
+}
+
+/** A protocol of any message and operation type (for registries and hosts). */
+// deno-lint-ignore no-explicit-any
+export type AnyProtocol = Protocol<any, any>;

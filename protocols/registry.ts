@@ -1,0 +1,43 @@
+/**
+ * Every protocol distlab can run, by name: the simulator, the torture runner and the
+ * Worker cluster all look protocols up here.
+ *
+ * @module
+ */
+
+import type { AnyProtocol } from "./node.ts";
+import { heartbeat } from "./heartbeat/heartbeat.ts";
+
+const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
+  [heartbeat.name, heartbeat],
+]);
+
+/**
+ * The names of every protocol, sorted.
+ *
+ * @example
+ * ```ts
+ * import { protocolNames } from "./registry.ts";
+ * protocolNames().includes("heartbeat"); // true
+ * ```
+ */
+export function protocolNames(): string[] {
+  return [...PROTOCOLS.keys()].sort();
+}
+
+/**
+ * The protocol called `name`; throws a one-line error naming the known ones otherwise.
+ *
+ * @example
+ * ```ts
+ * import { protocolByName } from "./registry.ts";
+ * protocolByName("heartbeat").tickMs; // 10
+ * ```
+ */
+export function protocolByName(name: string): AnyProtocol {
+  const p = PROTOCOLS.get(name);
+  if (p === undefined) {
+    throw new Error(`unknown protocol '${name}' (known: ${protocolNames().join(", ")})`);
+  }
+  return p;
+}

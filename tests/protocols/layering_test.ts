@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+
+async function* tsFiles(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory) yield* tsFiles(p);
+    else if (e.name.endsWith(".ts")) yield p;
+  }
+}
+
+const root = new URL("../../", import.meta.url).pathname;
+const FORBIDDEN = /\b(setTimeout|setInterval|performance\.now|Math\.random|Date)\b/;
+const BAD_IMPORT = /from\s+["'][^"']*\/(nodes|http)\/|from\s+["'][^"']*cli\.ts["']/;
+
+Deno.test("protocols/ uses no real time, timers or Math.random", async () => {
+  const offenders: string[] = [];
+  for await (const f of tsFiles(root + "protocols")) {
+    const lines = (await Deno.readTextFile(f)).split("\n");
+    lines.forEach((l, i) => {
+      if (FORBIDDEN.test(l)) offenders.push(`${f.slice(root.length)}:${i + 1}: ${l.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("protocols/ never imports nodes/, http/ or cli.ts", async () => {
+  const offenders: string[] = [];
+  for await (const f of tsFiles(root + "protocols")) {
+    const text = await Deno.readTextFile(f);
+    if (BAD_IMPORT.test(text)) offenders.push(f.slice(root.length));
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("nodes/ never imports http/ or cli.ts", async () => {
+  const offenders: string[] = [];
+  for await (const f of tsFiles(root + "nodes")) {
+    const text = await Deno.readTextFile(f);
+    if (/from\s+["'][^"']*\/http\/|from\s+["'][^"']*cli\.ts["']/.test(text)) {
+      offenders.push(f.slice(root.length));
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("the layering check itself catches a forbidden call", () => {
+  assert.ok(FORBIDDEN.test("const t = Date.now();"));
+  assert.ok(FORBIDDEN.test("setTimeout(f, 10)"));
+  assert.ok(!FORBIDDEN.test("const update = 1;"));
+  assert.ok(BAD_IMPORT.test(`import { x } from "../../nodes/simulator.ts";`));
+});
