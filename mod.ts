@@ -55,3 +55,19 @@ export {
   type NemesisStep,
   parseNemesis,
 } from "./nodes/nemesis.ts";
+export * from "./protocols/history/mod.ts";
+export * from "./protocols/checker/mod.ts";
+export * from "./protocols/resilience/mod.ts";
+export * from "./protocols/partitioning/mod.ts";
+export { applyKvOp, validateKvOp } from "./protocols/kv_store.ts";
+export { register } from "./protocols/register/register.ts";
+export { lww } from "./protocols/lww/lww.ts";
+export {
+  type FileStore,
+  type FileStoreOptions,
+  openFileStore,
+} from "./nodes/storage/file_store.ts";
+export type { RecoveryReport } from "./nodes/storage/log_replay.ts";
+export { startKvWorkload } from "./nodes/kv_workload.ts";
+export { type RunVerdict, verifyRun } from "./nodes/verify_run.ts";
+export { shrinkFailure, type TortureConfig, tortureSeed } from "./nodes/torture.ts";

@@ -13,9 +13,29 @@ import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
 import { runSimulation } from "./nodes/sim_run.ts";
 import { toShiViz } from "./nodes/trace.ts";
+import { formatHistory } from "./protocols/history/jsonl.ts";
+import { verifyRun } from "./nodes/verify_run.ts";
+import type { NemesisStep } from "./nodes/nemesis.ts";
+
+function parseSchedule(text: string, file: string): NemesisStep[] {
+  let steps: unknown;
+  try {
+    steps = JSON.parse(text);
+  } catch {
+    throw new Error(`--schedule ${file}: not JSON`);
+  }
+  if (
+    !Array.isArray(steps) ||
+    !steps.every((s) => typeof s?.at === "number" && typeof s?.op === "string")
+  ) {
+    throw new Error(`--schedule ${file}: expected an array of {at, fault, op, …} steps`);
+  }
+  return steps as NemesisStep[];
+}
 
 const USAGE = `usage: deno task sim [--protocol P] [--nodes N] [--seed S] [--duration T]
                      [--nemesis K,K…] [--trace-hash] [--json] [--shiviz FILE] [--option k=v]…
+                     [--clients C] [--keys K] [--history FILE] [--schedule FILE] [--max-ops N]
 protocols: ${protocolNames().join(", ")}`;
 
 function main(argv: string[]): number {
@@ -32,6 +52,11 @@ function main(argv: string[]): number {
       "trace-hash": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       shiviz: { type: "string" },
+      clients: { type: "string", default: "0" },
+      keys: { type: "string", default: "3" },
+      "max-ops": { type: "string" },
+      history: { type: "string" },
+      schedule: { type: "string" },
       option: { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -46,6 +71,13 @@ function main(argv: string[]): number {
   const nemesis = parseNemesis(values.nemesis);
   const options = parseOptionPairs(values.option);
   const wantTrace = values["trace-hash"] || values.shiviz !== undefined;
+  const clients = parseInteger(values.clients, "clients", 0, 1000);
+  if (values.history !== undefined && clients === 0) {
+    throw new Error("--history needs --clients N (a history records client operations)");
+  }
+  const schedule = values.schedule === undefined
+    ? undefined
+    : parseSchedule(Deno.readTextFileSync(values.schedule), values.schedule);
   const r = runSimulation({
     protocol: values.protocol,
     nodes,
@@ -54,7 +86,17 @@ function main(argv: string[]): number {
     nemesis,
     options,
     trace: values.shiviz !== undefined ? "full" : wantTrace ? "hash" : "none",
+    clients,
+    keys: parseInteger(values.keys, "keys", 1, 100_000),
+    maxOps: values["max-ops"] === undefined
+      ? undefined
+      : parseInteger(values["max-ops"], "max-ops", 1, Number.MAX_SAFE_INTEGER),
+    schedule,
   });
+  if (values.history !== undefined) {
+    Deno.writeTextFileSync(values.history, formatHistory(r.history ?? []));
+  }
+  const verdict = clients > 0 ? verifyRun(r) : undefined;
   if (values.shiviz !== undefined) Deno.writeTextFileSync(values.shiviz, toShiViz(r.sim.trace()));
   const simulatedS = (durationMs + 2000) / 1000;
   const summary = {
@@ -70,10 +112,18 @@ function main(argv: string[]): number {
     eventsPerSecond: Math.round(r.stats.events / (r.wallMs / 1000)),
     simulatedSecondsPerSecond: Math.round(simulatedS / (r.wallMs / 1000)),
     ...(values["trace-hash"] ? { traceHash: r.traceHash } : {}),
+    ...(verdict
+      ? {
+        operations: verdict.counts,
+        linearizability: verdict.linearizability?.verdict,
+        converged: verdict.converged,
+        violation: verdict.violation,
+      }
+      : {}),
   };
   if (values.json) {
     console.log(JSON.stringify(summary, null, 2));
-    return 0;
+    return verdict?.violation ? 1 : 0;
   }
   console.log(
     `${values.protocol} · ${nodes} nodes · seed ${seed} · ${durationMs / 1000}s simulated` +
@@ -93,9 +143,25 @@ function main(argv: string[]): number {
     `wall ${summary.wallMs} ms · ${summary.eventsPerSecond} events/s · ` +
       `${summary.simulatedSecondsPerSecond} simulated s per wall s`,
   );
+  if (verdict) {
+    const c = verdict.counts;
+    console.log(`operations ${c.ops}: ok ${c.ok}, fail ${c.fail}, info ${c.info}`);
+    const lin = verdict.linearizability;
+    console.log(
+      `linearizability: ${lin?.verdict ?? "not checked"}` +
+        (lin?.verdict === "unknown" ? ` (${lin.reason})` : "") +
+        `  ·  convergence: ${
+          verdict.converged === undefined ? "n/a" : verdict.converged ? "yes" : "NO"
+        }  ·  checker ${Math.round(verdict.checkerMs)} ms`,
+    );
+    if (lin?.verdict === "not-linearizable") {
+      console.log(lin.counterexample.explanation);
+    }
+  }
+  if (values.history !== undefined) console.log(`history written to ${values.history}`);
   if (values["trace-hash"]) console.log(`trace-hash ${r.traceHash}`);
   if (values.shiviz !== undefined) console.log(`shiviz log written to ${values.shiviz}`);
-  return 0;
+  return verdict?.violation ? 1 : 0;
 }
 
 if (import.meta.main) {

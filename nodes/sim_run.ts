@@ -6,10 +6,12 @@
  * @module
  */
 
-import type { NodeId, NodeStatus } from "../protocols/node.ts";
+import type { AnyProtocol, NodeId, NodeStatus } from "../protocols/node.ts";
 import { protocolByName } from "../protocols/registry.ts";
 import { createRng } from "../protocols/random.ts";
 import { type SimStats, Simulation } from "./simulator.ts";
+import { startKvWorkload } from "./kv_workload.ts";
+import type { HistoryEvent } from "../protocols/history/event.ts";
 import {
   generateSchedule,
   healAll,
@@ -20,7 +22,8 @@ import {
 
 /** What to run. */
 export interface SimRunConfig {
-  readonly protocol: string;
+  /** A registered protocol's name, or the protocol itself. */
+  readonly protocol: string | AnyProtocol;
   readonly nodes: number;
   readonly seed: number;
   readonly durationMs: number;
@@ -31,6 +34,12 @@ export interface SimRunConfig {
   readonly settleMs?: number;
   /** A fixed schedule instead of a generated one (replaying or shrinking). */
   readonly schedule?: readonly NemesisStep[];
+  /** Concurrent KV clients recording a history (KV protocols only; default 0). */
+  readonly clients?: number;
+  /** Stop the clients after this many operations in all. */
+  readonly maxOps?: number;
+  /** Keys the clients use (default 3). */
+  readonly keys?: number;
 }
 
 /** What a run produced. */
@@ -41,6 +50,10 @@ export interface SimRunResult {
   readonly statuses: Record<NodeId, NodeStatus>;
   readonly traceHash?: string;
   readonly wallMs: number;
+  /** The client history, when clients ran. */
+  readonly history?: HistoryEvent[];
+  /** Each replica's data after heal and settling (KV protocols that can dump). */
+  readonly finalData?: Record<NodeId, Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -61,7 +74,7 @@ export function runSimulation(
 ): SimRunResult {
   const started = performance.now();
   const sim = new Simulation({
-    protocol: protocolByName(c.protocol),
+    protocol: typeof c.protocol === "string" ? protocolByName(c.protocol) : c.protocol,
     nodes: c.nodes,
     seed: c.seed,
     options: c.options,
@@ -75,13 +88,29 @@ export function runSimulation(
     durationMs: c.durationMs,
   });
   scheduleNemesis(sim, schedule);
+  const workload = c.clients
+    ? startKvWorkload(sim, {
+      clients: c.clients,
+      untilMs: c.durationMs,
+      maxOps: c.maxOps,
+      keys: c.keys,
+    })
+    : undefined;
   setup?.(sim);
   sim.runUntilTime(c.durationMs);
   healAll(sim);
   sim.runFor(c.settleMs ?? 2000);
+  workload?.finish();
   const statuses: Record<NodeId, NodeStatus> = {};
-  for (const n of sim.nodes) statuses[n] = sim.status(n);
+  const finalData: Record<NodeId, Readonly<Record<string, unknown>>> = {};
+  for (const n of sim.nodes) {
+    statuses[n] = sim.status(n);
+    const dump = sim.host(n)?.node.dump;
+    if (dump !== undefined) finalData[n] = dump();
+  }
   return {
+    history: workload?.history.events(),
+    finalData: Object.keys(finalData).length > 0 ? finalData : undefined,
     sim,
     schedule,
     stats: { ...sim.stats },

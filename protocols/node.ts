@@ -99,6 +99,11 @@ export interface ProtocolNode<M, Op = unknown> {
   request(request: ClientRequest<Op>): void;
   /** A snapshot of what the node looks like, for the API, the dashboard and tests. */
   status(): NodeStatus;
+  /**
+   * For key-value protocols: the data this replica holds right now (key → value), read
+   * locally without coordination. Used to check convergence after heal and quiescence.
+   */
+  dump?(): Readonly<Record<string, unknown>>;
 }
 
 /**

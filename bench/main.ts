@@ -1,0 +1,29 @@
+/**
+ * `deno task bench`: every benchmark, each printing its figures beside an anchor
+ * measured in the same run. `deno task bench simulator checker` runs only those whose
+ * names contain one of the words.
+ *
+ * @module
+ */
+
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  simulator: () => import("./simulator_bench.ts"),
+  checker: () => import("./checker_bench.ts"),
+  partitioning: () => import("./partitioning_bench.ts"),
+  resilience: () => import("./resilience_bench.ts"),
+  storage: () => import("./storage_bench.ts"),
+};
+
+const words = Deno.args.filter((a) => a !== "--");
+const unknown = words.filter((w) => !Object.keys(BENCHES).some((name) => name.includes(w)));
+if (unknown.length > 0) {
+  console.error(
+    `bench: no benchmark matches '${unknown[0]}' (known: ${Object.keys(BENCHES).join(", ")})`,
+  );
+  Deno.exit(2);
+}
+for (const [name, load] of Object.entries(BENCHES)) {
+  if (words.length > 0 && !words.some((w) => name.includes(w))) continue;
+  console.log(`\n== ${name} ==`);
+  await (await load()).run();
+}

@@ -1,0 +1,22 @@
+/**
+ * Checkers for histories: linearizability (Wing & Gong / Lowe search with a
+ * configuration cache, per key for kv), bounded sequential consistency, session
+ * guarantees, convergence, and a classification by the models of jepsen.io/consistency.
+ *
+ * @example
+ * ```ts
+ * import { checkLinearizability, modelByName } from "./mod.ts";
+ * checkLinearizability([], modelByName("kv")).verdict; // "linearizable"
+ * ```
+ *
+ * @module
+ */
+
+export * from "./budget.ts";
+export * from "./canonical_json.ts";
+export * from "./consistency.ts";
+export * from "./counterexample.ts";
+export * from "./linearizability.ts";
+export * from "./model.ts";
+export * from "./models.ts";
+export * from "./sequential.ts";

@@ -1,0 +1,105 @@
+/**
+ * Operations: each invocation paired with its completion, the unit the checkers work on.
+ *
+ * @module
+ */
+
+import type { HistoryEvent } from "./event.ts";
+
+/**
+ * How an operation ended: `ok` (it happened), `fail` (it definitely did not), `info`
+ * (unknown: it may take effect at any time after its call, or never). An invocation that
+ * never completes is `info` too.
+ *
+ * @example
+ * ```ts
+ * import type { OperationStatus } from "./operations.ts";
+ * const s: OperationStatus = "info";
+ * ```
+ */
+export type OperationStatus = "ok" | "fail" | "info";
+
+/**
+ * One client operation: an invocation and its completion.
+ *
+ * @example
+ * ```ts
+ * import type { Operation } from "./operations.ts";
+ * const op: Operation = {
+ *   id: 0, process: 1, f: "read", key: "x", input: undefined, output: 3,
+ *   call: 100, ret: 250, status: "ok",
+ * };
+ * ```
+ */
+export interface Operation {
+  /** Index in invocation order, from 0. */
+  readonly id: number;
+  readonly process: number;
+  readonly f: string;
+  readonly key?: string;
+  /** The invocation's `value` (what was written; `[expected, new]` for a cas). */
+  readonly input: unknown;
+  /** The completion's `value` (what was read); not meaningful for `info`. */
+  readonly output: unknown;
+  /** Invocation time, ns. */
+  readonly call: number;
+  /** Completion time, ns; `Infinity` for `info` and for operations that never completed. */
+  readonly ret: number;
+  readonly status: OperationStatus;
+}
+
+/**
+ * Pairs each invocation with the next completion of the same process. Operations are
+ * numbered in invocation order. `info` completions and invocations that never complete
+ * get `ret: Infinity`. A completion stamped earlier than its invocation (skewed clocks)
+ * is moved to the invocation's time, so `call <= ret` always holds.
+ *
+ * @throws {Error} if a completion has no pending invocation or a process invokes twice
+ *   (use {@link import("./jsonl.ts").parseHistory} first for line-numbered errors).
+ *
+ * @example
+ * ```ts
+ * import { toOperations } from "./operations.ts";
+ * const ops = toOperations([
+ *   { process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 10 },
+ *   { process: 0, type: "ok", f: "write", key: "x", value: 1, time: 20 },
+ * ]);
+ * ops[0].ret; // 20
+ * ```
+ */
+export function toOperations(events: readonly HistoryEvent[]): Operation[] {
+  const ops: Operation[] = [];
+  const open = new Map<number, number>(); // process -> index into ops
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === "invoke") {
+      if (open.has(e.process)) {
+        throw new Error(`event ${i}: process ${e.process} invoked while an operation is pending`);
+      }
+      open.set(e.process, ops.length);
+      const op: { -readonly [K in keyof Operation]: Operation[K] } = {
+        id: ops.length,
+        process: e.process,
+        f: e.f,
+        input: e.value,
+        output: undefined,
+        call: e.time,
+        ret: Infinity,
+        status: "info",
+      };
+      if (e.key !== undefined) op.key = e.key;
+      ops.push(op);
+      continue;
+    }
+    const index = open.get(e.process);
+    if (index === undefined) {
+      throw new Error(`event ${i}: "${e.type}" for process ${e.process} has no pending invoke`);
+    }
+    open.delete(e.process);
+    const op = ops[index] as { -readonly [K in keyof Operation]: Operation[K] };
+    op.status = e.type;
+    op.output = e.value;
+    if (e.type !== "info") op.ret = Math.max(e.time, op.call);
+  }
+  return ops;
+}

@@ -1,0 +1,54 @@
+/**
+ * Every scenario `deno task scenario` can run, by name.
+ *
+ * @module
+ */
+
+import type { Scenario } from "./scenario.ts";
+
+const SCENARIOS: readonly Scenario[] = [];
+
+/**
+ * The scenario called `name`; throws a one-line error naming the known ones otherwise.
+ *
+ * @example
+ * ```ts
+ * import { scenarioNames } from "./registry.ts";
+ * Array.isArray(scenarioNames()); // true
+ * ```
+ */
+export function scenarioByName(name: string): Scenario {
+  const s = SCENARIOS.find((x) => x.name === name);
+  if (s === undefined) {
+    throw new Error(
+      `unknown scenario '${name}' (known: ${scenarioNames().join(", ") || "none yet"})`,
+    );
+  }
+  return s;
+}
+
+/**
+ * The names of every scenario, with descriptions.
+ *
+ * @example
+ * ```ts
+ * import { scenarioNames } from "./registry.ts";
+ * scenarioNames();
+ * ```
+ */
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+/**
+ * Every scenario.
+ *
+ * @example
+ * ```ts
+ * import { allScenarios } from "./registry.ts";
+ * allScenarios().length >= 0; // true
+ * ```
+ */
+export function allScenarios(): readonly Scenario[] {
+  return SCENARIOS;
+}

@@ -1,0 +1,63 @@
+/**
+ * A narrated, deterministic scenario: the chapter's exercises and demos, run in the
+ * simulator and printed step by step. The same scenario always prints the same lines.
+ *
+ * @module
+ */
+
+/**
+ * One scenario. `run` prints through `out` (one line per call) and must be deterministic.
+ *
+ * @example
+ * ```ts
+ * import type { Scenario } from "./scenario.ts";
+ * const hello: Scenario = {
+ *   name: "hello",
+ *   description: "prints one line",
+ *   run(out) {
+ *     out("hello");
+ *   },
+ * };
+ * ```
+ */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  run(out: (line: string) => void): void | Promise<void>;
+}
+
+/**
+ * Runs a scenario and collects its lines (for tests and for the CLI's `--json`).
+ *
+ * @example
+ * ```ts
+ * import { collectLines } from "./scenario.ts";
+ * const lines = await collectLines({ name: "x", description: "", run: (out) => out("a") });
+ * lines; // ["a"]
+ * ```
+ */
+export async function collectLines(s: Scenario): Promise<string[]> {
+  const lines: string[] = [];
+  await s.run((l) => lines.push(l));
+  return lines;
+}
+
+/**
+ * Formats rows as a fixed-width text table (first row is the header).
+ *
+ * @example
+ * ```ts
+ * import { table } from "./scenario.ts";
+ * table([["node", "role"], ["n1", "leader"]]);
+ * // ["node  role", "----  ------", "n1    leader"]
+ * ```
+ */
+export function table(rows: readonly (readonly (string | number)[])[]): string[] {
+  const cells = rows.map((r) => r.map(String));
+  const widths: number[] = [];
+  for (const r of cells) r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, c.length));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const [head, ...body] = cells;
+  if (head === undefined) return [];
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];
+}

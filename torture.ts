@@ -1,0 +1,201 @@
+/**
+ * `deno task torture`: many seeded simulated runs with random faults and concurrent
+ * clients; checks every history; prints failing seeds with the command that replays
+ * each and a shrunk schedule; exits 1 on any violation.
+ *
+ *   deno task torture --protocol raft-kv --seeds 200 --duration 10s --clients 5 \
+ *     --nemesis partition,kill,pause,loss,duplicate,reorder,skew
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { protocolNames } from "./protocols/registry.ts";
+import { formatHistory } from "./protocols/history/jsonl.ts";
+import { parseNemesis } from "./nodes/nemesis.ts";
+import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
+import {
+  replayCommand,
+  type SeedOutcome,
+  shrinkFailure,
+  type TortureConfig,
+  tortureSeed,
+} from "./nodes/torture.ts";
+
+const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
+         [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
+         [--out DIR] [--no-shrink] [--json]
+protocols: ${protocolNames().join(", ")}`;
+
+function bar(done: number, total: number, failed: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}` +
+    (failed ? `  ${failed} failing` : "");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: stripDashDash(argv),
+    strict: true,
+    options: {
+      protocol: { type: "string" },
+      seeds: { type: "string", default: "20" },
+      "seed-start": { type: "string", default: "1" },
+      nodes: { type: "string", default: "5" },
+      duration: { type: "string", default: "10s" },
+      clients: { type: "string", default: "5" },
+      keys: { type: "string", default: "3" },
+      nemesis: { type: "string", default: "partition,kill,pause,loss,duplicate,reorder,skew" },
+      option: { type: "string", multiple: true, default: [] },
+      out: { type: "string", default: "out/torture" },
+      "no-shrink": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.protocol === undefined) throw new Error("--protocol is required");
+  if (!protocolNames().includes(values.protocol)) {
+    throw new Error(`unknown protocol '${values.protocol}' (known: ${protocolNames().join(", ")})`);
+  }
+  const protocol = values.protocol;
+  const c: TortureConfig = {
+    protocol,
+    seeds: parseInteger(values.seeds, "seeds", 1, 1_000_000),
+    seedStart: parseInteger(values["seed-start"], "seed-start", 0, Number.MAX_SAFE_INTEGER),
+    nodes: parseInteger(values.nodes, "nodes", 1, 100),
+    durationMs: parseDuration(values.duration),
+    clients: parseInteger(values.clients, "clients", 1, 1000),
+    keys: parseInteger(values.keys, "keys", 1, 100_000),
+    nemesis: parseNemesis(values.nemesis),
+    options: parseOptionPairs(values.option),
+  };
+  const tty = Deno.stdout.isTerminal() && !values.json;
+  const enc = new TextEncoder();
+  const started = performance.now();
+  const failures: SeedOutcome[] = [];
+  const totals = { runs: 0, ops: 0, ok: 0, fail: 0, info: 0, checkerMs: 0, unknown: 0 };
+  let lastPrinted = -1;
+  for (let i = 0; i < c.seeds; i++) {
+    const seed = c.seedStart + i;
+    const o = tortureSeed(c, seed);
+    totals.runs++;
+    totals.ops += o.verdict.counts.ops;
+    totals.ok += o.verdict.counts.ok;
+    totals.fail += o.verdict.counts.fail;
+    totals.info += o.verdict.counts.info;
+    totals.checkerMs += o.verdict.checkerMs;
+    if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
+    if (o.verdict.violation !== null) failures.push(o);
+    if (tty) {
+      await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failures.length)}`));
+    } else if (!values.json) {
+      const pct = Math.floor(((i + 1) / c.seeds) * 20);
+      if (o.verdict.violation !== null || pct !== lastPrinted) {
+        lastPrinted = pct;
+        console.log(
+          `seed ${seed}: ${o.verdict.counts.ops} ops, ` +
+            (o.verdict.violation ?? "ok") + `  (${i + 1}/${c.seeds})`,
+        );
+      }
+    }
+  }
+  if (tty) console.log();
+  const wallMs = performance.now() - started;
+
+  await Deno.mkdir(values.out, { recursive: true });
+  const reports = [];
+  for (const f of failures) {
+    const file = `${values.out}/${protocol}-seed${f.seed}.jsonl`;
+    await Deno.writeTextFile(file, formatHistory(f.run.history ?? []));
+    const report: Record<string, unknown> = {
+      seed: f.seed,
+      violation: f.verdict.violation,
+      history: file,
+      replay: replayCommand(c, f.seed, file),
+    };
+    if (!values["no-shrink"] && reports.length < 3) {
+      const s = shrinkFailure(c, f);
+      const schedFile = `${values.out}/${protocol}-seed${f.seed}-shrunk.json`;
+      const shrunkHistory = `${values.out}/${protocol}-seed${f.seed}-shrunk.jsonl`;
+      await Deno.writeTextFile(schedFile, JSON.stringify(s.schedule, null, 2) + "\n");
+      await Deno.writeTextFile(shrunkHistory, formatHistory(s.outcome.run.history ?? []));
+      report.shrunk = {
+        faults: `${s.originalFaults} -> ${s.faults}`,
+        operations: `${s.originalOps} -> ${s.maxOps}`,
+        reruns: s.runs,
+        schedule: s.schedule,
+        violation: s.outcome.verdict.violation,
+        replay: replayCommand(
+          c,
+          f.seed,
+          shrunkHistory,
+          ` --schedule ${schedFile} --max-ops ${s.maxOps}`,
+        ),
+      };
+    }
+    reports.push(report);
+  }
+
+  const summary = {
+    protocol,
+    runs: totals.runs,
+    operations: totals.ops,
+    ok: totals.ok,
+    fail: totals.fail,
+    info: totals.info,
+    violations: failures.length,
+    unknownVerdicts: totals.unknown,
+    checkerMs: Math.round(totals.checkerMs),
+    wallMs: Math.round(wallMs),
+    failures: reports,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    console.log();
+    const rows: [string, string | number][] = [
+      ["protocol", protocol],
+      ["runs", totals.runs],
+      ["operations", totals.ops],
+      ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
+      ["violations", failures.length],
+      ["unknown verdicts", totals.unknown],
+      ["checker time", `${Math.round(totals.checkerMs)} ms`],
+      ["wall time", `${(wallMs / 1000).toFixed(1)} s`],
+    ];
+    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
+    for (const r of reports.slice(0, 10)) {
+      console.log(`\nseed ${r.seed}: ${r.violation}`);
+      console.log(`  history: ${r.history}`);
+      console.log(`  replay:  ${r.replay}`);
+      const s = r.shrunk as Record<string, unknown> | undefined;
+      if (s) {
+        console.log(
+          `  shrunk:  faults ${s.faults}, operations ${s.operations} (${s.reruns} reruns)`,
+        );
+        for (const step of s.schedule as { at: number; op: string }[]) {
+          console.log(`           at ${step.at} ms: ${JSON.stringify(step)}`);
+        }
+        console.log(`  replay shrunk: ${s.replay}`);
+      }
+    }
+    if (reports.length > 10) {
+      console.log(`\n(${reports.length - 10} more failing seeds; --json lists them all)`);
+    }
+  }
+  return failures.length > 0 ? 1 : 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (e) {
+    console.error(`torture: ${e instanceof Error ? e.message : String(e)}`);
+    Deno.exit(2);
+  }
+}
