@@ -71,3 +71,4 @@ export type { RecoveryReport } from "./nodes/storage/log_replay.ts";
 export { startKvWorkload } from "./nodes/kv_workload.ts";
 export { type RunVerdict, verifyRun } from "./nodes/verify_run.ts";
 export { shrinkFailure, type TortureConfig, tortureSeed } from "./nodes/torture.ts";
+export { quorumKv } from "./protocols/quorum/mod.ts";

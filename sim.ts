@@ -116,6 +116,7 @@ function main(argv: string[]): number {
       ? {
         operations: verdict.counts,
         linearizability: verdict.linearizability?.verdict,
+        staleReads: verdict.staleReads,
         converged: verdict.converged,
         violation: verdict.violation,
       }
@@ -148,7 +149,9 @@ function main(argv: string[]): number {
     console.log(`operations ${c.ops}: ok ${c.ok}, fail ${c.fail}, info ${c.info}`);
     const lin = verdict.linearizability;
     console.log(
-      `linearizability: ${lin?.verdict ?? "not checked"}` +
+      (verdict.staleReads !== undefined
+        ? `stale reads of acknowledged writes: ${verdict.staleReads}`
+        : `linearizability: ${lin?.verdict ?? "not checked"}`) +
         (lin?.verdict === "unknown" ? ` (${lin.reason})` : "") +
         `  ·  convergence: ${
           verdict.converged === undefined ? "n/a" : verdict.converged ? "yes" : "NO"

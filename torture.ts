@@ -10,7 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { protocolNames } from "./protocols/registry.ts";
+import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./protocols/history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
@@ -24,8 +24,13 @@ import {
 
 const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
-         [--out DIR] [--no-shrink] [--json]
+         [--out DIR] [--no-shrink] [--json] [--check linearizability|stale-reads]
 protocols: ${protocolNames().join(", ")}`;
+
+function parseCheck(v: string | undefined): TortureConfig["check"] {
+  if (v === undefined || v === "linearizability" || v === "stale-reads") return v;
+  throw new Error(`invalid --check '${v}': expected linearizability or stale-reads`);
+}
 
 function bar(done: number, total: number, failed: number): string {
   const width = 30;
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       nemesis: { type: "string", default: "partition,kill,pause,loss,duplicate,reorder,skew" },
       option: { type: "string", multiple: true, default: [] },
       out: { type: "string", default: "out/torture" },
+      check: { type: "string" },
       "no-shrink": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -73,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
     keys: parseInteger(values.keys, "keys", 1, 100_000),
     nemesis: parseNemesis(values.nemesis),
     options: parseOptionPairs(values.option),
+    check: parseCheck(values.check),
   };
   const tty = Deno.stdout.isTerminal() && !values.json;
   const enc = new TextEncoder();
@@ -163,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
       ["runs", totals.runs],
       ["operations", totals.ops],
       ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
+      ["check", c.check ?? protocolByName(protocol).check ?? "linearizability"],
       ["violations", failures.length],
       ["unknown verdicts", totals.unknown],
       ["checker time", `${Math.round(totals.checkerMs)} ms`],

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   partitioning: () => import("./partitioning_bench.ts"),
   resilience: () => import("./resilience_bench.ts"),
   storage: () => import("./storage_bench.ts"),
+  quorum: () => import("./quorum_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");

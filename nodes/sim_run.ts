@@ -54,6 +54,8 @@ export interface SimRunResult {
   readonly history?: HistoryEvent[];
   /** Each replica's data after heal and settling (KV protocols that can dump). */
   readonly finalData?: Record<NodeId, Readonly<Record<string, unknown>>>;
+  /** For partially replicated protocols: which nodes own a key (from `owns`). */
+  readonly ownersOf?: (key: string) => NodeId[];
 }
 
 /**
@@ -111,6 +113,9 @@ export function runSimulation(
   return {
     history: workload?.history.events(),
     finalData: Object.keys(finalData).length > 0 ? finalData : undefined,
+    ownersOf: sim.nodes.some((n) => sim.host(n)?.node.owns !== undefined)
+      ? (key) => sim.nodes.filter((n) => sim.host(n)?.node.owns?.(key) ?? true)
+      : undefined,
     sim,
     schedule,
     stats: { ...sim.stats },

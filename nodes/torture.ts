@@ -23,6 +23,8 @@ export interface TortureConfig {
   readonly keys: number;
   readonly nemesis: readonly NemesisKind[];
   readonly options?: Readonly<Record<string, unknown>>;
+  /** The history check (default: what the protocol declares, else linearizability). */
+  readonly check?: "linearizability" | "stale-reads";
 }
 
 /** The outcome of one seed. */
@@ -82,7 +84,7 @@ export function tortureSeed(
   o: { schedule?: readonly NemesisStep[]; maxOps?: number } = {},
 ): SeedOutcome {
   const run = runSimulation(seedConfig(c, seed, o));
-  return { seed, run, verdict: verifyRun(run) };
+  return { seed, run, verdict: verifyRun(run, { check: c.check }) };
 }
 
 /** A shrunk failure: fewer faults and operations that still fail. */

@@ -11,8 +11,29 @@ import {
   type LinearizabilityResult,
 } from "../protocols/checker/linearizability.ts";
 import { kvModel } from "../protocols/checker/models.ts";
+import { findStaleReads } from "../protocols/checker/stale_reads.ts";
 import { checkConvergence } from "../protocols/checker/consistency.ts";
 import type { SimRunResult } from "./sim_run.ts";
+import type { NodeId } from "../protocols/node.ts";
+
+/** Convergence when each key lives on only some nodes: compare each key among its owners. */
+function convergenceByOwners(
+  data: Readonly<Record<NodeId, Readonly<Record<string, unknown>>>>,
+  ownersOf: (key: string) => NodeId[],
+): { converged: boolean; divergentKeys: string[] } {
+  const keys = new Set<string>();
+  for (const d of Object.values(data)) for (const k of Object.keys(d)) keys.add(k);
+  const divergentKeys: string[] = [];
+  for (const key of [...keys].sort()) {
+    const view: Record<NodeId, Record<string, unknown>> = {};
+    for (const n of ownersOf(key)) {
+      const d = data[n];
+      if (d !== undefined) view[n] = Object.hasOwn(d, key) ? { [key]: d[key] } : {};
+    }
+    if (!checkConvergence(view).converged) divergentKeys.push(key);
+  }
+  return { converged: divergentKeys.length === 0, divergentKeys };
+}
 
 /** Counts of a history's completions. */
 export interface OpCounts {
@@ -26,6 +47,8 @@ export interface OpCounts {
 export interface RunVerdict {
   readonly counts: OpCounts;
   readonly linearizability?: LinearizabilityResult;
+  /** Reads that returned only values older than an acknowledged write (stale-reads check). */
+  readonly staleReads?: number;
   /** Whether every replica holds the same data; undefined when nothing to compare. */
   readonly converged?: boolean;
   /** Keys on which replicas differ (first few). */
@@ -67,25 +90,41 @@ export function countOps(history: readonly HistoryEvent[]): OpCounts {
  * verifyRun(r).violation; // null
  * ```
  */
-export function verifyRun(r: SimRunResult, timeoutMs = 60_000): RunVerdict {
+export function verifyRun(
+  r: SimRunResult,
+  o: { check?: "linearizability" | "stale-reads"; timeoutMs?: number } = {},
+): RunVerdict {
   const started = performance.now();
   const history = r.history ?? [];
   const counts = countOps(history);
-  const lin = r.history === undefined ? undefined : checkLinearizability(history, kvModel, {
-    now: () => performance.now(),
-    timeoutMs,
-  });
-  const conv = r.finalData === undefined ? undefined : checkConvergence(r.finalData);
+  const check = o.check ?? r.sim.protocol.check ?? "linearizability";
+  const lin = r.history === undefined || check !== "linearizability"
+    ? undefined
+    : checkLinearizability(history, kvModel, {
+      now: () => performance.now(),
+      timeoutMs: o.timeoutMs ?? 60_000,
+    });
+  const stale = r.history !== undefined && check === "stale-reads"
+    ? findStaleReads(history)
+    : undefined;
+  const conv = r.finalData === undefined
+    ? undefined
+    : r.ownersOf === undefined
+    ? checkConvergence(r.finalData)
+    : convergenceByOwners(r.finalData, r.ownersOf);
   let violation: string | null = null;
   if (lin?.verdict === "not-linearizable") {
     violation = `not linearizable${lin.key !== undefined ? ` on key ${lin.key}` : ""}: ` +
       lin.counterexample.explanation.split("\n")[0];
+  } else if (stale !== undefined && stale.stale.length > 0) {
+    violation = `${stale.stale.length} stale read(s) of an acknowledged write`;
   } else if (conv !== undefined && !conv.converged) {
     violation = `replicas did not converge on ${conv.divergentKeys.slice(0, 3).join(", ")}`;
   }
   return {
     counts,
     linearizability: lin,
+    staleReads: stale?.stale.length,
     converged: conv?.converged,
     divergentKeys: conv?.divergentKeys.slice(0, 10),
     violation,

@@ -104,6 +104,11 @@ export interface ProtocolNode<M, Op = unknown> {
    * locally without coordination. Used to check convergence after heal and quiescence.
    */
   dump?(): Readonly<Record<string, unknown>>;
+  /**
+   * For partially replicated KV protocols: whether this replica is meant to hold `key`.
+   * Convergence then compares a key only across the replicas that own it.
+   */
+  owns?(key: string): boolean;
 }
 
 /**
@@ -133,6 +138,13 @@ export interface Protocol<M, Op = unknown> {
   readonly description: string;
   /** How often (in host milliseconds) the host ticks each node. */
   readonly tickMs: number;
+  /**
+   * For KV protocols: the history check that matches what the protocol promises, used by
+   * torture by default — `linearizability` (the default) or `stale-reads` (no read
+   * returns only values older than a write acknowledged before it began: what a quorum
+   * store with R + W > N promises).
+   */
+  readonly check?: "linearizability" | "stale-reads";
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

@@ -9,11 +9,13 @@ import type { AnyProtocol } from "./node.ts";
 import { heartbeat } from "./heartbeat/heartbeat.ts";
 import { register } from "./register/register.ts";
 import { lww } from "./lww/lww.ts";
+import { quorumKv } from "./quorum/mod.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
   [register.name, register],
   [lww.name, lww],
+  [quorumKv.name, quorumKv],
 ]);
 
 /**

@@ -5,8 +5,9 @@
  */
 
 import type { Scenario } from "./scenario.ts";
+import { scenario as kvQuorum } from "./kv_quorum.ts";
 
-const SCENARIOS: readonly Scenario[] = [];
+const SCENARIOS: readonly Scenario[] = [kvQuorum];
 
 /**
  * The scenario called `name`; throws a one-line error naming the known ones otherwise.

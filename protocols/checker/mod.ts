@@ -20,3 +20,4 @@ export * from "./linearizability.ts";
 export * from "./model.ts";
 export * from "./models.ts";
 export * from "./sequential.ts";
+export * from "./stale_reads.ts";

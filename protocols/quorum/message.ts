@@ -1,0 +1,85 @@
+/**
+ * The messages `quorum-kv` nodes exchange.
+ *
+ * | message | from → to | purpose |
+ * |---|---|---|
+ * | `ping` | every node → every member | failure detection; carries the membership (gossip) |
+ * | `put` / `put-ack` | coordinator → replica | store a version (on a fallback: as a hint for `hintFor`) |
+ * | `get` / `get-reply` | coordinator → replica | a replica's siblings (with any hints it holds for the key) |
+ * | `repair` | coordinator → stale replica | read repair: the merged siblings |
+ * | `handoff` / `handoff-ack` | hint holder → recovered owner | hinted handoff |
+ * | `transfer` / `transfer-ack` | old replica → new replica | keys moved by a ring change |
+ * | `members` | changer → everyone | a new membership, at once (pings repeat it) |
+ * | `ae-nodes` | replica ↔ replica | Merkle hashes at one tree level, for the peer to compare |
+ * | `ae-push` | replica ↔ replica | the entries of differing leaves (push, then pull) |
+ *
+ * @module
+ */
+
+import type { NodeId } from "../node.ts";
+import type { Membership } from "./membership.ts";
+import type { Version } from "./versions.ts";
+
+/**
+ * A key with its siblings.
+ *
+ * @example
+ * ```ts
+ * import type { Entry } from "./message.ts";
+ * const e: Entry = ["k1", [{ value: 1, clock: { n1: 1 }, time: 0, node: "n1" }]];
+ * ```
+ */
+export type Entry = readonly [key: string, versions: readonly Version[]];
+
+/**
+ * One message between `quorum-kv` nodes. `rid` names a coordinator's pending request
+ * (unique across the coordinator's restarts).
+ *
+ * @example
+ * ```ts
+ * import type { QuorumMessage } from "./message.ts";
+ * const m: QuorumMessage = { type: "get", rid: "3.17", key: "k1" };
+ * ```
+ */
+export type QuorumMessage =
+  | { readonly type: "ping"; readonly members: Membership }
+  | {
+    readonly type: "put";
+    readonly rid: string;
+    readonly key: string;
+    readonly versions: readonly Version[];
+    /** Set when the receiver is a fallback: the preference-list node it stands in for. */
+    readonly hintFor?: NodeId;
+  }
+  | { readonly type: "put-ack"; readonly rid: string }
+  | { readonly type: "get"; readonly rid: string; readonly key: string }
+  | { readonly type: "get-reply"; readonly rid: string; readonly versions: readonly Version[] }
+  | { readonly type: "repair"; readonly key: string; readonly versions: readonly Version[] }
+  | {
+    readonly type: "handoff";
+    /** The node the hints were written for (the receiver, unless it left the ring). */
+    readonly owner: NodeId;
+    readonly entries: readonly Entry[];
+  }
+  | {
+    readonly type: "handoff-ack";
+    readonly owner: NodeId;
+    /** Each key handed off, with the `versionsKey` of what was handed off. */
+    readonly done: readonly (readonly [string, string])[];
+  }
+  | { readonly type: "transfer"; readonly entries: readonly Entry[] }
+  | { readonly type: "transfer-ack"; readonly keys: readonly string[] }
+  | { readonly type: "members"; readonly members: Membership }
+  | {
+    readonly type: "ae-nodes";
+    readonly level: number;
+    /** (index, hash) at `level` of the sender's tree. */
+    readonly nodes: readonly (readonly [number, number])[];
+  }
+  | {
+    readonly type: "ae-push";
+    readonly leaves: readonly number[];
+    readonly entries: readonly Entry[];
+    /** Whether the receiver should answer with its own entries of these leaves. */
+    readonly reply: boolean;
+  };
