@@ -72,3 +72,9 @@ export { startKvWorkload } from "./nodes/kv_workload.ts";
 export { type RunVerdict, verifyRun } from "./nodes/verify_run.ts";
 export { shrinkFailure, type TortureConfig, tortureSeed } from "./nodes/torture.ts";
 export { quorumKv } from "./protocols/quorum/mod.ts";
+export {
+  type Cluster,
+  type ClusterOptions,
+  type NodeInfo,
+  startCluster,
+} from "./nodes/worker_cluster.ts";

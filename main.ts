@@ -1,0 +1,143 @@
+/**
+ * `deno task cluster`: starts a local cluster of Worker nodes and serves its HTTP API.
+ *
+ * ```
+ * deno task cluster [--nodes 5] [--protocol heartbeat] [--port 8080] [--host 127.0.0.1]
+ *   [--data-dir DIR] [--seed N] [--option key=value ...]
+ * ```
+ *
+ * Bad input is one line on stderr and exit code 2; a failure to start (port in use, …)
+ * is one line and exit code 1. SIGINT / SIGTERM stop the server and the cluster cleanly.
+ *
+ * @example
+ * ```sh
+ * deno task cluster --nodes 3 --protocol heartbeat --option intervalMs=50
+ * ```
+ *
+ * @module
+ */
+
+import { createApp } from "./http/app.ts";
+import {
+  CLUSTER_USAGE,
+  type ClusterArgs,
+  parseClusterArgs,
+  UsageError,
+} from "./nodes/cluster_args.ts";
+import { MemoryDisk } from "./nodes/storage/memory_disk.ts";
+import { NodeHost } from "./nodes/node_host.ts";
+import { loadProtocol } from "./nodes/worker/load_protocol.ts";
+import { startCluster } from "./nodes/worker_cluster.ts";
+import { protocolNames } from "./protocols/registry.ts";
+
+/**
+ * Runs the command with `argv`; resolves with the exit code once the cluster has stopped.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * Deno.exit(await main(["--nodes", "3"]));
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: ClusterArgs;
+  try {
+    args = parseClusterArgs(argv, { protocols: protocolNames(), cwd: Deno.cwd() });
+    if (args.help) {
+      console.log(CLUSTER_USAGE);
+      return 0;
+    }
+    await checkProtocol(args);
+  } catch (e) {
+    return fail(e, 2);
+  }
+  try {
+    return await serve(args);
+  } catch (e) {
+    return fail(e, 1);
+  }
+}
+
+/**
+ * Creates one node of the protocol on this thread with scratch storage, so that an
+ * unknown protocol file or a bad option is reported as bad input before any Worker starts.
+ */
+async function checkProtocol(args: ClusterArgs): Promise<void> {
+  let protocol;
+  try {
+    protocol = await loadProtocol(args.protocol);
+  } catch (e) {
+    throw new UsageError(oneLine(e));
+  }
+  try {
+    new NodeHost(protocol, {
+      id: "n1",
+      peers: Array.from({ length: args.nodes - 1 }, (_, i) => `n${i + 2}`),
+      options: args.options,
+      storage: new MemoryDisk(),
+      now: () => 0,
+      random: () => 0.5,
+    });
+  } catch (e) {
+    throw new UsageError(oneLine(e));
+  }
+}
+
+async function serve(args: ClusterArgs): Promise<number> {
+  const cluster = await startCluster({
+    protocol: args.protocol,
+    nodes: args.nodes,
+    seed: args.seed,
+    options: args.options,
+    dataDir: args.dataDir,
+  });
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve(
+      { hostname: args.host, port: args.port, onListen: () => {} },
+      createApp(cluster).fetch,
+    );
+  } catch (e) {
+    await cluster.close();
+    throw e;
+  }
+  const host = server.addr.hostname.includes(":")
+    ? `[${server.addr.hostname}]`
+    : server.addr.hostname;
+  const api = `http://${host}:${server.addr.port}/api/v1`;
+  const storage = args.dataDir === undefined ? "in memory" : `in ${args.dataDir}`;
+  console.log(
+    [
+      `distlab: ${args.nodes} ${cluster.protocol} nodes (seed ${args.seed}, storage ${storage})`,
+      `API: ${api}`,
+      `try:`,
+      `  curl -s ${api}/cluster`,
+      `  curl -s -X POST ${api}/nodes/n2/crash`,
+      `  curl -s -X POST ${api}/nodes/n2/restart`,
+      `Ctrl-C stops the cluster.`,
+    ].join("\n"),
+  );
+
+  const { promise: stopped, resolve } = Promise.withResolvers<void>();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const onSignal = () => resolve();
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  await stopped;
+  for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  await server.shutdown();
+  await cluster.close();
+  console.log("distlab: stopped");
+  return 0;
+}
+
+function fail(e: unknown, code: number): number {
+  console.error(`error: ${oneLine(e)}`);
+  return code;
+}
+
+function oneLine(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.split("\n")[0] ?? s;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

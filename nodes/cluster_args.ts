@@ -1,0 +1,207 @@
+/**
+ * The command line of `deno task cluster`, parsed and checked (kept apart from
+ * `main.ts` so it can be tested without starting anything).
+ *
+ * ```
+ * deno task cluster [--nodes 5] [--protocol NAME|FILE.ts[#export]] [--port 8080]
+ *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--option key=value ...]
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ProtocolSpec } from "./worker_protocol.ts";
+
+/** The parsed command line. */
+export interface ClusterArgs {
+  readonly nodes: number;
+  readonly protocol: ProtocolSpec;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string | undefined;
+  readonly seed: number;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** `--help` was given: print {@link CLUSTER_USAGE} and exit. */
+  readonly help: boolean;
+}
+
+/**
+ * Bad command-line input: the message is one line, fit for stderr as is.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./cluster_args.ts";
+ * new UsageError("--nodes must be an integer from 1 to 64").name; // "UsageError"
+ * ```
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * The usage text of `deno task cluster`.
+ *
+ * @example
+ * ```ts
+ * import { CLUSTER_USAGE } from "./cluster_args.ts";
+ * CLUSTER_USAGE.startsWith("usage:"); // true
+ * ```
+ */
+export const CLUSTER_USAGE = `usage: deno task cluster [options]
+  --nodes N             number of nodes (1-64, default 5)
+  --protocol P          a protocol name, or FILE.ts[#export] for your own (default: raft-kv
+                        when available)
+  --port N              HTTP port (default 8080)
+  --host H              HTTP host, loopback only (default 127.0.0.1)
+  --data-dir DIR        keep each node's storage in DIR/<id>.log (default: in memory)
+  --seed N              seed of the network's and the nodes' random choices (default 1)
+  --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
+  --help                show this text`;
+
+const MAX_NODES = 64;
+
+/** What the parser needs to know about the world (injected for tests). */
+export interface ParseContext {
+  /** Protocol names in the registry. */
+  readonly protocols: readonly string[];
+  /** Directory relative protocol files are resolved against. */
+  readonly cwd: string;
+}
+
+/**
+ * Parses `deno task cluster` arguments; throws {@link UsageError} on bad input. A leading
+ * `--` (which `deno task` passes through) is ignored.
+ *
+ * @example
+ * ```ts
+ * import { parseClusterArgs } from "./cluster_args.ts";
+ * const a = parseClusterArgs(["--nodes", "3", "--option", "intervalMs=50"], {
+ *   protocols: ["heartbeat"], cwd: "/tmp",
+ * });
+ * a.nodes; // 3
+ * a.options; // { intervalMs: 50 }
+ * ```
+ */
+export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): ClusterArgs {
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        nodes: { type: "string" },
+        protocol: { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+        seed: { type: "string" },
+        option: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(oneLine(e));
+  }
+  const dataDir = values["data-dir"];
+  if (dataDir !== undefined && dataDir.trim() === "") {
+    throw new UsageError("--data-dir must not be empty");
+  }
+  return {
+    nodes: integer("--nodes", values.nodes, 5, 1, MAX_NODES),
+    protocol: protocolSpec(values.protocol, ctx),
+    port: integer("--port", values.port, 8080, 0, 65535),
+    host: loopbackHost(values.host ?? "127.0.0.1"),
+    dataDir,
+    seed: integer("--seed", values.seed, 1, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    options: protocolOptions(values.option ?? []),
+    help: values.help ?? false,
+  };
+}
+
+/**
+ * The default protocol: `raft-kv` once it exists, else the first one registered.
+ *
+ * @example
+ * ```ts
+ * import { defaultProtocol } from "./cluster_args.ts";
+ * defaultProtocol(["heartbeat", "raft-kv"]); // "raft-kv"
+ * ```
+ */
+export function defaultProtocol(names: readonly string[]): string {
+  if (names.includes("raft-kv")) return "raft-kv";
+  const first = names[0];
+  if (first === undefined) throw new UsageError("no protocol is registered");
+  return first;
+}
+
+function integer(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  const n = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = min === Number.MIN_SAFE_INTEGER
+      ? "an integer"
+      : `an integer from ${min} to ${max}`;
+    throw new UsageError(`${flag} must be ${range}, got '${raw}'`);
+  }
+  return n;
+}
+
+function protocolSpec(raw: string | undefined, ctx: ParseContext): ProtocolSpec {
+  if (raw === undefined) return defaultProtocol(ctx.protocols);
+  if (ctx.protocols.includes(raw)) return raw;
+  const hash = raw.lastIndexOf("#");
+  const file = hash >= 0 ? raw.slice(0, hash) : raw;
+  const name = hash >= 0 ? raw.slice(hash + 1) : "default";
+  if (/\.(ts|js|mts|mjs)$/.test(file) && name !== "") {
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(file)
+      ? file
+      : pathToFileURL(isAbsolute(file) ? file : resolve(ctx.cwd, file)).href;
+    return { module: url, export: name };
+  }
+  throw new UsageError(
+    `unknown protocol '${raw}' (known: ${ctx.protocols.join(", ")}; or give FILE.ts#export)`,
+  );
+}
+
+function loopbackHost(host: string): string {
+  const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return h;
+  throw new UsageError(
+    `refusing to listen on non-loopback host '${host}': the API has no authentication yet`,
+  );
+}
+
+function protocolOptions(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const key = eq > 0 ? pair.slice(0, eq).trim() : "";
+    if (key === "") throw new UsageError(`--option wants key=value, got '${pair}'`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Not JSON: keep the text (detector=fixed).
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/** parseArgs explains some errors over two lines; keep it all, on one. */
+function oneLine(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.replace(/\s*\n\s*/g, " ");
+}

@@ -1,0 +1,235 @@
+/**
+ * The fault-injecting router of the Worker cluster: every message a node sends passes
+ * through the shared {@link Network} (the same fault model as the simulator), waits in
+ * a time-ordered queue until its delivery time, and is then handed on in batches.
+ *
+ * One real timer is armed for the earliest due message. When it fires, every due copy
+ * is taken out and grouped by destination, and the sink is called once per destination
+ * — so a busy cluster costs one `postMessage` per node per firing, not one per message.
+ * Copies that are due at once (a zero-delay network) skip the timer: they are flushed
+ * in a microtask right after the output that sent them has been routed.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../../protocols/node.ts";
+import { EventQueue } from "../event_queue.ts";
+import type { Network } from "../faults/network.ts";
+import { tamper } from "../faults/tamper.ts";
+import type { Outgoing } from "../node_host.ts";
+import type { TraceEvent } from "../trace.ts";
+import type { WireDelivery } from "../worker_protocol.ts";
+import type { LinkCounters } from "./link_counters.ts";
+
+/** A copy on its way: due at `time` (router ms), tie-broken by `seq`. */
+export interface InFlight extends WireDelivery {
+  time: number;
+  seq: number;
+  readonly to: NodeId;
+}
+
+/** What a router is wired to. */
+export interface RouterOptions {
+  readonly network: Network;
+  /** The run's seeded source, for tampering. */
+  readonly random: () => number;
+  readonly counters: LinkCounters;
+  /** Router time in ms (the clock the network's delays are added to). */
+  readonly now: () => number;
+  /** Whether `id` is a member; messages to others are dropped as `unknown`. */
+  readonly isMember: (id: NodeId) => boolean;
+  /** Receives every due copy for `to`, in delivery order, once per firing. */
+  readonly sink: (to: NodeId, batch: InFlight[]) => void;
+  /** Receives send / drop / duplicate events while {@link Router.tracing} is on. */
+  readonly trace: (e: TraceEvent) => void;
+}
+
+/**
+ * Copies due within this much of now are delivered in the same firing (timers have
+ * millisecond granularity; waiting for a fraction of one would only cost a wake-up).
+ */
+const SLACK_MS = 0.5;
+
+/**
+ * A message router with a fault-injecting network and batched delivery.
+ *
+ * @example
+ * ```ts
+ * import { Router } from "./router.ts";
+ * import { LinkCounters } from "./link_counters.ts";
+ * import { Network } from "../faults/network.ts";
+ * const batches: string[] = [];
+ * const router = new Router({
+ *   network: new Network(["n1", "n2"], () => 0.5, { delay: { kind: "constant", ms: 0 } }),
+ *   random: () => 0.5,
+ *   counters: new LinkCounters(),
+ *   now: () => performance.now(),
+ *   isMember: (id) => id === "n1" || id === "n2",
+ *   sink: (to, batch) => batches.push(`${to}:${batch.length}`),
+ *   trace: () => {},
+ * });
+ * router.send("n1", [{ to: "n2", body: 1, lamport: 1, vclock: { n1: 1 } }]);
+ * // …after the timer fires, batches is ["n2:1"]
+ * router.close();
+ * ```
+ */
+export class Router {
+  /** Whether send / drop / duplicate trace events are produced. */
+  tracing = false;
+  /** Batches handed to the sink so far (one per destination per firing). */
+  batches = 0;
+  readonly #o: RouterOptions;
+  #queue = new EventQueue<InFlight>();
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #timerAt = Infinity;
+  /** A flush of copies already due is queued as a microtask. */
+  #flushQueued = false;
+  #batches = new Map<NodeId, InFlight[]>();
+  #closed = false;
+
+  constructor(options: RouterOptions) {
+    this.#o = options;
+  }
+
+  /** Copies waiting in the queue. */
+  get inFlight(): number {
+    return this.#queue.size;
+  }
+
+  /** Whether the delivery timer is armed. */
+  get armed(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** Routes the messages `from` sent (one output of its Worker). */
+  send(from: NodeId, messages: readonly Outgoing[]): void {
+    if (this.#closed || messages.length === 0) return;
+    const { network, counters, isMember } = this.#o;
+    const now = this.#o.now();
+    const tracing = this.tracing;
+    for (let i = 0; i < messages.length; i++) {
+      const o = messages[i]!;
+      counters.add(from, o.to, "sent");
+      if (tracing) {
+        this.#trace(now, "send", from, o.to, o.body, undefined, o.lamport, o.vclock);
+      }
+      if (!isMember(o.to)) {
+        counters.add(from, o.to, "dropped");
+        if (tracing) this.#trace(now, "drop", from, o.to, o.body, "unknown");
+        continue;
+      }
+      const fate = network.route(from, o.to, now);
+      if (fate.count === 0) {
+        counters.add(from, o.to, "dropped");
+        if (tracing) this.#trace(now, "drop", from, o.to, o.body, fate.reason ?? "loss");
+        continue;
+      }
+      if (fate.count > 1) {
+        counters.add(from, o.to, "duplicated");
+        if (tracing) this.#trace(now, "duplicate", from, o.to, o.body);
+      }
+      for (let c = 0; c < fate.count; c++) {
+        this.#queue.push({
+          time: fate.at[c]!,
+          seq: this.#seq++,
+          from,
+          to: o.to,
+          body: fate.tampered[c] ? tamper(o.body, this.#o.random) : o.body,
+          lamport: o.lamport,
+          vclock: o.vclock,
+        });
+      }
+    }
+    this.#arm(now);
+  }
+
+  /** Stops the timer and forgets every copy in flight. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    this.#queue = new EventQueue<InFlight>();
+  }
+
+  #arm(now: number): void {
+    const next = this.#queue.peek();
+    if (next === undefined) return;
+    if (next.time <= now + SLACK_MS) {
+      // Already due (zero delay): a timer would add a millisecond or more per hop, so
+      // flush right after this output is routed — still one batch per destination.
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        queueMicrotask(() => {
+          this.#flushQueued = false;
+          this.#deliverDue();
+        });
+      }
+      return;
+    }
+    if (next.time >= this.#timerAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = next.time;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(next.time - now)));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    this.#deliverDue();
+  }
+
+  #deliverDue(): void {
+    if (this.#closed) return;
+    const now = this.#o.now();
+    const due = now + SLACK_MS;
+    const q = this.#queue;
+    const { network } = this.#o;
+    const batches = this.#batches;
+    for (let next = q.peek(); next !== undefined && next.time <= due; next = q.peek()) {
+      q.pop();
+      network.delivered(next.from, next.to);
+      let batch = batches.get(next.to);
+      if (batch === undefined) {
+        batch = [];
+        batches.set(next.to, batch);
+      }
+      batch.push(next);
+    }
+    for (const [to, batch] of batches) {
+      if (batch.length > 0) {
+        this.batches++;
+        this.#o.sink(to, batch);
+      }
+    }
+    batches.clear();
+    this.#arm(now);
+  }
+
+  #trace(
+    time: number,
+    kind: string,
+    node: NodeId,
+    peer: NodeId,
+    body: unknown,
+    reason?: string,
+    lamport?: number,
+    vclock?: Outgoing["vclock"],
+  ): void {
+    const e: {
+      time: number;
+      kind: string;
+      node: NodeId;
+      peer: NodeId;
+      body: unknown;
+      reason?: string;
+      lamport?: number;
+      vclock?: Outgoing["vclock"];
+    } = { time, kind, node, peer, body };
+    if (reason !== undefined) e.reason = reason;
+    if (lamport !== undefined) e.lamport = lamport;
+    if (vclock !== undefined) e.vclock = vclock;
+    this.#o.trace(e);
+  }
+}

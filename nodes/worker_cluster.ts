@@ -1,0 +1,586 @@
+/**
+ * The Worker cluster: every node of a protocol in its own Web Worker, every message
+ * between them through a fault-injecting {@link Router} on the main thread. It is the
+ * real-time twin of the simulator (`simulator.ts`) with the same semantics: the same
+ * fault model ({@link Network}), crash / restart from durable storage, pause (gray
+ * failure), clock skew and drift, and the same trace events.
+ *
+ * Storage: without `dataDir` each node keeps its storage in memory and ships every
+ * synced write to the main thread, which mirrors it, so a crashed (terminated) Worker
+ * restarts from exactly what it had synced. With `dataDir` each Worker opens its own
+ * file store `<dataDir>/<id>.log` (one fsync per batch) and nothing is mirrored.
+ *
+ * Client requests: {@link Cluster.request} answers `fail` (definitely not done) when the
+ * node is down or crashes before the request reached it, and `info` (outcome unknown)
+ * when the node crashes, or the cluster closes, after the request reached it. There is
+ * no timeout here: a node that never answers leaves the promise pending until it
+ * crashes or the cluster closes; callers that need a deadline add one.
+ *
+ * @example
+ * ```ts
+ * import { startCluster } from "./worker_cluster.ts";
+ * const cluster = await startCluster({ protocol: "heartbeat", nodes: 3, seed: 1 });
+ * cluster.crash("n3");
+ * // …a little later the others suspect n3
+ * (await cluster.status("n1")).suspects;
+ * await cluster.restart("n3");
+ * await cluster.close();
+ * ```
+ *
+ * @module
+ */
+
+import type { ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import { createRng } from "../protocols/random.ts";
+import { type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
+import { type LinkFaults, Network } from "./faults/network.ts";
+import type { LogicalClocks } from "./node_host.ts";
+import type { TraceEvent } from "./trace.ts";
+import { type CounterSnapshot, LinkCounters } from "./worker/link_counters.ts";
+import { specName } from "./worker/load_protocol.ts";
+import { applyDeltas } from "./worker/mirrored_disk.ts";
+import { outputEvents } from "./worker/output_events.ts";
+import { type InFlight, Router } from "./worker/router.ts";
+import type {
+  FromWorker,
+  InitMessage,
+  OutputMessage,
+  ProtocolSpec,
+  ToWorker,
+} from "./worker_protocol.ts";
+
+const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
+
+/** How a cluster is set up. */
+export interface ClusterOptions {
+  /** A registry name, or `{ module, export }` to load a protocol from any module URL. */
+  readonly protocol: ProtocolSpec;
+  /** A count (ids `n1…nN`) or the ids. */
+  readonly nodes: number | readonly NodeId[];
+  /** Seeds the router's network and every node's PRNG. */
+  readonly seed: number;
+  /** Protocol options, passed to every node. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Keep each node's storage in `<dataDir>/<id>.log` instead of in memory. */
+  readonly dataDir?: string;
+  /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
+  readonly network?: LinkFaults;
+  /** How long a Worker may take to start (load its protocol, open its store); default 10 s. */
+  readonly startTimeoutMs?: number;
+  /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
+  readonly closeTimeoutMs?: number;
+}
+
+/** A node as the API shows it. */
+export interface NodeInfo {
+  readonly id: NodeId;
+  /** Running (not crashed). */
+  readonly up: boolean;
+  /** Paused: alive but processing nothing (gray failure). */
+  readonly paused: boolean;
+  /** The protocol's status, or `{ role: "crashed" }`. */
+  readonly status: NodeStatus;
+}
+
+interface Slot {
+  readonly id: NodeId;
+  readonly index: number;
+  readonly peers: readonly NodeId[];
+  worker: Worker | null;
+  /** Bumped on every start and stop, so messages of a dead incarnation are ignored. */
+  epoch: number;
+  incarnation: number;
+  ready: boolean;
+  paused: boolean;
+  /** Messages held while paused, in arrival order. */
+  backlog: InFlight[];
+  /** Client requests held while paused. */
+  held: ClientRequest<unknown>[];
+  /** The last logical clocks the router saw; a restart continues from them. */
+  clocks: LogicalClocks | undefined;
+  clock: NodeClock;
+  /** Synced storage (memory mode), or null with a file store. */
+  readonly mirror: Map<string, unknown> | null;
+  readonly replies: Map<number, (r: Reply) => void>;
+  readonly statusWaiters: Map<number, (s: NodeStatus) => void>;
+  starting: { resolve(): void; reject(e: Error): void } | null;
+  closing: (() => void) | null;
+}
+
+const CRASHED: NodeStatus = { role: "crashed" };
+
+function trueNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * A running cluster of Worker nodes. Create one with {@link startCluster}.
+ * Methods given an unknown node id throw (or reject with) `unknown node 'n9' (nodes: …)`.
+ */
+export class Cluster {
+  /** Every node id, in order. */
+  readonly nodes: readonly NodeId[];
+  /** The shared fault model: partition, isolate, cut, addRule, heal, state, … */
+  readonly network: Network;
+  readonly #o: ClusterOptions;
+  readonly #slots = new Map<NodeId, Slot>();
+  readonly #router: Router;
+  readonly #counters = new LinkCounters();
+  readonly #listeners = new Set<(e: TraceEvent) => void>();
+  readonly #t0 = performance.now();
+  #protocolName: string;
+  #tickMs = 0;
+  #nextId = 1;
+  #started = false;
+  #closed = false;
+
+  /** Use {@link startCluster}. */
+  constructor(o: ClusterOptions) {
+    this.#o = o;
+    this.#protocolName = specName(o.protocol);
+    const ids = typeof o.nodes === "number"
+      ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
+      : [...o.nodes];
+    if (ids.length === 0) throw new Error("a cluster needs at least one node");
+    if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
+    this.nodes = ids;
+    const rng = createRng(o.seed);
+    const random = () => rng.next();
+    this.network = new Network(ids, random, o.network);
+    ids.forEach((id, index) => {
+      this.#slots.set(id, {
+        id,
+        index,
+        peers: ids.filter((p) => p !== id),
+        worker: null,
+        epoch: 0,
+        incarnation: 0,
+        ready: false,
+        paused: false,
+        backlog: [],
+        held: [],
+        clocks: undefined,
+        clock: perfectClock(),
+        mirror: o.dataDir === undefined ? new Map() : null,
+        replies: new Map(),
+        statusWaiters: new Map(),
+        starting: null,
+        closing: null,
+      });
+    });
+    this.#router = new Router({
+      network: this.network,
+      random,
+      counters: this.#counters,
+      now: () => this.#now(),
+      isMember: (id) => this.#slots.has(id),
+      sink: (to, batch) => this.#arrive(to, batch),
+      trace: (e) => this.#emit(e),
+    });
+  }
+
+  /** The protocol's name (once a node has started), else the spec it was started with. */
+  get protocol(): string {
+    return this.#protocolName;
+  }
+
+  /** How often each node ticks, in ms (known once a node has started). */
+  get tickMs(): number {
+    return this.#tickMs;
+  }
+
+  /** Starts every node; resolves when all are ready. Called by {@link startCluster}. */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error("the cluster is already started");
+    this.#started = true;
+    const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed !== undefined) {
+      await this.close();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+  }
+
+  /** Milliseconds since the cluster was created (the time of trace events and the router). */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * Sends a client operation to `node` and resolves with its reply. A down node, or one
+   * that crashes before the request reached it, gives `fail`; a crash after, `info`.
+   */
+  request(node: NodeId, op: unknown, client = 0): Promise<Reply> {
+    const s = this.#slot(node);
+    if (this.#closed) return Promise.resolve({ type: "fail", error: "the cluster is closed" });
+    if (s.worker === null) return Promise.resolve({ type: "fail", error: `node ${node} is down` });
+    const req: ClientRequest<unknown> = { id: this.#nextId++, client, op };
+    const reply = new Promise<Reply>((resolve) => s.replies.set(req.id, resolve));
+    if (this.#tracing) this.#emit({ time: this.#now(), kind: "request", node, body: op });
+    if (s.paused) s.held.push(req);
+    else this.#post(s, { type: "inputs", deliveries: [], requests: [req] });
+    return reply;
+  }
+
+  /** The node's protocol status, or `{ role: "crashed" }` when it is down. */
+  status(node: NodeId): Promise<NodeStatus> {
+    const s = this.#slot(node);
+    if (s.worker === null || this.#closed) return Promise.resolve(CRASHED);
+    const id = this.#nextId++;
+    const answer = new Promise<NodeStatus>((resolve) => s.statusWaiters.set(id, resolve));
+    this.#post(s, { type: "status", id });
+    return answer;
+  }
+
+  /** Up, paused and status of one node. */
+  async info(node: NodeId): Promise<NodeInfo> {
+    const s = this.#slot(node);
+    const status = await this.status(node);
+    return { id: node, up: s.worker !== null, paused: s.paused, status };
+  }
+
+  /** {@link info} of every node, in order. */
+  statuses(): Promise<NodeInfo[]> {
+    return Promise.all(this.nodes.map((id) => this.info(id)));
+  }
+
+  /** Whether the node is running (not crashed). */
+  isUp(node: NodeId): boolean {
+    return this.#slot(node).worker !== null;
+  }
+
+  /** Whether the node is paused. */
+  isPaused(node: NodeId): boolean {
+    return this.#slot(node).paused;
+  }
+
+  /**
+   * Crashes a node: its Worker is terminated, so its volatile state and unsynced writes
+   * are lost; messages to it are dropped until it restarts. No-op if it is down.
+   */
+  crash(node: NodeId): void {
+    const s = this.#slot(node);
+    if (s.worker === null || this.#closed) return;
+    this.#kill(s, "node crashed");
+    this.#emit({ time: this.#now(), kind: "crash", node });
+  }
+
+  /**
+   * Restarts a crashed node in a new Worker: it recovers from its durable storage and
+   * continues its logical clocks from the last ones the router saw. No-op if it is up.
+   */
+  async restart(node: NodeId): Promise<void> {
+    const s = this.#slot(node);
+    if (this.#closed) throw new Error("the cluster is closed");
+    if (s.worker !== null) return;
+    s.incarnation++;
+    await this.#spawn(s);
+    this.#emit({ time: this.#now(), kind: "restart", node });
+  }
+
+  /**
+   * Pauses a node (gray failure): it stops ticking and the router holds its messages and
+   * client requests until {@link resume}. No-op if it is down or already paused.
+   */
+  pause(node: NodeId): void {
+    const s = this.#slot(node);
+    if (s.worker === null || s.paused || this.#closed) return;
+    s.paused = true;
+    this.#post(s, { type: "pause" });
+    this.#emit({ time: this.#now(), kind: "pause", node });
+  }
+
+  /** Resumes a paused node: the held messages, then the held requests, arrive in order. */
+  resume(node: NodeId): void {
+    const s = this.#slot(node);
+    if (!s.paused || s.worker === null || this.#closed) return;
+    s.paused = false;
+    this.#emit({ time: this.#now(), kind: "resume", node });
+    const deliveries = s.backlog;
+    const requests = s.held;
+    s.backlog = [];
+    s.held = [];
+    if (deliveries.length > 0 || requests.length > 0) this.#deliver(s, deliveries, requests);
+    this.#post(s, { type: "resume" });
+  }
+
+  /** Sets a node's clock skew (ms) and/or drift (rate error); kept across restarts. */
+  setClock(node: NodeId, change: { skew?: number; drift?: number }): void {
+    const s = this.#slot(node);
+    s.clock = setClock(s.clock, trueNow(), change);
+    if (s.worker !== null) this.#post(s, { type: "clock", clock: s.clock });
+    this.#emit({ time: this.#now(), kind: "fault", node, data: { clock: change } });
+  }
+
+  /**
+   * Observes every trace event (send, deliver, drop, duplicate, crash, restart, pause,
+   * resume, request, reply, fault and the protocol's own). Returns the unsubscribe
+   * function. Message events cost a little, so they are produced only while someone listens.
+   */
+  onEvent(listener: (e: TraceEvent) => void): () => void {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#setTracing(true);
+    return () => {
+      if (this.#listeners.delete(listener) && this.#listeners.size === 0) {
+        this.#setTracing(false);
+      }
+    };
+  }
+
+  /** Messages sent, delivered, dropped and duplicated, in total and per link. */
+  counters(): CounterSnapshot {
+    return this.#counters.snapshot();
+  }
+
+  /** Batches the router has handed on (one per destination per firing; a measure of batching). */
+  get batches(): number {
+    return this.#router.batches;
+  }
+
+  /** Copies the router holds in its queue (not counting paused nodes' backlogs). */
+  get inFlight(): number {
+    return this.#router.inFlight;
+  }
+
+  /** What is still running: live Workers and whether the router's timer is armed. */
+  activity(): { workers: number; routerTimer: boolean } {
+    let workers = 0;
+    for (const s of this.#slots.values()) if (s.worker !== null) workers++;
+    return { workers, routerTimer: this.#router.armed };
+  }
+
+  /**
+   * Stops everything: the router's timer, then every Worker after it has flushed its
+   * storage (or after `closeTimeoutMs`). Pending requests resolve `info`. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#router.close();
+    await Promise.all([...this.#slots.values()].map((s) => this.#stop(s)));
+    this.#listeners.clear();
+  }
+
+  // --- internals ---------------------------------------------------------------------
+
+  get #tracing(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  #now(): number {
+    return performance.now() - this.#t0;
+  }
+
+  #slot(id: NodeId): Slot {
+    const s = this.#slots.get(id);
+    if (s === undefined) {
+      throw new Error(`unknown node '${id}' (nodes: ${this.nodes.join(", ")})`);
+    }
+    return s;
+  }
+
+  #spawn(s: Slot): Promise<void> {
+    const epoch = ++s.epoch;
+    const worker = new Worker(WORKER_URL, { type: "module", name: s.id });
+    s.worker = worker;
+    s.ready = false;
+    s.paused = false;
+    worker.onmessage = (e: MessageEvent<FromWorker>) => this.#onMessage(s, epoch, e.data);
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault(); // a failing node must not take the main thread with it
+      this.#onMessage(s, epoch, { type: "failed", error: e.message });
+    };
+    worker.onmessageerror = () => {
+      this.#onMessage(s, epoch, { type: "failed", error: "a message could not be decoded" });
+    };
+    const started = new Promise<void>((resolve, reject) => {
+      s.starting = { resolve, reject };
+    });
+    const o = this.#o;
+    const init: InitMessage = {
+      type: "init",
+      id: s.id,
+      peers: s.peers,
+      protocol: o.protocol,
+      options: o.options ?? {},
+      // The first incarnation uses seed + index; later ones must not replay its choices.
+      seed: s.incarnation === 0 ? o.seed + s.index : `${o.seed}:${s.id}:${s.incarnation}`,
+      clock: s.clock,
+      storage: s.mirror === null
+        ? { kind: "file", dir: o.dataDir! }
+        : { kind: "memory", entries: [...s.mirror] },
+      clocks: s.clocks,
+      paused: false,
+      tracing: this.#tracing,
+    };
+    worker.postMessage(init);
+    const ms = o.startTimeoutMs ?? 10_000;
+    const timer = setTimeout(() => {
+      if (s.epoch === epoch && s.starting !== null) {
+        this.#fail(s, `node ${s.id} did not start within ${ms} ms`);
+      }
+    }, ms);
+    const stopTimer = () => clearTimeout(timer);
+    started.then(stopTimer, stopTimer);
+    return started;
+  }
+
+  #onMessage(s: Slot, epoch: number, m: FromWorker): void {
+    if (epoch !== s.epoch) return; // from an incarnation that is gone
+    switch (m.type) {
+      case "output":
+        return this.#onOutput(s, m);
+      case "ready":
+        s.ready = true;
+        this.#protocolName = m.protocol;
+        this.#tickMs = m.tickMs;
+        s.starting?.resolve();
+        s.starting = null;
+        return;
+      case "status": {
+        const w = s.statusWaiters.get(m.id);
+        s.statusWaiters.delete(m.id);
+        w?.(m.status);
+        return;
+      }
+      case "failed":
+        return this.#fail(s, `node ${s.id} failed: ${m.error}`);
+      case "closed":
+        s.closing?.();
+        return;
+    }
+  }
+
+  /** A node failed to start, threw, or its disk failed: it is down from now on. */
+  #fail(s: Slot, error: string): void {
+    const starting = s.starting;
+    s.starting = null;
+    if (s.closing !== null) return s.closing();
+    this.#kill(s, error);
+    if (starting !== null) starting.reject(new Error(error));
+    else if (!this.#closed) {
+      this.#emit({ time: this.#now(), kind: "crash", node: s.id, reason: error });
+    }
+  }
+
+  /** Terminates the Worker and settles everything that waited on it. */
+  #kill(s: Slot, why: string): void {
+    s.worker?.terminate();
+    s.worker = null;
+    s.epoch++;
+    s.ready = false;
+    s.paused = false;
+    for (const m of s.backlog) this.#drop(m, "crashed");
+    s.backlog = [];
+    for (const r of s.held) {
+      s.replies.get(r.id)?.({ type: "fail", error: `${why} before the request reached it` });
+      s.replies.delete(r.id);
+    }
+    s.held = [];
+    for (const resolve of s.replies.values()) resolve({ type: "info", error: why });
+    s.replies.clear();
+    for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
+    s.statusWaiters.clear();
+    if (s.starting !== null) {
+      s.starting.reject(new Error(`node ${s.id}: ${why} while starting`));
+      s.starting = null;
+    }
+  }
+
+  async #stop(s: Slot): Promise<void> {
+    const worker = s.worker;
+    if (worker !== null && s.ready) {
+      const ms = this.#o.closeTimeoutMs ?? 2_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        s.closing = resolve;
+        timer = setTimeout(resolve, ms);
+        worker.postMessage({ type: "close" } satisfies ToWorker);
+      });
+      clearTimeout(timer);
+      s.closing = null;
+    }
+    this.#kill(s, "the cluster closed");
+  }
+
+  /** Applies one output in the contract's order: writes → messages → replies. */
+  #onOutput(s: Slot, m: OutputMessage): void {
+    if (m.writes !== null && s.mirror !== null) applyDeltas(s.mirror, m.writes);
+    s.clocks = m.clocks;
+    if (this.#tracing) { for (const e of outputEvents(s.id, this.#now(), m)) this.#emit(e); }
+    this.#router.send(s.id, m.messages);
+    for (const r of m.replies) {
+      const resolve = s.replies.get(r.requestId);
+      s.replies.delete(r.requestId);
+      if (this.#tracing) {
+        this.#emit({ time: this.#now(), kind: "reply", node: s.id, body: r.reply });
+      }
+      resolve?.(r.reply);
+    }
+  }
+
+  /** The router's sink: due copies for `to`. */
+  #arrive(to: NodeId, batch: InFlight[]): void {
+    const s = this.#slots.get(to)!;
+    if (s.worker === null) {
+      for (const m of batch) this.#drop(m, "crashed");
+    } else if (s.paused) {
+      for (const m of batch) s.backlog.push(m);
+    } else {
+      this.#deliver(s, batch, []);
+    }
+  }
+
+  #deliver(s: Slot, deliveries: InFlight[], requests: ClientRequest<unknown>[]): void {
+    for (const m of deliveries) this.#counters.add(m.from, s.id, "delivered");
+    this.#post(s, { type: "inputs", deliveries, requests });
+  }
+
+  #drop(m: InFlight, reason: string): void {
+    this.#counters.add(m.from, m.to, "dropped");
+    if (this.#tracing) {
+      this.#emit({
+        time: this.#now(),
+        kind: "drop",
+        node: m.to,
+        peer: m.from,
+        reason,
+        body: m.body,
+      });
+    }
+  }
+
+  #post(s: Slot, m: ToWorker): void {
+    s.worker?.postMessage(m);
+  }
+
+  #setTracing(on: boolean): void {
+    this.#router.tracing = on;
+    for (const s of this.#slots.values()) this.#post(s, { type: "tracing", on });
+  }
+
+  #emit(e: TraceEvent): void {
+    for (const l of this.#listeners) l(e);
+  }
+}
+
+/**
+ * Starts a cluster and resolves once every node's Worker is ready. Rejects (after
+ * stopping whatever started) if a node cannot start: unknown protocol, bad options,
+ * unreadable data directory, …
+ *
+ * @example
+ * ```ts
+ * import { startCluster } from "./worker_cluster.ts";
+ * const cluster = await startCluster({
+ *   protocol: "heartbeat", nodes: 3, seed: 7, options: { intervalMs: 20 },
+ * });
+ * cluster.network.partition([["n1"], ["n2", "n3"]]);
+ * await cluster.close();
+ * ```
+ */
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  const cluster = new Cluster(o);
+  await cluster.start();
+  return cluster;
+}

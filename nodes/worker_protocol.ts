@@ -1,0 +1,272 @@
+/**
+ * The typed messages between the main thread (the router of the Worker cluster) and
+ * each node's Worker. Everything crosses with `postMessage` (structured clone), so
+ * every type here is plain data.
+ *
+ * One batch in, one output back: the router posts every message due for a node in
+ * one {@link InputsMessage}; the Worker processes them all, syncs its storage once
+ * (group commit) and posts one {@link OutputMessage} with every effect, in the
+ * contract's order — durable writes, then messages, then replies.
+ *
+ * @module
+ */
+
+import type { ClientRequest, NodeId, NodeStatus, Reply, TraceData } from "../protocols/node.ts";
+import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { NodeClock } from "./faults/clock_skew.ts";
+import type { LogicalClocks, Outgoing } from "./node_host.ts";
+
+/**
+ * Which protocol a node runs: a name from `protocols/registry.ts`, or an export of any
+ * module (a `file:` or `https:` URL), so users can run a protocol of their own.
+ *
+ * @example
+ * ```ts
+ * import type { ProtocolSpec } from "./worker_protocol.ts";
+ * const builtin: ProtocolSpec = "heartbeat";
+ * const mine: ProtocolSpec = { module: "file:///tmp/my_protocol.ts", export: "myProtocol" };
+ * ```
+ */
+export type ProtocolSpec = string | { readonly module: string; readonly export: string };
+
+/**
+ * Where a node keeps its durable storage: in memory, mirrored on the main thread (the
+ * Worker starts from `entries`), or in a log file under `dir` that the Worker opens.
+ *
+ * @example
+ * ```ts
+ * import type { StorageSpec } from "./worker_protocol.ts";
+ * const fresh: StorageSpec = { kind: "memory", entries: [] };
+ * const onDisk: StorageSpec = { kind: "file", dir: "/tmp/distlab" };
+ * ```
+ */
+export type StorageSpec =
+  | { readonly kind: "memory"; readonly entries: readonly (readonly [string, unknown])[] }
+  | { readonly kind: "file"; readonly dir: string };
+
+/**
+ * One synced write: `[key, value]` for a set, `[key]` for a delete.
+ *
+ * @example
+ * ```ts
+ * import type { WriteDelta } from "./worker_protocol.ts";
+ * const writes: WriteDelta[] = [["hard", { term: 2 }], ["old"]];
+ * ```
+ */
+export type WriteDelta = readonly [key: string] | readonly [key: string, value: unknown];
+
+/**
+ * A message handed to a node, stamped with its sender's clocks.
+ *
+ * @example
+ * ```ts
+ * import type { WireDelivery } from "./worker_protocol.ts";
+ * const d: WireDelivery = { from: "n1", body: { type: "heartbeat", seq: 1 }, lamport: 3, vclock: { n1: 3 } };
+ * ```
+ */
+export interface WireDelivery {
+  readonly from: NodeId;
+  readonly body: unknown;
+  readonly lamport: number;
+  readonly vclock: VectorClock;
+}
+
+/**
+ * Main → Worker: everything a node needs to start (or restart after a crash).
+ *
+ * @example
+ * ```ts
+ * import type { InitMessage } from "./worker_protocol.ts";
+ * const init: InitMessage = {
+ *   type: "init", id: "n1", peers: ["n2"], protocol: "heartbeat", options: {}, seed: 43,
+ *   clock: { skew: 0, drift: 0, anchor: 0 }, storage: { kind: "memory", entries: [] },
+ *   paused: false, tracing: false,
+ * };
+ * ```
+ */
+export interface InitMessage {
+  readonly type: "init";
+  readonly id: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly protocol: ProtocolSpec;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Seed of the node's PRNG. */
+  readonly seed: number | string;
+  /** The node's physical clock over true time (`performance.timeOrigin + performance.now()`). */
+  readonly clock: NodeClock;
+  readonly storage: StorageSpec;
+  /** Logical clocks to continue from (after a restart). */
+  readonly clocks?: LogicalClocks;
+  /** Start without ticking. */
+  readonly paused: boolean;
+  /** Report deliveries for trace events. */
+  readonly tracing: boolean;
+}
+
+/**
+ * Main → Worker: a batch of inputs — every message due for this node, then client requests.
+ *
+ * @example
+ * ```ts
+ * import type { InputsMessage } from "./worker_protocol.ts";
+ * const batch: InputsMessage = { type: "inputs", deliveries: [], requests: [{ id: 1, client: 0, op: null }] };
+ * ```
+ */
+export interface InputsMessage {
+  readonly type: "inputs";
+  readonly deliveries: readonly WireDelivery[];
+  readonly requests: readonly ClientRequest<unknown>[];
+}
+
+/**
+ * Main → Worker: control messages that are not protocol inputs.
+ *
+ * - `pause` / `resume`: stop / restart ticking (the router holds the node's messages);
+ * - `clock`: replace the physical clock (skew and drift);
+ * - `tracing`: start or stop reporting deliveries;
+ * - `status`: answer with a {@link StatusMessage} carrying `id`;
+ * - `close`: sync and close storage, then answer `closed`.
+ *
+ * @example
+ * ```ts
+ * import type { ControlMessage } from "./worker_protocol.ts";
+ * const m: ControlMessage = { type: "status", id: 7 };
+ * ```
+ */
+export type ControlMessage =
+  | { readonly type: "pause" }
+  | { readonly type: "resume" }
+  | { readonly type: "clock"; readonly clock: NodeClock }
+  | { readonly type: "tracing"; readonly on: boolean }
+  | { readonly type: "status"; readonly id: number }
+  | { readonly type: "close" };
+
+/**
+ * Every message the main thread posts to a node's Worker.
+ *
+ * @example
+ * ```ts
+ * import type { ToWorker } from "./worker_protocol.ts";
+ * const m: ToWorker = { type: "pause" };
+ * ```
+ */
+export type ToWorker = InitMessage | InputsMessage | ControlMessage;
+
+/**
+ * A protocol event the node emitted, stamped with its clocks.
+ *
+ * @example
+ * ```ts
+ * import type { WireEmitted } from "./worker_protocol.ts";
+ * const e: WireEmitted = { kind: "suspect", data: { peer: "n2" }, lamport: 4, vclock: { n1: 4 } };
+ * ```
+ */
+export interface WireEmitted {
+  readonly kind: string;
+  readonly data: TraceData | undefined;
+  readonly lamport: number;
+  readonly vclock: VectorClock;
+}
+
+/**
+ * A delivery as the receiver saw it (sent only while tracing): its clocks right after.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryReport } from "./worker_protocol.ts";
+ * const r: DeliveryReport = { from: "n2", body: 1, lamport: 5, vclock: { n1: 2, n2: 3 } };
+ * ```
+ */
+export interface DeliveryReport {
+  readonly from: NodeId;
+  readonly body: unknown;
+  readonly lamport: number;
+  readonly vclock: VectorClock;
+}
+
+/**
+ * Worker → main: the effects of one batch of inputs (or of one tick), in the order the
+ * main thread must apply them: `writes` (already synced; mirrored in memory mode, `null`
+ * with a file store), then `messages`, then `replies`.
+ *
+ * @example
+ * ```ts
+ * import type { OutputMessage } from "./worker_protocol.ts";
+ * const out: OutputMessage = {
+ *   type: "output", writes: null, messages: [], replies: [], emitted: [], delivered: null,
+ *   clocks: { lamport: 0, vclock: { n1: 0 } },
+ * };
+ * ```
+ */
+export interface OutputMessage {
+  readonly type: "output";
+  readonly writes: readonly WriteDelta[] | null;
+  readonly messages: readonly Outgoing[];
+  readonly replies: readonly { readonly requestId: number; readonly reply: Reply }[];
+  readonly emitted: readonly WireEmitted[];
+  /** Deliveries of the batch, while tracing; `null` otherwise. */
+  readonly delivered: readonly DeliveryReport[] | null;
+  /** The node's logical clocks after the batch (a restart continues from them). */
+  readonly clocks: LogicalClocks;
+}
+
+/**
+ * Worker → main: the node started (or failed to) — `error` is a one-line reason.
+ *
+ * @example
+ * ```ts
+ * import type { ReadyMessage } from "./worker_protocol.ts";
+ * const ok: ReadyMessage = { type: "ready", protocol: "heartbeat", tickMs: 10 };
+ * ```
+ */
+export interface ReadyMessage {
+  readonly type: "ready";
+  readonly protocol: string;
+  readonly tickMs: number;
+}
+
+/**
+ * Worker → main: the answer to a `status` query.
+ *
+ * @example
+ * ```ts
+ * import type { StatusMessage } from "./worker_protocol.ts";
+ * const s: StatusMessage = { type: "status", id: 7, status: { role: "member" } };
+ * ```
+ */
+export interface StatusMessage {
+  readonly type: "status";
+  readonly id: number;
+  readonly status: NodeStatus;
+}
+
+/**
+ * Worker → main: the node failed (init failed or the protocol threw); it processes
+ * nothing more and the main thread treats it as crashed.
+ *
+ * @example
+ * ```ts
+ * import type { FailureMessage } from "./worker_protocol.ts";
+ * const f: FailureMessage = { type: "failed", error: "option intervalMs must be a positive number" };
+ * ```
+ */
+export interface FailureMessage {
+  readonly type: "failed";
+  readonly error: string;
+}
+
+/**
+ * Every message a node's Worker posts to the main thread.
+ *
+ * @example
+ * ```ts
+ * import type { FromWorker } from "./worker_protocol.ts";
+ * const m: FromWorker = { type: "closed" };
+ * ```
+ */
+export type FromWorker =
+  | ReadyMessage
+  | OutputMessage
+  | StatusMessage
+  | FailureMessage
+  | { readonly type: "closed" };

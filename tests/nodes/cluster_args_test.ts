@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { defaultProtocol, parseClusterArgs, UsageError } from "../../nodes/cluster_args.ts";
+
+const CTX = { protocols: ["heartbeat", "lww"], cwd: "/home/me/lab" };
+const parse = (...argv: string[]) => parseClusterArgs(argv, CTX);
+
+Deno.test("cluster args: defaults", () => {
+  assert.deepEqual(parse(), {
+    nodes: 5,
+    protocol: "heartbeat",
+    port: 8080,
+    host: "127.0.0.1",
+    dataDir: undefined,
+    seed: 1,
+    options: {},
+    help: false,
+  });
+});
+
+Deno.test("cluster args: every flag, with a leading -- ignored", () => {
+  const a = parse(
+    "--",
+    "--nodes",
+    "3",
+    "--protocol",
+    "lww",
+    "--port",
+    "0",
+    "--host",
+    "localhost",
+    "--data-dir",
+    "data",
+    "--seed=-7",
+    "--option",
+    "intervalMs=20",
+    "--option",
+    "detector=fixed",
+    "--option",
+    "peers=[1,2]",
+  );
+  assert.deepEqual(a, {
+    nodes: 3,
+    protocol: "lww",
+    port: 0,
+    host: "localhost",
+    dataDir: "data",
+    seed: -7,
+    options: { intervalMs: 20, detector: "fixed", peers: [1, 2] },
+    help: false,
+  });
+  assert.equal(parse("--help").help, true);
+});
+
+Deno.test("cluster args: a protocol file becomes a module URL and export", () => {
+  assert.deepEqual(parse("--protocol", "./my/proto.ts#echo").protocol, {
+    module: "file:///home/me/lab/my/proto.ts",
+    export: "echo",
+  });
+  assert.deepEqual(parse("--protocol", "/abs/p.js").protocol, {
+    module: "file:///abs/p.js",
+    export: "default",
+  });
+  assert.deepEqual(parse("--protocol", "https://example.com/p.ts#x").protocol, {
+    module: "https://example.com/p.ts",
+    export: "x",
+  });
+});
+
+Deno.test("cluster args: the default protocol is raft-kv once registered", () => {
+  assert.equal(defaultProtocol(["heartbeat", "raft-kv"]), "raft-kv");
+  assert.equal(defaultProtocol(["heartbeat"]), "heartbeat");
+  assert.equal(parseClusterArgs([], { ...CTX, protocols: ["a", "raft-kv"] }).protocol, "raft-kv");
+});
+
+Deno.test("cluster args: bad input is a one-line UsageError", () => {
+  const cases: [string[], RegExp][] = [
+    [["--nodes", "0"], /--nodes must be an integer from 1 to 64, got '0'/],
+    [["--nodes", "2.5"], /--nodes must be an integer/],
+    [["--nodes", "65"], /--nodes/],
+    [["--port", "70000"], /--port must be an integer from 0 to 65535/],
+    [["--port", "80x"], /--port/],
+    [["--seed", "abc"], /--seed must be an integer, got 'abc'/],
+    [["--protocol", "paxos"], /unknown protocol 'paxos' \(known: heartbeat, lww/],
+    [["--host", "0.0.0.0"], /refusing to listen on non-loopback host '0.0.0.0'/],
+    [["--host", "192.168.1.2"], /non-loopback/],
+    [["--option", "novalue"], /--option wants key=value, got 'novalue'/],
+    [["--option", "=3"], /--option wants key=value/],
+    [["--data-dir", ""], /--data-dir must not be empty/],
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["positional"], /Unexpected argument 'positional'/],
+    [["--nodes"], /--nodes/],
+    [["--seed", "-7"], /--seed=-XYZ/],
+  ];
+  for (const [argv, re] of cases) {
+    assert.throws(
+      () => parse(...argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes("\n"),
+      argv.join(" "),
+    );
+  }
+});
+
+Deno.test("cluster args: loopback hosts are accepted", () => {
+  for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"]) {
+    assert.ok(["127.0.0.1", "127.1.2.3", "localhost", "::1"].includes(parse("--host", h).host));
+  }
+});
