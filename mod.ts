@@ -78,3 +78,14 @@ export {
   type NodeInfo,
   startCluster,
 } from "./nodes/worker_cluster.ts";
+export {
+  checkAgreementAfterEveryStep,
+  createAgreementChecker,
+  paxosKv,
+  paxosRegister,
+} from "./protocols/paxos/mod.ts";
+export {
+  MODE_TRADEOFF,
+  primaryBackup,
+  type ReplicationMode,
+} from "./protocols/primary_backup/mod.ts";

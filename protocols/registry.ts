@@ -10,12 +10,18 @@ import { heartbeat } from "./heartbeat/heartbeat.ts";
 import { register } from "./register/register.ts";
 import { lww } from "./lww/lww.ts";
 import { quorumKv } from "./quorum/mod.ts";
+import { paxosKv } from "./paxos/multi_paxos.ts";
+import { paxosRegister } from "./paxos/register.ts";
+import { primaryBackup } from "./primary_backup/primary_backup.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
   [register.name, register],
   [lww.name, lww],
   [quorumKv.name, quorumKv],
+  [paxosRegister.name, paxosRegister],
+  [paxosKv.name, paxosKv],
+  [primaryBackup.name, primaryBackup],
 ]);
 
 /**

@@ -6,8 +6,10 @@
 
 import type { Scenario } from "./scenario.ts";
 import { scenario as kvQuorum } from "./kv_quorum.ts";
+import { scenario as paxos } from "./paxos.ts";
+import { scenario as replicationModes } from "./replication_modes.ts";
 
-const SCENARIOS: readonly Scenario[] = [kvQuorum];
+const SCENARIOS: readonly Scenario[] = [kvQuorum, paxos, replicationModes];
 
 /**
  * The scenario called `name`; throws a one-line error naming the known ones otherwise.
