@@ -89,3 +89,4 @@ export {
   primaryBackup,
   type ReplicationMode,
 } from "./protocols/primary_backup/mod.ts";
+export * from "./protocols/raft/mod.ts";

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   resilience: () => import("./resilience_bench.ts"),
   storage: () => import("./storage_bench.ts"),
   quorum: () => import("./quorum_bench.ts"),
+  raft: () => import("./raft_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
 };
 

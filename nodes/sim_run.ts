@@ -107,8 +107,8 @@ export function runSimulation(
   const finalData: Record<NodeId, Readonly<Record<string, unknown>>> = {};
   for (const n of sim.nodes) {
     statuses[n] = sim.status(n);
-    const dump = sim.host(n)?.node.dump;
-    if (dump !== undefined) finalData[n] = dump();
+    const node = sim.host(n)?.node;
+    if (node?.dump !== undefined) finalData[n] = node.dump();
   }
   return {
     history: workload?.history.events(),

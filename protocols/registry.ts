@@ -7,6 +7,7 @@
 
 import type { AnyProtocol } from "./node.ts";
 import { heartbeat } from "./heartbeat/heartbeat.ts";
+import { raftKv } from "./raft/mod.ts";
 import { register } from "./register/register.ts";
 import { lww } from "./lww/lww.ts";
 import { quorumKv } from "./quorum/mod.ts";
@@ -16,6 +17,7 @@ import { primaryBackup } from "./primary_backup/primary_backup.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
+  [raftKv.name, raftKv],
   [register.name, register],
   [lww.name, lww],
   [quorumKv.name, quorumKv],

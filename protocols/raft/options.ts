@@ -1,0 +1,166 @@
+/**
+ * Raft options: what a host may set through `ctx.options`, with their defaults.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../node.ts";
+
+/**
+ * How the leader serves `read` operations.
+ *
+ * - `read-index` (default): the leader records its commit index, confirms it is
+ *   still leader with one heartbeat round acknowledged by a majority, waits until it
+ *   has applied that index, and answers. Linearizable.
+ * - `lease`: the leader answers from its state machine without a round trip while its
+ *   lease holds (a majority acknowledged a heartbeat less than
+ *   `electionMinMs · (1 − ρ) / (1 + ρ)` ago, ρ = `clockDriftBound`). Followers refuse
+ *   votes for `electionMinMs` after hearing from their leader, so no other leader can
+ *   exist meanwhile. **Unsafe** if clocks drift faster than ρ, or jump (pause, VM
+ *   migration): then two leaders can overlap and reads can be stale. Needs
+ *   `checkQuorum`; without it falls back to `read-index`.
+ * - `log`: reads are appended to the log like writes (slow, simple, linearizable).
+ * - `stale`: any node, follower or leader, answers from its own applied state at
+ *   once. Fast and available in a minority partition, but not linearizable: a
+ *   follower may lag, and a deposed leader may not know it yet.
+ *
+ * @example
+ * ```ts
+ * import type { ReadMode } from "./options.ts";
+ * const mode: ReadMode = "lease";
+ * ```
+ */
+export type ReadMode = "read-index" | "lease" | "log" | "stale";
+
+/**
+ * Parsed Raft options (times in milliseconds of the node's clock).
+ *
+ * @example
+ * ```ts
+ * import { parseRaftOptions } from "./options.ts";
+ * const o = parseRaftOptions({ heartbeatMs: 20 });
+ * o.electionMinMs; // 150
+ * ```
+ */
+export interface RaftOptions {
+  /** Leader heartbeat interval (default 50). */
+  readonly heartbeatMs: number;
+  /** Election timeout is drawn uniformly from [electionMinMs, electionMaxMs) (150, 300). */
+  readonly electionMinMs: number;
+  /** See `electionMinMs`. */
+  readonly electionMaxMs: number;
+  /** Run a PreVote round before incrementing the term (thesis §9.6). Default true. */
+  readonly preVote: boolean;
+  /** Leader steps down without a majority's contact for `electionMinMs`; voters ignore
+   * candidates while they hear from a leader. Default true. */
+  readonly checkQuorum: boolean;
+  /** How reads are served (see {@link ReadMode}). Default `read-index`. */
+  readonly readMode: ReadMode;
+  /**
+   * Appends in flight per follower in the replicate state (flow control). Default 4:
+   * entries proposed while the window is full wait and leave together in one append, so
+   * a small window batches well without costing throughput (see `bench/raft_bench.ts`).
+   */
+  readonly maxInflight: number;
+  /** Entries per append message. Default 64. */
+  readonly maxEntriesPerAppend: number;
+  /** Approximate bytes of entries per append message (at least one entry is sent). */
+  readonly maxBytesPerAppend: number;
+  /** Take a snapshot when this many applied entries follow the last one. Default 1000. */
+  readonly snapshotThreshold: number;
+  /** Entries kept before a new snapshot's index, so slightly lagging followers can
+   * still be caught up from the log. Default 100. */
+  readonly compactMargin: number;
+  /** Assumed bound ρ on clock rate error, for lease reads. Default 0.1. */
+  readonly clockDriftBound: number;
+  /** ReadIndex heartbeat rounds in flight at once: 1 batches reads best (fewest
+   * messages), more cut read latency toward one round trip. Default 2. */
+  readonly maxReadRounds: number;
+  /** Client sessions kept (least recently used evicted). Default 10000. */
+  readonly maxSessions: number;
+  /**
+   * The configuration this node starts with when it has no state: the voters. Default:
+   * itself and `ctx.peers`. With `join: true` the default is `ctx.peers` alone: the node
+   * then waits, not campaigning, until a leader adds it.
+   */
+  readonly members?: readonly NodeId[];
+  /** See `members`. Default false. */
+  readonly join: boolean;
+}
+
+/** Defaults of every option. */
+export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
+  heartbeatMs: 50,
+  electionMinMs: 150,
+  electionMaxMs: 300,
+  preVote: true,
+  checkQuorum: true,
+  readMode: "read-index",
+  maxInflight: 4,
+  maxEntriesPerAppend: 64,
+  maxBytesPerAppend: 64 * 1024,
+  snapshotThreshold: 1000,
+  compactMargin: 100,
+  clockDriftBound: 0.1,
+  maxReadRounds: 2,
+  maxSessions: 10000,
+  join: false,
+};
+
+const READ_MODES: readonly ReadMode[] = ["read-index", "lease", "log", "stale"];
+
+/**
+ * Reads options from plain JSON, falling back to defaults for anything missing or of
+ * the wrong type, and throwing on values that make no sense.
+ *
+ * @example
+ * ```ts
+ * import { parseRaftOptions } from "./options.ts";
+ * parseRaftOptions({ readMode: "lease", preVote: false }).readMode; // "lease"
+ * ```
+ */
+export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOptions {
+  const num = (k: keyof RaftOptions): number => {
+    const v = raw[k];
+    return typeof v === "number" && Number.isFinite(v) ? v : DEFAULT_RAFT_OPTIONS[k] as number;
+  };
+  const bool = (k: keyof RaftOptions): boolean => {
+    const v = raw[k];
+    return typeof v === "boolean" ? v : DEFAULT_RAFT_OPTIONS[k] as boolean;
+  };
+  const readMode = READ_MODES.includes(raw.readMode as ReadMode)
+    ? raw.readMode as ReadMode
+    : DEFAULT_RAFT_OPTIONS.readMode;
+  const members = Array.isArray(raw.members) && raw.members.every((m) => typeof m === "string")
+    ? raw.members as NodeId[]
+    : undefined;
+  const o: RaftOptions = {
+    heartbeatMs: num("heartbeatMs"),
+    electionMinMs: num("electionMinMs"),
+    electionMaxMs: num("electionMaxMs"),
+    preVote: bool("preVote"),
+    checkQuorum: bool("checkQuorum"),
+    readMode,
+    maxInflight: Math.max(1, Math.floor(num("maxInflight"))),
+    maxEntriesPerAppend: Math.max(1, Math.floor(num("maxEntriesPerAppend"))),
+    maxBytesPerAppend: Math.max(1, num("maxBytesPerAppend")),
+    snapshotThreshold: Math.max(1, Math.floor(num("snapshotThreshold"))),
+    compactMargin: Math.max(0, Math.floor(num("compactMargin"))),
+    clockDriftBound: num("clockDriftBound"),
+    maxReadRounds: Math.max(1, Math.floor(num("maxReadRounds"))),
+    maxSessions: Math.max(1, Math.floor(num("maxSessions"))),
+    join: bool("join"),
+    ...(members ? { members } : {}),
+  };
+  if (o.heartbeatMs <= 0) throw new RangeError("heartbeatMs must be positive");
+  if (o.electionMinMs <= o.heartbeatMs) {
+    throw new RangeError("electionMinMs must exceed heartbeatMs");
+  }
+  if (o.electionMaxMs <= o.electionMinMs) {
+    throw new RangeError("electionMaxMs must exceed electionMinMs");
+  }
+  if (o.clockDriftBound < 0 || o.clockDriftBound >= 1) {
+    throw new RangeError("clockDriftBound must be in [0, 1)");
+  }
+  return o;
+}

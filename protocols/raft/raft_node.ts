@@ -1,0 +1,260 @@
+/**
+ * One Raft node running the KV state machine: the three host inputs (tick, message,
+ * client request) and what a host or test can see of it. The protocol itself lives in
+ * plain functions over a {@link RaftState}: `election.ts`, `replication.ts`, `apply.ts`,
+ * `reconfiguration.ts` and `reads.ts`.
+ *
+ * The node is a deterministic state machine: every timeout is measured against
+ * `ctx.now()`, every random choice comes from `ctx.random()`, and everything Raft needs
+ * after a crash is written to `ctx.storage` before the message that depends on it is
+ * sent.
+ *
+ * @module
+ */
+
+import type { ClientRequest, NodeContext, NodeId, NodeStatus, ProtocolNode } from "../node.ts";
+import type { KvOp } from "../kv.ts";
+import type { EntryData } from "./entry.ts";
+import type { RaftMessage } from "./message.ts";
+import type { RaftKvOp, RaftOp } from "./op.ts";
+import { isAdminOp } from "./op.ts";
+import type { RaftNodeView } from "./invariants.ts";
+import type { RaftState } from "./node_state.ts";
+import {
+  createRaftState,
+  membership,
+  notLeader,
+  promotable,
+  resetElectionTimer,
+  send,
+} from "./node_state.ts";
+import {
+  abortTransfer,
+  becomeFollower,
+  campaign,
+  handleVote,
+  handleVoteResp,
+  inLease,
+  quorumActive,
+} from "./election.ts";
+import {
+  broadcastHeartbeat,
+  flushCommit,
+  handleAppend,
+  handleAppendResp,
+  handleHeartbeat,
+  handleHeartbeatResp,
+  handleSnapshot,
+  propose,
+  sendAppend,
+} from "./replication.ts";
+import { handleAdmin, maybePromoteLearner } from "./reconfiguration.ts";
+import { serveRead } from "./reads.ts";
+
+/**
+ * A Raft KV node. Hosts normally create it through `raftKv.create(ctx)`; tests also use
+ * {@link RaftNode.inspect} for white-box checks.
+ *
+ * @example
+ * ```ts ignore
+ * import { RaftNode } from "./raft_node.ts";
+ * const node = new RaftNode(ctx); // ctx: NodeContext<RaftMessage>
+ * node.tick();
+ * node.status().role; // "follower"
+ * ```
+ */
+export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
+  readonly #s: RaftState;
+
+  /** Creates the node, recovering whatever `ctx.storage` holds. */
+  constructor(ctx: NodeContext<RaftMessage>) {
+    this.#s = createRaftState(ctx);
+  }
+
+  tick(): void {
+    const s = this.#s;
+    const now = s.ctx.now();
+    if (s.role !== "leader") {
+      if (now < s.electionDeadline) return;
+      if (promotable(s)) campaign(s, s.o.preVote ? "pre" : "real");
+      else resetElectionTimer(s);
+      return;
+    }
+    if (now >= s.heartbeatDue) broadcastHeartbeat(s, now);
+    flushCommit(s);
+    if (s.o.checkQuorum && now >= s.checkQuorumDue) {
+      s.checkQuorumDue = now + s.o.electionMinMs;
+      if (!quorumActive(s)) {
+        becomeFollower(s, s.term, null);
+        return;
+      }
+    }
+    if (s.transfer && now >= s.transfer.deadline) {
+      abortTransfer(s, "transfer timed out");
+    }
+    for (const [peer, pr] of s.progress) {
+      // An InstallSnapshot may have been lost: after a while, probe again.
+      if (pr.state === "snapshot" && now - pr.snapshotSentAt >= s.o.electionMaxMs) {
+        pr.becomeProbe();
+        sendAppend(s, peer, pr);
+      }
+    }
+    maybePromoteLearner(s);
+  }
+
+  message(from: NodeId, m: RaftMessage): void {
+    const s = this.#s;
+    if (m.term > s.term) {
+      if (m.type === "vote" && !m.transfer && inLease(s)) {
+        // CheckQuorum's other half: while we hear from a leader, ignore candidates.
+        s.ctx.emit("vote", {
+          to: from,
+          granted: false,
+          term: m.term,
+          pre: m.pre,
+          lease: true,
+        });
+        return;
+      }
+      const keepTerm = (m.type === "vote" && m.pre) ||
+        (m.type === "vote-resp" && m.pre && m.granted);
+      if (!keepTerm) {
+        if (s.transfer && from === s.transfer.target && m.type === "vote") {
+          s.ctx.reply(s.transfer.requestId, { type: "ok", value: { leader: from } });
+          s.transfer = null;
+        }
+        const fromLeader = m.type === "append" || m.type === "heartbeat" || m.type === "snapshot";
+        becomeFollower(s, m.term, fromLeader ? from : null);
+      }
+    } else if (m.term < s.term) {
+      if (
+        (m.type === "append" || m.type === "heartbeat") &&
+        (s.o.checkQuorum || s.o.preVote)
+      ) {
+        // A deposed leader that cannot learn our term from votes (PreVote keeps
+        // candidates' terms low) learns it here, and steps down.
+        // (A rejection of index 0 is ignored if it ever meets a leader of our term.)
+        send(s, from, { type: "append-resp", term: s.term, index: 0, reject: true });
+      } else if (m.type === "vote" && m.pre) {
+        send(s, from, { type: "vote-resp", term: s.term, pre: true, granted: false });
+      }
+      return;
+    }
+
+    switch (m.type) {
+      case "vote":
+        return handleVote(s, from, m);
+      case "vote-resp":
+        return handleVoteResp(s, from, m);
+      case "append":
+      case "heartbeat":
+      case "snapshot":
+        if (s.role === "leader") return; // cannot happen: one leader per term
+        if (s.role !== "follower" || s.leader !== from) {
+          becomeFollower(s, s.term, from);
+        }
+        s.lastLeaderContact = s.ctx.now();
+        resetElectionTimer(s);
+        if (m.type === "append") return handleAppend(s, from, m);
+        if (m.type === "heartbeat") return handleHeartbeat(s, from, m);
+        return handleSnapshot(s, from, m.snapshot);
+      case "append-resp":
+        if (s.role === "leader") handleAppendResp(s, from, m);
+        return;
+      case "heartbeat-resp":
+        if (s.role === "leader") handleHeartbeatResp(s, from, m);
+        return;
+      case "timeout-now":
+        if (s.role !== "leader" && promotable(s)) campaign(s, "transfer");
+        return;
+    }
+  }
+
+  request(req: ClientRequest<RaftOp>): void {
+    const s = this.#s;
+    const op = req.op;
+    if (isAdminOp(op)) return handleAdmin(s, req.id, op);
+    if (op.f === "read" && s.o.readMode === "stale") {
+      return s.ctx.reply(req.id, { type: "ok", value: s.sm.read(op.key) });
+    }
+    if (s.role !== "leader") return s.ctx.reply(req.id, notLeader(s));
+    if (op.f === "read" && s.o.readMode !== "log") {
+      return serveRead(s, { id: req.id, key: op.key });
+    }
+    if (s.transfer) {
+      return s.ctx.reply(req.id, { type: "fail", error: "leadership transfer in progress" });
+    }
+    const seq = (op as RaftKvOp).seq;
+    if (seq !== undefined) {
+      const cached = s.sm.cachedReply(req.client, seq);
+      if (cached) return s.ctx.reply(req.id, cached);
+    }
+    const data: EntryData = seq === undefined
+      ? { type: "kv", client: req.client, op: withoutSeq(op) }
+      : { type: "kv", client: req.client, seq, op: withoutSeq(op) };
+    s.pendingWrites.set(s.log.lastIndex + 1, { id: req.id, term: s.term });
+    propose(s, data);
+  }
+
+  status(): NodeStatus {
+    const s = this.#s;
+    const m = membership(s);
+    const status: Record<string, unknown> = {
+      role: s.role,
+      term: s.term,
+      commitIndex: s.commit,
+      lastIndex: s.log.lastIndex,
+      applied: s.applied,
+      leader: s.leader,
+      votedFor: s.vote,
+      snapshotIndex: s.log.snapshotIndex,
+      voters: m.voters,
+      learners: m.learners,
+    };
+    if (s.role === "leader") {
+      const progress: Record<string, unknown> = {};
+      for (const [peer, pr] of s.progress) {
+        progress[peer] = { match: pr.match, next: pr.next, state: pr.state };
+      }
+      status.progress = progress;
+    }
+    return status;
+  }
+
+  /** The replica's data (key → value), read locally. */
+  dump(): Readonly<Record<string, unknown>> {
+    const s = this.#s;
+    return Object.fromEntries(s.sm.snapshot().data);
+  }
+
+  /** White-box view for the invariant checker (shares the log's entries: read only). */
+  inspect(): RaftNodeView {
+    const s = this.#s;
+    return {
+      id: s.id,
+      role: s.role,
+      term: s.term,
+      commitIndex: s.commit,
+      applied: s.applied,
+      appliedHash: s.appliedHash,
+      snapshotIndex: s.log.snapshotIndex,
+      snapshotTerm: s.log.snapshotTerm,
+      entries: s.log.entries,
+      logRef: s.log,
+      logVersion: s.log.version,
+    };
+  }
+}
+
+/** The op without its session number (the entry carries that separately). */
+function withoutSeq(op: RaftKvOp): KvOp {
+  switch (op.f) {
+    case "read":
+    case "delete":
+      return { f: op.f, key: op.key };
+    case "write":
+      return { f: "write", key: op.key, value: op.value };
+    case "cas":
+      return { f: "cas", key: op.key, value: op.value };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Helpers for driving Raft in the deterministic simulator, in the spirit of the classic
+ * Raft lab tester: find the leader, submit a command and wait for it to be applied on
+ * enough servers, all while the invariant checker watches every step.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { Simulation } from "../../nodes/simulator.ts";
+import type { LinkFaults } from "../../nodes/faults/network.ts";
+import type { NodeId, Reply } from "../../protocols/node.ts";
+import { RaftInvariants, raftKv, type RaftNode, type RaftOp } from "../../protocols/raft/mod.ts";
+
+/** A simulation of Raft KV with the invariant checker run after every step. */
+export interface RaftSim {
+  readonly sim: Simulation;
+  readonly inv: RaftInvariants;
+  /** Nodes cut off from everyone, with the network block that does it. */
+  readonly cut: Map<NodeId, number>;
+}
+
+/** Creates a simulated cluster whose every step is checked against Raft's invariants. */
+export function raftSim(
+  nodes: number | readonly NodeId[],
+  seed: number,
+  options: Record<string, unknown> = {},
+  network?: LinkFaults,
+): RaftSim {
+  const sim = new Simulation({ protocol: raftKv, nodes, seed, options, network });
+  const inv = new RaftInvariants();
+  sim.afterStep(() => {
+    const views = [];
+    for (const n of sim.nodes) {
+      const h = sim.host(n);
+      if (h) views.push((h.node as RaftNode).inspect());
+    }
+    const found = inv.check(views);
+    if (found.length > 0) {
+      throw new Error(`raft invariant violated at t=${sim.now()}: ${found.join("; ")}`);
+    }
+  });
+  return { sim, inv, cut: new Map() };
+}
+
+/** The running Raft node (white-box). */
+export function raftNode(sim: Simulation, id: NodeId): RaftNode {
+  const h = sim.host(id);
+  if (!h) throw new Error(`${id} is down`);
+  return h.node as RaftNode;
+}
+
+/** Cuts `id` off from every other node. */
+export function disconnect(r: RaftSim, id: NodeId): void {
+  if (!r.cut.has(id)) r.cut.set(id, r.sim.network.isolate(id));
+}
+
+/** Reconnects `id`. */
+export function connect(r: RaftSim, id: NodeId): void {
+  const block = r.cut.get(id);
+  if (block !== undefined) r.sim.network.remove(block);
+  r.cut.delete(id);
+}
+
+/** Live, connected nodes. */
+export function reachable(r: RaftSim): NodeId[] {
+  return r.sim.nodes.filter((n) => r.sim.isUp(n) && !r.cut.has(n));
+}
+
+/**
+ * Waits for exactly one leader among the reachable nodes (retrying for up to 5 s of
+ * virtual time) and returns it; fails if two reachable nodes lead in the same term.
+ */
+export function checkOneLeader(r: RaftSim): NodeId {
+  for (let i = 0; i < 10; i++) {
+    r.sim.runFor(500);
+    const byTerm = new Map<number, NodeId[]>();
+    for (const n of reachable(r)) {
+      const s = r.sim.status(n);
+      if (s.role === "leader") byTerm.set(s.term!, [...(byTerm.get(s.term!) ?? []), n]);
+    }
+    for (const [term, ls] of byTerm) assert.equal(ls.length, 1, `term ${term} has leaders ${ls}`);
+    if (byTerm.size > 0) return byTerm.get(Math.max(...byTerm.keys()))![0];
+  }
+  throw new Error("expected one leader, got none");
+}
+
+/** Asserts that no reachable node is leader. */
+export function checkNoLeader(r: RaftSim): void {
+  for (const n of reachable(r)) assert.notEqual(r.sim.status(n).role, "leader", `${n} leads`);
+}
+
+/** The term every reachable node agrees on. */
+export function checkTerms(r: RaftSim): number {
+  const terms = new Set(reachable(r).map((n) => r.sim.status(n).term));
+  assert.equal(terms.size, 1, `servers disagree on term: ${[...terms]}`);
+  return [...terms][0]!;
+}
+
+/** Sends `op` to `node` and runs until it is answered or `maxMs` passes. */
+export function ask(
+  sim: Simulation,
+  node: NodeId,
+  op: RaftOp,
+  client = 1,
+  maxMs = 1000,
+): Reply | undefined {
+  let reply: Reply | undefined;
+  sim.request(node, op, client, (r) => reply = r);
+  sim.runUntil(() => reply !== undefined, maxMs);
+  return reply;
+}
+
+/** How many live nodes have applied `key` = `value`. */
+export function nApplied(sim: Simulation, key: string, value: unknown): number {
+  let n = 0;
+  for (const id of sim.nodes) {
+    const h = sim.host(id);
+    if (h && (h.node as RaftNode).dump()[key] === value) n++;
+  }
+  return n;
+}
+
+let nextClient = 1_000;
+
+/**
+ * The lab's `one()`: submits a write of a fresh key until some leader accepts and
+ * commits it, then waits until at least `expected` servers applied it. Gives up after
+ * 10 s of virtual time. Returns the node that acknowledged it.
+ */
+export function one(r: RaftSim, key: string, value: unknown, expected: number): NodeId {
+  const { sim } = r;
+  const deadline = sim.now() + 10_000;
+  // One session per command: retries (seq 1 again) are applied at most once.
+  const client = nextClient++;
+  while (sim.now() < deadline) {
+    for (const n of reachable(r)) {
+      if (sim.status(n).role !== "leader") continue;
+      const reply = ask(sim, n, { f: "write", key, value, seq: 1 }, client, 2000);
+      if (reply?.type !== "ok") continue;
+      if (sim.runUntil(() => nApplied(sim, key, value) >= expected, 2000)) return n;
+    }
+    sim.runFor(50);
+  }
+  throw new Error(`one(${key}=${JSON.stringify(value)}) failed to reach agreement`);
+}
