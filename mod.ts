@@ -90,3 +90,4 @@ export {
   type ReplicationMode,
 } from "./protocols/primary_backup/mod.ts";
 export * from "./protocols/raft/mod.ts";
+export { createSimClock } from "./nodes/sim_clock.ts";

@@ -8,8 +8,18 @@ import type { Scenario } from "./scenario.ts";
 import { scenario as kvQuorum } from "./kv_quorum.ts";
 import { scenario as paxos } from "./paxos.ts";
 import { scenario as replicationModes } from "./replication_modes.ts";
+import { scenario as raftFailover } from "./raft_failover.ts";
+import { scenario as retryStorm } from "./retry_storm.ts";
+import { scenario as circuitBreaker } from "./circuit_breaker.ts";
 
-const SCENARIOS: readonly Scenario[] = [kvQuorum, paxos, replicationModes];
+const SCENARIOS: readonly Scenario[] = [
+  raftFailover,
+  kvQuorum,
+  paxos,
+  replicationModes,
+  retryStorm,
+  circuitBreaker,
+];
 
 /**
  * The scenario called `name`; throws a one-line error naming the known ones otherwise.
