@@ -7,12 +7,16 @@ function deno(args: string[]): Deno.Command {
     args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
+    // A run that should have been refused must not hang the suite.
+    signal: AbortSignal.timeout(30_000),
   });
 }
 
 Deno.test("deno task cluster: bad input is one line on stderr and exit code 2", async () => {
   for (
     const argv of [["--nodes", "x"], ["--host", "10.0.0.1"], ["--protocol", "nope"], [
+      "--protocol",
+      "heartbeat",
       "--option",
       "intervalMs=-1",
     ]]
@@ -27,7 +31,17 @@ Deno.test("deno task cluster: bad input is one line on stderr and exit code 2", 
 });
 
 Deno.test("deno task cluster: serves the API and stops cleanly on SIGINT", async () => {
-  const child = deno(["--", "--nodes", "2", "--port", "0", "--option", "intervalMs=50"]).spawn();
+  const child = deno([
+    "--",
+    "--nodes",
+    "2",
+    "--port",
+    "0",
+    "--protocol",
+    "heartbeat",
+    "--option",
+    "intervalMs=50",
+  ]).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!/API: (\S+)/.test(text)) {
@@ -62,7 +76,7 @@ Deno.test("deno task cluster: a port in use is one line on stderr and exit code 
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     const port = String((listener.addr as Deno.NetAddr).port);
-    const out = await deno(["--nodes", "1", "--port", port]).output();
+    const out = await deno(["--nodes", "1", "--port", port, "--protocol", "heartbeat"]).output();
     const err = new TextDecoder().decode(out.stderr).trimEnd();
     assert.equal(out.code, 1);
     assert.match(err, /^error: .*(in use|Address)/i);
