@@ -91,3 +91,8 @@ export {
 } from "./protocols/primary_backup/mod.ts";
 export * from "./protocols/raft/mod.ts";
 export { createSimClock } from "./nodes/sim_clock.ts";
+export * from "./protocols/txn/mod.ts";
+export * from "./protocols/bus/mod.ts";
+export * from "./protocols/saga/mod.ts";
+export * from "./protocols/eventsourcing/mod.ts";
+export { tortureTxnSeed, watchTxnInvariants } from "./nodes/txn_torture.ts";

@@ -13,6 +13,11 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./protocols/history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import {
+  tortureTxnSeed,
+  TXN_TORTURE_PROTOCOLS,
+  type TxnTortureOutcome,
+} from "./nodes/txn_torture.ts";
 import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
 import {
   replayCommand,
@@ -37,6 +42,75 @@ function bar(done: number, total: number, failed: number): string {
   const filled = Math.round((done / total) * width);
   return `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}` +
     (failed ? `  ${failed} failing` : "");
+}
+
+/**
+ * Transactions, sagas, the bus and event sourcing have invariants rather than KV
+ * histories: each seed runs with its own clients and checks them after every step.
+ */
+async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promise<number> {
+  const name = String(c.protocol);
+  const enc = new TextEncoder();
+  const started = performance.now();
+  const failing: TxnTortureOutcome[] = [];
+  const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0 };
+  for (let i = 0; i < c.seeds; i++) {
+    const seed = c.seedStart + i;
+    const o = tortureTxnSeed(name, seed, {
+      durationMs: c.durationMs,
+      nemesis: c.nemesis,
+      clients: c.clients,
+      options: c.options,
+    });
+    totals.ops += o.ops.invoked;
+    totals.ok += o.ops.ok;
+    totals.fail += o.ops.fail;
+    totals.info += o.ops.info;
+    totals.checks += o.checks;
+    if (o.violation !== null) failing.push(o);
+    if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failing.length)}`));
+    else if (!json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
+  }
+  if (tty) console.log();
+  const replay = (seed: number) =>
+    `deno task torture --protocol ${name} --seeds 1 --seed-start ${seed} ` +
+    `--duration ${c.durationMs}ms --clients ${c.clients} --nemesis ${c.nemesis.join(",")}`;
+  const summary = {
+    protocol: name,
+    runs: c.seeds,
+    operations: totals.ops,
+    ok: totals.ok,
+    fail: totals.fail,
+    info: totals.info,
+    invariantChecks: totals.checks,
+    violations: failing.length,
+    wallMs: Math.round(performance.now() - started),
+    failures: failing.map((f) => ({
+      seed: f.seed,
+      violation: f.violation,
+      atMs: f.violationAt,
+      replay: replay(f.seed),
+    })),
+  };
+  if (json) {
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    console.log();
+    const rows: [string, string | number][] = [
+      ["protocol", name],
+      ["runs", c.seeds],
+      ["operations", totals.ops],
+      ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
+      ["invariant checks", totals.checks],
+      ["violations", failing.length],
+      ["wall time", `${(summary.wallMs / 1000).toFixed(1)} s`],
+    ];
+    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
+    for (const f of summary.failures.slice(0, 10)) {
+      console.log(`\nseed ${f.seed}: ${f.violation} (at ${f.atMs} ms)\n  replay: ${f.replay}`);
+    }
+  }
+  return failing.length > 0 ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -82,6 +156,9 @@ async function main(argv: string[]): Promise<number> {
     check: parseCheck(values.check),
   };
   const tty = Deno.stdout.isTerminal() && !values.json;
+  if ((TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {
+    return await txnTorture(c, tty, values.json);
+  }
   const enc = new TextEncoder();
   const started = performance.now();
   const failures: SeedOutcome[] = [];

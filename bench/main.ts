@@ -15,7 +15,9 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   storage: () => import("./storage_bench.ts"),
   quorum: () => import("./quorum_bench.ts"),
   raft: () => import("./raft_bench.ts"),
+  "raft-cluster": () => import("./raft_cluster_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
+  txn: () => import("./txn_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");

@@ -14,6 +14,10 @@ import { quorumKv } from "./quorum/mod.ts";
 import { paxosKv } from "./paxos/multi_paxos.ts";
 import { paxosRegister } from "./paxos/register.ts";
 import { primaryBackup } from "./primary_backup/primary_backup.ts";
+import { twoPhaseCommit } from "./txn/two_phase_commit.ts";
+import { bus } from "./bus/bus.ts";
+import { saga } from "./saga/saga.ts";
+import { eventSourcing } from "./eventsourcing/event_sourcing.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
@@ -24,6 +28,10 @@ const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>
   [paxosRegister.name, paxosRegister],
   [paxosKv.name, paxosKv],
   [primaryBackup.name, primaryBackup],
+  [twoPhaseCommit.name, twoPhaseCommit],
+  [bus.name, bus],
+  [saga.name, saga],
+  [eventSourcing.name, eventSourcing],
 ]);
 
 /**

@@ -11,14 +11,24 @@ import { scenario as replicationModes } from "./replication_modes.ts";
 import { scenario as raftFailover } from "./raft_failover.ts";
 import { scenario as retryStorm } from "./retry_storm.ts";
 import { scenario as circuitBreaker } from "./circuit_breaker.ts";
+import { scenario as cap } from "./cap.ts";
+import { scenario as capExercise } from "./cap_exercise.ts";
+import { scenario as twoPc } from "./two_pc.ts";
+import { scenario as sagaScenario } from "./saga.ts";
+import { scenario as eventSourcingScenario } from "./event_sourcing.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
   kvQuorum,
   paxos,
   replicationModes,
+  cap,
+  capExercise,
   retryStorm,
   circuitBreaker,
+  twoPc,
+  sagaScenario,
+  eventSourcingScenario,
 ];
 
 /**

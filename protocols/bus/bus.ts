@@ -1,0 +1,111 @@
+/**
+ * The `bus` protocol (chapter §8): a Kafka-like partitioned, replicated log. Every
+ * broker node (option `brokers`, default all) runs a {@link createBroker} broker.
+ *
+ * Client operations (see `BusOp`), sent to the partition's leader (others answer
+ * `fail` with a `leader` hint):
+ *
+ * - `{ f: "produce", topic, key, value, producer?, seq? }` → `{ partition, offset }`
+ *   once a quorum of replicas holds it; `info` if that takes longer than
+ *   `produceTimeoutMs` (it may still be acknowledged later);
+ * - `{ f: "poll", topic, partition, group?, offset?, max? }` → records up to the
+ *   high watermark, from `offset` or else from the group's committed offset — a consumer
+ *   that crashed and polls again from the committed offset gets everything it had not
+ *   committed once more (at-least-once delivery);
+ * - `{ f: "commit", topic, partition, group, offset }`;
+ * - `{ f: "metadata" }` → topics and each partition's replicas, leader first.
+ *
+ * Options: `topics`, `brokers`, `acks` (`config.ts`) and `replicateMs`,
+ * `produceTimeoutMs`, `isrLagMs`, `batch` (`broker.ts`).
+ *
+ * @module
+ */
+
+import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
+import { type Broker, brokerOptions, createBroker } from "./broker.ts";
+import { busConfig } from "./config.ts";
+import { type BusMessage, type BusOp, validateBusOp } from "./message.ts";
+
+/** A bus node, with white-box access to its broker (null on a node that is no broker). */
+export interface BusNode extends ProtocolNode<BusMessage, BusOp> {
+  readonly broker: Broker | null;
+}
+
+/**
+ * Creates a bus node: a broker with client requests and `bus/request` messages routed
+ * to it.
+ *
+ * @example
+ * ```ts
+ * import { createBusNode } from "./bus.ts";
+ * import type { NodeContext } from "../node.ts";
+ * import type { BusMessage } from "./message.ts";
+ * declare const ctx: NodeContext<BusMessage>;
+ * createBusNode(ctx).broker?.partitions().length;
+ * ```
+ */
+export function createBusNode(ctx: NodeContext<BusMessage>): BusNode {
+  const config = busConfig([ctx.id, ...ctx.peers], ctx.options);
+  const broker = config.brokers.includes(ctx.id)
+    ? createBroker(
+      {
+        id: ctx.id,
+        now: ctx.now,
+        storage: ctx.storage,
+        send: ctx.send,
+        emit: ctx.emit,
+      },
+      config,
+      brokerOptions(ctx.options),
+    )
+    : null;
+  return {
+    broker,
+    tick() {
+      broker?.tick();
+    },
+    message(from, m) {
+      if (broker === null) return;
+      if (m.type === "bus/request") {
+        const bad = validateBusOp(m.op);
+        if (bad !== null) {
+          return ctx.send(from, {
+            type: "bus/reply",
+            rid: m.rid,
+            reply: { type: "fail", error: bad },
+          });
+        }
+        return broker.handle(
+          m.op,
+          (reply) => ctx.send(from, { type: "bus/reply", rid: m.rid, reply }),
+        );
+      }
+      broker.message(from, m);
+    },
+    request(req) {
+      const bad = validateBusOp(req.op);
+      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (broker === null) {
+        return ctx.reply(req.id, { type: "fail", error: `${ctx.id} is not a broker` });
+      }
+      broker.handle(req.op, (reply) => ctx.reply(req.id, reply));
+    },
+    status: () => broker?.status() ?? { role: "client" },
+  };
+}
+
+/**
+ * The message bus: partitioned, replicated, with consumer groups and idempotent producers.
+ *
+ * @example
+ * ```ts
+ * import { bus } from "./bus.ts";
+ * bus.name; // "bus"
+ * ```
+ */
+export const bus: Protocol<BusMessage, BusOp> = {
+  name: "bus",
+  description: "Kafka-like partitioned, replicated log with consumer groups (at-least-once)",
+  tickMs: 10,
+  create: createBusNode,
+};

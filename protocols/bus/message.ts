@@ -1,0 +1,171 @@
+/**
+ * Records, client operations and broker messages of the message bus.
+ *
+ * @module
+ */
+
+import type { Reply } from "../node.ts";
+
+/**
+ * One message in a partition's log. `producer` and `seq` identify it for the idempotent
+ * producer: a retried produce with the same pair is stored once.
+ *
+ * @example
+ * ```ts
+ * import type { BusRecord } from "./message.ts";
+ * const r: BusRecord = { key: "order-1", value: { type: "OrderCreated" }, producer: "n1#1", seq: 0, at: 12 };
+ * ```
+ */
+export interface BusRecord {
+  readonly key: string;
+  readonly value: unknown;
+  readonly producer?: string;
+  readonly seq?: number;
+  /** The leader's clock when it was appended. */
+  readonly at: number;
+}
+
+/** A record with its offset, as a consumer receives it. */
+export interface Delivered extends BusRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * A client operation on the bus (a `sim.request` op, or the body of a `bus/request`).
+ *
+ * - `produce` appends `value` under `key` to the key's partition (or `partition`);
+ *   `ok` with `{ partition, offset }` once enough replicas hold it.
+ * - `poll` reads from `offset` (default: the group's committed offset) up to the high
+ *   watermark, at most `max` records; `ok` with `{ records, next, committed, hw }`.
+ *   With `waitMs` and nothing to read, the answer waits up to that long for records.
+ * - `commit` records that `group` has consumed everything before `offset`.
+ * - `metadata` returns the layout: topics, and each partition's replicas.
+ *
+ * @example
+ * ```ts
+ * import type { BusOp } from "./message.ts";
+ * const op: BusOp = { f: "produce", topic: "events", key: "k1", value: 1 };
+ * ```
+ */
+export type BusOp =
+  | {
+    readonly f: "produce";
+    readonly topic: string;
+    readonly key: string;
+    readonly value: unknown;
+    readonly partition?: number;
+    readonly producer?: string;
+    readonly seq?: number;
+  }
+  | {
+    readonly f: "poll";
+    readonly topic: string;
+    readonly partition: number;
+    readonly group?: string;
+    readonly offset?: number;
+    readonly max?: number;
+    /** Long poll: wait up to this long for records when there are none yet. */
+    readonly waitMs?: number;
+  }
+  | {
+    readonly f: "commit";
+    readonly topic: string;
+    readonly partition: number;
+    readonly group: string;
+    readonly offset: number;
+  }
+  | { readonly f: "metadata" };
+
+/** What a `poll` answers. */
+export interface PollResult {
+  readonly records: readonly Delivered[];
+  /** The offset to poll from next. */
+  readonly next: number;
+  readonly committed: number;
+  readonly hw: number;
+}
+
+/**
+ * Messages between brokers (replication) and between embedded clients and brokers.
+ *
+ * @example
+ * ```ts
+ * import type { BusMessage } from "./message.ts";
+ * const m: BusMessage = { type: "bus/appended", topic: "events", partition: 0, length: 4, offsetsVersion: 1 };
+ * ```
+ */
+export type BusMessage =
+  | {
+    readonly type: "bus/append";
+    readonly topic: string;
+    readonly partition: number;
+    /** The offset of `entries[0]`. */
+    readonly from: number;
+    readonly entries: readonly BusRecord[];
+    readonly hw: number;
+    readonly offsets: Readonly<Record<string, number>>;
+    readonly offsetsVersion: number;
+  }
+  | {
+    readonly type: "bus/appended";
+    readonly topic: string;
+    readonly partition: number;
+    /** The follower's log length after applying the append. */
+    readonly length: number;
+    readonly offsetsVersion: number;
+  }
+  | { readonly type: "bus/request"; readonly rid: number; readonly op: BusOp }
+  | { readonly type: "bus/reply"; readonly rid: number; readonly reply: Reply };
+
+/**
+ * Whether a message belongs to the bus (so a protocol embedding it can route it).
+ *
+ * @example
+ * ```ts
+ * import { isBusMessage } from "./message.ts";
+ * isBusMessage({ type: "bus/reply", rid: 1, reply: { type: "ok" } }); // true
+ * isBusMessage({ type: "step" }); // false
+ * ```
+ */
+export function isBusMessage(m: unknown): m is BusMessage {
+  return typeof m === "object" && m !== null &&
+    typeof (m as { type?: unknown }).type === "string" &&
+    (m as { type: string }).type.startsWith("bus/");
+}
+
+/**
+ * Checks that a client operation is a well-formed {@link BusOp}; an error message or null.
+ *
+ * @example
+ * ```ts
+ * import { validateBusOp } from "./message.ts";
+ * validateBusOp({ f: "poll", topic: "events" }); // "poll needs a partition number"
+ * ```
+ */
+export function validateBusOp(op: unknown): string | null {
+  if (op === null || typeof op !== "object") return "operation must be an object";
+  const o = op as Record<string, unknown>;
+  if (o.f === "metadata") return null;
+  if (typeof o.topic !== "string") return `${String(o.f)} needs a topic`;
+  const int = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  switch (o.f) {
+    case "produce":
+      if (typeof o.key !== "string") return "produce needs a string key";
+      if (o.value === undefined) return "produce needs a value";
+      if (o.partition !== undefined && !int(o.partition)) return "bad partition";
+      return null;
+    case "poll":
+      if (!int(o.partition)) return "poll needs a partition number";
+      if (o.offset !== undefined && !int(o.offset)) return "bad offset";
+      if (o.waitMs !== undefined && typeof o.waitMs !== "number") return "bad waitMs";
+      return null;
+    case "commit":
+      if (!int(o.partition)) return "commit needs a partition number";
+      if (typeof o.group !== "string") return "commit needs a group";
+      return int(o.offset) ? null : "commit needs an offset";
+    default:
+      return `unknown operation '${String(o.f)}'`;
+  }
+}

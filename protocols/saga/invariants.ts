@@ -1,0 +1,216 @@
+/**
+ * What a saga run must keep, checked over the services' and the order node's durable
+ * records (cheap enough for every simulated step):
+ *
+ * - **Ledgers balance**: each service counter equals its initial value plus the changes
+ *   of its steps that are done (a compensated step's change was given back), and none
+ *   is negative.
+ * - **No half-ended saga**: an order that is done has every step done; an order that
+ *   is compensated has no step left done (each failed, was compensated, or never ran).
+ * - **Every saga ends** (after faults heal and the cluster settles): no order is still
+ *   pending, no service holds a step for an order nobody knows, and stock, money and
+ *   deliveries balance against the orders that were done.
+ *
+ * The anomalies a saga allows — a read seeing stock reserved for an order that is later
+ * compensated — are not violations: they are the price of having no isolation.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../node.ts";
+import { effectOf, initialLedger, type Order, orderRoles, type Service } from "../txn/order.ts";
+import type { RecordReader } from "../txn/invariants.ts";
+import type { StepRecord } from "./service.ts";
+import type { SagaRecord } from "./orchestrator.ts";
+import type { OrderRecord } from "./choreography.ts";
+
+/** What the checks see of one service. */
+export interface SagaServiceView {
+  readonly node: NodeId;
+  readonly service: Service;
+  readonly records: Readonly<Record<string, StepRecord>>;
+  readonly ledger: Readonly<Record<string, number>>;
+  readonly initial: Readonly<Record<string, number>>;
+}
+
+/** An order's saga as the orchestrator or order service records it. */
+export interface SagaOrderView {
+  readonly order: Order;
+  readonly state: "pending" | "done" | "compensated";
+}
+
+/** What the checks see of the whole cluster. */
+export interface SagaClusterView {
+  readonly orders: Readonly<Record<string, SagaOrderView>>;
+  readonly services: readonly SagaServiceView[];
+}
+
+/**
+ * Builds the checks' view of a saga cluster from what each node has on disk (`read`):
+ * the orchestrator's saga log or the choreography's order records (running sagas read
+ * as `pending`), and each service's step records and ledger.
+ *
+ * @example
+ * ```ts
+ * import { sagaView } from "./invariants.ts";
+ * sagaView(["n1", "n2", "n3", "n4"], {}, () => ({})).services.length; // 3
+ * ```
+ */
+export function sagaView(
+  nodes: readonly NodeId[],
+  options: Readonly<Record<string, unknown>>,
+  read: RecordReader,
+): SagaClusterView {
+  const roles = orderRoles(nodes, options);
+  const orders: Record<string, SagaOrderView> = {};
+  if (options.style === "choreographed") {
+    for (const r of Object.values(read(roles.order, "order/") as Record<string, OrderRecord>)) {
+      orders[r.order.id] = { order: r.order, state: r.state };
+    }
+  } else {
+    for (const r of Object.values(read(roles.order, "saga/") as Record<string, SagaRecord>)) {
+      const state = r.state === "done" || r.state === "compensated" ? r.state : "pending";
+      orders[r.order.id] = { order: r.order, state };
+    }
+  }
+  return {
+    orders,
+    services: roles.services.map(({ node, service }) => {
+      const initial = initialLedger(service, options);
+      const ledger = { ...initial, ...read(node, "res/") as Record<string, number> };
+      return {
+        node,
+        service,
+        records: read(node, "step/") as Record<string, StepRecord>,
+        ledger,
+        initial,
+      };
+    }),
+  };
+}
+
+/**
+ * Ledgers balance at every service (only `nodes`, when given). Returns the first
+ * violation or null.
+ *
+ * @example
+ * ```ts
+ * import { checkSagaLedgers } from "./invariants.ts";
+ * checkSagaLedgers({
+ *   orders: {},
+ *   services: [{ node: "n2", service: "inventory", records: {}, ledger: { "stock/a": 4 }, initial: { "stock/a": 5 } }],
+ * }); // "n2: stock/a is 4, expected 5"
+ * ```
+ */
+export function checkSagaLedgers(
+  view: SagaClusterView,
+  nodes?: ReadonlySet<NodeId>,
+): string | null {
+  for (const s of view.services) {
+    if (nodes !== undefined && !nodes.has(s.node)) continue;
+    const expected: Record<string, number> = { ...s.initial };
+    for (const r of Object.values(s.records)) {
+      if (r.state === "done") {
+        expected[r.effect.key] = (expected[r.effect.key] ?? 0) + r.effect.delta;
+      }
+    }
+    for (const key of new Set([...Object.keys(expected), ...Object.keys(s.ledger)])) {
+      const have = s.ledger[key] ?? 0, want = expected[key] ?? 0;
+      if (have !== want) return `${s.node}: ${key} is ${have}, expected ${want}`;
+      if (have < 0) return `${s.node}: ${key} is negative (${have})`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A done order has every step done; a compensated one has none left done (only the
+ * orders `ids`, when given).
+ *
+ * @example
+ * ```ts
+ * import { checkSagaOutcomes } from "./invariants.ts";
+ * const order = { id: "o1", item: "a", qty: 1, amount: 5, account: "x", region: "east" };
+ * checkSagaOutcomes({
+ *   orders: { o1: { order, state: "compensated" } },
+ *   services: [{
+ *     node: "n3", service: "payment", ledger: {}, initial: {},
+ *     records: { o1: { state: "done", effect: { key: "balance/x", delta: -5 }, at: 1 } },
+ *   }],
+ * }); // "o1 is compensated but its payment step is still done at n3"
+ * ```
+ */
+export function checkSagaOutcomes(view: SagaClusterView, ids?: Iterable<string>): string | null {
+  for (const id of ids ?? Object.keys(view.orders)) {
+    const o = view.orders[id];
+    if (o === undefined || o.state === "pending") continue;
+    for (const s of view.services) {
+      const r = s.records[id];
+      if (o.state === "done" && r?.state !== "done") {
+        return `${id} is done but its ${s.service} step is ${r?.state ?? "missing"} at ${s.node}`;
+      }
+      if (o.state === "compensated" && r?.state === "done") {
+        return `${id} is compensated but its ${s.service} step is still done at ${s.node}`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The checks that hold at every step: ledgers and outcomes. With `changed`, only the
+ * orders and nodes that changed since the last check.
+ *
+ * @example
+ * ```ts
+ * import { checkSaga } from "./invariants.ts";
+ * checkSaga({ orders: {}, services: [] }); // null
+ * ```
+ */
+export function checkSaga(
+  view: SagaClusterView,
+  changed?: { readonly orders: Iterable<string>; readonly nodes: ReadonlySet<NodeId> },
+): string | null {
+  return checkSagaLedgers(view, changed?.nodes) ?? checkSagaOutcomes(view, changed?.orders);
+}
+
+/**
+ * After healing and settling: every saga has ended, no service holds a step of an
+ * unknown order, and each ledger equals its initial value plus the done orders' changes.
+ *
+ * @example
+ * ```ts
+ * import { checkSagaSettled } from "./invariants.ts";
+ * const order = { id: "o1", item: "a", qty: 1, amount: 5, account: "x", region: "east" };
+ * checkSagaSettled({ orders: { o1: { order, state: "pending" } }, services: [] });
+ * // "o1 never ended (still pending)"
+ * ```
+ */
+export function checkSagaSettled(view: SagaClusterView): string | null {
+  const bad = checkSaga(view);
+  if (bad !== null) return bad;
+  for (const [id, o] of Object.entries(view.orders)) {
+    if (o.state === "pending") return `${id} never ended (still pending)`;
+  }
+  for (const s of view.services) {
+    const expected: Record<string, number> = { ...s.initial };
+    for (const o of Object.values(view.orders)) {
+      if (o.state !== "done") continue;
+      const e = effectOf(s.service, o.order);
+      expected[e.key] = (expected[e.key] ?? 0) + e.delta;
+    }
+    for (const [id, r] of Object.entries(s.records)) {
+      if (view.orders[id] === undefined && r.state === "done") {
+        return `${s.node} holds a done ${s.service} step for unknown order ${id}`;
+      }
+    }
+    for (const key of new Set([...Object.keys(expected), ...Object.keys(s.ledger)])) {
+      if ((s.ledger[key] ?? 0) !== (expected[key] ?? 0)) {
+        return `${s.node}: ${key} is ${s.ledger[key] ?? 0} but the done orders make it ${
+          expected[key] ?? 0
+        }`;
+      }
+    }
+  }
+  return null;
+}

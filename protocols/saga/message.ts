@@ -1,0 +1,76 @@
+/**
+ * Messages of the orchestrated saga (the choreographed one talks only through the bus),
+ * and the events of the choreographed one.
+ *
+ * @module
+ */
+
+import type { Order, Service } from "../txn/order.ts";
+import type { BusMessage } from "../bus/message.ts";
+
+/**
+ * A message between the orchestrator and a service, or a bus message (choreography).
+ * A step's idempotency key is `<order.id>/<service>`.
+ *
+ * @example
+ * ```ts
+ * import type { SagaMessage } from "./message.ts";
+ * const m: SagaMessage = { type: "saga/result", orderId: "o1", service: "payment", kind: "do", ok: true };
+ * ```
+ */
+export type SagaMessage =
+  | { readonly type: "saga/do"; readonly order: Order; readonly service: Service }
+  | { readonly type: "saga/undo"; readonly order: Order; readonly service: Service }
+  | {
+    readonly type: "saga/result";
+    readonly orderId: string;
+    readonly service: Service;
+    readonly kind: "do" | "undo";
+    readonly ok: boolean;
+    readonly reason?: string;
+  }
+  | BusMessage;
+
+/**
+ * The events of the choreographed saga, in the order the happy path and the
+ * compensations produce them.
+ *
+ * @example
+ * ```ts
+ * import { SAGA_EVENTS } from "./message.ts";
+ * SAGA_EVENTS.includes("PaymentRefunded"); // true
+ * ```
+ */
+export const SAGA_EVENTS = [
+  "OrderCreated",
+  "StockReserved",
+  "StockFailed",
+  "PaymentTaken",
+  "PaymentFailed",
+  "DeliveryArranged",
+  "DeliveryFailed",
+  "DeliveryCancelled",
+  "PaymentRefunded",
+  "StockReturned",
+] as const;
+
+/** One choreography event type. */
+export type SagaEventType = typeof SAGA_EVENTS[number];
+
+/**
+ * An event on the saga topic, keyed by order id (so one order's events stay in order).
+ *
+ * @example
+ * ```ts
+ * import type { SagaEvent } from "./message.ts";
+ * const e: SagaEvent = {
+ *   type: "StockFailed", order: { id: "o1", item: "x", qty: 1, amount: 1, account: "a", region: "east" },
+ *   reason: "insufficient stock/x: 0 < 1",
+ * };
+ * ```
+ */
+export interface SagaEvent {
+  readonly type: SagaEventType;
+  readonly order: Order;
+  readonly reason?: string;
+}

@@ -1,0 +1,549 @@
+/**
+ * Scenario `cap` (chapter §3): the same network partition applied to a CP store (the
+ * Raft KV) and to an AP store (the Dynamo-style quorum KV), with the same client
+ * operations sent to both, printed side by side.
+ *
+ * Five nodes are split {n1, n2} | {n3, n4, n5}. Raft's leader is moved to n1 before
+ * the split, so the leader ends up on the minority side. Client A can only reach the
+ * minority side, client B only the majority side. During the partition the Raft
+ * minority refuses (an error or no answer, never data), while the majority elects a
+ * new leader and keeps serving; the quorum KV answers on both sides (a sloppy quorum
+ * lets two nodes stand in for five), with a stale read and two concurrent writes that
+ * become siblings. After heal both converge; the history checker labels each history.
+ *
+ * The module also exports the small lab this scenario and `cap-exercise` share:
+ * {@link createCapStore} starts either store, sends client operations the way a client
+ * on one side of the partition would, records the history, and describes outcomes.
+ *
+ * @module
+ */
+
+import { Simulation } from "../nodes/simulator.ts";
+import type { TraceEvent } from "../nodes/trace.ts";
+import { classifyHistory } from "../protocols/checker/consistency.ts";
+import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
+import type { KvOp } from "../protocols/kv.ts";
+import type { NodeId, Reply } from "../protocols/node.ts";
+import { quorumKv } from "../protocols/quorum/mod.ts";
+import type { QuorumKvOp } from "../protocols/quorum/request.ts";
+import { raftKv } from "../protocols/raft/mod.ts";
+import { type Scenario, table } from "./scenario.ts";
+
+/**
+ * The minority side of the partition every CAP scenario uses.
+ *
+ * @example
+ * ```ts
+ * import { MINORITY } from "./cap.ts";
+ * MINORITY.includes("n1"); // true
+ * ```
+ */
+export const MINORITY: readonly NodeId[] = ["n1", "n2"];
+/**
+ * The majority side of the partition every CAP scenario uses.
+ *
+ * @example
+ * ```ts
+ * import { MAJORITY } from "./cap.ts";
+ * MAJORITY.length; // 3
+ * ```
+ */
+export const MAJORITY: readonly NodeId[] = ["n3", "n4", "n5"];
+
+/** How long a client waits for an answer before it gives up (virtual ms). */
+const CLIENT_TIMEOUT_MS = 1000;
+
+/**
+ * What one client operation came to. `timeout` means no answer within the client's
+ * timeout (recorded as `info` in the history: it may still happen).
+ *
+ * @example
+ * ```ts
+ * import type { Outcome } from "./cap.ts";
+ * const o: Outcome = { status: "fail", error: "not leader", path: ["n2", "n1"] };
+ * ```
+ */
+export interface Outcome {
+  readonly status: "ok" | "fail" | "info" | "timeout";
+  /** For an `ok` read: the value read (a plain value, `null`, or `{ siblings, context }`). */
+  readonly value?: unknown;
+  readonly error?: string;
+  /** The nodes the client tried, in order (a Raft client follows a leader hint). */
+  readonly path: readonly NodeId[];
+  /** For quorum writes: who acknowledged, and who stood in for whom. */
+  readonly detail?: string;
+}
+
+/**
+ * One store under the CAP lab: a simulation of five nodes, the client logic of its
+ * kind, and the history of every client operation sent through {@link CapStore.call}.
+ *
+ * @example
+ * ```ts
+ * import { createCapStore } from "./cap.ts";
+ * const ap = createCapStore("AP", 1);
+ * ap.call("A", "n1", { f: "write", key: "x", value: 1 }).status; // "ok"
+ * ```
+ */
+export interface CapStore {
+  /** `CP` (Raft KV) or `AP` (quorum KV). */
+  readonly kind: "CP" | "AP";
+  /** `Raft KV` or `quorum KV`. */
+  readonly name: string;
+  readonly sim: Simulation;
+  readonly history: HistoryRecorder;
+  /**
+   * Sends `op` from client `client` to `node` and runs the simulation until it is
+   * answered or the client times out. A Raft client told `not leader` retries once at
+   * the named leader if that node is on its own side of the partition.
+   */
+  call(client: string, node: NodeId, op: QuorumKvOp): Outcome;
+  /** Splits the network {n1, n2} | {n3, n4, n5} and runs until the store has adapted;
+   * returns lines saying what happened. */
+  partition(): string[];
+  /** Heals the network and runs until the replicas converge; returns lines saying so. */
+  heal(): string[];
+  /** Each node's local data (key → value). */
+  data(): Record<NodeId, Readonly<Record<string, unknown>>>;
+  /** The nodes meant to hold `key` (all five for Raft; the preference list for quorum). */
+  owners(key: string): NodeId[];
+  /** The current Raft leader (undefined for the quorum KV, or when there is none). */
+  leader(): NodeId | undefined;
+}
+
+/** Which side of the partition a node is on. */
+function sideOf(node: NodeId): readonly NodeId[] {
+  return MINORITY.includes(node) ? MINORITY : MAJORITY;
+}
+
+function waitReply(sim: Simulation, node: NodeId, op: unknown, process: number): Reply | undefined {
+  let reply: Reply | undefined;
+  sim.request(node, op, process, (r) => reply = r);
+  sim.runUntil(() => reply !== undefined, CLIENT_TIMEOUT_MS);
+  return reply;
+}
+
+/** `after 120 ms`, or `not within the time allowed` for -1. */
+function afterMs(ms: number): string {
+  return ms < 0 ? "not within the time allowed (unexpected)" : `after ${ms} ms`;
+}
+
+/** Steps `sim` in 10 ms slices until `done()` or `maxMs`; returns the ms it took, or -1. */
+function runUntilSliced(sim: Simulation, done: () => boolean, maxMs: number): number {
+  for (let t = 0; t <= maxMs; t += 10) {
+    if (done()) return t;
+    sim.runFor(10);
+  }
+  return -1;
+}
+
+function leaderOf(sim: Simulation, among: readonly NodeId[] = sim.nodes): NodeId | undefined {
+  return among.find((n) => sim.status(n).role === "leader");
+}
+
+/**
+ * Starts a five-node store: `CP` is the Raft KV (leadership moved to n1, so that the
+ * leader ends up on the minority side), `AP` the quorum KV with N=3, R=2, W=2 and a
+ * sloppy quorum. Both are given time to settle before this returns.
+ *
+ * @param kind `CP` or `AP`
+ * @param seed the simulation's seed
+ * @returns the store, ready for client operations
+ *
+ * @example
+ * ```ts
+ * import { createCapStore } from "./cap.ts";
+ * const cp = createCapStore("CP", 1);
+ * cp.leader(); // "n1"
+ * ```
+ */
+export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
+  const sim = new Simulation({
+    protocol: kind === "CP" ? raftKv : quorumKv,
+    nodes: [...MINORITY, ...MAJORITY],
+    seed,
+  });
+  const history = createHistoryRecorder();
+  const processes = new Map<string, number>();
+  let nextProcess = 0;
+  const processOf = (client: string): number => {
+    if (!processes.has(client)) processes.set(client, nextProcess++);
+    return processes.get(client)!;
+  };
+  const ns = () => Math.round(sim.now() * 1e6);
+  let lastWrite: TraceEvent | undefined;
+  if (kind === "AP") sim.onTrace((e) => e.kind === "write" && (lastWrite = e));
+
+  if (kind === "CP") {
+    sim.runUntil(() => leaderOf(sim) !== undefined, 5000);
+    const first = leaderOf(sim);
+    if (first !== undefined && first !== "n1") {
+      waitReply(sim, first, { f: "transfer", node: "n1" }, 999);
+      sim.runUntil(() => leaderOf(sim) === "n1", 2000);
+    }
+    if (leaderOf(sim) !== "n1") throw new Error(`seed ${seed}: could not move the lead to n1`);
+  }
+  sim.runFor(500);
+
+  const record = (process: number, op: KvOp, o: Outcome, t0: number) => {
+    history.invoke(process, op.f, op.key, op.f === "read" ? undefined : op.value, t0);
+    const status = o.status === "timeout" ? "info" : o.status;
+    const value = op.f === "read" ? (o.status === "ok" ? o.value : undefined) : op.value;
+    history.complete(process, status, value, ns(), o.error);
+  };
+
+  let split = false;
+  const callCp = (client: string, node: NodeId, op: KvOp): Outcome => {
+    // A client reaches only its own side while the network is split.
+    const side = split ? sideOf(node) : sim.nodes;
+    const path: NodeId[] = [];
+    const raftOp: KvOp = op.f === "write" || op.f === "cas"
+      ? { f: op.f, key: op.key, value: op.value } as KvOp
+      : { f: op.f, key: op.key };
+    let at: NodeId | undefined = node;
+    let reply: Reply | undefined;
+    while (at !== undefined) {
+      path.push(at);
+      reply = waitReply(sim, at, raftOp, processOf(client));
+      const hint: NodeId | undefined = reply?.type === "fail" ? reply.leader : undefined;
+      at = hint !== undefined && side.includes(hint) && !path.includes(hint) ? hint : undefined;
+    }
+    if (reply === undefined) return { status: "timeout", path };
+    if (reply.type === "ok") return { status: "ok", value: reply.value ?? null, path };
+    const across = reply.type !== "fail" || !split
+      ? ""
+      : reply.leader !== undefined && !side.includes(reply.leader)
+      ? `; leader ${reply.leader} is across the partition`
+      : "; no leader on this side";
+    return { status: reply.type, error: reply.error + across, path };
+  };
+
+  const callAp = (client: string, node: NodeId, op: QuorumKvOp): Outcome => {
+    lastWrite = undefined;
+    const reply = waitReply(sim, node, op, processOf(client));
+    const path = [node];
+    if (reply === undefined) return { status: "timeout", path };
+    if (reply.type !== "ok") return { status: reply.type, error: reply.error, path };
+    if (op.f === "read") return { status: "ok", value: reply.value, path };
+    const acks = (reply.value as { acks: NodeId[] }).acks;
+    const w = (lastWrite as TraceEvent | undefined)?.data as {
+      hints?: Record<NodeId, NodeId>;
+    } | undefined;
+    const standIns = Object.entries(w?.hints ?? {}).filter(([t]) => acks.includes(t))
+      .map(([t, owner]) => `${t} for ${owner}`);
+    const detail = `acked by ${acks.join(", ")}` +
+      (standIns.length > 0 ? ` (stand-in ${standIns.join(", ")})` : "");
+    return { status: "ok", path, detail };
+  };
+
+  const store: CapStore = {
+    kind,
+    name: kind === "CP" ? "Raft KV" : "quorum KV",
+    sim,
+    history,
+    call(client, node, op) {
+      const t0 = ns();
+      const o = kind === "CP" ? callCp(client, node, op) : callAp(client, node, op);
+      record(processOf(client), op, o, t0);
+      // After an unknown outcome the op may still take effect: like a Jepsen process,
+      // the client continues under a new process number.
+      if (o.status === "info" || o.status === "timeout") processes.delete(client);
+      return o;
+    },
+    partition() {
+      sim.network.partition([MINORITY, MAJORITY]);
+      split = true;
+      const splitAt = sim.now();
+      if (kind === "CP") {
+        // Whichever comes first, note when each happened.
+        let n1Down = -1;
+        let elected = -1;
+        runUntilSliced(sim, () => {
+          const t = Math.round(sim.now() - splitAt);
+          if (n1Down < 0 && sim.status("n1").role !== "leader") n1Down = t;
+          if (elected < 0 && leaderOf(sim, MAJORITY) !== undefined) elected = t;
+          return n1Down >= 0 && elected >= 0;
+        }, 3000);
+        const l = leaderOf(sim, MAJORITY);
+        return [
+          `n1 hears from no majority and steps down (CheckQuorum) ${afterMs(n1Down)};`,
+          `${l} is elected leader of term ${sim.status(l!).term} on the majority side ` +
+          afterMs(elected),
+        ];
+      }
+      const suspects = (n: NodeId) => sim.status(n).suspects ?? [];
+      const took = runUntilSliced(
+        sim,
+        () =>
+          sim.nodes.every((n) =>
+            sim.nodes.every((m) => sideOf(m) === sideOf(n) || suspects(n).includes(m))
+          ),
+        5000,
+      );
+      return [
+        `every node's phi-accrual detector suspects the far side ${afterMs(took)};`,
+        "from now on a coordinator sends each write to the healthy nodes on its own side",
+      ];
+    },
+    heal() {
+      sim.network.heal();
+      split = false;
+      const keys = () => [...new Set(Object.values(store.data()).flatMap(Object.keys))];
+      const converged = () =>
+        keys().every((k) => {
+          const d = store.data();
+          const vals = store.owners(k).map((n) => JSON.stringify(d[n]?.[k] ?? null));
+          return new Set(vals).size === 1;
+        }) && (kind === "CP" || sim.nodes.every((n) => sim.status(n).hints === 0));
+      const took = runUntilSliced(sim, converged, 10_000);
+      sim.runFor(100);
+      if (kind === "CP") {
+        return [
+          `n1, n2 hear leader ${store.leader()} (term ${sim.status("n1").term}) and catch up`,
+          `from its log: replicas agree ${afterMs(took)} of heal`,
+        ];
+      }
+      return [
+        "detectors trust the far side again; hinted handoff and anti-entropy bring",
+        `every replica of every key up to date: replicas agree ${afterMs(took)} of heal`,
+      ];
+    },
+    data() {
+      const out: Record<NodeId, Readonly<Record<string, unknown>>> = {};
+      for (const n of sim.nodes) out[n] = sim.host(n)?.node.dump?.() ?? {};
+      return out;
+    },
+    owners(key) {
+      return sim.nodes.filter((n) => sim.host(n)?.node.owns?.(key) ?? true);
+    },
+    leader: () => kind === "CP" ? leaderOf(sim) : undefined,
+  };
+  return store;
+}
+
+/**
+ * Shows a value the way a user would read it: siblings as `siblings [a, b]`.
+ *
+ * @example
+ * ```ts
+ * import { showValue } from "./cap.ts";
+ * showValue({ siblings: [2, 3], context: { n1: 1 } }); // "siblings [2, 3]"
+ * showValue(null); // "null"
+ * ```
+ */
+export function showValue(v: unknown): string {
+  if (v !== null && typeof v === "object" && "siblings" in v) {
+    const s = (v as { siblings: unknown[] }).siblings;
+    return `siblings [${s.map((x) => JSON.stringify(x)).join(", ")}]`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * One line describing an {@link Outcome} for a reader: what the store said.
+ *
+ * @example
+ * ```ts
+ * import { describeOutcome } from "./cap.ts";
+ * describeOutcome({ f: "read", key: "x" }, { status: "ok", value: 2, path: ["n4"] }); // "ok: 2"
+ * ```
+ */
+export function describeOutcome(op: KvOp, o: Outcome): string {
+  const via = o.path.length > 1 ? ` (${o.path.join(" → ")})` : "";
+  switch (o.status) {
+    case "ok":
+      return op.f === "read"
+        ? `ok: ${showValue(o.value)}${via}`
+        : `ok${o.detail ? ", " + o.detail : via}`;
+    case "fail":
+      return `refused: ${o.error}${via}`;
+    case "info":
+      return `unknown outcome: ${o.error}${via}`;
+    case "timeout":
+      return `no answer in ${CLIENT_TIMEOUT_MS} ms${via}`;
+  }
+}
+
+/**
+ * Describes an operation as a client would type it: `write x=2`, `read x`,
+ * `cas x 1→2`.
+ *
+ * @example
+ * ```ts
+ * import { describeOp } from "./cap.ts";
+ * describeOp({ f: "cas", key: "seat", value: ["free", "bob"] }); // 'cas seat "free"→"bob"'
+ * ```
+ */
+export function describeOp(op: KvOp): string {
+  switch (op.f) {
+    case "read":
+      return `read ${op.key}`;
+    case "write":
+      return `write ${op.key}=${JSON.stringify(op.value)}`;
+    case "cas":
+      return `cas ${op.key} ${JSON.stringify(op.value[0])}→${JSON.stringify(op.value[1])}`;
+    case "delete":
+      return `delete ${op.key}`;
+  }
+}
+
+/** Who client A and client B are, for the narrative. */
+function clientText(client: string, node: NodeId): string {
+  return `client ${client} (${
+    MINORITY.includes(node) ? "minority" : "majority"
+  } side, via ${node})`;
+}
+
+/** The first sentence of a checker's explanation (the rest is for `check-history`). */
+function firstSentence(text: string): string {
+  const end = text.indexOf(": no order");
+  const cut = end > 0 ? end : text.indexOf(". ");
+  return cut > 0 ? text.slice(0, cut) + " …" : text;
+}
+
+const SEED = 1;
+const KEY = "x";
+
+async function run(out: (line: string) => void): Promise<void> {
+  const cp = createCapStore("CP", SEED);
+  const ap = createCapStore("AP", SEED);
+  const rows: string[][] = [["step", "client sent", "Raft KV (CP)", "quorum KV (AP)"]];
+  const minorityReads: { cp: Outcome; ap: Outcome }[] = [];
+  let step = 0;
+  const both = (client: string, node: NodeId, op: KvOp, partitioned: boolean) => {
+    step++;
+    const a = cp.call(client, node, op);
+    const b = ap.call(client, node, op);
+    out(`Step ${step} — ${clientText(client, node)} sends ${describeOp(op)}`);
+    out(`  Raft KV (CP):   ${describeOutcome(op, a)}`);
+    out(`  quorum KV (AP): ${describeOutcome(op, b)}`);
+    rows.push([
+      String(step),
+      `${client} → ${node}: ${describeOp(op)}`,
+      a.status === "ok" ? (op.f === "read" ? showValue(a.value) : "ok") : `${a.status}`,
+      b.status === "ok" ? (op.f === "read" ? showValue(b.value) : "ok") : `${b.status}`,
+    ]);
+    if (partitioned && MINORITY.includes(node) && op.f === "read") {
+      minorityReads.push({ cp: a, ap: b });
+    }
+    return { cp: a, ap: b };
+  };
+  const dataTable = (s: CapStore) => {
+    const d = s.data();
+    const owners = s.owners(KEY);
+    const rs: string[][] = [["node", "side", `holds ${KEY}`]];
+    for (const n of s.sim.nodes) {
+      const v = Object.hasOwn(d[n]!, KEY) ? showValue(d[n]![KEY]) : "—";
+      rs.push([
+        n,
+        MINORITY.includes(n) ? "minority" : "majority",
+        owners.includes(n) ? v : `${v} (not a replica of ${KEY})`,
+      ]);
+    }
+    for (const l of table(rs)) out("    " + l);
+  };
+
+  out(`cap: one partition, two stores, the same clients (seed ${SEED})`);
+  out(`  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)`);
+  out(
+    `  AP: quorum KV on n1…n5, N=3 R=2 W=2, sloppy quorum; ${KEY}'s preference list is ` +
+      `${ap.owners(KEY).join(", ")}`,
+  );
+  out(`  client A reaches only n1, n2; client B reaches only n3, n4, n5`);
+  out("");
+  both("A", "n1", { f: "write", key: KEY, value: 1 }, false);
+  out("");
+
+  out(`Partition: {${MINORITY.join(", ")}} | {${MAJORITY.join(", ")}}`);
+  for (const l of cp.partition()) out(`  Raft KV:   ${l}`);
+  for (const l of ap.partition()) out(`  quorum KV: ${l}`);
+  out("");
+  both("B", "n3", { f: "cas", key: KEY, value: [1, 2] }, true);
+  const stale = both("A", "n2", { f: "read", key: KEY }, true);
+  if (stale.ap.status === "ok") {
+    out(`  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged`);
+  }
+  both("A", "n1", { f: "cas", key: KEY, value: [1, 3] }, true);
+  out("  → the quorum KV's cas is not atomic: it read 1 on this side and wrote over it,");
+  out("    unaware of B's 2 on the other side (two concurrent versions now exist)");
+  both("A", "n1", { f: "read", key: KEY }, true);
+  both("B", "n4", { f: "read", key: KEY }, true);
+  out("");
+
+  out("Heal");
+  for (const l of cp.heal()) out(`  Raft KV:   ${l}`);
+  for (const l of ap.heal()) out(`  quorum KV: ${l}`);
+  out("");
+  both("A", "n1", { f: "read", key: KEY }, false);
+  both("B", "n5", { f: "read", key: KEY }, false);
+  out("");
+
+  out("Side by side:");
+  for (const l of table(rows)) out("  " + l);
+  out("");
+
+  out("Each replica's data after heal:");
+  out("  Raft KV (CP):");
+  dataTable(cp);
+  out("  quorum KV (AP):");
+  dataTable(ap);
+  out("");
+
+  const cpData = cp.data();
+  const apData = ap.data();
+  const apOwners = ap.owners(KEY);
+  const cpClass = classifyHistory(cp.history.events(), { finalReads: cpData });
+  const apClass = classifyHistory(ap.history.events(), {
+    finalReads: Object.fromEntries(apOwners.map((n) => [n, { [KEY]: apData[n]![KEY] }])),
+  });
+  const verdicts = (name: string, c: ReturnType<typeof classifyHistory>) => {
+    out(`  ${name}: strongest model(s): ${c.strongest.join(" + ") || "none"}`);
+    for (const m of ["linearizable", "sequential", "eventual"] as const) {
+      const check = c.checks.find((x) => x.model === m)!;
+      out(`    ${m.padEnd(12)} ${check.status.padEnd(5)} ${firstSentence(check.detail)}`);
+    }
+  };
+  out(`History check (classifyHistory over each store's ${rows.length - 1} operations):`);
+  verdicts("Raft KV (CP)", cpClass);
+  verdicts("quorum KV (AP)", apClass);
+  out("");
+
+  const refusedWithData = minorityReads.filter((r) => r.cp.status === "ok").length;
+  const apAnswered = minorityReads.filter((r) => r.ap.status === "ok").length;
+  out("What CAP says, as measured here:");
+  out(
+    `  Raft KV chose consistency: ${refusedWithData} of ${minorityReads.length} minority-side ` +
+      `reads returned data during the partition,`,
+  );
+  out("    while the majority side kept serving reads and writes.");
+  out(
+    `  quorum KV chose availability: ${apAnswered} of ${minorityReads.length} minority-side ` +
+      `reads answered, the first with data`,
+  );
+  out("    the majority had already overwritten; two concurrent writes became siblings");
+  out("    that every reader now sees until the application merges them.");
+  out(
+    `  Both converged after heal: Raft KV ${
+      cpClass.convergence?.converged ? "yes" : "no"
+    }, quorum KV ${apClass.convergence?.converged ? "yes" : "no"}.`,
+  );
+  await Promise.resolve();
+}
+
+/**
+ * The `cap` scenario.
+ *
+ * @example
+ * ```ts
+ * import { scenario } from "./cap.ts";
+ * import { collectLines } from "./scenario.ts";
+ * const lines = await collectLines(scenario);
+ * lines[0]; // "cap: one partition, two stores, the same clients (seed 1)"
+ * ```
+ */
+export const scenario: Scenario = {
+  name: "cap",
+  description: "§3 CAP: one partition, Raft KV (CP) refuses on the minority side, " +
+    "quorum KV (AP) answers with stale data and siblings; both converge after heal",
+  run,
+};

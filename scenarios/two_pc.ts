@@ -1,0 +1,195 @@
+/**
+ * Scenario `2pc`: the EC-site order by two-phase commit, in four acts — the happy path,
+ * a participant voting no, the coordinator crashing after every participant voted yes
+ * (the participants block, holding their locks, until it returns), and a coordinator
+ * that logged "commit" recovering and re-sending its decision.
+ *
+ * @module
+ */
+
+import { Simulation } from "../nodes/simulator.ts";
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { Reply } from "../protocols/node.ts";
+import { twoPhaseCommit } from "../protocols/txn/two_phase_commit.ts";
+import type { ParticipantRecord } from "../protocols/txn/participant.ts";
+import { type Scenario, table } from "./scenario.ts";
+
+const PARTICIPANTS = ["n2", "n3", "n4"] as const;
+const ms = (t: number) => `${t.toFixed(1).padStart(7)} ms`;
+
+/** Narrates the protocol's own trace events, one line each. */
+function narrate(sim: Simulation, out: (line: string) => void): void {
+  const say = (e: TraceEvent, what: string) => out(`${ms(e.time)}  ${e.node}  ${what}`);
+  sim.onTrace((e) => {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    switch (e.kind) {
+      case "begin":
+        return say(e, `coordinator: prepare ${d.txn} → ${(d.participants as string[]).join(", ")}`);
+      case "vote":
+        return say(
+          e,
+          d.yes
+            ? `votes YES on ${d.txn}, prepared record logged, locks ${d.lock}`
+            : `votes NO on ${d.txn} (${d.reason})`,
+        );
+      case "decision":
+        return say(
+          e,
+          `coordinator: decision ${String(d.decision).toUpperCase()} for ${d.txn} logged` +
+            (d.presumed ? " (presumed abort: no record of it)" : ` (${d.reason})`),
+        );
+      case "commit":
+      case "abort":
+        return say(e, `${e.kind}s ${d.txn}, releases its lock`);
+      case "unblocked":
+        // Every prepared participant is in doubt for a moment; only say so when it blocked.
+        if (Number(d.waitedMs) < 100) return;
+        return say(e, `was blocked on ${d.txn} for ${Number(d.waitedMs).toFixed(1)} ms`);
+      case "recover":
+        return say(
+          e,
+          d.resend
+            ? `recovers: log says commit, re-sends it for ${(d.resend as string[]).join(", ")}`
+            : `recovers: ${(d.inDoubt as string[]).join(", ")} still prepared, lock re-taken`,
+        );
+      case "crash":
+        return say(e, "CRASHES");
+    }
+  });
+}
+
+function participantTable(sim: Simulation): string[] {
+  return table([
+    ["node", "role", "locks", "in doubt", "blocked since", "suspects"],
+    ...PARTICIPANTS.map((n) => {
+      const s = sim.status(n);
+      const locks = Object.entries(s.locks as Record<string, string>).map(([k, t]) => `${k}:${t}`);
+      const since = s.blockedSince as number | null;
+      return [
+        n,
+        String(s.role),
+        locks.join(" ") || "-",
+        (s.inDoubt as string[]).join(" ") || "-",
+        since === null ? "-" : `${since.toFixed(1)} ms`,
+        (s.suspects as string[]).join(" ") || "-",
+      ];
+    }),
+  ]);
+}
+
+function ledgerTable(sim: Simulation): string[] {
+  const v = (n: string, k: string) => String((sim.status(n).ledger as Record<string, number>)[k]);
+  return table([
+    ["stock/item-1 (n2)", "balance/alice (n3)", "slots/east (n4)"],
+    [v("n2", "stock/item-1"), v("n3", "balance/alice"), v("n4", "slots/east")],
+  ]);
+}
+
+function outcome(r: Reply | undefined): string {
+  if (r === undefined) return "no answer (the outcome is unknown to the client)";
+  return r.type === "ok" ? "ok: committed" : `${r.type}: ${"error" in r ? r.error : ""}`;
+}
+
+function order(id: string) {
+  return { f: "order", id, item: "item-1", qty: 2, amount: 30 };
+}
+
+/**
+ * The `2pc` scenario.
+ *
+ * @example
+ * ```ts
+ * import { scenario } from "./two_pc.ts";
+ * import { collectLines } from "./scenario.ts";
+ * const lines = await collectLines(scenario);
+ * lines.some((l) => l.includes("presumed abort")); // true
+ * ```
+ */
+export const scenario: Scenario = {
+  name: "2pc",
+  description:
+    "two-phase commit of an order: commit, a no vote, blocking on a coordinator crash, recovery",
+  run(out) {
+    const sim = new Simulation({
+      protocol: twoPhaseCommit,
+      nodes: 4,
+      seed: 2024,
+      options: { refuse: { payment: ["o2"] } },
+    });
+    narrate(sim, out);
+    const replies = new Map<string, Reply>();
+    const send = (id: string) => sim.request("n1", order(id), 1, (r) => replies.set(id, r));
+
+    out(
+      "Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.",
+    );
+    out("");
+    out("1. Happy path: every participant votes yes, the coordinator logs COMMIT.");
+    send("o1");
+    sim.runFor(200);
+    out(`   client: ${outcome(replies.get("o1"))}`);
+    for (const l of ledgerTable(sim)) out(`   ${l}`);
+
+    out("");
+    out("2. The payment service votes no for o2: the coordinator aborts everywhere.");
+    send("o2");
+    sim.runFor(200);
+    out(`   client: ${outcome(replies.get("o2"))}`);
+    for (const l of ledgerTable(sim)) out(`   ${l}`);
+
+    out("");
+    out("3. The coordinator crashes after every participant voted yes on o3, before it decides.");
+    let crashed = false;
+    sim.afterStep(() => {
+      if (crashed) return;
+      const prepared = PARTICIPANTS.every((n) =>
+        (sim.disk(n).get("txn/o3") as ParticipantRecord | undefined)?.state === "prepared"
+      );
+      if (prepared) {
+        crashed = true;
+        sim.crash("n1");
+      }
+    });
+    send("o3");
+    sim.runFor(2000);
+    out(
+      "   Two seconds later the participants are still blocked — they promised to commit if told",
+    );
+    out("   to and may not decide alone — and they hold their locks all the while:");
+    for (const l of participantTable(sim)) out(`   ${l}`);
+    let read: Reply | undefined;
+    sim.request("n2", { f: "read", key: "stock/item-1" }, 2, (r) => read = r);
+    sim.runFor(1);
+    const rv = (read as { value: { value: number; lockedBy: string } }).value;
+    out(`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.`);
+    out(`   client: ${outcome(replies.get("o3"))}`);
+    out("   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.");
+    sim.restart("n1");
+    sim.runFor(1000);
+    for (const l of participantTable(sim)) out(`   ${l}`);
+
+    out("");
+    out("4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.");
+    let cut = false;
+    sim.onTrace((e) => {
+      if (!cut && e.kind === "decision" && e.node === "n1") {
+        cut = true;
+        sim.network.isolate("n1");
+        sim.after(0, () => sim.crash("n1"));
+      }
+    });
+    send("o4");
+    sim.runFor(1500);
+    out(`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
+    for (const l of participantTable(sim)) out(`   ${l}`);
+    out("   The coordinator restarts, reads COMMIT in its log and re-sends it.");
+    sim.network.heal();
+    sim.restart("n1");
+    sim.runFor(1000);
+    for (const l of participantTable(sim)) out(`   ${l}`);
+    for (const l of ledgerTable(sim)) out(`   ${l}`);
+    const c = sim.status("n1");
+    out("");
+    out(`Coordinator totals: ${c.committed} committed, ${c.aborted} aborted.`);
+  },
+};

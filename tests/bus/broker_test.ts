@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { Simulation } from "../../nodes/simulator.ts";
+import type { Reply } from "../../protocols/node.ts";
+import { bus, type BusNode } from "../../protocols/bus/bus.ts";
+import { busConfig, leaderOf, partitionOf } from "../../protocols/bus/config.ts";
+import type { PollResult } from "../../protocols/bus/message.ts";
+import { appendRecord, applyAppend, loadReplica } from "../../protocols/bus/partition.ts";
+import { memoryStorage } from "../txn/fake_ctx.ts";
+
+const ONE = { topics: { t: { partitions: 1, replicas: 3 } } };
+
+function cluster(seed: number, options: Record<string, unknown> = ONE) {
+  const sim = new Simulation({ protocol: bus, nodes: 3, seed, options });
+  const call = (node: string, op: unknown): Reply[] => {
+    const out: Reply[] = [];
+    sim.request(node, op, 1, (r) => out.push(r));
+    return out;
+  };
+  return { sim, call };
+}
+
+function produce(key: string, value: unknown, extra: Record<string, unknown> = {}) {
+  return { f: "produce", topic: "t", key, value, ...extra };
+}
+
+Deno.test("a produce is acknowledged once a quorum of replicas holds it, and replicas converge", () => {
+  const { sim, call } = cluster(1);
+  const r = call("n1", produce("k", "v1"));
+  sim.runFor(100);
+  assert.deepEqual(r, [{ type: "ok", value: { partition: 0, offset: 0 } }]);
+  for (const n of ["n1", "n2", "n3"]) {
+    const b = (sim.host(n)!.node as BusNode).broker!;
+    assert.equal(b.partitions()[0]!.replica.log.length, 1);
+    assert.equal(b.partitions()[0]!.replica.hw, 1);
+  }
+});
+
+Deno.test("with one follower down a quorum still acknowledges; with both down the answer is indefinite", () => {
+  const { sim, call } = cluster(2, { ...ONE, produceTimeoutMs: 300 });
+  sim.crash("n3");
+  const one = call("n1", produce("k", 1));
+  sim.runFor(100);
+  assert.equal(one[0]?.type, "ok");
+  sim.crash("n2");
+  const two = call("n1", produce("k", 2));
+  sim.runFor(500);
+  assert.equal(two[0]?.type, "info"); // appended at the leader, not acknowledged
+  sim.restart("n2");
+  sim.runFor(200);
+  // The record was not lost: once a follower is back, it is replicated and visible.
+  const polled = call("n1", { f: "poll", topic: "t", partition: 0 });
+  sim.runFor(10);
+  assert.deepEqual((polled[0] as { value: PollResult }).value.records.map((r) => r.value), [1, 2]);
+});
+
+Deno.test("a follower is told where the leader is", () => {
+  const { sim, call } = cluster(3);
+  const r = call("n2", produce("k", 1));
+  sim.runFor(5);
+  assert.equal(r[0]?.type, "fail");
+  assert.equal((r[0] as { leader?: string }).leader, "n1");
+});
+
+Deno.test("an idempotent producer's retry is stored once and answered with the first offset", () => {
+  const { sim, call } = cluster(4);
+  const a = call("n1", produce("k", "x", { producer: "p", seq: 0 }));
+  const b = call("n1", produce("k", "x", { producer: "p", seq: 0 }));
+  const c = call("n1", produce("k", "y", { producer: "p", seq: 1 }));
+  sim.runFor(100);
+  assert.deepEqual([a, b, c].map((r) => (r[0] as { value: { offset: number } }).value.offset), [
+    0,
+    0,
+    1,
+  ]);
+  const b1 = (sim.host("n1")!.node as BusNode).broker!;
+  assert.equal(b1.partitions()[0]!.replica.log.length, 2);
+});
+
+Deno.test("a consumer that resumes from the committed offset gets what it had not committed again", () => {
+  const { sim, call } = cluster(5);
+  for (let i = 0; i < 5; i++) call("n1", produce("k", i));
+  sim.runFor(100);
+  const first = call("n1", { f: "poll", topic: "t", partition: 0, group: "g", max: 3 });
+  sim.runFor(10);
+  const got = (first[0] as { value: PollResult }).value;
+  assert.deepEqual(got.records.map((r) => r.offset), [0, 1, 2]);
+  call("n1", { f: "commit", topic: "t", partition: 0, group: "g", offset: 2 }); // processed 0, 1
+  sim.runFor(100);
+  // The consumer crashes and forgets its position: it resumes at the committed offset.
+  const again = call("n1", { f: "poll", topic: "t", partition: 0, group: "g" });
+  sim.runFor(10);
+  const v = (again[0] as { value: PollResult }).value;
+  assert.equal(v.committed, 2);
+  assert.deepEqual(v.records.map((r) => r.offset), [2, 3, 4]); // 2 is delivered twice
+  // Commits only move forward.
+  call("n1", { f: "commit", topic: "t", partition: 0, group: "g", offset: 1 });
+  sim.runFor(100);
+  const after = call("n1", { f: "poll", topic: "t", partition: 0, group: "g" });
+  sim.runFor(10);
+  assert.equal((after[0] as { value: PollResult }).value.committed, 2);
+  // Committed offsets are replicated with the log.
+  const follower = (sim.host("n2")!.node as BusNode).broker!.partitions()[0]!.replica;
+  assert.equal(follower.offsets.get("g"), 2);
+});
+
+Deno.test("a long poll waits for the next record instead of answering empty at once", () => {
+  const { sim, call } = cluster(6);
+  const r = call("n1", { f: "poll", topic: "t", partition: 0, waitMs: 500 });
+  sim.runFor(50);
+  assert.deepEqual(r, []);
+  call("n1", produce("k", "late"));
+  sim.runFor(50);
+  assert.deepEqual((r[0] as { value: PollResult }).value.records.map((x) => x.value), ["late"]);
+  const empty = call("n1", { f: "poll", topic: "t", partition: 0, offset: 1, waitMs: 100 });
+  sim.runFor(200);
+  assert.deepEqual((empty[0] as { value: PollResult }).value.records, []);
+});
+
+Deno.test("a restarted follower catches up from the leader, and a restarted leader keeps every record", () => {
+  const { sim, call } = cluster(7);
+  sim.crash("n3");
+  for (let i = 0; i < 20; i++) call("n1", produce(`k${i}`, i));
+  sim.runFor(200);
+  sim.restart("n3");
+  sim.runFor(300);
+  const f = (sim.host("n3")!.node as BusNode).broker!.partitions()[0]!.replica;
+  assert.equal(f.log.length, 20);
+  sim.crash("n1");
+  sim.restart("n1");
+  const l = (sim.host("n1")!.node as BusNode).broker!.partitions()[0]!.replica;
+  assert.equal(l.log.length, 20);
+  assert.equal(l.hw, 20);
+  const status = sim.status("n1") as { partitions: Record<string, { isr: string[] }> };
+  assert.deepEqual(status.partitions["t/0"]!.isr, ["n1"]); // followers not heard from yet
+  sim.runFor(200);
+  const later = sim.status("n1") as { partitions: Record<string, { isr: string[] }> };
+  assert.deepEqual(later.partitions["t/0"]!.isr, ["n1", "n2", "n3"]);
+});
+
+Deno.test("records with the same key stay in order within their partition", () => {
+  const options = { topics: { t: { partitions: 3, replicas: 3 } } };
+  const { sim, call } = cluster(8, options);
+  const c = busConfig(sim.nodes, options);
+  const key = "order-42";
+  const p = partitionOf(c, "t", key);
+  for (let i = 0; i < 10; i++) call(leaderOf(c, "t", p), produce(key, i));
+  sim.runFor(200);
+  const polled = call(leaderOf(c, "t", p), { f: "poll", topic: "t", partition: p });
+  sim.runFor(10);
+  const values = (polled[0] as { value: PollResult }).value.records.map((r) => r.value);
+  assert.deepEqual(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+Deno.test("a follower skips records it already has and refuses a gap", () => {
+  const storage = memoryStorage();
+  const r = loadReplica(storage, "t", 0);
+  const rec = (v: number) => ({ key: "k", value: v, at: 0 });
+  appendRecord(storage, r, rec(0));
+  assert.equal(applyAppend(storage, r, 0, [rec(0), rec(1)], 2, { g: 1 }, 1), true);
+  assert.deepEqual(r.log.map((x) => x.value), [0, 1]);
+  assert.equal(applyAppend(storage, r, 5, [rec(5)], 6, {}, 0), false);
+  assert.equal(r.log.length, 2);
+  const reloaded = loadReplica(storage, "t", 0);
+  assert.deepEqual(reloaded.log.map((x) => x.value), [0, 1]);
+  assert.equal(reloaded.hw, 2);
+  assert.equal(reloaded.offsets.get("g"), 1);
+});
