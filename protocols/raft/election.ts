@@ -54,8 +54,12 @@ export function becomeFollower(s: RaftState, term: number, leader: NodeId | null
     saveHardState(s);
   }
   s.leader = leader;
+  // A follower that only learns of a higher term (from a vote request it may refuse)
+  // keeps its timer: resetting it would let a candidate with a short log, which can
+  // never win, hold back the up-to-date followers' own elections (paper §5.2: reset
+  // on the leader's AppendEntries or on granting a vote).
+  if (s.role !== "follower" || leader !== null) resetElectionTimer(s);
   setRole(s, "follower");
-  resetElectionTimer(s);
   if (wasLeader) dropLeaderState(s);
 }
 
