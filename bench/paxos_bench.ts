@@ -2,7 +2,7 @@
  * Multi-Paxos (`paxos-kv`) in the simulator: throughput and messages per operation with
  * 1 and 64 concurrent closed-loop clients (0.5 ms from the node, each way) on a
  * five-node cluster, after a leader is elected. Anchors measured in the same run: the steady-state bound 2(N−1) messages per
- * operation, and the `register` protocol (one copy, no agreement; clients talk to its
+ * operation, beside raft-kv on the same workload, and the `register` protocol (one copy, no agreement; clients talk to its
  * owner) under the same load, so the price of agreement shows per operation.
  *
  * Figures per configuration: operations per simulated second, messages per operation
@@ -18,6 +18,7 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { AnyProtocol, NodeId } from "../protocols/node.ts";
 import { paxosKv } from "../protocols/paxos/multi_paxos.ts";
 import { register } from "../protocols/register/register.ts";
+import { raftKv } from "../protocols/raft/mod.ts";
 
 const NODES = 5;
 const SECONDS = 4;
@@ -35,7 +36,7 @@ interface Figures {
 }
 
 function target(sim: Simulation, protocol: AnyProtocol): NodeId {
-  if (protocol !== paxosKv) return "n1"; // the register's owner
+  if (protocol === register) return "n1"; // the register's owner
   const leader = () => sim.nodes.find((n) => sim.status(n).role === "leader");
   if (!sim.runUntil(() => leader() !== undefined, 5000)) throw new Error("no leader elected");
   sim.runFor(200); // let the election's own traffic settle
@@ -118,14 +119,18 @@ export async function run(): Promise<void> {
   );
   for (const clients of [1, 64]) {
     const paxos = measure(paxosKv, clients);
+    const raft = measure(raftKv, clients);
     const anchor = measure(register, clients);
     console.log(line(`paxos-kv, ${clients} client${clients > 1 ? "s" : ""}`, paxos));
+    console.log(line(`raft-kv, ${clients} client${clients > 1 ? "s" : ""}`, raft));
     console.log(
       line(`  anchor: register (one copy), ${clients} client${clients > 1 ? "s" : ""}`, anchor),
     );
     console.log(
       `  paxos-kv / register: ${(paxos.opsPerSec / anchor.opsPerSec).toFixed(2)}x throughput, ` +
-        `+${(paxos.p50 - anchor.p50).toFixed(1)} ms p50 for agreement`,
+        `+${(paxos.p50 - anchor.p50).toFixed(1)} ms p50 for agreement; ` +
+        `raft-kv / paxos-kv: ${(raft.opsPerSec / paxos.opsPerSec).toFixed(2)}x throughput, ` +
+        `${(raft.msgsPerOp / paxos.msgsPerOp).toFixed(2)}x messages per op`,
     );
   }
   await Promise.resolve();
