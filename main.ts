@@ -2,12 +2,14 @@
  * `deno task cluster`: starts a local cluster of Worker nodes and serves its HTTP API.
  *
  * ```
- * deno task cluster [--nodes 5] [--protocol heartbeat] [--port 8080] [--host 127.0.0.1]
- *   [--data-dir DIR] [--seed N] [--option key=value ...]
+ * deno task cluster [--nodes 5] [--protocol raft-kv] [--port 8080] [--host 127.0.0.1]
+ *   [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE] [--option key=value ...]
  * ```
  *
- * Bad input is one line on stderr and exit code 2; a failure to start (port in use, …)
- * is one line and exit code 1. SIGINT / SIGTERM stop the server and the cluster cleanly.
+ * It prints the API, docs and dashboard URLs and three example CLI commands. Bad input
+ * is one line on stderr and exit code 2; a failure to start (port in use, …) is one line
+ * and exit code 1. SIGINT / SIGTERM stop it cleanly: event streams end, the server
+ * frees its port, every node flushes its storage and its Worker is terminated.
  *
  * @example
  * ```sh
@@ -17,7 +19,7 @@
  * @module
  */
 
-import { createApp } from "./http/app.ts";
+import { createApi } from "./http/app.ts";
 import {
   CLUSTER_USAGE,
   type ClusterArgs,
@@ -42,7 +44,11 @@ import { protocolNames } from "./protocols/registry.ts";
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ClusterArgs;
   try {
-    args = parseClusterArgs(argv, { protocols: protocolNames(), cwd: Deno.cwd() });
+    args = parseClusterArgs(argv, {
+      protocols: protocolNames(),
+      cwd: Deno.cwd(),
+      env: (name) => Deno.env.get(name),
+    });
     if (args.help) {
       console.log(CLUSTER_USAGE);
       return 0;
@@ -91,32 +97,19 @@ async function serve(args: ClusterArgs): Promise<number> {
     options: args.options,
     dataDir: args.dataDir,
   });
+  const api = createApi(cluster, {
+    ...(args.token !== undefined ? { token: args.token } : {}),
+    ...(args.maxBody !== undefined ? { maxBody: args.maxBody } : {}),
+  });
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve(
-      { hostname: args.host, port: args.port, onListen: () => {} },
-      createApp(cluster).fetch,
-    );
+    server = Deno.serve({ hostname: args.host, port: args.port, onListen: () => {} }, api.fetch);
   } catch (e) {
+    api.close();
     await cluster.close();
     throw e;
   }
-  const host = server.addr.hostname.includes(":")
-    ? `[${server.addr.hostname}]`
-    : server.addr.hostname;
-  const api = `http://${host}:${server.addr.port}/api/v1`;
-  const storage = args.dataDir === undefined ? "in memory" : `in ${args.dataDir}`;
-  console.log(
-    [
-      `distlab: ${args.nodes} ${cluster.protocol} nodes (seed ${args.seed}, storage ${storage})`,
-      `API: ${api}`,
-      `try:`,
-      `  curl -s ${api}/cluster`,
-      `  curl -s -X POST ${api}/nodes/n2/crash`,
-      `  curl -s -X POST ${api}/nodes/n2/restart`,
-      `Ctrl-C stops the cluster.`,
-    ].join("\n"),
-  );
+  console.log(banner(args, cluster.protocol, cluster.nodes, server.addr));
 
   const { promise: stopped, resolve } = Promise.withResolvers<void>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
@@ -124,10 +117,48 @@ async function serve(args: ClusterArgs): Promise<number> {
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   await stopped;
   for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  api.close(); // end event streams first: shutdown waits for open responses
   await server.shutdown();
   await cluster.close();
   console.log("distlab: stopped");
   return 0;
+}
+
+/** What the cluster prints once it listens: where to find it and what to try. */
+function banner(
+  args: ClusterArgs,
+  protocol: string,
+  nodes: readonly string[],
+  addr: Deno.NetAddr,
+): string {
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const base = `http://${host}:${addr.port}`;
+  const api = `${base}/api/v1`;
+  const storage = args.dataDir === undefined ? "in memory" : `in ${args.dataDir}`;
+  const defaultUrl = base === "http://127.0.0.1:8080";
+  const flags = [
+    defaultUrl ? "" : ` --url ${base}`,
+    args.token === undefined ? "" : " --token $DISTLAB_TOKEN",
+  ].join("");
+  const cli = (command: string) => `  deno task cli ${command}${flags}`;
+  const half = Math.max(1, Math.floor(nodes.length / 2));
+  const split = nodes.length > 1
+    ? cli(`partition ${nodes.slice(0, half).join(",")} ${nodes.slice(half).join(",")}`)
+    : cli("get greeting");
+  const auth = args.token === undefined ? "" : ` -H "Authorization: Bearer $DISTLAB_TOKEN"`;
+  const victim = nodes[1] ?? nodes[0];
+  return [
+    `distlab: ${nodes.length} ${protocol} nodes (seed ${args.seed}, storage ${storage})`,
+    `API: ${api}`,
+    `docs: ${api}/docs`,
+    `dashboard: ${base}/`,
+    `try:`,
+    cli("status"),
+    cli(`put greeting '"hello"'`),
+    split,
+    `  curl -s${auth} -X POST ${api}/nodes/${victim}/crash`,
+    `Ctrl-C stops the cluster.`,
+  ].join("\n");
 }
 
 function fail(e: unknown, code: number): number {

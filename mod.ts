@@ -96,3 +96,4 @@ export * from "./protocols/bus/mod.ts";
 export * from "./protocols/saga/mod.ts";
 export * from "./protocols/eventsourcing/mod.ts";
 export { tortureTxnSeed, watchTxnInvariants } from "./nodes/txn_torture.ts";
+export { type Api, type ApiOptions, createApi } from "./http/app.ts";

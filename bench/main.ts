@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   quorum: () => import("./quorum_bench.ts"),
   raft: () => import("./raft_bench.ts"),
   "raft-cluster": () => import("./raft_cluster_bench.ts"),
+  api: () => import("./api_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
   txn: () => import("./txn_bench.ts"),
 };

@@ -1,95 +1,225 @@
 /**
- * The HTTP API of a running cluster (a Hono app). This first cut covers the cluster's
- * state and node faults; later routes (KV operations, the network, events, history,
- * OpenAPI) are added beside these, one small router per resource.
+ * The HTTP API of a running cluster: a Hono app with the REST API under `/api/v1`
+ * (one small router per resource in `routes/`), composed middleware (access guard,
+ * body limit, request metrics) and RFC 9457 problems for every error.
  *
- * - `GET  /api/v1/cluster` — protocol, nodes (up / paused / status) and network state
- * - `POST /api/v1/nodes/{id}/crash|restart|pause|resume` — the node afterwards
+ * | routes | module |
+ * |---|---|
+ * | `GET /cluster`, `GET /nodes/{id}`, `GET /leader` | `routes/cluster.ts` |
+ * | `POST /nodes/{id}/crash\|restart\|pause\|resume\|timeout` | `routes/nodes.ts` |
+ * | `POST /members`, `DELETE /members/{id}`, `POST /transfer` | `routes/members.ts` |
+ * | `GET /faults`, `POST /faults/partition\|isolate\|cut\|link\|clock\|heal`, `DELETE /faults/{id}` | `routes/faults.ts` |
+ * | `GET\|PUT\|DELETE /kv/{key}`, `POST /kv/{key}/cas` | `routes/kv.ts` |
+ * | `GET /events` (SSE), `GET /history` (JSON Lines), `GET /metrics` (Prometheus) | `routes/observe.ts` |
+ * | `GET /openapi.json`, `GET /docs` | `openapi.ts`, `docs_page.ts` |
  *
- * Errors are RFC 9457 problem details (`application/problem+json`).
+ * `/` is left to the dashboard (`options.dashboard`, mounted with `app.route("/", …)`);
+ * without one it is a small page of links.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import type { NodeId } from "../protocols/node.ts";
+import type { Clock } from "../protocols/resilience/clock.ts";
+import { createRealClock, type RealClock } from "../nodes/real_clock.ts";
+import type { ApiContext } from "./api_context.ts";
+import { ApiMetrics } from "./api_metrics.ts";
+import { ClientSessions, randomClientBase } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
-import { problemResponse } from "./problem.ts";
-
-/** The node actions `POST /api/v1/nodes/{id}/{action}` accepts. */
-const NODE_ACTIONS = ["crash", "restart", "pause", "resume"] as const;
-type NodeAction = typeof NODE_ACTIONS[number];
-
-function isNodeAction(s: string): s is NodeAction {
-  return (NODE_ACTIONS as readonly string[]).includes(s);
-}
+import { docsPage } from "./docs_page.ts";
+import { EventHub } from "./event_hub.ts";
+import { HistoryLog } from "./history_log.ts";
+import { KvService } from "./kv_service.ts";
+import { DEFAULT_MAX_BODY, limitBody } from "./middleware/body_limit.ts";
+import { guard } from "./middleware/guard.ts";
+import { type GatewayOptions, NodeGateway } from "./node_gateway.ts";
+import { openApiDocument } from "./openapi.ts";
+import { notFound, ProblemError, problemResponse } from "./problem.ts";
+import { protocolAdmin } from "./protocol_admin.ts";
+import { clusterRoutes } from "./routes/cluster.ts";
+import { faultRoutes } from "./routes/faults.ts";
+import { kvRoutes } from "./routes/kv.ts";
+import { memberRoutes } from "./routes/members.ts";
+import { nodeRoutes } from "./routes/nodes.ts";
+import { observeRoutes } from "./routes/observe.ts";
 
 /**
- * Creates the API app for `cluster`. Serve it with `Deno.serve(app.fetch)` or call
- * `app.request()` in tests.
+ * How the API is set up.
  *
  * @example
  * ```ts
- * import { createApp } from "./app.ts";
+ * import type { ApiOptions } from "./app.ts";
+ * const o: ApiOptions = { token: "s3cret", maxBody: 64 * 1024, gateway: { timeoutMs: 1000 } };
+ * ```
+ */
+export interface ApiOptions {
+  /** Require `Authorization: Bearer <token>` on every request. */
+  readonly token?: string;
+  /** Largest request body in bytes (default 1 MiB). */
+  readonly maxBody?: number;
+  /** Per-node timeout, breaker and bulkhead limits. */
+  readonly gateway?: GatewayOptions;
+  /** The clock of the resilience policies (default: real time, timers unref'd). */
+  readonly clock?: Clock;
+  /** Events kept in the history (default 1 000 000). */
+  readonly historyLimit?: number;
+  /** Mounted at `/` (the dashboard). */
+  readonly dashboard?: Hono;
+}
+
+/**
+ * A running API: the app, its services, and `close()` to end its event streams and
+ * timers before the server shuts down.
+ *
+ * @example
+ * ```ts ignore
+ * import { createApi } from "./app.ts";
+ * const api = createApi(cluster);
+ * const server = Deno.serve({ port: 0 }, api.fetch);
+ * // …
+ * api.close();
+ * await server.shutdown();
+ * ```
+ */
+export interface Api {
+  readonly app: Hono;
+  /** `app.fetch`, bound. */
+  readonly fetch: (req: Request) => Response | Promise<Response>;
+  readonly context: ApiContext;
+  /** Ends every event stream, stops listening to the cluster and clears timers. */
+  close(): void;
+}
+
+/**
+ * Creates the API for `cluster`.
+ *
+ * @example
+ * ```ts
+ * import { createApi } from "./app.ts";
  * import { startCluster } from "../nodes/worker_cluster.ts";
- * const cluster = await startCluster({ protocol: "heartbeat", nodes: 3, seed: 1 });
- * const app = createApp(cluster);
- * const res = await app.request("/api/v1/nodes/n2/crash", { method: "POST" });
- * (await res.json()).up; // false
+ * const cluster = await startCluster({ protocol: "register", nodes: 3, seed: 1 });
+ * const api = createApi(cluster);
+ * const res = await api.app.request("/api/v1/kv/x", { method: "PUT", body: "42" });
+ * (await res.json()).value; // 42
+ * api.close();
  * await cluster.close();
  * ```
  */
-export function createApp(cluster: ClusterControl): Hono {
-  const app = new Hono();
-
-  app.get("/api/v1/cluster", async (c) => {
-    return c.json({
-      protocol: cluster.protocol,
-      nodes: await cluster.statuses(),
-      network: cluster.network.state(),
+export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Api {
+  let realClock: RealClock | undefined;
+  const clock = options.clock ?? (realClock = createRealClock({ unref: true }));
+  const t0 = performance.now();
+  const gateway = new NodeGateway(cluster, clock, options.gateway);
+  const history = new HistoryLog(
+    () => Math.round((performance.now() - t0) * 1e6),
+    options.historyLimit,
+  );
+  const metrics = new ApiMetrics();
+  const hub = new EventHub(cluster);
+  const admin = protocolAdmin(cluster.protocol);
+  const kv = new KvService({
+    cluster,
+    gateway,
+    history,
+    admin,
+    now: () => performance.now(),
+    onOutcome: (o) => metrics.observeKv(o),
+  });
+  const ctx: ApiContext = {
+    cluster,
+    gateway,
+    kv,
+    hub,
+    history,
+    metrics,
+    sessions: new ClientSessions(randomClientBase()),
+    admin,
+  };
+  hub.observe((e) => metrics.observeEvent(e));
+  gateway.onBreakerChange((change) => {
+    metrics.observeBreaker(change);
+    hub.publish({
+      time: cluster.now(),
+      kind: "breaker",
+      node: change.node,
+      data: { from: change.from, to: change.to, reason: change.reason },
     });
   });
 
-  app.post("/api/v1/nodes/:id/:action", async (c) => {
-    const { id, action } = c.req.param();
-    if (!isNodeAction(action)) return notFound(c.req.path);
-    if (!cluster.nodes.includes(id)) return unknownNode(cluster, id, c.req.path);
-    await cluster[action](id);
-    return c.json(await cluster.info(id));
+  const app = new Hono();
+  app.use("*", guard(options.token !== undefined ? { token: options.token } : {}));
+  app.use("/api/v1/*", async (c, next) => {
+    await next();
+    metrics.observeHttp(c.req.method, c.req.routePath, c.res.status);
   });
+  app.use("/api/v1/*", limitBody(options.maxBody ?? DEFAULT_MAX_BODY));
 
-  app.notFound((c) => notFound(c.req.path));
+  const v1 = new Hono();
+  v1.route("/", clusterRoutes(ctx));
+  v1.route("/", nodeRoutes(ctx));
+  v1.route("/", memberRoutes(ctx));
+  v1.route("/", faultRoutes(ctx));
+  v1.route("/", kvRoutes(ctx));
+  v1.route("/", observeRoutes(ctx));
+  const doc = openApiDocument();
+  const docsHtml = docsPage(doc);
+  v1.get("/openapi.json", (c) => c.json(doc));
+  v1.get("/docs", (c) => c.html(docsHtml));
+  app.route("/api/v1", v1);
 
-  app.onError((err, c) =>
-    problemResponse({
+  if (options.dashboard !== undefined) app.route("/", options.dashboard);
+  else app.get("/", (c) => c.html(PLACEHOLDER));
+
+  app.notFound((c) =>
+    notFound(`no such resource: ${c.req.method} ${c.req.path}`).toResponse(c.req.path)
+  );
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return err.toResponse(c.req.path);
+    return problemResponse({
       type: "about:blank",
       title: "Internal Server Error",
       status: 500,
-      detail: err.message.split("\n")[0],
+      detail: (err instanceof Error ? err.message : String(err)).split("\n")[0],
       instance: c.req.path,
-    })
-  );
-
-  return app;
-}
-
-function notFound(path: string): Response {
-  return problemResponse({
-    type: "about:blank",
-    title: "Not Found",
-    status: 404,
-    detail: `no such resource: ${path}`,
-    instance: path,
+    });
   });
+
+  return {
+    app,
+    fetch: (req) => app.fetch(req),
+    context: ctx,
+    close() {
+      hub.close();
+      realClock?.dispose();
+    },
+  };
 }
 
-function unknownNode(cluster: ClusterControl, id: NodeId, path: string): Response {
-  return problemResponse({
-    type: "/api/v1/problems/unknown-node",
-    title: "Unknown node",
-    status: 404,
-    detail: `unknown node '${id}' (nodes: ${cluster.nodes.join(", ")})`,
-    instance: path,
-    node: id,
-  });
+/**
+ * The Hono app of {@link createApi}, for callers that need no `close()` (tests with
+ * `app.request()`; event streams and breaker timers then end with the process).
+ *
+ * @example
+ * ```ts ignore
+ * import { createApp } from "./app.ts";
+ * const res = await createApp(cluster).request("/api/v1/cluster");
+ * ```
+ */
+export function createApp(cluster: ClusterControl, options: ApiOptions = {}): Hono {
+  return createApi(cluster, options).app;
 }
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>distlab</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
+</head><body>
+<h1>distlab</h1>
+<p>The dashboard is not installed in this build. The API is:</p>
+<ul>
+<li><a href="/api/v1/docs">/api/v1/docs</a> — every operation</li>
+<li><a href="/api/v1/cluster">/api/v1/cluster</a> — the cluster's state</li>
+<li><a href="/api/v1/events">/api/v1/events</a> — live events</li>
+<li><a href="/api/v1/metrics">/api/v1/metrics</a> — Prometheus metrics</li>
+</ul>
+</body></html>
+`;

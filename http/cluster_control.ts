@@ -5,9 +5,32 @@
  * @module
  */
 
-import type { NodeId } from "../protocols/node.ts";
-import type { NetworkState } from "../nodes/faults/network.ts";
-import type { NodeInfo } from "../nodes/worker_cluster.ts";
+import type { NodeId, Reply } from "../protocols/node.ts";
+import type { LinkFaults, NetworkState } from "../nodes/faults/network.ts";
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
+import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster.ts";
+
+/**
+ * The parts of the fault model the API drives (a `Network` has them all).
+ *
+ * @example
+ * ```ts
+ * import type { NetworkControl } from "./cluster_control.ts";
+ * function cutOff(net: NetworkControl): number {
+ *   return net.isolate("n1");
+ * }
+ * ```
+ */
+export interface NetworkControl {
+  state(): NetworkState;
+  partition(groups: readonly (readonly NodeId[])[]): number;
+  isolate(node: NodeId): number;
+  cut(from: NodeId, to: NodeId): number;
+  addRule(from: NodeId | "*", to: NodeId | "*", faults: LinkFaults): number;
+  remove(id: number): boolean;
+  heal(): void;
+}
 
 /**
  * The cluster operations the API exposes. Methods are only called with ids from `nodes`.
@@ -23,11 +46,13 @@ import type { NodeInfo } from "../nodes/worker_cluster.ts";
 export interface ClusterControl {
   /** The protocol the nodes run. */
   readonly protocol: string;
-  /** Every node id, in order. */
+  /** Every node id, in order (changes when nodes are added or removed). */
   readonly nodes: readonly NodeId[];
-  /** The fault model; the API shows its state. */
-  readonly network: { state(): NetworkState };
-  /** Up, paused and status of one node. */
+  /** The fault model. */
+  readonly network: NetworkControl;
+  /** Milliseconds since the cluster started: the time of its trace events. */
+  now(): number;
+  /** Up, paused, status and last sign of life of one node. */
   info(node: NodeId): Promise<NodeInfo>;
   /** {@link info} of every node, in order. */
   statuses(): Promise<NodeInfo[]>;
@@ -35,4 +60,19 @@ export interface ClusterControl {
   restart(node: NodeId): void | Promise<void>;
   pause(node: NodeId): void | Promise<void>;
   resume(node: NodeId): void | Promise<void>;
+  /** Sends a client operation; `fail` if the node is down, `info` if it died holding it. */
+  request(node: NodeId, op: unknown, client: number, signal?: AbortSignal): Promise<Reply>;
+  /** A node's clock skew and drift. */
+  clock(node: NodeId): ClockState;
+  setClock(node: NodeId, change: { skew?: number; drift?: number }): void;
+  /** Messages sent, delivered, dropped and duplicated, in total and per link. */
+  counters(): CounterSnapshot;
+  /** Trace events; returns the unsubscribe function. */
+  onEvent(listener: (e: TraceEvent) => void, options?: EventOptions): () => void;
+  /** Hands a message to `to` as if `from` had sent it. */
+  inject(to: NodeId, from: NodeId, body: unknown): void;
+  /** Starts a new node with extra protocol options. */
+  addNode(id: NodeId, options?: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Stops a node and forgets it. */
+  removeNode(id: NodeId): Promise<void>;
 }

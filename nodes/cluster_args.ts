@@ -4,7 +4,8 @@
  *
  * ```
  * deno task cluster [--nodes 5] [--protocol NAME|FILE.ts[#export]] [--port 8080]
- *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--option key=value ...]
+ *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
+ *   [--option key=value ...]
  * ```
  *
  * @module
@@ -15,7 +16,18 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ProtocolSpec } from "./worker_protocol.ts";
 
-/** The parsed command line. */
+/**
+ * The parsed command line.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterArgs } from "./cluster_args.ts";
+ * const a: ClusterArgs = {
+ *   nodes: 5, protocol: "raft-kv", port: 8080, host: "127.0.0.1", dataDir: undefined, seed: 1,
+ *   options: {}, help: false,
+ * };
+ * ```
+ */
 export interface ClusterArgs {
   readonly nodes: number;
   readonly protocol: ProtocolSpec;
@@ -26,6 +38,10 @@ export interface ClusterArgs {
   readonly options: Readonly<Record<string, unknown>>;
   /** `--help` was given: print {@link CLUSTER_USAGE} and exit. */
   readonly help: boolean;
+  /** The API's bearer token (`--token` or `DISTLAB_TOKEN`); absent when none is set. */
+  readonly token?: string;
+  /** The largest request body in bytes (`--max-body`); absent for the default, 1 MiB. */
+  readonly maxBody?: number;
 }
 
 /**
@@ -55,20 +71,32 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --protocol P          a protocol name, or FILE.ts[#export] for your own (default: raft-kv
                         when available)
   --port N              HTTP port (default 8080)
-  --host H              HTTP host, loopback only (default 127.0.0.1)
+  --host H              HTTP host (default 127.0.0.1); other than loopback only with --token
   --data-dir DIR        keep each node's storage in DIR/<id>.log (default: in memory)
   --seed N              seed of the network's and the nodes' random choices (default 1)
+  --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
+  --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
   --help                show this text`;
 
 const MAX_NODES = 64;
 
-/** What the parser needs to know about the world (injected for tests). */
+/**
+ * What the parser needs to know about the world (injected for tests).
+ *
+ * @example
+ * ```ts
+ * import type { ParseContext } from "./cluster_args.ts";
+ * const ctx: ParseContext = { protocols: ["raft-kv"], cwd: "/tmp", env: () => undefined };
+ * ```
+ */
 export interface ParseContext {
   /** Protocol names in the registry. */
   readonly protocols: readonly string[];
   /** Directory relative protocol files are resolved against. */
   readonly cwd: string;
+  /** Environment variables (for `DISTLAB_TOKEN`); none when omitted. */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /**
@@ -100,6 +128,8 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         host: { type: "string" },
         "data-dir": { type: "string" },
         seed: { type: "string" },
+        token: { type: "string" },
+        "max-body": { type: "string" },
         option: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
@@ -111,15 +141,19 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
   if (dataDir !== undefined && dataDir.trim() === "") {
     throw new UsageError("--data-dir must not be empty");
   }
+  const token = bearerToken(values.token ?? ctx.env?.("DISTLAB_TOKEN"));
+  const maxBody = values["max-body"] === undefined ? undefined : byteSize(values["max-body"]);
   return {
     nodes: integer("--nodes", values.nodes, 5, 1, MAX_NODES),
     protocol: protocolSpec(values.protocol, ctx),
     port: integer("--port", values.port, 8080, 0, 65535),
-    host: loopbackHost(values.host ?? "127.0.0.1"),
+    host: allowedHost(values.host ?? "127.0.0.1", token !== undefined),
     dataDir,
     seed: integer("--seed", values.seed, 1, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     options: protocolOptions(values.option ?? []),
     help: values.help ?? false,
+    ...(token !== undefined ? { token } : {}),
+    ...(maxBody !== undefined ? { maxBody } : {}),
   };
 }
 
@@ -174,12 +208,45 @@ function protocolSpec(raw: string | undefined, ctx: ParseContext): ProtocolSpec 
   );
 }
 
-function loopbackHost(host: string): string {
+function allowedHost(host: string, hasToken: boolean): string {
   const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   if (h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return h;
+  if (hasToken && h.trim() !== "" && !/\s/.test(h)) return h;
   throw new UsageError(
-    `refusing to listen on non-loopback host '${host}': the API has no authentication yet`,
+    `refusing to listen on non-loopback host '${host}' without --token: anyone who can reach ` +
+      "it could crash your nodes",
   );
+}
+
+/** A token is 8 to 256 printable characters without spaces (it travels in a header). */
+function bearerToken(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[\x21-\x7e]{8,256}$/.test(raw)) {
+    throw new UsageError("--token must be 8 to 256 printable characters without spaces");
+  }
+  return raw;
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+};
+
+/** `--max-body`: bytes, or a number with k / KB / KiB / m / MB / MiB; 1 KiB to 1 GiB. */
+function byteSize(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = UNITS[(m?.[2] ?? "").toLowerCase()];
+  const n = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(n >= 1024 && n <= 1024 ** 3)) {
+    throw new UsageError(`--max-body must be a size from 1KiB to 1024MiB, got '${raw}'`);
+  }
+  return n;
 }
 
 function protocolOptions(pairs: readonly string[]): Record<string, unknown> {

@@ -32,80 +32,22 @@
 
 import type { ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
 import { createRng } from "../protocols/random.ts";
-import { type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
-import { type LinkFaults, Network } from "./faults/network.ts";
-import type { LogicalClocks } from "./node_host.ts";
+import { localTime, setClock } from "./faults/clock_skew.ts";
+import { Network } from "./faults/network.ts";
 import type { TraceEvent } from "./trace.ts";
+import { EventListeners } from "./worker/event_listeners.ts";
 import { type CounterSnapshot, LinkCounters } from "./worker/link_counters.ts";
 import { specName } from "./worker/load_protocol.ts";
 import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { type InFlight, Router } from "./worker/router.ts";
-import type {
-  FromWorker,
-  InitMessage,
-  OutputMessage,
-  ProtocolSpec,
-  ToWorker,
-} from "./worker_protocol.ts";
+import { createSlot, type Slot } from "./worker/slot.ts";
+import type { ClockState, ClusterOptions, EventOptions, NodeInfo } from "./worker/cluster_types.ts";
+import type { FromWorker, InitMessage, OutputMessage, ToWorker } from "./worker_protocol.ts";
+
+export type { ClockState, ClusterOptions, EventOptions, NodeInfo };
 
 const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
-
-/** How a cluster is set up. */
-export interface ClusterOptions {
-  /** A registry name, or `{ module, export }` to load a protocol from any module URL. */
-  readonly protocol: ProtocolSpec;
-  /** A count (ids `n1…nN`) or the ids. */
-  readonly nodes: number | readonly NodeId[];
-  /** Seeds the router's network and every node's PRNG. */
-  readonly seed: number;
-  /** Protocol options, passed to every node. */
-  readonly options?: Readonly<Record<string, unknown>>;
-  /** Keep each node's storage in `<dataDir>/<id>.log` instead of in memory. */
-  readonly dataDir?: string;
-  /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
-  readonly network?: LinkFaults;
-  /** How long a Worker may take to start (load its protocol, open its store); default 10 s. */
-  readonly startTimeoutMs?: number;
-  /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
-  readonly closeTimeoutMs?: number;
-}
-
-/** A node as the API shows it. */
-export interface NodeInfo {
-  readonly id: NodeId;
-  /** Running (not crashed). */
-  readonly up: boolean;
-  /** Paused: alive but processing nothing (gray failure). */
-  readonly paused: boolean;
-  /** The protocol's status, or `{ role: "crashed" }`. */
-  readonly status: NodeStatus;
-}
-
-interface Slot {
-  readonly id: NodeId;
-  readonly index: number;
-  readonly peers: readonly NodeId[];
-  worker: Worker | null;
-  /** Bumped on every start and stop, so messages of a dead incarnation are ignored. */
-  epoch: number;
-  incarnation: number;
-  ready: boolean;
-  paused: boolean;
-  /** Messages held while paused, in arrival order. */
-  backlog: InFlight[];
-  /** Client requests held while paused. */
-  held: ClientRequest<unknown>[];
-  /** The last logical clocks the router saw; a restart continues from them. */
-  clocks: LogicalClocks | undefined;
-  clock: NodeClock;
-  /** Synced storage (memory mode), or null with a file store. */
-  readonly mirror: Map<string, unknown> | null;
-  readonly replies: Map<number, (r: Reply) => void>;
-  readonly statusWaiters: Map<number, (s: NodeStatus) => void>;
-  starting: { resolve(): void; reject(e: Error): void } | null;
-  closing: (() => void) | null;
-}
 
 const CRASHED: NodeStatus = { role: "crashed" };
 
@@ -116,21 +58,31 @@ function trueNow(): number {
 /**
  * A running cluster of Worker nodes. Create one with {@link startCluster}.
  * Methods given an unknown node id throw (or reject with) `unknown node 'n9' (nodes: …)`.
+ *
+ * @example
+ * ```ts
+ * import { startCluster } from "./worker_cluster.ts";
+ * const cluster = await startCluster({ protocol: "register", nodes: 3, seed: 1 });
+ * await cluster.request("n2", { f: "write", key: "x", value: 1 }); // { type: "ok" }
+ * cluster.pause("n3");
+ * (await cluster.info("n3")).paused; // true
+ * await cluster.close();
+ * ```
  */
 export class Cluster {
-  /** Every node id, in order. */
-  readonly nodes: readonly NodeId[];
   /** The shared fault model: partition, isolate, cut, addRule, heal, state, … */
   readonly network: Network;
   readonly #o: ClusterOptions;
   readonly #slots = new Map<NodeId, Slot>();
+  #ids: NodeId[];
   readonly #router: Router;
   readonly #counters = new LinkCounters();
-  readonly #listeners = new Set<(e: TraceEvent) => void>();
+  readonly #listeners = new EventListeners((on) => this.#setTracing(on));
   readonly #t0 = performance.now();
   #protocolName: string;
   #tickMs = 0;
   #nextId = 1;
+  #nextIndex: number;
   #started = false;
   #closed = false;
 
@@ -143,30 +95,13 @@ export class Cluster {
       : [...o.nodes];
     if (ids.length === 0) throw new Error("a cluster needs at least one node");
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
-    this.nodes = ids;
+    this.#ids = ids;
+    this.#nextIndex = ids.length;
     const rng = createRng(o.seed);
     const random = () => rng.next();
     this.network = new Network(ids, random, o.network);
     ids.forEach((id, index) => {
-      this.#slots.set(id, {
-        id,
-        index,
-        peers: ids.filter((p) => p !== id),
-        worker: null,
-        epoch: 0,
-        incarnation: 0,
-        ready: false,
-        paused: false,
-        backlog: [],
-        held: [],
-        clocks: undefined,
-        clock: perfectClock(),
-        mirror: o.dataDir === undefined ? new Map() : null,
-        replies: new Map(),
-        statusWaiters: new Map(),
-        starting: null,
-        closing: null,
-      });
+      this.#slots.set(id, createSlot(id, index, o.options ?? {}, o.dataDir === undefined));
     });
     this.#router = new Router({
       network: this.network,
@@ -177,6 +112,11 @@ export class Cluster {
       sink: (to, batch) => this.#arrive(to, batch),
       trace: (e) => this.#emit(e),
     });
+  }
+
+  /** Every node id, in order (nodes added later come last). */
+  get nodes(): readonly NodeId[] {
+    return this.#ids;
   }
 
   /** The protocol's name (once a node has started), else the spec it was started with. */
@@ -209,17 +149,36 @@ export class Cluster {
   /**
    * Sends a client operation to `node` and resolves with its reply. A down node, or one
    * that crashes before the request reached it, gives `fail`; a crash after, `info`.
+   *
+   * `signal` lets a caller that stops waiting (a timeout) withdraw the request: one still
+   * held by a paused node is then never delivered, and the promise resolves `fail`; one
+   * the node already has resolves `info`, since it may still be applied.
    */
-  request(node: NodeId, op: unknown, client = 0): Promise<Reply> {
+  request(node: NodeId, op: unknown, client = 0, signal?: AbortSignal): Promise<Reply> {
     const s = this.#slot(node);
     if (this.#closed) return Promise.resolve({ type: "fail", error: "the cluster is closed" });
     if (s.worker === null) return Promise.resolve({ type: "fail", error: `node ${node} is down` });
+    if (signal?.aborted) return Promise.resolve({ type: "fail", error: "request withdrawn" });
     const req: ClientRequest<unknown> = { id: this.#nextId++, client, op };
     const reply = new Promise<Reply>((resolve) => s.replies.set(req.id, resolve));
-    if (this.#tracing) this.#emit({ time: this.#now(), kind: "request", node, body: op });
+    this.#emit({ time: this.#now(), kind: "request", node, body: op });
     if (s.paused) s.held.push(req);
     else this.#post(s, { type: "inputs", deliveries: [], requests: [req] });
+    signal?.addEventListener("abort", () => this.#withdraw(s, req.id), { once: true });
     return reply;
+  }
+
+  /**
+   * Hands `body` to `to` as if `from` had sent it, bypassing the network (a forged
+   * message: e.g. Raft's `timeout-now`, to make a node start an election at once).
+   */
+  inject(to: NodeId, from: NodeId, body: unknown): void {
+    const s = this.#slot(to);
+    if (s.worker === null || this.#closed) return;
+    const m: InFlight = { time: this.#now(), seq: -1, from, to, body, lamport: 0, vclock: {} };
+    this.#counters.add(from, to, "sent");
+    if (s.paused) s.backlog.push(m);
+    else this.#deliver(s, [m], []);
   }
 
   /** The node's protocol status, or `{ role: "crashed" }` when it is down. */
@@ -232,11 +191,14 @@ export class Cluster {
     return answer;
   }
 
-  /** Up, paused and status of one node. */
+  /** Up, paused, status and last sign of life of one node. */
   async info(node: NodeId): Promise<NodeInfo> {
     const s = this.#slot(node);
     const status = await this.status(node);
-    return { id: node, up: s.worker !== null, paused: s.paused, status };
+    const lastSeenMs = s.worker === null || s.lastSeen === null
+      ? null
+      : Math.max(0, Math.round(this.#now() - s.lastSeen));
+    return { id: node, up: s.worker !== null, paused: s.paused, status, lastSeenMs };
   }
 
   /** {@link info} of every node, in order. */
@@ -304,6 +266,52 @@ export class Cluster {
     this.#post(s, { type: "resume" });
   }
 
+  /** The node's current clock skew and drift. */
+  clock(node: NodeId): ClockState {
+    const s = this.#slot(node);
+    const t = trueNow();
+    return { skewMs: localTime(s.clock, t) - t, drift: s.clock.drift };
+  }
+
+  /**
+   * Adds a node (the topology changes): a new Worker whose peers are every current node,
+   * started with the cluster's options plus `options` (e.g. Raft's `join: true`). The
+   * protocol itself learns of it however it does (for Raft: an `add-node` request to the
+   * leader). Rejects if the id is taken or the node cannot start.
+   */
+  async addNode(id: NodeId, options: Readonly<Record<string, unknown>> = {}): Promise<void> {
+    if (this.#closed) throw new Error("the cluster is closed");
+    if (this.#slots.has(id)) throw new Error(`node '${id}' already exists`);
+    const s = createSlot(
+      id,
+      this.#nextIndex++,
+      { ...this.#o.options, ...options },
+      !this.#o.dataDir,
+    );
+    this.#slots.set(id, s);
+    this.#ids = [...this.#ids, id];
+    this.network.setNodes(this.#ids);
+    try {
+      await this.#spawn(s);
+    } catch (e) {
+      this.#forget(s);
+      throw e;
+    }
+    this.#emit({ time: this.#now(), kind: "member", node: id, data: { action: "add" } });
+  }
+
+  /**
+   * Removes a node: its Worker is stopped (after flushing its storage) and messages to it
+   * are dropped from now on. Tell the protocol first (for Raft: `remove-node`).
+   */
+  async removeNode(id: NodeId): Promise<void> {
+    const s = this.#slot(id);
+    if (this.#ids.length === 1) throw new Error("cannot remove the last node");
+    await this.#stop(s);
+    this.#forget(s);
+    this.#emit({ time: this.#now(), kind: "member", node: id, data: { action: "remove" } });
+  }
+
   /** Sets a node's clock skew (ms) and/or drift (rate error); kept across restarts. */
   setClock(node: NodeId, change: { skew?: number; drift?: number }): void {
     const s = this.#slot(node);
@@ -313,18 +321,13 @@ export class Cluster {
   }
 
   /**
-   * Observes every trace event (send, deliver, drop, duplicate, crash, restart, pause,
-   * resume, request, reply, fault and the protocol's own). Returns the unsubscribe
-   * function. Message events cost a little, so they are produced only while someone listens.
+   * Observes trace events: crash, restart, pause, resume, fault, member and the
+   * protocol's own, and (unless `options.messages` is false) send, deliver, drop,
+   * duplicate, request and reply. Returns the unsubscribe function. Message events cost a
+   * little, so they are produced only while someone wants them.
    */
-  onEvent(listener: (e: TraceEvent) => void): () => void {
-    this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#setTracing(true);
-    return () => {
-      if (this.#listeners.delete(listener) && this.#listeners.size === 0) {
-        this.#setTracing(false);
-      }
-    };
+  onEvent(listener: (e: TraceEvent) => void, options: EventOptions = {}): () => void {
+    return this.#listeners.add(listener, options.messages ?? true);
   }
 
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
@@ -364,7 +367,7 @@ export class Cluster {
   // --- internals ---------------------------------------------------------------------
 
   get #tracing(): boolean {
-    return this.#listeners.size > 0;
+    return this.#listeners.messages;
   }
 
   #now(): number {
@@ -379,12 +382,35 @@ export class Cluster {
     return s;
   }
 
+  /** Drops a removed node's slot. */
+  #forget(s: Slot): void {
+    this.#kill(s, "node removed");
+    this.#slots.delete(s.id);
+    this.#ids = this.#ids.filter((id) => id !== s.id);
+    this.network.setNodes(this.#ids);
+  }
+
+  /** A request the caller gave up on: never deliver it if still held, stop waiting. */
+  #withdraw(s: Slot, requestId: number): void {
+    const resolve = s.replies.get(requestId);
+    if (resolve === undefined) return;
+    s.replies.delete(requestId);
+    const held = s.held.findIndex((r) => r.id === requestId);
+    if (held >= 0) {
+      s.held.splice(held, 1);
+      resolve({ type: "fail", error: "request withdrawn before it reached the node" });
+    } else {
+      resolve({ type: "info", error: "request withdrawn after it reached the node" });
+    }
+  }
+
   #spawn(s: Slot): Promise<void> {
     const epoch = ++s.epoch;
     const worker = new Worker(WORKER_URL, { type: "module", name: s.id });
     s.worker = worker;
     s.ready = false;
     s.paused = false;
+    s.lastSeen = this.#now();
     worker.onmessage = (e: MessageEvent<FromWorker>) => this.#onMessage(s, epoch, e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault(); // a failing node must not take the main thread with it
@@ -400,9 +426,9 @@ export class Cluster {
     const init: InitMessage = {
       type: "init",
       id: s.id,
-      peers: s.peers,
+      peers: this.#ids.filter((p) => p !== s.id),
       protocol: o.protocol,
-      options: o.options ?? {},
+      options: s.options,
       // The first incarnation uses seed + index; later ones must not replay its choices.
       seed: s.incarnation === 0 ? o.seed + s.index : `${o.seed}:${s.id}:${s.incarnation}`,
       clock: s.clock,
@@ -429,6 +455,7 @@ export class Cluster {
     if (epoch !== s.epoch) return; // from an incarnation that is gone
     switch (m.type) {
       case "output":
+        s.lastSeen = this.#now(); // a sign of life (a status answer is not: paused nodes give those)
         return this.#onOutput(s, m);
       case "ready":
         s.ready = true;
@@ -470,6 +497,7 @@ export class Cluster {
     s.epoch++;
     s.ready = false;
     s.paused = false;
+    s.lastSeen = null;
     for (const m of s.backlog) this.#drop(m, "crashed");
     s.backlog = [];
     for (const r of s.held) {
@@ -507,7 +535,9 @@ export class Cluster {
   #onOutput(s: Slot, m: OutputMessage): void {
     if (m.writes !== null && s.mirror !== null) applyDeltas(s.mirror, m.writes);
     s.clocks = m.clocks;
-    if (this.#tracing) { for (const e of outputEvents(s.id, this.#now(), m)) this.#emit(e); }
+    if (this.#listeners.any) {
+      for (const e of outputEvents(s.id, this.#now(), m)) this.#emit(e);
+    }
     this.#router.send(s.id, m.messages);
     for (const r of m.replies) {
       const resolve = s.replies.get(r.requestId);
@@ -521,8 +551,10 @@ export class Cluster {
 
   /** The router's sink: due copies for `to`. */
   #arrive(to: NodeId, batch: InFlight[]): void {
-    const s = this.#slots.get(to)!;
-    if (s.worker === null) {
+    const s = this.#slots.get(to);
+    if (s === undefined) {
+      for (const m of batch) this.#drop(m, "unknown"); // removed while in flight
+    } else if (s.worker === null) {
       for (const m of batch) this.#drop(m, "crashed");
     } else if (s.paused) {
       for (const m of batch) s.backlog.push(m);
@@ -560,7 +592,7 @@ export class Cluster {
   }
 
   #emit(e: TraceEvent): void {
-    for (const l of this.#listeners) l(e);
+    this.#listeners.emit(e);
   }
 }
 

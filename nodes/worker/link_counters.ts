@@ -7,7 +7,15 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { linkKey } from "../faults/topology.ts";
 
-/** Counts of one link (or of all links). */
+/**
+ * Counts of one link (or of all links).
+ *
+ * @example
+ * ```ts
+ * import type { LinkCount } from "./link_counters.ts";
+ * const c: LinkCount = { sent: 10, delivered: 9, dropped: 1, duplicated: 0 };
+ * ```
+ */
 export interface LinkCount {
   /** Messages the sender handed to the router. */
   sent: number;
@@ -19,7 +27,16 @@ export interface LinkCount {
   duplicated: number;
 }
 
-/** A snapshot of the counters: totals and every link that carried something (`from>to`). */
+/**
+ * A snapshot of the counters: totals and every link that carried something (`from>to`).
+ *
+ * @example
+ * ```ts
+ * import type { CounterSnapshot } from "./link_counters.ts";
+ * const one = { sent: 1, delivered: 1, dropped: 0, duplicated: 0 };
+ * const s: CounterSnapshot = { ...one, links: { "n1>n2": one } };
+ * ```
+ */
 export interface CounterSnapshot extends LinkCount {
   readonly links: Readonly<Record<string, LinkCount>>;
 }

@@ -21,14 +21,30 @@ import type { TraceEvent } from "../trace.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import type { LinkCounters } from "./link_counters.ts";
 
-/** A copy on its way: due at `time` (router ms), tie-broken by `seq`. */
+/**
+ * A copy on its way: due at `time` (router ms), tie-broken by `seq`.
+ *
+ * @example
+ * ```ts
+ * import type { InFlight } from "./router.ts";
+ * const m: InFlight = { time: 12, seq: 0, from: "n1", to: "n2", body: {}, lamport: 3, vclock: { n1: 3 } };
+ * ```
+ */
 export interface InFlight extends WireDelivery {
   time: number;
   seq: number;
   readonly to: NodeId;
 }
 
-/** What a router is wired to. */
+/**
+ * What a router is wired to.
+ *
+ * @example
+ * ```ts ignore
+ * import type { RouterOptions } from "./router.ts";
+ * const o: RouterOptions = { network, random, counters, now, isMember, sink, trace };
+ * ```
+ */
 export interface RouterOptions {
   readonly network: Network;
   /** The run's seeded source, for tampering. */

@@ -1,0 +1,256 @@
+/**
+ * REST API throughput and latency: PUT and linearizable GET through `/api/v1/kv` of a
+ * 3-node `raft-kv` cluster (the real `main.ts` process, on loopback), with 1 and 64
+ * concurrent clients, in memory and with `--data-dir` (fsync, group commit).
+ *
+ * Anchors, measured in the same run: the HTTP floor (a bare `Deno.serve` answering a
+ * small JSON body, driven by the same load generator), and — when `etcd` is on PATH — a
+ * 3-member etcd on loopback driven through its v3 JSON gateway with the same load; the
+ * ratio distlab / etcd is printed.
+ *
+ * @module
+ */
+
+import { formatResult, type LoadResult, runLoad } from "./api_load.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+interface Proc {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Spawns `args` and waits for `pattern` on stdout; its first group is the URL. */
+async function spawn(cmd: string, args: string[], pattern: RegExp): Promise<Proc> {
+  const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let m: RegExpExecArray | null = null;
+  while ((m = pattern.exec(text)) === null) {
+    const { value, done } = await reader.read();
+    if (done) {
+      const err = await new Response(child.stderr).text();
+      throw new Error(`${cmd} did not start: ${text}${err}`.slice(0, 500));
+    }
+    text += value;
+  }
+  // Keep draining so the child never blocks on a full pipe.
+  (async () => {
+    for (;;) if ((await reader.read()).done) break;
+  })();
+  child.stderr.cancel();
+  return {
+    url: m[1]!,
+    async stop() {
+      try {
+        child.kill("SIGINT");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+    },
+  };
+}
+
+async function waitLeader(url: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    const res = await fetch(`${url}/api/v1/leader`);
+    await res.body?.cancel();
+    if (res.status === 200) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("no leader within 10 s");
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A 3-member etcd on loopback, or null when `etcd` is not installed. */
+async function startEtcd(
+  dir: string,
+): Promise<{ url: string; version: string; stop(): Promise<void> } | null> {
+  let version: string;
+  try {
+    const out = await new Deno.Command("etcd", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    version = /etcd Version: (\S+)/.exec(new TextDecoder().decode(out.stdout))?.[1] ?? "?";
+  } catch {
+    return null;
+  }
+  const members = [1, 2, 3].map((i) => ({ name: `e${i}`, client: freePort(), peer: freePort() }));
+  const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(",");
+  const children = members.map((m) =>
+    new Deno.Command("etcd", {
+      args: [
+        "--name",
+        m.name,
+        "--data-dir",
+        `${dir}/${m.name}`,
+        "--listen-client-urls",
+        `http://127.0.0.1:${m.client}`,
+        "--advertise-client-urls",
+        `http://127.0.0.1:${m.client}`,
+        "--listen-peer-urls",
+        `http://127.0.0.1:${m.peer}`,
+        "--initial-advertise-peer-urls",
+        `http://127.0.0.1:${m.peer}`,
+        "--initial-cluster",
+        initial,
+        "--initial-cluster-state",
+        "new",
+        "--initial-cluster-token",
+        "distlab-bench",
+        "--log-level",
+        "error",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn()
+  );
+  const url = `http://127.0.0.1:${members[0]!.client}`;
+  const stop = async () => {
+    for (const c of children) {
+      try {
+        c.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+    await Promise.all(children.map((c) => c.status));
+  };
+  const deadline = performance.now() + 15_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/v3/kv/put`, {
+        method: "POST",
+        body: JSON.stringify({ key: btoa("ready"), value: btoa("1") }),
+      });
+      await res.body?.cancel();
+      if (res.status === 200) return { url, version, stop };
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() > deadline) {
+      await stop();
+      return null;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const PLAN = [
+  { op: "put", concurrency: 1, requests: 500, maxMs: 3000 },
+  { op: "get", concurrency: 1, requests: 500, maxMs: 3000 },
+  { op: "put", concurrency: 64, requests: 4000, maxMs: 4000 },
+  { op: "get", concurrency: 64, requests: 4000, maxMs: 4000 },
+] as const;
+
+const label = (p: (typeof PLAN)[number]) => `${p.op} c=${String(p.concurrency).padEnd(2)}`;
+
+/**
+ * Runs the benchmark and prints its figures.
+ *
+ * @example
+ * ```ts ignore
+ * import { run } from "./api_bench.ts";
+ * await run();
+ * ```
+ */
+export async function run(): Promise<void> {
+  const tmp = await Deno.makeTempDir({ prefix: "distlab-api-bench-" });
+  const results = new Map<string, LoadResult>();
+  try {
+    console.log(
+      "api: 3-node raft-kv behind the REST API (main.ts process), loopback, one load process; " +
+        "the cluster's simulated network adds 1-3 ms per message hop (a write or a ReadIndex " +
+        "read needs two)",
+    );
+
+    const floor = await spawn(Deno.execPath(), [
+      "eval",
+      `Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log("URL http://127.0.0.1:" + port) },
+        async (req) => { await req.text(); return Response.json({ key: "k", value: 1, node: "n1" }); });`,
+    ], /URL (\S+)/);
+    try {
+      for (const p of PLAN) {
+        const r = await runLoad({
+          url: floor.url,
+          op: p.op,
+          concurrency: p.concurrency,
+          requests: p.requests,
+          maxMs: p.maxMs,
+          target: "distlab",
+        });
+        results.set(`floor ${label(p)}`, r);
+        console.log(`anchor  http floor  ${label(p)} ${formatResult(r)}`);
+      }
+    } finally {
+      await floor.stop();
+    }
+
+    for (const storage of ["memory", "data-dir"] as const) {
+      const args = ["run", "-A", MAIN, "--port", "0", "--nodes", "3", "--protocol", "raft-kv"];
+      if (storage === "data-dir") args.push("--data-dir", `${tmp}/distlab`);
+      const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
+      try {
+        await waitLeader(server.url);
+        for (const p of PLAN) {
+          const r = await runLoad({
+            url: server.url,
+            op: p.op,
+            concurrency: p.concurrency,
+            requests: p.requests,
+            maxMs: p.maxMs,
+          });
+          results.set(`${storage} ${label(p)}`, r);
+          const f = results.get(`floor ${label(p)}`)!;
+          console.log(
+            `distlab ${storage.padEnd(9)}  ${label(p)} ${formatResult(r)}   ` +
+              `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor)`,
+          );
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+
+    const etcd = await startEtcd(`${tmp}/etcd`);
+    if (etcd === null) {
+      console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+      return;
+    }
+    try {
+      for (const p of PLAN) {
+        const r = await runLoad({
+          url: etcd.url,
+          op: p.op,
+          concurrency: p.concurrency,
+          requests: p.requests,
+          maxMs: p.maxMs,
+          target: "etcd",
+        });
+        const d = results.get(`data-dir ${label(p)}`)!;
+        console.log(
+          `anchor  etcd ${etcd.version} (3 members, fsync)  ${label(p)} ${formatResult(r)}   ` +
+            `distlab --data-dir / etcd: ${(d.throughput / r.throughput).toFixed(2)}x throughput, ` +
+            `${(d.p99 / r.p99).toFixed(2)}x p99`,
+        );
+      }
+    } finally {
+      await etcd.stop();
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) await run();

@@ -1,0 +1,237 @@
+/**
+ * The cluster and its nodes: `status`, `leader`, `crash`, `restart`, `pause`, `resume`,
+ * `timeout`, `transfer`, `members add|remove`.
+ *
+ * @module
+ */
+
+import { parseNode, UsageError } from "../args.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { table } from "../format.ts";
+
+interface NodeRow {
+  id: string;
+  up: boolean;
+  paused: boolean;
+  role: string | null;
+  term: number | null;
+  commitIndex: number | null;
+  leader: string | null;
+  lastSeenMs: number | null;
+  suspectedBy: string[];
+  breaker: string;
+}
+
+const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
+
+/**
+ * The lines `status` prints for a `GET /cluster` body.
+ *
+ * @example
+ * ```ts
+ * import { statusLines } from "./cluster.ts";
+ * statusLines({ protocol: "raft-kv", leader: null, term: null, nodes: [], network: { rules: [], blocks: [] } })[0];
+ * // "protocol raft-kv, no leader"
+ * ```
+ */
+export function statusLines(body: Record<string, unknown>): string[] {
+  const leader = body.leader === null || body.leader === undefined
+    ? "no leader"
+    : `leader ${body.leader}${body.term === null ? "" : ` (term ${body.term})`}`;
+  const out = [`protocol ${body.protocol}, ${leader}`];
+  const rows: string[][] = [[
+    "NODE",
+    "STATE",
+    "ROLE",
+    "TERM",
+    "COMMIT",
+    "LEADER",
+    "SEEN",
+    "SUSPECTED-BY",
+    "BREAKER",
+  ]];
+  for (const n of body.nodes as NodeRow[]) {
+    rows.push([
+      n.id,
+      !n.up ? "crashed" : n.paused ? "paused" : "up",
+      dash(n.role),
+      dash(n.term),
+      dash(n.commitIndex),
+      dash(n.leader),
+      n.lastSeenMs === null ? "-" : `${n.lastSeenMs}ms`,
+      n.suspectedBy.length === 0 ? "-" : n.suspectedBy.join(","),
+      n.breaker,
+    ]);
+  }
+  out.push(...table(rows));
+  const net = body.network as {
+    rules: { id: number; from: string; to: string; [k: string]: unknown }[];
+    blocks: { id: number; kind: string; description: string }[];
+  };
+  for (const b of net.blocks) out.push(`fault #${b.id}: ${b.kind} ${b.description}`);
+  for (const r of net.rules) {
+    const { id, from, to, ...faults } = r;
+    out.push(`fault #${id}: link ${from} -> ${to} ${JSON.stringify(faults)}`);
+  }
+  const clocks = (body.clocks ?? {}) as Record<string, { skewMs: number; drift: number }>;
+  for (const [id, c] of Object.entries(clocks)) {
+    if (Math.abs(c.skewMs) >= 0.5 || c.drift !== 0) {
+      out.push(`clock ${id}: skew ${Math.round(c.skewMs)}ms, drift ${c.drift}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * `status`.
+ *
+ * @example
+ * ```sh
+ * deno task cli status
+ * ```
+ */
+export const status: Command = {
+  name: "status",
+  args: "",
+  summary: "nodes, roles, terms, commit indexes, suspicion, breakers and active faults",
+  arity: [0, 0],
+  async run(ctx) {
+    const body = await ctx.client.json({ method: "GET", path: "/cluster" });
+    if (ctx.json) return ctx.io.out(JSON.stringify(body));
+    for (const line of statusLines(body)) ctx.io.out(line);
+  },
+};
+
+/**
+ * `leader`.
+ *
+ * @example
+ * ```sh
+ * deno task cli leader
+ * ```
+ */
+export const leader: Command = {
+  name: "leader",
+  args: "",
+  summary: "the current leader and its term",
+  arity: [0, 0],
+  async run(ctx) {
+    const body = await ctx.client.json({ method: "GET", path: "/leader" });
+    ctx.io.out(ctx.json ? JSON.stringify(body) : `${body.leader} (term ${dash(body.term)})`);
+  },
+};
+
+function nodeAction(name: string, summary: string): Command {
+  return {
+    name,
+    args: "NODE",
+    summary,
+    arity: [1, 1],
+    async run(ctx: CommandContext, [node]) {
+      const id = parseNode(node!, "NODE");
+      const body = await ctx.client.json({ method: "POST", path: `/nodes/${id}/${name}` });
+      if (ctx.json) return ctx.io.out(JSON.stringify(body));
+      if (!body.up) return ctx.io.out(`${id}: crashed`);
+      const state = body.paused ? "paused" : "up";
+      ctx.io.out(`${id}: ${state}, role ${dash(body.role)}, term ${dash(body.term)}`);
+    },
+  };
+}
+
+/**
+ * `crash NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli crash n2
+ * ```
+ */
+export const crash = nodeAction("crash", "crash a node (volatile state and unsynced writes lost)");
+/**
+ * `restart NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli restart n2
+ * ```
+ */
+export const restart = nodeAction("restart", "restart a crashed node from its storage");
+/**
+ * `pause NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli pause n3
+ * ```
+ */
+export const pause = nodeAction("pause", "pause a node: alive but processing nothing");
+/**
+ * `resume NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli resume n3
+ * ```
+ */
+export const resume = nodeAction("resume", "resume a paused node");
+/**
+ * `timeout NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli timeout n4
+ * ```
+ */
+export const timeout = nodeAction("timeout", "fire a node's election timeout now");
+
+/**
+ * `transfer NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli transfer n2
+ * ```
+ */
+export const transfer: Command = {
+  name: "transfer",
+  args: "NODE",
+  summary: "hand leadership to NODE",
+  arity: [1, 1],
+  async run(ctx, [node]) {
+    const to = parseNode(node!, "NODE");
+    const body = await ctx.client.json({ method: "POST", path: "/transfer", body: { to } });
+    ctx.io.out(ctx.json ? JSON.stringify(body) : `leadership: ${body.from} -> ${body.leader}`);
+  },
+};
+
+/**
+ * `members add NODE` / `members remove NODE`.
+ *
+ * @example
+ * ```sh
+ * deno task cli members add n6
+ * ```
+ */
+export const members: Command = {
+  name: "members",
+  args: "add|remove NODE",
+  summary: "add a node to the cluster or remove one",
+  arity: [2, 2],
+  async run(ctx, [action, node]) {
+    const id = parseNode(node!, "NODE");
+    let body: Record<string, unknown>;
+    if (action === "add") {
+      body = await ctx.client.json({ method: "POST", path: "/members", body: { node: id } });
+    } else if (action === "remove") {
+      body = await ctx.client.json({ method: "DELETE", path: `/members/${id}` });
+    } else {
+      throw new UsageError(`members wants 'add' or 'remove', got '${action}'`);
+    }
+    if (ctx.json) return ctx.io.out(JSON.stringify(body));
+    ctx.io.out(
+      `${action === "add" ? "added" : "removed"} ${id}; members: ${
+        (body.members as string[]).join(",")
+      }`,
+    );
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * Text output of the CLI: aligned tables, JSON values, and ANSI colours by event kind
+ * (only when stdout is a terminal).
+ *
+ * @module
+ */
+
+/**
+ * Left-aligned columns separated by two spaces; the first row is the header.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./format.ts";
+ * table([["NODE", "ROLE"], ["n1", "leader"]]); // ["NODE  ROLE", "n1    leader"]
+ * ```
+ */
+export function table(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, c.length));
+  return rows.map((r) => r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i]!)).join("  "));
+}
+
+/**
+ * A JSON value on one line.
+ *
+ * @example
+ * ```ts
+ * import { show } from "./format.ts";
+ * show({ a: [1, 2] }); // '{"a":[1,2]}'
+ * ```
+ */
+export function show(value: unknown): string {
+  return value === undefined ? "" : JSON.stringify(value);
+}
+
+const COLOURS: Readonly<Record<string, number>> = {
+  election: 33, // yellow
+  vote: 33,
+  role: 35, // magenta
+  leader: 35,
+  commit: 32, // green
+  crash: 31, // red
+  restart: 36, // cyan
+  pause: 31,
+  resume: 36,
+  fault: 31,
+  breaker: 91, // bright red
+  suspect: 91,
+  trust: 36,
+  member: 34, // blue
+  config: 34,
+  send: 90, // grey
+  deliver: 90,
+  drop: 90,
+  duplicate: 90,
+  request: 37,
+  reply: 37,
+};
+
+/**
+ * `text` coloured for event `kind` when `on`.
+ *
+ * @example
+ * ```ts
+ * import { colour } from "./format.ts";
+ * colour("crash", "n1 crashed", false); // "n1 crashed"
+ * colour("crash", "x", true); // "\x1b[31mx\x1b[0m"
+ * ```
+ */
+export function colour(kind: string, text: string, on: boolean): string {
+  const c = COLOURS[kind];
+  return on && c !== undefined ? `\x1b[${c}m${text}\x1b[0m` : text;
+}

@@ -1,0 +1,34 @@
+/**
+ * Everything the API's routes share: the cluster and the services built around it.
+ *
+ * @module
+ */
+
+import type { ApiMetrics } from "./api_metrics.ts";
+import type { ClientSessions } from "./client_sessions.ts";
+import type { ClusterControl } from "./cluster_control.ts";
+import type { EventHub } from "./event_hub.ts";
+import type { HistoryLog } from "./history_log.ts";
+import type { KvService } from "./kv_service.ts";
+import type { NodeGateway } from "./node_gateway.ts";
+import type { ProtocolAdmin } from "./protocol_admin.ts";
+
+/**
+ * The API's shared state, handed to every route module.
+ *
+ * @example
+ * ```ts
+ * import type { ApiContext } from "./api_context.ts";
+ * const nodes = (ctx: ApiContext) => ctx.cluster.nodes;
+ * ```
+ */
+export interface ApiContext {
+  readonly cluster: ClusterControl;
+  readonly gateway: NodeGateway;
+  readonly kv: KvService;
+  readonly hub: EventHub;
+  readonly history: HistoryLog;
+  readonly metrics: ApiMetrics;
+  readonly sessions: ClientSessions;
+  readonly admin: ProtocolAdmin;
+}

@@ -1,0 +1,118 @@
+/**
+ * Who a KV request comes from. Every request to a node carries a client number and a
+ * sequence number, so a protocol with sessions (Raft KV) applies a retried request once
+ * and answers the retry with the first reply. The number comes from:
+ *
+ * - `X-Client-Id` (any string) with `X-Request-Seq` (1, 2, 3 …): a long-lived client
+ *   such as the CLI or a load generator, numbering its own requests; without the
+ *   sequence header the server numbers them;
+ * - `Idempotency-Key`: one request, retried under the same key;
+ * - neither: a fresh client for this request alone.
+ *
+ * Client numbers are unique across restarts of the API process (a random base plus a
+ * counter), because a Raft KV's sessions outlive it in `--data-dir`: a new process must
+ * not be mistaken for an old client and answered from its cache. The history's
+ * `process` is the small counter.
+ *
+ * @module
+ */
+
+/**
+ * The identity of one request.
+ *
+ * @example
+ * ```ts
+ * import type { ClientIdentity } from "./client_sessions.ts";
+ * const id: ClientIdentity = { process: 3, client: 2 ** 40 + 3, seq: 1 };
+ * ```
+ */
+export interface ClientIdentity {
+  /** The history's process number. */
+  readonly process: number;
+  /** The number sent to the protocol as the request's client. */
+  readonly client: number;
+  /** The request's sequence number within the client's session. */
+  readonly seq: number;
+}
+
+interface Session {
+  readonly process: number;
+  seq: number;
+}
+
+/**
+ * Maps request headers to client identities; at most `limit` named clients and keys are
+ * remembered (least recently used forgotten).
+ *
+ * @example
+ * ```ts
+ * import { ClientSessions } from "./client_sessions.ts";
+ * const sessions = new ClientSessions(2 ** 40);
+ * const a = sessions.identify({ clientId: "cli-1", seq: 1 });
+ * const b = sessions.identify({ clientId: "cli-1", seq: 1 }); // the retry
+ * a.client === b.client && a.seq === b.seq; // true
+ * ```
+ */
+export class ClientSessions {
+  readonly #base: number;
+  readonly #limit: number;
+  readonly #named = new Map<string, Session>();
+  #next = 1;
+
+  /** `base` is added to every process number to make the client number. */
+  constructor(base: number, limit = 100_000) {
+    this.#base = base;
+    this.#limit = limit;
+  }
+
+  /**
+   * The identity of a request with these headers (already validated: `seq` a positive
+   * integer, strings non-empty).
+   */
+  identify(h: { clientId?: string; seq?: number; idempotencyKey?: string }): ClientIdentity {
+    if (h.clientId !== undefined) {
+      const s = this.#session("c:" + h.clientId);
+      s.seq = h.seq ?? s.seq + 1;
+      return this.#identity(s.process, s.seq);
+    }
+    if (h.idempotencyKey !== undefined) {
+      const s = this.#session("k:" + h.idempotencyKey);
+      s.seq = 1;
+      return this.#identity(s.process, 1);
+    }
+    return this.#identity(this.#next++, 1);
+  }
+
+  #identity(process: number, seq: number): ClientIdentity {
+    return { process, client: this.#base + process, seq };
+  }
+
+  #session(name: string): Session {
+    let s = this.#named.get(name);
+    if (s !== undefined) {
+      this.#named.delete(name); // re-inserted below: most recently used last
+    } else {
+      s = { process: this.#next++, seq: 0 };
+      if (this.#named.size >= this.#limit) {
+        this.#named.delete(this.#named.keys().next().value!);
+      }
+    }
+    this.#named.set(name, s);
+    return s;
+  }
+}
+
+/**
+ * A random base for client numbers: a multiple of 2^21 below 2^53, so that 2 million
+ * processes fit under it and two API processes almost surely never share one.
+ *
+ * @example
+ * ```ts
+ * import { randomClientBase } from "./client_sessions.ts";
+ * Number.isSafeInteger(randomClientBase() + 2 ** 21 - 1); // true
+ * ```
+ */
+export function randomClientBase(): number {
+  const [r] = crypto.getRandomValues(new Uint32Array(1));
+  return ((r! % (2 ** 31)) + 1) * 2 ** 21;
+}

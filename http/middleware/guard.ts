@@ -1,0 +1,120 @@
+/**
+ * Who may call the API.
+ *
+ * - **Bearer token**: when the server has a token (`--token`, required to listen on
+ *   anything but loopback), every request needs `Authorization: Bearer <token>`, or —
+ *   for a browser's `EventSource`, which cannot set headers — `?access_token=<token>`
+ *   (RFC 6750 §2.3). Otherwise 401 with `WWW-Authenticate: Bearer`.
+ * - **Loopback only** (no token): the `Host` header must name a loopback address, which
+ *   defeats DNS rebinding (a web page whose name resolves to 127.0.0.1).
+ * - **Same origin**: a request carrying an `Origin` other than the API's own is refused
+ *   (403), so a web page elsewhere cannot make a browser crash your nodes.
+ *
+ * @module
+ */
+
+import type { MiddlewareHandler } from "hono";
+import { problemResponse } from "../problem.ts";
+
+/**
+ * Options of {@link guard}.
+ *
+ * @example
+ * ```ts
+ * import type { GuardOptions } from "./guard.ts";
+ * const open: GuardOptions = {};
+ * const locked: GuardOptions = { token: "s3cret" };
+ * ```
+ */
+export interface GuardOptions {
+  /** Required bearer token; none: loopback-only mode. */
+  readonly token?: string;
+}
+
+const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i;
+
+function sameBytes(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  // Compare every byte, whatever matches, so timing does not reveal the token's prefix.
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * The middleware.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { guard } from "./guard.ts";
+ * const app = new Hono();
+ * app.use("*", guard({ token: "s3cret" }));
+ * app.get("/", (c) => c.text("hi"));
+ * (await app.request("/")).status; // 401
+ * ```
+ */
+export function guard(options: GuardOptions): MiddlewareHandler {
+  const token = options.token;
+  return async (c, next): Promise<Response | void> => {
+    const path = c.req.path;
+    if (token !== undefined) {
+      const auth = c.req.header("authorization") ?? "";
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+      const given = m?.[1] ?? c.req.query("access_token");
+      if (given === undefined || !sameBytes(given, token)) {
+        return problemResponse({
+          type: "/api/v1/problems/unauthorized",
+          title: "Unauthorized",
+          status: 401,
+          detail: given === undefined
+            ? "this server needs Authorization: Bearer <token>"
+            : "the bearer token is wrong",
+          instance: path,
+        }, { "WWW-Authenticate": 'Bearer realm="distlab"' });
+      }
+    } else {
+      const host = c.req.header("host") ?? new URL(c.req.url).host;
+      if (!LOOPBACK_HOST.test(host)) {
+        return problemResponse({
+          type: "/api/v1/problems/forbidden-host",
+          title: "Forbidden",
+          status: 403,
+          detail: `Host '${host}' is not a loopback address; start the server with --token ` +
+            "to serve other hosts",
+          instance: path,
+        });
+      }
+    }
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== "null") {
+      const own = new URL(c.req.url);
+      const host = c.req.header("host") ?? own.host;
+      let originHost: string;
+      try {
+        originHost = new URL(origin).host;
+      } catch {
+        originHost = "";
+      }
+      if (originHost !== host) {
+        return problemResponse({
+          type: "/api/v1/problems/cross-origin",
+          title: "Forbidden",
+          status: 403,
+          detail: `cross-origin requests from ${origin} are refused`,
+          instance: path,
+        });
+      }
+    } else if (origin === "null" && c.req.method !== "GET" && c.req.method !== "HEAD") {
+      return problemResponse({
+        type: "/api/v1/problems/cross-origin",
+        title: "Forbidden",
+        status: 403,
+        detail: "requests from an opaque origin are refused",
+        instance: path,
+      });
+    }
+    return await next();
+  };
+}

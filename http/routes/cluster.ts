@@ -1,0 +1,65 @@
+/**
+ * The cluster's state:
+ *
+ * - `GET /cluster` — protocol, leader, every node ({@link NodeView}), the network's
+ *   faults, clocks and message counters;
+ * - `GET /nodes/{id}` — one node;
+ * - `GET /leader` — the leader and its term (503 when there is none).
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { ApiContext } from "../api_context.ts";
+import { nodeViews } from "../node_view.ts";
+import { unavailable, unknownNode } from "../problem.ts";
+import { leaderOf } from "../protocol_admin.ts";
+
+/**
+ * The routes above, relative to `/api/v1`.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterRoutes } from "./cluster.ts";
+ * app.route("/api/v1", clusterRoutes(ctx));
+ * ```
+ */
+export function clusterRoutes(ctx: ApiContext): Hono {
+  const { cluster, gateway } = ctx;
+  const app = new Hono();
+  const breaker = (id: string) => gateway.breakerState(id);
+
+  app.get("/cluster", async (c) => {
+    const infos = await cluster.statuses();
+    const leader = leaderOf(infos);
+    const clocks: Record<string, unknown> = {};
+    for (const id of cluster.nodes) clocks[id] = cluster.clock(id);
+    return c.json({
+      protocol: cluster.protocol,
+      leader: leader?.id ?? null,
+      term: leader?.term ?? null,
+      nodes: nodeViews(infos, breaker),
+      network: cluster.network.state(),
+      clocks,
+      counters: cluster.counters(),
+    });
+  });
+
+  app.get("/nodes/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!cluster.nodes.includes(id)) throw unknownNode(id, cluster.nodes);
+    const infos = await cluster.statuses();
+    return c.json(nodeViews(infos, breaker).find((v) => v.id === id));
+  });
+
+  app.get("/leader", async (c) => {
+    const infos = await cluster.statuses();
+    const leader = leaderOf(infos);
+    if (leader === null) {
+      throw unavailable("no-leader", "No leader", "no node is leader right now", 1);
+    }
+    return c.json({ leader: leader.id, term: leader.term });
+  });
+
+  return app;
+}

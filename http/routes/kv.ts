@@ -1,0 +1,143 @@
+/**
+ * Key-value operations (values are any JSON):
+ *
+ * - `GET /kv/{key}?consistency=linearizable|lease|stale` — 404 when the key has no value;
+ * - `PUT /kv/{key}` — the body is the value;
+ * - `DELETE /kv/{key}`;
+ * - `POST /kv/{key}/cas` `{ expected, value }` — 409 when the current value differs.
+ *
+ * `?node=n3` sends the request to that node only. A client that retries sends
+ * `X-Client-Id` and `X-Request-Seq` (or `Idempotency-Key`) so that a retried write is
+ * applied once. See `kv_service.ts` for routing and status codes.
+ *
+ * @module
+ */
+
+import { type Context, Hono } from "hono";
+import type { KvOp } from "../../protocols/kv.ts";
+import type { NodeId } from "../../protocols/node.ts";
+import type { ApiContext } from "../api_context.ts";
+import type { ClientIdentity } from "../client_sessions.ts";
+import type { Consistency } from "../kv_service.ts";
+import { badRequest, notFound } from "../problem.ts";
+import { jsonBody, knownNode, objectBody, optionalToken } from "../validate.ts";
+
+const CONSISTENCIES: readonly Consistency[] = ["linearizable", "lease", "stale"];
+const MAX_KEY = 1024;
+
+/**
+ * The routes above, relative to `/api/v1`.
+ *
+ * @example
+ * ```ts ignore
+ * import { kvRoutes } from "./kv.ts";
+ * app.route("/api/v1", kvRoutes(ctx));
+ * ```
+ */
+export function kvRoutes(ctx: ApiContext): Hono {
+  const { cluster, kv, sessions } = ctx;
+  const app = new Hono();
+
+  /** Everything but the op, checked before anything is sent. */
+  function common(c: Context): { node?: NodeId; identity: () => ClientIdentity } {
+    const rawNode = c.req.query("node");
+    const node = rawNode === undefined ? undefined : knownNode(cluster.nodes, rawNode, "node");
+    const clientId = optionalToken(c.req.raw.headers, "X-Client-Id", 128);
+    const rawSeq = c.req.header("X-Request-Seq");
+    const idempotencyKey = optionalToken(c.req.raw.headers, "Idempotency-Key", 256);
+    let seq: number | undefined;
+    if (rawSeq !== undefined) {
+      if (clientId === undefined) {
+        throw badRequest("X-Request-Seq", "X-Request-Seq needs an X-Client-Id");
+      }
+      seq = /^\d{1,15}$/.test(rawSeq) ? Number(rawSeq) : NaN;
+      if (!(seq >= 1)) {
+        throw badRequest(
+          "X-Request-Seq",
+          `X-Request-Seq must be a positive integer, got '${rawSeq}'`,
+        );
+      }
+    }
+    // Identify only once the request is accepted, so a rejected one uses no sequence number.
+    const identity = () => sessions.identify({ clientId, seq, idempotencyKey });
+    return node === undefined ? { identity } : { node, identity };
+  }
+
+  function key(c: Context): string {
+    const k = c.req.param("key") ?? "";
+    if (k === "" || k.length > MAX_KEY) {
+      throw badRequest("key", `a key is 1 to ${MAX_KEY} characters`);
+    }
+    return k;
+  }
+
+  app.get("/kv/:key", async (c) => {
+    const k = key(c);
+    const rawC = c.req.query("consistency");
+    if (rawC !== undefined && !(CONSISTENCIES as readonly string[]).includes(rawC)) {
+      throw badRequest(
+        "consistency",
+        `consistency must be one of ${CONSISTENCIES.join(", ")}, got '${rawC}'`,
+      );
+    }
+    const { node, identity } = common(c);
+    const op: KvOp = { f: "read", key: k };
+    const r = await kv.execute({
+      op,
+      identity: identity(),
+      ...(node !== undefined ? { node } : {}),
+      ...(rawC !== undefined ? { consistency: rawC as Consistency } : {}),
+    });
+    if (r.value === null) {
+      throw notFound(`key '${k}' has no value`, {
+        type: "/api/v1/problems/unknown-key",
+        title: "Unknown key",
+        key: k,
+        node: r.node,
+      });
+    }
+    return c.json({ key: k, value: r.value, node: r.node });
+  });
+
+  app.put("/kv/:key", async (c) => {
+    const k = key(c);
+    const { node, identity } = common(c);
+    const value = await jsonBody(c);
+    if (value === null) throw badRequest("body", "null is no value: DELETE the key instead");
+    const r = await kv.execute({
+      op: { f: "write", key: k, value },
+      identity: identity(),
+      ...(node !== undefined ? { node } : {}),
+    });
+    return c.json({ key: k, value: r.value, node: r.node });
+  });
+
+  app.delete("/kv/:key", async (c) => {
+    const k = key(c);
+    const { node, identity } = common(c);
+    const r = await kv.execute({
+      op: { f: "delete", key: k },
+      identity: identity(),
+      ...(node !== undefined ? { node } : {}),
+    });
+    return c.json({ key: k, deleted: true, node: r.node });
+  });
+
+  app.post("/kv/:key/cas", async (c) => {
+    const k = key(c);
+    const { node, identity } = common(c);
+    const body = await objectBody(c, ["expected", "value"]);
+    if (!("expected" in body)) {
+      throw badRequest("expected", "expected is required (null: no value)");
+    }
+    if (!("value" in body)) throw badRequest("value", "value is required");
+    const r = await kv.execute({
+      op: { f: "cas", key: k, value: [body.expected, body.value] },
+      identity: identity(),
+      ...(node !== undefined ? { node } : {}),
+    });
+    return c.json({ key: k, value: r.value, node: r.node });
+  });
+
+  return app;
+}

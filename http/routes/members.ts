@@ -1,0 +1,81 @@
+/**
+ * Membership and leadership:
+ *
+ * - `POST /members` `{ node }` — starts a Worker for the new node, then asks the leader to
+ *   add it (Raft: as a learner, promoted once caught up); 201 once the change commits;
+ * - `DELETE /members/{id}` — asks the leader to remove the node, then stops its Worker;
+ * - `POST /transfer` `{ to }` — asks the leader to hand leadership to `to`.
+ *
+ * Protocols without these operations get 409 "not supported".
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { ApiContext } from "../api_context.ts";
+import { conflict, ProblemError, unknownNode } from "../problem.ts";
+import { knownNode, newNodeId, objectBody } from "../validate.ts";
+
+/**
+ * The routes above, relative to `/api/v1`.
+ *
+ * @example
+ * ```ts ignore
+ * import { memberRoutes } from "./members.ts";
+ * app.route("/api/v1", memberRoutes(ctx));
+ * ```
+ */
+export function memberRoutes(ctx: ApiContext): Hono {
+  const { cluster, admin, kv, gateway, hub, sessions } = ctx;
+  const app = new Hono();
+  const client = () => sessions.identify({}).client;
+  const unsupported = (what: string) =>
+    conflict("not-supported", "Not supported", `protocol ${cluster.protocol} cannot ${what}`);
+
+  app.post("/members", async (c) => {
+    const body = await objectBody(c, ["node"]);
+    const id = newNodeId(body.node, "node");
+    if (admin.addNode === undefined) throw unsupported("add nodes");
+    if (cluster.nodes.includes(id)) {
+      throw conflict("node-exists", "Node exists", `node '${id}' is already a member`, {
+        node: id,
+      });
+    }
+    await cluster.addNode(id, admin.addNode.options);
+    try {
+      await kv.admin(admin.addNode.op(id), client());
+    } catch (e) {
+      // Refused for sure: take the Worker away again. Unknown (504): leave it running.
+      if (e instanceof ProblemError && e.problem.status !== 504) {
+        await cluster.removeNode(id);
+        gateway.forget(id);
+      }
+      throw e;
+    }
+    hub.publish({ time: cluster.now(), kind: "member", node: id, data: { action: "added" } });
+    return c.json({ node: id, members: cluster.nodes }, 201);
+  });
+
+  app.delete("/members/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!cluster.nodes.includes(id)) throw unknownNode(id, cluster.nodes);
+    if (admin.removeNode === undefined) throw unsupported("remove nodes");
+    await kv.admin(admin.removeNode(id), client());
+    await cluster.removeNode(id);
+    gateway.forget(id);
+    kv.forgetLeader();
+    hub.publish({ time: cluster.now(), kind: "member", node: id, data: { action: "removed" } });
+    return c.json({ node: id, members: cluster.nodes });
+  });
+
+  app.post("/transfer", async (c) => {
+    const body = await objectBody(c, ["to"]);
+    const to = knownNode(cluster.nodes, body.to, "to");
+    if (admin.transfer === undefined) throw unsupported("transfer leadership");
+    const result = await kv.admin(admin.transfer(to), client());
+    kv.forgetLeader();
+    return c.json({ leader: to, from: result.node });
+  });
+
+  return app;
+}

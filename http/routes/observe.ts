@@ -1,0 +1,73 @@
+/**
+ * What can be watched:
+ *
+ * - `GET /events?kind=election,role&node=n1` — Server-Sent Events of trace events;
+ *   without `kind`, every event but per-message ones (name `send`, `deliver`, `drop`,
+ *   `duplicate`, `request`, `reply`, or `all`, to get those too);
+ * - `GET /history` — the client history of every KV request, as JSON Lines;
+ * - `GET /metrics` — Prometheus text.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { ApiContext } from "../api_context.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../prometheus.ts";
+import { badRequest } from "../problem.ts";
+import { knownNode } from "../validate.ts";
+
+const KIND = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/**
+ * The routes above, relative to `/api/v1`.
+ *
+ * @example
+ * ```ts ignore
+ * import { observeRoutes } from "./observe.ts";
+ * app.route("/api/v1", observeRoutes(ctx));
+ * ```
+ */
+export function observeRoutes(ctx: ApiContext): Hono {
+  const { cluster, hub, history, metrics, gateway } = ctx;
+  const app = new Hono();
+
+  app.get("/events", (c) => {
+    const list = (name: string): string[] | null => {
+      const raw = c.req.queries(name);
+      if (raw === undefined) return null;
+      return raw.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+    };
+    const kinds = list("kind");
+    for (const k of kinds ?? []) {
+      if (!KIND.test(k)) throw badRequest("kind", `'${k}' is not an event kind`);
+    }
+    const nodes = list("node")?.map((n) => knownNode(cluster.nodes, n, "node")) ?? null;
+    const body = hub.stream({
+      kinds: kinds === null || kinds.length === 0 ? null : new Set(kinds),
+      nodes: nodes === null || nodes.length === 0 ? null : new Set(nodes),
+    });
+    return new Response(body, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        "x-accel-buffering": "no",
+      },
+    });
+  });
+
+  app.get("/history", (c) => {
+    c.header("content-type", "application/jsonl; charset=utf-8");
+    if (history.truncated) c.header("x-history-truncated", "true");
+    return c.body(history.jsonl());
+  });
+
+  app.get("/metrics", async (c) => {
+    const nodes = await cluster.statuses();
+    const breakers: Record<string, ReturnType<typeof gateway.breakerState>> = {};
+    for (const n of nodes) breakers[n.id] = gateway.breakerState(n.id);
+    c.header("content-type", PROMETHEUS_CONTENT_TYPE);
+    return c.body(metrics.render({ nodes, breakers, counters: cluster.counters() }));
+  });
+
+  return app;
+}

@@ -1,0 +1,95 @@
+/**
+ * The types of the Worker cluster's interface: how it is set up and what it reports.
+ * Re-exported by `worker_cluster.ts`.
+ *
+ * @module
+ */
+
+import type { NodeId, NodeStatus } from "../../protocols/node.ts";
+import type { LinkFaults } from "../faults/network.ts";
+import type { ProtocolSpec } from "../worker_protocol.ts";
+
+/**
+ * How a cluster is set up.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterOptions } from "./cluster_types.ts";
+ * const o: ClusterOptions = { protocol: "raft-kv", nodes: 5, seed: 1, dataDir: "/tmp/lab" };
+ * ```
+ */
+export interface ClusterOptions {
+  /** A registry name, or `{ module, export }` to load a protocol from any module URL. */
+  readonly protocol: ProtocolSpec;
+  /** A count (ids `n1…nN`) or the ids. */
+  readonly nodes: number | readonly NodeId[];
+  /** Seeds the router's network and every node's PRNG. */
+  readonly seed: number;
+  /** Protocol options, passed to every node. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Keep each node's storage in `<dataDir>/<id>.log` instead of in memory. */
+  readonly dataDir?: string;
+  /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
+  readonly network?: LinkFaults;
+  /** How long a Worker may take to start (load its protocol, open its store); default 10 s. */
+  readonly startTimeoutMs?: number;
+  /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
+  readonly closeTimeoutMs?: number;
+}
+
+/**
+ * A node as the API shows it.
+ *
+ * @example
+ * ```ts
+ * import type { NodeInfo } from "./cluster_types.ts";
+ * const n: NodeInfo = { id: "n1", up: true, paused: false, status: { role: "leader" }, lastSeenMs: 3 };
+ * ```
+ */
+export interface NodeInfo {
+  readonly id: NodeId;
+  /** Running (not crashed). */
+  readonly up: boolean;
+  /** Paused: alive but processing nothing (gray failure). */
+  readonly paused: boolean;
+  /** The protocol's status, or `{ role: "crashed" }`. */
+  readonly status: NodeStatus;
+  /**
+   * Milliseconds since the node's Worker last reported anything (an output, a status
+   * answer): a heartbeat as the host sees it. `null` while the node is down.
+   */
+  readonly lastSeenMs?: number | null;
+}
+
+/**
+ * What `Cluster.onEvent` delivers.
+ *
+ * @example
+ * ```ts
+ * import type { EventOptions } from "./cluster_types.ts";
+ * const quiet: EventOptions = { messages: false }; // elections, crashes, …: no sends
+ * ```
+ */
+export interface EventOptions {
+  /**
+   * Also every send, deliver, drop, duplicate, request and reply (default true). They
+   * cost a little per message, so they are produced only while someone wants them.
+   */
+  readonly messages?: boolean;
+}
+
+/**
+ * A node's physical clock as the fault model set it.
+ *
+ * @example
+ * ```ts
+ * import type { ClockState } from "./cluster_types.ts";
+ * const c: ClockState = { skewMs: 200, drift: 0.01 };
+ * ```
+ */
+export interface ClockState {
+  /** Current offset from true time, in ms. */
+  readonly skewMs: number;
+  /** Rate error (0.01 = 1% fast). */
+  readonly drift: number;
+}

@@ -1,0 +1,89 @@
+/**
+ * One node's place in the Worker cluster: its Worker (or none while it is down), what
+ * the main thread keeps for it across restarts (mirrored storage, logical and physical
+ * clocks) and what is waiting on it (replies, status answers, held messages).
+ *
+ * @module
+ */
+
+import type { ClientRequest, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
+import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
+import type { LogicalClocks } from "../node_host.ts";
+import type { InFlight } from "./router.ts";
+
+/**
+ * The main thread's record of one node.
+ *
+ * @example
+ * ```ts
+ * import { createSlot, type Slot } from "./slot.ts";
+ * const s: Slot = createSlot("n2", 1, {}, true);
+ * s.paused; // false
+ * ```
+ */
+export interface Slot {
+  readonly id: NodeId;
+  /** Position at creation; the first incarnation's seed is `seed + index`. */
+  readonly index: number;
+  /** Protocol options of this node (the cluster's, plus any given when it was added). */
+  readonly options: Readonly<Record<string, unknown>>;
+  worker: Worker | null;
+  /** Bumped on every start and stop, so messages of a dead incarnation are ignored. */
+  epoch: number;
+  incarnation: number;
+  ready: boolean;
+  paused: boolean;
+  /** Messages held while paused, in arrival order. */
+  backlog: InFlight[];
+  /** Client requests held while paused. */
+  held: ClientRequest<unknown>[];
+  /** The last logical clocks the router saw; a restart continues from them. */
+  clocks: LogicalClocks | undefined;
+  clock: NodeClock;
+  /** Synced storage (memory mode), or null with a file store. */
+  readonly mirror: Map<string, unknown> | null;
+  readonly replies: Map<number, (r: Reply) => void>;
+  readonly statusWaiters: Map<number, (s: NodeStatus) => void>;
+  starting: { resolve(): void; reject(e: Error): void } | null;
+  closing: (() => void) | null;
+  /** Cluster time (ms) of the Worker's last message, or null while it is down. */
+  lastSeen: number | null;
+}
+
+/**
+ * A fresh slot for a node that has not started yet.
+ *
+ * @example
+ * ```ts
+ * import { createSlot } from "./slot.ts";
+ * const s = createSlot("n1", 0, {}, true);
+ * s.worker; // null
+ * ```
+ */
+export function createSlot(
+  id: NodeId,
+  index: number,
+  options: Readonly<Record<string, unknown>>,
+  inMemory: boolean,
+): Slot {
+  return {
+    id,
+    index,
+    options,
+    worker: null,
+    epoch: 0,
+    incarnation: 0,
+    ready: false,
+    paused: false,
+    backlog: [],
+    held: [],
+    clocks: undefined,
+    clock: perfectClock(),
+    mirror: inMemory ? new Map() : null,
+    replies: new Map(),
+    statusWaiters: new Map(),
+    starting: null,
+    closing: null,
+    lastSeen: null,
+  };
+}

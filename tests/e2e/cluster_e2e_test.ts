@@ -1,0 +1,217 @@
+/**
+ * End to end: the real `deno task cluster` process (`main.ts`) on an ephemeral loopback
+ * port, driven over HTTP and with the CLI — partitions and crashes of the leader, with
+ * every acknowledged write read back afterwards and the API's history checked for
+ * linearizability; and a whole-process restart from the same `--data-dir`.
+ */
+
+import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
+import { runCli } from "../../cli/main.ts";
+import { memoryIo } from "../../cli/io.ts";
+import { parseHistory } from "../../protocols/history/jsonl.ts";
+import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
+import { modelByName } from "../../protocols/checker/models.ts";
+import { protocolNames } from "../../protocols/registry.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const PROTOCOL = protocolNames().includes("raft-kv") ? "raft-kv" : "register";
+
+interface Server {
+  readonly url: string;
+  /** SIGINT, then the exit code (the process must stop cleanly). */
+  stop(): Promise<number>;
+}
+
+async function startMain(...args: string[]): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const started = performance.now();
+  while (!/Ctrl-C/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const api = /API: (\S+)\/api\/v1/.exec(text)?.[1];
+  if (api === undefined) {
+    child.kill("SIGKILL");
+    await child.status;
+    assert.fail(`the cluster did not start: ${text}`);
+  }
+  console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${api}`);
+  let stopped = false;
+  return {
+    url: api,
+    async stop() {
+      if (stopped) return (await child.status).code;
+      stopped = true;
+      child.kill("SIGINT");
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) break;
+      }
+      return (await child.status).code;
+    },
+  };
+}
+
+async function waitFor<T>(what: string, get: () => Promise<T | null>, ms = 10_000): Promise<T> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (v !== null) return v;
+    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await delay(25);
+  }
+}
+
+async function cli(url: string, ...argv: string[]): Promise<string[]> {
+  const io = memoryIo({ env: { DISTLAB_URL: url } });
+  const code = await runCli(argv, io);
+  assert.equal(code, 0, `cli ${argv.join(" ")}: ${io.stderr.join(" ")}`);
+  return io.stdout;
+}
+
+async function leaderOf(url: string): Promise<{ leader: string; term: number } | null> {
+  const res = await fetch(`${url}/api/v1/leader`);
+  const body = await res.json();
+  return res.status === 200 ? body : null;
+}
+
+/** Writes `keys` (10 at a time); resolves with the acknowledged ones. */
+async function writeAll(url: string, keys: string[], acked: Map<string, unknown>): Promise<void> {
+  for (let i = 0; i < keys.length; i += 10) {
+    await Promise.all(
+      keys.slice(i, i + 10).map(async (k) => {
+        const value = { k, at: i };
+        const res = await fetch(`${url}/api/v1/kv/${k}`, {
+          method: "PUT",
+          body: JSON.stringify(value),
+        });
+        await res.body?.cancel();
+        if (res.status === 200) acked.set(k, value);
+      }),
+    );
+  }
+}
+
+async function readBack(url: string, acked: Map<string, unknown>): Promise<void> {
+  for (const [k, v] of acked) {
+    const res = await fetch(`${url}/api/v1/kv/${k}`);
+    assert.equal(res.status, 200, `read ${k}`);
+    assert.deepEqual((await res.json()).value, v, `the acknowledged value of ${k}`);
+  }
+}
+
+async function assertLinearizable(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/api/v1/history`)).text();
+  const events = parseHistory(text);
+  const result = checkLinearizability(events, modelByName("kv"));
+  assert.equal(result.verdict, "linearizable", JSON.stringify(result).slice(0, 500));
+  return events.length;
+}
+
+const keys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+Deno.test(`e2e (${PROTOCOL}): partition the leader away, a new one is elected, nothing acknowledged is lost`, async () => {
+  const server = await startMain(
+    "--port",
+    "0",
+    "--protocol",
+    PROTOCOL,
+    "--nodes",
+    "5",
+    "--seed",
+    "11",
+  );
+  try {
+    const url = server.url;
+    const first = await waitFor("a leader", () => leaderOf(url));
+    const acked = new Map<string, unknown>();
+    await writeAll(url, keys("a", 100), acked);
+    assert.equal(acked.size, 100, "every write before the partition is acknowledged");
+
+    // The old leader and one follower on the minority side.
+    const nodes = ["n1", "n2", "n3", "n4", "n5"];
+    const buddy = nodes.find((n) => n !== first.leader)!;
+    const majority = nodes.filter((n) => n !== first.leader && n !== buddy);
+    const out = await cli(url, "partition", `${first.leader},${buddy}`, majority.join(","));
+    assert.match(out[0]!, /^fault #\d+: partition /);
+
+    const second = await waitFor("a new leader in the majority", async () => {
+      const l = await leaderOf(url);
+      return l !== null && majority.includes(l.leader) && l.term > first.term ? l : null;
+    });
+    console.log(
+      `  leader ${first.leader} (term ${first.term}) -> ${second.leader} (term ${second.term})`,
+    );
+    for (const node of [first.leader, buddy]) {
+      await waitFor(`${node} on the minority side answers 503`, async () => {
+        const res = await fetch(`${url}/api/v1/kv/a0?node=${node}`);
+        await res.body?.cancel();
+        return res.status === 503 ? true : null;
+      });
+    }
+
+    await writeAll(url, keys("b", 50), acked);
+    assert.equal(acked.size, 150, "the majority keeps accepting writes");
+    await cli(url, "heal");
+    await waitFor("the old leader follows again", async () => {
+      const res = await fetch(`${url}/api/v1/nodes/${first.leader}`);
+      const n = await res.json();
+      return n.role === "follower" && n.term >= second.term ? true : null;
+    });
+    await readBack(url, acked);
+    const n = await assertLinearizable(url);
+    console.log(`  ${acked.size} writes read back; history of ${n} events is linearizable`);
+  } finally {
+    assert.equal(await server.stop(), 0, "stops cleanly on SIGINT");
+  }
+});
+
+Deno.test(`e2e (${PROTOCOL}): crash the leader under --data-dir, then restart the whole process`, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "distlab-e2e-" });
+  try {
+    const args = ["--port", "0", "--protocol", PROTOCOL, "--nodes", "5", "--data-dir", dir];
+    const acked = new Map<string, unknown>();
+    let server = await startMain(...args, "--seed", "3");
+    try {
+      const url = server.url;
+      const first = await waitFor("a leader", () => leaderOf(url));
+      await writeAll(url, keys("c", 100), acked);
+      assert.equal(acked.size, 100);
+
+      assert.deepEqual(await cli(url, "crash", first.leader), [`${first.leader}: crashed`]);
+      const second = await waitFor("a new leader", async () => {
+        const l = await leaderOf(url);
+        return l !== null && l.leader !== first.leader ? l : null;
+      });
+      console.log(`  crashed ${first.leader}; ${second.leader} leads (term ${second.term})`);
+      await writeAll(url, keys("d", 50), acked);
+      assert.equal(acked.size, 150);
+      await cli(url, "restart", first.leader);
+      await readBack(url, acked);
+      await assertLinearizable(url);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(files, ["n1.log", "n2.log", "n3.log", "n4.log", "n5.log"]);
+
+    server = await startMain(...args, "--seed", "4");
+    try {
+      await waitFor("a leader after the restart", () => leaderOf(server.url));
+      await readBack(server.url, acked);
+      console.log(`  after a whole restart from ${dir}: all ${acked.size} writes are there`);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
+import { readSse } from "../../cli/sse.ts";
+
+async function take(body: ReadableStream<Uint8Array>, n: number) {
+  const out: { event: string; data: Record<string, unknown> }[] = [];
+  for await (const m of readSse(body)) {
+    out.push({ event: m.event, data: JSON.parse(m.data) });
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+Deno.test("GET /events streams node and protocol events, not per-message ones unless asked", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    const res = await req("/api/v1/events");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+    fake.emit({ time: 1, kind: "send", node: "n1", peer: "n2" });
+    fake.emit({ time: 2, kind: "election", node: "n2", data: { term: 4 } });
+    await req("/api/v1/faults/isolate", json({ node: "n3" }));
+    const events = await take(res.body!, 2);
+    assert.deepEqual(events.map((e) => [e.event, e.data.node]), [["election", "n2"], [
+      "fault",
+      "*",
+    ]]);
+    assert.equal(typeof events[0]!.data.id, "number");
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("GET /events filters by kind and node; naming a message kind subscribes to messages", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    const res = await req("/api/v1/events?kind=send,role&node=n2");
+    const messageListeners = [...fake.listeners.values()].filter((m) => m).length;
+    assert.equal(messageListeners, 1, "a message subscription while the stream is open");
+    fake.emit({ time: 1, kind: "send", node: "n1", peer: "n2" });
+    fake.emit({ time: 2, kind: "send", node: "n2", peer: "n1" });
+    fake.emit({ time: 3, kind: "election", node: "n2" });
+    fake.emit({ time: 4, kind: "role", node: "n2", data: { role: "leader" } });
+    const events = await take(res.body!, 2);
+    assert.deepEqual(events.map((e) => [e.event, e.data.time]), [["send", 2], ["role", 4]]);
+  } finally {
+    api.close();
+  }
+  assert.equal([...fake.listeners.values()].filter((m) => m).length, 0, "closed with the API");
+});
+
+Deno.test("closing the API ends every event stream", async () => {
+  const { api, req } = fakeApi();
+  const res = await req("/api/v1/events");
+  assert.equal(api.context.hub.streams, 1);
+  api.close();
+  assert.equal(api.context.hub.streams, 0);
+  assert.equal(await res.text(), ": distlab events\nretry: 1000\n\n");
+});
+
+Deno.test("bad event filters are 400 / 404 and open no stream", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    const before = snapshot(fake, api);
+    let p = await problemOf(await req("/api/v1/events?kind=Bad!"), 400);
+    assert.equal(p.field, "kind");
+    p = await problemOf(await req("/api/v1/events?node=n1,n7"), 404);
+    assert.match(String(p.detail), /unknown node 'n7'/);
+    assert.equal(api.context.hub.streams, 0);
+    assert.equal(snapshot(fake, api), before);
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("GET /history is JSON Lines in the DESIGN format", async () => {
+  const { api, req } = fakeApi();
+  try {
+    await req("/api/v1/kv/x", json(5, "PUT"));
+    const res = await req("/api/v1/history");
+    assert.match(res.headers.get("content-type") ?? "", /^application\/jsonl/);
+    const lines = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2);
+    assert.deepEqual(
+      lines.map((l) => [l.process, l.type, l.f, l.key, l.value]),
+      [[1, "invoke", "write", "x", 5], [1, "ok", "write", "x", 5]],
+    );
+    assert.ok(lines[1].time >= lines[0].time && Number.isInteger(lines[0].time));
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("GET /metrics reports links, breakers, elections, requests and commit latency", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    await req("/api/v1/kv/x", json(5, "PUT"));
+    await req("/api/v1/kv/x");
+    fake.emit({ time: 1, kind: "election", node: "n2", data: { term: 4, pre: false } });
+    fake.emit({ time: 1, kind: "role", node: "n2", data: { role: "leader", term: 4 } });
+    const res = await req("/api/v1/metrics");
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0.0.4/);
+    const text = await res.text();
+    for (
+      const line of [
+        'distlab_messages_sent_total{from="n1",to="n2"} 4',
+        'distlab_messages_dropped_total{from="n1",to="n2"} 1',
+        'distlab_breaker_state{node="n1",state="closed"} 1',
+        'distlab_elections_total{node="n2",kind="real"} 1',
+        'distlab_role_changes_total{node="n2",role="leader"} 1',
+        'distlab_kv_requests_total{op="write",status="200"} 1',
+        "distlab_commit_latency_seconds_count 1",
+        'distlab_http_requests_total{method="PUT",route="/api/v1/kv/:key",status="200"} 1',
+        'distlab_node_up{node="n1"} 1',
+      ]
+    ) assert.ok(text.includes(line), `missing: ${line}`);
+  } finally {
+    api.close();
+  }
+});

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
+import { type Api, createApi } from "../../http/app.ts";
+import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
+
+/** Polls `cond` every 20 ms until it holds; fails with `what` after `ms`. */
+async function waitFor(what: string, cond: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!(await cond())) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await delay(20);
+  }
+}
+
+async function withApi(
+  o: Parameters<typeof startCluster>[0],
+  fn: (api: Api, cluster: Cluster) => Promise<void>,
+  gateway = {},
+): Promise<void> {
+  const cluster = await startCluster(o);
+  const api = createApi(cluster, { gateway });
+  try {
+    await fn(api, cluster);
+  } finally {
+    api.close();
+    await cluster.close();
+  }
+}
+
+const put = (value: unknown) => ({ method: "PUT", body: JSON.stringify(value) });
+
+Deno.test("real cluster (register): KV through any node, CAS, history", async () => {
+  await withApi({ protocol: "register", nodes: 3, seed: 1 }, async (api) => {
+    const app = api.app;
+    let res = await app.request("/api/v1/kv/x?node=n3", put({ v: 1 }));
+    assert.deepEqual(await res.json(), { key: "x", value: { v: 1 }, node: "n3" });
+    res = await app.request("/api/v1/kv/x/cas", {
+      method: "POST",
+      body: JSON.stringify({ expected: { v: 2 }, value: 3 }),
+    });
+    assert.equal(res.status, 409);
+    res = await app.request("/api/v1/kv/x?node=n2");
+    assert.deepEqual((await res.json()).value, { v: 1 });
+    const lines = (await (await app.request("/api/v1/history")).text()).trimEnd().split("\n");
+    assert.deepEqual(lines.map((l) => JSON.parse(l).type), [
+      "invoke",
+      "ok",
+      "invoke",
+      "fail",
+      "invoke",
+      "ok",
+    ]);
+  });
+});
+
+Deno.test("real cluster (raft-kv): leader, transfer, election timeout, add and remove a member", async () => {
+  await withApi({ protocol: "raft-kv", nodes: 3, seed: 7 }, async (api, cluster) => {
+    const app = api.app;
+    const leader = async () => {
+      const res = await app.request("/api/v1/leader");
+      return res.status === 200 ? (await res.json()).leader as string : null;
+    };
+    await waitFor("a leader", async () => (await leader()) !== null);
+    assert.equal((await app.request("/api/v1/kv/a", put(1))).status, 200);
+
+    const first = (await leader())!;
+    const to = cluster.nodes.find((n) => n !== first)!;
+    const t = await app.request("/api/v1/transfer", {
+      method: "POST",
+      body: JSON.stringify({ to }),
+    });
+    assert.equal(t.status, 200, await t.clone().text());
+    await waitFor(`${to} leads`, async () => (await leader()) === to);
+
+    const follower = cluster.nodes.find((n) => n !== to)!;
+    const termBefore = (await (await app.request("/api/v1/leader")).json()).term as number;
+    const e = await app.request(`/api/v1/nodes/${follower}/timeout`, { method: "POST" });
+    assert.equal(e.status, 200);
+    await waitFor("a newer term", async () => {
+      const res = await app.request("/api/v1/leader");
+      return res.status === 200 && (await res.json()).term > termBefore;
+    });
+
+    const add = await app.request("/api/v1/members", {
+      method: "POST",
+      body: JSON.stringify({ node: "n4" }),
+    });
+    assert.equal(add.status, 201, await add.clone().text());
+    assert.deepEqual(cluster.nodes, ["n1", "n2", "n3", "n4"]);
+    await waitFor("n4 has the data", async () => {
+      const res = await app.request("/api/v1/cluster");
+      const n4 = (await res.json()).nodes.find((n: { id: string }) => n.id === "n4");
+      return n4.commitIndex !== null && n4.commitIndex >= 2 && n4.role === "follower";
+    });
+    const rm = await app.request("/api/v1/members/n4", { method: "DELETE" });
+    assert.equal(rm.status, 200, await rm.clone().text());
+    assert.deepEqual(cluster.nodes, ["n1", "n2", "n3"]);
+    assert.equal((await app.request("/api/v1/kv/a")).status, 200);
+  });
+});
+
+Deno.test("a paused node is answered fast by its open breaker while the rest keeps serving", async () => {
+  await withApi(
+    { protocol: "raft-kv", nodes: 3, seed: 3 },
+    async (api) => {
+      const app = api.app;
+      let leader: string | null = null;
+      await waitFor("a leader", async () => {
+        const res = await app.request("/api/v1/leader");
+        leader = res.status === 200 ? (await res.json()).leader : null;
+        return leader !== null;
+      });
+      const victim = ["n1", "n2", "n3"].find((n) => n !== leader)!;
+      await app.request(`/api/v1/nodes/${victim}/pause`, { method: "POST" });
+      // The first calls wait out the timeout and open the breaker…
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await app.request(`/api/v1/kv/a?node=${victim}`)).status, 504);
+      }
+      // …after which calls to the paused node fail at once.
+      const ms: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        const res = await app.request(`/api/v1/kv/a?node=${victim}`);
+        ms.push(performance.now() - t0);
+        assert.equal(res.status, 503);
+        await res.body?.cancel();
+      }
+      ms.sort((a, b) => a - b);
+      const p99 = ms[Math.floor(ms.length * 0.99)]!;
+      console.log(
+        `paused-node fast fail: p50 ${ms[100]!.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms ` +
+          `(timeout 500 ms)`,
+      );
+      assert.ok(p99 < 150, `p99 ${p99} ms is far below the 500 ms timeout`);
+      for (let i = 0; i < 20; i++) {
+        assert.equal((await app.request(`/api/v1/kv/k${i}`, put(i))).status, 200);
+      }
+      const cluster = await (await app.request("/api/v1/cluster")).json();
+      const v = cluster.nodes.find((n: { id: string }) => n.id === victim);
+      assert.deepEqual([v.paused, v.breaker], [true, "open"]);
+    },
+    { timeoutMs: 500, failures: 3, openWaitMs: 10_000 },
+  );
+});
