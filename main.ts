@@ -96,6 +96,7 @@ async function serve(args: ClusterArgs): Promise<number> {
     seed: args.seed,
     options: args.options,
     dataDir: args.dataDir,
+    network: args.latency !== undefined ? { delay: args.latency } : {},
   });
   const api = createApi(cluster, {
     ...(args.token !== undefined ? { token: args.token } : {}),

@@ -12,6 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { type Delay, parseDelay } from "./faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ProtocolSpec } from "./worker_protocol.ts";
@@ -42,6 +43,8 @@ export interface ClusterArgs {
   readonly token?: string;
   /** The largest request body in bytes (`--max-body`); absent for the default, 1 MiB. */
   readonly maxBody?: number;
+  /** Delay added to every message (default: none beyond the real postMessage hop). */
+  readonly latency?: Delay;
 }
 
 /**
@@ -76,6 +79,8 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
+  --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
+                        (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
   --help                show this text`;
 
@@ -130,6 +135,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
+        latency: { type: "string" },
         option: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
@@ -143,6 +149,14 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
   }
   const token = bearerToken(values.token ?? ctx.env?.("DISTLAB_TOKEN"));
   const maxBody = values["max-body"] === undefined ? undefined : byteSize(values["max-body"]);
+  let latency: Delay | undefined;
+  if (values.latency !== undefined) {
+    try {
+      latency = parseDelay(values.latency);
+    } catch (e) {
+      throw new UsageError(`--latency: ${oneLine(e)}`);
+    }
+  }
   return {
     nodes: integer("--nodes", values.nodes, 5, 1, MAX_NODES),
     protocol: protocolSpec(values.protocol, ctx),
@@ -154,6 +168,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     help: values.help ?? false,
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
+    ...(latency !== undefined ? { latency } : {}),
   };
 }
 

@@ -99,7 +99,8 @@ export class Cluster {
     this.#nextIndex = ids.length;
     const rng = createRng(o.seed);
     const random = () => rng.next();
-    this.network = new Network(ids, random, o.network);
+    // Real Workers already pay a real hop; add no simulated delay unless asked.
+    this.network = new Network(ids, random, o.network ?? {});
     ids.forEach((id, index) => {
       this.#slots.set(id, createSlot(id, index, o.options ?? {}, o.dataDir === undefined));
     });

@@ -44,7 +44,7 @@ import { RaftNode } from "./raft_node.ts";
 
 export type { ConfChange, Entry, EntryData } from "./entry.ts";
 export type { RaftMessage } from "./message.ts";
-export type { RaftAdminOp, RaftKvOp, RaftOp } from "./op.ts";
+export type { RaftAdminOp, RaftKvOp, RaftOp, ReadConsistency } from "./op.ts";
 export { isAdminOp } from "./op.ts";
 export type { RaftOptions, ReadMode } from "./options.ts";
 export { DEFAULT_RAFT_OPTIONS, parseRaftOptions } from "./options.ts";

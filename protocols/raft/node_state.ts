@@ -49,6 +49,8 @@ export type RaftRole = "follower" | "pre-candidate" | "candidate" | "leader";
 export interface ReadItem {
   readonly id: number;
   readonly key: string;
+  /** Serve from the leader's lease when it holds one (else by ReadIndex). */
+  readonly lease?: boolean;
 }
 
 /**

@@ -26,7 +26,19 @@ import type { NodeId } from "../node.ts";
  * const op: RaftKvOp = { f: "write", key: "x", value: 1, seq: 4 };
  * ```
  */
-export type RaftKvOp = KvOp & { readonly seq?: number };
+export type RaftKvOp = KvOp & {
+  readonly seq?: number;
+  /**
+   * For a read: `linearizable` (the node's ReadIndex or log read), `lease` (the leader
+   * answers from its lease when it holds one — unsafe if clocks drift beyond the bound),
+   * or `stale` (any node answers from its own state at once). Default: the `readMode`
+   * option.
+   */
+  readonly consistency?: ReadConsistency;
+};
+
+/** How fresh a read must be. */
+export type ReadConsistency = "linearizable" | "lease" | "stale";
 
 /**
  * Cluster administration through the ordinary request path, answered by the leader:
@@ -37,6 +49,8 @@ export type RaftKvOp = KvOp & { readonly seq?: number };
  *   after committing its removal). Answered `ok` when committed.
  * - `transfer`: hands leadership to `node` (thesis §3.10). Answered `ok` when this
  *   leader steps down in favour of `node`.
+ * - `campaign`: this node's election timer fires now (the dashboard's "time out"
+ *   button). Answered `ok` at once; a leader ignores it.
  *
  * One membership change at a time: a second one while the first is uncommitted
  * fails with `config change in progress`.
@@ -50,7 +64,8 @@ export type RaftKvOp = KvOp & { readonly seq?: number };
 export type RaftAdminOp =
   | { readonly f: "add-node"; readonly node: NodeId }
   | { readonly f: "remove-node"; readonly node: NodeId }
-  | { readonly f: "transfer"; readonly node: NodeId };
+  | { readonly f: "transfer"; readonly node: NodeId }
+  | { readonly f: "campaign" };
 
 /**
  * Any operation a Raft KV node accepts.
@@ -74,5 +89,6 @@ export type RaftOp = RaftKvOp | RaftAdminOp;
  * ```
  */
 export function isAdminOp(op: RaftOp): op is RaftAdminOp {
-  return op.f === "add-node" || op.f === "remove-node" || op.f === "transfer";
+  return op.f === "add-node" || op.f === "remove-node" || op.f === "transfer" ||
+    op.f === "campaign";
 }

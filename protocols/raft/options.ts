@@ -110,8 +110,9 @@ export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
 const READ_MODES: readonly ReadMode[] = ["read-index", "lease", "log", "stale"];
 
 /**
- * Reads options from plain JSON, falling back to defaults for anything missing or of
- * the wrong type, and throwing on values that make no sense.
+ * Reads options from plain JSON, falling back to defaults for anything missing, and
+ * throwing on an unknown option, a value of the wrong type, or values that make no
+ * sense — a typo on the command line should not silently run the defaults.
  *
  * @example
  * ```ts
@@ -120,20 +121,40 @@ const READ_MODES: readonly ReadMode[] = ["read-index", "lease", "log", "stale"];
  * ```
  */
 export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOptions {
+  for (const k of Object.keys(raw)) {
+    if (!(k in DEFAULT_RAFT_OPTIONS) && k !== "members") {
+      throw new RangeError(
+        `unknown raft-kv option '${k}' (known: ${Object.keys(DEFAULT_RAFT_OPTIONS).join(", ")})`,
+      );
+    }
+  }
   const num = (k: keyof RaftOptions): number => {
     const v = raw[k];
-    return typeof v === "number" && Number.isFinite(v) ? v : DEFAULT_RAFT_OPTIONS[k] as number;
+    if (v === undefined) return DEFAULT_RAFT_OPTIONS[k] as number;
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new RangeError(`option ${k} must be a number, got ${JSON.stringify(v)}`);
+    }
+    return v;
   };
   const bool = (k: keyof RaftOptions): boolean => {
     const v = raw[k];
-    return typeof v === "boolean" ? v : DEFAULT_RAFT_OPTIONS[k] as boolean;
+    if (v === undefined) return DEFAULT_RAFT_OPTIONS[k] as boolean;
+    if (typeof v !== "boolean") {
+      throw new RangeError(`option ${k} must be true or false, got ${JSON.stringify(v)}`);
+    }
+    return v;
   };
-  const readMode = READ_MODES.includes(raw.readMode as ReadMode)
-    ? raw.readMode as ReadMode
-    : DEFAULT_RAFT_OPTIONS.readMode;
-  const members = Array.isArray(raw.members) && raw.members.every((m) => typeof m === "string")
-    ? raw.members as NodeId[]
-    : undefined;
+  if (raw.readMode !== undefined && !READ_MODES.includes(raw.readMode as ReadMode)) {
+    throw new RangeError(`option readMode must be one of ${READ_MODES.join(", ")}`);
+  }
+  const readMode = (raw.readMode as ReadMode | undefined) ?? DEFAULT_RAFT_OPTIONS.readMode;
+  if (
+    raw.members !== undefined &&
+    !(Array.isArray(raw.members) && raw.members.every((m) => typeof m === "string"))
+  ) {
+    throw new RangeError("option members must be a list of node ids");
+  }
+  const members = raw.members as NodeId[] | undefined;
   const o: RaftOptions = {
     heartbeatMs: num("heartbeatMs"),
     electionMinMs: num("electionMinMs"),

@@ -16,7 +16,8 @@ import type { ClientRequest, NodeContext, NodeId, NodeStatus, ProtocolNode } fro
 import type { KvOp } from "../kv.ts";
 import type { EntryData } from "./entry.ts";
 import type { RaftMessage } from "./message.ts";
-import type { RaftKvOp, RaftOp } from "./op.ts";
+import type { RaftKvOp, RaftOp, ReadConsistency } from "./op.ts";
+import type { ReadMode } from "./options.ts";
 import { isAdminOp } from "./op.ts";
 import type { RaftNodeView } from "./invariants.ts";
 import type { RaftState } from "./node_state.ts";
@@ -173,13 +174,18 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
   request(req: ClientRequest<RaftOp>): void {
     const s = this.#s;
     const op = req.op;
+    if (op.f === "campaign") {
+      if (s.role !== "leader" && promotable(s)) campaign(s, s.o.preVote ? "pre" : "real");
+      return s.ctx.reply(req.id, { type: "ok", value: { role: s.role, term: s.term } });
+    }
     if (isAdminOp(op)) return handleAdmin(s, req.id, op);
-    if (op.f === "read" && s.o.readMode === "stale") {
+    const mode = op.f === "read" ? readMode(s.o.readMode, (op as RaftKvOp).consistency) : null;
+    if (mode === "stale") {
       return s.ctx.reply(req.id, { type: "ok", value: s.sm.read(op.key) });
     }
     if (s.role !== "leader") return s.ctx.reply(req.id, notLeader(s));
-    if (op.f === "read" && s.o.readMode !== "log") {
-      return serveRead(s, { id: req.id, key: op.key });
+    if (op.f === "read" && mode !== "log") {
+      return serveRead(s, { id: req.id, key: op.key, lease: mode === "lease" });
     }
     if (s.transfer) {
       return s.ctx.reply(req.id, { type: "fail", error: "leadership transfer in progress" });
@@ -243,6 +249,20 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
       logRef: s.log,
       logVersion: s.log.version,
     };
+  }
+}
+
+/** The read mode of one read: its own consistency, else the node's option. */
+function readMode(option: ReadMode, wanted: ReadConsistency | undefined): ReadMode {
+  switch (wanted) {
+    case "stale":
+      return "stale";
+    case "lease":
+      return "lease";
+    case "linearizable":
+      return option === "log" ? "log" : "read-index";
+    default:
+      return option;
   }
 }
 

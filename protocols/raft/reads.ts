@@ -26,7 +26,7 @@ export function serveRead(s: RaftState, item: ReadItem): void {
     return;
   }
   const now = s.ctx.now();
-  if (s.o.readMode === "lease" && s.o.checkQuorum && now < s.leaseUntil) {
+  if (item.lease && s.o.checkQuorum && now < s.leaseUntil) {
     s.readyReads.push({ ...item, readIndex: s.commit });
     return flushReads(s);
   }

@@ -175,7 +175,11 @@ export function maybePromoteLearner(s: RaftState): void {
  * handleAdmin(s, req.id, { f: "add-node", node: "n4" });
  * ```
  */
-export function handleAdmin(s: RaftState, id: number, op: RaftAdminOp): void {
+export function handleAdmin(
+  s: RaftState,
+  id: number,
+  op: Exclude<RaftAdminOp, { f: "campaign" }>,
+): void {
   if (s.role !== "leader") return s.ctx.reply(id, notLeader(s));
   const m = membership(s);
   if (op.f === "transfer") return startTransfer(s, id, op.node);

@@ -4,13 +4,17 @@ import type { Protocol } from "../../protocols/node.ts";
 import type { KvOp } from "../../protocols/kv.ts";
 import type { RaftAdminOp, RaftMessage } from "../../protocols/raft/mod.ts";
 
-Deno.test("options default as documented and ignore values of the wrong type", () => {
+Deno.test("options default as documented; wrong types and unknown names are refused", () => {
   assert.deepEqual(parseRaftOptions({}), DEFAULT_RAFT_OPTIONS);
-  const o = parseRaftOptions({ heartbeatMs: "fast", readMode: "lease", members: ["n1", "n2"] });
+  const o = parseRaftOptions({ readMode: "lease", members: ["n1", "n2"] });
   assert.equal(o.heartbeatMs, 50);
   assert.equal(o.readMode, "lease");
   assert.deepEqual(o.members, ["n1", "n2"]);
-  assert.equal(parseRaftOptions({ readMode: "fuzzy" }).readMode, "read-index");
+  assert.throws(() => parseRaftOptions({ heartbeatMs: "fast" }), /heartbeatMs must be a number/);
+  assert.throws(() => parseRaftOptions({ readMode: "fuzzy" }), /readMode must be one of/);
+  assert.throws(() => parseRaftOptions({ preVote: "yes" }), /preVote must be true or false/);
+  assert.throws(() => parseRaftOptions({ heartbeat: 50 }), /unknown raft-kv option 'heartbeat'/);
+  assert.throws(() => parseRaftOptions({ members: "n1" }), /members must be a list/);
 });
 
 Deno.test("options that cannot work are refused", () => {
