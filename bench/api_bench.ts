@@ -171,8 +171,8 @@ export async function run(): Promise<void> {
   try {
     console.log(
       "api: 3-node raft-kv behind the REST API (main.ts process), loopback, one load process; " +
-        "the cluster's simulated network adds 1-3 ms per message hop (a write or a ReadIndex " +
-        "read needs two)",
+        "no simulated latency (only the real hop between Workers); 2 cores shared by the " +
+        "server, its Workers and the load",
     );
 
     const floor = await spawn(Deno.execPath(), [
