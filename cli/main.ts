@@ -13,9 +13,11 @@ import * as clusterCommands from "./commands/cluster.ts";
 import * as faultCommands from "./commands/faults.ts";
 import * as kvCommands from "./commands/kv.ts";
 import * as observeCommands from "./commands/observe.ts";
+import * as opCommands from "./commands/ops.ts";
 import type { CliIo } from "./io.ts";
 
 const c = clusterCommands, f = faultCommands, k = kvCommands, o = observeCommands;
+const p = opCommands;
 
 /**
  * Every command, in the order help lists them.
@@ -33,6 +35,10 @@ export const COMMANDS: readonly Command[] = [
   k.get,
   k.del,
   k.cas,
+  p.op,
+  p.ring,
+  p.mode,
+  p.failover,
   f.partition,
   f.isolate,
   f.cut,

@@ -11,6 +11,7 @@ import type { EventHub } from "./event_hub.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { KvService } from "./kv_service.ts";
 import type { NodeGateway } from "./node_gateway.ts";
+import type { OpService } from "./op_service.ts";
 import type { ProtocolAdmin } from "./protocol_admin.ts";
 
 /**
@@ -26,6 +27,8 @@ export interface ApiContext {
   readonly cluster: ClusterControl;
   readonly gateway: NodeGateway;
   readonly kv: KvService;
+  /** Protocol operations that are not KV (`/ops`). */
+  readonly ops: OpService;
   readonly hub: EventHub;
   readonly history: HistoryLog;
   readonly metrics: ApiMetrics;

@@ -10,6 +10,8 @@
  * | `POST /members`, `DELETE /members/{id}`, `POST /transfer` | `routes/members.ts` |
  * | `GET /faults`, `POST /faults/partition\|isolate\|cut\|link\|clock\|heal`, `DELETE /faults/{id}` | `routes/faults.ts` |
  * | `GET\|PUT\|DELETE /kv/{key}`, `POST /kv/{key}/cas` | `routes/kv.ts` |
+ * | `POST /ops`, `POST /nodes/{id}/ops` (protocol operations) | `routes/ops.ts` |
+ * | `GET /ring` (quorum-kv's consistent-hash ring) | `routes/ring.ts` |
  * | `GET /events` (SSE), `GET /history` (JSON Lines), `GET /metrics` (Prometheus) | `routes/observe.ts` |
  * | `GET /openapi.json`, `GET /docs` | `openapi.ts`, `docs_page.ts` |
  *
@@ -32,6 +34,7 @@ import { HistoryLog } from "./history_log.ts";
 import { KvService } from "./kv_service.ts";
 import { DEFAULT_MAX_BODY, limitBody } from "./middleware/body_limit.ts";
 import { guard } from "./middleware/guard.ts";
+import { OpService } from "./op_service.ts";
 import { type GatewayOptions, NodeGateway } from "./node_gateway.ts";
 import { openApiDocument } from "./openapi.ts";
 import { notFound, ProblemError, problemResponse } from "./problem.ts";
@@ -42,6 +45,8 @@ import { kvRoutes } from "./routes/kv.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { nodeRoutes } from "./routes/nodes.ts";
 import { observeRoutes } from "./routes/observe.ts";
+import { opRoutes } from "./routes/ops.ts";
+import { ringRoutes } from "./routes/ring.ts";
 
 /**
  * How the API is set up.
@@ -125,10 +130,19 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     now: () => performance.now(),
     onOutcome: (o) => metrics.observeKv(o),
   });
+  const ops = new OpService({
+    cluster,
+    gateway,
+    history,
+    admin,
+    knownLeader: () => kv.knownLeader,
+    onLeadershipChange: () => kv.forgetLeader(),
+  });
   const ctx: ApiContext = {
     cluster,
     gateway,
     kv,
+    ops,
     hub,
     history,
     metrics,
@@ -156,10 +170,13 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
 
   const v1 = new Hono();
   v1.route("/", clusterRoutes(ctx));
+  // Before nodeRoutes: its /nodes/{id}/{action} would take /nodes/{id}/ops.
+  v1.route("/", opRoutes(ctx));
   v1.route("/", nodeRoutes(ctx));
   v1.route("/", memberRoutes(ctx));
   v1.route("/", faultRoutes(ctx));
   v1.route("/", kvRoutes(ctx));
+  v1.route("/", ringRoutes(ctx));
   v1.route("/", observeRoutes(ctx));
   const doc = openApiDocument();
   const docsHtml = docsPage(doc);

@@ -1,5 +1,6 @@
 /**
- * The client history the API records: every KV request as an `invoke` and then one of
+ * The client history the API records: every KV request (and every protocol operation sent
+ * through `/ops`, keyed by its `key` when it has one) as an `invoke` and then one of
  * `ok`, `fail` (it did not happen) or `info` (unknown), in the JSON Lines format of
  * `protocols/history/` that `deno task check-history` and outside checkers read.
  *
@@ -51,7 +52,7 @@ export class HistoryLog {
    * Records an invocation; returns false (recording nothing) once the history is full,
    * so that a history never holds an invocation without its completion.
    */
-  invoke(process: number, f: string, key: string, value: unknown): boolean {
+  invoke(process: number, f: string, key: string | undefined, value: unknown): boolean {
     if (this.#count + 2 > this.#limit) {
       this.#truncated = true;
       return false;

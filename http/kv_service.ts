@@ -8,6 +8,7 @@
  * |---|---|
  * | `ok` | 200 |
  * | `fail` "cas mismatch" | 409 |
+ * | `fail` "r=4 exceeds N=3" (quorum-kv) | 400 |
  * | `fail` otherwise (not leader, no quorum, node down), breaker open, bulkhead full | 503 + `Retry-After` |
  * | `info`, or no answer in time | 504 (the write may still apply) |
  *
@@ -15,6 +16,7 @@
  */
 
 import type { KvOp } from "../protocols/kv.ts";
+import type { QuorumParams } from "../protocols/quorum/request.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { BulkheadRejectedError } from "../protocols/resilience/bulkhead.ts";
 import { CircuitOpenError } from "../protocols/resilience/circuit_breaker.ts";
@@ -23,7 +25,7 @@ import type { ClientIdentity } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { NodeGateway } from "./node_gateway.ts";
-import { conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
+import { badRequest, conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
 
 /**
@@ -56,6 +58,8 @@ export interface KvRequest {
   /** Send only to this node, and do not follow leader hints. */
   readonly node?: NodeId;
   readonly consistency?: Consistency;
+  /** `quorum-kv` only: r, w, consistency level and context (see `quorum_params.ts`). */
+  readonly quorum?: QuorumParams;
 }
 
 /**
@@ -73,6 +77,8 @@ export interface KvResult {
   readonly node: NodeId;
   /** Nodes asked (1, or more when a leader hint was followed). */
   readonly attempts: number;
+  /** The protocol's own reply value (a quorum write's `{ clock, acks }`). */
+  readonly reply?: unknown;
 }
 
 /**
@@ -164,7 +170,7 @@ export class KvService {
       );
     }
     const started = this.#o.now();
-    const wire = wireOp(op, identity, admin, req.consistency);
+    const wire = wireOp(op, identity, admin, req.consistency, req.quorum);
     const recorded = history.invoke(identity.process, op.f, op.key, invokeValue(op));
     const finish = (
       type: "ok" | "fail" | "info",
@@ -260,7 +266,7 @@ export class KvService {
       }
       if (reply.type === "ok") {
         if (pinned === undefined) this.#leader = node;
-        return { value: okValueOf(reply.value), node, attempts: attempt };
+        return { value: okValueOf(reply.value), node, attempts: attempt, reply: reply.value };
       }
       if (reply.type === "info") {
         if (this.#leader === node) this.#leader = null;
@@ -271,6 +277,11 @@ export class KvService {
           node,
           ...(key !== null ? { key } : {}),
         });
+      }
+      // An r or w above N (quorum-kv) is the request's fault, whichever node is asked.
+      const tooLarge = /^(r|w)=\d+ exceeds N=\d+$/.exec(reply.error);
+      if (tooLarge !== null) {
+        throw badRequest(tooLarge[1]!, `${reply.error} (N is a cluster option)`);
       }
       if (admin && !TRANSIENT.test(reply.error)) {
         throw conflict("refused", "Refused", `node ${node}: ${reply.error}`, { node });
@@ -309,12 +320,16 @@ export class KvService {
   }
 }
 
-/** The op as the protocol gets it: with the session's `seq`, and a read's consistency. */
+/**
+ * The op as the protocol gets it: with the session's `seq`, a read's consistency, and
+ * quorum settings.
+ */
 function wireOp(
   op: KvOp,
   identity: ClientIdentity,
   admin: ProtocolAdmin,
   consistency: Consistency | undefined,
+  quorum: QuorumParams | undefined,
 ): unknown {
   let wire: Record<string, unknown> = { ...op };
   if (wire.value === undefined) delete wire.value;
@@ -322,6 +337,7 @@ function wireOp(
   if (admin.readConsistency && op.f === "read" && consistency !== undefined) {
     wire = { ...wire, consistency };
   }
+  if (admin.quorum && quorum !== undefined) wire = { ...wire, ...quorum };
   return wire;
 }
 

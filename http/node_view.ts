@@ -3,6 +3,14 @@
  * (up, paused, last sign of life), the protocol's (role, term, commit index, leader,
  * suspects), who suspects it, and the API's breaker for it.
  *
+ * `status` is the protocol's whole status, unchanged, so protocol-specific state is
+ * never lost: a 2PC participant's `locks` (counter → transaction), `inDoubt` and
+ * `blockedSince` (its clock's ms, null unless it is blocked on a suspected
+ * coordinator), a coordinator's `voting` / `committing`; a primary-backup node's `mode`,
+ * `effectiveMode`, `seq` and per-backup `lag` / `lagMs`; a quorum-kv replica's `keys`,
+ * `siblingKeys`, `hints`, `ownership`, `epoch` and `holdings`; Raft's log and lease
+ * fields; a broker's partitions.
+ *
  * @module
  */
 

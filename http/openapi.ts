@@ -6,6 +6,8 @@
  * @module
  */
 
+import { SCHEMAS } from "./openapi_schemas.ts";
+
 type Json = Record<string, unknown>;
 
 const problem = (description: string): Json => ({
@@ -17,7 +19,10 @@ const RESPONSES: Record<string, Json> = {
   "400": problem("Malformed input; `field` names the offending part"),
   "401": problem("Missing or wrong bearer token (only when the server has a token)"),
   "404": problem("Unknown node, key, fault or route"),
-  "409": problem("Conflicts with the current state (CAS mismatch, node exists, not supported)"),
+  "409": problem(
+    "Conflicts with the current state (CAS mismatch, node exists, not supported, the " +
+      "protocol refused the operation)",
+  ),
   "413": problem("Body over the limit (`--max-body`, default 1 MiB)"),
   "503": problem("No leader, no quorum, node down or breaker open; retry after `Retry-After`"),
   "504": problem("Outcome unknown: the node did not answer in time; a write may still apply"),
@@ -57,6 +62,29 @@ const headerParam = (name: string, description: string): Json => ({
 });
 
 const NODE = pathParam("id", "A node id, e.g. n1");
+const QUORUM_PARAMS = [
+  queryParam("r", "quorum-kv: replies a read (or a cas's read) waits for, 1 … N", {
+    type: "integer",
+    minimum: 1,
+  }),
+  queryParam("w", "quorum-kv: acknowledgements a write waits for, 1 … N", {
+    type: "integer",
+    minimum: 1,
+  }),
+];
+const WRITE_CONTEXT = [
+  queryParam(
+    "context",
+    'quorum-kv: the context (vector clock, JSON) of a read with siblings, e.g. {"n1":2,"n2":1}; ' +
+      "the write supersedes every sibling that read saw",
+  ),
+  headerParam("X-Distlab-Context", "quorum-kv: the context, as in ?context= (give one of the two)"),
+];
+const QUORUM_LEVEL = queryParam(
+  "consistency",
+  "quorum-kv: ONE, QUORUM or ALL for both r and w (an explicit r or w wins)",
+  { enum: ["ONE", "QUORUM", "ALL"] },
+);
 const KEY = pathParam("key", "The key (one path segment; percent-encode `/`)");
 const PIN = queryParam("node", "Send to this node only (do not follow leader hints)");
 const SESSION = [
@@ -107,6 +135,17 @@ const obj = (properties: Json, required: string[] = []): Json => ({
   additionalProperties: false,
 });
 const NODE_VIEW: Json = { $ref: "#/components/schemas/NodeView" };
+const OP_BODY = {
+  description: "The operation: a JSON object whose `f` names it; the rest is the protocol's",
+  schema: obj({
+    op: {
+      type: "object",
+      properties: { f: { type: "string", pattern: "^[a-z][a-z0-9_-]{0,63}$" } },
+      required: ["f"],
+    },
+  }, ["op"]),
+  example: { op: { f: "order", id: "o1", item: "item-1", qty: 1, amount: 5 } },
+};
 const FAULT_CREATED = json("The fault was added; `id` removes it", {
   $ref: "#/components/schemas/FaultCreated",
 });
@@ -340,19 +379,39 @@ export function openApiDocument(): Json {
         tag: "kv",
         params: [
           KEY,
-          queryParam("consistency", "How fresh the read must be (default: the protocol's)", {
-            enum: ["linearizable", "lease", "stale"],
-          }),
+          queryParam(
+            "consistency",
+            "How fresh the read must be (default: the protocol's): linearizable, lease or " +
+              "stale (raft-kv); ONE, QUORUM or ALL (quorum-kv)",
+            { enum: ["linearizable", "lease", "stale", "ONE", "QUORUM", "ALL"] },
+          ),
+          QUORUM_PARAMS[0]!,
           PIN,
           ...SESSION,
         ],
-        ok: json("The value", { $ref: "#/components/schemas/KvResult" }),
+        ok: {
+          ...json(
+            "The value; on quorum-kv, concurrent versions come as `siblings` with their " +
+              "`context` (write with it to supersede them)",
+            { $ref: "#/components/schemas/KvResult" },
+          ),
+          headers: {
+            "X-Distlab-Siblings": {
+              description: "quorum-kv: how many siblings the read found (only when 2 or more)",
+              schema: { type: "integer" },
+            },
+            "X-Distlab-Context": {
+              description: "quorum-kv: the siblings' context as JSON (only with siblings)",
+              schema: { type: "string" },
+            },
+          },
+        },
         errors: ["400", "404", "503", "504"],
       }),
       put: operation("putKey", {
         summary: "Write a key; the body is the value (any JSON but null)",
         tag: "kv",
-        params: [KEY, PIN, ...SESSION],
+        params: [KEY, QUORUM_PARAMS[1]!, QUORUM_LEVEL, ...WRITE_CONTEXT, PIN, ...SESSION],
         body: { description: "The value", schema: {}, example: { hello: "world" } },
         ok: json("Written", { $ref: "#/components/schemas/KvResult" }),
         errors: ["400", "404", "409", "413", "503", "504"],
@@ -360,10 +419,16 @@ export function openApiDocument(): Json {
       delete: operation("deleteKey", {
         summary: "Delete a key",
         tag: "kv",
-        params: [KEY, PIN, ...SESSION],
+        params: [KEY, QUORUM_PARAMS[1]!, QUORUM_LEVEL, ...WRITE_CONTEXT, PIN, ...SESSION],
         ok: json(
           "Deleted",
-          obj({ key: { type: "string" }, deleted: { const: true }, node: { type: "string" } }),
+          obj({
+            key: { type: "string" },
+            deleted: { const: true },
+            node: { type: "string" },
+            clock: { type: "object", description: "quorum-kv: the tombstone's vector clock" },
+            acks: { type: "array", items: { type: "string" }, description: "quorum-kv" },
+          }, ["key", "deleted", "node"]),
         ),
         errors: ["400", "404", "409", "503", "504"],
       }),
@@ -373,13 +438,44 @@ export function openApiDocument(): Json {
         summary:
           "Compare and set: write `value` only if the current value is `expected` (null: none)",
         tag: "kv",
-        params: [KEY, PIN, ...SESSION],
+        params: [KEY, ...QUORUM_PARAMS, QUORUM_LEVEL, ...WRITE_CONTEXT, PIN, ...SESSION],
         body: {
           description: "Expected and new value",
           schema: obj({ expected: {}, value: {} }, ["expected", "value"]),
           example: { expected: 1, value: 2 },
         },
         ok: json("Swapped", { $ref: "#/components/schemas/KvResult" }),
+        errors: ["400", "404", "409", "413", "503", "504"],
+      }),
+    },
+    "/api/v1/ring": {
+      get: operation("getRing", {
+        summary: "quorum-kv's consistent-hash ring: tokens and share per node; with ?key= the " +
+          "key's hash, owning token, preference list and who holds which versions and hints",
+        tag: "kv",
+        params: [queryParam("key", "Place this key on the ring")],
+        ok: json("The ring", { $ref: "#/components/schemas/Ring" }),
+        errors: ["400", "409", "503"],
+      }),
+    },
+    "/api/v1/ops": {
+      post: operation("runOp", {
+        summary: "Run a protocol operation at the leader, primary or coordinator (hints " +
+          "followed): a 2PC order, set-mode, failover, propose, produce, …",
+        tag: "ops",
+        params: [headerParam("X-Client-Id", "The client's id (its history process)")],
+        body: OP_BODY,
+        ok: json("The node's answer", { $ref: "#/components/schemas/OpResult" }),
+        errors: ["400", "409", "413", "503", "504"],
+      }),
+    },
+    "/api/v1/nodes/{id}/ops": {
+      post: operation("runNodeOp", {
+        summary: "Run a protocol operation at this node only",
+        tag: "ops",
+        params: [NODE, headerParam("X-Client-Id", "The client's id (its history process)")],
+        body: OP_BODY,
+        ok: json("The node's answer", { $ref: "#/components/schemas/OpResult" }),
         errors: ["400", "404", "409", "413", "503", "504"],
       }),
     },
@@ -458,70 +554,14 @@ export function openApiDocument(): Json {
       { name: "membership", description: "Adding and removing nodes, leadership" },
       { name: "faults", description: "Network and clock faults" },
       { name: "kv", description: "The key-value store" },
+      { name: "ops", description: "Protocol operations that are not key-value requests" },
       { name: "observe", description: "Events, history, metrics" },
       { name: "docs", description: "This description" },
     ],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: {
-        Problem: {
-          type: "object",
-          description: "RFC 9457 problem details",
-          properties: {
-            type: { type: "string" },
-            title: { type: "string" },
-            status: { type: "integer" },
-            detail: { type: "string" },
-            instance: { type: "string" },
-            field: { type: "string", description: "The input at fault (400)" },
-            node: { type: "string" },
-            retryAfter: { type: "integer", description: "Seconds (503)" },
-          },
-          required: ["type", "title", "status"],
-        },
-        NodeView: {
-          type: "object",
-          properties: {
-            id: { type: "string" },
-            up: { type: "boolean" },
-            paused: { type: "boolean" },
-            role: { type: ["string", "null"] },
-            term: { type: ["integer", "null"] },
-            commitIndex: { type: ["integer", "null"] },
-            leader: { type: ["string", "null"] },
-            lastSeenMs: { type: ["number", "null"] },
-            suspects: { type: "array", items: { type: "string" } },
-            suspectedBy: { type: "array", items: { type: "string" } },
-            breaker: { enum: ["closed", "open", "half_open", "forced_open"] },
-            status: { type: "object" },
-          },
-        },
-        Cluster: {
-          type: "object",
-          properties: {
-            protocol: { type: "string" },
-            leader: { type: ["string", "null"] },
-            term: { type: ["integer", "null"] },
-            nodes: { type: "array", items: NODE_VIEW },
-            network: { type: "object" },
-            clocks: { type: "object" },
-            counters: { type: "object" },
-          },
-        },
-        FaultCreated: {
-          type: "object",
-          properties: {
-            id: { type: "integer" },
-            kind: { type: "string" },
-            description: { type: "string" },
-          },
-        },
-        KvResult: {
-          type: "object",
-          properties: { key: { type: "string" }, value: {}, node: { type: "string" } },
-        },
-      },
+      schemas: SCHEMAS,
     },
   };
 }

@@ -17,6 +17,7 @@ import type { NodeId, NodeStatus } from "../protocols/node.ts";
  * import { protocolAdmin } from "./protocol_admin.ts";
  * protocolAdmin("raft-kv").sessions; // true
  * protocolAdmin("lww").addNode; // undefined
+ * protocolAdmin("quorum-kv").quorum; // true
  * ```
  */
 export interface ProtocolAdmin {
@@ -24,6 +25,11 @@ export interface ProtocolAdmin {
   readonly sessions: boolean;
   /** Whether a read may say how consistent it must be (`consistency` on the op). */
   readonly readConsistency: boolean;
+  /**
+   * Whether KV ops may carry quorum settings (`quorum-kv`): `r`, `w`, a consistency level
+   * `ONE` / `QUORUM` / `ALL` on reads and writes alike, and the `context` of a read.
+   */
+  readonly quorum?: boolean;
   /** Adding a node: options the new node starts with, and the op that tells the leader. */
   readonly addNode?: {
     readonly options: Readonly<Record<string, unknown>>;
@@ -33,6 +39,11 @@ export interface ProtocolAdmin {
   readonly removeNode?: (node: NodeId) => unknown;
   /** The op that hands leadership to `to`, sent to the leader. */
   readonly transfer?: (to: NodeId) => unknown;
+  /**
+   * Which node roles take each protocol operation sent to `POST /ops` (by `f`), for
+   * protocols whose nodes play different parts; unlisted ops go to the leader.
+   */
+  readonly opRoles?: Readonly<Record<string, readonly string[]>>;
   /**
    * The message that makes a node start an election now, forged as coming from a peer,
    * given the node's status; `null` when it cannot (a leader, a crashed node).
@@ -55,6 +66,40 @@ const RAFT: ProtocolAdmin = {
       : null,
 };
 
+const QUORUM: ProtocolAdmin = {
+  sessions: false,
+  readConsistency: false,
+  quorum: true,
+  // Leaderless: any node takes the change and gossips the new epoch to the others.
+  addNode: { options: {}, op: (node) => ({ f: "add-node", node }) },
+  removeNode: (node) => ({ f: "remove-node", node }),
+};
+
+const COMMAND = ["command"], QUERY = ["query"], ORDER_ENTRY = ["orchestrator", "order-service"];
+
+const TWO_PC: ProtocolAdmin = {
+  ...PLAIN,
+  opRoles: { order: ["coordinator"] },
+};
+
+const SAGA: ProtocolAdmin = {
+  ...PLAIN,
+  opRoles: { order: ORDER_ENTRY, "read-order": ORDER_ENTRY },
+};
+
+const EVENT_SOURCING: ProtocolAdmin = {
+  ...PLAIN,
+  opRoles: {
+    "add-stock": COMMAND,
+    reserve: COMMAND,
+    release: COMMAND,
+    stock: QUERY,
+    "as-of": QUERY,
+    items: QUERY,
+    stream: ["event-store"],
+  },
+};
+
 /**
  * The abilities of the protocol called `name` (a registry name or `file.ts#export`).
  *
@@ -66,6 +111,10 @@ const RAFT: ProtocolAdmin = {
  */
 export function protocolAdmin(name: string): ProtocolAdmin {
   if (name === "raft-kv" || /\/raft\/mod\.ts#raftKv$/.test(name)) return RAFT;
+  if (name === "quorum-kv" || /\/quorum\/mod\.ts#quorumKv$/.test(name)) return QUORUM;
+  if (name === "2pc") return TWO_PC;
+  if (name === "saga") return SAGA;
+  if (name === "event-sourcing") return EVENT_SOURCING;
   return PLAIN;
 }
 

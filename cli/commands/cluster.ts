@@ -8,24 +8,31 @@
 import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
-
-interface NodeRow {
-  id: string;
-  up: boolean;
-  paused: boolean;
-  role: string | null;
-  term: number | null;
-  commitIndex: number | null;
-  leader: string | null;
-  lastSeenMs: number | null;
-  suspectedBy: string[];
-  breaker: string;
-}
+import { type ColumnContext, type NodeRow, statusColumns } from "./status_columns.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
+/** The first line's summary: who leads (or coordinates), or the quorum settings. */
+function headline(protocol: string, body: Record<string, unknown>, nodes: NodeRow[]): string {
+  if (protocol === "quorum-kv") {
+    const s = nodes.find((n) => n.up && n.status?.n !== undefined)?.status;
+    return s === undefined ? "leaderless" : `leaderless, N=${s.n} R=${s.r} W=${s.w}`;
+  }
+  if (protocol === "2pc") {
+    const c = nodes.find((n) => n.role === "coordinator");
+    return c === undefined ? "no coordinator up" : `coordinator ${c.id}`;
+  }
+  if (body.leader === null || body.leader === undefined) {
+    return protocol === "primary-backup" ? "no primary" : "no leader";
+  }
+  const who = protocol === "primary-backup" ? "primary" : "leader";
+  const when = protocol === "primary-backup" ? "epoch" : "term";
+  return `${who} ${body.leader}${body.term === null ? "" : ` (${when} ${body.term})`}`;
+}
+
 /**
- * The lines `status` prints for a `GET /cluster` body.
+ * The lines `status` prints for a `GET /cluster` body: a summary, a table whose columns
+ * suit the protocol (see `status_columns.ts`), then the active faults and skewed clocks.
  *
  * @example
  * ```ts
@@ -35,34 +42,17 @@ const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
  * ```
  */
 export function statusLines(body: Record<string, unknown>): string[] {
-  const leader = body.leader === null || body.leader === undefined
-    ? "no leader"
-    : `leader ${body.leader}${body.term === null ? "" : ` (term ${body.term})`}`;
-  const out = [`protocol ${body.protocol}, ${leader}`];
-  const rows: string[][] = [[
-    "NODE",
-    "STATE",
-    "ROLE",
-    "TERM",
-    "COMMIT",
-    "LEADER",
-    "SEEN",
-    "SUSPECTED-BY",
-    "BREAKER",
-  ]];
-  for (const n of body.nodes as NodeRow[]) {
-    rows.push([
-      n.id,
-      !n.up ? "crashed" : n.paused ? "paused" : "up",
-      dash(n.role),
-      dash(n.term),
-      dash(n.commitIndex),
-      dash(n.leader),
-      n.lastSeenMs === null ? "-" : `${n.lastSeenMs}ms`,
-      n.suspectedBy.length === 0 ? "-" : n.suspectedBy.join(","),
-      n.breaker,
-    ]);
-  }
+  const protocol = String(body.protocol);
+  const nodes = body.nodes as NodeRow[];
+  const out = [`protocol ${protocol}, ${headline(protocol, body, nodes)}`];
+  const clocks = (body.clocks ?? {}) as Record<string, { skewMs: number; drift: number }>;
+  const ctx: ColumnContext = {
+    wallClockMs: typeof body.wallClockMs === "number" ? body.wallClockMs : null,
+    skewMs: (id) => clocks[id]?.skewMs ?? 0,
+  };
+  const columns = statusColumns(protocol);
+  const rows: string[][] = [columns.map((c) => c.header)];
+  for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
   out.push(...table(rows));
   const net = body.network as {
     rules: { id: number; from: string; to: string; [k: string]: unknown }[];
@@ -73,7 +63,6 @@ export function statusLines(body: Record<string, unknown>): string[] {
     const { id, from, to, ...faults } = r;
     out.push(`fault #${id}: link ${from} -> ${to} ${JSON.stringify(faults)}`);
   }
-  const clocks = (body.clocks ?? {}) as Record<string, { skewMs: number; drift: number }>;
   for (const [id, c] of Object.entries(clocks)) {
     if (Math.abs(c.skewMs) >= 0.5 || c.drift !== 0) {
       out.push(`clock ${id}: skew ${Math.round(c.skewMs)}ms, drift ${c.drift}`);
@@ -93,7 +82,10 @@ export function statusLines(body: Record<string, unknown>): string[] {
 export const status: Command = {
   name: "status",
   args: "",
-  summary: "nodes, roles, terms, commit indexes, suspicion, breakers and active faults",
+  summary: "nodes with their protocol's state, suspicion, breakers and active faults",
+  details: "Columns suit the protocol: raft role/term/commit/leader; quorum-kv " +
+    "epoch/keys/siblings/hints/suspects; primary-backup epoch/mode/seq/lag; 2pc " +
+    "locks/in-doubt/blocked/voting. --json prints everything, protocol status included.",
   arity: [0, 0],
   async run(ctx) {
     const body = await ctx.client.json({ method: "GET", path: "/cluster" });

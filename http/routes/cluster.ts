@@ -2,7 +2,9 @@
  * The cluster's state:
  *
  * - `GET /cluster` — protocol, leader, every node ({@link NodeView}), the network's
- *   faults, clocks and message counters;
+ *   faults, clocks and message counters, and `wallClockMs`: the server's time (Unix ms),
+ *   to compare with times in node statuses (a 2PC participant's `blockedSince`, which
+ *   is in that node's clock: this plus its skew);
  * - `GET /nodes/{id}` — one node;
  * - `GET /leader` — the leader and its term (503 when there is none).
  *
@@ -42,6 +44,7 @@ export function clusterRoutes(ctx: ApiContext): Hono {
       network: cluster.network.state(),
       clocks,
       counters: cluster.counters(),
+      wallClockMs: Date.now(),
     });
   });
 

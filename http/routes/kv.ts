@@ -10,6 +10,14 @@
  * `X-Client-Id` and `X-Request-Seq` (or `Idempotency-Key`) so that a retried write is
  * applied once. See `kv_service.ts` for routing and status codes.
  *
+ * On `quorum-kv` every route also takes `?r=`, `?w=` and `?consistency=ONE|QUORUM|ALL`,
+ * and writes take the `context` of a read (`X-Distlab-Context` or `?context=`; see
+ * `quorum_params.ts`). A read that finds concurrent siblings answers 200 with
+ * `{ key, siblings: [...], context: {...}, node }`, the header `X-Distlab-Siblings: N`
+ * and the context again in `X-Distlab-Context`; writing with that context supersedes
+ * them. A write answers its version's vector `clock` and the replicas that acknowledged
+ * it (`acks`). Other protocols refuse these settings with a 400.
+ *
  * @module
  */
 
@@ -21,6 +29,8 @@ import type { ClientIdentity } from "../client_sessions.ts";
 import type { Consistency } from "../kv_service.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { jsonBody, knownNode, objectBody, optionalToken } from "../validate.ts";
+import type { QuorumParams } from "../../protocols/quorum/request.ts";
+import { CONTEXT_HEADER, quorumParams, SIBLINGS_HEADER } from "../quorum_params.ts";
 
 const CONSISTENCIES: readonly Consistency[] = ["linearizable", "lease", "stale"];
 const MAX_KEY = 1024;
@@ -35,8 +45,34 @@ const MAX_KEY = 1024;
  * ```
  */
 export function kvRoutes(ctx: ApiContext): Hono {
-  const { cluster, kv, sessions } = ctx;
+  const { cluster, kv, sessions, admin } = ctx;
   const app = new Hono();
+
+  /** The quorum settings (quorum-kv), or a 400 for settings the protocol does not take. */
+  function quorum(c: Context, write: boolean): { quorum?: QuorumParams } {
+    if (admin.quorum) {
+      const q = quorumParams(c, { write });
+      return Object.keys(q).length === 0 ? {} : { quorum: q };
+    }
+    for (const field of ["r", "w", "context"]) {
+      const given = c.req.query(field) !== undefined ||
+        (field === "context" && c.req.header(CONTEXT_HEADER) !== undefined);
+      if (given) {
+        throw badRequest(
+          field,
+          `${field} is a quorum-kv setting; this cluster runs ${cluster.protocol}`,
+        );
+      }
+    }
+    return {};
+  }
+
+  /** A quorum write's clock and acknowledging replicas, when the reply has them. */
+  function written(reply: unknown): Record<string, unknown> {
+    if (!admin.quorum || reply === null || typeof reply !== "object") return {};
+    const { clock, acks } = reply as Record<string, unknown>;
+    return { ...(clock !== undefined ? { clock } : {}), ...(acks !== undefined ? { acks } : {}) };
+  }
 
   /** Everything but the op, checked before anything is sent. */
   function common(c: Context): { node?: NodeId; identity: () => ClientIdentity } {
@@ -74,19 +110,26 @@ export function kvRoutes(ctx: ApiContext): Hono {
   app.get("/kv/:key", async (c) => {
     const k = key(c);
     const rawC = c.req.query("consistency");
-    if (rawC !== undefined && !(CONSISTENCIES as readonly string[]).includes(rawC)) {
-      throw badRequest(
-        "consistency",
-        `consistency must be one of ${CONSISTENCIES.join(", ")}, got '${rawC}'`,
-      );
+    let consistency: { consistency?: Consistency } = {};
+    // On quorum-kv `consistency` is a level (ONE, QUORUM, ALL), read with r and w below.
+    if (!admin.quorum && rawC !== undefined) {
+      if (!(CONSISTENCIES as readonly string[]).includes(rawC)) {
+        throw badRequest(
+          "consistency",
+          `consistency must be one of ${CONSISTENCIES.join(", ")}, got '${rawC}'`,
+        );
+      }
+      consistency = { consistency: rawC as Consistency };
     }
+    const q = quorum(c, false);
     const { node, identity } = common(c);
     const op: KvOp = { f: "read", key: k };
     const r = await kv.execute({
       op,
       identity: identity(),
       ...(node !== undefined ? { node } : {}),
-      ...(rawC !== undefined ? { consistency: rawC as Consistency } : {}),
+      ...consistency,
+      ...q,
     });
     if (r.value === null) {
       throw notFound(`key '${k}' has no value`, {
@@ -96,6 +139,11 @@ export function kvRoutes(ctx: ApiContext): Hono {
         node: r.node,
       });
     }
+    if (admin.quorum && isSiblings(r.value)) {
+      c.header(SIBLINGS_HEADER, String(r.value.siblings.length));
+      c.header(CONTEXT_HEADER, JSON.stringify(r.value.context));
+      return c.json({ key: k, siblings: r.value.siblings, context: r.value.context, node: r.node });
+    }
     return c.json({ key: k, value: r.value, node: r.node });
   });
 
@@ -104,23 +152,27 @@ export function kvRoutes(ctx: ApiContext): Hono {
     const { node, identity } = common(c);
     const value = await jsonBody(c);
     if (value === null) throw badRequest("body", "null is no value: DELETE the key instead");
+    const q = quorum(c, true);
     const r = await kv.execute({
       op: { f: "write", key: k, value },
       identity: identity(),
       ...(node !== undefined ? { node } : {}),
+      ...q,
     });
-    return c.json({ key: k, value: r.value, node: r.node });
+    return c.json({ key: k, value: r.value, node: r.node, ...written(r.reply) });
   });
 
   app.delete("/kv/:key", async (c) => {
     const k = key(c);
     const { node, identity } = common(c);
+    const q = quorum(c, true);
     const r = await kv.execute({
       op: { f: "delete", key: k },
       identity: identity(),
       ...(node !== undefined ? { node } : {}),
+      ...q,
     });
-    return c.json({ key: k, deleted: true, node: r.node });
+    return c.json({ key: k, deleted: true, node: r.node, ...written(r.reply) });
   });
 
   app.post("/kv/:key/cas", async (c) => {
@@ -131,13 +183,23 @@ export function kvRoutes(ctx: ApiContext): Hono {
       throw badRequest("expected", "expected is required (null: no value)");
     }
     if (!("value" in body)) throw badRequest("value", "value is required");
+    const q = quorum(c, true);
     const r = await kv.execute({
       op: { f: "cas", key: k, value: [body.expected, body.value] },
       identity: identity(),
       ...(node !== undefined ? { node } : {}),
+      ...q,
     });
-    return c.json({ key: k, value: r.value, node: r.node });
+    return c.json({ key: k, value: r.value, node: r.node, ...written(r.reply) });
   });
 
   return app;
+}
+
+/** A quorum read's answer when replicas hold concurrent versions. */
+function isSiblings(v: unknown): v is { siblings: unknown[]; context: Record<string, number> } {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return Array.isArray(o.siblings) && o.context !== null && typeof o.context === "object" &&
+    Object.keys(o).length === 2;
 }

@@ -49,7 +49,10 @@ export function nodeRoutes(ctx: ApiContext): Hono {
       // A node that is back deserves a fresh chance rather than a wait for a trial call.
       if (action === "restart" || action === "resume") gateway.reset(id);
     }
-    if (action === "crash" || action === "pause") ctx.kv.forgetLeader();
+    if (action === "crash" || action === "pause") {
+      ctx.kv.forgetLeader();
+      ctx.ops.forgetEntry();
+    }
     const infos = await cluster.statuses();
     return c.json(nodeViews(infos, (n) => gateway.breakerState(n)).find((v) => v.id === id));
   });

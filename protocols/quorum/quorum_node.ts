@@ -538,6 +538,31 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
         ownership[node] = Math.round(share * 1000) / 1000;
       }
       const keys = store.keys();
+      // What this node holds per key (replica siblings and hints), for the API's ring
+      // view: clocks always, values only when short, at most 128 keys to keep it small.
+      const brief = (vs: readonly Version[]) =>
+        vs.map((v) => {
+          const text = JSON.stringify(v.value) ?? "null";
+          return {
+            clock: v.clock,
+            node: v.node,
+            ...(v.deleted ? { deleted: true } : {}),
+            ...(text.length <= 96 ? { value: v.value } : { valueBytes: text.length }),
+          };
+        });
+      const hintsByKey = new Map<string, Record<NodeId, unknown>>();
+      for (const owner of store.hintOwners()) {
+        for (const [k, vs] of store.hintsFor(owner)) {
+          const h = hintsByKey.get(k) ?? {};
+          h[owner] = brief(vs);
+          hintsByKey.set(k, h);
+        }
+      }
+      const held = [...new Set([...keys, ...hintsByKey.keys()])].sort();
+      const holdings: Record<string, unknown> = {};
+      for (const k of held.slice(0, 128)) {
+        holdings[k] = { versions: brief(store.get(k)), hints: hintsByKey.get(k) ?? {} };
+      }
       return {
         role: "replica",
         keys: keys.length,
@@ -563,6 +588,9 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
         movedIn: transfers.movedIn.size,
         transfersPending: transfers.pending(),
         ...(lastRebalance !== undefined ? { lastRebalance } : {}),
+        vnodes: o.vnodes,
+        holdings,
+        ...(held.length > 128 ? { holdingsTruncated: true } : {}),
       };
     },
     dump() {

@@ -1,0 +1,294 @@
+/**
+ * Protocol operations that are not key-value requests — a 2PC `order`, a primary-backup
+ * `set-mode` or `failover`, a Paxos `propose`, a bus `produce` / `poll` / `commit`, a
+ * saga's `order`, an event-sourcing command — sent to one node or routed like the KV
+ * requests: to the known entry node, else the leader (or primary) by status, else a
+ * node whose role takes client operations (a 2PC coordinator, a saga orchestrator),
+ * else any live node; a `fail` that names another node (`leader`) is followed, twice
+ * at most. Protocols whose nodes play different parts name the roles that take each op
+ * (`ProtocolAdmin.opRoles`: an event-sourcing `reserve` goes to a command node, a `stock`
+ * query to a query node). Every operation is recorded in the history with `f` = the
+ * op's `f`.
+ *
+ * | reply | HTTP |
+ * |---|---|
+ * | `ok` | 200 `{ f, value, node }` |
+ * | `fail` the protocol's refusal (an aborted transaction, an unknown op, a wrong node when pinned) | 409 |
+ * | `fail` that may pass (not leader, no quorum, node down), breaker open, bulkhead full | 503 + `Retry-After` |
+ * | `info`, or no answer in time | 504 (it may still happen) |
+ *
+ * @module
+ */
+
+import type { NodeId, Reply } from "../protocols/node.ts";
+import { BulkheadRejectedError } from "../protocols/resilience/bulkhead.ts";
+import { CircuitOpenError } from "../protocols/resilience/circuit_breaker.ts";
+import { TimeoutError } from "../protocols/resilience/timeout.ts";
+import type { ClientIdentity } from "./client_sessions.ts";
+import type { ClusterControl } from "./cluster_control.ts";
+import type { HistoryLog } from "./history_log.ts";
+import type { NodeGateway } from "./node_gateway.ts";
+import { conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
+import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
+
+/**
+ * One protocol operation: a JSON object with a string `f`.
+ *
+ * @example
+ * ```ts
+ * import type { ProtocolOp } from "./op_service.ts";
+ * const op: ProtocolOp = { f: "order", id: "o1", item: "item-1", qty: 1, amount: 5 };
+ * ```
+ */
+export interface ProtocolOp {
+  readonly f: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * An operation as the route hands it over.
+ *
+ * @example
+ * ```ts
+ * import type { OpRequest } from "./op_service.ts";
+ * const r: OpRequest = {
+ *   op: { f: "set-mode", mode: "async" },
+ *   identity: { process: 4, client: 2 ** 40 + 4, seq: 1 },
+ * };
+ * ```
+ */
+export interface OpRequest {
+  readonly op: ProtocolOp;
+  readonly identity: ClientIdentity;
+  /** Send only to this node, and do not follow hints. */
+  readonly node?: NodeId;
+}
+
+/**
+ * A successful operation: the reply's value and the node that answered.
+ *
+ * @example
+ * ```ts
+ * import type { OpResult } from "./op_service.ts";
+ * const r: OpResult = { value: { txn: "o1", outcome: "committed" }, node: "n1", attempts: 2 };
+ * ```
+ */
+export interface OpResult {
+  readonly value: unknown;
+  readonly node: NodeId;
+  /** Nodes asked (more than 1 when a hint was followed). */
+  readonly attempts: number;
+}
+
+/**
+ * What the service is wired to.
+ *
+ * @example
+ * ```ts ignore
+ * import type { OpServiceOptions } from "./op_service.ts";
+ * const o: OpServiceOptions = { cluster, gateway, history, knownLeader: () => kv.knownLeader };
+ * ```
+ */
+export interface OpServiceOptions {
+  readonly cluster: ClusterControl;
+  readonly gateway: NodeGateway;
+  readonly history: HistoryLog;
+  /** The protocol's abilities (`opRoles` routes ops by the role of the node). */
+  readonly admin?: ProtocolAdmin;
+  /** The KV service's known leader, a good first guess for a leader-based protocol. */
+  readonly knownLeader?: () => NodeId | null;
+  /** Told when an operation moved leadership (`failover`, `transfer`). */
+  readonly onLeadershipChange?: () => void;
+}
+
+/** Nodes asked at most per operation: the first and two forwards. */
+const MAX_ATTEMPTS = 3;
+
+/** Roles, besides the leader's, that take a protocol's client operations. */
+const ENTRY_ROLES: ReadonlySet<string> = new Set(["coordinator", "orchestrator", "order-service"]);
+
+/** Refusals that may go away by themselves or at another node (503, not 409). */
+const TRANSIENT =
+  /not leader|no leader|not the primary|failover in progress| is down|crashed|in progress|not committed|healthy replicas|timeout|no quorum|unavailable/i;
+
+/** Outcomes that are final whatever their wording (a transaction aborted on a timeout). */
+const DEFINITE = /^(aborted|compensated|cas mismatch)\b/;
+
+/** Operations after which the leader may be another node. */
+const MOVES_LEADERSHIP: ReadonlySet<string> = new Set(["failover", "transfer"]);
+
+/**
+ * Routes protocol operations and records them.
+ *
+ * @example
+ * ```ts ignore
+ * import { OpService } from "./op_service.ts";
+ * const ops = new OpService({ cluster, gateway, history });
+ * const r = await ops.execute({ op: { f: "propose", value: "x" }, identity });
+ * r.value; // the chosen value
+ * ```
+ */
+export class OpService {
+  readonly #o: OpServiceOptions;
+  /** The node that last answered an unpinned operation, or a hint. */
+  #entry: NodeId | null = null;
+
+  /** Wires the service. */
+  constructor(options: OpServiceOptions) {
+    this.#o = options;
+  }
+
+  /** The node unpinned operations go to first, when known. */
+  get knownEntry(): NodeId | null {
+    return this.#entry;
+  }
+
+  /** Forgets the known entry node (after a failover or a crash). */
+  forgetEntry(): void {
+    this.#entry = null;
+  }
+
+  /**
+   * Runs one operation; resolves with its result or rejects with a {@link ProblemError}.
+   * Every operation that reaches this point is recorded in the history.
+   */
+  async execute(req: OpRequest): Promise<OpResult> {
+    const { op, identity } = req;
+    const { history } = this.#o;
+    if (history.isPending(identity.process)) {
+      throw conflict(
+        "request-in-flight",
+        "Request in flight",
+        "this client already has a request in flight; send one at a time",
+      );
+    }
+    const key = typeof op.key === "string" ? op.key : undefined;
+    const args = argsOf(op);
+    const recorded = history.invoke(identity.process, op.f, key, args);
+    try {
+      const result = await this.#route(op, identity.client, req.node);
+      if (recorded) history.complete(identity.process, "ok", result.value, result.node);
+      if (MOVES_LEADERSHIP.has(op.f)) {
+        this.#entry = null;
+        this.#o.onLeadershipChange?.();
+      }
+      return result;
+    } catch (e) {
+      const p = e instanceof ProblemError ? e : outcomeUnknown(String(e));
+      const node = typeof p.problem.node === "string" ? p.problem.node : undefined;
+      const type = p.problem.status === 504 ? "info" : "fail";
+      if (recorded) history.complete(identity.process, type, args, node, p.problem.detail);
+      throw p;
+    }
+  }
+
+  async #route(op: ProtocolOp, client: number, pinned: NodeId | undefined): Promise<OpResult> {
+    const tried = new Set<NodeId>();
+    let hint: NodeId | null = null;
+    let last = "no node could be asked";
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const node = pinned ??
+        (hint !== null && !tried.has(hint) ? hint : await this.#pick(tried, op.f));
+      if (node === null) break;
+      hint = null;
+      tried.add(node);
+      let reply: Reply;
+      try {
+        reply = await this.#o.gateway.call(node, op, client);
+      } catch (e) {
+        if (this.#entry === node) this.#entry = null;
+        if (e instanceof TimeoutError) {
+          throw outcomeUnknown(`node ${node} did not answer within ${e.timeoutMs} ms`, { node });
+        }
+        if (e instanceof CircuitOpenError || e instanceof BulkheadRejectedError) {
+          const refusal = e instanceof CircuitOpenError
+            ? unavailable(
+              "breaker-open",
+              "Circuit breaker open",
+              `node ${node} is failing; its circuit breaker is ${e.state}`,
+              (e.retryAfterMs ?? 1000) / 1000,
+              { node },
+            )
+            : unavailable(
+              "overloaded",
+              "Node overloaded",
+              `node ${node} has too many requests`,
+              1,
+              {
+                node,
+              },
+            );
+          if (pinned !== undefined) throw refusal;
+          last = refusal.problem.detail ?? last;
+          continue;
+        }
+        throw e;
+      }
+      if (reply.type === "ok") {
+        if (pinned === undefined) this.#entry = node;
+        return { value: reply.value ?? null, node, attempts: attempt };
+      }
+      if (reply.type === "info") {
+        if (this.#entry === node) this.#entry = null;
+        throw outcomeUnknown(`node ${node}: ${reply.error}`, { node });
+      }
+      const detail = `node ${node}: ${reply.error}`;
+      const leader = reply.leader !== undefined && this.#o.cluster.nodes.includes(reply.leader)
+        ? reply.leader
+        : undefined;
+      const transient = !DEFINITE.test(reply.error) && TRANSIENT.test(reply.error);
+      if (pinned !== undefined) {
+        const extra = { node, ...(leader !== undefined ? { leader } : {}) };
+        if (transient) throw unavailable("unavailable", "Service unavailable", detail, 1, extra);
+        if (leader !== undefined) {
+          throw conflict("wrong-node", "Wrong node", `${detail}; send it to ${leader}`, extra);
+        }
+        throw conflict("refused", "Refused", detail, extra);
+      }
+      if (this.#entry === node) this.#entry = null;
+      if (leader !== undefined && !tried.has(leader)) {
+        hint = leader;
+        this.#entry = leader;
+        last = detail;
+        continue;
+      }
+      if (!transient) throw conflict("refused", "Refused", detail, { node });
+      last = detail;
+    }
+    throw unavailable("unavailable", "Service unavailable", last, 1);
+  }
+
+  /**
+   * The node to ask next: a node whose role takes `f` (when the protocol says), else the
+   * known entry, the leader, an entry role, any live node.
+   */
+  async #pick(tried: ReadonlySet<NodeId>, f: string): Promise<NodeId | null> {
+    const nodes = this.#o.cluster.nodes;
+    const roles = this.#o.admin?.opRoles?.[f];
+    if (roles === undefined) {
+      for (const guess of [this.#entry, this.#o.knownLeader?.() ?? null]) {
+        if (guess !== null && !tried.has(guess) && nodes.includes(guess)) return guess;
+      }
+    }
+    const infos = await this.#o.cluster.statuses();
+    const gateway = this.#o.gateway;
+    const usable = infos.filter((n) =>
+      !tried.has(n.id) && n.up && gateway.breakerState(n.id) !== "open"
+    );
+    const byRole = roles === undefined
+      ? undefined
+      : usable.find((n) => !n.paused && roles.includes(String(n.status.role)));
+    if (byRole !== undefined) return byRole.id;
+    const lead = leaderOf(usable);
+    if (lead !== null) return lead.id;
+    const entry = usable.find((n) => !n.paused && ENTRY_ROLES.has(String(n.status.role)));
+    const live = entry ?? usable.find((n) => !n.paused) ?? usable[0];
+    return live?.id ?? null;
+  }
+}
+
+/** The op's arguments for the history: everything but `f` and `key` (none: undefined). */
+function argsOf(op: ProtocolOp): unknown {
+  const { f: _f, key: _key, ...rest } = op;
+  return Object.keys(rest).length === 0 ? undefined : rest;
+}
