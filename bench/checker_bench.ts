@@ -69,7 +69,19 @@ interface PlannedOp {
   status: "ok" | "fail" | "info";
 }
 
-/** Generates a linearizable history (events sorted by time). */
+/**
+ * Generates a linearizable history (events sorted by time).
+ *
+ * @example
+ * ```ts
+ * import { generateHistory } from "./checker_bench.ts";
+ * const h = generateHistory({
+ *   seed: 1, keys: 2, operations: 100, clients: 3, gap: 50, minLatency: 10, maxLatency: 100,
+ *   infoRate: 0,
+ * });
+ * h.length; // 200: an invoke and a completion per operation
+ * ```
+ */
 export function generateHistory(o: GenOptions): HistoryEvent[] {
   const rnd = mulberry32(o.seed);
   const cursor = new Float64Array(o.clients);
@@ -214,7 +226,15 @@ function withStaleRead(events: readonly HistoryEvent[]): HistoryEvent[] {
   return out;
 }
 
-/** Runs the checker benchmark and prints one line per case. */
+/**
+ * Runs the checker benchmark and prints one line per case.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./checker_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   const a = generateHistory({
     seed: 1,

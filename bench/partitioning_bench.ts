@@ -167,7 +167,15 @@ function balanceTable(keys: readonly string[]): void {
   console.log("  (ring CV with only 10 nodes is one noisy draw; its expectation is ≈ 1/√V)");
 }
 
-/** Runs the partitioning benchmark and prints its tables. */
+/**
+ * Runs the partitioning benchmark and prints its tables.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./partitioning_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   const keys = keysFor("user", LOOKUP_KEYS);
   lookupTable(keys);

@@ -107,7 +107,15 @@ function line(label: string, f: Figures): string {
     } µs/op(wall)`;
 }
 
-/** Prints the figures. */
+/**
+ * Prints the figures.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./paxos_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   console.log(
     `${NODES} nodes, ${SECONDS} s simulated per run, links 1-3 ms, clients ${CLIENT_MS} ms away, ` +

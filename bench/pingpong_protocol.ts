@@ -11,7 +11,15 @@
 
 import type { Protocol } from "../protocols/node.ts";
 
-/** The one message: a ball with a number. */
+/**
+ * The one message: a ball with a number.
+ *
+ * @example
+ * ```ts
+ * import type { Ball } from "./pingpong_protocol.ts";
+ * const b: Ball = { type: "ball", seq: 3 };
+ * ```
+ */
 export interface Ball {
   readonly type: "ball";
   readonly seq: number;

@@ -424,7 +424,15 @@ function printMatrix(): void {
   }
 }
 
-/** Runs every measurement and prints one line per figure with its anchor. */
+/**
+ * Runs every measurement and prints one line per figure with its anchor.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./raft_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   await Promise.resolve();
   console.log("raft-kv bench: 5 nodes in the simulator, 1-3 ms links");

@@ -118,7 +118,15 @@ async function measure(protocol: "raft-kv" | "register", nodes: number): Promise
   }
 }
 
-/** Prints the Worker cluster's figures, each beside the register anchor. */
+/**
+ * Prints the Worker cluster's figures, each beside the register anchor.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./raft_cluster_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   console.log(
     `raft-kv on the Worker cluster (one Worker per node, router on the main thread, ` +

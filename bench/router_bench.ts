@@ -87,7 +87,15 @@ function simulatorRate(messages: number): number {
   return (sim.stats.delivered - start) / ((performance.now() - t0) / 1000);
 }
 
-/** Prints the router's figures. */
+/**
+ * Prints the router's figures.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./router_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   const fmt = (n: number) => Math.round(n).toLocaleString("en");
   console.log(`router (2 Worker nodes, ${WINDOW} messages in flight, no faults, zero delay)`);

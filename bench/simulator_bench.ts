@@ -36,7 +36,15 @@ function queueAnchor(n: number): number {
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** Prints the simulator's figures. */
+/**
+ * Prints the simulator's figures.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./simulator_bench.ts";
+ * await run();
+ * ```
+ */
 export function run(): Promise<void> {
   measure(10, 20_000); // warm up
   console.log("simulator (5 heartbeat nodes)");

@@ -115,7 +115,15 @@ function hotPath(count: number): { set: number; stringify: number } {
   return { set, stringify };
 }
 
-/** Runs the storage benchmark and prints its figures. */
+/**
+ * Runs the storage benchmark and prints its figures.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./storage_bench.ts";
+ * await run();
+ * ```
+ */
 export async function run(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "distlab_storage_bench_" });
   const modes: Record<string, (round: number) => Promise<number>> = {

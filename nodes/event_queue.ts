@@ -5,7 +5,18 @@
  * @module
  */
 
-/** What the queue needs of an event. */
+/**
+ * What the queue needs of an event.
+ *
+ * @example
+ * ```ts
+ * import { EventQueue, type Timed } from "./event_queue.ts";
+ * const q = new EventQueue<Timed>();
+ * q.push({ time: 5, seq: 1 });
+ * q.push({ time: 5, seq: 0 });
+ * q.pop()?.seq; // 0: same time, lower sequence first
+ * ```
+ */
 export interface Timed {
   time: number;
   seq: number;

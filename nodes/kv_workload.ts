@@ -14,7 +14,15 @@ import type { NodeId, Reply } from "../protocols/node.ts";
 import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
 import type { Simulation } from "./simulator.ts";
 
-/** Workload settings. */
+/**
+ * Workload settings.
+ *
+ * @example
+ * ```ts
+ * import type { KvWorkloadOptions } from "./kv_workload.ts";
+ * const o: KvWorkloadOptions = { clients: 5, keys: 3, untilMs: 10_000, readShare: 0.5 };
+ * ```
+ */
 export interface KvWorkloadOptions {
   readonly clients: number;
   /** Keys used (default 3: few keys, much contention). */
@@ -32,7 +40,21 @@ export interface KvWorkloadOptions {
   readonly writeShare?: number;
 }
 
-/** A running workload. */
+/**
+ * A running workload.
+ *
+ * @example
+ * ```ts
+ * import { startKvWorkload } from "./kv_workload.ts";
+ * import { Simulation } from "./simulator.ts";
+ * import { raftKv } from "../protocols/raft/mod.ts";
+ * const sim = new Simulation({ protocol: raftKv, nodes: 3, seed: 1 });
+ * const w = startKvWorkload(sim, { clients: 2, untilMs: 2000 });
+ * sim.runFor(3000);
+ * w.finish();
+ * w.history.events().length > 0; // true
+ * ```
+ */
 export interface KvWorkload {
   readonly history: HistoryRecorder;
   /** Operations invoked so far. */

@@ -7,13 +7,21 @@
  */
 
 import type { NodeId } from "../protocols/node.ts";
-import type { Rng } from "../protocols/random.ts";
+import { createRng, type Rng } from "../protocols/random.ts";
 import type { Simulation } from "./simulator.ts";
 import type { LinkFaults } from "./faults/network.ts";
 
 const ruleIds = new WeakMap<Simulation, Map<number, number>>();
 
-/** The fault kinds the nemesis can inject. */
+/**
+ * The fault kinds the nemesis can inject.
+ *
+ * @example
+ * ```ts
+ * import { NEMESIS_KINDS } from "./nemesis.ts";
+ * NEMESIS_KINDS.includes("skew"); // true
+ * ```
+ */
 export const NEMESIS_KINDS = [
   "partition",
   "kill",
@@ -27,10 +35,30 @@ export const NEMESIS_KINDS = [
   "ring",
 ] as const;
 
-/** One nemesis kind. */
+/**
+ * One nemesis kind.
+ *
+ * @example
+ * ```ts
+ * import type { NemesisKind } from "./nemesis.ts";
+ * const kinds: NemesisKind[] = ["partition", "kill"];
+ * ```
+ */
 export type NemesisKind = typeof NEMESIS_KINDS[number];
 
-/** One scheduled action. `fault` numbers pair a start with its end. */
+/**
+ * One scheduled action. `fault` numbers pair a start with its end.
+ *
+ * @example
+ * ```ts
+ * import type { NemesisStep } from "./nemesis.ts";
+ * // Fault 1: crash n2 at 500 ms, restart it at 1500 ms.
+ * const steps: NemesisStep[] = [
+ *   { at: 500, fault: 1, op: "crash", node: "n2" },
+ *   { at: 1500, fault: 1, op: "restart", node: "n2" },
+ * ];
+ * ```
+ */
 export type NemesisStep =
   & { readonly at: number; readonly fault: number }
   & (
@@ -72,7 +100,20 @@ export function parseNemesis(text: string): NemesisKind[] {
   return kinds as NemesisKind[];
 }
 
-/** Options of {@link generateSchedule}. */
+/**
+ * Options of {@link generateSchedule}.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleOptions } from "./nemesis.ts";
+ * const o: ScheduleOptions = {
+ *   kinds: ["partition", "loss"],
+ *   nodes: ["n1", "n2", "n3"],
+ *   durationMs: 10_000,
+ *   intervalMs: 1000,
+ * };
+ * ```
+ */
 export interface ScheduleOptions {
   readonly kinds: readonly NemesisKind[];
   readonly nodes: readonly NodeId[];
@@ -163,6 +204,22 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
     t += interval * (0.5 + rng.next());
   }
   return steps.sort((a, b) => a.at - b.at || a.fault - b.fault);
+}
+
+/**
+ * The schedule of the run with `seed`. It has its own random stream, derived from the
+ * seed, so the same schedule can be replayed with steps removed while the cluster's
+ * randomness stays comparable.
+ *
+ * @example
+ * ```ts
+ * import { seededSchedule } from "./nemesis.ts";
+ * const o = { kinds: ["kill"] as const, nodes: ["n1", "n2", "n3"], durationMs: 10_000 };
+ * seededSchedule(7, o).length === seededSchedule(7, o).length; // true
+ * ```
+ */
+export function seededSchedule(seed: number, o: ScheduleOptions): NemesisStep[] {
+  return generateSchedule(createRng(seed * 7919 + 17), o);
 }
 
 /**

@@ -20,7 +20,15 @@ import type { HostStorage } from "../protocols/storage.ts";
 import { lamportReceive } from "../protocols/clocks/lamport.ts";
 import { type VectorClock, vectorMerge } from "../protocols/clocks/vector.ts";
 
-/** A message the node sent, stamped with its clocks at the send. */
+/**
+ * A message the node sent, stamped with its clocks at the send.
+ *
+ * @example
+ * ```ts
+ * import type { Outgoing } from "./node_host.ts";
+ * const m: Outgoing = { to: "n2", body: { type: "ping" }, lamport: 3, vclock: { n1: 3 } };
+ * ```
+ */
 export interface Outgoing {
   readonly to: NodeId;
   readonly body: unknown;
@@ -28,7 +36,15 @@ export interface Outgoing {
   readonly vclock: VectorClock;
 }
 
-/** A trace event the protocol emitted, stamped with the node's clocks. */
+/**
+ * A trace event the protocol emitted, stamped with the node's clocks.
+ *
+ * @example
+ * ```ts
+ * import type { Emitted } from "./node_host.ts";
+ * const e: Emitted = { kind: "elected", data: { term: 2 }, lamport: 7, vclock: { n1: 7 } };
+ * ```
+ */
 export interface Emitted {
   readonly kind: string;
   readonly data: TraceData | undefined;
@@ -36,13 +52,37 @@ export interface Emitted {
   readonly vclock: VectorClock;
 }
 
-/** The logical clocks of a node, kept across restarts by the runtime. */
+/**
+ * The logical clocks of a node, kept across restarts by the runtime.
+ *
+ * @example
+ * ```ts
+ * import type { LogicalClocks } from "./node_host.ts";
+ * const clocks: LogicalClocks = { lamport: 12, vclock: { n1: 5, n2: 7 } };
+ * ```
+ */
 export interface LogicalClocks {
   lamport: number;
   vclock: VectorClock;
 }
 
-/** What a runtime supplies to host a node. */
+/**
+ * What a runtime supplies to host a node.
+ *
+ * @example
+ * ```ts
+ * import type { NodeHostOptions } from "./node_host.ts";
+ * import { MemoryDisk } from "./storage/memory_disk.ts";
+ * const o: NodeHostOptions = {
+ *   id: "n1",
+ *   peers: ["n2", "n3"],
+ *   options: {},
+ *   storage: new MemoryDisk(),
+ *   now: () => 0,
+ *   random: () => 0.5,
+ * };
+ * ```
+ */
 export interface NodeHostOptions {
   readonly id: NodeId;
   readonly peers: readonly NodeId[];

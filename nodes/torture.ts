@@ -11,7 +11,25 @@ import type { AnyProtocol } from "../protocols/node.ts";
 import { runSimulation, type SimRunConfig, type SimRunResult } from "./sim_run.ts";
 import { countOps, type RunVerdict, verifyRun } from "./verify_run.ts";
 
-/** What to torture. */
+/**
+ * What to torture.
+ *
+ * @example
+ * ```ts
+ * import type { TortureConfig } from "./torture.ts";
+ * const c: TortureConfig = {
+ *   protocol: "quorum-kv",
+ *   nodes: 5,
+ *   seeds: 20,
+ *   seedStart: 1,
+ *   durationMs: 8000,
+ *   clients: 3,
+ *   keys: 3,
+ *   nemesis: ["partition", "kill"],
+ *   check: "stale-reads",
+ * };
+ * ```
+ */
 export interface TortureConfig {
   /** A registered protocol's name, or the protocol itself (tests of unregistered ones). */
   readonly protocol: string | AnyProtocol;
@@ -27,7 +45,17 @@ export interface TortureConfig {
   readonly check?: "linearizability" | "stale-reads";
 }
 
-/** The outcome of one seed. */
+/**
+ * The outcome of one seed.
+ *
+ * @example
+ * ```ts
+ * import type { SeedOutcome } from "./torture.ts";
+ * function failed(o: SeedOutcome): boolean {
+ *   return o.verdict.violation !== null;
+ * }
+ * ```
+ */
 export interface SeedOutcome {
   readonly seed: number;
   readonly run: SimRunResult;
@@ -87,7 +115,17 @@ export function tortureSeed(
   return { seed, run, verdict: verifyRun(run, { check: c.check }) };
 }
 
-/** A shrunk failure: fewer faults and operations that still fail. */
+/**
+ * A shrunk failure: fewer faults and operations that still fail.
+ *
+ * @example
+ * ```ts
+ * import type { Shrunk } from "./torture.ts";
+ * function report(s: Shrunk): string {
+ *   return `${s.originalFaults} faults -> ${s.faults}, ${s.originalOps} ops -> ${s.maxOps}`;
+ * }
+ * ```
+ */
 export interface Shrunk {
   readonly schedule: readonly NemesisStep[];
   readonly maxOps: number;
@@ -117,7 +155,8 @@ export interface Shrunk {
 export function shrinkFailure(c: TortureConfig, failing: SeedOutcome, maxRuns = 40): Shrunk {
   let schedule = failing.run.schedule;
   let best = failing;
-  let maxOps = countOps(failing.run.history ?? []).ops;
+  const originalOps = countOps(failing.run.history ?? []).ops;
+  let maxOps = originalOps;
   let runs = 0;
   const fails = (s: readonly NemesisStep[], ops: number): SeedOutcome | null => {
     runs++;
@@ -149,7 +188,7 @@ export function shrinkFailure(c: TortureConfig, failing: SeedOutcome, maxRuns = 
     maxOps,
     faults: new Set(schedule.map((s) => s.fault)).size,
     originalFaults: faultIds.length,
-    originalOps: countOps(failing.run.history ?? []).ops,
+    originalOps,
     runs,
     outcome: best,
   };

@@ -8,7 +8,15 @@
 import type { NodeId } from "../protocols/node.ts";
 import type { VectorClock } from "../protocols/clocks/vector.ts";
 
-/** The kinds of event the runtimes themselves trace; protocols add their own kinds. */
+/**
+ * The kinds of event the runtimes themselves trace; protocols add their own kinds.
+ *
+ * @example
+ * ```ts
+ * import type { HostEventKind } from "./trace.ts";
+ * const kinds: HostEventKind[] = ["send", "deliver", "drop"];
+ * ```
+ */
 export type HostEventKind =
   | "send"
   | "deliver"
@@ -23,7 +31,15 @@ export type HostEventKind =
   | "reply"
   | "fault";
 
-/** One event of a run. */
+/**
+ * One event of a run.
+ *
+ * @example
+ * ```ts
+ * import type { TraceEvent } from "./trace.ts";
+ * const e: TraceEvent = { time: 12.5, kind: "drop", node: "n2", peer: "n1", reason: "partition" };
+ * ```
+ */
 export interface TraceEvent {
   /** True (host) time in ms. */
   readonly time: number;

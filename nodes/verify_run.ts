@@ -35,7 +35,15 @@ function convergenceByOwners(
   return { converged: divergentKeys.length === 0, divergentKeys };
 }
 
-/** Counts of a history's completions. */
+/**
+ * Counts of a history's completions.
+ *
+ * @example
+ * ```ts
+ * import type { OpCounts } from "./verify_run.ts";
+ * const c: OpCounts = { ops: 10, ok: 7, fail: 2, info: 1 };
+ * ```
+ */
 export interface OpCounts {
   ops: number;
   ok: number;
@@ -43,7 +51,17 @@ export interface OpCounts {
   info: number;
 }
 
-/** The verdicts on one run. */
+/**
+ * The verdicts on one run.
+ *
+ * @example
+ * ```ts
+ * import type { RunVerdict } from "./verify_run.ts";
+ * function ok(v: RunVerdict): boolean {
+ *   return v.violation === null;
+ * }
+ * ```
+ */
 export interface RunVerdict {
   readonly counts: OpCounts;
   readonly linearizability?: LinearizabilityResult;

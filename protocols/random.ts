@@ -5,7 +5,16 @@
  * @module
  */
 
-/** A seeded random source. */
+/**
+ * A seeded random source.
+ *
+ * @example
+ * ```ts
+ * import { createRng, type Rng } from "./random.ts";
+ * const rng: Rng = createRng(42);
+ * const die = 1 + rng.int(6);
+ * ```
+ */
 export interface Rng {
   /** A float in [0, 1). */
   next(): number;

@@ -9,15 +9,12 @@
  */
 
 import { Simulation } from "../nodes/simulator.ts";
-import type { TraceEvent } from "../nodes/trace.ts";
 import type { Reply } from "../protocols/node.ts";
 import { eventSourcing } from "../protocols/eventsourcing/event_sourcing.ts";
 import type { StoredEvent } from "../protocols/eventsourcing/event.ts";
 import type { EventStoreNode } from "../protocols/eventsourcing/store.ts";
 import type { ItemState } from "../protocols/eventsourcing/inventory.ts";
-import { type Scenario, table } from "./scenario.ts";
-
-const ms = (t: number) => `${t.toFixed(1).padStart(7)} ms`;
+import { type Scenario, table, timeline } from "./scenario.ts";
 
 function outcome(r: Reply | undefined): string {
   if (r === undefined) return "no answer";
@@ -47,7 +44,7 @@ export const scenario: Scenario = {
       seed: 5,
       options: { pollMs: 100, batch: 3 },
     });
-    const say = (e: TraceEvent, what: string) => out(`${ms(e.time)}  ${e.node}  ${what}`);
+    const say = timeline(out);
     sim.onTrace((e) => {
       const d = (e.data ?? {}) as Record<string, unknown>;
       if (e.kind === "es-conflict") {

@@ -103,7 +103,17 @@ function narrate(e: TraceEvent, t0: number): string | null {
   }
 }
 
-/** The exercise-2 scenario. */
+/**
+ * The exercise-2 scenario.
+ *
+ * @example
+ * ```ts
+ * import { scenario } from "./raft_failover.ts";
+ * import { collectLines } from "./scenario.ts";
+ * const lines = await collectLines(scenario);
+ * lines.length > 0; // true
+ * ```
+ */
 export const scenario: Scenario = {
   name: "raft-failover",
   description: "exercise 2: n1 leads term 3, is cut off, n2–n5 elect a leader, n1 returns",

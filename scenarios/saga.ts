@@ -10,16 +10,15 @@
  */
 
 import { Simulation } from "../nodes/simulator.ts";
-import type { TraceEvent } from "../nodes/trace.ts";
 import type { Reply } from "../protocols/node.ts";
 import { choreographyBusOptions, saga } from "../protocols/saga/saga.ts";
 import type { SagaRecord } from "../protocols/saga/orchestrator.ts";
 import type { SagaEvent } from "../protocols/saga/message.ts";
 import { busConfig, leaderOf, partitionOf } from "../protocols/bus/config.ts";
 import type { BusNode } from "../protocols/bus/bus.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { type Scenario, timeline } from "./scenario.ts";
+import { ledgerTable, orderOp } from "./ec_order.ts";
 
-const ms = (t: number) => `${t.toFixed(1).padStart(7)} ms`;
 const STEP: Record<string, string> = {
   inventory: "T1 reserve stock",
   payment: "T2 take payment",
@@ -32,7 +31,7 @@ const UNDO: Record<string, string> = {
 };
 
 function narrate(sim: Simulation, out: (line: string) => void): void {
-  const say = (e: TraceEvent, what: string) => out(`${ms(e.time)}  ${e.node}  ${what}`);
+  const say = timeline(out);
   sim.onTrace((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
     const service = String(d.service);
@@ -76,23 +75,11 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
   });
 }
 
-function ledgerTable(sim: Simulation): string[] {
-  const v = (n: string, k: string) => String((sim.status(n).ledger as Record<string, number>)[k]);
-  return table([
-    ["stock/item-1 (n2)", "balance/alice (n3)", "slots/east (n4)"],
-    [v("n2", "stock/item-1"), v("n3", "balance/alice"), v("n4", "slots/east")],
-  ]);
-}
-
 function outcome(r: Reply | undefined): string {
   if (r === undefined) return "no answer yet";
   return r.type === "ok"
     ? `ok: ${(r.value as { outcome: string }).outcome}`
     : `${r.type}: ${"error" in r ? r.error : ""}`;
-}
-
-function order(id: string) {
-  return { f: "order", id, item: "item-1", qty: 2, amount: 30 };
 }
 
 function orchestrated(out: (line: string) => void): void {
@@ -104,7 +91,7 @@ function orchestrated(out: (line: string) => void): void {
   });
   narrate(sim, out);
   const replies = new Map<string, Reply>();
-  const send = (id: string) => sim.request("n1", order(id), 1, (r) => replies.set(id, r));
+  const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
 
   out("A. Orchestrated: n1 runs the saga and logs every transition before the next command.");
   out("");
@@ -165,7 +152,7 @@ function choreographed(out: (line: string) => void): void {
   const sim = new Simulation({ protocol: saga, nodes: 5, seed: 11, options });
   narrate(sim, out);
   const replies = new Map<string, Reply>();
-  const send = (id: string) => sim.request("n1", order(id), 1, (r) => replies.set(id, r));
+  const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
   const config = busConfig(sim.nodes, choreographyBusOptions(options, ["n5"], "saga"));
   const events = (id: string) => {
     const p = partitionOf(config, "saga", id);

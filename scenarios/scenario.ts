@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { TraceEvent } from "../nodes/trace.ts";
+
 /**
  * One scenario. `run` prints through `out` (one line per call) and must be deterministic.
  *
@@ -60,4 +62,23 @@ export function table(rows: readonly (readonly (string | number)[])[]): string[]
   const [head, ...body] = cells;
   if (head === undefined) return [];
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];
+}
+
+/**
+ * A function that prints one timeline line for a trace event: its time in ms (right
+ * aligned, one decimal), its node and what happened.
+ *
+ * @example
+ * ```ts
+ * import { timeline } from "./scenario.ts";
+ * const lines: string[] = [];
+ * const say = timeline((l) => lines.push(l));
+ * say({ time: 12.5, node: "n1" }, "CRASHES");
+ * lines; // ["   12.5 ms  n1  CRASHES"]
+ * ```
+ */
+export function timeline(
+  out: (line: string) => void,
+): (e: Pick<TraceEvent, "time" | "node">, what: string) => void {
+  return (e, what) => out(`${e.time.toFixed(1).padStart(7)} ms  ${e.node}  ${what}`);
 }

@@ -8,18 +8,17 @@
  */
 
 import { Simulation } from "../nodes/simulator.ts";
-import type { TraceEvent } from "../nodes/trace.ts";
 import type { Reply } from "../protocols/node.ts";
 import { twoPhaseCommit } from "../protocols/txn/two_phase_commit.ts";
 import type { ParticipantRecord } from "../protocols/txn/participant.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { type Scenario, table, timeline } from "./scenario.ts";
+import { ledgerTable, orderOp } from "./ec_order.ts";
 
 const PARTICIPANTS = ["n2", "n3", "n4"] as const;
-const ms = (t: number) => `${t.toFixed(1).padStart(7)} ms`;
 
 /** Narrates the protocol's own trace events, one line each. */
 function narrate(sim: Simulation, out: (line: string) => void): void {
-  const say = (e: TraceEvent, what: string) => out(`${ms(e.time)}  ${e.node}  ${what}`);
+  const say = timeline(out);
   sim.onTrace((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
     switch (e.kind) {
@@ -77,21 +76,9 @@ function participantTable(sim: Simulation): string[] {
   ]);
 }
 
-function ledgerTable(sim: Simulation): string[] {
-  const v = (n: string, k: string) => String((sim.status(n).ledger as Record<string, number>)[k]);
-  return table([
-    ["stock/item-1 (n2)", "balance/alice (n3)", "slots/east (n4)"],
-    [v("n2", "stock/item-1"), v("n3", "balance/alice"), v("n4", "slots/east")],
-  ]);
-}
-
 function outcome(r: Reply | undefined): string {
   if (r === undefined) return "no answer (the outcome is unknown to the client)";
   return r.type === "ok" ? "ok: committed" : `${r.type}: ${"error" in r ? r.error : ""}`;
-}
-
-function order(id: string) {
-  return { f: "order", id, item: "item-1", qty: 2, amount: 30 };
 }
 
 /**
@@ -118,7 +105,7 @@ export const scenario: Scenario = {
     });
     narrate(sim, out);
     const replies = new Map<string, Reply>();
-    const send = (id: string) => sim.request("n1", order(id), 1, (r) => replies.set(id, r));
+    const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
 
     out(
       "Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.",

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** A node's clock relative to true (host) time. */
+/**
+ * A node's clock relative to true (host) time.
+ *
+ * @example
+ * ```ts
+ * import type { NodeClock } from "./clock_skew.ts";
+ * // 200 ms ahead at true time 1000, running 1% fast.
+ * const clock: NodeClock = { skew: 200, drift: 0.01, anchor: 1000 };
+ * ```
+ */
 export interface NodeClock {
   /** Offset in ms at `anchor`. */
   skew: number;

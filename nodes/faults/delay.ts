@@ -4,7 +4,15 @@
  * @module
  */
 
-/** A delay distribution in milliseconds. */
+/**
+ * A delay distribution in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import type { Delay } from "./delay.ts";
+ * const wan: Delay = { kind: "normal", mean: 80, jitter: 20 };
+ * ```
+ */
 export type Delay =
   | { readonly kind: "constant"; readonly ms: number }
   | { readonly kind: "uniform"; readonly min: number; readonly max: number }

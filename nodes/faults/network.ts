@@ -11,7 +11,17 @@ import type { NodeId } from "../../protocols/node.ts";
 import { type Delay, sampleDelay } from "./delay.ts";
 import { bridgeLinks, linkKey, majoritiesRingLinks, partitionLinks } from "./topology.ts";
 
-/** Faults that apply to messages on a link. Omitted fields inherit from broader rules. */
+/**
+ * Faults that apply to messages on a link. Omitted fields inherit from broader rules.
+ *
+ * @example
+ * ```ts
+ * import { Network, type LinkFaults } from "./network.ts";
+ * const lossy: LinkFaults = { drop: 0.1, delay: { kind: "uniform", min: 5, max: 50 } };
+ * const net = new Network(["n1", "n2"], () => 0.5);
+ * net.addRule("n1", "n2", lossy);
+ * ```
+ */
 export interface LinkFaults {
   /** Probability in [0, 1] that a message is lost. */
   readonly drop?: number;
@@ -29,14 +39,32 @@ export interface LinkFaults {
   readonly bandwidth?: number;
 }
 
-/** A rule: faults for messages from `from` to `to` (`*` matches any node). */
+/**
+ * A rule: faults for messages from `from` to `to` (`*` matches any node).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2"], () => 0.5);
+ * net.addRule("*", "n2", { drop: 0.5 });
+ * net.state().rules[0]; // { drop: 0.5, id: 1, from: "*", to: "n2" }
+ * ```
+ */
 export interface LinkRule extends LinkFaults {
   readonly id: number;
   readonly from: NodeId | "*";
   readonly to: NodeId | "*";
 }
 
-/** A block of links: a partition, an isolation, a one-way cut, a bridge or a ring. */
+/**
+ * A block of links: a partition, an isolation, a one-way cut, a bridge or a ring.
+ *
+ * @example
+ * ```ts
+ * import type { LinkBlock } from "./network.ts";
+ * const cut: LinkBlock = { id: 3, kind: "cut", description: "n1 -> n2", links: new Set(["n1>n2"]) };
+ * ```
+ */
 export interface LinkBlock {
   readonly id: number;
   readonly kind: "partition" | "isolate" | "cut" | "bridge" | "majorities-ring";
@@ -45,12 +73,28 @@ export interface LinkBlock {
   readonly links: ReadonlySet<string>;
 }
 
-/** Why a message was not delivered. */
+/**
+ * Why a message was not delivered.
+ *
+ * @example
+ * ```ts
+ * import type { DropReason } from "./network.ts";
+ * const why: DropReason = "partition";
+ * ```
+ */
 export type DropReason = "partition" | "loss" | "queue";
 
 /**
  * The decision for one message; reused between calls, so copy what you keep.
  * `count === 0` means dropped for `reason`.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2"], () => 0.5);
+ * const fate = net.route("n1", "n2", 0);
+ * const times = fate.at.slice(0, fate.count); // copy: the fate is reused by the next route
+ * ```
  */
 export interface Fate {
   count: number;
@@ -61,7 +105,17 @@ export interface Fate {
   readonly tampered: boolean[];
 }
 
-/** Everything the network currently does, as plain data (for the API and dashboard). */
+/**
+ * Everything the network currently does, as plain data (for the API and dashboard).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2", "n3"], () => 0.5);
+ * net.isolate("n3");
+ * net.state().blocks; // [{ id: 1, kind: "isolate", description: "n3" }]
+ * ```
+ */
 export interface NetworkState {
   readonly base: LinkFaults;
   readonly rules: readonly LinkRule[];

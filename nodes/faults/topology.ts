@@ -8,7 +8,15 @@
 
 import type { NodeId } from "../../protocols/node.ts";
 
-/** The key of a directed link. */
+/**
+ * The key of a directed link.
+ *
+ * @example
+ * ```ts
+ * import { linkKey } from "./topology.ts";
+ * linkKey("n1", "n2"); // "n1>n2"
+ * ```
+ */
 export function linkKey(from: NodeId, to: NodeId): string {
   return from + ">" + to;
 }

@@ -34,7 +34,16 @@ import {
   type FrameBuffer,
 } from "./record_frame.ts";
 
-/** Tuning for {@link openFileStore}. */
+/**
+ * Tuning for {@link openFileStore}.
+ *
+ * @example
+ * ```ts
+ * import type { FileStoreOptions } from "./file_store.ts";
+ * // Compact only once the log reaches 64 MiB.
+ * const o: FileStoreOptions = { compactMinBytes: 64 * 1024 * 1024 };
+ * ```
+ */
 export interface FileStoreOptions {
   /**
    * `sync()` compacts only once the log is at least this big, so small stores

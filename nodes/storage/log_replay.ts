@@ -19,7 +19,17 @@ import {
   readFrame,
 } from "./record_frame.ts";
 
-/** What replaying a log found, and what must be cut from it. */
+/**
+ * What replaying a log found, and what must be cut from it.
+ *
+ * @example
+ * ```ts
+ * import type { RecoveryReport } from "./log_replay.ts";
+ * function summary(r: RecoveryReport): string {
+ *   return r.kind === "clean" ? `${r.recordsRead} records` : `cut ${r.bytesCut} bytes (${r.problem})`;
+ * }
+ * ```
+ */
 export interface RecoveryReport {
   /**
    * `clean`: every byte was an intact frame. `torn-tail`: a bad frame with nothing

@@ -5,9 +5,7 @@
  * @module
  */
 
-import type { HostStorage } from "../../protocols/storage.ts";
-
-const DELETED = Symbol("deleted");
+import { BufferedDisk } from "./buffered_disk.ts";
 
 /**
  * In-memory durable storage with explicit sync and crash.
@@ -21,53 +19,28 @@ const DELETED = Symbol("deleted");
  * disk.get("a"); // undefined: never synced
  * ```
  */
-export class MemoryDisk implements HostStorage {
+export class MemoryDisk extends BufferedDisk {
   #durable = new Map<string, unknown>();
-  #view = new Map<string, unknown>();
-  #pending = new Map<string, unknown>();
   /** Number of syncs that wrote something. */
   syncs = 0;
 
-  get(key: string): unknown {
-    return this.#view.get(key);
+  protected persist(key: string, value: unknown): void {
+    this.#durable.set(key, value);
   }
 
-  set(key: string, value: unknown): void {
-    this.#view.set(key, value);
-    this.#pending.set(key, value);
+  protected erase(key: string): void {
+    this.#durable.delete(key);
   }
 
-  delete(key: string): void {
-    this.#view.delete(key);
-    this.#pending.set(key, DELETED);
-  }
-
-  keys(prefix = ""): string[] {
-    const out: string[] = [];
-    for (const k of this.#view.keys()) if (k.startsWith(prefix)) out.push(k);
-    return out.sort();
-  }
-
-  get pending(): number {
-    return this.#pending.size;
-  }
-
-  sync(): number {
-    const n = this.#pending.size;
-    if (n === 0) return 0;
-    for (const [k, v] of this.#pending) {
-      if (v === DELETED) this.#durable.delete(k);
-      else this.#durable.set(k, v);
-    }
-    this.#pending.clear();
-    this.syncs++;
+  override sync(): number {
+    const n = super.sync();
+    if (n > 0) this.syncs++;
     return n;
   }
 
   /** Loses every unsynced write, as a power cut would. */
   crash(): void {
-    this.#pending.clear();
-    this.#view = new Map(this.#durable);
+    this.restore(this.#durable);
   }
 
   /** Number of durable keys. */

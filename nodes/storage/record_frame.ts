@@ -15,10 +15,27 @@
 
 import { crc32 } from "./crc32.ts";
 
-/** Bytes before the payload: length and CRC, both u32 little-endian. */
+/**
+ * Bytes before the payload: length and CRC, both u32 little-endian.
+ *
+ * @example
+ * ```ts
+ * import { FRAME_HEADER_BYTES } from "./record_frame.ts";
+ * const payload = new TextEncoder().encode('{"op":"delete","key":"a"}');
+ * FRAME_HEADER_BYTES + payload.length; // the frame's size on disk
+ * ```
+ */
 export const FRAME_HEADER_BYTES = 8;
 
-/** One decoded log record. */
+/**
+ * One decoded log record.
+ *
+ * @example
+ * ```ts
+ * import type { LogRecord } from "./record_frame.ts";
+ * const records: LogRecord[] = [{ op: "set", key: "a", value: 1 }, { op: "delete", key: "a" }];
+ * ```
+ */
 export type LogRecord =
   | { readonly op: "set"; readonly key: string; readonly value: unknown }
   | { readonly op: "delete"; readonly key: string };
@@ -31,6 +48,14 @@ export type LogRecord =
  * - `bad-crc`: the payload does not match its checksum;
  * - `bad-json`: the checksum matches but the payload is not UTF-8 JSON;
  * - `bad-record`: valid JSON, but not a set or delete record.
+ *
+ * @example
+ * ```ts
+ * import type { FrameProblem } from "./record_frame.ts";
+ * function torn(p: FrameProblem): boolean {
+ *   return p === "short-header" || p === "short-payload";
+ * }
+ * ```
  */
 export type FrameProblem =
   | "short-header"
@@ -40,7 +65,17 @@ export type FrameProblem =
   | "bad-json"
   | "bad-record";
 
-/** The result of {@link readFrame}: a record and where the next frame starts, or a problem. */
+/**
+ * The result of {@link readFrame}: a record and where the next frame starts, or a problem.
+ *
+ * @example
+ * ```ts
+ * import type { FrameRead } from "./record_frame.ts";
+ * function next(r: FrameRead): number | null {
+ *   return r.ok ? r.end : null;
+ * }
+ * ```
+ */
 export type FrameRead =
   | { readonly ok: true; readonly record: LogRecord; readonly end: number }
   | { readonly ok: false; readonly problem: FrameProblem };
@@ -48,6 +83,13 @@ export type FrameRead =
 /**
  * A growing byte buffer of encoded frames. `length` bytes are used; `count` frames
  * are in it. Reused between syncs, so the write path allocates only when it grows.
+ *
+ * @example
+ * ```ts
+ * import type { FrameBuffer } from "./record_frame.ts";
+ * const bytes = new Uint8Array(4096);
+ * const buffer: FrameBuffer = { bytes, view: new DataView(bytes.buffer), length: 0, count: 0 };
+ * ```
  */
 export interface FrameBuffer {
   bytes: Uint8Array;

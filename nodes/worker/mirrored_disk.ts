@@ -7,10 +7,8 @@
  * @module
  */
 
-import type { HostStorage } from "../../protocols/storage.ts";
+import { BufferedDisk } from "../storage/buffered_disk.ts";
 import type { WriteDelta } from "../worker_protocol.ts";
-
-const DELETED = Symbol("deleted");
 
 /**
  * Storage whose synced writes are collected as deltas for a mirror elsewhere.
@@ -25,49 +23,15 @@ const DELETED = Symbol("deleted");
  * disk.takeSynced(); // [["b", 2], ["a"]]
  * ```
  */
-export class MirroredDisk implements HostStorage {
-  #view: Map<string, unknown>;
-  #pending = new Map<string, unknown>();
+export class MirroredDisk extends BufferedDisk {
   #synced: WriteDelta[] = [];
 
-  /** Starts from `entries`, the mirror of what earlier incarnations synced. */
-  constructor(entries: Iterable<readonly [string, unknown]> = []) {
-    this.#view = new Map(entries);
+  protected persist(key: string, value: unknown): void {
+    this.#synced.push([key, value]);
   }
 
-  get(key: string): unknown {
-    return this.#view.get(key);
-  }
-
-  set(key: string, value: unknown): void {
-    this.#view.set(key, value);
-    // Re-insert so the delta keeps the order of the last write to each key.
-    this.#pending.delete(key);
-    this.#pending.set(key, value);
-  }
-
-  delete(key: string): void {
-    this.#view.delete(key);
-    this.#pending.delete(key);
-    this.#pending.set(key, DELETED);
-  }
-
-  keys(prefix = ""): string[] {
-    const out: string[] = [];
-    for (const k of this.#view.keys()) if (k.startsWith(prefix)) out.push(k);
-    return out.sort();
-  }
-
-  get pending(): number {
-    return this.#pending.size;
-  }
-
-  sync(): number {
-    const n = this.#pending.size;
-    if (n === 0) return 0;
-    for (const [k, v] of this.#pending) this.#synced.push(v === DELETED ? [k] : [k, v]);
-    this.#pending.clear();
-    return n;
+  protected erase(key: string): void {
+    this.#synced.push([key]);
   }
 
   /** The writes synced since the last call, oldest first; `null` when there are none. */

@@ -35,8 +35,20 @@ import {
   type PartitionReplica,
   raiseHw,
 } from "./partition.ts";
+import { positiveOption } from "../options.ts";
 
-/** What a broker needs from the node that hosts it. */
+/**
+ * What a broker needs from the node that hosts it.
+ *
+ * @example
+ * ```ts
+ * import type { BrokerHost } from "./broker.ts";
+ * import type { NodeContext } from "../node.ts";
+ * import type { BusMessage } from "./message.ts";
+ * declare const ctx: NodeContext<BusMessage>;
+ * const host: BrokerHost = ctx; // a node context is a broker host
+ * ```
+ */
 export interface BrokerHost {
   readonly id: NodeId;
   now(): number;
@@ -45,7 +57,15 @@ export interface BrokerHost {
   emit(kind: string, data?: Record<string, unknown>): void;
 }
 
-/** Timing options of a broker. */
+/**
+ * Timing options of a broker.
+ *
+ * @example
+ * ```ts
+ * import type { BrokerOptions } from "./broker.ts";
+ * const o: BrokerOptions = { replicateMs: 20, produceTimeoutMs: 1000, isrLagMs: 200, batch: 50 };
+ * ```
+ */
 export interface BrokerOptions {
   /** Replication heartbeat and resend period (default 50 ms). */
   readonly replicateMs: number;
@@ -67,11 +87,7 @@ export interface BrokerOptions {
  * ```
  */
 export function brokerOptions(raw: Readonly<Record<string, unknown>>): BrokerOptions {
-  const num = (k: string, d: number) => {
-    const v = raw[k] ?? d;
-    if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${k} must be a positive number`);
-    return v;
-  };
+  const num = (k: string, d: number): number => positiveOption(raw, k, d);
   return {
     replicateMs: num("replicateMs", 50),
     produceTimeoutMs: num("produceTimeoutMs", 2000),
@@ -80,7 +96,17 @@ export function brokerOptions(raw: Readonly<Record<string, unknown>>): BrokerOpt
   };
 }
 
-/** A partition as its replica on this broker sees it (for status and invariant checks). */
+/**
+ * A partition as its replica on this broker sees it (for status and invariant checks).
+ *
+ * @example
+ * ```ts
+ * import type { PartitionView } from "./broker.ts";
+ * function acknowledged(v: PartitionView): number {
+ *   return v.leader ? v.replica.hw : 0;
+ * }
+ * ```
+ */
 export interface PartitionView {
   readonly topic: string;
   readonly partition: number;
@@ -88,7 +114,17 @@ export interface PartitionView {
   readonly replica: PartitionReplica;
 }
 
-/** An embedded broker. */
+/**
+ * An embedded broker.
+ *
+ * @example
+ * ```ts
+ * import type { Broker } from "./broker.ts";
+ * function logLengths(b: Broker): number[] {
+ *   return b.partitions().map((v) => v.replica.log.length);
+ * }
+ * ```
+ */
 export interface Broker {
   /** Handles a client operation; `respond` is called once, now or later. */
   handle(op: BusOp, respond: (reply: Reply) => void): void;

@@ -26,7 +26,17 @@ import { type Broker, brokerOptions, createBroker } from "./broker.ts";
 import { busConfig } from "./config.ts";
 import { type BusMessage, type BusOp, validateBusOp } from "./message.ts";
 
-/** A bus node, with white-box access to its broker (null on a node that is no broker). */
+/**
+ * A bus node, with white-box access to its broker (null on a node that is no broker).
+ *
+ * @example
+ * ```ts
+ * import type { BusNode } from "./bus.ts";
+ * function isBroker(n: BusNode): boolean {
+ *   return n.broker !== null;
+ * }
+ * ```
+ */
 export interface BusNode extends ProtocolNode<BusMessage, BusOp> {
   readonly broker: Broker | null;
 }

@@ -25,7 +25,18 @@ import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
 import { type BusConfig, leaderOf, partitionOf, topicOf } from "./config.ts";
 import type { BusMessage, BusOp, Delivered, PollResult } from "./message.ts";
 
-/** What the client needs from its node. */
+/**
+ * What the client needs from its node.
+ *
+ * @example
+ * ```ts
+ * import type { BusClientHost } from "./client.ts";
+ * import type { NodeContext } from "../node.ts";
+ * import type { BusMessage } from "./message.ts";
+ * declare const ctx: NodeContext<BusMessage>;
+ * const host: BusClientHost = ctx; // a node context is a client host
+ * ```
+ */
 export interface BusClientHost {
   readonly id: NodeId;
   now(): number;
@@ -35,7 +46,15 @@ export interface BusClientHost {
   emit(kind: string, data?: Record<string, unknown>): void;
 }
 
-/** Client timing. */
+/**
+ * Client timing.
+ *
+ * @example
+ * ```ts
+ * import { type BusClientOptions, DEFAULT_CLIENT_OPTIONS } from "./client.ts";
+ * const patient: BusClientOptions = { ...DEFAULT_CLIENT_OPTIONS, requestTimeoutMs: 2000 };
+ * ```
+ */
 export interface BusClientOptions {
   readonly retry: Backoff;
   /** A request unanswered for this long is given up and retried. */
@@ -62,7 +81,17 @@ export const DEFAULT_CLIENT_OPTIONS: BusClientOptions = {
   maxRecords: 50,
 };
 
-/** An embedded bus client. */
+/**
+ * An embedded bus client.
+ *
+ * @example
+ * ```ts
+ * import type { BusClient } from "./client.ts";
+ * function relay(client: BusClient): void {
+ *   client.subscribe("orders", "billing", (r) => client.publish("invoices", r.key, r.value));
+ * }
+ * ```
+ */
 export interface BusClient {
   /** Queues a record in the durable outbox; it is produced in order, at least once. */
   publish(topic: string, key: string, value: unknown): void;

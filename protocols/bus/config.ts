@@ -18,18 +18,44 @@
  */
 
 import type { NodeId } from "../node.ts";
+import { byNodeIndex } from "../node_order.ts";
 import { murmur3 } from "../partitioning/hash.ts";
 
-/** How many replicas must hold a message before it is acknowledged. */
+/**
+ * How many replicas must hold a message before it is acknowledged.
+ *
+ * @example
+ * ```ts
+ * import type { Acks } from "./config.ts";
+ * const acks: Acks = "quorum";
+ * ```
+ */
 export type Acks = "leader" | "quorum" | "all";
 
-/** One topic's layout. */
+/**
+ * One topic's layout.
+ *
+ * @example
+ * ```ts
+ * import type { TopicConfig } from "./config.ts";
+ * const events: TopicConfig = { partitions: 3, replicas: 3 };
+ * ```
+ */
 export interface TopicConfig {
   readonly partitions: number;
   readonly replicas: number;
 }
 
-/** The whole bus layout. */
+/**
+ * The whole bus layout.
+ *
+ * @example
+ * ```ts
+ * import { busConfig } from "./config.ts";
+ * const c = busConfig(["n1", "n2", "n3"], { topics: { events: { partitions: 3, replicas: 3 } } });
+ * c.brokers; // ["n1", "n2", "n3"]
+ * ```
+ */
 export interface BusConfig {
   readonly topics: Readonly<Record<string, TopicConfig>>;
   readonly brokers: readonly NodeId[];
@@ -52,7 +78,7 @@ export function busConfig(
   options: Readonly<Record<string, unknown>>,
 ): BusConfig {
   const brokers = options.brokers === undefined
-    ? [...nodes].sort(byIndex)
+    ? [...nodes].sort(byNodeIndex)
     : (options.brokers as unknown[]).map(String);
   if (brokers.length === 0) throw new Error("the bus needs at least one broker");
   for (const b of brokers) {
@@ -180,9 +206,4 @@ export function assignPartitions(
   const start = i * per + Math.min(i, extra);
   const count = per + (i < extra ? 1 : 0);
   return Array.from({ length: count }, (_, k) => start + k);
-}
-
-function byIndex(a: string, b: string): number {
-  const na = Number(a.replace(/\D/g, "")), nb = Number(b.replace(/\D/g, ""));
-  return na - nb || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -18,7 +18,23 @@ import { type BusConfig, leaderOf, replicasOf } from "./config.ts";
 import type { BusRecord } from "./message.ts";
 import { loadReplica } from "./partition.ts";
 
-/** One replica as the checker sees it. */
+/**
+ * One replica as the checker sees it.
+ *
+ * @example
+ * ```ts
+ * import type { BusReplicaView } from "./invariants.ts";
+ * const v: BusReplicaView = {
+ *   node: "n1",
+ *   topic: "events",
+ *   partition: 0,
+ *   log: [{ key: "k", value: 1, at: 5 }],
+ *   hw: 1,
+ *   offsets: new Map([["g", 1]]),
+ *   leader: true,
+ * };
+ * ```
+ */
 export interface BusReplicaView {
   readonly node: NodeId;
   readonly topic: string;
@@ -30,7 +46,15 @@ export interface BusReplicaView {
   readonly leader: boolean;
 }
 
-/** An acknowledged produce: the record is at this offset. */
+/**
+ * An acknowledged produce: the record is at this offset.
+ *
+ * @example
+ * ```ts
+ * import type { AckedRecord } from "./invariants.ts";
+ * const a: AckedRecord = { topic: "events", partition: 0, offset: 0, key: "k", value: 1 };
+ * ```
+ */
 export interface AckedRecord {
   readonly topic: string;
   readonly partition: number;
@@ -39,7 +63,16 @@ export interface AckedRecord {
   readonly value: unknown;
 }
 
-/** The incremental checker. */
+/**
+ * The incremental checker.
+ *
+ * @example
+ * ```ts
+ * import { createBusChecker } from "./invariants.ts";
+ * const checker = createBusChecker();
+ * checker.observe([]); // null: nothing to contradict yet
+ * ```
+ */
 export interface BusChecker {
   /** Checks what changed since the last call; the first violation or null. */
   observe(replicas: readonly BusReplicaView[]): string | null;

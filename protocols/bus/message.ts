@@ -25,7 +25,15 @@ export interface BusRecord {
   readonly at: number;
 }
 
-/** A record with its offset, as a consumer receives it. */
+/**
+ * A record with its offset, as a consumer receives it.
+ *
+ * @example
+ * ```ts
+ * import type { Delivered } from "./message.ts";
+ * const d: Delivered = { topic: "events", partition: 2, offset: 7, key: "order-1", value: {}, at: 40 };
+ * ```
+ */
 export interface Delivered extends BusRecord {
   readonly topic: string;
   readonly partition: number;
@@ -78,7 +86,15 @@ export type BusOp =
   }
   | { readonly f: "metadata" };
 
-/** What a `poll` answers. */
+/**
+ * What a `poll` answers.
+ *
+ * @example
+ * ```ts
+ * import type { PollResult } from "./message.ts";
+ * const empty: PollResult = { records: [], next: 7, committed: 7, hw: 7 };
+ * ```
+ */
 export interface PollResult {
   readonly records: readonly Delivered[];
   /** The offset to poll from next. */

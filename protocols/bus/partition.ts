@@ -10,7 +10,17 @@
 import type { DurableStorage } from "../storage.ts";
 import type { BusRecord } from "./message.ts";
 
-/** A partition replica's state. */
+/**
+ * A partition replica's state.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionReplica } from "./partition.ts";
+ * function lag(leader: PartitionReplica, follower: PartitionReplica): number {
+ *   return leader.log.length - follower.log.length;
+ * }
+ * ```
+ */
 export interface PartitionReplica {
   readonly topic: string;
   readonly partition: number;

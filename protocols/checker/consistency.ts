@@ -15,13 +15,10 @@ import type { Operation } from "../history/operations.ts";
 import type { NodeId } from "../node.ts";
 import type { CheckBudget } from "./budget.ts";
 import { checkConvergence, type ConvergenceResult } from "./convergence.ts";
-import {
-  asOperations,
-  checkLinearizability,
-  type LinearizabilityResult,
-} from "./linearizability.ts";
+import { checkLinearizability, type LinearizabilityResult } from "./linearizability.ts";
 import type { AnyModel } from "./model.ts";
 import { modelByName } from "./models.ts";
+import { asOperations } from "./parts.ts";
 import { checkSequential, type SequentialResult } from "./sequential.ts";
 import { checkSessionGuarantees, type SessionCheckResult } from "./session.ts";
 

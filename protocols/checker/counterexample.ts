@@ -7,7 +7,7 @@
 
 import type { Operation } from "../history/operations.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import type { AnyModel } from "./model.ts";
+import { type AnyModel, modelInput } from "./model.ts";
 
 /** How many operations of the linearizable prefix the explanation quotes. */
 const PREFIX_QUOTED = 3;
@@ -78,15 +78,13 @@ export function buildCounterexample(
   const describeState = (s: unknown) =>
     model.describeState !== undefined ? model.describeState(s) : canonicalJson(s);
 
-  const toInput = (op: Operation): unknown =>
-    model.input !== undefined ? model.input(op) : { f: op.f, key: op.key, value: op.input };
   const outcome = (op: Operation) => op.status === "ok" ? op.output : undefined;
   // An info operation invoked long ago is concurrent with everything after it. It only
   // matters here if it could have made `x` legal (it may have been used up earlier).
   const couldEnable = (op: Operation) =>
     states.some((s) => {
-      const r = model.step(s, toInput(op), outcome(op), op.status !== "ok");
-      return r.ok && model.step(r.state, toInput(x), outcome(x), x.status !== "ok").ok;
+      const r = model.step(s, modelInput(model, op), outcome(op), op.status !== "ok");
+      return r.ok && model.step(r.state, modelInput(model, x), outcome(x), x.status !== "ok").ok;
     });
 
   const chosen = new Set<Operation>();
@@ -111,7 +109,7 @@ export function buildCounterexample(
     if (!overlaps && lastChange !== undefined) break;
     chosen.add(op);
     fromPrefix++;
-    if (lastChange === undefined && !model.readOnly?.(toInput(op))) lastChange = op;
+    if (lastChange === undefined && !model.readOnly?.(modelInput(model, op))) lastChange = op;
   }
   const chosenOps = [...chosen].sort((a, b) => a.call - b.call || a.id - b.id);
 

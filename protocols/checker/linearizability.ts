@@ -11,14 +11,17 @@
  */
 
 import type { HistoryEvent } from "../history/event.ts";
-import { type Operation, toOperations } from "../history/operations.ts";
+import type { Operation } from "../history/operations.ts";
 import { type CheckBudget, createStepMeter } from "./budget.ts";
 import { buildCounterexample, type Counterexample } from "./counterexample.ts";
-import type { AnyModel, OperationInput, OperationPartition } from "./model.ts";
+import type { AnyModel, OperationPartition } from "./model.ts";
+import { historyParts, relevantOperations } from "./parts.ts";
 import { searchLinearization } from "./search.ts";
 
 export type { CheckBudget } from "./budget.ts";
 export type { Counterexample } from "./counterexample.ts";
+// Where they lived first; `parts.ts` is their home now.
+export { asOperations, relevantOperations } from "./parts.ts";
 
 /**
  * A checker's answer. It is never wrong: when the budget runs out before an answer is
@@ -70,14 +73,10 @@ export function checkLinearizability(
   const meter = createStepMeter(budget);
   let parts: OperationPartition[];
   try {
-    const ops = asOperations(history);
-    parts = model.partition !== undefined ? model.partition(ops) : [{ operations: ops }];
+    parts = historyParts(history, model);
   } catch (e) {
     return { verdict: "unknown", reason: (e as Error).message, steps: 0 };
   }
-  parts = parts.slice().sort((a, b) =>
-    a.operations.length - b.operations.length || compareKeys(a.key, b.key)
-  );
   for (const part of parts) {
     let ops: Operation[];
     let outcome;
@@ -113,58 +112,4 @@ export function checkLinearizability(
       : { verdict: "not-linearizable", key: part.key, counterexample, steps: meter.steps };
   }
   return { verdict: "linearizable", steps: meter.steps };
-}
-
-/**
- * Pairs events into operations, or passes operations through.
- *
- * @example
- * ```ts
- * import { asOperations } from "./linearizability.ts";
- * asOperations([]).length; // 0
- * ```
- */
-export function asOperations(
-  history: readonly HistoryEvent[] | readonly Operation[],
-): readonly Operation[] {
-  if (history.length === 0) return [];
-  return "status" in history[0]
-    ? history as readonly Operation[]
-    : toOperations(history as readonly HistoryEvent[]);
-}
-
-/**
- * The operations of one part the search must consider: `fail` ones removed (they did
- * not happen), `info` ones that cannot change the state removed (they may be left out
- * and constrain nothing), then whatever the model's `prepare` drops.
- *
- * @example
- * ```ts
- * import { relevantOperations } from "./linearizability.ts";
- * import { registerModel } from "./models.ts";
- * relevantOperations([
- *   { id: 0, process: 0, f: "write", input: 1, output: undefined, call: 0, ret: 5, status: "fail" },
- * ], registerModel).length; // 0
- * ```
- */
-export function relevantOperations(operations: readonly Operation[], model: AnyModel): Operation[] {
-  const toInput = (op: Operation): unknown =>
-    model.input !== undefined
-      ? model.input(op)
-      : ({ f: op.f, key: op.key, value: op.input } satisfies OperationInput);
-  const kept = operations.filter((op) => {
-    if (op.status === "fail") return false;
-    if (op.status === "info" && model.readOnly !== undefined) {
-      return !model.readOnly(toInput(op));
-    }
-    return true;
-  });
-  return model.prepare !== undefined ? model.prepare(kept) : kept;
-}
-
-function compareKeys(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  return a < b ? -1 : 1;
 }

@@ -19,5 +19,6 @@ export * from "./counterexample.ts";
 export * from "./linearizability.ts";
 export * from "./model.ts";
 export * from "./models.ts";
+export * from "./parts.ts";
 export * from "./sequential.ts";
 export * from "./stale_reads.ts";

@@ -124,3 +124,21 @@ export interface Model<State, Input = OperationInput, Output = unknown> {
  */
 // deno-lint-ignore no-explicit-any
 export type AnyModel = Model<any, any, any>;
+
+/**
+ * The input `model` sees for `op`: its own conversion when it has one, else the
+ * operation's `f`, `key` and input value ({@link OperationInput}).
+ *
+ * @example
+ * ```ts
+ * import { modelInput } from "./model.ts";
+ * import { registerModel } from "./models.ts";
+ * const op = { id: 0, process: 0, f: "write", key: "x", input: 1, output: 1, call: 0, ret: 1, status: "ok" as const };
+ * modelInput(registerModel, op); // { f: "write", key: "x", value: 1 }
+ * ```
+ */
+export function modelInput(model: AnyModel, op: Operation): unknown {
+  return model.input !== undefined
+    ? model.input(op)
+    : ({ f: op.f, key: op.key, value: op.input } satisfies OperationInput);
+}

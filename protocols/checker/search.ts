@@ -22,7 +22,7 @@
 import type { Operation } from "../history/operations.ts";
 import { CLOCK_EVERY_STEPS, type StepMeter } from "./budget.ts";
 import { createConfigCache, type LiveBits } from "./config_cache.ts";
-import type { AnyModel, OperationInput } from "./model.ts";
+import { type AnyModel, modelInput } from "./model.ts";
 import { createStateTable } from "./state_table.ts";
 
 /** How many distinct states {@link SearchOutcome} keeps for the stuck operation. */
@@ -88,16 +88,13 @@ export function searchLinearization<State>(
   exact = false,
 ): SearchOutcome<State> {
   const n = operations.length;
-  const toInput = model.input !== undefined
-    ? (op: Operation) => model.input!(op)
-    : (op: Operation): OperationInput => ({ f: op.f, key: op.key, value: op.input });
   const inputs: unknown[] = new Array(n);
   const outputs: unknown[] = new Array(n);
   const indefinite = new Uint8Array(n);
   const time = new Float64Array(2 * n); // entry e < n: call of op e; e >= n: return of op e - n
   for (let i = 0; i < n; i++) {
     const op = operations[i];
-    inputs[i] = toInput(op);
+    inputs[i] = modelInput(model, op);
     const unknownOutcome = op.status !== "ok";
     indefinite[i] = unknownOutcome ? 1 : 0;
     outputs[i] = unknownOutcome

@@ -17,8 +17,8 @@ import type { HistoryEvent } from "../history/event.ts";
 import type { Operation } from "../history/operations.ts";
 import { type CheckBudget, CLOCK_EVERY_STEPS, createStepMeter, type StepMeter } from "./budget.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import { asOperations, relevantOperations } from "./linearizability.ts";
-import type { AnyModel, OperationInput, OperationPartition } from "./model.ts";
+import { type AnyModel, modelInput, type OperationPartition } from "./model.ts";
+import { historyParts, relevantOperations } from "./parts.ts";
 import { createStateTable } from "./state_table.ts";
 
 /**
@@ -67,12 +67,10 @@ export function checkSequential(
   const meter = createStepMeter(budget);
   let parts: OperationPartition[];
   try {
-    const ops = asOperations(history);
-    parts = model.partition !== undefined ? model.partition(ops) : [{ operations: ops }];
+    parts = historyParts(history, model);
   } catch (e) {
     return { verdict: "unknown", reason: (e as Error).message, steps: 0 };
   }
-  parts = parts.slice().sort((a, b) => a.operations.length - b.operations.length);
   for (const part of parts) {
     let r: PartResult;
     try {
@@ -127,11 +125,7 @@ function searchPart(ops: readonly Operation[], model: AnyModel, meter: StepMeter
     q.sort((a, b) => a.call - b.call || a.id - b.id)
   );
   const nProcs = queues.length;
-  const toInput = (op: Operation): unknown =>
-    model.input !== undefined
-      ? model.input(op)
-      : ({ f: op.f, key: op.key, value: op.input } satisfies OperationInput);
-  const inputs = queues.map((q) => q.map(toInput));
+  const inputs = queues.map((q) => q.map((op) => modelInput(model, op)));
   // A process is done once only info operations (which may be left out) remain.
   const mustReach = queues.map((q) => {
     let last = -1;

@@ -36,7 +36,7 @@
 import type { HistoryEvent } from "../history/event.ts";
 import type { Operation } from "../history/operations.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import { asOperations } from "./linearizability.ts";
+import { asOperations } from "./parts.ts";
 
 /**
  * The session guarantees this module checks.

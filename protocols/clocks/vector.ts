@@ -9,10 +9,26 @@
  * @module
  */
 
-/** A vector clock: node id → number of events of that node seen. */
+/**
+ * A vector clock: node id → number of events of that node seen.
+ *
+ * @example
+ * ```ts
+ * import type { VectorClock } from "./vector.ts";
+ * const v: VectorClock = { n1: 3, n2: 1 };
+ * ```
+ */
 export type VectorClock = Readonly<Record<string, number>>;
 
-/** How two vector clocks relate. */
+/**
+ * How two vector clocks relate.
+ *
+ * @example
+ * ```ts
+ * import { type Ordering, vectorCompare } from "./vector.ts";
+ * const o: Ordering = vectorCompare({ n1: 1 }, { n2: 1 }); // "concurrent"
+ * ```
+ */
 export type Ordering = "before" | "after" | "concurrent" | "equal";
 
 /**

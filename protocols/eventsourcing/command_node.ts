@@ -28,7 +28,20 @@ import {
 } from "./inventory.ts";
 import type { EsMessage } from "./message.ts";
 
-/** Timing of a command node. */
+/**
+ * Timing of a command node.
+ *
+ * @example
+ * ```ts
+ * import type { CommandNodeOptions } from "./command_node.ts";
+ * const o: CommandNodeOptions = {
+ *   retry: { type: "exponential", baseMs: 20, capMs: 500, jitter: "full" },
+ *   requestTimeoutMs: 100,
+ *   maxAttempts: 5,
+ *   maxConflicts: 10,
+ * };
+ * ```
+ */
 export interface CommandNodeOptions {
   readonly retry: Backoff;
   readonly requestTimeoutMs: number;

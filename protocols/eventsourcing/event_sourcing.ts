@@ -22,13 +22,24 @@
  */
 
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
+import { idleNode } from "../idle_node.ts";
+import { byNodeIndex } from "../node_order.ts";
 import type { Backoff } from "../resilience/backoff.ts";
 import type { EsMessage } from "./message.ts";
 import { createEventStore } from "./store.ts";
 import { createCommandNode } from "./command_node.ts";
 import { createQueryNode } from "./query_node.ts";
 
-/** Which node does what. */
+/**
+ * Which node does what.
+ *
+ * @example
+ * ```ts
+ * import { esRoles } from "./event_sourcing.ts";
+ * const roles = esRoles(["n1", "n2", "n3", "n4"], {});
+ * roles.store; // the node holding the event store
+ * ```
+ */
 export interface EsRoles {
   readonly store: NodeId;
   readonly commands: readonly NodeId[];
@@ -79,14 +90,7 @@ function createNode(ctx: NodeContext<EsMessage>): ProtocolNode<EsMessage, unknow
       requestTimeoutMs: num("requestTimeoutMs", 100),
     });
   }
-  return {
-    tick() {},
-    message() {},
-    request(req) {
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} has no role` });
-    },
-    status: () => ({ role: "idle" }),
-  };
+  return idleNode(ctx);
 }
 
 /**
@@ -104,8 +108,3 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
   tickMs: 10,
   create: createNode,
 };
-
-function byNodeIndex(a: string, b: string): number {
-  const na = Number(a.replace(/\D/g, "")), nb = Number(b.replace(/\D/g, ""));
-  return na - nb || (a < b ? -1 : a > b ? 1 : 0);
-}

@@ -14,7 +14,15 @@
 
 import type { NewEvent } from "./event.ts";
 
-/** An item's state, derived from its events. */
+/**
+ * An item's state, derived from its events.
+ *
+ * @example
+ * ```ts
+ * import type { ItemState } from "./inventory.ts";
+ * const s: ItemState = { available: 8, reserved: { "o-1": 2 }, version: 3 };
+ * ```
+ */
 export interface ItemState {
   readonly available: number;
   /** Order → reserved quantity. */
@@ -34,7 +42,15 @@ export interface ItemState {
  */
 export const EMPTY_ITEM: ItemState = { available: 0, reserved: {}, version: 0 };
 
-/** A command on an item. `id` makes a retried command idempotent (default: per request). */
+/**
+ * A command on an item. `id` makes a retried command idempotent (default: per request).
+ *
+ * @example
+ * ```ts
+ * import type { ItemCommand } from "./inventory.ts";
+ * const c: ItemCommand = { f: "reserve", item: "apple", order: "o-1", qty: 2, id: "c1-7" };
+ * ```
+ */
 export type ItemCommand =
   | { readonly f: "add-stock"; readonly item: string; readonly qty: number; readonly id?: string }
   | {

@@ -10,7 +10,16 @@
 import type { StoredEvent } from "./event.ts";
 import { applyItemEvent, EMPTY_ITEM, type ItemState } from "./inventory.ts";
 
-/** The read model: each item's state, and how far into the store it has read. */
+/**
+ * The read model: each item's state, and how far into the store it has read.
+ *
+ * @example
+ * ```ts
+ * import { createProjection } from "./projection.ts";
+ * const p = createProjection();
+ * p.position; // 0: no event applied yet
+ * ```
+ */
 export interface StockProjection {
   /** Item → state (folded from its stream). */
   readonly items: Map<string, ItemState>;

@@ -24,14 +24,32 @@ import type { EsMessage } from "./message.ts";
 import { createProjection, project, projectionView } from "./projection.ts";
 import { itemAsOf } from "./replay.ts";
 
-/** Timing of a query node. */
+/**
+ * Timing of a query node.
+ *
+ * @example
+ * ```ts
+ * import type { QueryNodeOptions } from "./query_node.ts";
+ * const o: QueryNodeOptions = { pollMs: 50, batch: 50, requestTimeoutMs: 100 };
+ * ```
+ */
 export interface QueryNodeOptions {
   readonly pollMs: number;
   readonly batch: number;
   readonly requestTimeoutMs: number;
 }
 
-/** A query node, with white-box access to its projection (for invariant checks). */
+/**
+ * A query node, with white-box access to its projection (for invariant checks).
+ *
+ * @example
+ * ```ts
+ * import type { QueryNode } from "./query_node.ts";
+ * function behind(q: QueryNode, storeLength: number): number {
+ *   return storeLength - q.projection.position;
+ * }
+ * ```
+ */
 export interface QueryNode extends ProtocolNode<EsMessage, unknown> {
   readonly projection: ReturnType<typeof createProjection>;
 }

@@ -8,7 +8,16 @@
 import type { StoredEvent } from "./event.ts";
 import { applyItemEvent, EMPTY_ITEM, type ItemState } from "./inventory.ts";
 
-/** Where to stop a replay: after a stream version, or at a time (inclusive). */
+/**
+ * Where to stop a replay: after a stream version, or at a time (inclusive).
+ *
+ * @example
+ * ```ts
+ * import { type AsOf, itemAsOf } from "./replay.ts";
+ * const yesterday: AsOf = { time: 1000 };
+ * itemAsOf([], yesterday).available; // 0
+ * ```
+ */
 export interface AsOf {
   readonly version?: number;
   readonly time?: number;

@@ -15,7 +15,17 @@ import type { NodeContext, ProtocolNode } from "../node.ts";
 import type { NewEvent, StoredEvent } from "./event.ts";
 import type { EsMessage } from "./message.ts";
 
-/** The event store node, with white-box access to its events (for invariant checks). */
+/**
+ * The event store node, with white-box access to its events (for invariant checks).
+ *
+ * @example
+ * ```ts
+ * import type { EventStoreNode } from "./store.ts";
+ * function streams(s: EventStoreNode): Set<string> {
+ *   return new Set(s.events.map((e) => e.stream));
+ * }
+ * ```
+ */
 export interface EventStoreNode extends ProtocolNode<EsMessage, unknown> {
   readonly events: readonly StoredEvent[];
 }

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** Per-peer state of a fixed-timeout detector. */
+/**
+ * Per-peer state of a fixed-timeout detector.
+ *
+ * @example
+ * ```ts
+ * import { createFixedTimeout, type FixedTimeoutDetector } from "./fixed_timeout.ts";
+ * const d: FixedTimeoutDetector = createFixedTimeout(["n2", "n3"], 500, 0);
+ * d.last.get("n2"); // 0: every peer counts as heard at the start
+ * ```
+ */
 export interface FixedTimeoutDetector {
   readonly timeoutMs: number;
   /** Time of the last heartbeat from each peer (or of the start). */

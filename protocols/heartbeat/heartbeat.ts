@@ -13,14 +13,31 @@
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { createFixedTimeout, heartbeatArrived, isSuspected } from "./fixed_timeout.ts";
 import { createPhiAccrual, phi, phiHeartbeat } from "./phi_accrual.ts";
+import { positiveOption } from "../options.ts";
 
-/** The one message of the protocol. */
+/**
+ * The one message of the protocol.
+ *
+ * @example
+ * ```ts
+ * import type { HeartbeatMessage } from "./heartbeat.ts";
+ * const m: HeartbeatMessage = { type: "heartbeat", seq: 42 };
+ * ```
+ */
 export interface HeartbeatMessage {
   readonly type: "heartbeat";
   readonly seq: number;
 }
 
-/** Parsed options of the heartbeat protocol. */
+/**
+ * Parsed options of the heartbeat protocol.
+ *
+ * @example
+ * ```ts
+ * import type { HeartbeatOptions } from "./heartbeat.ts";
+ * const o: HeartbeatOptions = { intervalMs: 100, timeoutMs: 500, phiThreshold: 8, detector: "phi" };
+ * ```
+ */
 export interface HeartbeatOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -38,11 +55,7 @@ export interface HeartbeatOptions {
  * ```
  */
 export function heartbeatOptions(raw: Readonly<Record<string, unknown>>): HeartbeatOptions {
-  const num = (k: string, d: number): number => {
-    const v = raw[k] ?? d;
-    if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${k} must be a positive number`);
-    return v;
-  };
+  const num = (k: string, d: number): number => positiveOption(raw, k, d);
   const detector = raw.detector ?? "phi";
   if (detector !== "phi" && detector !== "fixed") {
     throw new Error(`option detector must be "phi" or "fixed"`);

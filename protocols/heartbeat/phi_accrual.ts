@@ -7,7 +7,15 @@
  * @module
  */
 
-/** Options of a phi-accrual detector. */
+/**
+ * Options of a phi-accrual detector.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PHI, type PhiOptions } from "./phi_accrual.ts";
+ * const lenient: PhiOptions = { ...DEFAULT_PHI, threshold: 12, acceptablePauseMs: 200 };
+ * ```
+ */
 export interface PhiOptions {
   /** Suspect when φ exceeds this (default 8). */
   readonly threshold: number;
@@ -29,13 +37,30 @@ interface PeerWindow {
   last: number;
 }
 
-/** A phi-accrual detector's state for every peer. */
+/**
+ * A phi-accrual detector's state for every peer.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, type PhiAccrualDetector } from "./phi_accrual.ts";
+ * const d: PhiAccrualDetector = createPhiAccrual(["n2"], 0, { threshold: 10 });
+ * d.options.threshold; // 10
+ * ```
+ */
 export interface PhiAccrualDetector {
   readonly options: PhiOptions;
   readonly peers: Map<string, PeerWindow>;
 }
 
-/** The defaults of {@link PhiOptions}. */
+/**
+ * The defaults of {@link PhiOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PHI } from "./phi_accrual.ts";
+ * DEFAULT_PHI.threshold; // 8
+ * ```
+ */
 export const DEFAULT_PHI: PhiOptions = {
   threshold: 8,
   windowSize: 100,

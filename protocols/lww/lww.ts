@@ -16,7 +16,15 @@ import { jsonEqual } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { validateKvOp } from "../kv_store.ts";
 
-/** A value with its last-write-wins stamp; `deleted` marks a tombstone. */
+/**
+ * A value with its last-write-wins stamp; `deleted` marks a tombstone.
+ *
+ * @example
+ * ```ts
+ * import type { Stamped } from "./lww.ts";
+ * const tombstone: Stamped = { value: null, time: 1250, node: "n2", deleted: true };
+ * ```
+ */
 export interface Stamped {
   readonly value: unknown;
   readonly time: number;
@@ -24,7 +32,15 @@ export interface Stamped {
   readonly deleted?: boolean;
 }
 
-/** Gossip: a batch of stamped values. */
+/**
+ * Gossip: a batch of stamped values.
+ *
+ * @example
+ * ```ts
+ * import type { LwwMessage } from "./lww.ts";
+ * const m: LwwMessage = { type: "gossip", entries: [["x", { value: 1, time: 10, node: "n1" }]] };
+ * ```
+ */
 export interface LwwMessage {
   readonly type: "gossip";
   readonly entries: readonly (readonly [string, Stamped])[];

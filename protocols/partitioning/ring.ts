@@ -37,7 +37,15 @@ import type { NodeId } from "../node.ts";
 import type { Partitioner } from "./partitioner.ts";
 import { murmur3 } from "./hash.ts";
 
-/** Virtual nodes (tokens) per physical node unless configured. */
+/**
+ * Virtual nodes (tokens) per physical node unless configured.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_VNODES, ringTokens } from "./ring.ts";
+ * ringTokens("n1", DEFAULT_VNODES).length; // 256
+ * ```
+ */
 export const DEFAULT_VNODES = 256;
 
 /**

@@ -16,13 +16,32 @@
 import type { DurableStorage } from "../storage.ts";
 import { type Ballot, compareBallots, ZERO_BALLOT } from "./ballot.ts";
 
-/** A value accepted in some ballot. */
+/**
+ * A value accepted in some ballot.
+ *
+ * @example
+ * ```ts
+ * import type { AcceptedValue } from "./acceptor.ts";
+ * const a: AcceptedValue<string> = { ballot: [3, 1], value: "x=1" };
+ * ```
+ */
 export interface AcceptedValue<V> {
   readonly ballot: Ballot;
   readonly value: V;
 }
 
-/** An acceptor's state: one promise, accepted values per instance, and what it forgot. */
+/**
+ * An acceptor's state: one promise, accepted values per instance, and what it forgot.
+ *
+ * @example
+ * ```ts
+ * import { type AcceptorState, loadAcceptor } from "./acceptor.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const a: AcceptorState<string> = loadAcceptor<string>(storage, "acc/");
+ * a.floor; // -1 on a fresh node: nothing forgotten
+ * ```
+ */
 export interface AcceptorState<V> {
   promised: Ballot;
   readonly accepted: Map<number, AcceptedValue<V>>;

@@ -11,20 +11,50 @@ import type { NodeId } from "../node.ts";
 import { jsonEqual } from "../kv.ts";
 import { journalOf } from "./learn_journal.ts";
 
-/** The part of a simulation the checker needs: node ids and white-box node access. */
+/**
+ * The part of a simulation the checker needs: node ids and white-box node access.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterView } from "./agreement.ts";
+ * // A simulation is one; so is a hand-made view for a test.
+ * const view: ClusterView = { nodes: ["n1"], host: () => null };
+ * ```
+ */
 export interface ClusterView {
   readonly nodes: readonly NodeId[];
   host(node: NodeId): { readonly node: unknown } | null;
 }
 
-/** A disagreement: two nodes learned different values for one instance. */
+/**
+ * A disagreement: two nodes learned different values for one instance.
+ *
+ * @example
+ * ```ts
+ * import type { AgreementViolation } from "./agreement.ts";
+ * const v: AgreementViolation = {
+ *   instance: 4,
+ *   first: { node: "n1", value: "a" },
+ *   second: { node: "n3", value: "b" },
+ * };
+ * ```
+ */
 export interface AgreementViolation {
   readonly instance: number;
   readonly first: { readonly node: NodeId; readonly value: unknown };
   readonly second: { readonly node: NodeId; readonly value: unknown };
 }
 
-/** A running agreement check. */
+/**
+ * A running agreement check.
+ *
+ * @example
+ * ```ts
+ * import { createAgreementChecker } from "./agreement.ts";
+ * const checker = createAgreementChecker({ nodes: [], host: () => null });
+ * checker.check().length; // 0
+ * ```
+ */
 export interface AgreementChecker {
   /** Reads what every node learned since the last call; returns the violations found so far. */
   check(): readonly AgreementViolation[];

@@ -9,7 +9,15 @@
 
 import type { NodeId } from "../node.ts";
 
-/** A ballot: `[round, node index]`; `[0, 0]` is "none yet". */
+/**
+ * A ballot: `[round, node index]`; `[0, 0]` is "none yet".
+ *
+ * @example
+ * ```ts
+ * import type { Ballot } from "./ballot.ts";
+ * const b: Ballot = [4, 2]; // round 4 of the node with index 2
+ * ```
+ */
 export type Ballot = readonly [round: number, node: number];
 
 /**

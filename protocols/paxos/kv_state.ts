@@ -21,7 +21,18 @@ interface Session {
   readonly reply: Reply;
 }
 
-/** The KV data and sessions, kept in memory and mirrored to storage. */
+/**
+ * The KV data and sessions, kept in memory and mirrored to storage.
+ *
+ * @example
+ * ```ts
+ * import { type KvState, loadKvState } from "./kv_state.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const s: KvState = loadKvState(storage, "kv/", 100);
+ * s.maxSessions; // 100
+ * ```
+ */
 export interface KvState {
   readonly data: Map<string, unknown>;
   /** Insertion order is recency order (least recently used first). */

@@ -7,7 +7,17 @@
  * @module
  */
 
-/** What a node exposes about what it has learned. */
+/**
+ * What a node exposes about what it has learned.
+ *
+ * @example
+ * ```ts
+ * import { createLearnJournal, journalLearned } from "./learn_journal.ts";
+ * const j = createLearnJournal(2);
+ * journalLearned(j, 0, "a");
+ * j.total; // 1
+ * ```
+ */
 export interface LearnJournal {
   /** Decisions learned since the node started (this incarnation). */
   total: number;

@@ -14,7 +14,16 @@ interface Tally<V> {
   readonly from: Set<NodeId>;
 }
 
-/** Counts of Accepted messages, per instance and ballot. */
+/**
+ * Counts of Accepted messages, per instance and ballot.
+ *
+ * @example
+ * ```ts
+ * import { createLearner, type LearnerState } from "./learner.ts";
+ * const l: LearnerState<string> = createLearner<string>(3);
+ * l.quorum; // 3
+ * ```
+ */
 export interface LearnerState<V> {
   /** Acceptors needed (a majority). */
   readonly quorum: number;

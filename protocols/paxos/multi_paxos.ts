@@ -66,7 +66,15 @@ import { parsePaxosKvOptions } from "./options.ts";
 import { majority } from "./quorum.ts";
 import { createFixedTimeout, heartbeatArrived, isSuspected } from "../heartbeat/fixed_timeout.ts";
 
-/** The role a node plays right now. */
+/**
+ * The role a node plays right now.
+ *
+ * @example
+ * ```ts
+ * import type { PaxosRole } from "./multi_paxos.ts";
+ * const r: PaxosRole = "leader";
+ * ```
+ */
 export type PaxosRole = "follower" | "candidate" | "leader";
 
 /**

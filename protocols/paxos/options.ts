@@ -5,6 +5,8 @@
  * @module
  */
 
+import { booleanOption, positiveOption } from "../options.ts";
+
 /**
  * Options of `paxos-register` (single-decree Paxos).
  *
@@ -69,10 +71,10 @@ export function parsePaxosRegisterOptions(
   raw: Readonly<Record<string, unknown>>,
 ): PaxosRegisterOptions {
   return {
-    backoff: bool(raw, "backoff", true),
-    retryMs: num(raw, "retryMs", 40),
-    backoffBaseMs: num(raw, "backoffBaseMs", 10),
-    backoffMaxMs: num(raw, "backoffMaxMs", 320),
+    backoff: booleanOption(raw, "backoff", true),
+    retryMs: positiveOption(raw, "retryMs", 40),
+    backoffBaseMs: positiveOption(raw, "backoffBaseMs", 10),
+    backoffMaxMs: positiveOption(raw, "backoffMaxMs", 320),
   };
 }
 
@@ -87,29 +89,17 @@ export function parsePaxosRegisterOptions(
  */
 export function parsePaxosKvOptions(raw: Readonly<Record<string, unknown>>): PaxosKvOptions {
   const o: PaxosKvOptions = {
-    heartbeatMs: num(raw, "heartbeatMs", 50),
-    electionMinMs: num(raw, "electionMinMs", 300),
-    electionMaxMs: num(raw, "electionMaxMs", 600),
-    retransmitMs: num(raw, "retransmitMs", 100),
-    requestTimeoutMs: num(raw, "requestTimeoutMs", 1500),
-    forget: bool(raw, "forget", true),
-    catchUpBatch: num(raw, "catchUpBatch", 256),
-    maxSessions: num(raw, "maxSessions", 10000),
+    heartbeatMs: positiveOption(raw, "heartbeatMs", 50),
+    electionMinMs: positiveOption(raw, "electionMinMs", 300),
+    electionMaxMs: positiveOption(raw, "electionMaxMs", 600),
+    retransmitMs: positiveOption(raw, "retransmitMs", 100),
+    requestTimeoutMs: positiveOption(raw, "requestTimeoutMs", 1500),
+    forget: booleanOption(raw, "forget", true),
+    catchUpBatch: positiveOption(raw, "catchUpBatch", 256),
+    maxSessions: positiveOption(raw, "maxSessions", 10000),
   };
   if (o.electionMaxMs <= o.electionMinMs) {
     throw new Error("option electionMaxMs must be above electionMinMs");
   }
   return o;
-}
-
-function num(raw: Readonly<Record<string, unknown>>, key: string, d: number): number {
-  const v = raw[key] ?? d;
-  if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${key} must be a positive number`);
-  return v;
-}
-
-function bool(raw: Readonly<Record<string, unknown>>, key: string, d: boolean): boolean {
-  const v = raw[key] ?? d;
-  if (typeof v !== "boolean") throw new Error(`option ${key} must be true or false`);
-  return v;
 }

@@ -11,7 +11,16 @@ import { createFixedTimeout, heartbeatArrived, isSuspected } from "../heartbeat/
 import { createPhiAccrual, phiHeartbeat, phiSuspected } from "../heartbeat/phi_accrual.ts";
 import type { NodeId } from "../node.ts";
 
-/** A failure detector over a set of peers. */
+/**
+ * A failure detector over a set of peers.
+ *
+ * @example
+ * ```ts
+ * import { createPeerDetector, type PeerDetector } from "./detector.ts";
+ * const d: PeerDetector = createPeerDetector("fixed", ["n1"], 0, { timeoutMs: 100, intervalMs: 20 });
+ * d.reset("n1", 500); // a new primary: trusted from now on
+ * ```
+ */
 export interface PeerDetector {
   /** A sign of life from `peer` at `now`. */
   heard(peer: NodeId, now: number): void;

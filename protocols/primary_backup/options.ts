@@ -6,6 +6,7 @@
 
 import type { NodeId } from "../node.ts";
 import { isReplicationMode, type ReplicationMode } from "./mode.ts";
+import { booleanOption, positiveOption } from "../options.ts";
 
 /**
  * Parsed `primary-backup` options.
@@ -65,31 +66,22 @@ export function parsePrimaryBackupOptions(
   if (detector !== "fixed" && detector !== "phi") {
     throw new Error(`option detector must be "fixed" or "phi"`);
   }
-  const autoFailover = raw.autoFailover ?? true;
-  if (typeof autoFailover !== "boolean") {
-    throw new Error("option autoFailover must be true or false");
-  }
+  const autoFailover = booleanOption(raw, "autoFailover", true);
   if (raw.primary !== undefined && typeof raw.primary !== "string") {
     throw new Error("option primary must be a node id");
   }
   return {
     mode,
     primary: raw.primary as NodeId | undefined,
-    heartbeatMs: num(raw, "heartbeatMs", 20),
+    heartbeatMs: positiveOption(raw, "heartbeatMs", 20),
     detector,
-    failureTimeoutMs: num(raw, "failureTimeoutMs", 100),
-    phiThreshold: num(raw, "phiThreshold", 8),
-    semiSyncTimeoutMs: num(raw, "semiSyncTimeoutMs", 200),
-    probeWaitMs: num(raw, "probeWaitMs", 40),
-    retransmitMs: num(raw, "retransmitMs", 40),
+    failureTimeoutMs: positiveOption(raw, "failureTimeoutMs", 100),
+    phiThreshold: positiveOption(raw, "phiThreshold", 8),
+    semiSyncTimeoutMs: positiveOption(raw, "semiSyncTimeoutMs", 200),
+    probeWaitMs: positiveOption(raw, "probeWaitMs", 40),
+    retransmitMs: positiveOption(raw, "retransmitMs", 40),
     autoFailover,
-    asyncShipMs: num(raw, "asyncShipMs", 10),
-    maxLog: num(raw, "maxLog", 10000),
+    asyncShipMs: positiveOption(raw, "asyncShipMs", 10),
+    maxLog: positiveOption(raw, "maxLog", 10000),
   };
-}
-
-function num(raw: Readonly<Record<string, unknown>>, key: string, d: number): number {
-  const v = raw[key] ?? d;
-  if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${key} must be a positive number`);
-  return v;
 }

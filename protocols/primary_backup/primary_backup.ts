@@ -35,8 +35,16 @@ import type { Change, PrimaryBackupMessage, PrimaryBackupOp } from "./message.ts
 import { isReplicationMode, type ReplicationMode } from "./mode.ts";
 import { parsePrimaryBackupOptions } from "./options.ts";
 
-/** A node's role. `electing`: suspects the primary and collects positions; `recovering`: a
- * restarted primary checking whether it still is one. */
+/**
+ * A node's role. `electing`: suspects the primary and collects positions; `recovering`: a
+ * restarted primary checking whether it still is one.
+ *
+ * @example
+ * ```ts
+ * import type { PrimaryBackupRole } from "./primary_backup.ts";
+ * const r: PrimaryBackupRole = "electing";
+ * ```
+ */
 export type PrimaryBackupRole = "primary" | "backup" | "electing" | "recovering";
 
 type Msg<T extends PrimaryBackupMessage["type"]> = Extract<PrimaryBackupMessage, { type: T }>;

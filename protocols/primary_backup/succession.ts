@@ -20,7 +20,15 @@
 import type { NodeId } from "../node.ts";
 import { memberIndex } from "../paxos/ballot.ts";
 
-/** One node's answer to a probe. */
+/**
+ * One node's answer to a probe.
+ *
+ * @example
+ * ```ts
+ * import type { Position } from "./succession.ts";
+ * const p: Position = { epoch: 2, seq: 41, trusts: false };
+ * ```
+ */
 export interface Position {
   readonly epoch: number;
   /** Last applied change (−1: unknown, the node is waiting for a snapshot). */
@@ -29,7 +37,15 @@ export interface Position {
   readonly trusts: boolean;
 }
 
-/** The decision of {@link chooseSuccessor}. */
+/**
+ * The decision of {@link chooseSuccessor}.
+ *
+ * @example
+ * ```ts
+ * import type { Succession } from "./succession.ts";
+ * const s: Succession = { decision: "wait", reason: "no majority" };
+ * ```
+ */
 export type Succession =
   | { readonly decision: "primary-alive" }
   | { readonly decision: "wait"; readonly reason: "someone trusts the primary" | "no majority" }

@@ -20,6 +20,9 @@
 import type { NodeId } from "../node.ts";
 import type { Partitioner } from "../partitioning/partitioner.ts";
 
+// The quorum node imports it from here; the order itself belongs to every protocol.
+export { byNodeIndex } from "../node_order.ts";
+
 /**
  * The ring's members at an epoch.
  *
@@ -50,20 +53,6 @@ export function supersedes(current: Membership, incoming: Membership): boolean {
   // its own view (a fresh node knows everybody), so that one is never adopted.
   if (incoming.epoch === 0) return false;
   return JSON.stringify(incoming.nodes) > JSON.stringify(current.nodes);
-}
-
-/**
- * Node ids in their natural order (`n2` before `n10`).
- *
- * @example
- * ```ts
- * import { byNodeIndex } from "./membership.ts";
- * ["n10", "n2", "n1"].sort(byNodeIndex); // ["n1", "n2", "n10"]
- * ```
- */
-export function byNodeIndex(a: NodeId, b: NodeId): number {
-  const na = Number(a.replace(/\D/g, "")), nb = Number(b.replace(/\D/g, ""));
-  return na - nb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**

@@ -19,11 +19,41 @@ import type { NodeId } from "../node.ts";
 import type { Entry } from "./entry.ts";
 import type { Snapshot } from "./snapshot.ts";
 
-/** Key of the term and vote. */
+/**
+ * Key of the term and vote.
+ *
+ * @example
+ * ```ts
+ * import { HARD_STATE_KEY } from "./durable_state.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const hard = storage.get(HARD_STATE_KEY); // the term and vote, if ever written
+ * ```
+ */
 export const HARD_STATE_KEY = "raft/hard";
-/** Key of the latest snapshot. */
+/**
+ * Key of the latest snapshot.
+ *
+ * @example
+ * ```ts
+ * import { SNAPSHOT_KEY } from "./durable_state.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const hasSnapshot = storage.get(SNAPSHOT_KEY) !== undefined;
+ * ```
+ */
 export const SNAPSHOT_KEY = "raft/snapshot";
-/** Prefix of the log entries' keys. */
+/**
+ * Prefix of the log entries' keys.
+ *
+ * @example
+ * ```ts
+ * import { LOG_PREFIX } from "./durable_state.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const stored = storage.keys(LOG_PREFIX).length; // log entries on disk
+ * ```
+ */
 export const LOG_PREFIX = "log/";
 
 /**

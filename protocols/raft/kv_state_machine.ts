@@ -17,7 +17,15 @@ import { jsonEqual } from "../kv.ts";
 import type { KvOp } from "../kv.ts";
 import type { Reply } from "../node.ts";
 
-/** A KV command as the log carries it. */
+/**
+ * A KV command as the log carries it.
+ *
+ * @example
+ * ```ts
+ * import type { KvCommand } from "./kv_state_machine.ts";
+ * const c: KvCommand = { client: 3, seq: 17, op: { f: "write", key: "x", value: 1 } };
+ * ```
+ */
 export interface KvCommand {
   /** The client process that sent it. */
   readonly client: number;
@@ -27,7 +35,15 @@ export interface KvCommand {
   readonly op: KvOp;
 }
 
-/** One client's session: its last applied sequence number and that command's reply. */
+/**
+ * One client's session: its last applied sequence number and that command's reply.
+ *
+ * @example
+ * ```ts
+ * import type { SessionRecord } from "./kv_state_machine.ts";
+ * const s: SessionRecord = { client: 3, seq: 17, reply: { type: "ok", value: 1 } };
+ * ```
+ */
 export interface SessionRecord {
   /** The client. */
   readonly client: number;

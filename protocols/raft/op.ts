@@ -37,7 +37,15 @@ export type RaftKvOp = KvOp & {
   readonly consistency?: ReadConsistency;
 };
 
-/** How fresh a read must be. */
+/**
+ * How fresh a read must be.
+ *
+ * @example
+ * ```ts
+ * import type { ReadConsistency } from "./op.ts";
+ * const fresh: ReadConsistency = "linearizable";
+ * ```
+ */
 export type ReadConsistency = "linearizable" | "lease" | "stale";
 
 /**

@@ -88,7 +88,15 @@ export interface RaftOptions {
   readonly join: boolean;
 }
 
-/** Defaults of every option. */
+/**
+ * Defaults of every option.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RAFT_OPTIONS } from "./options.ts";
+ * DEFAULT_RAFT_OPTIONS.electionMinMs; // 150
+ * ```
+ */
 export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   heartbeatMs: 50,
   electionMinMs: 150,

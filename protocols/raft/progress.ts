@@ -17,7 +17,15 @@
 
 import { Inflights } from "./inflights.ts";
 
-/** The three replication states of a follower. */
+/**
+ * The three replication states of a follower.
+ *
+ * @example
+ * ```ts
+ * import type { ProgressState } from "./progress.ts";
+ * const s: ProgressState = "replicate";
+ * ```
+ */
 export type ProgressState = "probe" | "replicate" | "snapshot";
 
 /**

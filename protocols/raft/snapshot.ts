@@ -36,7 +36,15 @@ export interface Snapshot {
   readonly hash: number;
 }
 
-/** The hash of an empty history. */
+/**
+ * The hash of an empty history.
+ *
+ * @example
+ * ```ts
+ * import { appliedHash, EMPTY_HASH } from "./snapshot.ts";
+ * const h = appliedHash(EMPTY_HASH, 1, 1, "{}"); // the hash after the first entry
+ * ```
+ */
 export const EMPTY_HASH = 0x811c9dc5;
 
 /**

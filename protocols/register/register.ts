@@ -10,15 +10,24 @@
 
 import type { KvOp } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node.ts";
+import { byNodeIndex } from "../node_order.ts";
 import { applyKvOp, validateKvOp } from "../kv_store.ts";
 
-/** Messages between a forwarding node and the owner. */
+/**
+ * Messages between a forwarding node and the owner.
+ *
+ * @example
+ * ```ts
+ * import type { RegisterMessage } from "./register.ts";
+ * const m: RegisterMessage = { type: "forward", rid: 7, op: { f: "read", key: "x" } };
+ * ```
+ */
 export type RegisterMessage =
   | { readonly type: "forward"; readonly rid: number; readonly op: KvOp }
   | { readonly type: "result"; readonly rid: number; readonly reply: Reply };
 
 function createNode(ctx: NodeContext<RegisterMessage>): ProtocolNode<RegisterMessage, KvOp> {
-  const owner = String(ctx.options.owner ?? [ctx.id, ...ctx.peers].sort(byIndex)[0]);
+  const owner = String(ctx.options.owner ?? [ctx.id, ...ctx.peers].sort(byNodeIndex)[0]);
   const isOwner = owner === ctx.id;
   const data = new Map<string, unknown>();
   // Requests already applied (by global request id), so a duplicated forward is not
@@ -67,11 +76,6 @@ function createNode(ctx: NodeContext<RegisterMessage>): ProtocolNode<RegisterMes
     // Only the owner holds data; the others have nothing to converge.
     dump: isOwner ? () => Object.fromEntries(data) : undefined,
   };
-}
-
-function byIndex(a: string, b: string): number {
-  const na = Number(a.replace(/\D/g, "")), nb = Number(b.replace(/\D/g, ""));
-  return na - nb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**

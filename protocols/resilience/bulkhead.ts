@@ -13,6 +13,7 @@
 import type { Clock } from "./clock.ts";
 import type { FailureKind } from "./failure_kind.ts";
 import type { Call, CallContext, Policy } from "./policy.ts";
+import { abortReason } from "./abort_reason.ts";
 
 /**
  * The error of a call the bulkhead refused: `full` (no free slot and no queue room) or
@@ -80,10 +81,6 @@ interface Waiter {
   prev: Waiter | undefined;
   next: Waiter | undefined;
   cleanup: (() => void) | undefined;
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
 }
 
 /**

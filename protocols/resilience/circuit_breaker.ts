@@ -30,234 +30,32 @@
  * Transitions out of `open` and `half_open` happen lazily when the breaker is next used
  * or read, or by clock timers with `automaticTransitions`.
  *
+ * The options live in `circuit_options.ts`, the states, events and metrics in
+ * `circuit_state.ts`; this module re-exports both.
+ *
  * @module
  */
 
-import type { Clock } from "./clock.ts";
-import type { FailureKind } from "./failure_kind.ts";
 import type { Call, CallContext, Policy } from "./policy.ts";
-import { BulkheadRejectedError } from "./bulkhead.ts";
+import type { WindowTotals } from "./sliding_window.ts";
 import {
-  countWindow,
-  type OutcomeWindow,
-  timeWindow,
-  type WindowTotals,
-} from "./sliding_window.ts";
+  type CircuitBreakerOptions,
+  resolveCircuitOptions,
+  type ResolvedCircuitOptions,
+} from "./circuit_options.ts";
+import {
+  type CircuitEvent,
+  type CircuitMetrics,
+  CircuitOpenError,
+  type CircuitState,
+  type TransitionReason,
+} from "./circuit_state.ts";
 
-/**
- * A breaker's state.
- *
- * @example
- * ```ts
- * import type { CircuitState } from "./circuit_breaker.ts";
- * const s: CircuitState = "half_open";
- * ```
- */
-export type CircuitState = "closed" | "open" | "half_open" | "forced_open";
-
-/**
- * How the closed state judges the dependency.
- *
- * @example
- * ```ts
- * import type { BreakerWindow } from "./circuit_breaker.ts";
- * const w: BreakerWindow = { type: "time", seconds: 10 };
- * ```
- */
-export type BreakerWindow =
-  /** Open after `failures` failures in a row. */
-  | { readonly type: "consecutive"; readonly failures: number }
-  /** Rates over the last `size` calls. */
-  | { readonly type: "count"; readonly size: number }
-  /** Rates over the last `seconds` seconds (1-second buckets). */
-  | { readonly type: "time"; readonly seconds: number };
-
-/**
- * Options of {@link CircuitBreaker}.
- *
- * @example
- * ```ts
- * import type { CircuitBreakerOptions } from "./circuit_breaker.ts";
- * import { createVirtualClock } from "./virtual_clock.ts";
- * const options: CircuitBreakerOptions = {
- *   clock: createVirtualClock(),
- *   window: { type: "time", seconds: 10 },
- *   minimumCalls: 20,
- *   slowCallDurationMs: 2000,
- *   openWaitMs: 5000,
- *   openWaitMultiplier: 2,
- *   maxOpenWaitMs: 60_000,
- *   halfOpenCalls: 3,
- * };
- * ```
- */
-export interface CircuitBreakerOptions {
-  readonly clock: Clock;
-  /** Default `{ type: "count", size: 100 }`. */
-  readonly window?: BreakerWindow;
-  /** Percent of failed calls (0 < x ≤ 100) that opens the breaker; default 50. */
-  readonly failureRateThreshold?: number;
-  /** Percent of slow calls (0 < x ≤ 100) that opens the breaker; default 100. */
-  readonly slowCallRateThreshold?: number;
-  /** A call taking longer than this is slow; default `Infinity` (none is). */
-  readonly slowCallDurationMs?: number;
-  /** Calls the window must hold before rates are judged; default: the count window's size, or 10. */
-  readonly minimumCalls?: number;
-  /** Time spent open before the first trial; default 60 000. */
-  readonly openWaitMs?: number;
-  /** Each reopening without a close in between multiplies the wait by this; default 1. */
-  readonly openWaitMultiplier?: number;
-  /** The longest open wait; default `Infinity`. */
-  readonly maxOpenWaitMs?: number;
-  /** Trial calls permitted in half-open; default 1. */
-  readonly halfOpenCalls?: number;
-  /** Half-open longer than this without a verdict reopens the breaker; default `Infinity`. */
-  readonly maxHalfOpenMs?: number;
-  /** Use clock timers to leave `open` / `half_open` on time even when idle; default false. */
-  readonly automaticTransitions?: boolean;
-  /** Whether an error counts as a failure (otherwise as a success); default: every error. */
-  readonly isFailure?: (error: unknown) => boolean;
-  /**
-   * Errors that count as neither, because the call never reached the dependency or was
-   * given up by its caller; checked first. Default: a {@link BulkheadRejectedError} (a
-   * bulkhead inside the breaker refused it) or an `AbortError`.
-   */
-  readonly isIgnored?: (error: unknown) => boolean;
-}
-
-/**
- * Why a breaker changed state.
- *
- * @example
- * ```ts
- * import type { TransitionReason } from "./circuit_breaker.ts";
- * const r: TransitionReason = "failure_rate";
- * ```
- */
-export type TransitionReason =
-  | "failure_rate"
-  | "slow_call_rate"
-  | "consecutive_failures"
-  | "wait_elapsed"
-  | "trials_succeeded"
-  | "trials_failed"
-  | "half_open_timeout"
-  | "forced"
-  | "reset";
-
-/**
- * Something that happened to a breaker, for listeners (metrics, traces, logs).
- *
- * @example
- * ```ts
- * import type { CircuitEvent } from "./circuit_breaker.ts";
- * const e: CircuitEvent = { type: "state_change", from: "closed", to: "open", reason: "failure_rate", at: 0 };
- * ```
- */
-export type CircuitEvent =
-  | {
-    readonly type: "state_change";
-    readonly from: CircuitState;
-    readonly to: CircuitState;
-    readonly reason: TransitionReason;
-    readonly at: number;
-  }
-  | { readonly type: "success"; readonly durationMs: number; readonly slow: boolean }
-  | {
-    readonly type: "failure";
-    readonly durationMs: number;
-    readonly slow: boolean;
-    readonly error: unknown;
-  }
-  | { readonly type: "ignored"; readonly error: unknown }
-  | { readonly type: "rejected"; readonly state: CircuitState };
-
-/**
- * A snapshot of a breaker.
- *
- * @example
- * ```ts
- * import type { CircuitMetrics } from "./circuit_breaker.ts";
- * function healthy(m: CircuitMetrics): boolean {
- *   return m.state === "closed" && m.failureRate < 10;
- * }
- * ```
- */
-export interface CircuitMetrics {
-  readonly state: CircuitState;
-  /** Calls in the window (for `consecutive`: since the breaker last closed). */
-  readonly calls: number;
-  readonly failedCalls: number;
-  readonly slowCalls: number;
-  /** Percent of failed calls in the window, or -1 below `minimumCalls`. */
-  readonly failureRate: number;
-  /** Percent of slow calls in the window, or -1 below `minimumCalls`. */
-  readonly slowCallRate: number;
-  readonly consecutiveFailures: number;
-  /** Calls refused since creation or the last reset. */
-  readonly notPermittedCalls: number;
-  /** Openings since the breaker last closed (the wait grows with it). */
-  readonly openings: number;
-  /** When an `open` breaker will let trials through; `undefined` in other states. */
-  readonly openUntil: number | undefined;
-  /** Trial calls running in `half_open`. */
-  readonly trialsInFlight: number;
-  /** Trial results reported in `half_open`. */
-  readonly trialsDone: number;
-}
-
-/**
- * The error of a call an open (or half-open and busy) breaker refused. The call did not
- * run, so it is a `transient` failure; `retryAfterMs` tells a retry when trials resume.
- *
- * @example
- * ```ts
- * import { CircuitOpenError } from "./circuit_breaker.ts";
- * const e = new CircuitOpenError("open", 1500);
- * e.retryAfterMs; // 1500
- * ```
- */
-export class CircuitOpenError extends Error {
-  override readonly name = "CircuitOpenError";
-  /** It did not run. */
-  readonly failureKind: FailureKind = "transient";
-  /** The state that refused the call. */
-  readonly state: CircuitState;
-  /** Milliseconds until the breaker lets trials through, when known. */
-  readonly retryAfterMs: number | undefined;
-
-  /** Creates the error for a refusal in `state`. */
-  constructor(state: CircuitState, retryAfterMs?: number) {
-    super(`circuit breaker is ${state}: call not permitted`);
-    this.state = state;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
+export type { BreakerWindow, CircuitBreakerOptions } from "./circuit_options.ts";
+export * from "./circuit_state.ts";
 
 function percent(part: number, whole: number): number {
   return (part * 100) / whole;
-}
-
-function checkPercent(name: string, value: number): number {
-  if (!(value > 0 && value <= 100)) throw new RangeError(`${name} must be in (0, 100]`);
-  return value;
-}
-
-function checkCount(name: string, value: number): number {
-  if (!(Number.isInteger(value) && value >= 1)) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
-  }
-  return value;
-}
-
-function checkMs(name: string, value: number): number {
-  if (!(value >= 0)) throw new RangeError(`${name} must be >= 0, got ${value}`);
-  return value;
-}
-
-function locallyRefused(error: unknown): boolean {
-  return error instanceof BulkheadRejectedError ||
-    (error instanceof DOMException && error.name === "AbortError");
 }
 
 /**
@@ -279,23 +77,7 @@ function locallyRefused(error: unknown): boolean {
  * ```
  */
 export class CircuitBreaker implements Policy {
-  readonly #clock: Clock;
-  readonly #consecutiveLimit: number; // 0 unless the window is `consecutive`
-  readonly #window: OutcomeWindow | undefined;
-  readonly #failureThreshold: number;
-  readonly #slowThreshold: number;
-  readonly #slowMs: number;
-  readonly #minimumCalls: number;
-  readonly #openWaitMs: number;
-  readonly #multiplier: number;
-  readonly #maxOpenWaitMs: number;
-  readonly #halfOpenCalls: number;
-  readonly #maxHalfOpenMs: number;
-  readonly #automatic: boolean;
-  readonly #isFailure: (error: unknown) => boolean;
-  readonly #isIgnored: (error: unknown) => boolean;
-  // Calls need the clock only to measure slowness or to fill a time window.
-  readonly #timed: boolean;
+  readonly #o: ResolvedCircuitOptions;
   readonly #listeners: ((event: CircuitEvent) => void)[] = [];
 
   #state: CircuitState = "closed";
@@ -318,45 +100,8 @@ export class CircuitBreaker implements Policy {
 
   /** Creates a closed breaker; throws a `RangeError` on invalid options. */
   constructor(options: CircuitBreakerOptions) {
-    const window = options.window ?? { type: "count", size: 100 };
-    this.#clock = options.clock;
-    switch (window.type) {
-      case "consecutive":
-        this.#consecutiveLimit = checkCount("window.failures", window.failures);
-        break;
-      case "count":
-        this.#consecutiveLimit = 0;
-        this.#window = countWindow(checkCount("window.size", window.size));
-        break;
-      case "time":
-        this.#consecutiveLimit = 0;
-        this.#window = timeWindow(checkCount("window.seconds", window.seconds));
-        break;
-    }
-    this.#failureThreshold = checkPercent(
-      "failureRateThreshold",
-      options.failureRateThreshold ?? 50,
-    );
-    this.#slowThreshold = checkPercent(
-      "slowCallRateThreshold",
-      options.slowCallRateThreshold ?? 100,
-    );
-    this.#slowMs = checkMs("slowCallDurationMs", options.slowCallDurationMs ?? Infinity);
-    const defaultMinimum = window.type === "count" ? window.size : 10;
-    const minimum = checkCount("minimumCalls", options.minimumCalls ?? defaultMinimum);
-    // A count window never holds more than its size, so a larger minimum could never be met.
-    this.#minimumCalls = window.type === "count" ? Math.min(minimum, window.size) : minimum;
-    this.#openWaitMs = checkMs("openWaitMs", options.openWaitMs ?? 60_000);
-    this.#multiplier = options.openWaitMultiplier ?? 1;
-    if (!(this.#multiplier >= 1)) throw new RangeError("openWaitMultiplier must be >= 1");
-    this.#maxOpenWaitMs = checkMs("maxOpenWaitMs", options.maxOpenWaitMs ?? Infinity);
-    this.#halfOpenCalls = checkCount("halfOpenCalls", options.halfOpenCalls ?? 1);
-    this.#maxHalfOpenMs = checkMs("maxHalfOpenMs", options.maxHalfOpenMs ?? Infinity);
-    this.#automatic = options.automaticTransitions ?? false;
-    this.#isFailure = options.isFailure ?? (() => true);
-    this.#isIgnored = options.isIgnored ?? locallyRefused;
-    this.#timed = this.#slowMs !== Infinity || window.type === "time";
-    this.#since = this.#clock.now();
+    this.#o = resolveCircuitOptions(options);
+    this.#since = this.#o.clock.now();
   }
 
   /** The current state (a due `open` → `half_open` transition happens on reading). */
@@ -385,11 +130,11 @@ export class CircuitBreaker implements Policy {
   /** A snapshot of the breaker's counters and rates. */
   metrics(): CircuitMetrics {
     this.#refresh();
-    const now = this.#clock.now();
+    const now = this.#o.clock.now();
     let t: WindowTotals;
-    if (this.#window) t = this.#window.totals(now);
+    if (this.#o.window) t = this.#o.window.totals(now);
     else t = { calls: this.#streakCalls, failures: this.#streakFailures, slow: this.#streakSlow };
-    const judged = t.calls >= this.#minimumCalls && t.calls > 0;
+    const judged = t.calls >= this.#o.minimumCalls && t.calls > 0;
     return {
       state: this.#state,
       calls: t.calls,
@@ -415,7 +160,7 @@ export class CircuitBreaker implements Policy {
     const state = this.#refresh();
     if (state === "closed") return true;
     if (
-      state === "half_open" && this.#trialsInFlight + this.#trialCalls < this.#halfOpenCalls
+      state === "half_open" && this.#trialsInFlight + this.#trialCalls < this.#o.halfOpenCalls
     ) {
       this.#trialsInFlight++;
       return true;
@@ -436,12 +181,12 @@ export class CircuitBreaker implements Policy {
   }
 
   #failed(durationMs: number, error: unknown, end: number | undefined): void {
-    if (this.#isIgnored(error)) {
+    if (this.#o.isIgnored(error)) {
       if (this.#listeners.length > 0) this.#emit({ type: "ignored", error });
       this.releasePermission();
       return;
     }
-    this.#complete(durationMs, this.#isFailure(error), error, end);
+    this.#complete(durationMs, this.#o.isFailure(error), error, end);
   }
 
   /** Returns a permission that was granted but not used (the call was never made). */
@@ -469,20 +214,20 @@ export class CircuitBreaker implements Policy {
   async execute<T>(fn: Call<T>, ctx: CallContext = {}): Promise<T> {
     if (!this.tryAcquire()) throw this.#openError();
     const epoch = this.#epoch;
-    const start = this.#timed ? this.#clock.now() : 0;
+    const start = this.#o.timed ? this.#o.clock.now() : 0;
     let value: T;
     try {
       value = await fn(ctx);
     } catch (error) {
       // A result from before a state change says nothing about the current state.
       if (epoch === this.#epoch) {
-        const end = this.#timed ? this.#clock.now() : 0;
+        const end = this.#o.timed ? this.#o.clock.now() : 0;
         this.#failed(end - start, error, end);
       }
       throw error;
     }
     if (epoch === this.#epoch) {
-      const end = this.#timed ? this.#clock.now() : 0;
+      const end = this.#o.timed ? this.#o.clock.now() : 0;
       this.#complete(end - start, false, undefined, end);
     }
     return value;
@@ -490,14 +235,14 @@ export class CircuitBreaker implements Policy {
 
   #openError(): CircuitOpenError {
     if (this.#state === "open") {
-      return new CircuitOpenError("open", Math.max(0, this.#openUntil - this.#clock.now()));
+      return new CircuitOpenError("open", Math.max(0, this.#openUntil - this.#o.clock.now()));
     }
     return new CircuitOpenError(this.#state);
   }
 
   /** Records an outcome; `end` is the clock reading at its end, when already taken. */
   #complete(durationMs: number, failed: boolean, error: unknown, end: number | undefined): void {
-    const slow = durationMs > this.#slowMs;
+    const slow = durationMs > this.#o.slowMs;
     if (this.#listeners.length > 0) {
       this.#emit(
         failed
@@ -521,39 +266,39 @@ export class CircuitBreaker implements Policy {
 
   #recordClosed(failed: boolean, slow: boolean, end: number | undefined): void {
     this.#consecutive = failed ? this.#consecutive + 1 : 0;
-    if (this.#window === undefined) {
+    if (this.#o.window === undefined) {
       this.#streakCalls++;
       if (failed) this.#streakFailures++;
       if (slow) this.#streakSlow++;
-      if (this.#consecutive >= this.#consecutiveLimit) {
+      if (this.#consecutive >= this.#o.consecutiveLimit) {
         this.#open("consecutive_failures");
       }
       return;
     }
-    const now = end ?? (this.#timed ? this.#clock.now() : 0);
-    this.#window.record(now, failed, slow);
+    const now = end ?? (this.#o.timed ? this.#o.clock.now() : 0);
+    this.#o.window.record(now, failed, slow);
     // Only a failed or slow call can push a rate up to its threshold.
     if (!failed && !slow) return;
-    const t = this.#window.totals(now);
-    if (t.calls < this.#minimumCalls) return;
-    if (percent(t.failures, t.calls) >= this.#failureThreshold) this.#open("failure_rate");
-    else if (percent(t.slow, t.calls) >= this.#slowThreshold) this.#open("slow_call_rate");
+    const t = this.#o.window.totals(now);
+    if (t.calls < this.#o.minimumCalls) return;
+    if (percent(t.failures, t.calls) >= this.#o.failureThreshold) this.#open("failure_rate");
+    else if (percent(t.slow, t.calls) >= this.#o.slowThreshold) this.#open("slow_call_rate");
   }
 
   #recordTrial(failed: boolean, slow: boolean): void {
     this.#trialCalls++;
     if (failed) this.#trialFailures++;
     if (slow) this.#trialSlow++;
-    if (this.#window === undefined) {
+    if (this.#o.window === undefined) {
       if (failed) this.#open("trials_failed");
-      else if (this.#trialCalls >= this.#halfOpenCalls) this.#close("trials_succeeded");
+      else if (this.#trialCalls >= this.#o.halfOpenCalls) this.#close("trials_succeeded");
       return;
     }
-    if (this.#trialCalls < this.#halfOpenCalls) return;
+    if (this.#trialCalls < this.#o.halfOpenCalls) return;
     const n = this.#trialCalls;
     if (
-      percent(this.#trialFailures, n) >= this.#failureThreshold ||
-      percent(this.#trialSlow, n) >= this.#slowThreshold
+      percent(this.#trialFailures, n) >= this.#o.failureThreshold ||
+      percent(this.#trialSlow, n) >= this.#o.slowThreshold
     ) {
       this.#open("trials_failed");
     } else {
@@ -564,9 +309,11 @@ export class CircuitBreaker implements Policy {
   /** Performs the transitions that time alone makes due; returns the state after them. */
   #refresh(): CircuitState {
     if (this.#state === "open") {
-      if (this.#clock.now() >= this.#openUntil) this.#halfOpen();
-    } else if (this.#state === "half_open" && this.#maxHalfOpenMs !== Infinity) {
-      if (this.#clock.now() - this.#since >= this.#maxHalfOpenMs) this.#open("half_open_timeout");
+      if (this.#o.clock.now() >= this.#openUntil) this.#halfOpen();
+    } else if (this.#state === "half_open" && this.#o.maxHalfOpenMs !== Infinity) {
+      if (this.#o.clock.now() - this.#since >= this.#o.maxHalfOpenMs) {
+        this.#open("half_open_timeout");
+      }
     }
     return this.#state;
   }
@@ -574,18 +321,18 @@ export class CircuitBreaker implements Policy {
   #open(reason: TransitionReason): void {
     this.#openings++;
     const wait = Math.min(
-      this.#maxOpenWaitMs,
-      this.#openWaitMs * this.#multiplier ** (this.#openings - 1),
+      this.#o.maxOpenWaitMs,
+      this.#o.openWaitMs * this.#o.multiplier ** (this.#openings - 1),
     );
     this.#transition("open", reason);
     this.#openUntil = this.#since + wait;
-    if (this.#automatic) this.#cancelTimer = this.#clock.setTimer(wait, () => this.#refresh());
+    if (this.#o.automatic) this.#cancelTimer = this.#o.clock.setTimer(wait, () => this.#refresh());
   }
 
   #halfOpen(): void {
     this.#transition("half_open", "wait_elapsed");
-    if (this.#automatic && this.#maxHalfOpenMs !== Infinity) {
-      this.#cancelTimer = this.#clock.setTimer(this.#maxHalfOpenMs, () => this.#refresh());
+    if (this.#o.automatic && this.#o.maxHalfOpenMs !== Infinity) {
+      this.#cancelTimer = this.#o.clock.setTimer(this.#o.maxHalfOpenMs, () => this.#refresh());
     }
   }
 
@@ -595,7 +342,7 @@ export class CircuitBreaker implements Policy {
   }
 
   #clearWindow(): void {
-    this.#window?.clear();
+    this.#o.window?.clear();
     this.#consecutive =
       this.#streakCalls =
       this.#streakFailures =
@@ -609,7 +356,7 @@ export class CircuitBreaker implements Policy {
     this.#cancelTimer = undefined;
     this.#epoch++;
     this.#state = to;
-    this.#since = this.#clock.now();
+    this.#since = this.#o.clock.now();
     // Each state starts from a clean slate: the old window judged the old state.
     this.#clearWindow();
     this.#trialsInFlight =

@@ -78,4 +78,5 @@ export {
   type CircuitState,
   type TransitionReason,
 } from "./circuit_breaker.ts";
+export { resolveCircuitOptions, type ResolvedCircuitOptions } from "./circuit_options.ts";
 export { type ResiliencePolicies, resilient, wrap } from "./compose.ts";

@@ -24,6 +24,7 @@ import type { Clock, Random } from "./clock.ts";
 import { type FailureKind, failureKindOf, mayRetry, retryAfterOf } from "./failure_kind.ts";
 import type { Call, CallContext, Policy } from "./policy.ts";
 import { sleep } from "./sleep.ts";
+import { abortReason } from "./abort_reason.ts";
 
 /**
  * What a retry listener is told before each wait.
@@ -92,10 +93,6 @@ const DEFAULT_BACKOFF: Backoff = {
   capMs: 10_000,
   jitter: "full",
 };
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-}
 
 function usesRandom(backoff: Backoff): boolean {
   return backoff.type === "exponential" && (backoff.jitter ?? "full") !== "none";

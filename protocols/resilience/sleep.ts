@@ -5,10 +5,7 @@
  */
 
 import type { Clock } from "./clock.ts";
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-}
+import { abortReason } from "./abort_reason.ts";
 
 /**
  * Resolves after `ms` of `clock` time, or rejects with the signal's reason as soon as

@@ -12,6 +12,7 @@
 import type { Clock } from "./clock.ts";
 import type { FailureKind } from "./failure_kind.ts";
 import type { Call, CallContext, Policy } from "./policy.ts";
+import { abortReason } from "./abort_reason.ts";
 
 /**
  * The error of a call that took longer than its timeout.
@@ -51,10 +52,6 @@ export interface TimeoutOptions {
   readonly clock: Clock;
   /** Milliseconds a call may take. */
   readonly ms: number;
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
 }
 
 /**

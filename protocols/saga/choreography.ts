@@ -51,7 +51,20 @@ export const SERVICE_EVENTS: Readonly<
   delivery: { ok: "DeliveryArranged", failed: "DeliveryFailed", undone: "DeliveryCancelled" },
 };
 
-/** An order as the choreography's order service records it. */
+/**
+ * An order as the choreography's order service records it.
+ *
+ * @example
+ * ```ts
+ * import type { OrderRecord } from "./choreography.ts";
+ * const r: OrderRecord = {
+ *   order: { id: "o1", item: "item-1", qty: 2, amount: 30, account: "alice", region: "east" },
+ *   state: "compensated",
+ *   reason: "payment refused o1",
+ *   at: 420,
+ * };
+ * ```
+ */
 export interface OrderRecord {
   readonly order: Order;
   readonly state: "pending" | "done" | "compensated";
@@ -60,18 +73,7 @@ export interface OrderRecord {
 }
 
 function busClient(ctx: NodeContext<SagaMessage>, config: BusConfig, o: SagaOptions): BusClient {
-  return createBusClient(
-    {
-      id: ctx.id,
-      now: ctx.now,
-      random: ctx.random,
-      storage: ctx.storage,
-      send: ctx.send,
-      emit: ctx.emit,
-    },
-    config,
-    { ...DEFAULT_CLIENT_OPTIONS, retry: o.retry },
-  );
+  return createBusClient(ctx, config, { ...DEFAULT_CLIENT_OPTIONS, retry: o.retry });
 }
 
 /**

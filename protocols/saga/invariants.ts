@@ -24,7 +24,21 @@ import type { StepRecord } from "./service.ts";
 import type { SagaRecord } from "./orchestrator.ts";
 import type { OrderRecord } from "./choreography.ts";
 
-/** What the checks see of one service. */
+/**
+ * What the checks see of one service.
+ *
+ * @example
+ * ```ts
+ * import type { SagaServiceView } from "./invariants.ts";
+ * const v: SagaServiceView = {
+ *   node: "n2",
+ *   service: "inventory",
+ *   records: {},
+ *   ledger: { "stock/item-1": 100 },
+ *   initial: { "stock/item-1": 100 },
+ * };
+ * ```
+ */
 export interface SagaServiceView {
   readonly node: NodeId;
   readonly service: Service;
@@ -33,13 +47,33 @@ export interface SagaServiceView {
   readonly initial: Readonly<Record<string, number>>;
 }
 
-/** An order's saga as the orchestrator or order service records it. */
+/**
+ * An order's saga as the orchestrator or order service records it.
+ *
+ * @example
+ * ```ts
+ * import type { SagaOrderView } from "./invariants.ts";
+ * const o: SagaOrderView = {
+ *   order: { id: "o1", item: "item-1", qty: 2, amount: 30, account: "alice", region: "east" },
+ *   state: "done",
+ * };
+ * ```
+ */
 export interface SagaOrderView {
   readonly order: Order;
   readonly state: "pending" | "done" | "compensated";
 }
 
-/** What the checks see of the whole cluster. */
+/**
+ * What the checks see of the whole cluster.
+ *
+ * @example
+ * ```ts
+ * import { checkSagaSettled, type SagaClusterView } from "./invariants.ts";
+ * const empty: SagaClusterView = { orders: {}, services: [] };
+ * checkSagaSettled(empty); // null
+ * ```
+ */
 export interface SagaClusterView {
   readonly orders: Readonly<Record<string, SagaOrderView>>;
   readonly services: readonly SagaServiceView[];

@@ -54,7 +54,15 @@ export const SAGA_EVENTS = [
   "StockReturned",
 ] as const;
 
-/** One choreography event type. */
+/**
+ * One choreography event type.
+ *
+ * @example
+ * ```ts
+ * import type { SagaEventType } from "./message.ts";
+ * const t: SagaEventType = "StockReserved";
+ * ```
+ */
 export type SagaEventType = typeof SAGA_EVENTS[number];
 
 /**

@@ -6,7 +6,16 @@
 
 import type { Backoff } from "../resilience/backoff.ts";
 
-/** Parsed saga options. */
+/**
+ * Parsed saga options.
+ *
+ * @example
+ * ```ts
+ * import { type SagaOptions, sagaOptions } from "./options.ts";
+ * const o: SagaOptions = sagaOptions({ stepAttempts: 3 });
+ * o.stepAttempts; // 3
+ * ```
+ */
 export interface SagaOptions {
   readonly style: "orchestrated" | "choreographed";
   /** Backoff between retries of a step or compensation (and of bus requests). */

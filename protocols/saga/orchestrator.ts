@@ -72,7 +72,15 @@ interface Live {
   readonly waiters: number[];
 }
 
-/** The client's read of an order: `{ f: "read-order", id }`. */
+/**
+ * The client's read of an order: `{ f: "read-order", id }`.
+ *
+ * @example
+ * ```ts
+ * import type { ReadOrderOp } from "./orchestrator.ts";
+ * const op: ReadOrderOp = { f: "read-order", id: "o1" };
+ * ```
+ */
 export interface ReadOrderOp {
   readonly f: "read-order";
   readonly id: string;

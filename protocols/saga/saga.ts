@@ -28,6 +28,7 @@
  */
 
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
+import { idleNode } from "../idle_node.ts";
 import { orderRoles, type Service } from "../txn/order.ts";
 import { ledgerValue } from "../txn/ledger.ts";
 import { busConfig } from "../bus/config.ts";
@@ -110,17 +111,6 @@ function createServiceNode(
   };
 }
 
-function idle(ctx: NodeContext<SagaMessage>): ProtocolNode<SagaMessage, unknown> {
-  return {
-    tick() {},
-    message() {},
-    request(req) {
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} has no role` });
-    },
-    status: () => ({ role: "idle" }),
-  };
-}
-
 function createNode(ctx: NodeContext<SagaMessage>): ProtocolNode<SagaMessage, unknown> {
   const all = [ctx.id, ...ctx.peers];
   const roles = orderRoles(all, ctx.options);
@@ -128,7 +118,7 @@ function createNode(ctx: NodeContext<SagaMessage>): ProtocolNode<SagaMessage, un
   const mine = roles.services.find((s) => s.node === ctx.id);
   if (o.style === "orchestrated") {
     if (roles.order === ctx.id) return createOrchestrator(ctx, roles.services, o);
-    return mine !== undefined ? createServiceNode(ctx, mine.service) : idle(ctx);
+    return mine !== undefined ? createServiceNode(ctx, mine.service) : idleNode(ctx);
   }
   const brokers = (ctx.options.brokers as NodeId[] | undefined) ?? roles.others;
   if (brokers.length === 0) {
@@ -139,7 +129,7 @@ function createNode(ctx: NodeContext<SagaMessage>): ProtocolNode<SagaMessage, un
   const services = roles.services.map((s) => s.service);
   if (roles.order === ctx.id) return createChoreographyOrderService(ctx, services, config, o);
   if (mine !== undefined) return createChoreographyService(ctx, mine.service, services, config, o);
-  if (!brokers.includes(ctx.id)) return idle(ctx);
+  if (!brokers.includes(ctx.id)) return idleNode(ctx);
   const node = createBusNode({
     id: ctx.id,
     peers: ctx.peers,

@@ -45,14 +45,32 @@ export type StepRecord =
   /** `effect` null: compensated before the step ever ran (a tombstone). */
   | { readonly state: "compensated"; readonly effect: Effect | null; readonly at: number };
 
-/** The outcome of running a step. `fresh` is false when it was already recorded. */
+/**
+ * The outcome of running a step. `fresh` is false when it was already recorded.
+ *
+ * @example
+ * ```ts
+ * import type { StepOutcome } from "./service.ts";
+ * const refused: StepOutcome = { ok: false, reason: "payment refused o2", fresh: true };
+ * ```
+ */
 export interface StepOutcome {
   readonly ok: boolean;
   readonly reason?: string;
   readonly fresh: boolean;
 }
 
-/** A saga participant service over a node's durable storage. */
+/**
+ * A saga participant service over a node's durable storage.
+ *
+ * @example
+ * ```ts
+ * import type { SagaService } from "./service.ts";
+ * function undone(s: SagaService, orderId: string): boolean {
+ *   return s.record(orderId)?.state === "compensated";
+ * }
+ * ```
+ */
 export interface SagaService {
   readonly service: Service;
   readonly ledger: Ledger;

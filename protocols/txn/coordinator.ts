@@ -46,7 +46,21 @@ export interface CoordinatorRecord {
   readonly presumed?: boolean;
 }
 
-/** What the coordinator shows in its status. */
+/**
+ * What the coordinator shows in its status.
+ *
+ * @example
+ * ```ts
+ * import type { CoordinatorStatus } from "./coordinator.ts";
+ * const s: CoordinatorStatus = {
+ *   role: "coordinator",
+ *   voting: ["o7"],
+ *   committing: [],
+ *   committed: 5,
+ *   aborted: 1,
+ * };
+ * ```
+ */
 export interface CoordinatorStatus {
   readonly role: "coordinator";
   /** Transactions collecting votes. */

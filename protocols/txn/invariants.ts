@@ -19,10 +19,32 @@ import type { CoordinatorRecord } from "./coordinator.ts";
 import type { ParticipantRecord } from "./participant.ts";
 import { initialLedger, orderRoles } from "./order.ts";
 
-/** Reads every value under a storage prefix of a node, keyed by the rest of the key. */
+/**
+ * Reads every value under a storage prefix of a node, keyed by the rest of the key.
+ *
+ * @example
+ * ```ts
+ * import type { RecordReader } from "./invariants.ts";
+ * const nothing: RecordReader = () => ({});
+ * ```
+ */
 export type RecordReader = (node: NodeId, prefix: string) => Readonly<Record<string, unknown>>;
 
-/** What the checks see of a participant. */
+/**
+ * What the checks see of a participant.
+ *
+ * @example
+ * ```ts
+ * import type { ParticipantView } from "./invariants.ts";
+ * const down: ParticipantView = {
+ *   node: "n3",
+ *   records: {},
+ *   ledger: { "balance/alice": 1000 },
+ *   initial: { "balance/alice": 1000 },
+ *   locks: null,
+ * };
+ * ```
+ */
 export interface ParticipantView {
   readonly node: NodeId;
   readonly records: Readonly<Record<string, ParticipantRecord>>;
@@ -32,7 +54,16 @@ export interface ParticipantView {
   readonly locks: Readonly<Record<string, string>> | null;
 }
 
-/** What the checks see of the whole cluster. */
+/**
+ * What the checks see of the whole cluster.
+ *
+ * @example
+ * ```ts
+ * import { checkTwoPhaseSettled, type TxnClusterView } from "./invariants.ts";
+ * const empty: TxnClusterView = { coordinator: {}, participants: [] };
+ * checkTwoPhaseSettled(empty); // null
+ * ```
+ */
 export interface TxnClusterView {
   readonly coordinator: Readonly<Record<string, CoordinatorRecord>>;
   readonly participants: readonly ParticipantView[];

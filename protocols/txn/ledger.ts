@@ -10,7 +10,18 @@
 import type { DurableStorage } from "../storage.ts";
 import type { Effect } from "./order.ts";
 
-/** A ledger: durable counters with their initial values. */
+/**
+ * A ledger: durable counters with their initial values.
+ *
+ * @example
+ * ```ts
+ * import { type Ledger, ledgerValue } from "./ledger.ts";
+ * import type { DurableStorage } from "../storage.ts";
+ * declare const storage: DurableStorage;
+ * const ledger: Ledger = { storage, initial: { "stock/item-1": 100 } };
+ * ledgerValue(ledger, "stock/item-1"); // 100 until a change is written
+ * ```
+ */
 export interface Ledger {
   readonly storage: DurableStorage;
   readonly initial: Readonly<Record<string, number>>;

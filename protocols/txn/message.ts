@@ -18,7 +18,15 @@
 
 import type { Order } from "./order.ts";
 
-/** One message between the coordinator and a participant. */
+/**
+ * One message between the coordinator and a participant.
+ *
+ * @example
+ * ```ts
+ * import type { TxnMessage } from "./message.ts";
+ * const vote: TxnMessage = { type: "vote", txn: "o1", yes: false, reason: "stock locked" };
+ * ```
+ */
 export type TxnMessage =
   | { readonly type: "prepare"; readonly txn: string; readonly order: Order }
   | { readonly type: "vote"; readonly txn: string; readonly yes: boolean; readonly reason?: string }

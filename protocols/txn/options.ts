@@ -4,7 +4,18 @@
  * @module
  */
 
-/** Parsed timing options (milliseconds of the node's clock). */
+import { positiveOption } from "../options.ts";
+
+/**
+ * Parsed timing options (milliseconds of the node's clock).
+ *
+ * @example
+ * ```ts
+ * import { type TwoPhaseOptions, twoPhaseOptions } from "./options.ts";
+ * const o: TwoPhaseOptions = twoPhaseOptions({ voteTimeoutMs: 400 });
+ * o.voteTimeoutMs; // 400
+ * ```
+ */
 export interface TwoPhaseOptions {
   /** The coordinator aborts a transaction whose votes are not all in by then. */
   readonly voteTimeoutMs: number;
@@ -26,11 +37,7 @@ export interface TwoPhaseOptions {
  * ```
  */
 export function twoPhaseOptions(raw: Readonly<Record<string, unknown>>): TwoPhaseOptions {
-  const num = (k: string, d: number): number => {
-    const v = raw[k] ?? d;
-    if (typeof v !== "number" || !(v > 0)) throw new Error(`option ${k} must be a positive number`);
-    return v;
-  };
+  const num = (k: string, d: number): number => positiveOption(raw, k, d);
   return {
     voteTimeoutMs: num("voteTimeoutMs", 1000),
     resendMs: num("resendMs", 150),

@@ -22,8 +22,17 @@
  */
 
 import type { NodeId } from "../node.ts";
+import { byNodeIndex } from "../node_order.ts";
 
-/** The three services an order passes through, in saga order. */
+/**
+ * The three services an order passes through, in saga order.
+ *
+ * @example
+ * ```ts
+ * import type { Service } from "./order.ts";
+ * const s: Service = "payment";
+ * ```
+ */
 export type Service = "inventory" | "payment" | "delivery";
 
 /**
@@ -37,7 +46,15 @@ export type Service = "inventory" | "payment" | "delivery";
  */
 export const SERVICES: readonly Service[] = ["inventory", "payment", "delivery"];
 
-/** One order, as every service sees it. */
+/**
+ * One order, as every service sees it.
+ *
+ * @example
+ * ```ts
+ * import type { Order } from "./order.ts";
+ * const o: Order = { id: "o1", item: "item-1", qty: 2, amount: 30, account: "alice", region: "east" };
+ * ```
+ */
 export interface Order {
   readonly id: string;
   readonly item: string;
@@ -96,19 +113,22 @@ export function parseOrder(op: unknown): Order | string {
   return { id: o.id, item: o.item, qty: o.qty as number, amount: o.amount, account, region };
 }
 
-/** Which node plays which part. `order` is the coordinator / orchestrator / order service. */
+/**
+ * Which node plays which part. `order` is the coordinator / orchestrator / order service.
+ *
+ * @example
+ * ```ts
+ * import { orderRoles } from "./order.ts";
+ * const roles = orderRoles(["n1", "n2", "n3", "n4"], {});
+ * roles.services.map((s) => s.node); // ["n2", "n3", "n4"]
+ * ```
+ */
 export interface OrderRoles {
   readonly order: NodeId;
   /** The services present, in saga order, with their nodes. */
   readonly services: readonly { readonly service: Service; readonly node: NodeId }[];
   /** Nodes with no part in the order flow (brokers, spares). */
   readonly others: readonly NodeId[];
-}
-
-/** Sorts node ids by their number (`n2` before `n10`). */
-function byNodeIndex(a: string, b: string): number {
-  const na = Number(a.replace(/\D/g, "")), nb = Number(b.replace(/\D/g, ""));
-  return na - nb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**
@@ -152,7 +172,15 @@ export function orderRoles(
   return { order, services, others: all.filter((n) => !used.has(n)) };
 }
 
-/** A change to one counter of a service's ledger. */
+/**
+ * A change to one counter of a service's ledger.
+ *
+ * @example
+ * ```ts
+ * import type { Effect } from "./order.ts";
+ * const take: Effect = { key: "balance/alice", delta: -30 };
+ * ```
+ */
 export interface Effect {
   readonly key: string;
   readonly delta: number;

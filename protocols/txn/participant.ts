@@ -47,7 +47,17 @@ export type ParticipantRecord =
   | { readonly state: "committed"; readonly effect: Effect; readonly at: number }
   | { readonly state: "aborted"; readonly reason: string; readonly at: number };
 
-/** What a participant shows in its status. */
+/**
+ * What a participant shows in its status.
+ *
+ * @example
+ * ```ts
+ * import type { ParticipantStatus } from "./participant.ts";
+ * function blocked(s: ParticipantStatus): boolean {
+ *   return s.blockedSince !== null && s.inDoubt.length > 0;
+ * }
+ * ```
+ */
 export interface ParticipantStatus {
   readonly role: Service;
   readonly coordinator: NodeId;
@@ -64,13 +74,31 @@ export interface ParticipantStatus {
   readonly [field: string]: unknown;
 }
 
-/** A participant node, with white-box access to its locks (for invariant checks). */
+/**
+ * A participant node, with white-box access to its locks (for invariant checks).
+ *
+ * @example
+ * ```ts
+ * import type { ParticipantNode } from "./participant.ts";
+ * function lockHolder(p: ParticipantNode, counter: string): string | undefined {
+ *   return p.locks.get(counter);
+ * }
+ * ```
+ */
 export interface ParticipantNode extends ProtocolNode<TxnMessage, unknown> {
   /** Ledger counter → the transaction holding its lock. */
   readonly locks: ReadonlyMap<string, string>;
 }
 
-/** The participant's client operations: a local read of one ledger counter. */
+/**
+ * The participant's client operations: a local read of one ledger counter.
+ *
+ * @example
+ * ```ts
+ * import type { ParticipantRead } from "./participant.ts";
+ * const op: ParticipantRead = { f: "read", key: "stock/item-1" };
+ * ```
+ */
 export interface ParticipantRead {
   readonly f: "read";
   readonly key: string;

@@ -18,6 +18,7 @@
  */
 
 import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
+import { idleNode } from "../idle_node.ts";
 import type { TxnMessage } from "./message.ts";
 import { orderRoles } from "./order.ts";
 import { twoPhaseOptions } from "./options.ts";
@@ -32,14 +33,7 @@ function createNode(ctx: NodeContext<TxnMessage>): ProtocolNode<TxnMessage, unkn
   }
   const mine = roles.services.find((s) => s.node === ctx.id);
   if (mine !== undefined) return createParticipant(ctx, mine.service, roles.order, o);
-  return {
-    tick() {},
-    message() {},
-    request(req) {
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} has no role`, leader: roles.order });
-    },
-    status: () => ({ role: "idle" }),
-  };
+  return idleNode(ctx, roles.order);
 }
 
 /**

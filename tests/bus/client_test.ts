@@ -16,18 +16,7 @@ const relay: AnyProtocol = {
   create(ctx: NodeContext<BusMessage>) {
     if (ctx.id !== "n4") return createBusNode(ctx);
     const config = busConfig([ctx.id, ...ctx.peers], ctx.options);
-    const client = createBusClient(
-      {
-        id: ctx.id,
-        now: ctx.now,
-        random: ctx.random,
-        storage: ctx.storage,
-        send: ctx.send,
-        emit: ctx.emit,
-      },
-      config,
-      DEFAULT_CLIENT_OPTIONS,
-    );
+    const client = createBusClient(ctx, config, DEFAULT_CLIENT_OPTIONS);
     let handled = Number(ctx.storage.get("handled") ?? 0);
     client.subscribe("t", "g", (rec) => {
       handled++;

@@ -7,11 +7,18 @@
 
 import type { HistoryEvent } from "../../protocols/history/event.ts";
 import type { Operation } from "../../protocols/history/operations.ts";
-import type { AnyModel, OperationInput } from "../../protocols/checker/model.ts";
+import { type AnyModel, modelInput } from "../../protocols/checker/model.ts";
 
 /**
  * One completed operation, written as `[process, f, key, input, output, call, ret, status]`.
  * `ret` may be `Infinity` for a never-completed operation.
+ *
+ * @example
+ * ```ts
+ * import type { OpSpec } from "./history_builder.ts";
+ * // p0 wrote 1 to x between t=0 and t=10.
+ * const spec: OpSpec = [0, "write", "x", 1, 1, 0, 10, "ok"];
+ * ```
  */
 export type OpSpec = readonly [
   process: number,
@@ -73,12 +80,6 @@ export function operations(specs: readonly OpSpec[]): Operation[] {
     ret: status === "info" ? Infinity : ret,
     status,
   }));
-}
-
-function input(model: AnyModel, op: Operation): unknown {
-  return model.input !== undefined
-    ? model.input(op)
-    : ({ f: op.f, key: op.key, value: op.input } satisfies OperationInput);
 }
 
 /**
@@ -149,7 +150,7 @@ function validPrefix(order: readonly Operation[], model: AnyModel): boolean {
   for (const op of order) {
     const r = model.step(
       state,
-      input(model, op),
+      modelInput(model, op),
       op.status === "ok" ? op.output : undefined,
       op.status !== "ok",
     );

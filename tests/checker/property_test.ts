@@ -190,21 +190,35 @@ const tinyOp = fc.record({
   >,
 });
 
+type TinySpec = typeof tinyOp extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Operations on key `x` from tiny specs: by default each from its own process at the
+ * spec's time; `perProcess` spreads them over 3 processes that each issue theirs one
+ * after another, as a real client does.
+ */
+function tinyOperations(specs: readonly TinySpec[], perProcess = false): Operation[] {
+  return specs.map((s, id) => {
+    const call = perProcess ? id * 100 + s.call : s.call;
+    return {
+      id,
+      process: perProcess ? id % 3 : id,
+      f: s.f,
+      key: "x",
+      input: s.f === "write" ? s.a : s.f === "cas" ? [s.a, s.b] : undefined,
+      output: s.f === "read" ? s.a : undefined,
+      call,
+      ret: s.status === "info" ? Infinity : call + s.len,
+      status: s.status,
+    };
+  });
+}
+
 Deno.test("the checker agrees with brute force on tiny arbitrary histories", () => {
   let bad = 0;
   fc.assert(
     fc.property(fc.array(tinyOp, { maxLength: 6 }), (specs) => {
-      const ops: Operation[] = specs.map((s, id) => ({
-        id,
-        process: id,
-        f: s.f,
-        key: "x",
-        input: s.f === "write" ? s.a : s.f === "cas" ? [s.a, s.b] : undefined,
-        output: s.f === "read" ? s.a : undefined,
-        call: s.call,
-        ret: s.status === "info" ? Infinity : s.call + s.len,
-        status: s.status,
-      }));
+      const ops = tinyOperations(specs);
       const expected = bruteForceLinearizable(ops, casRegisterModel);
       if (!expected) bad++;
       const r = checkLinearizability(ops, kvModel);
@@ -233,18 +247,7 @@ Deno.test("a linearizable tiny history is also sequential (property)", () => {
   let sequentialOnly = 0;
   fc.assert(
     fc.property(fc.array(tinyOp, { maxLength: 7 }), (specs) => {
-      const ops: Operation[] = specs.map((s, id) => ({
-        id,
-        process: id % 3,
-        f: s.f,
-        key: "x",
-        input: s.f === "write" ? s.a : s.f === "cas" ? [s.a, s.b] : undefined,
-        output: s.f === "read" ? s.a : undefined,
-        // Operations of one process one after another, as a real client issues them.
-        call: id * 100 + s.call,
-        ret: s.status === "info" ? Infinity : id * 100 + s.call + s.len,
-        status: s.status,
-      }));
+      const ops = tinyOperations(specs, true);
       const lin = checkLinearizability(ops, kvModel).verdict;
       const seq = checkSequential(ops, kvModel).verdict;
       if (lin === "linearizable") assert.equal(seq, "sequential");
@@ -258,17 +261,7 @@ Deno.test("a linearizable tiny history is also sequential (property)", () => {
 Deno.test("fast and exact searches agree (property)", () => {
   fc.assert(
     fc.property(fc.array(tinyOp, { maxLength: 14 }), (specs) => {
-      const ops: Operation[] = specs.map((s, id) => ({
-        id,
-        process: id,
-        f: s.f,
-        key: "x",
-        input: s.f === "write" ? s.a : s.f === "cas" ? [s.a, s.b] : undefined,
-        output: s.f === "read" ? s.a : undefined,
-        call: s.call,
-        ret: s.status === "info" ? Infinity : s.call + s.len,
-        status: s.status,
-      }));
+      const ops = tinyOperations(specs);
       const rel = relevantOperations(ops, casRegisterModel);
       const fast = searchLinearization(rel, casRegisterModel, createStepMeter(), false);
       const exact = searchLinearization(rel, casRegisterModel, createStepMeter(), true);

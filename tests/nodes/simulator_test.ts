@@ -85,6 +85,28 @@ Deno.test("messages to a crashed node are dropped; to a paused node held until r
   assert.deepEqual(sim.status("n2").got, []);
 });
 
+Deno.test("a message held by a paused node leaves its link once: the queue limit still counts the rest", () => {
+  const sim = new Simulation({
+    protocol: recorder,
+    nodes: 2,
+    seed: 1,
+    network: { delay: { kind: "constant", ms: 10 } },
+  });
+  sim.network.addRule("n1", "n2", { queueLimit: 2 });
+  const send = (v: number) => sim.request("n1", { f: "send", to: "n2", v }, 1);
+  sim.pause("n2");
+  send(1); // arrives at 10 and waits in n2's backlog: it has left the link
+  sim.runFor(20);
+  send(2); // in flight until 30
+  sim.runFor(5);
+  sim.resume("n2"); // processes 1; 2 is still on the link
+  send(3); // the link's second message in flight
+  send(4); // a third: over the limit
+  sim.runFor(50);
+  assert.equal(sim.stats.dropped, 1);
+  assert.deepEqual(sim.status("n2").got, [1, 2, 3]);
+});
+
 Deno.test("replies come after the input's messages, and a down node never replies", () => {
   const sim = new Simulation({ protocol: recorder, nodes: 2, seed: 3, trace: "full" });
   let replied = 0;

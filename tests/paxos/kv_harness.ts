@@ -14,7 +14,17 @@ import {
 import { paxosKv, type PaxosKvNode } from "../../protocols/paxos/multi_paxos.ts";
 import type { PaxosKvOp } from "../../protocols/paxos/kv_message.ts";
 
-/** A paxos-kv cluster under test. */
+/**
+ * A paxos-kv cluster under test.
+ *
+ * @example
+ * ```ts
+ * import type { KvCluster } from "./kv_harness.ts";
+ * function write(c: KvCluster, key: string, value: unknown): boolean {
+ *   return c.run({ f: "write", key, value }).type === "ok";
+ * }
+ * ```
+ */
 export interface KvCluster {
   readonly sim: Simulation;
   readonly checker: AgreementChecker;

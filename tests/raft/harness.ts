@@ -13,14 +13,34 @@ import type { NodeContext, NodeId, Reply, TraceData } from "../../protocols/node
 import type { RaftMessage, RaftOp } from "../../protocols/raft/mod.ts";
 import { RaftInvariants, RaftNode } from "../../protocols/raft/mod.ts";
 
-/** A message in flight. */
+/**
+ * A message in flight.
+ *
+ * @example
+ * ```ts
+ * import type { Envelope } from "./harness.ts";
+ * function between(e: Envelope, a: string, b: string): boolean {
+ *   return (e.from === a && e.to === b) || (e.from === b && e.to === a);
+ * }
+ * ```
+ */
 export interface Envelope {
   readonly from: NodeId;
   readonly to: NodeId;
   readonly msg: RaftMessage;
 }
 
-/** A trace event a node emitted. */
+/**
+ * A trace event a node emitted.
+ *
+ * @example
+ * ```ts
+ * import type { HarnessEvent } from "./harness.ts";
+ * function elections(events: readonly HarnessEvent[]): number {
+ *   return events.filter((e) => e.kind === "elected").length;
+ * }
+ * ```
+ */
 export interface HarnessEvent {
   readonly node: NodeId;
   readonly kind: string;
@@ -28,7 +48,17 @@ export interface HarnessEvent {
   readonly time: number;
 }
 
-/** A cluster of Raft nodes driven by hand. */
+/**
+ * A cluster of Raft nodes driven by hand.
+ *
+ * @example
+ * ```ts
+ * import { Harness } from "./harness.ts";
+ * const h = new Harness(3);
+ * h.elect("n1");
+ * h.leader(); // "n1"
+ * ```
+ */
 export class Harness {
   now = 0;
   readonly ids: NodeId[];

@@ -4,8 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startKvWorkload } from "../../nodes/kv_workload.ts";
-import { generateSchedule, healAll, NEMESIS_KINDS, scheduleNemesis } from "../../nodes/nemesis.ts";
-import { createRng } from "../../protocols/random.ts";
+import { healAll, NEMESIS_KINDS, scheduleNemesis, seededSchedule } from "../../nodes/nemesis.ts";
 import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
 import { kvModel } from "../../protocols/checker/models.ts";
 import { raftNode, raftSim } from "./sim_helpers.ts";
@@ -33,10 +32,7 @@ for (
       const r = raftSim(5, seed, options);
       const { sim } = r;
       const durationMs = 8000;
-      scheduleNemesis(
-        sim,
-        generateSchedule(createRng(seed * 7919 + 17), { kinds, nodes: sim.nodes, durationMs }),
-      );
+      scheduleNemesis(sim, seededSchedule(seed, { kinds, nodes: sim.nodes, durationMs }));
       const w = startKvWorkload(sim, { clients: 5, untilMs: durationMs, keys: 3 });
       sim.runUntilTime(durationMs);
       healAll(sim);

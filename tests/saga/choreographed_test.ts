@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
 import { Simulation } from "../../nodes/simulator.ts";
-import type { Reply } from "../../protocols/node.ts";
 import { choreographyBusOptions, saga } from "../../protocols/saga/saga.ts";
 import { busConfig, leaderOf, partitionOf } from "../../protocols/bus/config.ts";
 import type { BusNode } from "../../protocols/bus/bus.ts";
 import type { SagaEvent } from "../../protocols/saga/message.ts";
+import { sagaCluster } from "./saga_cluster.ts";
 
 function cluster(seed: number, options: Record<string, unknown> = {}) {
   const all = { style: "choreographed", ...options };
-  const sim = new Simulation({ protocol: saga, nodes: 5, seed, options: all, trace: "full" });
-  const replies: Reply[] = [];
-  const send = (id: string) =>
-    sim.request(
-      "n1",
-      { f: "order", id, item: "item-1", qty: 2, amount: 30 },
-      1,
-      (r) => replies.push(r),
-    );
+  const { sim, replies, send, ledger } = sagaCluster(5, seed, all);
   const config = busConfig(sim.nodes, choreographyBusOptions(all, ["n5"], "saga"));
   /** The order's events, in the order the bus holds them. */
   const events = (id: string) => {
@@ -25,8 +17,6 @@ function cluster(seed: number, options: Record<string, unknown> = {}) {
     const log = broker.partitions().find((v) => v.partition === p)!.replica.log;
     return log.map((r) => r.value as SagaEvent).filter((e) => e.order.id === id).map((e) => e.type);
   };
-  const ledger = (node: string, key: string) =>
-    (sim.status(node).ledger as Record<string, number>)[key];
   return { sim, replies, send, events, ledger };
 }
 

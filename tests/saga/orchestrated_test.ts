@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
-import { Simulation } from "../../nodes/simulator.ts";
 import type { Reply } from "../../protocols/node.ts";
-import { saga } from "../../protocols/saga/saga.ts";
 import type { SagaRecord } from "../../protocols/saga/orchestrator.ts";
+import { sagaCluster } from "./saga_cluster.ts";
 
 function cluster(seed: number, options: Record<string, unknown> = {}) {
-  const sim = new Simulation({ protocol: saga, nodes: 4, seed, options, trace: "full" });
-  const replies: Reply[] = [];
-  const send = (id: string) =>
-    sim.request(
-      "n1",
-      { f: "order", id, item: "item-1", qty: 2, amount: 30 },
-      1,
-      (r) => replies.push(r),
-    );
+  const { sim, replies, send, ledger } = sagaCluster(4, seed, options);
   const steps = (order: string) =>
     sim.trace()
       .filter((e) =>
@@ -25,8 +16,6 @@ function cluster(seed: number, options: Record<string, unknown> = {}) {
         const d = e.data as { service: string; ok?: boolean };
         return `${e.kind === "saga-undo" ? "C" : d.ok ? "T" : "F"}:${d.service}`;
       });
-  const ledger = (node: string, key: string) =>
-    (sim.status(node).ledger as Record<string, number>)[key];
   return { sim, replies, send, steps, ledger };
 }
 

@@ -1,7 +1,17 @@
 import type { NodeContext, NodeId, Reply, TraceData } from "../../protocols/node.ts";
 import type { DurableStorage } from "../../protocols/storage.ts";
 
-/** An in-memory storage for unit tests (every write is durable at once). */
+/**
+ * An in-memory storage for unit tests (every write is durable at once).
+ *
+ * @example
+ * ```ts
+ * import { memoryStorage } from "./fake_ctx.ts";
+ * const s = memoryStorage();
+ * s.set("a", 1);
+ * [...s.data.keys()]; // ["a"]
+ * ```
+ */
 export function memoryStorage(): DurableStorage & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   return {
@@ -13,7 +23,17 @@ export function memoryStorage(): DurableStorage & { data: Map<string, unknown> }
   };
 }
 
-/** A node context that records what the node does, with a settable clock. */
+/**
+ * A node context that records what the node does, with a settable clock.
+ *
+ * @example
+ * ```ts
+ * import { fakeCtx, type FakeContext } from "./fake_ctx.ts";
+ * const f: FakeContext<string> = fakeCtx<string>("n1", ["n2"]);
+ * f.ctx.send("n2", "hello");
+ * f.sent; // [{ to: "n2", m: "hello" }]
+ * ```
+ */
 export interface FakeContext<M> {
   readonly ctx: NodeContext<M>;
   readonly sent: { to: NodeId; m: M }[];
@@ -23,6 +43,17 @@ export interface FakeContext<M> {
   time: number;
 }
 
+/**
+ * A recording node context for `id` with `peers`; set `time` to move its clock.
+ *
+ * @example
+ * ```ts
+ * import { fakeCtx } from "./fake_ctx.ts";
+ * const f = fakeCtx<string>("n1", ["n2"]);
+ * f.time = 100;
+ * f.ctx.now(); // 100
+ * ```
+ */
 export function fakeCtx<M>(
   id: NodeId,
   peers: readonly NodeId[],

@@ -8,7 +8,15 @@
 
 import type { Protocol } from "../../../protocols/node.ts";
 
-/** Operations of the counter protocol. */
+/**
+ * Operations of the counter protocol.
+ *
+ * @example
+ * ```ts
+ * import type { CounterOp } from "./counter_protocol.ts";
+ * const op: CounterOp = "inc";
+ * ```
+ */
 export type CounterOp = "inc" | "get" | "now" | "hang" | "boom";
 
 /**
