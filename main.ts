@@ -20,6 +20,7 @@
  */
 
 import { createApi } from "./http/app.ts";
+import { dashboardRoutes } from "./http/dashboard/routes.ts";
 import {
   CLUSTER_USAGE,
   type ClusterArgs,
@@ -99,6 +100,7 @@ async function serve(args: ClusterArgs): Promise<number> {
     network: args.latency !== undefined ? { delay: args.latency } : {},
   });
   const api = createApi(cluster, {
+    dashboard: dashboardRoutes(),
     ...(args.token !== undefined ? { token: args.token } : {}),
     ...(args.maxBody !== undefined ? { maxBody: args.maxBody } : {}),
   });

@@ -59,7 +59,12 @@ export function guard(options: GuardOptions): MiddlewareHandler {
   const token = options.token;
   return async (c, next): Promise<Response | void> => {
     const path = c.req.path;
-    if (token !== undefined) {
+    // The dashboard's page, scripts and styles hold no data, and a browser cannot attach
+    // a bearer token to <script> and <link> loads: they are served without it. Every API
+    // call the page then makes carries the token.
+    const staticPage = (c.req.method === "GET" || c.req.method === "HEAD") &&
+      (path === "/" || path.startsWith("/dashboard/"));
+    if (token !== undefined && !staticPage) {
       const auth = c.req.header("authorization") ?? "";
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
       const given = m?.[1] ?? c.req.query("access_token");

@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * The page's client of the HTTP API (`/api/v1`): JSON requests that turn RFC 9457
+ * problems into readable errors, with the bearer token (the page's `?access_token=`)
+ * sent as a header.
+ *
+ * @module
+ */
+
+/**
+ * An answer: `ok` with the JSON body, or not, with the problem's detail.
+ * @typedef {{ ok: boolean, status: number, data: unknown, error: string }} ApiResult
+ */
+
+/**
+ * Talks to the API of the server that served the page.
+ *
+ * @example
+ * ```js
+ * import { ApiClient } from "./api_client.js";
+ * const api = new ApiClient("/api/v1", null);
+ * const r = await api.request("GET", "/cluster");
+ * if (r.ok) console.log(r.data);
+ * ```
+ */
+export class ApiClient {
+  #base;
+  #token;
+
+  /**
+   * @param {string} base the API's path, e.g. `/api/v1`
+   * @param {string | null} token a bearer token, if the server needs one
+   */
+  constructor(base, token) {
+    this.#base = base;
+    this.#token = token;
+  }
+
+  /**
+   * The URL of `path`, relative to the API.
+   * @param {string} path
+   */
+  url(path) {
+    return this.#base + path;
+  }
+
+  /**
+   * The headers every request carries (the bearer token, if any).
+   * @returns {Record<string, string>}
+   */
+  headers() {
+    return this.#token === null ? {} : { authorization: `Bearer ${this.#token}` };
+  }
+
+  /**
+   * Sends a request; a JSON `body` is sent as JSON.
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<ApiResult>}
+   */
+  async request(method, path, body) {
+    /** @type {RequestInit} */
+    const init = { method, headers: this.headers() };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { ...this.headers(), "content-type": "application/json" };
+    }
+    let res;
+    try {
+      res = await fetch(this.url(path), init);
+    } catch (e) {
+      return { ok: false, status: 0, data: null, error: `network error: ${String(e)}` };
+    }
+    const text = await res.text();
+    /** @type {unknown} */
+    let data = null;
+    try {
+      data = text === "" ? null : JSON.parse(text);
+    } catch {
+      data = text;
+    }
+    if (res.ok) return { ok: true, status: res.status, data, error: "" };
+    const p = /** @type {{ detail?: unknown, title?: unknown }} */ (data ?? {});
+    const error = typeof p.detail === "string"
+      ? p.detail
+      : typeof p.title === "string"
+      ? p.title
+      : `HTTP ${res.status}`;
+    return { ok: false, status: res.status, data, error };
+  }
+
+  /**
+   * The text of `path` (e.g. the JSON Lines history), or null on failure.
+   * @param {string} path
+   * @returns {Promise<string | null>}
+   */
+  async text(path) {
+    try {
+      const res = await fetch(this.url(path), { headers: this.headers() });
+      return res.ok ? await res.text() : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Posts `text` to a path of the server outside the API (the dashboard's own routes).
+   * @param {string} path
+   * @param {string} text
+   * @returns {Promise<unknown>}
+   */
+  async postText(path, text) {
+    const res = await fetch(path, {
+      method: "POST",
+      headers: { ...this.headers(), "content-type": "text/plain" },
+      body: text,
+    });
+    return res.ok ? await res.json() : null;
+  }
+}

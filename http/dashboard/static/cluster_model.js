@@ -1,0 +1,340 @@
+// @ts-check
+/**
+ * The state the live view draws, rebuilt from what it has played: polls of the
+ * cluster (`cluster-state` events, authoritative) and, between polls, trace events (roles,
+ * elections, votes, commits, crashes, pauses, deliveries), so the view moves event by
+ * event when slowed down or stepped. For Raft it also follows each node's election
+ * timer: reset whenever the node hears from a leader of its term, grants a vote or
+ * campaigns, so the page can count down to the next election.
+ *
+ * @module
+ */
+
+/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+/** @typedef {import("./types.js").ClusterState} ClusterState */
+/** @typedef {import("./types.js").NetworkState} NetworkState */
+
+/**
+ * A follower's replication progress at the leader.
+ * @typedef {{ readonly match: number, readonly next: number, readonly state: string }} Progress
+ */
+
+/**
+ * One node as the view shows it.
+ * @typedef {{
+ *   readonly id: string,
+ *   up: boolean,
+ *   paused: boolean,
+ *   role: string,
+ *   term: number | null,
+ *   commitIndex: number | null,
+ *   lastIndex: number | null,
+ *   applied: number | null,
+ *   leader: string | null,
+ *   votedFor: string | null,
+ *   progress: Readonly<Record<string, Progress>> | null,
+ *   status: Readonly<Record<string, unknown>>,
+ *   suspectedBy: readonly string[],
+ *   breaker: string,
+ *   timerAt: number | null,
+ *   lastEvent: string,
+ * }} NodeState
+ */
+
+/**
+ * Where a node's election timer stands: ms since it was reset, and the window
+ * [min, max) in which it fires.
+ * @typedef {{ readonly elapsed: number, readonly min: number, readonly max: number }} ElectionWindow
+ */
+
+/** Message bodies that tell a follower its leader is alive. */
+const FROM_LEADER = new Set(["append", "heartbeat", "snapshot"]);
+
+/**
+ * @param {unknown} v
+ * @returns {number | null}
+ */
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * @param {unknown} v
+ * @returns {string | null}
+ */
+function str(v) {
+  return typeof v === "string" ? v : null;
+}
+
+/**
+ * @param {unknown} v
+ * @returns {Record<string, unknown>}
+ */
+function obj(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v)
+    ? /** @type {Record<string, unknown>} */ (v)
+    : {};
+}
+
+/**
+ * @param {string} id
+ * @returns {NodeState}
+ */
+function emptyNode(id) {
+  return {
+    id,
+    up: true,
+    paused: false,
+    role: "unknown",
+    term: null,
+    commitIndex: null,
+    lastIndex: null,
+    applied: null,
+    leader: null,
+    votedFor: null,
+    progress: null,
+    status: {},
+    suspectedBy: [],
+    breaker: "closed",
+    timerAt: null,
+    lastEvent: "",
+  };
+}
+
+/**
+ * The view's cluster state.
+ *
+ * @example
+ * ```js
+ * import { ClusterModel } from "./cluster_model.js";
+ * const m = new ClusterModel();
+ * m.apply({ time: 5, kind: "role", node: "n2", data: { role: "leader", term: 3 } });
+ * m.node("n2")?.role; // "leader"
+ * m.leader; // "n2"
+ * ```
+ */
+export class ClusterModel {
+  protocol = "";
+  /** @type {string[]} */
+  nodes = [];
+  /** @type {string | null} */
+  leader = null;
+  /** @type {NetworkState} */
+  network = { rules: [], blocks: [] };
+  /** @type {Record<string, { skewMs: number, drift: number }>} */
+  clocks = {};
+  /** Messages sent, delivered, dropped, duplicated (from the last poll). */
+  counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  /** Bumped on every change, so views redraw only when needed. */
+  version = 0;
+  /** @type {Map<string, NodeState>} */
+  #byId = new Map();
+  #electionMin;
+  #electionMax;
+
+  /**
+   * @param {{ electionMinMs?: number, electionMaxMs?: number }} [options] Raft's election
+   *   timeout window (150, 300: Raft's defaults)
+   */
+  constructor(options = {}) {
+    this.#electionMin = options.electionMinMs ?? 150;
+    this.#electionMax = options.electionMaxMs ?? 300;
+  }
+
+  /** Whether the protocol elects leaders with Raft's timers. */
+  get raft() {
+    return /raft/.test(this.protocol);
+  }
+
+  /**
+   * @param {string} id
+   * @returns {NodeState | undefined}
+   */
+  node(id) {
+    return this.#byId.get(id);
+  }
+
+  /** @returns {NodeState[]} every node, in order */
+  all() {
+    return this.nodes.map((id) => /** @type {NodeState} */ (this.#byId.get(id)));
+  }
+
+  /**
+   * Takes in one played event.
+   * @param {TraceEvent} e
+   */
+  apply(e) {
+    if (e.kind === "cluster-state") {
+      this.#snapshot(/** @type {ClusterState} */ (e.data));
+      return;
+    }
+    const n = this.#byId.get(e.node);
+    if (n === undefined) return;
+    const d = obj(e.data);
+    switch (e.kind) {
+      case "role": {
+        const role = str(d.role);
+        if (role === null) return;
+        n.role = role;
+        n.term = num(d.term) ?? n.term;
+        if (role === "leader") {
+          n.leader = n.id;
+          this.leader = n.id;
+          n.timerAt = null;
+        } else {
+          if (this.leader === n.id) this.leader = null;
+          n.timerAt = e.time;
+        }
+        break;
+      }
+      case "election":
+        n.role = d.pre === true ? "pre-candidate" : "candidate";
+        if (d.pre !== true) n.term = num(d.term) ?? n.term;
+        if (this.leader === n.id) this.leader = null;
+        n.leader = null;
+        n.timerAt = e.time;
+        break;
+      case "vote":
+        if (d.granted !== true) return;
+        n.timerAt = e.time;
+        if (d.pre !== true) n.votedFor = str(d.to);
+        break;
+      case "commit":
+        n.commitIndex = num(d.index) ?? n.commitIndex;
+        if (n.lastIndex !== null && n.commitIndex !== null && n.lastIndex < n.commitIndex) {
+          n.lastIndex = n.commitIndex;
+        }
+        break;
+      case "deliver":
+        if (!this.#heardLeader(n, e)) return;
+        break;
+      case "send":
+        if (!this.#appended(n, e)) return;
+        break;
+      case "crash":
+        n.up = false;
+        n.paused = false;
+        n.role = "crashed";
+        n.timerAt = null;
+        n.progress = null;
+        if (this.leader === n.id) this.leader = null;
+        break;
+      case "restart":
+        n.up = true;
+        n.role = this.raft ? "follower" : "unknown";
+        n.leader = null;
+        n.timerAt = e.time;
+        break;
+      case "pause":
+        n.paused = true;
+        break;
+      case "resume":
+        n.paused = false;
+        break;
+      default:
+        return;
+    }
+    n.lastEvent = e.kind;
+    this.version++;
+  }
+
+  /**
+   * The election timer of `id` at cluster time `at`, or null when it has none running
+   * (a leader, a crashed node, a protocol without Raft's timers).
+   * @param {string} id
+   * @param {number} at
+   * @returns {ElectionWindow | null}
+   */
+  electionWindow(id, at) {
+    const n = this.#byId.get(id);
+    if (!this.raft || n === undefined || !n.up || n.role === "leader" || n.timerAt === null) {
+      return null;
+    }
+    return { elapsed: Math.max(0, at - n.timerAt), min: this.#electionMin, max: this.#electionMax };
+  }
+
+  /**
+   * An append, heartbeat or snapshot of the current term resets the receiver's timer.
+   * @param {NodeState} n
+   * @param {TraceEvent} e
+   */
+  #heardLeader(n, e) {
+    if (!this.raft) return false;
+    const b = obj(e.body);
+    const type = str(b.type);
+    const term = num(b.term);
+    if (type === null || !FROM_LEADER.has(type) || term === null || e.peer === undefined) {
+      return false;
+    }
+    if (n.term !== null && term < n.term) return false;
+    n.term = term;
+    n.leader = e.peer;
+    if (n.role !== "follower" && n.role !== "learner") n.role = "follower";
+    n.timerAt = e.time;
+    if (type === "append") this.#seen(n, b);
+    return true;
+  }
+
+  /**
+   * A leader's appends tell how long its log is, before the next poll does.
+   * @param {NodeState} n
+   * @param {TraceEvent} e
+   */
+  #appended(n, e) {
+    if (!this.raft) return false;
+    const b = obj(e.body);
+    if (b.type !== "append") return false;
+    return this.#seen(n, b);
+  }
+
+  /**
+   * @param {NodeState} n
+   * @param {Record<string, unknown>} append
+   */
+  #seen(n, append) {
+    const entries = Array.isArray(append.entries) ? append.entries : [];
+    const last = num(obj(entries[entries.length - 1]).index);
+    if (last === null || (n.lastIndex !== null && last <= n.lastIndex)) return false;
+    n.lastIndex = last;
+    return true;
+  }
+
+  /** @param {ClusterState} c */
+  #snapshot(c) {
+    this.protocol = c.protocol;
+    this.leader = c.leader;
+    this.network = c.network ?? { rules: [], blocks: [] };
+    this.clocks = c.clocks ?? {};
+    if (c.counters !== undefined) this.counters = c.counters;
+    const ids = c.nodes.map((v) => v.id);
+    for (const id of [...this.#byId.keys()]) if (!ids.includes(id)) this.#byId.delete(id);
+    this.nodes = ids;
+    for (const v of c.nodes) {
+      let n = this.#byId.get(v.id);
+      if (n === undefined) {
+        n = emptyNode(v.id);
+        this.#byId.set(v.id, n);
+      }
+      const st = v.status ?? {};
+      const wasUp = n.up;
+      n.up = v.up;
+      n.paused = v.paused;
+      n.role = v.up ? (v.role ?? "unknown") : "crashed";
+      n.term = v.term;
+      n.commitIndex = v.commitIndex;
+      n.lastIndex = num(st.lastIndex);
+      n.applied = num(st.applied);
+      n.leader = v.leader;
+      n.votedFor = str(st.votedFor);
+      n.progress = st.progress !== undefined
+        ? /** @type {Record<string, Progress>} */ (st.progress)
+        : null;
+      n.status = st;
+      n.suspectedBy = v.suspectedBy ?? [];
+      n.breaker = v.breaker ?? "closed";
+      if (!v.up || n.role === "leader") n.timerAt = null;
+      else if (!wasUp) n.timerAt = null;
+    }
+    this.version++;
+  }
+}

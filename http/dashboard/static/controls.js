@@ -1,0 +1,279 @@
+// @ts-check
+/**
+ * The controls: act on the selected nodes (crash, restart, pause, resume, time out),
+ * build a partition from groups of selected nodes (shift-click picks several), isolate,
+ * set loss / delay / duplication per link or for every link, skew a node's clock, list
+ * and remove active faults, heal, and send client reads and writes. Every action goes
+ * through the API and is answered in the status line.
+ *
+ * @module
+ */
+
+import { byId, esc, setText } from "./dom.js";
+import { ruleLabel } from "./ring_layout.js";
+
+/** @typedef {import("./api_client.js").ApiClient} ApiClient */
+/** @typedef {import("./api_client.js").ApiResult} ApiResult */
+/** @typedef {import("./cluster_model.js").ClusterModel} ClusterModel */
+
+/**
+ * What the controls need from the page.
+ * @typedef {{
+ *   api: ApiClient,
+ *   model: ClusterModel,
+ *   selection: Set<string>,
+ *   refresh: () => void,
+ *   onSelectionChange: () => void,
+ * }} ControlsOptions
+ */
+
+/**
+ * The control panel's behaviour.
+ *
+ * @example
+ * ```js
+ * import { Controls } from "./controls.js";
+ * const controls = new Controls({ api, model, selection: new Set(), refresh() {}, onSelectionChange() {} });
+ * controls.render();
+ * ```
+ */
+export class Controls {
+  #o;
+  /** @type {string[][]} */
+  #groups = [];
+  #nodesKey = "";
+  #faultsKey = "";
+
+  /** @param {ControlsOptions} o */
+  constructor(o) {
+    this.#o = o;
+    for (const action of ["crash", "restart", "pause", "resume", "timeout"]) {
+      byId(`btn-${action}`).addEventListener("click", () => this.#nodeAction(action));
+    }
+    byId("btn-clear-sel").addEventListener("click", () => {
+      o.selection.clear();
+      o.onSelectionChange();
+    });
+    byId("btn-add-group").addEventListener("click", () => this.#addGroup());
+    byId("btn-clear-groups").addEventListener("click", () => {
+      this.#groups = [];
+      this.render();
+    });
+    byId("btn-partition").addEventListener("click", () => this.#partition());
+    byId("btn-isolate").addEventListener("click", () => this.#isolate());
+    byId("btn-heal").addEventListener(
+      "click",
+      () => this.#act("heal", () => o.api.request("POST", "/faults/heal")),
+    );
+    byId("btn-link").addEventListener("click", () => this.#link());
+    byId("btn-clock").addEventListener("click", () => this.#clock());
+    byId("btn-write").addEventListener("click", () => this.#kv("write"));
+    byId("btn-read").addEventListener("click", () => this.#kv("read"));
+    byId("btn-cas").addEventListener("click", () => this.#kv("cas"));
+    byId("btn-delete").addEventListener("click", () => this.#kv("delete"));
+    byId("fault-list").addEventListener("click", (ev) => {
+      const t = /** @type {HTMLElement} */ (ev.target);
+      const id = t.getAttribute("data-remove");
+      if (id !== null) {
+        this.#act(`remove fault ${id}`, () => o.api.request("DELETE", `/faults/${id}`));
+      }
+    });
+  }
+
+  /** Brings the panel up to date with the model and the selection. */
+  render() {
+    const { model, selection } = this.#o;
+    const sel = model.nodes.filter((n) => selection.has(n));
+    setText(
+      byId("sel-nodes"),
+      sel.length === 0 ? "none (click a node; shift-click for more)" : sel.join(", "),
+    );
+    const one = sel.length > 0;
+    for (const a of ["crash", "restart", "pause", "resume", "timeout", "add-group"]) {
+      /** @type {HTMLButtonElement} */ (byId(`btn-${a}`)).disabled = !one;
+    }
+    /** @type {HTMLButtonElement} */ (byId("btn-isolate")).disabled = sel.length !== 1;
+    /** @type {HTMLButtonElement} */ (byId("btn-partition")).disabled = this.#groups.length === 0;
+    setText(
+      byId("groups"),
+      this.#groups.length === 0
+        ? "no groups yet"
+        : this.#groups.map((g) => g.join(",")).join(" | ") + " | (rest)",
+    );
+    const key = model.nodes.join(",");
+    if (key !== this.#nodesKey) {
+      this.#nodesKey = key;
+      const opts = model.nodes.map((n) => `<option value="${esc(n)}">${esc(n)}</option>`).join("");
+      byId("link-from").innerHTML = `<option value="*">any</option>${opts}`;
+      byId("link-to").innerHTML = `<option value="*">any</option>${opts}`;
+      byId("clock-node").innerHTML = opts;
+    }
+    const net = model.network;
+    const faultsKey = JSON.stringify([net.rules, net.blocks]);
+    if (faultsKey !== this.#faultsKey) {
+      this.#faultsKey = faultsKey;
+      const items = [
+        ...net.blocks.map((b) => ({ id: b.id, text: `${b.kind} ${b.description}` })),
+        ...net.rules.map((r) => ({ id: r.id, text: `${r.from} → ${r.to}: ${ruleLabel(r)}` })),
+      ].sort((a, b) => a.id - b.id);
+      byId("fault-list").innerHTML = items.length === 0
+        ? `<li class="muted">no network faults</li>`
+        : items.map((i) =>
+          `<li data-fault="${i.id}">#${i.id} ${esc(i.text)} <button data-remove="${i.id}" ` +
+          `title="remove this fault">×</button></li>`
+        ).join("");
+    }
+  }
+
+  /** The selected nodes, in ring order. */
+  #selected() {
+    const { model, selection } = this.#o;
+    return model.nodes.filter((n) => selection.has(n));
+  }
+
+  /** @param {string} action */
+  #nodeAction(action) {
+    const nodes = this.#selected();
+    for (const n of nodes) {
+      this.#act(`${action} ${n}`, () => this.#o.api.request("POST", `/nodes/${n}/${action}`));
+    }
+  }
+
+  #addGroup() {
+    const nodes = this.#selected();
+    if (nodes.length === 0) return;
+    this.#groups = this.#groups.map((g) => g.filter((n) => !nodes.includes(n)))
+      .filter((g) => g.length > 0);
+    this.#groups.push(nodes);
+    this.#o.selection.clear();
+    this.#o.onSelectionChange();
+  }
+
+  #partition() {
+    const groups = this.#groups;
+    if (groups.length === 0) return;
+    this.#groups = [];
+    this.#act(
+      `partition ${groups.map((g) => g.join(",")).join(" | ")}`,
+      () => this.#o.api.request("POST", "/faults/partition", { groups }),
+    );
+  }
+
+  #isolate() {
+    const [node] = this.#selected();
+    if (node === undefined) return;
+    this.#act(`isolate ${node}`, () => this.#o.api.request("POST", "/faults/isolate", { node }));
+  }
+
+  #link() {
+    const from = /** @type {HTMLSelectElement} */ (byId("link-from")).value;
+    const to = /** @type {HTMLSelectElement} */ (byId("link-to")).value;
+    /** @type {Record<string, unknown>} */
+    const body = { from, to };
+    const drop = numberOf("link-drop");
+    const delay = numberOf("link-delay");
+    const dup = numberOf("link-dup");
+    if (drop !== null) body.drop = drop / 100;
+    if (delay !== null) body.delay = `${delay}ms`;
+    if (dup !== null) body.duplicate = dup / 100;
+    if (Object.keys(body).length === 2) {
+      this.#status("give a loss %, a delay or a duplicate %", false);
+      return;
+    }
+    this.#act(`link ${from} → ${to}`, () => this.#o.api.request("POST", "/faults/link", body));
+  }
+
+  #clock() {
+    const node = /** @type {HTMLSelectElement} */ (byId("clock-node")).value;
+    /** @type {Record<string, unknown>} */
+    const body = { node };
+    const skew = numberOf("clock-skew");
+    const drift = numberOf("clock-drift");
+    if (skew !== null) body.skewMs = skew;
+    if (drift !== null) body.drift = drift;
+    this.#act(`clock ${node}`, () => this.#o.api.request("POST", "/faults/clock", body));
+  }
+
+  /** @param {"write" | "read" | "cas" | "delete"} f */
+  async #kv(f) {
+    const key = /** @type {HTMLInputElement} */ (byId("kv-key")).value.trim();
+    if (key === "") {
+      this.#status("give a key", false);
+      return;
+    }
+    const path = `/kv/${encodeURIComponent(key)}`;
+    const value = jsonOf(/** @type {HTMLInputElement} */ (byId("kv-value")).value);
+    const started = performance.now();
+    /** @type {ApiResult} */
+    let r;
+    if (f === "write") r = await this.#o.api.request("PUT", path, value);
+    else if (f === "read") r = await this.#o.api.request("GET", path);
+    else if (f === "delete") r = await this.#o.api.request("DELETE", path);
+    else {
+      const expected = jsonOf(/** @type {HTMLInputElement} */ (byId("kv-expected")).value);
+      r = await this.#o.api.request("POST", `${path}/cas`, { expected, value });
+    }
+    const ms = Math.round(performance.now() - started);
+    const out = byId("kv-result");
+    const d = /** @type {{ value?: unknown, node?: unknown }} */ (r.data ?? {});
+    const text = r.ok
+      ? `${f} ${key} → ok${f === "read" ? ` ${JSON.stringify(d.value)}` : ""} via ${
+        String(d.node)
+      } (${ms} ms)`
+      : `${f} ${key} → ${
+        r.status === 504 ? "unknown" : "failed"
+      } (${r.status}): ${r.error} (${ms} ms)`;
+    setText(out, text);
+    out.setAttribute("data-ok", String(r.ok));
+    out.setAttribute("data-op", f);
+    this.#o.refresh();
+  }
+
+  /**
+   * @param {string} what
+   * @param {() => Promise<ApiResult>} run
+   */
+  async #act(what, run) {
+    this.#status(`${what}…`, true);
+    const r = await run();
+    this.#status(r.ok ? `${what}: done` : `${what}: ${r.error}`, r.ok);
+    this.#o.refresh();
+    this.render();
+  }
+
+  /**
+   * @param {string} text
+   * @param {boolean} ok
+   */
+  #status(text, ok) {
+    const el = byId("action-status");
+    setText(el, text);
+    el.classList.toggle("error", !ok);
+  }
+}
+
+/**
+ * @param {string} id
+ * @returns {number | null}
+ */
+function numberOf(id) {
+  const raw = /** @type {HTMLInputElement} */ (byId(id)).value.trim();
+  if (raw === "") return null;
+  const v = Number(raw);
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * A value typed by a person: JSON if it parses, else the text itself.
+ * @param {string} raw
+ * @returns {unknown}
+ */
+function jsonOf(raw) {
+  const s = raw.trim();
+  if (s === "") return null;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,74 @@
+// @ts-check
+/**
+ * Frame timing of the live view: how long each frame's work took (measured with
+ * performance marks around it) and how far apart frames came, over the latest frames.
+ *
+ * @module
+ */
+
+/**
+ * A summary of frame times, in ms.
+ * @typedef {{ frames: number, p50: number, p95: number, max: number, mean: number }} FrameSummary
+ */
+
+/**
+ * Keeps the latest frame durations.
+ *
+ * @example
+ * ```js
+ * import { FrameStats } from "./frame_stats.js";
+ * const s = new FrameStats(4);
+ * for (const ms of [1, 2, 3, 10, 4]) s.add(ms);
+ * s.summary().max; // 10
+ * s.summary().frames; // 4
+ * ```
+ */
+export class FrameStats {
+  /** @type {number[]} */
+  #ring = [];
+  #next = 0;
+  #size;
+  /** Frames measured since the start. */
+  total = 0;
+
+  /** @param {number} [size] frames kept (600: ten seconds at 60 Hz) */
+  constructor(size = 600) {
+    this.#size = size;
+  }
+
+  /** @param {number} ms */
+  add(ms) {
+    if (this.#ring.length < this.#size) this.#ring.push(ms);
+    else this.#ring[this.#next] = ms;
+    this.#next = (this.#next + 1) % this.#size;
+    this.total++;
+  }
+
+  /** Forgets the frames so far. */
+  reset() {
+    this.#ring = [];
+    this.#next = 0;
+  }
+
+  /** @returns {FrameSummary} */
+  summary() {
+    const v = [...this.#ring].sort((a, b) => a - b);
+    const at = (/** @type {number} */ p) =>
+      v.length === 0
+        ? 0
+        : /** @type {number} */ (v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]);
+    const sum = v.reduce((a, b) => a + b, 0);
+    return {
+      frames: v.length,
+      p50: round(at(0.5)),
+      p95: round(at(0.95)),
+      max: round(v[v.length - 1] ?? 0),
+      mean: round(v.length === 0 ? 0 : sum / v.length),
+    };
+  }
+}
+
+/** @param {number} v */
+function round(v) {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * The log view. For Raft: every node's log, one row per node and one column per index
+ * (the latest indexes), each entry showing its term (coloured by term) and marked as
+ * committed or not, plus the leader's match / next index for every follower. For the
+ * quorum KV: the ring's ownership, N / R / W, keys, keys with siblings and hints per
+ * node. For other protocols: each node's status fields.
+ *
+ * @module
+ */
+
+import { esc } from "./dom.js";
+
+/** @typedef {import("./cluster_model.js").ClusterModel} ClusterModel */
+/** @typedef {import("./cluster_model.js").NodeState} NodeState */
+/** @typedef {import("./raft_log.js").RaftLogs} RaftLogs */
+
+/** Columns of the log grid. */
+const COLUMNS = 20;
+
+/**
+ * Renders the log view into a container (at most as often as it is called; the page
+ * calls it a few times a second).
+ *
+ * @example
+ * ```js
+ * import { LogView } from "./log_view.js";
+ * const view = new LogView(document.getElementById("log-view"));
+ * ```
+ */
+export class LogView {
+  #root;
+  #last = "";
+
+  /** @param {HTMLElement} root */
+  constructor(root) {
+    this.#root = root;
+  }
+
+  /**
+   * @param {ClusterModel} model
+   * @param {RaftLogs} logs
+   */
+  render(model, logs) {
+    const html = model.raft
+      ? raftHtml(model, logs)
+      : /quorum/.test(model.protocol)
+      ? quorumHtml(model)
+      : statusHtml(model);
+    if (html === this.#last) return;
+    this.#last = html;
+    this.#root.innerHTML = html;
+  }
+}
+
+/**
+ * @param {ClusterModel} model
+ * @param {RaftLogs} logs
+ */
+function raftHtml(model, logs) {
+  const nodes = model.all();
+  let hi = 0;
+  for (const n of nodes) hi = Math.max(hi, n.lastIndex ?? 0, logs.lastSeen(n.id));
+  const lo = Math.max(1, hi - COLUMNS + 1);
+  /** @type {number[]} */
+  const cols = [];
+  for (let i = lo; i <= hi; i++) cols.push(i);
+  const head =
+    `<tr><th>node</th><th>term</th><th title="commit / last / applied">commit · last</th>` +
+    cols.map((i) => `<th class="idx">${i}</th>`).join("") + `</tr>`;
+  const rows = nodes.map((n) => {
+    const last = n.lastIndex ?? logs.lastSeen(n.id);
+    const cells = cols.map((i) => {
+      if (i > last) return `<td class="entry none"></td>`;
+      const committed = n.commitIndex !== null && i <= n.commitIndex;
+      const cls = committed ? "committed" : "uncommitted";
+      if (logs.inSnapshot(n.id, i)) {
+        return `<td class="entry snap ${cls}" data-index="${i}" title="#${i} in a snapshot">S</td>`;
+      }
+      const e = logs.entry(n.id, i);
+      if (e === undefined) {
+        return `<td class="entry unknown ${cls}" data-index="${i}" title="#${i} (not seen)">·</td>`;
+      }
+      return `<td class="entry t${e.term % 8} ${cls}" data-index="${i}" data-term="${e.term}" ` +
+        `data-label="${esc(e.label)}" title="#${i} term ${e.term}: ${esc(e.label)}${
+          committed ? " (committed)" : ""
+        }">${e.term}</td>`;
+    }).join("");
+    const role = n.up ? n.role : "crashed";
+    return `<tr class="log-row" data-node="${esc(n.id)}" data-commit="${n.commitIndex ?? ""}">` +
+      `<th class="role-${esc(role)}">${esc(n.id)}</th><td>${n.term ?? ""}</td>` +
+      `<td class="num">${n.commitIndex ?? "–"} · ${n.lastIndex ?? "–"}</td>${cells}</tr>`;
+  }).join("");
+  const leader = nodes.find((n) => n.up && n.role === "leader" && n.progress !== null);
+  let progress = `<p class="muted">No leader: no replication progress to show.</p>`;
+  if (leader !== undefined && leader.progress !== null) {
+    const last = leader.lastIndex ?? 0;
+    const rowsP = Object.entries(leader.progress).map(([peer, p]) => {
+      const lag = Math.max(0, last - p.match);
+      return `<tr data-peer="${esc(peer)}"><th>${esc(peer)}</th><td class="num">${p.match}</td>` +
+        `<td class="num">${p.next}</td><td>${esc(p.state)}</td>` +
+        `<td class="num${lag > 0 ? " lag" : ""}">${lag}</td></tr>`;
+    }).join("");
+    progress = `<table class="progress"><caption>leader ${esc(leader.id)} · last index ${last}` +
+      `</caption><tr><th>follower</th><th>match</th><th>next</th><th>state</th><th>behind</th></tr>` +
+      `${rowsP}</table>`;
+  }
+  return `<table class="log-grid">${head}${rows}</table>${progress}`;
+}
+
+/** @param {ClusterModel} model */
+function quorumHtml(model) {
+  const nodes = model.all();
+  const first = nodes.find((n) => n.up)?.status ?? {};
+  const nrw = `N=${esc(first.n ?? "?")} R=${esc(first.r ?? "?")} W=${esc(first.w ?? "?")}`;
+  const rows = nodes.map((n) => {
+    const own = /** @type {Record<string, number>} */ (n.status.ownership ?? {});
+    const share = own[n.id] ?? 0;
+    const bar = Math.round(share * 40);
+    return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
+      `${esc(n.id)}</th><td class="num">${(share * 100).toFixed(1)}%</td>` +
+      `<td><span class="bar">${"█".repeat(bar)}</span></td>` +
+      `<td class="num">${esc(n.status.keys ?? "")}</td><td class="num">${
+        esc(n.status.siblingKeys ?? "")
+      }</td><td class="num">${esc(n.status.hints ?? "")}</td></tr>`;
+  }).join("");
+  return `<p>${nrw}. Keys' replica lists and siblings are not offered by the API yet.</p>` +
+    `<table class="quorum"><tr><th>node</th><th>ring share</th><th></th><th>keys</th>` +
+    `<th>with siblings</th><th>hints</th></tr>${rows}</table>`;
+}
+
+/** @param {ClusterModel} model */
+function statusHtml(model) {
+  const rows = model.all().map((n) => {
+    const fields = Object.entries(n.status).filter(([k]) => k !== "role")
+      .map(([k, v]) => `${esc(k)}=${esc(JSON.stringify(v))}`).join(" ");
+    return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
+      `${esc(n.id)}</th><td>${
+        esc(n.up ? n.role : "crashed")
+      }</td><td class="mono">${fields}</td></tr>`;
+  }).join("");
+  return `<table class="status"><tr><th>node</th><th>role</th><th>status</th></tr>${rows}</table>`;
+}

@@ -1,0 +1,466 @@
+// @ts-check
+/**
+ * The dashboard's entry point: connects to the event stream and polls the cluster and
+ * the history, buffers every event (see `playback.js`), and draws at most once per
+ * animation frame — events arriving between frames are only queued, so a burst of a
+ * thousand messages costs one frame, not a thousand redraws. Each frame's work is timed
+ * with performance marks (`window.distlab.stats()`).
+ *
+ * Page parameters: `?access_token=` (a server started with `--token`),
+ * `?electionMinMs=&electionMaxMs=` (Raft options, if not the defaults 150 / 300).
+ *
+ * @module
+ */
+
+import { ApiClient } from "./api_client.js";
+import { ClusterModel } from "./cluster_model.js";
+import { Controls } from "./controls.js";
+import { byId, setAttrs, setText } from "./dom.js";
+import { EventLog } from "./event_log.js";
+import { FrameStats } from "./frame_stats.js";
+import { LogView } from "./log_view.js";
+import { MessageMatcher } from "./message_matcher.js";
+import { Playback } from "./playback.js";
+import { RaftLogs } from "./raft_log.js";
+import { RingView } from "./ring_view.js";
+import { SpacetimeView } from "./spacetime_view.js";
+import { readEvents } from "./sse_reader.js";
+import { TimeBase } from "./time_base.js";
+import { faultPeriods, historyOffset, pairOperations, parseJsonl } from "./timeline.js";
+import { TimelineView } from "./timeline_view.js";
+
+/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+/** @typedef {import("./timeline.js").Op} Op */
+/** @typedef {import("./timeline_view.js").Verdict} Verdict */
+
+const CLUSTER_POLL_MS = 400;
+const HISTORY_POLL_MS = 1000;
+const CHECK_EVERY_MS = 2000;
+/** Histories larger than this are not sent for a live check. */
+const MAX_CHECK_BYTES = 4 * 1024 * 1024;
+/** Kinds that start or end fault periods. */
+const FAULT_KINDS = new Set(["crash", "restart", "pause", "resume", "fault"]);
+
+/**
+ * Starts the dashboard in this page.
+ *
+ * @example
+ * ```js
+ * import { startDashboard } from "./main.js";
+ * startDashboard();
+ * ```
+ */
+export function startDashboard() {
+  const params = new URLSearchParams(location.search);
+  const api = new ApiClient("/api/v1", params.get("access_token"));
+  const model = new ClusterModel({
+    electionMinMs: Number(params.get("electionMinMs") ?? 150),
+    electionMaxMs: Number(params.get("electionMaxMs") ?? 300),
+  });
+  const playback = new Playback();
+  const timeBase = new TimeBase();
+  const matcher = new MessageMatcher();
+  const logs = new RaftLogs();
+  const eventLog = new EventLog();
+  const frameStats = new FrameStats();
+  const intervalStats = new FrameStats();
+  /** Where frame time goes, per part of the frame (ms, the frames that did that part). */
+  /** @type {Record<string, FrameStats>} */
+  const parts = {};
+  /**
+   * @param {string} name
+   * @param {number} since
+   */
+  const took = (name, since) => (parts[name] ??= new FrameStats()).add(performance.now() - since);
+  /** @type {Set<string>} */
+  const selection = new Set();
+  /** @type {TraceEvent[]} */
+  const requests = [];
+  /** @type {TraceEvent[]} */
+  const faultEvents = [];
+  /** @type {Op[]} */
+  let ops = [];
+  /** @type {Verdict | null} */
+  let verdict = null;
+  let offset = 0;
+  let received = 0;
+  let lagged = 0;
+  let logsVersion = 0;
+  /** Events per second, over the last full second. */
+  let rate = 0;
+  let rateCount = 0;
+  let rateStart = performance.now();
+
+  const ring = new RingView(/** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("ring"))), {
+    onNodeClick(id, shift) {
+      if (shift) {
+        if (selection.has(id)) selection.delete(id);
+        else selection.add(id);
+      } else if (selection.size === 1 && selection.has(id)) {
+        selection.clear();
+      } else {
+        selection.clear();
+        selection.add(id);
+      }
+      controls.render();
+    },
+  });
+  const logView = new LogView(byId("log-view"));
+  const spacetime = new SpacetimeView(
+    /** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("spacetime"))),
+    byId("tip"),
+  );
+  const timeline = new TimelineView(
+    /** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("timeline"))),
+    byId("verdict"),
+  );
+  const controls = new Controls({
+    api,
+    model,
+    selection,
+    refresh: () => void pollCluster(),
+    onSelectionChange: () => controls.render(),
+  });
+
+  // --- input: the event stream and the polls; nothing is drawn here ---
+
+  /** @param {import("./sse_reader.js").SseEvent[]} batch */
+  const onBatch = (batch) => {
+    const arrival = performance.now();
+    for (const ev of batch) {
+      /** @type {TraceEvent} */
+      let e;
+      try {
+        e = JSON.parse(ev.data);
+      } catch {
+        continue;
+      }
+      if (ev.event === "lagged") {
+        lagged += /** @type {{ dropped?: number }} */ (e).dropped ?? 0;
+        continue;
+      }
+      received++;
+      rateCount++;
+      timeBase.observe(e.time, arrival);
+      playback.push(e);
+      if (e.kind === "request") {
+        requests.push(e);
+        if (requests.length > 5000) requests.splice(0, 1000);
+      }
+      if (FAULT_KINDS.has(e.kind)) faultEvents.push(e);
+    }
+  };
+  void readEvents(
+    api.url("/events?kind=all"),
+    api.headers(),
+    onBatch,
+    (state) =>
+      setConn(state === "open" ? "live" : "down", state === "open" ? "connected" : "reconnecting…"),
+    new AbortController().signal,
+  );
+
+  /**
+   * @param {string} state
+   * @param {string} text
+   */
+  function setConn(state, text) {
+    const el = byId("conn");
+    el.setAttribute("data-state", state);
+    setText(el, text);
+  }
+
+  let polling = false;
+  async function pollCluster() {
+    if (polling) return;
+    polling = true;
+    try {
+      const r = await api.request("GET", "/cluster");
+      if (r.ok) {
+        playback.push({
+          time: timeBase.now(performance.now()),
+          kind: "cluster-state",
+          node: "*",
+          data: r.data,
+        });
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
+  let lastHistory = "";
+  let checking = false;
+  let lastCheck = 0;
+  let checkedText = "";
+  async function pollHistory() {
+    const text = await api.text("/history");
+    if (text === null) return;
+    if (text !== lastHistory) {
+      lastHistory = text;
+      const events = parseJsonl(text);
+      ops = pairOperations(events);
+      const o = historyOffset(events, requests);
+      if (o !== null) offset = o;
+    }
+    const now = performance.now();
+    if (!checking && text !== checkedText && now - lastCheck >= CHECK_EVERY_MS) {
+      checkedText = text;
+      lastCheck = now;
+      if (text.length > MAX_CHECK_BYTES) {
+        verdict = {
+          verdict: "unknown",
+          operations: ops.length,
+          steps: 0,
+          reason: "the history is too large to check live; use deno task check-history",
+        };
+        return;
+      }
+      checking = true;
+      try {
+        const v = await api.postText("/dashboard/check", text);
+        if (v !== null) verdict = /** @type {Verdict} */ (v);
+      } catch {
+        // The next poll tries again.
+        checkedText = "";
+      } finally {
+        checking = false;
+      }
+    }
+  }
+
+  /**
+   * @param {() => Promise<void>} fn
+   * @param {number} ms
+   */
+  function every(fn, ms) {
+    const loop = async () => {
+      try {
+        await fn();
+      } finally {
+        setTimeout(loop, ms);
+      }
+    };
+    void loop();
+  }
+  every(pollCluster, CLUSTER_POLL_MS);
+  every(pollHistory, HISTORY_POLL_MS);
+
+  // --- view controls ---
+
+  const speed = /** @type {HTMLSelectElement} */ (byId("view-speed"));
+  speed.addEventListener("change", () => {
+    playback.setSpeed(Number(speed.value));
+    if (playback.mode !== "paused") playback.play();
+  });
+  byId("view-toggle").addEventListener("click", () => {
+    if (playback.mode === "paused") playback.play();
+    else playback.pause();
+  });
+  byId("view-step").addEventListener("click", () => {
+    const e = playback.step();
+    if (e !== null) {
+      apply(e, true);
+      setText(
+        byId("view-last"),
+        `${e.kind} ${e.node}${e.peer ? " → " + e.peer : ""} @${e.time.toFixed(1)}ms`,
+      );
+    }
+  });
+  byId("view-live").addEventListener("click", () => {
+    for (const e of playback.goLive(timeBase.now(performance.now()))) apply(e, false);
+    speed.value = "1";
+  });
+  const stWindow = /** @type {HTMLSelectElement} */ (byId("st-window"));
+  byId("st-export-svg").addEventListener("click", () => spacetime.exportSvg());
+  byId("st-export-shiviz").addEventListener(
+    "click",
+    () => spacetime.exportShiViz(eventLog.events()),
+  );
+
+  // --- the frame ---
+
+  /**
+   * @param {TraceEvent} e
+   * @param {boolean} animate
+   */
+  function apply(e, animate) {
+    model.apply(e);
+    if (e.kind === "cluster-state") return;
+    eventLog.push(e);
+    if (logs.apply(e)) logsVersion++;
+    const change = matcher.apply(e);
+    if (animate && change !== null) {
+      ring.spawn(change, performance.now(), Math.min(3000, 320 / playback.speed));
+    }
+  }
+
+  let lastFrame = performance.now();
+  let lastLog = 0;
+  let lastLogKey = "";
+  let lastTimeline = 0;
+  let lastSpacetime = 0;
+  let lastSpacetimeAt = -1;
+  let lastHeader = 0;
+  /** @param {number} t */
+  function frame(t) {
+    performance.mark("distlab-frame-start");
+    const wall = performance.now();
+    const dt = Math.min(1000, t - lastFrame);
+    intervalStats.add(t - lastFrame);
+    lastFrame = t;
+    const liveNow = timeBase.now(wall);
+    const { played, skipped } = playback.advance(liveNow, dt);
+    for (const e of skipped) apply(e, false);
+    for (const e of played) apply(e, true);
+    const at = playback.viewTime;
+    took("events", wall);
+
+    let t1 = performance.now();
+    ring.render(model, at, wall, selection);
+    took("ring", t1);
+    const logKey = `${model.version}:${logsVersion}`;
+    if (logKey !== lastLogKey && wall - lastLog > 150) {
+      lastLogKey = logKey;
+      lastLog = wall;
+      t1 = performance.now();
+      logView.render(model, logs);
+      took("logs", t1);
+    }
+    // The diagram at 30 Hz at most: its paths are the costliest thing the page draws.
+    if (wall - lastSpacetime >= 32 && (at !== lastSpacetimeAt || played.length > 0)) {
+      lastSpacetime = wall;
+      lastSpacetimeAt = at;
+      const win = Number(stWindow.value);
+      t1 = performance.now();
+      spacetime.render({
+        nodes: model.nodes,
+        messages: matcher.recent(),
+        events: windowEvents(eventLog.events(), at - win),
+        from: at - win,
+        to: at,
+      });
+      took("spacetime", t1);
+    }
+    if (wall - lastTimeline > 500) {
+      lastTimeline = wall;
+      const to = Math.max(liveNow, 1000);
+      t1 = performance.now();
+      timeline.render({
+        ops,
+        faults: faultPeriods(faultEvents),
+        from: Math.max(0, to - 60_000),
+        to,
+        offset,
+        verdict,
+      });
+      took("timeline", t1);
+    }
+    if (wall - rateStart >= 1000) {
+      rate = Math.round((rateCount * 1000) / (wall - rateStart));
+      rateCount = 0;
+      rateStart = wall;
+    }
+    if (wall - lastHeader > 250) {
+      lastHeader = wall;
+      header(liveNow);
+    }
+    controlsTick();
+    performance.measure("distlab-frame", "distlab-frame-start");
+    const m = performance.getEntriesByName("distlab-frame", "measure");
+    const last = m[m.length - 1];
+    if (last !== undefined) frameStats.add(last.duration);
+    performance.clearMarks("distlab-frame-start");
+    performance.clearMeasures("distlab-frame");
+    requestAnimationFrame(frame);
+  }
+
+  let controlsVersion = -1;
+  let lastControls = 0;
+  function controlsTick() {
+    const now = performance.now();
+    if (model.version === controlsVersion || now - lastControls < 200) return;
+    controlsVersion = model.version;
+    lastControls = now;
+    controls.render();
+  }
+
+  /** @param {number} liveNow */
+  function header(liveNow) {
+    const leader = model.leader === null ? null : model.node(model.leader);
+    setText(byId("hdr-protocol"), model.protocol || "…");
+    setText(
+      byId("hdr-leader"),
+      leader ? `leader ${leader.id} · term ${leader.term ?? "?"}` : "no leader",
+    );
+    byId("hdr-leader").setAttribute("data-leader", leader?.id ?? "");
+    const mode = playback.mode;
+    setAttrs(document.body, { "data-mode": mode });
+    setText(byId("view-toggle"), mode === "paused" ? "play" : "pause");
+    const behind = Math.max(0, liveNow - playback.viewTime);
+    setText(
+      byId("view-state"),
+      mode === "live"
+        ? "● live"
+        : `${mode === "paused" ? "paused" : `${playback.speed}×`} · ${
+          (behind / 1000).toFixed(1)
+        } s behind`,
+    );
+    setText(byId("view-buffer"), `${playback.pending} buffered`);
+    const f = frameStats.summary();
+    setText(
+      byId("view-rate"),
+      `${rate} ev/s${
+        lagged > 0 ? ` · ${lagged} lost` : ""
+      } · frame p50 ${f.p50} ms p95 ${f.p95} ms`,
+    );
+  }
+
+  /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (window)).distlab = {
+    model,
+    playback,
+    matcher,
+    logs,
+    eventLog,
+    frameStats,
+    spacetime,
+    stats: () => ({
+      frame: frameStats.summary(),
+      interval: intervalStats.summary(),
+      received,
+      rate,
+      lagged,
+      buffered: playback.pending,
+      animating: ring.animating,
+      overflow: ring.overflow,
+      parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.summary()])),
+    }),
+    resetStats: () => {
+      frameStats.reset();
+      intervalStats.reset();
+      for (const p of Object.values(parts)) p.reset();
+    },
+  };
+  controls.render();
+  requestAnimationFrame(frame);
+}
+
+/**
+ * The events since `from`, read backwards from the end (the log is in play order,
+ * which is time order up to small jitter).
+ * @param {readonly TraceEvent[]} events
+ * @param {number} from
+ * @returns {TraceEvent[]}
+ */
+function windowEvents(events, from) {
+  const out = [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = /** @type {TraceEvent} */ (events[i]);
+    if (e.time < from - 50) break;
+    if (e.kind !== "send" && e.kind !== "deliver" && e.kind !== "request" && e.kind !== "reply") {
+      out.push(e);
+    }
+  }
+  return out.reverse();
+}
+
+startDashboard();

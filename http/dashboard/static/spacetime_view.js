@@ -1,0 +1,147 @@
+// @ts-check
+/**
+ * The space-time diagram in the page: the layout of `spacetime.js` drawn into an
+ * `<svg>` (one path per kind of shape), a tooltip with the Lamport and vector clocks of
+ * whatever the pointer is over, and exports of the diagram (SVG) and of the trace
+ * (ShiViz log).
+ *
+ * @module
+ */
+
+import { download, setAttrs, setText, svg } from "./dom.js";
+import { toShiVizLog } from "./shiviz.js";
+import { nearestPoint, SPACETIME_CLASSES, spacetimeLayout, spacetimeSvg } from "./spacetime.js";
+
+/** @typedef {import("./spacetime.js").SpacetimeLayout} SpacetimeLayout */
+/** @typedef {import("./spacetime.js").SpacetimeInput} SpacetimeInput */
+/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+
+/**
+ * Draws the diagram and answers the pointer.
+ *
+ * @example
+ * ```js
+ * import { SpacetimeView } from "./spacetime_view.js";
+ * const view = new SpacetimeView(document.querySelector("svg#spacetime"), document.getElementById("tip"));
+ * ```
+ */
+export class SpacetimeView {
+  #svg;
+  #tip;
+  #gGrid;
+  #gRows;
+  /** @type {Map<string, SVGElement>} */
+  #paths = new Map();
+  /** @type {SpacetimeLayout | null} */
+  #layout = null;
+  #rowsKey = "";
+  /** The element's size, kept by a ResizeObserver so that drawing never forces a layout. */
+  #size = { width: 600, height: 200 };
+
+  /**
+   * @param {SVGSVGElement} root
+   * @param {HTMLElement} tip
+   */
+  constructor(root, tip) {
+    this.#svg = root;
+    this.#tip = tip;
+    this.#gGrid = svg("g", { class: "st-grid" });
+    this.#gRows = svg("g", { class: "st-rows" });
+    root.append(this.#gGrid, this.#gRows);
+    for (const c of SPACETIME_CLASSES) {
+      const p = svg("path", { class: c });
+      this.#paths.set(c, p);
+      root.append(p);
+    }
+    new ResizeObserver(([entry]) => {
+      if (entry !== undefined) this.#size = entry.contentRect;
+    }).observe(root);
+    root.addEventListener("mousemove", (ev) => this.#hover(ev));
+    root.addEventListener("mouseleave", () => this.#tip.classList.add("hidden"));
+  }
+
+  /** The layout last drawn. */
+  get layout() {
+    return this.#layout;
+  }
+
+  /**
+   * Draws `input` (its width and height are taken from the element's size).
+   * @param {Omit<SpacetimeInput, "width" | "height">} input
+   */
+  render(input) {
+    const width = Math.max(200, Math.round(this.#size.width));
+    const height = Math.max(80, Math.round(this.#size.height));
+    const l = spacetimeLayout({ ...input, width, height });
+    this.#layout = l;
+    setAttrs(this.#svg, { viewBox: `0 0 ${width} ${height}`, "data-messages": l.messages });
+    const rowsKey = `${width}x${height}:` + l.rows.map((r) => r.id).join(",");
+    if (rowsKey !== this.#rowsKey) {
+      this.#rowsKey = rowsKey;
+      this.#gRows.replaceChildren(
+        ...l.rows.flatMap((r) => {
+          const label = svg("text", { x: 4, y: r.y + 4, class: "st-label" });
+          label.textContent = r.id;
+          return [svg("line", { x1: l.left, y1: r.y, x2: width, y2: r.y, class: "st-row" }), label];
+        }),
+      );
+    }
+    const grid = [];
+    for (const t of l.ticks) {
+      grid.push(
+        svg("line", { x1: t.x, y1: l.top - 8, x2: t.x, y2: height - 14, class: "st-tick" }),
+      );
+      const label = svg("text", { x: t.x, y: height - 3, class: "st-tick-label" });
+      label.textContent = t.label;
+      grid.push(label);
+    }
+    for (const f of l.faults) {
+      grid.push(svg("line", { x1: f.x, y1: 4, x2: f.x, y2: height - 14, class: "st-fault" }));
+      const label = svg("text", { x: f.x + 2, y: 10, class: "st-fault-label" });
+      label.textContent = f.label;
+      grid.push(label);
+    }
+    this.#gGrid.replaceChildren(...grid);
+    for (const [c, p] of this.#paths) setAttrs(p, { d: l.paths[c] ?? "" });
+  }
+
+  /**
+   * Downloads the diagram as an SVG file.
+   * @returns {string} the SVG text
+   */
+  exportSvg() {
+    if (this.#layout === null) return "";
+    const text = spacetimeSvg(this.#layout);
+    download("distlab-spacetime.svg", text, "image/svg+xml");
+    return text;
+  }
+
+  /**
+   * Downloads `events` as a ShiViz log.
+   * @param {Iterable<TraceEvent>} events
+   * @returns {string} the log
+   */
+  exportShiViz(events) {
+    const text = toShiVizLog(events);
+    download("distlab-trace.shiviz.log", text, "text/plain");
+    return text;
+  }
+
+  /** @param {MouseEvent} ev */
+  #hover(ev) {
+    const l = this.#layout;
+    if (l === null) return;
+    const rect = this.#svg.getBoundingClientRect();
+    const x = ((ev.clientX - rect.left) / rect.width) * l.width;
+    const y = ((ev.clientY - rect.top) / rect.height) * l.height;
+    const p = nearestPoint(l.points, x, y, 7);
+    if (p === null) {
+      this.#tip.classList.add("hidden");
+      return;
+    }
+    setText(this.#tip, p.text);
+    this.#tip.classList.remove("hidden");
+    this.#tip.style.left = `${ev.clientX + 12}px`;
+    this.#tip.style.top = `${ev.clientY + 12}px`;
+  }
+}

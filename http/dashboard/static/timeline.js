@@ -1,0 +1,332 @@
+// @ts-check
+/**
+ * The data of the timeline charts, as Jepsen draws them: the client history paired into
+ * operations, latency points and throughput per second coloured by outcome (ok, fail,
+ * info = unknown), and the periods of faults to shade behind them.
+ *
+ * The history is stamped by the API's clock (ns), the trace by the cluster's (ms);
+ * {@link historyOffset} lines them up from the requests the trace shows.
+ *
+ * @module
+ */
+
+/** @typedef {import("./types.js").HistoryEvent} HistoryEvent */
+/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+
+/**
+ * One operation: an invocation and its completion, numbered in invocation order (as the
+ * checker numbers them). Times in ns; `ret` is `Infinity` for `info` and pending ones.
+ * @typedef {{
+ *   readonly id: number,
+ *   readonly process: number,
+ *   readonly f: string,
+ *   readonly key?: string,
+ *   input: unknown,
+ *   output: unknown,
+ *   readonly call: number,
+ *   ret: number,
+ *   status: "ok" | "fail" | "info",
+ *   pending: boolean,
+ *   node?: string,
+ * }} Op
+ */
+
+/**
+ * A time when a fault was active (cluster ms); `end` is null while it lasts.
+ * @typedef {{ readonly start: number, end: number | null, readonly label: string, readonly kind: string }} FaultPeriod
+ */
+
+/**
+ * One second of throughput: completions per outcome.
+ * @typedef {{ readonly t: number, ok: number, fail: number, info: number }} Bucket
+ */
+
+/**
+ * Parses JSON Lines, skipping lines that are not history events.
+ *
+ * @example
+ * ```js
+ * import { parseJsonl } from "./timeline.js";
+ * parseJsonl('{"process":0,"type":"invoke","f":"read","key":"x","time":1}\nnot json\n').length; // 1
+ * ```
+ * @param {string} text
+ * @returns {HistoryEvent[]}
+ */
+export function parseJsonl(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    const s = line.trim();
+    if (s === "") continue;
+    try {
+      const e = JSON.parse(s);
+      if (
+        e !== null && typeof e === "object" && typeof e.process === "number" &&
+        typeof e.type === "string" && typeof e.time === "number"
+      ) {
+        out.push(/** @type {HistoryEvent} */ (e));
+      }
+    } catch {
+      // A torn last line while the history grows: read it next time.
+    }
+  }
+  return out;
+}
+
+/**
+ * Pairs each invocation with the next completion of its process, like the checker's
+ * `toOperations` (same ids, same `ret` rules), but never throws: a stray completion is
+ * ignored, and an invocation while one is pending closes the older one as `info`.
+ *
+ * @example
+ * ```js
+ * import { pairOperations } from "./timeline.js";
+ * const ops = pairOperations([
+ *   { process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 10 },
+ *   { process: 0, type: "ok", f: "write", key: "x", value: 1, time: 20 },
+ * ]);
+ * ops[0]?.ret; // 20
+ * ```
+ * @param {readonly HistoryEvent[]} events
+ * @returns {Op[]}
+ */
+export function pairOperations(events) {
+  /** @type {Op[]} */
+  const ops = [];
+  /** @type {Map<number, Op>} */
+  const open = new Map();
+  for (const e of events) {
+    if (e.type === "invoke") {
+      const older = open.get(e.process);
+      if (older !== undefined) older.pending = false;
+      /** @type {Op} */
+      const op = {
+        id: ops.length,
+        process: e.process,
+        f: e.f,
+        input: e.value,
+        output: undefined,
+        call: e.time,
+        ret: Infinity,
+        status: "info",
+        pending: true,
+      };
+      if (e.key !== undefined) /** @type {{ key?: string }} */ (op).key = e.key;
+      ops.push(op);
+      open.set(e.process, op);
+      continue;
+    }
+    const op = open.get(e.process);
+    if (op === undefined) continue;
+    open.delete(e.process);
+    op.pending = false;
+    op.status = e.type;
+    op.output = e.value;
+    if (e.node !== undefined) op.node = e.node;
+    if (e.type !== "info") op.ret = Math.max(e.time, op.call);
+  }
+  return ops;
+}
+
+/**
+ * Cluster ms minus history ms, from the requests the trace shows: the API records an
+ * invocation, then hands the request to a node (a `request` event). Only operations
+ * that appear once in the history are used (a repeated one cannot be told apart), each
+ * with its first request (a retry is later); each such pair bounds the offset from
+ * above, and the smallest is the estimate. Null until a request is matched.
+ *
+ * @example
+ * ```js
+ * import { historyOffset } from "./timeline.js";
+ * historyOffset(
+ *   [{ process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 5_000_000 }],
+ *   [{ time: 250, kind: "request", node: "n1", body: { f: "write", key: "x", value: 1, seq: 1 } }],
+ * ); // 245
+ * ```
+ * @param {readonly HistoryEvent[]} history
+ * @param {readonly TraceEvent[]} requests
+ * @returns {number | null}
+ */
+export function historyOffset(history, requests) {
+  /** @type {Map<string, number | null>} invocation ms, null when the op is repeated */
+  const invokes = new Map();
+  for (const e of history) {
+    if (e.type !== "invoke") continue;
+    const k = opKey(e.f, e.key, e.value);
+    invokes.set(k, invokes.has(k) ? null : e.time / 1e6);
+  }
+  /** @type {Set<string>} */
+  const seen = new Set();
+  let best = null;
+  for (const r of requests) {
+    if (r.kind !== "request") continue;
+    const b = /** @type {{ f?: unknown, key?: unknown, value?: unknown }} */ (r.body ?? {});
+    if (typeof b.f !== "string") continue;
+    const k = opKey(b.f, typeof b.key === "string" ? b.key : undefined, b.value);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const at = invokes.get(k);
+    if (at === undefined || at === null) continue;
+    const d = r.time - at;
+    if (best === null || d < best) best = d;
+  }
+  return best;
+}
+
+/**
+ * @param {string} f
+ * @param {string | undefined} key
+ * @param {unknown} value
+ */
+function opKey(f, key, value) {
+  return `${f} ${key ?? ""} ${JSON.stringify(value) ?? ""}`;
+}
+
+/**
+ * Completions per second per outcome over [from, to) cluster ms.
+ *
+ * @example
+ * ```js
+ * import { throughput } from "./timeline.js";
+ * const b = throughput(
+ *   [{ id: 0, process: 0, f: "read", input: undefined, output: 1, call: 1e6, ret: 2e6, status: "ok", pending: false }],
+ *   0, 0, 2000,
+ * );
+ * b[0]?.ok; // 1
+ * ```
+ * @param {readonly Op[]} ops
+ * @param {number} offset cluster ms minus history ms
+ * @param {number} from
+ * @param {number} to
+ * @param {number} [bucketMs]
+ * @returns {Bucket[]}
+ */
+export function throughput(ops, offset, from, to, bucketMs = 1000) {
+  const start = Math.floor(from / bucketMs) * bucketMs;
+  const n = Math.max(0, Math.ceil((to - start) / bucketMs));
+  /** @type {Bucket[]} */
+  const out = Array.from(
+    { length: n },
+    (_, i) => ({ t: start + i * bucketMs, ok: 0, fail: 0, info: 0 }),
+  );
+  for (const op of ops) {
+    if (op.pending) continue;
+    // An info op has no return time: count it when it was given up (its call, as Jepsen does).
+    const at = (op.status === "info" ? op.call : op.ret) / 1e6 + offset;
+    const i = Math.floor((at - start) / bucketMs);
+    const b = out[i];
+    if (b !== undefined && at >= from && at < to) b[op.status]++;
+  }
+  return out;
+}
+
+/**
+ * The periods during which faults were active, from the trace: crash → restart,
+ * pause → resume, each network fault from its creation to its removal or a heal.
+ *
+ * @example
+ * ```js
+ * import { faultPeriods } from "./timeline.js";
+ * faultPeriods([
+ *   { time: 10, kind: "crash", node: "n1" },
+ *   { time: 50, kind: "restart", node: "n1" },
+ * ]); // [{ start: 10, end: 50, label: "crash n1", kind: "crash" }]
+ * ```
+ * @param {readonly TraceEvent[]} events
+ * @returns {FaultPeriod[]}
+ */
+export function faultPeriods(events) {
+  /** @type {FaultPeriod[]} */
+  const out = [];
+  /** @type {Map<string, FaultPeriod>} */
+  const open = new Map();
+  const begin = (/** @type {string} */ key, /** @type {FaultPeriod} */ p) => {
+    if (open.has(key)) return;
+    open.set(key, p);
+    out.push(p);
+  };
+  const end = (/** @type {string} */ key, /** @type {number} */ t) => {
+    const p = open.get(key);
+    if (p === undefined) return;
+    p.end = t;
+    open.delete(key);
+  };
+  for (const e of events) {
+    switch (e.kind) {
+      case "crash":
+        end(`pause ${e.node}`, e.time);
+        begin(`crash ${e.node}`, {
+          start: e.time,
+          end: null,
+          label: `crash ${e.node}`,
+          kind: "crash",
+        });
+        break;
+      case "restart":
+        end(`crash ${e.node}`, e.time);
+        break;
+      case "pause":
+        begin(`pause ${e.node}`, {
+          start: e.time,
+          end: null,
+          label: `pause ${e.node}`,
+          kind: "pause",
+        });
+        break;
+      case "resume":
+        end(`pause ${e.node}`, e.time);
+        break;
+      case "fault": {
+        const d = /** @type {Record<string, unknown>} */ (e.data ?? {});
+        if (d.action === "heal") {
+          for (const key of [...open.keys()]) if (key.startsWith("net ")) end(key, e.time);
+        } else if (d.action === "remove") {
+          end(`net ${String(d.id)}`, e.time);
+        } else if (typeof d.id === "number" && typeof d.action === "string") {
+          begin(`net ${d.id}`, { start: e.time, end: null, label: netLabel(d), kind: d.action });
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** @param {Record<string, unknown>} d */
+function netLabel(d) {
+  switch (d.action) {
+    case "partition":
+      return Array.isArray(d.groups)
+        ? "partition " + d.groups.map((g) => (Array.isArray(g) ? g.join(",") : "")).join(" | ")
+        : "partition";
+    case "isolate":
+      return `isolate ${String(d.node)}`;
+    case "cut":
+      return `cut ${String(d.from)} → ${String(d.to)}`;
+    case "link": {
+      const parts = [];
+      if (typeof d.drop === "number") parts.push(`drop ${Math.round(d.drop * 100)}%`);
+      if (d.delay !== undefined) parts.push("delay");
+      if (typeof d.duplicate === "number") parts.push(`dup ${Math.round(d.duplicate * 100)}%`);
+      return `${String(d.from)} → ${String(d.to)} ${parts.join(" ")}`.trim();
+    }
+    default:
+      return String(d.action);
+  }
+}
+
+/**
+ * The latency percentile `p` (0..1) of sorted values.
+ *
+ * @example
+ * ```js
+ * import { percentile } from "./timeline.js";
+ * percentile([1, 2, 3, 4], 0.5); // 2
+ * ```
+ * @param {readonly number[]} sorted
+ * @param {number} p
+ */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return /** @type {number} */ (sorted[i]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Helpers of the dashboard's browser tests: a cluster with the API and the dashboard on
+ * an ephemeral loopback port, deadline polling, what the ring shows, and PNG checks.
+ */
+
+import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
+import { type Api, createApi } from "../../http/app.ts";
+import { dashboardRoutes } from "../../http/dashboard/routes.ts";
+import { createWorkerChecker } from "../../http/dashboard/worker_checker.ts";
+import { type Cluster, type ClusterOptions, startCluster } from "../../nodes/worker_cluster.ts";
+import type { CdpPage } from "./cdp.ts";
+
+/** A cluster, its API with the dashboard, and the server. */
+export interface Served {
+  readonly cluster: Cluster;
+  readonly api: Api;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts `options`' cluster with the API and the dashboard on 127.0.0.1:0. */
+export async function serveDashboard(options: ClusterOptions): Promise<Served> {
+  const cluster = await startCluster(options);
+  const checker = createWorkerChecker();
+  const api = createApi(cluster, { dashboard: dashboardRoutes({ checker }) });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, api.fetch);
+  return {
+    cluster,
+    api,
+    url: `http://127.0.0.1:${server.addr.port}/`,
+    async close() {
+      api.close();
+      checker.close();
+      await server.shutdown();
+      await cluster.close();
+    },
+  };
+}
+
+/** Polls `cond` every 20 ms until it gives a value other than false/null/undefined. */
+export async function waitFor<T>(
+  what: string,
+  cond: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  ms = 5000,
+): Promise<T> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const v = await cond();
+    if (v !== false && v !== null && v !== undefined) return v;
+    if (performance.now() > deadline) assert.fail(`timed out after ${ms} ms waiting until ${what}`);
+    await delay(20);
+  }
+}
+
+/** The width and height of a PNG, after checking its signature and IHDR chunk. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  assert.ok(
+    bytes.length > 1000,
+    `a screenshot of ${bytes.length} bytes is too small to hold a page`,
+  );
+  assert.deepEqual([...bytes.subarray(0, 8)], sig, "not a PNG");
+  assert.equal(new TextDecoder().decode(bytes.subarray(12, 16)), "IHDR");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** The ids of the running nodes the ring shows with `role`. */
+export function nodesWithRole(page: CdpPage, role: string): Promise<(string | null)[]> {
+  return page.attrs(`#ring g.node[data-role="${role}"][data-up="true"]`, "data-id");
+}
+
+/** The only leader the ring shows, or null (none, or several). */
+export async function soleLeader(page: CdpPage): Promise<string | null> {
+  const leaders = await nodesWithRole(page, "leader");
+  return leaders.length === 1 ? leaders[0] ?? null : null;
+}

@@ -1,0 +1,273 @@
+/**
+ * The dashboard in a real Chromium: watch a 5-node Raft cluster, break it with clicks,
+ * and check what the page shows (DOM and SVG, screenshots of the right size), not just
+ * that it loaded. Set UPDATE_DASHBOARD_PNG=1 to refresh docs/dashboard.png (a screenshot
+ * taken during an election).
+ */
+
+import assert from "node:assert/strict";
+import { type CdpPage, Chromium } from "./cdp.ts";
+import { nodesWithRole, pngSize, serveDashboard, soleLeader, waitFor } from "./browser.ts";
+
+const WIDTH = 1400;
+const HEIGHT = 1000;
+/** Raft's election timeout is 150–300 ms; a failover needs a couple of rounds at most,
+ * and the page adds its own delivery: what a person watching should never wait longer. */
+const ELECTION_BOUND_MS = 3000;
+const DOCS_PNG = new URL("../../docs/dashboard.png", import.meta.url);
+
+async function screenshot(page: CdpPage, name: string): Promise<Uint8Array> {
+  const bytes = await page.screenshot();
+  assert.deepEqual(
+    pngSize(bytes),
+    { width: WIDTH, height: HEIGHT },
+    `${name}: not the viewport's size`,
+  );
+  return bytes;
+}
+
+const node = (id: string) => `#ring g.node[data-id="${id}"]`;
+
+async function attr(page: CdpPage, selector: string, name: string): Promise<string | null> {
+  return (await page.attrs(selector, name))[0] ?? null;
+}
+
+async function selectOnly(page: CdpPage, id: string): Promise<void> {
+  await page.click("#btn-clear-sel");
+  await page.click(node(id));
+  await waitFor(
+    `${id} is selected`,
+    async () => (await attr(page, node(id), "data-selected")) === "true",
+  );
+}
+
+Deno.test({
+  name:
+    "dashboard: shows the leader, a crash and a new election, a partition and its heal, and a write committed everywhere",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const served = await serveDashboard({ protocol: "raft-kv", nodes: 5, seed: 11 });
+    const browser = await Chromium.launch();
+    const downloads = await Deno.makeTempDir();
+    try {
+      await browser.allowDownloads(downloads);
+      const page = await browser.newPage(WIDTH, HEIGHT);
+      await page.goto(served.url);
+
+      // Five nodes on the ring and exactly one leader, which the header names too.
+      const first = await waitFor("the ring shows 5 nodes and one leader", async () => {
+        return (await page.count("#ring g.node")) === 5 ? await soleLeader(page) : null;
+      }, 10_000);
+      await waitFor(
+        "the header names the leader",
+        async () => (await attr(page, "#hdr-leader", "data-leader")) === first,
+      );
+      assert.equal(await page.count("#ring line.link"), 10);
+      await screenshot(page, "first view");
+
+      // A write from the page.
+      await page.fill("#kv-key", "a");
+      await page.fill("#kv-value", "1");
+      await page.click("#btn-write");
+      await waitFor(
+        "the write is acknowledged",
+        async () => (await attr(page, "#kv-result", "data-ok")) === "true",
+      );
+
+      // Crash the leader with a click: a new leader within the election bound.
+      await selectOnly(page, first);
+      const t0 = performance.now();
+      await page.click("#btn-crash");
+      const second = await waitFor("a new leader", async () => {
+        const crashed = (await attr(page, node(first), "data-role")) === "crashed" &&
+          (await attr(page, node(first), "data-up")) === "false";
+        const leader = await soleLeader(page);
+        return crashed && leader !== null && leader !== first ? leader : null;
+      }, ELECTION_BOUND_MS);
+      const failoverMs = Math.round(performance.now() - t0);
+      console.log(`new leader ${second} shown ${failoverMs} ms after the crash click`);
+      await page.click("#btn-restart");
+      await waitFor(
+        `${first} is back`,
+        async () =>
+          (await attr(page, node(first), "data-up")) === "true" &&
+          (await attr(page, node(first), "data-role")) === "follower",
+      );
+
+      // The next failover in slow motion, paused mid-election: the screenshot for the docs.
+      await page.select("#view-speed", "0.1");
+      await selectOnly(page, second);
+      await page.click("#btn-crash");
+      await page.waitInPage(() => {
+        const c = document.querySelector(
+          '#ring g.node[data-role="candidate"], #ring g.node[data-role="pre-candidate"]',
+        );
+        if (c === null) return false;
+        if (document.body.dataset.mode !== "paused") {
+          document.getElementById("view-toggle")!.click();
+        }
+        return true;
+      }, 20_000);
+      await waitFor(
+        "the view is paused",
+        async () => (await attr(page, "body", "data-mode")) === "paused",
+      );
+      await page.click("#btn-clear-sel");
+      const election = await screenshot(page, "election");
+      if (Deno.env.get("UPDATE_DASHBOARD_PNG") === "1") await Deno.writeFile(DOCS_PNG, election);
+      assert.equal(
+        await page.count('#ring g.node[data-up="false"]'),
+        1,
+        "the crashed leader is marked",
+      );
+      assert.ok(
+        (await page.count(
+          '#ring g.node[data-role="candidate"], #ring g.node[data-role="pre-candidate"]',
+        )) >= 1,
+        "a candidate is shown",
+      );
+      assert.ok(
+        (await page.count("#ring g.node[data-countdown]")) >= 1,
+        "followers show their election countdown",
+      );
+      // Paused, the events keep coming and wait in the buffer; a step plays one.
+      const buffered = async () => Number((await page.text("#view-buffer"))!.split(" ")[0]);
+      const before = await buffered();
+      await waitFor("events wait in the buffer", async () => (await buffered()) > before);
+      await page.click("#view-step");
+      await waitFor(
+        "a step plays one event",
+        async () => ((await page.text("#view-last")) ?? "") !== "",
+      );
+      await page.click("#view-live");
+      const third = await waitFor("a leader after the second failover", async () => {
+        const leader = await soleLeader(page);
+        return leader !== null && leader !== second ? leader : null;
+      }, ELECTION_BOUND_MS);
+      await selectOnly(page, second);
+      await page.click("#btn-restart");
+      await waitFor(
+        `${second} is back`,
+        async () => (await attr(page, node(second), "data-up")) === "true",
+      );
+
+      // Partition with the controls: the leader and one follower against the other three.
+      const follower = served.cluster.nodes.find((n) => n !== third)!;
+      await selectOnly(page, third);
+      await page.click(node(follower), { shift: true });
+      await page.click("#btn-add-group");
+      await page.click("#btn-partition");
+      const minority = [third, follower].sort();
+      const majority = served.cluster.nodes.filter((n) => !minority.includes(n));
+      await waitFor("the ring draws two groups", async () => {
+        const groups = await page.attrs("#ring .ring-groups path.group", "data-nodes");
+        return groups.length === 2 && groups.includes(minority.join(","));
+      });
+      assert.equal(
+        await page.count('#ring line.link[data-blocked="both"]'),
+        minority.length * majority.length,
+        "every link across the partition is drawn blocked",
+      );
+      await waitFor(
+        "the fault list shows the partition",
+        async () => (await page.count("#fault-list li[data-fault]")) === 1,
+      );
+      assert.equal(
+        (await (await served.api.app.request("/api/v1/faults")).json()).blocks.length,
+        1,
+      );
+      const majorityLeader = await waitFor("the majority elects its own leader", async () => {
+        const leaders = await nodesWithRole(page, "leader");
+        return leaders.length === 1 && majority.includes(leaders[0]!) ? leaders[0] : null;
+      }, ELECTION_BOUND_MS * 2);
+      console.log(
+        `partition ${minority.join(",")} | ${majority.join(",")}: ${majorityLeader} leads`,
+      );
+      await page.click("#btn-heal");
+      await waitFor(
+        "the partition is gone from the page",
+        async () =>
+          (await page.count("#ring .ring-groups path.group")) === 0 &&
+          (await page.count('#ring line.link[data-blocked="both"]')) === 0 &&
+          (await page.count("#fault-list li[data-fault]")) === 0,
+      );
+
+      // A write from the page, committed on every node's log.
+      await page.fill("#kv-key", "dash");
+      await page.fill("#kv-value", "42");
+      await page.click("#btn-write");
+      await waitFor(
+        "the write is acknowledged",
+        async () =>
+          (await attr(page, "#kv-result", "data-ok")) === "true" &&
+          (await attr(page, "#kv-result", "data-op")) === "write",
+        8000,
+      );
+      await waitFor("every node's log holds the write, committed", () =>
+        page.evaluate(() => {
+          const rows = [...document.querySelectorAll("#log-view tr.log-row")];
+          return rows.length === 5 &&
+            rows.every((r) =>
+              r.querySelector('td.entry.committed[data-label="write dash=42"]') !== null
+            );
+        }), 8000);
+      await waitFor(
+        "the checker's verdict",
+        async () => (await attr(page, "#verdict", "data-verdict")) === "linearizable",
+        10_000,
+      );
+      await waitFor(
+        "the timeline shows the page's operations",
+        async () => Number(await attr(page, "#timeline", "data-ops")) >= 2,
+      );
+
+      // The space-time diagram: arrows, clocks on hover, and both exports.
+      await page.select("#view-speed", "1");
+      await page.click("#view-toggle"); // pause, so that the diagram stands still
+      await waitFor(
+        "the view is paused",
+        async () => (await attr(page, "body", "data-mode")) === "paused",
+      );
+      const hover = await page.evaluate(() => {
+        const d = (window as unknown as {
+          distlab: { spacetime: { layout: { points: { x: number; y: number; text: string }[] } } };
+        }).distlab;
+        const p = d.spacetime.layout.points.find((q) => q.text.includes("vector"));
+        const r = document.getElementById("spacetime")!.getBoundingClientRect();
+        return p === undefined ? null : { x: r.left + p.x, y: r.top + p.y };
+      });
+      assert.ok(hover !== null, "the diagram has points with vector clocks");
+      await page.mouseMove(hover.x, hover.y);
+      const tip = await waitFor("a tooltip with the clocks", () =>
+        page.evaluate(() => {
+          const e = document.getElementById("tip")!;
+          return e.classList.contains("hidden") ? null : e.textContent;
+        }));
+      assert.match(tip!, /Lamport \d+\nvector \{/);
+      await page.click("#view-live");
+      assert.ok(Number(await attr(page, "#spacetime", "data-messages")) > 0);
+      const shiviz = await page.download("#st-export-shiviz", downloads);
+      const lines = shiviz.trimEnd().split("\n");
+      assert.ok(lines.length >= 20 && lines.length % 2 === 0, "ShiViz: pairs of lines");
+      for (let i = 1; i < lines.length; i += 2) {
+        const m = /^(\S+) (\{.*\})$/.exec(lines[i]!);
+        assert.ok(
+          m !== null && served.cluster.nodes.includes(m[1]!),
+          `ShiViz host line: ${lines[i]}`,
+        );
+        JSON.parse(m[2]!);
+      }
+      assert.ok(lines.some((l) => l.startsWith("deliver from ")), "ShiViz: deliveries");
+      const svgText = await page.download("#st-export-svg", downloads);
+      assert.ok(svgText.startsWith("<svg") && svgText.includes('class="st-delivered"'));
+
+      await screenshot(page, "after the write");
+      assert.deepEqual(page.errors, [], "the page logged no errors");
+    } finally {
+      await browser.close();
+      await served.close();
+      await Deno.remove(downloads, { recursive: true });
+    }
+  },
+});

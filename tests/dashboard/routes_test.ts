@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { createApi } from "../../http/app.ts";
+import { dashboardRoutes } from "../../http/dashboard/routes.ts";
+import { AssetStore, DASHBOARD_ASSETS } from "../../http/dashboard/static_assets.ts";
+import type { HistoryChecker } from "../../http/dashboard/worker_checker.ts";
+import { FakeCluster } from "../http/fake_cluster.ts";
+
+const STATIC = new URL("../../http/dashboard/static/", import.meta.url);
+
+/** A checker that records what it was given. */
+function fakeChecker(): HistoryChecker & { texts: string[] } {
+  const texts: string[] = [];
+  return {
+    texts,
+    check(text) {
+      texts.push(text);
+      return Promise.resolve({ verdict: "linearizable", operations: 0, steps: 0 });
+    },
+    close() {},
+  };
+}
+
+Deno.test("dashboard: GET / is the page, with a policy that allows only this origin", async () => {
+  const res = await dashboardRoutes({ checker: fakeChecker() }).request("/");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+  const csp = res.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+  const html = await res.text();
+  assert.match(html, /<script type="module" src="\/dashboard\/main\.js"><\/script>/);
+  assert.match(html, /<svg id="ring"/);
+});
+
+Deno.test("dashboard: every listed file is served with its type, and the list matches the folder", async () => {
+  const onDisk: string[] = [];
+  for await (const e of Deno.readDir(STATIC)) if (e.isFile) onDisk.push(e.name);
+  assert.deepEqual(onDisk.sort(), Object.keys(DASHBOARD_ASSETS).sort());
+  const app = dashboardRoutes({ checker: fakeChecker() });
+  for (const [name, type] of Object.entries(DASHBOARD_ASSETS)) {
+    const res = await app.request(name === "index.html" ? "/" : `/dashboard/${name}`);
+    assert.equal(res.status, 200, name);
+    assert.equal(res.headers.get("content-type"), type, name);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    const body = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual(body, await Deno.readFile(new URL(name, STATIC)), name);
+  }
+});
+
+Deno.test("dashboard: works offline: nothing is loaded from another origin, every import is served", async () => {
+  for (const name of Object.keys(DASHBOARD_ASSETS)) {
+    const text = await Deno.readTextFile(new URL(name, STATIC));
+    // No script, style, font or image from elsewhere (the SVG namespace URI is no load).
+    const urls = [...text.matchAll(/(?:src|href|url\()\s*=?\s*["']?(https?:)?\/\//g)];
+    assert.deepEqual(urls.map((m) => m[0]), [], `${name} loads from another origin`);
+    assert.doesNotMatch(text, /@import|cdn\.|unpkg|jsdelivr/i, name);
+    for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm)) {
+      const target = m[1]!;
+      assert.ok(target.startsWith("./"), `${name}: only relative imports (${target})`);
+      assert.ok(
+        target.slice(2) in DASHBOARD_ASSETS,
+        `${name} imports ${target}, which is not served`,
+      );
+    }
+  }
+  const html = await Deno.readTextFile(new URL("index.html", STATIC));
+  for (const m of html.matchAll(/(?:src|href)="\/dashboard\/([^"]+)"/g)) {
+    assert.ok(m[1]! in DASHBOARD_ASSETS, `index.html refers to ${m[1]}`);
+  }
+  assert.doesNotMatch(html, / style="|<style/, "no inline styles (the policy forbids them)");
+});
+
+Deno.test("dashboard: unknown files and paths out of the folder are 404 problems", async () => {
+  const app = dashboardRoutes({ checker: fakeChecker() });
+  for (
+    const path of [
+      "/dashboard/nope.js",
+      "/dashboard/..%2Froutes.ts",
+      "/dashboard/%2e%2e%2fdeno.json",
+    ]
+  ) {
+    const res = await app.request(path);
+    assert.equal(res.status, 404, path);
+    assert.equal(res.headers.get("content-type"), "application/problem+json");
+    await res.body?.cancel();
+  }
+  const res = await app.request("/dashboard");
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get("location"), "/");
+});
+
+Deno.test("dashboard: a failed read is not cached; the next request reads again", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const assets = new AssetStore(new URL(`file://${dir}/`));
+    await assert.rejects(() => assets.get("main.js"));
+    await Deno.writeTextFile(`${dir}/main.js`, "export {};");
+    assert.equal(new TextDecoder().decode((await assets.get("main.js"))!.body), "export {};");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dashboard: POST /dashboard/check hands the history to the checker, within a size limit", async () => {
+  const checker = fakeChecker();
+  const app = dashboardRoutes({ checker, maxCheckBytes: 64 });
+  const res = await app.request("/dashboard/check", { method: "POST", body: "a\nb\n" });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { verdict: "linearizable", operations: 0, steps: 0 });
+  assert.deepEqual(checker.texts, ["a\nb\n"]);
+  const big = await app.request("/dashboard/check", { method: "POST", body: "x".repeat(65) });
+  assert.equal(big.status, 413);
+  assert.match((await big.json()).detail, /check-history/);
+  assert.equal(checker.texts.length, 1);
+});
+
+Deno.test("dashboard: mounted in the API app at /, beside /api/v1, behind the same guard", async () => {
+  const cluster = new FakeCluster();
+  const api = createApi(cluster, { dashboard: dashboardRoutes({ checker: fakeChecker() }) });
+  try {
+    const page = await api.app.request("http://127.0.0.1/");
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /distlab — live dashboard/);
+    const js = await api.app.request("http://127.0.0.1/dashboard/main.js");
+    assert.equal(js.status, 200);
+    await js.body?.cancel();
+    const state = await api.app.request("http://127.0.0.1/api/v1/cluster");
+    assert.equal(state.status, 200);
+    assert.equal((await state.json()).nodes.length, 3);
+    const foreign = await api.app.request("http://example.com/");
+    assert.equal(foreign.status, 403, "the API's guard covers the dashboard too");
+    await foreign.body?.cancel();
+  } finally {
+    api.close();
+  }
+});
