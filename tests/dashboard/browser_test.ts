@@ -77,6 +77,11 @@ Deno.test({
 
       // Crash the leader with a click: a new leader within the election bound.
       await selectOnly(page, first);
+      // The node panel shows the selected node's own status, whatever the protocol.
+      await waitFor(
+        "the selected leader's status is shown",
+        async () => /role: leader/.test((await page.text("#sel-status")) ?? ""),
+      );
       const t0 = performance.now();
       await page.click("#btn-crash");
       const second = await waitFor("a new leader", async () => {

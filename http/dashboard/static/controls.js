@@ -93,6 +93,12 @@ export class Controls {
       /** @type {HTMLButtonElement} */ (byId(`btn-${a}`)).disabled = !one;
     }
     /** @type {HTMLButtonElement} */ (byId("btn-isolate")).disabled = sel.length !== 1;
+    // The first selected node's own status, whatever the protocol: 2PC locks and
+    // in-doubt orders, primary-backup lag, quorum hints, Raft progress…
+    const first = sel[0] === undefined ? undefined : model.node(sel[0]);
+    const stateText = first === undefined ? "" : statusLines(first.status).join("\n");
+    const stateEl = byId("sel-status");
+    if (stateEl.textContent !== stateText) stateEl.textContent = stateText;
     /** @type {HTMLButtonElement} */ (byId("btn-partition")).disabled = this.#groups.length === 0;
     setText(
       byId("groups"),
@@ -276,4 +282,18 @@ function jsonOf(raw) {
   } catch {
     return s;
   }
+}
+
+/**
+ * A node's status as short `field: value` lines (nested values as compact JSON, long ones
+ * cut), so protocol-specific state shows without the page knowing each protocol.
+ *
+ * @param {Readonly<Record<string, unknown>>} status
+ * @returns {string[]}
+ */
+export function statusLines(status) {
+  return Object.entries(status).map(([k, v]) => {
+    const text = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+    return `${k}: ${text.length > 90 ? text.slice(0, 87) + "..." : text}`;
+  });
 }
