@@ -9,6 +9,8 @@
 
 import { parseArgs } from "node:util";
 import { protocolNames } from "./protocols/registry.ts";
+import { parseProtocolSpec } from "./nodes/cluster_args.ts";
+import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
 import { runSimulation } from "./nodes/sim_run.ts";
@@ -36,9 +38,9 @@ function parseSchedule(text: string, file: string): NemesisStep[] {
 const USAGE = `usage: deno task sim [--protocol P] [--nodes N] [--seed S] [--duration T]
                      [--nemesis K,K…] [--trace-hash] [--json] [--shiviz FILE] [--option k=v]…
                      [--clients C] [--keys K] [--history FILE] [--schedule FILE] [--max-ops N]
-protocols: ${protocolNames().join(", ")}`;
+protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: stripDashDash(argv),
     strict: true,
@@ -78,8 +80,11 @@ function main(argv: string[]): number {
   const schedule = values.schedule === undefined
     ? undefined
     : parseSchedule(Deno.readTextFileSync(values.schedule), values.schedule);
+  const protocol = await loadProtocol(
+    parseProtocolSpec(values.protocol, { protocols: protocolNames(), cwd: Deno.cwd() }),
+  );
   const r = runSimulation({
-    protocol: values.protocol,
+    protocol,
     nodes,
     seed,
     durationMs,
@@ -169,7 +174,7 @@ function main(argv: string[]): number {
 
 if (import.meta.main) {
   try {
-    Deno.exit(main(Deno.args));
+    Deno.exit(await main(Deno.args));
   } catch (e) {
     console.error(`sim: ${e instanceof Error ? e.message : String(e)}`);
     Deno.exit(2);

@@ -13,6 +13,8 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./protocols/history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import { parseProtocolSpec } from "./nodes/cluster_args.ts";
+import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import {
   tortureTxnSeed,
   TXN_TORTURE_PROTOCOLS,
@@ -30,7 +32,7 @@ import {
 const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
          [--out DIR] [--no-shrink] [--json] [--check linearizability|stale-reads]
-protocols: ${protocolNames().join(", ")}`;
+protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
 function parseCheck(v: string | undefined): TortureConfig["check"] {
   if (v === undefined || v === "linearizability" || v === "stale-reads") return v;
@@ -139,12 +141,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.protocol === undefined) throw new Error("--protocol is required");
-  if (!protocolNames().includes(values.protocol)) {
-    throw new Error(`unknown protocol '${values.protocol}' (known: ${protocolNames().join(", ")})`);
-  }
-  const protocol = values.protocol;
+  const spec = parseProtocolSpec(values.protocol, {
+    protocols: protocolNames(),
+    cwd: Deno.cwd(),
+  });
+  // Registered protocols go by name; a protocol file is loaded once and passed along.
+  const loaded = typeof spec === "string" ? spec : await loadProtocol(spec);
+  const protocol = typeof loaded === "string" ? loaded : loaded.name;
   const c: TortureConfig = {
-    protocol,
+    protocol: loaded,
+    protocolArg: values.protocol,
     seeds: parseInteger(values.seeds, "seeds", 1, 1_000_000),
     seedStart: parseInteger(values["seed-start"], "seed-start", 0, Number.MAX_SAFE_INTEGER),
     nodes: parseInteger(values.nodes, "nodes", 1, 100),
@@ -247,7 +253,11 @@ async function main(argv: string[]): Promise<number> {
       ["runs", totals.runs],
       ["operations", totals.ops],
       ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
-      ["check", c.check ?? protocolByName(protocol).check ?? "linearizability"],
+      [
+        "check",
+        c.check ?? (typeof loaded === "string" ? protocolByName(loaded) : loaded).check ??
+          "linearizability",
+      ],
       ["violations", failures.length],
       ["unknown verdicts", totals.unknown],
       ["checker time", `${Math.round(totals.checkerMs)} ms`],

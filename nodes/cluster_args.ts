@@ -208,6 +208,21 @@ function integer(
 
 function protocolSpec(raw: string | undefined, ctx: ParseContext): ProtocolSpec {
   if (raw === undefined) return defaultProtocol(ctx.protocols);
+  return parseProtocolSpec(raw, ctx);
+}
+
+/**
+ * A `--protocol` value: a registered name, or `FILE.ts#export` (a path relative to `cwd`
+ * or a URL) for a protocol of the user's own. Throws a {@link UsageError} otherwise.
+ *
+ * @example
+ * ```ts
+ * import { parseProtocolSpec } from "./cluster_args.ts";
+ * parseProtocolSpec("lab.ts#echo", { protocols: ["raft-kv"], cwd: "/tmp" });
+ * // { module: "file:///tmp/lab.ts", export: "echo" }
+ * ```
+ */
+export function parseProtocolSpec(raw: string, ctx: ParseContext): ProtocolSpec {
   if (ctx.protocols.includes(raw)) return raw;
   const hash = raw.lastIndexOf("#");
   const file = hash >= 0 ? raw.slice(0, hash) : raw;

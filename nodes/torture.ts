@@ -41,6 +41,8 @@ export interface TortureConfig {
   readonly keys: number;
   readonly nemesis: readonly NemesisKind[];
   readonly options?: Readonly<Record<string, unknown>>;
+  /** How `--protocol` was written, for replay commands (a name or `FILE.ts#export`). */
+  readonly protocolArg?: string;
   /** The history check (default: what the protocol declares, else linearizability). */
   readonly check?: "linearizability" | "stale-reads";
 }
@@ -215,7 +217,8 @@ export function replayCommand(
   const options = Object.entries(c.options ?? {})
     .map(([k, v]) => ` --option ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join("");
-  const name = typeof c.protocol === "string" ? c.protocol : c.protocol.name;
+  const name = c.protocolArg ??
+    (typeof c.protocol === "string" ? c.protocol : c.protocol.name);
   return `deno task sim --protocol ${name} --nodes ${c.nodes} --seed ${seed} ` +
     `--duration ${c.durationMs}ms --clients ${c.clients} --keys ${c.keys}` +
     (c.nemesis.length ? ` --nemesis ${c.nemesis.join(",")}` : "") + options + extra +

@@ -53,3 +53,20 @@ Deno.test("sim: bad input gets a one-line error and exit 2, never a stack trace"
     assert.doesNotMatch(r.err, /at .*\.ts:\d+/);
   }
 });
+
+Deno.test("sim runs a protocol from a file: --protocol FILE.ts#export", async () => {
+  const r = await sim(
+    "--protocol",
+    root + "protocols/register/register.ts#register",
+    "--clients",
+    "2",
+    "--duration",
+    "1s",
+    "--json",
+  );
+  assert.equal(r.code, 0, r.err);
+  assert.equal(JSON.parse(r.out).linearizability, "linearizable");
+  const missing = await sim("--protocol", "no_such_file.ts#x");
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /^sim: cannot load protocol module/);
+});
