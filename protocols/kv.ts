@@ -12,14 +12,30 @@
  * @module
  */
 
-/** One client operation on a key-value store. */
+/**
+ * One client operation on a key-value store.
+ *
+ * @example
+ * ```ts
+ * import type { KvOp } from "./kv.ts";
+ * const ops: KvOp[] = [{ f: "write", key: "x", value: 1 }, { f: "read", key: "x" }];
+ * ```
+ */
 export type KvOp =
   | { readonly f: "read"; readonly key: string; readonly value?: undefined }
   | { readonly f: "write"; readonly key: string; readonly value: unknown }
   | { readonly f: "cas"; readonly key: string; readonly value: readonly [unknown, unknown] }
   | { readonly f: "delete"; readonly key: string; readonly value?: undefined };
 
-/** The operation kinds of {@link KvOp}. */
+/**
+ * The operation kinds of {@link KvOp}.
+ *
+ * @example
+ * ```ts
+ * import { KV_FUNCTIONS } from "./kv.ts";
+ * KV_FUNCTIONS.includes("cas"); // true
+ * ```
+ */
 export const KV_FUNCTIONS: readonly KvOp["f"][] = ["read", "write", "cas", "delete"];
 
 /**

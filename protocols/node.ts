@@ -12,10 +12,27 @@
 
 import type { DurableStorage } from "./storage.ts";
 
-/** A node's id: `n1` … `nN`. */
+/**
+ * A node's id: `n1` … `nN`.
+ *
+ * @example
+ * ```ts
+ * import type { NodeId } from "./node.ts";
+ * const leader: NodeId = "n3";
+ * ```
+ */
 export type NodeId = string;
 
-/** Outcome of a client request: it happened, it did not (definite), or it may have (indefinite). */
+/**
+ * Outcome of a client request: it happened (`ok`), it did not (`fail`, definite), or it
+ * may have (`info`, indefinite — a timeout or a lost leader).
+ *
+ * @example
+ * ```ts
+ * import type { Reply } from "./node.ts";
+ * const redirect: Reply = { type: "fail", error: "not leader", leader: "n2" };
+ * ```
+ */
 export type Reply =
   | { readonly type: "ok"; readonly value?: unknown }
   | {
@@ -29,6 +46,12 @@ export type Reply =
 /**
  * A client operation handed to a node. `op` is protocol-specific (for the key-value
  * protocols it is a {@link import("./kv.ts").KvOp}).
+ *
+ * @example
+ * ```ts
+ * import type { ClientRequest } from "./node.ts";
+ * const req: ClientRequest = { id: 7, client: 1, op: { f: "read", key: "x" } };
+ * ```
  */
 export interface ClientRequest<Op = unknown> {
   /** Unique per host; the node passes it back to {@link NodeContext.reply}. */
@@ -38,7 +61,15 @@ export interface ClientRequest<Op = unknown> {
   readonly op: Op;
 }
 
-/** Fields a dashboard or the API shows for a node; protocols add their own. */
+/**
+ * Fields a dashboard or the API shows for a node; protocols add their own.
+ *
+ * @example
+ * ```ts
+ * import type { NodeStatus } from "./node.ts";
+ * const s: NodeStatus = { role: "leader", term: 3, commitIndex: 42, locks: 0 };
+ * ```
+ */
 export interface NodeStatus {
   /** Role in the protocol: `leader`, `follower`, `candidate`, `replica`, … */
   readonly role?: string;
@@ -49,7 +80,15 @@ export interface NodeStatus {
   readonly [field: string]: unknown;
 }
 
-/** A trace event a protocol emits: a kind (`election`, `role`, `commit`, …) and data. */
+/**
+ * The data of a trace event a protocol emits with a kind (`election`, `role`, `commit`, …).
+ *
+ * @example
+ * ```ts
+ * import type { TraceData } from "./node.ts";
+ * const d: TraceData = { term: 4, pre: false };
+ * ```
+ */
 export interface TraceData {
   readonly [field: string]: unknown;
 }
@@ -89,6 +128,17 @@ export interface NodeContext<M> {
 /**
  * One running node of a protocol. The host calls these three inputs and nothing else
  * changes its state.
+ *
+ * @example
+ * ```ts
+ * import type { ProtocolNode } from "./node.ts";
+ * const idle: ProtocolNode<never> = {
+ *   tick() {},
+ *   message() {},
+ *   request() {},
+ *   status: () => ({ role: "idle" }),
+ * };
+ * ```
  */
 export interface ProtocolNode<M, Op = unknown> {
   /** Time has advanced; check timeouts against `ctx.now()`. */
@@ -148,6 +198,15 @@ export interface Protocol<M, Op = unknown> {
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 
-/** A protocol of any message and operation type (for registries and hosts). */
+/**
+ * A protocol of any message and operation type (for registries and hosts).
+ *
+ * @example
+ * ```ts
+ * import type { AnyProtocol } from "./node.ts";
+ * import { heartbeat } from "./heartbeat/heartbeat.ts";
+ * const all: AnyProtocol[] = [heartbeat];
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type AnyProtocol = Protocol<any, any>;

@@ -31,7 +31,17 @@ export interface DurableStorage {
   keys(prefix?: string): string[];
 }
 
-/** Storage the host controls: it adds syncing to what protocols see. */
+/**
+ * Storage the host controls: it adds syncing to what protocols see.
+ *
+ * @example
+ * ```ts
+ * import type { HostStorage } from "./storage.ts";
+ * async function commit(disk: HostStorage): Promise<void> {
+ *   if (disk.pending > 0) await disk.sync();
+ * }
+ * ```
+ */
 export interface HostStorage extends DurableStorage {
   /** Makes every write so far durable. Returns the number of writes synced. */
   sync(): number | Promise<number>;

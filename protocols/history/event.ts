@@ -15,10 +15,26 @@
  * @module
  */
 
-/** The four event types of a history. */
+/**
+ * The four event types of a history.
+ *
+ * @example
+ * ```ts
+ * import type { EventType } from "./event.ts";
+ * const unknown: EventType = "info"; // timed out: it may or may not have happened
+ * ```
+ */
 export type EventType = "invoke" | "ok" | "fail" | "info";
 
-/** One history event, exactly as written to a JSON Lines history file. */
+/**
+ * One history event, exactly as written to a JSON Lines history file.
+ *
+ * @example
+ * ```ts
+ * import type { HistoryEvent } from "./event.ts";
+ * const done: HistoryEvent = { process: 3, type: "ok", f: "read", key: "k1", value: 5, time: 2000 };
+ * ```
+ */
 export interface HistoryEvent {
   readonly process: number;
   readonly type: EventType;
