@@ -147,6 +147,18 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
   // Leader.
   let learner: LearnerState<PaxosValue> = createLearner(quorum);
   const inflight = new Map<number, Inflight>();
+  // Pipelining with a window (as Raft's flow control does): at most `maxInflight` accept
+  // rounds are outstanding; commands proposed meanwhile wait and leave together in one
+  // accept, so a busy leader sends a few large accepts instead of one per command.
+  const unsent: [number, PaxosValue][] = [];
+  const roundOf = new Map<number, number>(); // instance → accept round
+  const roundLeft = new Map<number, number>(); // round → instances not yet chosen
+  let nextRound = 0;
+  const resetWindow = () => {
+    unsent.length = 0;
+    roundOf.clear();
+    roundLeft.clear();
+  };
   let nextInstance = applied + 1;
   let nextHeartbeat = 0;
   let leaderSince = 0;
@@ -174,6 +186,7 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
     setRole("follower");
     leader = null;
     inflight.clear();
+    resetWindow();
     learner = createLearner(quorum);
     const deadline = ctx.now() + o.requestTimeoutMs;
     for (const p of pending.values()) p.deadline ??= deadline;
@@ -338,6 +351,7 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
     leaderSince = ctx.now();
     learner = createLearner(quorum);
     inflight.clear();
+    resetWindow();
     lastAck.clear();
     // Merge the promises: known decisions first, else the highest-ballot acceptance.
     const known = new Map<number, PaxosValue>();
@@ -398,17 +412,38 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
     dropTally(learner, i);
     learnChosen(i, v);
     applyReady();
+    const r = roundOf.get(i);
+    if (r === undefined) return;
+    roundOf.delete(i);
+    const left = roundLeft.get(r)! - 1;
+    if (left > 0) return void roundLeft.set(r, left);
+    roundLeft.delete(r);
+    flushAccepts();
+  };
+
+  const flushAccepts = () => {
+    if (unsent.length === 0 || roundLeft.size >= o.maxInflight || role !== "leader") return;
+    const entries = unsent.splice(0);
+    const round = nextRound++;
+    roundLeft.set(round, entries.length);
+    const now = ctx.now();
+    for (const [i] of entries) {
+      roundOf.set(i, round);
+      const f = inflight.get(i);
+      if (f !== undefined) f.sentAt = now;
+    }
+    for (const p of peers) ctx.send(p, { type: "accept", ballot, entries, commit: applied });
   };
 
   const propose = (v: PaxosValue) => {
     const i = nextInstance++;
     if (!accept(acceptor, storage, ballot, i, v)) return stepDown();
-    inflight.set(i, { value: v, sentAt: ctx.now() });
+    // Not sent yet: the retransmit timer starts when the window lets it go.
+    inflight.set(i, { value: v, sentAt: Infinity });
     recordAccepted(learner, i, ctx.id, ballot, v);
-    for (const p of peers) {
-      ctx.send(p, { type: "accept", ballot, entries: [[i, v]], commit: applied });
-    }
-    if (quorum === 1) choose(i, v);
+    if (quorum === 1) return choose(i, v);
+    unsent.push([i, v]);
+    flushAccepts();
   };
 
   const onAccepted = (from: NodeId, m: Extract<PaxosKvMessage, { type: "accepted" }>) => {

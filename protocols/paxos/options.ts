@@ -54,6 +54,8 @@ export interface PaxosKvOptions {
   readonly forget: boolean;
   /** Chosen values per catch-up message (default 256). */
   readonly catchUpBatch: number;
+  /** Accept rounds a leader keeps outstanding before batching new commands (default 4). */
+  readonly maxInflight: number;
   /** Client sessions kept (default 10000). */
   readonly maxSessions: number;
 }
@@ -96,6 +98,7 @@ export function parsePaxosKvOptions(raw: Readonly<Record<string, unknown>>): Pax
     requestTimeoutMs: positiveOption(raw, "requestTimeoutMs", 1500),
     forget: booleanOption(raw, "forget", true),
     catchUpBatch: positiveOption(raw, "catchUpBatch", 256),
+    maxInflight: positiveOption(raw, "maxInflight", 4),
     maxSessions: positiveOption(raw, "maxSessions", 10000),
   };
   if (o.electionMaxMs <= o.electionMinMs) {
