@@ -216,6 +216,12 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
       snapshotIndex: s.log.snapshotIndex,
       voters: m.voters,
       learners: m.learners,
+      // For the dashboard's countdown: the configured window and when this node's timer
+      // fires (a leader has none running).
+      electionTimeoutMs: [s.o.electionMinMs, s.o.electionMaxMs],
+      electionDueInMs: s.role === "leader"
+        ? null
+        : Math.max(0, Math.round(s.electionDeadline - s.ctx.now())),
     };
     if (s.role === "leader") {
       const progress: Record<string, unknown> = {};

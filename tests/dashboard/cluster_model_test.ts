@@ -161,3 +161,20 @@ Deno.test("model: other protocols have no election timer and keep their roles", 
   assert.equal(m.electionWindow("a", 10), null);
   assert.equal(m.raft, false);
 });
+
+Deno.test("model: the election window comes from Raft's own status when it reports one", () => {
+  const m = new ClusterModel({ electionMinMs: 150, electionMaxMs: 300 });
+  m.apply(state({
+    n2: {
+      status: { role: "follower", term: 2, electionTimeoutMs: [400, 800], electionDueInMs: 120 },
+    },
+  }));
+  m.apply({
+    time: 200,
+    kind: "deliver",
+    node: "n2",
+    peer: "n1",
+    body: { type: "heartbeat", term: 2, commit: 5, round: 1 },
+  });
+  assert.deepEqual(m.electionWindow("n2", 260), { elapsed: 60, min: 400, max: 800 });
+});

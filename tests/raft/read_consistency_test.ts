@@ -81,3 +81,11 @@ Deno.test("with PreVote, campaigning against a healthy leader changes no term", 
   assert.equal(sim.status(leader).role, "leader");
   assert.equal(Number(sim.status(leader).term), term);
 });
+
+Deno.test("status reports the election window and when a follower's timer fires", () => {
+  const { sim, leader, follower } = setup({ electionMinMs: 200, electionMaxMs: 400 });
+  const f = sim.status(follower);
+  assert.deepEqual(f.electionTimeoutMs, [200, 400]);
+  assert.ok(typeof f.electionDueInMs === "number" && f.electionDueInMs <= 400);
+  assert.equal(sim.status(leader).electionDueInMs, null);
+});

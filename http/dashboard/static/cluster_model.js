@@ -316,6 +316,12 @@ export class ClusterModel {
         this.#byId.set(v.id, n);
       }
       const st = v.status ?? {};
+      // Raft reports its configured election window; the page's defaults are a fallback.
+      const window = st.electionTimeoutMs;
+      if (Array.isArray(window) && typeof window[0] === "number" && typeof window[1] === "number") {
+        this.#electionMin = window[0];
+        this.#electionMax = window[1];
+      }
       const wasUp = n.up;
       n.up = v.up;
       n.paused = v.paused;
