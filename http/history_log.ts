@@ -28,7 +28,9 @@ export class HistoryLog {
   readonly #nowNs: () => number;
   readonly #limit: number;
   /** Nodes that served each completion, by event index (kept beside the recorder). */
-  readonly #nodes = new Map<number, string>();
+  readonly #nodes: (string | undefined)[] = [];
+  /** Processes with an invocation in flight (the recorder's `pending()` sorts a copy). */
+  readonly #pending = new Set<number>();
   #count = 0;
   #truncated = false;
 
@@ -45,7 +47,7 @@ export class HistoryLog {
 
   /** Whether `process` has an operation in flight. */
   isPending(process: number): boolean {
-    return this.#recorder.pending().includes(process);
+    return this.#pending.has(process);
   }
 
   /**
@@ -58,6 +60,7 @@ export class HistoryLog {
       return false;
     }
     this.#recorder.invoke(process, f, key, value, this.#nowNs());
+    this.#pending.add(process);
     this.#count++;
     return true;
   }
@@ -71,14 +74,15 @@ export class HistoryLog {
     error?: string,
   ): void {
     this.#recorder.complete(process, type, value, this.#nowNs(), error);
-    if (node !== undefined) this.#nodes.set(this.#count, node);
+    this.#pending.delete(process);
+    if (node !== undefined) this.#nodes[this.#count] = node;
     this.#count++;
   }
 
   /** Every event so far, with the serving node where known. */
   events(): HistoryEvent[] {
     return this.#recorder.events().map((e, i) => {
-      const node = this.#nodes.get(i);
+      const node = this.#nodes[i];
       return node === undefined ? e : { ...e, node };
     });
   }

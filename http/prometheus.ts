@@ -27,14 +27,24 @@ export type Labels = Readonly<Record<string, string>>;
  */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escapeLabel(v: string): string {
+  // Most values need no escaping: test once instead of running three replaces.
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
 
+/** `{k="v",…}`, or "" without labels; also each series' key, so built on every update. */
 function labelText(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return "";
-  return "{" + keys.map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(",") + "}";
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out += (i === 0 ? "" : ",") + k + '="' + escapeLabel(labels[k]!) + '"';
+  }
+  return out + "}";
 }
 
 function num(n: number): string {

@@ -37,6 +37,11 @@ export interface Slot {
   backlog: InFlight[];
   /** Client requests held while paused. */
   held: ClientRequest<unknown>[];
+  /**
+   * Client requests not yet posted: sent together in one `inputs` message by `setImmediate`,
+   * or before any other message to the Worker (to keep the order).
+   */
+  outbox: ClientRequest<unknown>[];
   /** The last logical clocks the router saw; a restart continues from them. */
   clocks: LogicalClocks | undefined;
   clock: NodeClock;
@@ -77,6 +82,7 @@ export function createSlot(
     paused: false,
     backlog: [],
     held: [],
+    outbox: [],
     clocks: undefined,
     clock: perfectClock(),
     mirror: inMemory ? new Map() : null,
