@@ -448,7 +448,8 @@ export class Cluster {
       tracing: this.#tracing,
     };
     worker.postMessage(init);
-    const ms = o.startTimeoutMs ?? 10_000;
+    // Generous: a Worker loads every protocol's code, which takes seconds on a busy machine.
+    const ms = o.startTimeoutMs ?? 30_000;
     const timer = setTimeout(() => {
       if (s.epoch === epoch && s.starting !== null) {
         this.#fail(s, `node ${s.id} did not start within ${ms} ms`);

@@ -50,7 +50,7 @@ Deno.test("history check: malformed text is invalid, with the line; an exhausted
 Deno.test("worker checker: checks in a Worker, one at a time, within its time budget", async () => {
   // A generous budget for the easy checks: on a loaded 2-core machine a cold Worker can
   // take tens of milliseconds before its first check even starts.
-  const easy = createWorkerChecker({ timeoutMs: 5_000, idleMs: 60_000 });
+  const easy = createWorkerChecker({ timeoutMs: 30_000, idleMs: 60_000 });
   try {
     const [a, b] = await Promise.all([easy.check(STALE_READ), easy.check("")]);
     assert.equal(a.verdict, "not-linearizable");
@@ -72,7 +72,7 @@ Deno.test("worker checker: checks in a Worker, one at a time, within its time bu
     assert.equal(r.verdict, "unknown");
     assert.match(r.reason!, /time budget of 50 ms/);
     assert.ok(
-      performance.now() - started < 1500,
+      performance.now() - started < 10_000,
       "answered within the budget (plus the hard stop)",
     );
   } finally {
