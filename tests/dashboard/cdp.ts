@@ -73,7 +73,7 @@ export class Chromium {
       assert.fail(
         `Chromium is not installed at ${CHROMIUM}: the dashboard's browser tests need it. ` +
           "Install Debian's package with `apt-get update && apt-get install -y chromium` " +
-          "(.ci/run does so when .ci/needs_chromium exists), or set CHROMIUM to its path.",
+          "(`deno task test` does so as root on Debian), or set CHROMIUM to its path.",
       );
     }
     const dir = await Deno.makeTempDir({ prefix: "distlab-chromium-" });
