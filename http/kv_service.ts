@@ -18,14 +18,12 @@
 import type { KvOp } from "../protocols/kv.ts";
 import type { QuorumParams } from "../protocols/quorum/request.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
-import { BulkheadRejectedError } from "../protocols/resilience/bulkhead.ts";
-import { CircuitOpenError } from "../protocols/resilience/circuit_breaker.ts";
-import { TimeoutError } from "../protocols/resilience/timeout.ts";
 import type { ClientIdentity } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { NodeGateway } from "./node_gateway.ts";
-import { badRequest, conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
+import { assertIdle, failedCall, gatewayProblem } from "./call_outcome.ts";
+import { badRequest, conflict, outcomeUnknown, unavailable } from "./problem.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
 
 /**
@@ -162,13 +160,7 @@ export class KvService {
   async execute(req: KvRequest): Promise<KvResult> {
     const { op, identity } = req;
     const { history, admin } = this.#o;
-    if (history.isPending(identity.process)) {
-      throw conflict(
-        "request-in-flight",
-        "Request in flight",
-        "this client already has a request in flight; send one at a time",
-      );
-    }
+    assertIdle(history, identity.process);
     const started = this.#o.now();
     const wire = wireOp(op, identity, admin, req.consistency, req.quorum);
     const recorded = history.invoke(identity.process, op.f, op.key, invokeValue(op));
@@ -187,12 +179,9 @@ export class KvService {
       finish("ok", 200, op.f === "read" ? result.value : invokeValue(op), result.node);
       return result;
     } catch (e) {
-      const p = e instanceof ProblemError ? e : outcomeUnknown(String(e));
-      const status = p.problem.status;
-      const node = typeof p.problem.node === "string" ? p.problem.node : undefined;
-      const type = status === 504 ? "info" : "fail";
-      finish(type, status, invokeValue(op), node, p.problem.detail);
-      throw p;
+      const { problem, type, node } = failedCall(e);
+      finish(type, problem.problem.status, invokeValue(op), node, problem.problem.detail);
+      throw problem;
     }
   }
 
@@ -235,34 +224,12 @@ export class KvService {
       try {
         reply = await this.#o.gateway.call(node, wire, client);
       } catch (e) {
-        if (e instanceof TimeoutError) {
-          if (this.#leader === node) this.#leader = null;
-          throw outcomeUnknown(`node ${node} did not answer within ${e.timeoutMs} ms`, { node });
-        }
-        if (e instanceof CircuitOpenError || e instanceof BulkheadRejectedError) {
-          if (this.#leader === node) this.#leader = null;
-          const refusal = e instanceof CircuitOpenError
-            ? unavailable(
-              "breaker-open",
-              "Circuit breaker open",
-              `node ${node} is failing; its circuit breaker is ${e.state}`,
-              (e.retryAfterMs ?? 1000) / 1000,
-              { node },
-            )
-            : unavailable(
-              "overloaded",
-              "Node overloaded",
-              `node ${node} has too many requests`,
-              1,
-              {
-                node,
-              },
-            );
-          if (pinned !== undefined) throw refusal;
-          last = refusal.problem.detail ?? last;
-          continue;
-        }
-        throw e;
+        const refusal = gatewayProblem(e, node);
+        if (refusal === null) throw e;
+        if (this.#leader === node) this.#leader = null;
+        if (refusal.kind === "unknown" || pinned !== undefined) throw refusal.problem;
+        last = refusal.problem.problem.detail ?? last;
+        continue;
       }
       if (reply.type === "ok") {
         if (pinned === undefined) this.#leader = node;

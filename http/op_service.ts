@@ -21,14 +21,12 @@
  */
 
 import type { NodeId, Reply } from "../protocols/node.ts";
-import { BulkheadRejectedError } from "../protocols/resilience/bulkhead.ts";
-import { CircuitOpenError } from "../protocols/resilience/circuit_breaker.ts";
-import { TimeoutError } from "../protocols/resilience/timeout.ts";
 import type { ClientIdentity } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { NodeGateway } from "./node_gateway.ts";
-import { conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
+import { assertIdle, failedCall, gatewayProblem } from "./call_outcome.ts";
+import { conflict, outcomeUnknown, unavailable } from "./problem.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
 
 /**
@@ -155,13 +153,7 @@ export class OpService {
   async execute(req: OpRequest): Promise<OpResult> {
     const { op, identity } = req;
     const { history } = this.#o;
-    if (history.isPending(identity.process)) {
-      throw conflict(
-        "request-in-flight",
-        "Request in flight",
-        "this client already has a request in flight; send one at a time",
-      );
-    }
+    assertIdle(history, identity.process);
     const key = typeof op.key === "string" ? op.key : undefined;
     const args = argsOf(op);
     const recorded = history.invoke(identity.process, op.f, key, args);
@@ -174,11 +166,9 @@ export class OpService {
       }
       return result;
     } catch (e) {
-      const p = e instanceof ProblemError ? e : outcomeUnknown(String(e));
-      const node = typeof p.problem.node === "string" ? p.problem.node : undefined;
-      const type = p.problem.status === 504 ? "info" : "fail";
-      if (recorded) history.complete(identity.process, type, args, node, p.problem.detail);
-      throw p;
+      const { problem, type, node } = failedCall(e);
+      if (recorded) history.complete(identity.process, type, args, node, problem.problem.detail);
+      throw problem;
     }
   }
 
@@ -197,32 +187,11 @@ export class OpService {
         reply = await this.#o.gateway.call(node, op, client);
       } catch (e) {
         if (this.#entry === node) this.#entry = null;
-        if (e instanceof TimeoutError) {
-          throw outcomeUnknown(`node ${node} did not answer within ${e.timeoutMs} ms`, { node });
-        }
-        if (e instanceof CircuitOpenError || e instanceof BulkheadRejectedError) {
-          const refusal = e instanceof CircuitOpenError
-            ? unavailable(
-              "breaker-open",
-              "Circuit breaker open",
-              `node ${node} is failing; its circuit breaker is ${e.state}`,
-              (e.retryAfterMs ?? 1000) / 1000,
-              { node },
-            )
-            : unavailable(
-              "overloaded",
-              "Node overloaded",
-              `node ${node} has too many requests`,
-              1,
-              {
-                node,
-              },
-            );
-          if (pinned !== undefined) throw refusal;
-          last = refusal.problem.detail ?? last;
-          continue;
-        }
-        throw e;
+        const refusal = gatewayProblem(e, node);
+        if (refusal === null) throw e;
+        if (refusal.kind === "unknown" || pinned !== undefined) throw refusal.problem;
+        last = refusal.problem.problem.detail ?? last;
+        continue;
       }
       if (reply.type === "ok") {
         if (pinned === undefined) this.#entry = node;
