@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { startMain } from "./main_process.ts";
 import { setTimeout as delay } from "node:timers/promises";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
@@ -14,51 +15,7 @@ import { checkLinearizability } from "../../protocols/checker/linearizability.ts
 import { modelByName } from "../../protocols/checker/models.ts";
 import { protocolNames } from "../../protocols/registry.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const PROTOCOL = protocolNames().includes("raft-kv") ? "raft-kv" : "register";
-
-interface Server {
-  readonly url: string;
-  /** SIGINT, then the exit code (the process must stop cleanly). */
-  stop(): Promise<number>;
-}
-
-async function startMain(...args: string[]): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  const started = performance.now();
-  while (!/Ctrl-C/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  const api = /API: (\S+)\/api\/v1/.exec(text)?.[1];
-  if (api === undefined) {
-    child.kill("SIGKILL");
-    await child.status;
-    assert.fail(`the cluster did not start: ${text}`);
-  }
-  console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${api}`);
-  let stopped = false;
-  return {
-    url: api,
-    async stop() {
-      if (stopped) return (await child.status).code;
-      stopped = true;
-      child.kill("SIGINT");
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) break;
-      }
-      return (await child.status).code;
-    },
-  };
-}
 
 async function waitFor<T>(what: string, get: () => Promise<T | null>, ms = 10_000): Promise<T> {
   const deadline = performance.now() + ms;

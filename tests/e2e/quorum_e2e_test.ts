@@ -8,40 +8,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function startMain(...args: string[]): Promise<{ url: string; stop(): Promise<number> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/Ctrl-C/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  const url = /API: (\S+)\/api\/v1/.exec(text)?.[1];
-  if (url === undefined) {
-    child.kill("SIGKILL");
-    await child.status;
-    assert.fail(`the cluster did not start: ${text}`);
-  }
-  return {
-    url,
-    async stop() {
-      child.kill("SIGINT");
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) break;
-      }
-      return (await child.status).code;
-    },
-  };
-}
+import { startMain } from "./main_process.ts";
 
 Deno.test("e2e (quorum-kv): siblings from a partition, resolved with their context, seen in ring and status", async () => {
   const server = await startMain(

@@ -1,0 +1,63 @@
+/**
+ * Starts the real `deno task cluster` (`main.ts`) as a child process for end-to-end
+ * tests, waits until it prints its API URL, and stops it with SIGINT.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** A running `main.ts`. */
+export interface Server {
+  readonly url: string;
+  /** SIGINT, then the exit code (the process must stop cleanly). */
+  stop(): Promise<number>;
+}
+
+/**
+ * Spawns `main.ts` with `args` and resolves once it has printed its API URL.
+ *
+ * @example
+ * ```ts ignore
+ * const server = await startMain("--port", "0", "--nodes", "3");
+ * await server.stop(); // 0
+ * ```
+ */
+export async function startMain(...args: string[]): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const started = performance.now();
+  while (!/Ctrl-C/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const api = /API: (\S+)\/api\/v1/.exec(text)?.[1];
+  if (api === undefined) {
+    child.kill("SIGKILL");
+    await child.status;
+    assert.fail(`the cluster did not start: ${text}`);
+  }
+  console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${api}`);
+  let stopped = false;
+  return {
+    url: api,
+    async stop() {
+      if (stopped) return (await child.status).code;
+      stopped = true;
+      child.kill("SIGINT");
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) break;
+      }
+      return (await child.status).code;
+    },
+  };
+}
