@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   api: () => import("./api_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
   txn: () => import("./txn_bench.ts"),
+  dashboard: () => import("./dashboard_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");

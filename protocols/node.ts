@@ -195,6 +195,14 @@ export interface Protocol<M, Op = unknown> {
    * store with R + W > N promises).
    */
   readonly check?: "linearizability" | "stale-reads";
+  /**
+   * Option defaults that a real-time host (the Worker cluster) uses where the user set
+   * none, in place of the protocol's own. The simulator never late-ticks, so the paper's
+   * tight timeouts suit it; a real machine that is merely busy delays ticks and messages
+   * by tens or hundreds of ms, so failure detectors and election timers of a live node
+   * get a margin no late tick can use up (etcd's 100 ms heartbeat, 1,000 ms election).
+   */
+  readonly liveOptions?: Readonly<Record<string, unknown>>;
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

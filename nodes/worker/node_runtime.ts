@@ -110,7 +110,7 @@ export class NodeRuntime {
       host = new NodeHost(protocol, {
         id: init.id,
         peers: init.peers,
-        options: init.options,
+        options: { ...protocol.liveOptions, ...init.options },
         storage,
         now: () => localTime(clockRef.clock, trueNow()),
         random: () => rng.next(),

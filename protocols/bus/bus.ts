@@ -117,5 +117,6 @@ export const bus: Protocol<BusMessage, BusOp> = {
   name: "bus",
   description: "Kafka-like partitioned, replicated log with consumer groups (at-least-once)",
   tickMs: 10,
+  liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000 },
   create: createBusNode,
 };

@@ -106,5 +106,6 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
   name: "event-sourcing",
   description: "event store with optimistic concurrency, command nodes, async projections (CQRS)",
   tickMs: 10,
+  liveOptions: { requestTimeoutMs: 1000 },
   create: createNode,
 };

@@ -633,5 +633,11 @@ export const paxosKv: Protocol<PaxosKvMessage, PaxosKvOp> = {
   name: "paxos-kv",
   description: "Multi-Paxos replicated KV: stable leader, no-op gap filling, forgetting",
   tickMs: 10,
+  liveOptions: {
+    heartbeatMs: 100,
+    electionMinMs: 1000,
+    electionMaxMs: 2000,
+    requestTimeoutMs: 5000,
+  },
   create: createNode,
 };

@@ -584,5 +584,6 @@ export const primaryBackup: Protocol<PrimaryBackupMessage, PrimaryBackupOp> = {
   name: "primary-backup",
   description: "primary-backup replication: sync / async / semi-sync, failover",
   tickMs: 5,
+  liveOptions: { heartbeatMs: 100, failureTimeoutMs: 1000, semiSyncTimeoutMs: 1000 },
   create: createNode,
 };

@@ -86,5 +86,6 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     "read repair, sloppy quorum with hinted handoff, Merkle anti-entropy",
   tickMs: 10,
   check: "stale-reads",
+  liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
   create: createQuorumNode,
 };

@@ -71,5 +71,6 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   description: "Raft consensus (PreVote, CheckQuorum, ReadIndex, snapshots, membership changes, " +
     "leadership transfer) replicating a key-value store with client sessions",
   tickMs: 10,
+  liveOptions: { heartbeatMs: 100, electionMinMs: 1000, electionMaxMs: 2000 },
   create: (ctx) => new RaftNode(ctx),
 };

@@ -158,5 +158,6 @@ export const saga: Protocol<SagaMessage, unknown> = {
   description:
     "the order as a saga with compensations (orchestrated or choreographed over the bus)",
   tickMs: 10,
+  liveOptions: { replyTimeoutMs: 1000 },
   create: createNode,
 };

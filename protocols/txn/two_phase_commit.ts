@@ -49,5 +49,6 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
   name: "2pc",
   description: "two-phase commit of an order across inventory, payment and delivery",
   tickMs: 20,
+  liveOptions: { voteTimeoutMs: 5000, suspectMs: 2000 },
   create: createNode,
 };

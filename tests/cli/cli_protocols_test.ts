@@ -5,11 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import { createApi } from "../../http/app.ts";
 import { startCluster } from "../../nodes/worker_cluster.ts";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
+import { deadlineMs, notYet, waitFor } from "../support/deadline.ts";
 
 async function withServer(
   o: Parameters<typeof startCluster>[0],
@@ -18,7 +18,7 @@ async function withServer(
   ) => Promise<void>,
 ): Promise<void> {
   const cluster = await startCluster(o);
-  const api = createApi(cluster, { gateway: { timeoutMs: 2000 } });
+  const api = createApi(cluster, { gateway: { timeoutMs: deadlineMs("short") } });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, api.fetch);
   const url = `http://127.0.0.1:${server.addr.port}`;
   try {
@@ -34,38 +34,51 @@ async function withServer(
   }
 }
 
-async function until(what: string, cond: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(25);
-  }
-}
-
 Deno.test("CLI on real primary-backup: mode and failover, seen in the status columns", async () => {
   await withServer({ protocol: "primary-backup", nodes: 3, seed: 31 }, async (cli) => {
-    await until("a primary", async () => (await cli("leader")).code === 0);
-    let r = await cli("put", "x", "1");
-    assert.equal(r.code, 0, r.err.join(" "));
-    r = await cli("mode", "async");
+    // The primary is whichever node the status names (n1 unless a busy machine made the
+    // backups fail over before the test looked).
+    const primaryNow = () =>
+      waitFor("the CLI names a primary", async () => {
+        const r = await cli("leader", "--json");
+        const body = r.code === 0 ? JSON.parse(r.out[0]!) : null;
+        return typeof body?.leader === "string"
+          ? { node: body.leader as string, epoch: body.term as number }
+          : notYet([r.out, r.err]);
+      });
+    const first = await primaryNow();
+    await waitFor("the put is acknowledged", async () => {
+      const r = await cli("put", "x", "1");
+      return r.code === 0 || notYet(r.err);
+    });
+    let r = await cli("mode", "async", "--node", first.node);
     assert.deepEqual([r.code, r.err], [0, []]);
-    assert.match(r.out[0]!, /^mode async \(was (sync|semi-sync)\) at primary n1$/);
+    assert.match(
+      r.out[0]!,
+      new RegExp(`^mode async \\(was (sync|semi-sync)\\) at primary ${first.node}$`),
+    );
     r = await cli("status");
-    assert.equal(r.out[0], "protocol primary-backup, primary n1 (epoch 0)");
+    assert.equal(r.out[0], `protocol primary-backup, primary ${first.node} (epoch ${first.epoch})`);
     assert.match(r.out[1]!, /^NODE\s+STATE\s+ROLE\s+EPOCH\s+MODE\s+SEQ\s+LAG\s+SUSPECTS\s+SEEN/);
-    assert.match(r.out[2]!, /^n1\s+up\s+primary\s+0\s+async\s+1\s+n2=\d+\/\d+ms,n3=\d+\/\d+ms/);
+    const row = r.out.find((l) => l.startsWith(`${first.node} `))!;
+    assert.match(row, /^n\d\s+up\s+primary\s+\d+\s+async\s+1\s+n\d=\d+\/\d+ms,n\d=\d+\/\d+ms/);
 
-    r = await cli("failover", "--to", "n2");
-    assert.deepEqual([r.code, r.out, r.err], [0, ["primary: n1 -> n2"], []]);
-    await until("n2 is the primary everywhere", async () => {
+    const to = ["n1", "n2", "n3"].find((n) => n !== first.node)!;
+    r = await cli("failover", "--to", to);
+    assert.deepEqual([r.code, r.out, r.err], [0, [`primary: ${first.node} -> ${to}`], []]);
+    await waitFor(`${to} is the primary everywhere`, async () => {
       const s = await cli("status");
-      return s.out[0] === "protocol primary-backup, primary n2 (epoch 1)";
+      return s.out[0] === `protocol primary-backup, primary ${to} (epoch ${first.epoch + 1})` ||
+        notYet(s.out[0]);
     });
     r = await cli("get", "x");
     assert.deepEqual(r.out, ["1"], "the new primary has the write");
-    r = await cli("mode", "sync", "--node", "n1", "--retries", "0");
-    assert.equal(r.code, 1, "n1 is no longer the primary");
-    assert.match(r.err[0]!, /^error: Service unavailable: node n1: not the primary/);
+    r = await cli("mode", "sync", "--node", first.node, "--retries", "0");
+    assert.equal(r.code, 1, `${first.node} is no longer the primary`);
+    assert.match(
+      r.err[0]!,
+      new RegExp(`^error: Service unavailable: node ${first.node}: not the primary`),
+    );
   });
 });
 

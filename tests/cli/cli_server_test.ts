@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import { createApi } from "../../http/app.ts";
 import { startCluster } from "../../nodes/worker_cluster.ts";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
+import { deadlineMs, notYet, waitFor as poll } from "../support/deadline.ts";
 
 /** A real raft-kv cluster behind a real server on an ephemeral loopback port. */
 async function withServer(fn: (url: string) => Promise<void>): Promise<void> {
   const cluster = await startCluster({ protocol: "raft-kv", nodes: 3, seed: 5 });
-  const api = createApi(cluster, { gateway: { timeoutMs: 500 } });
+  const api = createApi(cluster, { gateway: { timeoutMs: deadlineMs("short") } });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, api.fetch);
   try {
     await fn(`http://127.0.0.1:${server.addr.port}`);
@@ -25,17 +25,21 @@ async function cli(url: string, ...argv: string[]) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(20);
-  }
+async function waitFor(what: string, cond: () => Promise<boolean>): Promise<void> {
+  await poll(what, async () => (await cond()) || notYet(false));
+}
+
+/** The leader the CLI names, once there is one. */
+function leaderOf(url: string): Promise<string> {
+  return poll("the CLI names a leader", async () => {
+    const r = await cli(url, "leader", "--json");
+    return r.code === 0 ? JSON.parse(r.out[0]!).leader as string : notYet(r.err);
+  });
 }
 
 Deno.test("the CLI drives a real cluster: KV, faults, nodes, leadership, members, history", async () => {
   await withServer(async (url) => {
-    await waitFor("a leader", async () => (await cli(url, "leader")).code === 0);
+    await leaderOf(url);
 
     let r = await cli(url, "put", "greeting", "hello");
     assert.deepEqual([r.code, r.err], [0, []]);
@@ -83,7 +87,7 @@ Deno.test("the CLI drives a real cluster: KV, faults, nodes, leadership, members
     r = await cli(url, "restart", "n3");
     assert.match(r.out[0]!, /^n3: up, role /);
 
-    const leader = JSON.parse((await cli(url, "leader", "--json")).out[0]!).leader as string;
+    const leader = await leaderOf(url);
     const to = ["n1", "n2", "n3"].find((n) => n !== leader)!;
     await waitFor("a transfer", async () => (await cli(url, "transfer", to)).code === 0);
     await waitFor(

@@ -4,12 +4,12 @@
  */
 
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import { type Api, createApi } from "../../http/app.ts";
 import { dashboardRoutes } from "../../http/dashboard/routes.ts";
 import { createWorkerChecker } from "../../http/dashboard/worker_checker.ts";
 import { type Cluster, type ClusterOptions, startCluster } from "../../nodes/worker_cluster.ts";
 import type { CdpPage } from "./cdp.ts";
+import { waitFor as poll } from "../support/deadline.ts";
 
 /** A cluster, its API with the dashboard, and the server. */
 export interface Served {
@@ -38,19 +38,15 @@ export async function serveDashboard(options: ClusterOptions): Promise<Served> {
   };
 }
 
-/** Polls `cond` every 20 ms until it gives a value other than false/null/undefined. */
-export async function waitFor<T>(
+/**
+ * Polls `cond` until it gives a value other than false/null/undefined, within the shared
+ * scaled deadline (`tests/support/deadline.ts`); on timeout the error names `what`.
+ */
+export function waitFor<T>(
   what: string,
   cond: () => Promise<T | false | null | undefined> | T | false | null | undefined,
-  ms = 5000,
 ): Promise<T> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const v = await cond();
-    if (v !== false && v !== null && v !== undefined) return v;
-    if (performance.now() > deadline) assert.fail(`timed out after ${ms} ms waiting until ${what}`);
-    await delay(20);
-  }
+  return poll(what, cond, { intervalMs: 20 });
 }
 
 /** The width and height of a PNG, after checking its signature and IHDR chunk. */

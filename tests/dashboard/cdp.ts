@@ -10,6 +10,7 @@
  */
 
 import assert from "node:assert/strict";
+import { deadlineMs } from "../support/deadline.ts";
 
 /** Where the browser is: `CHROMIUM` overrides Debian's path. */
 export const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
@@ -176,7 +177,7 @@ export class Chromium {
 async function devtoolsUrl(stderr: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<string> {
   const reader = stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  const deadline = setTimeout(() => reader.cancel(), 20_000);
+  const deadline = setTimeout(() => reader.cancel(), deadlineMs("long"));
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -341,7 +342,7 @@ export class CdpPage {
    * Waits, in the page and checked every animation frame, until `fn()` is true (so no
    * frame is missed); fails after `ms`.
    */
-  async waitInPage(fn: () => boolean, ms: number): Promise<void> {
+  async waitInPage(fn: () => boolean, ms = deadlineMs("cluster")): Promise<void> {
     // Built as one expression: the page's policy forbids eval, DevTools' own evaluate not.
     const r = await this.send("Runtime.evaluate", {
       expression: `new Promise((resolve) => {
@@ -374,7 +375,7 @@ export class CdpPage {
   }
 
   /** Clicks `selector` and returns the text of the file it downloads (into `dir`). */
-  async download(selector: string, dir: string, ms = 5000): Promise<string> {
+  async download(selector: string, dir: string, ms = deadlineMs("short")): Promise<string> {
     const done = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         off();

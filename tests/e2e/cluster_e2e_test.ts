@@ -7,25 +7,15 @@
 
 import assert from "node:assert/strict";
 import { startMain } from "./main_process.ts";
-import { setTimeout as delay } from "node:timers/promises";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
 import { parseHistory } from "../../protocols/history/jsonl.ts";
 import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
 import { modelByName } from "../../protocols/checker/models.ts";
 import { protocolNames } from "../../protocols/registry.ts";
+import { notYet, waitFor } from "../support/deadline.ts";
 
 const PROTOCOL = protocolNames().includes("raft-kv") ? "raft-kv" : "register";
-
-async function waitFor<T>(what: string, get: () => Promise<T | null>, ms = 10_000): Promise<T> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== null) return v;
-    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(25);
-  }
-}
 
 async function cli(url: string, ...argv: string[]): Promise<string[]> {
   const io = memoryIo({ env: { DISTLAB_URL: url } });
@@ -40,18 +30,24 @@ async function leaderOf(url: string): Promise<{ leader: string; term: number } |
   return res.status === 200 ? body : null;
 }
 
-/** Writes `keys` (10 at a time); resolves with the acknowledged ones. */
+/**
+ * Writes `keys` (10 at a time), each until it is acknowledged: a PUT of the same value is
+ * idempotent, so a 503 (an election under way) or a 504 (a slow machine) is retried.
+ */
 async function writeAll(url: string, keys: string[], acked: Map<string, unknown>): Promise<void> {
   for (let i = 0; i < keys.length; i += 10) {
     await Promise.all(
       keys.slice(i, i + 10).map(async (k) => {
         const value = { k, at: i };
-        const res = await fetch(`${url}/api/v1/kv/${k}`, {
-          method: "PUT",
-          body: JSON.stringify(value),
+        await waitFor(`PUT ${k} is acknowledged`, async () => {
+          const res = await fetch(`${url}/api/v1/kv/${k}`, {
+            method: "PUT",
+            body: JSON.stringify(value),
+          });
+          const text = await res.text();
+          return res.status === 200 || notYet(`${res.status} ${text}`);
         });
-        await res.body?.cancel();
-        if (res.status === 200) acked.set(k, value);
+        acked.set(k, value);
       }),
     );
   }
@@ -111,7 +107,7 @@ Deno.test(`e2e (${PROTOCOL}): partition the leader away, a new one is elected, n
       await waitFor(`${node} on the minority side answers 503`, async () => {
         const res = await fetch(`${url}/api/v1/kv/a0?node=${node}`);
         await res.body?.cancel();
-        return res.status === 503 ? true : null;
+        return res.status === 503 || notYet(res.status);
       });
     }
 
@@ -121,7 +117,7 @@ Deno.test(`e2e (${PROTOCOL}): partition the leader away, a new one is elected, n
     await waitFor("the old leader follows again", async () => {
       const res = await fetch(`${url}/api/v1/nodes/${first.leader}`);
       const n = await res.json();
-      return n.role === "follower" && n.term >= second.term ? true : null;
+      return (n.role === "follower" && n.term >= second.term) || notYet(n);
     });
     await readBack(url, acked);
     const n = await assertLinearizable(url);

@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { within } from "../support/deadline.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -34,10 +35,19 @@ export async function startMain(...args: string[]): Promise<Server> {
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const started = performance.now();
-  while (!/Ctrl-C/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
+  const readBanner = async () => {
+    while (!/Ctrl-C/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+  };
+  try {
+    await within("main.ts prints its API URL", readBanner(), "long");
+  } catch (e) {
+    child.kill("SIGKILL");
+    await child.status;
+    assert.fail(`${(e as Error).message}; it printed: ${text}`);
   }
   const api = /API: (\S+)\/api\/v1/.exec(text)?.[1];
   if (api === undefined) {
@@ -53,11 +63,20 @@ export async function startMain(...args: string[]): Promise<Server> {
       if (stopped) return (await child.status).code;
       stopped = true;
       child.kill("SIGINT");
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) break;
+      const drain = async () => {
+        for (;;) {
+          const { done } = await reader.read();
+          if (done) break;
+        }
+        return (await child.status).code;
+      };
+      try {
+        return await within("main.ts stops after SIGINT", drain(), "short");
+      } catch (e) {
+        child.kill("SIGKILL");
+        await child.status;
+        throw e;
       }
-      return (await child.status).code;
     },
   };
 }

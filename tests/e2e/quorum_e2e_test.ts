@@ -25,9 +25,9 @@ Deno.test("e2e (quorum-kv): siblings from a partition, resolved with their conte
     "--option",
     "detector=fixed",
     "--option",
-    "suspectMs=150",
+    "suspectMs=1000",
     "--option",
-    "timeoutMs=300",
+    "timeoutMs=5000",
   );
   const cli = async (...argv: string[]): Promise<string[]> => {
     const io = memoryIo({ env: { DISTLAB_URL: server.url } });

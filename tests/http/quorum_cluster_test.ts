@@ -5,23 +5,26 @@
  */
 
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import { type Api, createApi } from "../../http/app.ts";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
+import { deadlineMs, notYet, waitFor } from "../support/deadline.ts";
 
-/** Fast failure detection and timeouts, no anti-entropy: the test decides what spreads. */
+/**
+ * Fast pings, but suspicion and request timeouts a busy machine's late tick cannot trip;
+ * no anti-entropy: the test decides what spreads.
+ */
 const OPTIONS = {
   pingMs: 20,
   detector: "fixed",
-  suspectMs: 150,
-  timeoutMs: 300,
+  suspectMs: 1000,
+  timeoutMs: 3000,
   handoffMs: 50,
   antiEntropyMs: 0,
 };
 
 async function withQuorum(seed: number, fn: (api: Api, cluster: Cluster) => Promise<void>) {
   const cluster = await startCluster({ protocol: "quorum-kv", nodes: 3, seed, options: OPTIONS });
-  const api = createApi(cluster, { gateway: { timeoutMs: 2000 } });
+  const api = createApi(cluster, { gateway: { timeoutMs: deadlineMs("short") } });
   try {
     await fn(api, cluster);
   } finally {
@@ -30,15 +33,7 @@ async function withQuorum(seed: number, fn: (api: Api, cluster: Cluster) => Prom
   }
 }
 
-async function until<T>(what: string, get: () => Promise<T | null>, ms = 5000): Promise<T> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v !== null) return v;
-    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(25);
-  }
-}
+const until = waitFor;
 
 const put = (value: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: "PUT",
@@ -108,6 +103,10 @@ Deno.test("real quorum-kv: ?r=1&w=1 answer from one cut-off replica; the default
   await withQuorum(12, async (api) => {
     const app = api.app;
     await app.request("/api/v1/faults/isolate", post({ node: "n1" }));
+    await until("n1 suspects both peers", async () => {
+      const n1 = await (await app.request("/api/v1/nodes/n1")).json();
+      return (n1.suspects?.length === 2) || notYet(n1);
+    });
     let res = await app.request("/api/v1/kv/solo?node=n1&w=1", put(1));
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual((await res.json()).acks, ["n1"]);
@@ -126,7 +125,12 @@ Deno.test("real quorum-kv: ?r=1&w=1 answer from one cut-off replica; the default
 Deno.test("real quorum-kv: members add / remove change the ring, move keys, and keep every key readable", async () => {
   await withQuorum(13, async (api) => {
     const app = api.app;
-    for (let i = 0; i < 20; i++) await app.request(`/api/v1/kv/k${i}`, put(i));
+    for (let i = 0; i < 20; i++) {
+      await until(`k${i} is written`, async () => {
+        const r = await app.request(`/api/v1/kv/k${i}`, put(i));
+        return r.status === 200 || notYet(`${r.status} ${await r.text()}`);
+      });
+    }
     let res = await app.request("/api/v1/members", post({ node: "n4" }));
     assert.equal(res.status, 201, await res.clone().text());
     const grown = await until("n4 owns keys on a converged ring", async () => {

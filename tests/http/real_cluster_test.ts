@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { setTimeout as delay } from "node:timers/promises";
 import { type Api, createApi } from "../../http/app.ts";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
+import { notYet, waitFor } from "../support/deadline.ts";
 
-/** Polls `cond` every 20 ms until it holds; fails with `what` after `ms`. */
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(20);
-  }
+/** PUTs until one is acknowledged (a PUT is idempotent): an election may be under way. */
+async function putAcked(api: Api, path: string, value: unknown): Promise<void> {
+  await waitFor(`PUT ${path} is acknowledged`, async () => {
+    const res = await api.app.request(path, put(value));
+    return res.status === 200 || notYet(`${res.status} ${await res.text()}`);
+  });
 }
 
 async function withApi(
@@ -60,17 +59,20 @@ Deno.test("real cluster (raft-kv): leader, transfer, election timeout, add and r
       const res = await app.request("/api/v1/leader");
       return res.status === 200 ? (await res.json()).leader as string : null;
     };
-    await waitFor("a leader", async () => (await leader()) !== null);
-    assert.equal((await app.request("/api/v1/kv/a", put(1))).status, 200);
+    await waitFor("a leader", leader);
+    await putAcked(api, "/api/v1/kv/a", 1);
 
-    const first = (await leader())!;
+    const first = await waitFor("a leader", leader);
     const to = cluster.nodes.find((n) => n !== first)!;
     const t = await app.request("/api/v1/transfer", {
       method: "POST",
       body: JSON.stringify({ to }),
     });
     assert.equal(t.status, 200, await t.clone().text());
-    await waitFor(`${to} leads`, async () => (await leader()) === to);
+    await waitFor(`${to} leads`, async () => {
+      const l = await leader();
+      return l === to || notYet(l);
+    });
 
     const follower = cluster.nodes.find((n) => n !== to)!;
     const termBefore = (await (await app.request("/api/v1/leader")).json()).term as number;
@@ -90,7 +92,8 @@ Deno.test("real cluster (raft-kv): leader, transfer, election timeout, add and r
     await waitFor("n4 has the data", async () => {
       const res = await app.request("/api/v1/cluster");
       const n4 = (await res.json()).nodes.find((n: { id: string }) => n.id === "n4");
-      return n4.commitIndex !== null && n4.commitIndex >= 2 && n4.role === "follower";
+      return (n4.commitIndex !== null && n4.commitIndex >= 2 && n4.role === "follower") ||
+        notYet(n4);
     });
     const rm = await app.request("/api/v1/members/n4", { method: "DELETE" });
     assert.equal(rm.status, 200, await rm.clone().text());
@@ -104,11 +107,9 @@ Deno.test("a paused node is answered fast by its open breaker while the rest kee
     { protocol: "raft-kv", nodes: 3, seed: 3 },
     async (api) => {
       const app = api.app;
-      let leader: string | null = null;
-      await waitFor("a leader", async () => {
+      const leader = await waitFor("a leader", async () => {
         const res = await app.request("/api/v1/leader");
-        leader = res.status === 200 ? (await res.json()).leader : null;
-        return leader !== null;
+        return res.status === 200 ? (await res.json()).leader as string : null;
       });
       const victim = ["n1", "n2", "n3"].find((n) => n !== leader)!;
       await app.request(`/api/v1/nodes/${victim}/pause`, { method: "POST" });
@@ -116,14 +117,15 @@ Deno.test("a paused node is answered fast by its open breaker while the rest kee
       for (let i = 0; i < 3; i++) {
         assert.equal((await app.request(`/api/v1/kv/a?node=${victim}`)).status, 504);
       }
-      // …after which calls to the paused node fail at once.
+      // …after which calls to the paused node are refused by the breaker without reaching
+      // it: no call waits for the timeout. How fast that is, is printed, not asserted.
       const ms: number[] = [];
       for (let i = 0; i < 200; i++) {
         const t0 = performance.now();
         const res = await app.request(`/api/v1/kv/a?node=${victim}`);
         ms.push(performance.now() - t0);
         assert.equal(res.status, 503);
-        await res.body?.cancel();
+        assert.equal((await res.json()).title, "Circuit breaker open");
       }
       ms.sort((a, b) => a - b);
       const p99 = ms[Math.floor(ms.length * 0.99)]!;
@@ -131,16 +133,11 @@ Deno.test("a paused node is answered fast by its open breaker while the rest kee
         `paused-node fast fail: p50 ${ms[100]!.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms ` +
           `(timeout 500 ms)`,
       );
-      // The property: refused before the 500 ms timeout would have fired (it is ~1 ms on an
-      // idle machine; the bound leaves room for a busy one).
-      assert.ok(p99 < 500, `p99 ${p99} ms is below the 500 ms timeout`);
-      for (let i = 0; i < 20; i++) {
-        assert.equal((await app.request(`/api/v1/kv/k${i}`, put(i))).status, 200);
-      }
+      for (let i = 0; i < 20; i++) await putAcked(api, `/api/v1/kv/k${i}`, i);
       const cluster = await (await app.request("/api/v1/cluster")).json();
       const v = cluster.nodes.find((n: { id: string }) => n.id === victim);
       assert.deepEqual([v.paused, v.breaker], [true, "open"]);
     },
-    { timeoutMs: 500, failures: 3, openWaitMs: 10_000 },
+    { timeoutMs: 500, failures: 3, openWaitMs: 600_000 },
   );
 });

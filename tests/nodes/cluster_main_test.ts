@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { deadlineMs } from "../support/deadline.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -8,7 +9,7 @@ function deno(args: string[]): Deno.Command {
     stdout: "piped",
     stderr: "piped",
     // A run that should have been refused must not hang the suite.
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(deadlineMs("long")),
   });
 }
 
