@@ -99,6 +99,18 @@ async function serve(args: ClusterArgs): Promise<number> {
     dataDir: args.dataDir,
     network: args.latency !== undefined ? { delay: args.latency } : {},
   });
+  // A node that stays down (its storage is corrupted) or fails while running is said on
+  // stderr, not only in the event stream: nobody may be watching that.
+  for (const n of await cluster.statuses()) {
+    if (n.status.role === "corrupted") {
+      console.error(`distlab: ${n.id} stays down: ${n.status.reason}`);
+    }
+  }
+  cluster.onEvent((e) => {
+    if (e.kind === "crash" && e.reason !== undefined && e.reason !== "node crashed") {
+      console.error(`distlab: ${e.node} is down: ${e.reason}`);
+    }
+  }, { messages: false });
   const api = createApi(cluster, {
     dashboard: dashboardRoutes(),
     ...(args.token !== undefined ? { token: args.token } : {}),

@@ -9,6 +9,12 @@
  * - `Idempotency-Key`: one request, retried under the same key;
  * - neither: a fresh client for this request alone.
  *
+ * A retry must be the same request: each session remembers the fingerprint of its last
+ * request (method, key, operation, parameters), and a request that reuses its sequence
+ * number or idempotency key with a different fingerprint is refused with
+ * {@link IdempotencyMismatchError} (422, as the IETF Idempotency-Key draft and Stripe
+ * answer), instead of being answered with a reply that belongs to another operation.
+ *
  * Client numbers are unique across restarts of the API process (a random base plus a
  * counter), because a Raft KV's sessions outlive it in `--data-dir`: a new process must
  * not be mistaken for an old client and answered from its cache. The history's
@@ -38,6 +44,50 @@ export interface ClientIdentity {
 interface Session {
   readonly process: number;
   seq: number;
+  /** The fingerprint of the request numbered `seq`. */
+  fingerprint: string;
+}
+
+/**
+ * A sequence number or idempotency key reused for a different request.
+ *
+ * @example
+ * ```ts
+ * import { IdempotencyMismatchError } from "./client_sessions.ts";
+ * new IdempotencyMismatchError("Idempotency-Key", "K1").header; // "Idempotency-Key"
+ * ```
+ */
+export class IdempotencyMismatchError extends Error {
+  /** The header whose value was reused: `Idempotency-Key` or `X-Request-Seq`. */
+  readonly header: string;
+  constructor(header: string, value: string) {
+    super(
+      `${header} ${value} was already used for a different request; ` +
+        "a retry must repeat the request exactly (use a new key or sequence number)",
+    );
+    this.name = "IdempotencyMismatchError";
+    this.header = header;
+  }
+}
+
+/**
+ * A request's fingerprint: JSON with object keys sorted, so that a retry whose body
+ * lists the same fields in another order is the same request.
+ *
+ * @example
+ * ```ts
+ * import { fingerprint } from "./client_sessions.ts";
+ * fingerprint({ b: 1, a: [2, { d: 3, c: 4 }] }) === fingerprint({ a: [2, { c: 4, d: 3 }], b: 1 }); // true
+ * ```
+ */
+export function fingerprint(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, x) =>
+      x !== null && typeof x === "object" && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : x,
+  );
 }
 
 /**
@@ -48,8 +98,8 @@ interface Session {
  * ```ts
  * import { ClientSessions } from "./client_sessions.ts";
  * const sessions = new ClientSessions(2 ** 40);
- * const a = sessions.identify({ clientId: "cli-1", seq: 1 });
- * const b = sessions.identify({ clientId: "cli-1", seq: 1 }); // the retry
+ * const a = sessions.identify({ clientId: "cli-1", seq: 1 }, "PUT x 1");
+ * const b = sessions.identify({ clientId: "cli-1", seq: 1 }, "PUT x 1"); // the retry
  * a.client === b.client && a.seq === b.seq; // true
  * ```
  */
@@ -67,17 +117,34 @@ export class ClientSessions {
 
   /**
    * The identity of a request with these headers (already validated: `seq` a positive
-   * integer, strings non-empty).
+   * integer, strings non-empty) and this fingerprint (see {@link fingerprint}). Throws
+   * {@link IdempotencyMismatchError}, remembering nothing, when the sequence number or
+   * key was last used for a request with another fingerprint.
    */
-  identify(h: { clientId?: string; seq?: number; idempotencyKey?: string }): ClientIdentity {
+  identify(
+    h: { clientId?: string; seq?: number; idempotencyKey?: string },
+    fingerprint = "",
+  ): ClientIdentity {
     if (h.clientId !== undefined) {
-      const s = this.#session("c:" + h.clientId);
+      const name = "c:" + h.clientId;
+      const known = this.#named.get(name);
+      if (known !== undefined && h.seq === known.seq && known.fingerprint !== fingerprint) {
+        throw new IdempotencyMismatchError("X-Request-Seq", `${h.seq} of ${h.clientId}`);
+      }
+      const s = this.#session(name);
       s.seq = h.seq ?? s.seq + 1;
+      s.fingerprint = fingerprint;
       return this.#identity(s.process, s.seq);
     }
     if (h.idempotencyKey !== undefined) {
-      const s = this.#session("k:" + h.idempotencyKey);
+      const name = "k:" + h.idempotencyKey;
+      const known = this.#named.get(name);
+      if (known !== undefined && known.fingerprint !== fingerprint) {
+        throw new IdempotencyMismatchError("Idempotency-Key", h.idempotencyKey);
+      }
+      const s = this.#session(name);
       s.seq = 1;
+      s.fingerprint = fingerprint;
       return this.#identity(s.process, 1);
     }
     return this.#identity(this.#next++, 1);
@@ -92,7 +159,7 @@ export class ClientSessions {
     if (s !== undefined) {
       this.#named.delete(name); // re-inserted below: most recently used last
     } else {
-      s = { process: this.#next++, seq: 0 };
+      s = { process: this.#next++, seq: 0, fingerprint: "" };
       if (this.#named.size >= this.#limit) {
         this.#named.delete(this.#named.keys().next().value!);
       }

@@ -24,6 +24,9 @@ const RESPONSES: Record<string, Json> = {
       "protocol refused the operation)",
   ),
   "413": problem("Body over the limit (`--max-body`, default 1 MiB)"),
+  "422": problem(
+    "`Idempotency-Key` or `X-Request-Seq` already used for a different request; nothing done",
+  ),
   "503": problem("No leader, no quorum, node down or breaker open; retry after `Retry-After`"),
   "504": problem("Outcome unknown: the node did not answer in time; a write may still apply"),
 };
@@ -90,7 +93,11 @@ const PIN = queryParam("node", "Send to this node only (do not follow leader hin
 const SESSION = [
   headerParam("X-Client-Id", "A client's id; with X-Request-Seq a retry is applied once"),
   headerParam("X-Request-Seq", "The client's sequence number for this request (1, 2, 3 …)"),
-  headerParam("Idempotency-Key", "One request's key; a retry under the same key is applied once"),
+  headerParam(
+    "Idempotency-Key",
+    "One request's key; a retry under the same key is applied once, and the key used for a " +
+      "different request is a 422",
+  ),
 ];
 
 interface OpSpec {
@@ -406,7 +413,7 @@ export function openApiDocument(): Json {
             },
           },
         },
-        errors: ["400", "404", "503", "504"],
+        errors: ["400", "404", "422", "503", "504"],
       }),
       put: operation("putKey", {
         summary: "Write a key; the body is the value (any JSON but null)",
@@ -414,7 +421,7 @@ export function openApiDocument(): Json {
         params: [KEY, QUORUM_PARAMS[1]!, QUORUM_LEVEL, ...WRITE_CONTEXT, PIN, ...SESSION],
         body: { description: "The value", schema: {}, example: { hello: "world" } },
         ok: json("Written", { $ref: "#/components/schemas/KvResult" }),
-        errors: ["400", "404", "409", "413", "503", "504"],
+        errors: ["400", "404", "409", "413", "422", "503", "504"],
       }),
       delete: operation("deleteKey", {
         summary: "Delete a key",
@@ -430,7 +437,7 @@ export function openApiDocument(): Json {
             acks: { type: "array", items: { type: "string" }, description: "quorum-kv" },
           }, ["key", "deleted", "node"]),
         ),
-        errors: ["400", "404", "409", "503", "504"],
+        errors: ["400", "404", "409", "422", "503", "504"],
       }),
     },
     "/api/v1/kv/{key}/cas": {

@@ -98,6 +98,26 @@ export function badRequest(field: string, detail: string): ProblemError {
 }
 
 /**
+ * 422: an idempotency key or request sequence number reused for a different request;
+ * `field` names the header. Nothing was done.
+ *
+ * @example
+ * ```ts
+ * import { idempotencyMismatch } from "./problem.ts";
+ * idempotencyMismatch("Idempotency-Key", "Idempotency-Key K1 was already used").problem.status; // 422
+ * ```
+ */
+export function idempotencyMismatch(field: string, detail: string): ProblemError {
+  return new ProblemError({
+    type: BASE + "idempotency-mismatch",
+    title: "Idempotency key reused",
+    status: 422,
+    detail,
+    field,
+  });
+}
+
+/**
  * 404: an unknown node, naming the known ones.
  *
  * @example

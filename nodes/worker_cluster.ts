@@ -46,10 +46,18 @@ import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
-import type { ClockState, ClusterOptions, EventOptions, NodeInfo } from "./worker/cluster_types.ts";
+import {
+  type ClockState,
+  type ClusterOptions,
+  type EventOptions,
+  NodeCorruptedError,
+  type NodeInfo,
+  NodeStateError,
+} from "./worker/cluster_types.ts";
 import type { FromWorker, InitMessage, OutputMessage, ToWorker } from "./worker_protocol.ts";
 
 export type { ClockState, ClusterOptions, EventOptions, NodeInfo };
+export { NodeCorruptedError, NodeStateError };
 
 const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
 
@@ -139,10 +147,18 @@ export class Cluster {
     if (this.#started) throw new Error("the cluster is already started");
     this.#started = true;
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
-    const failed = results.find((r) => r.status === "rejected");
+    // A node with corrupted storage stays down, said loudly; anything else fails the start.
+    const failed = results.find((r) =>
+      r.status === "rejected" && !(r.reason instanceof NodeCorruptedError)
+    );
     if (failed !== undefined) {
       await this.close();
       throw (failed as PromiseRejectedResult).reason;
+    }
+    for (const s of this.#slots.values()) {
+      if (s.corrupted !== null) {
+        this.#emit({ time: this.#now(), kind: "crash", node: s.id, reason: s.corrupted });
+      }
     }
   }
 
@@ -189,10 +205,17 @@ export class Cluster {
     else this.#deliver(s, [m], []);
   }
 
-  /** The node's protocol status, or `{ role: "crashed" }` when it is down. */
+  /**
+   * The node's protocol status; `{ role: "crashed" }` when it is down, or
+   * `{ role: "corrupted", reason }` when it stays down because its storage is corrupted.
+   */
   status(node: NodeId): Promise<NodeStatus> {
     const s = this.#slot(node);
-    if (s.worker === null || this.#closed) return Promise.resolve(CRASHED);
+    if (s.worker === null || this.#closed) {
+      return Promise.resolve(
+        s.corrupted === null ? CRASHED : { role: "corrupted", reason: s.corrupted },
+      );
+    }
     const id = this.#nextId++;
     const answer = new Promise<NodeStatus>((resolve) => s.statusWaiters.set(id, resolve));
     this.#post(s, { type: "status", id });
@@ -238,13 +261,22 @@ export class Cluster {
   /**
    * Restarts a crashed node in a new Worker: it recovers from its durable storage and
    * continues its logical clocks from the last ones the router saw. No-op if it is up.
+   * Rejects with {@link NodeCorruptedError} (the node stays down) if its storage is
+   * corrupted.
    */
   async restart(node: NodeId): Promise<void> {
     const s = this.#slot(node);
     if (this.#closed) throw new Error("the cluster is closed");
     if (s.worker !== null) return;
     s.incarnation++;
-    await this.#spawn(s);
+    try {
+      await this.#spawn(s);
+    } catch (e) {
+      if (e instanceof NodeCorruptedError) {
+        this.#emit({ time: this.#now(), kind: "crash", node, reason: s.corrupted ?? e.message });
+      }
+      throw e;
+    }
     this.#emit({ time: this.#now(), kind: "restart", node });
   }
 
@@ -317,6 +349,9 @@ export class Cluster {
     if (this.#ids.length === 1) throw new Error("cannot remove the last node");
     await this.#stop(s);
     this.#forget(s);
+    // Its data is obsolete: set aside (kept for inspection), so a node added again under
+    // the same id starts empty and catches up as a new member, as etcd requires.
+    if (this.#o.dataDir !== undefined) await setAside(`${this.#o.dataDir}/${id}.log`);
     this.#emit({ time: this.#now(), kind: "member", node: id, data: { action: "remove" } });
   }
 
@@ -468,6 +503,7 @@ export class Cluster {
         return this.#onOutput(s, m);
       case "ready":
         s.ready = true;
+        s.corrupted = null; // repaired by hand (the damaged file moved away)
         this.#protocolName = m.protocol;
         this.#tickMs = m.tickMs;
         s.starting?.resolve();
@@ -480,6 +516,10 @@ export class Cluster {
         return;
       }
       case "failed":
+        if (m.storageCorrupted === true) {
+          s.corrupted = m.error;
+          return this.#fail(s, new NodeCorruptedError(s.id, m.error));
+        }
         return this.#fail(s, `node ${s.id} failed: ${m.error}`);
       case "closed":
         s.closing?.();
@@ -488,13 +528,15 @@ export class Cluster {
   }
 
   /** A node failed to start, threw, or its disk failed: it is down from now on. */
-  #fail(s: Slot, error: string): void {
+  #fail(s: Slot, failure: string | Error): void {
+    const error = typeof failure === "string" ? failure : failure.message;
     const starting = s.starting;
     s.starting = null;
     if (s.closing !== null) return s.closing();
     this.#kill(s, error);
-    if (starting !== null) starting.reject(new Error(error));
-    else if (!this.#closed) {
+    if (starting !== null) {
+      starting.reject(typeof failure === "string" ? new Error(error) : failure);
+    } else if (!this.#closed) {
       this.#emit({ time: this.#now(), kind: "crash", node: s.id, reason: error });
     }
   }
@@ -521,7 +563,7 @@ export class Cluster {
     for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
     s.statusWaiters.clear();
     if (s.starting !== null) {
-      s.starting.reject(new Error(`node ${s.id}: ${why} while starting`));
+      s.starting.reject(new NodeStateError(s.id, "crashed", `node ${s.id}: ${why} while starting`));
       s.starting = null;
     }
   }
@@ -635,4 +677,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const cluster = new Cluster(o);
   await cluster.start();
   return cluster;
+}
+
+/** Renames `path` to `path.removed-<time>` if it exists. */
+async function setAside(path: string): Promise<void> {
+  try {
+    await Deno.rename(path, `${path}.removed-${Date.now()}`);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
 }

@@ -16,6 +16,7 @@
  */
 
 import { NodeRuntime, oneLine } from "./worker/node_runtime.ts";
+import { StorageCorruptedError } from "./storage/file_store.ts";
 import type { FromWorker, InitMessage, ToWorker } from "./worker_protocol.ts";
 
 /** The parts of the Worker global scope this entry uses. */
@@ -55,7 +56,11 @@ async function start(init: InitMessage): Promise<void> {
     runtime = await NodeRuntime.start(init, post);
   } catch (e) {
     failed = true;
-    post({ type: "failed", error: oneLine(e) });
+    post(
+      e instanceof StorageCorruptedError
+        ? { type: "failed", error: oneLine(e), storageCorrupted: true }
+        : { type: "failed", error: oneLine(e) },
+    );
   }
   const backlog = queued;
   queued = [];

@@ -253,6 +253,11 @@ export interface StatusMessage {
 export interface FailureMessage {
   readonly type: "failed";
   readonly error: string;
+  /**
+   * Set when the node's durable storage is corrupted (a damaged record with intact ones
+   * after it): the node must stay down until it is repaired, not be restarted blindly.
+   */
+  readonly storageCorrupted?: true;
 }
 
 /**

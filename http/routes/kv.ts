@@ -25,9 +25,9 @@ import { type Context, Hono } from "hono";
 import type { KvOp } from "../../protocols/kv.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { ApiContext } from "../api_context.ts";
-import type { ClientIdentity } from "../client_sessions.ts";
+import { type ClientIdentity, fingerprint, IdempotencyMismatchError } from "../client_sessions.ts";
 import type { Consistency } from "../kv_service.ts";
-import { badRequest, notFound } from "../problem.ts";
+import { badRequest, idempotencyMismatch, notFound } from "../problem.ts";
 import { jsonBody, knownNode, objectBody, optionalToken } from "../validate.ts";
 import type { QuorumParams } from "../../protocols/quorum/request.ts";
 import { CONTEXT_HEADER, quorumParams, SIBLINGS_HEADER } from "../quorum_params.ts";
@@ -74,8 +74,14 @@ export function kvRoutes(ctx: ApiContext): Hono {
     return { ...(clock !== undefined ? { clock } : {}), ...(acks !== undefined ? { acks } : {}) };
   }
 
-  /** Everything but the op, checked before anything is sent. */
-  function common(c: Context): { node?: NodeId; identity: () => ClientIdentity } {
+  /**
+   * Everything but the op, checked before anything is sent. `identity(request)` numbers
+   * the request once it is accepted; `request` (the op and its parameters) is what a
+   * retry under the same key or sequence number must repeat.
+   */
+  function common(
+    c: Context,
+  ): { node?: NodeId; identity: (request: unknown) => ClientIdentity } {
     const rawNode = c.req.query("node");
     const node = rawNode === undefined ? undefined : knownNode(cluster.nodes, rawNode, "node");
     const clientId = optionalToken(c.req.raw.headers, "X-Client-Id", 128);
@@ -95,7 +101,14 @@ export function kvRoutes(ctx: ApiContext): Hono {
       }
     }
     // Identify only once the request is accepted, so a rejected one uses no sequence number.
-    const identity = () => sessions.identify({ clientId, seq, idempotencyKey });
+    const identity = (request: unknown) => {
+      try {
+        return sessions.identify({ clientId, seq, idempotencyKey }, fingerprint(request));
+      } catch (e) {
+        if (e instanceof IdempotencyMismatchError) throw idempotencyMismatch(e.header, e.message);
+        throw e;
+      }
+    };
     return node === undefined ? { identity } : { node, identity };
   }
 
@@ -126,7 +139,7 @@ export function kvRoutes(ctx: ApiContext): Hono {
     const op: KvOp = { f: "read", key: k };
     const r = await kv.execute({
       op,
-      identity: identity(),
+      identity: identity({ op, node, ...consistency, ...q }),
       ...(node !== undefined ? { node } : {}),
       ...consistency,
       ...q,
@@ -153,9 +166,10 @@ export function kvRoutes(ctx: ApiContext): Hono {
     const value = await jsonBody(c);
     if (value === null) throw badRequest("body", "null is no value: DELETE the key instead");
     const q = quorum(c, true);
+    const op: KvOp = { f: "write", key: k, value };
     const r = await kv.execute({
-      op: { f: "write", key: k, value },
-      identity: identity(),
+      op,
+      identity: identity({ op, node, ...q }),
       ...(node !== undefined ? { node } : {}),
       ...q,
     });
@@ -166,9 +180,10 @@ export function kvRoutes(ctx: ApiContext): Hono {
     const k = key(c);
     const { node, identity } = common(c);
     const q = quorum(c, true);
+    const op: KvOp = { f: "delete", key: k };
     const r = await kv.execute({
-      op: { f: "delete", key: k },
-      identity: identity(),
+      op,
+      identity: identity({ op, node, ...q }),
       ...(node !== undefined ? { node } : {}),
       ...q,
     });
@@ -184,9 +199,10 @@ export function kvRoutes(ctx: ApiContext): Hono {
     }
     if (!("value" in body)) throw badRequest("value", "value is required");
     const q = quorum(c, true);
+    const op: KvOp = { f: "cas", key: k, value: [body.expected, body.value] };
     const r = await kv.execute({
-      op: { f: "cas", key: k, value: [body.expected, body.value] },
-      identity: identity(),
+      op,
+      identity: identity({ op, node, ...q }),
       ...(node !== undefined ? { node } : {}),
       ...q,
     });

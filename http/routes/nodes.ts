@@ -2,7 +2,8 @@
  * Node faults: `POST /nodes/{id}/{action}` with action
  *
  * - `crash` — the Worker is terminated; volatile state and unsynced writes are lost;
- * - `restart` — a crashed node starts again from its durable storage;
+ * - `restart` — a crashed node starts again from its durable storage (409 when a crash
+ *   raced the restart, or when its storage is corrupted and it must stay down);
  * - `pause` / `resume` — a gray failure: alive but processing nothing, then back;
  * - `timeout` — the node's election timeout fires now (protocols that elect leaders).
  *
@@ -15,6 +16,7 @@ import { Hono } from "hono";
 import type { ApiContext } from "../api_context.ts";
 import { nodeViews } from "../node_view.ts";
 import { conflict, notFound, unknownNode } from "../problem.ts";
+import { NodeStateError } from "../../nodes/worker/cluster_types.ts";
 
 const ACTIONS = ["crash", "restart", "pause", "resume", "timeout"] as const;
 type Action = typeof ACTIONS[number];
@@ -45,7 +47,15 @@ export function nodeRoutes(ctx: ApiContext): Hono {
     if (action === "timeout") {
       await electionNow(id);
     } else {
-      await cluster[action](id);
+      try {
+        await cluster[action](id);
+      } catch (e) {
+        // A restart raced by a crash, or a node that must stay down: what it is doing.
+        if (e instanceof NodeStateError) {
+          throw conflict(`node-${e.state}`, `Node ${e.state}`, e.message, { node: id });
+        }
+        throw e;
+      }
       // A node that is back deserves a fresh chance rather than a wait for a trial call.
       if (action === "restart" || action === "resume") gateway.reset(id);
     }

@@ -8,9 +8,12 @@
  * - **`sync()`** writes every buffered record with one `write` and then one
  *   `fdatasync`, and only then resolves: group commit, many writes per fsync.
  *   It never acknowledges a write that is not on disk.
- * - **Open** replays the log, cuts a torn tail (or, distinctly reported, a
- *   corrupted middle and all after it) and truncates the file to the last good
- *   record, so a damaged record is never misread (see `log_replay.ts`).
+ * - **Open** replays the log and cuts a torn tail (a crash mid-write: only
+ *   unacknowledged writes are lost), truncating the file to the last good record.
+ *   A corrupted middle — a bad record with intact ones after it, i.e. bytes that
+ *   were once durable have changed — is refused: {@link StorageCorruptedError},
+ *   the file left untouched, unless the caller asks to cut it (`onCorruption:
+ *   "cut"`). A node must not run on a log that silently lost acknowledged data.
  * - **Compaction** rewrites the log as one set record per live key, through a
  *   temporary file, fsync, rename and directory fsync, so a crash at any point
  *   leaves either the old log or the new one. `sync()` does it by itself when
@@ -52,6 +55,45 @@ export interface FileStoreOptions {
   readonly compactMinBytes?: number;
   /** Whether `sync()` may compact by itself. Default `true`. */
   readonly autoCompact?: boolean;
+  /**
+   * What to do with a corrupted middle (see {@link StorageCorruptedError}): `refuse`
+   * (default) throws and leaves the file as it is; `cut` truncates it to the last good
+   * record and opens, reporting `corruption` in `recovery` (a deliberate repair).
+   */
+  readonly onCorruption?: "refuse" | "cut";
+}
+
+/**
+ * A log whose middle is damaged: a bad record with intact records after it. Durable,
+ * possibly acknowledged data is gone, so the store refuses to open; the file is left
+ * as it was, for inspection or repair.
+ *
+ * @example
+ * ```ts
+ * import { StorageCorruptedError } from "./file_store.ts";
+ * const e = new StorageCorruptedError("/d/n1.log", {
+ *   kind: "corruption", recordsRead: 9, bytesKept: 640, bytesCut: 700, badOffset: 640,
+ *   problem: "bad-crc", recordsLost: 11,
+ * });
+ * e.message; // "/d/n1.log is corrupted: bad-crc at byte 640 of 1340, 11 intact records after it"
+ * ```
+ */
+export class StorageCorruptedError extends Error {
+  /** The damaged log file. */
+  readonly path: string;
+  /** What replaying it found. */
+  readonly recovery: RecoveryReport;
+  constructor(path: string, recovery: RecoveryReport) {
+    super(
+      `${path} is corrupted: ${recovery.problem} at byte ${recovery.badOffset} of ` +
+        `${
+          recovery.bytesKept + recovery.bytesCut
+        }, ${recovery.recordsLost} intact records after it`,
+    );
+    this.name = "StorageCorruptedError";
+    this.path = path;
+    this.recovery = recovery;
+  }
 }
 
 /**
@@ -103,8 +145,9 @@ const DEFAULT_COMPACT_MIN_BYTES = 1 << 20;
 
 /**
  * Opens (creating if needed) the log `<dir>/<name>.log`, replays it into memory
- * and cuts any torn or corrupted tail. `dir` is created if missing. Check
- * `store.recovery.kind` after opening: `corruption` means durable data was lost.
+ * and cuts a torn tail. `dir` is created if missing. A corrupted middle throws
+ * {@link StorageCorruptedError} and changes nothing, unless `onCorruption: "cut"`:
+ * then `store.recovery.kind` is `corruption` and durable data was lost.
  *
  * @example
  * ```ts
@@ -156,6 +199,9 @@ export async function openFileStore(
     }
   });
 
+  if (recovery.kind === "corruption" && (options.onCorruption ?? "refuse") === "refuse") {
+    throw new StorageCorruptedError(path, recovery);
+  }
   const file = await Deno.open(path, { write: true, append: true, create: true });
   try {
     if (recovery.bytesCut > 0) {

@@ -93,3 +93,48 @@ export interface ClockState {
   /** Rate error (0.01 = 1% fast). */
   readonly drift: number;
 }
+
+/**
+ * A node action that cannot be done in the node's present state (a restart raced by a
+ * crash, a node that stays down): a conflict, not a failure of the cluster. `state` says
+ * what the node is doing.
+ *
+ * @example
+ * ```ts
+ * import { NodeStateError } from "./cluster_types.ts";
+ * const e = new NodeStateError("n1", "crashed", "node n1 crashed while starting");
+ * e.state; // "crashed"
+ * ```
+ */
+export class NodeStateError extends Error {
+  /** The node. */
+  readonly node: NodeId;
+  /** What it is doing instead. */
+  readonly state: "crashed" | "corrupted";
+  constructor(node: NodeId, state: "crashed" | "corrupted", message: string) {
+    super(message);
+    this.name = "NodeStateError";
+    this.node = node;
+    this.state = state;
+  }
+}
+
+/**
+ * A node that cannot start because its durable storage is corrupted (a damaged record
+ * with intact records after it). It stays down — it must neither serve nor vote on a log
+ * that lost acknowledged data — until it is removed and added again (starting empty, as
+ * a new member that catches up first) or its data is repaired by hand.
+ *
+ * @example
+ * ```ts
+ * import { NodeCorruptedError } from "./cluster_types.ts";
+ * const e = new NodeCorruptedError("n1", "n1.log is corrupted: bad-crc at byte 40 of 900");
+ * e.node; // "n1"
+ * ```
+ */
+export class NodeCorruptedError extends NodeStateError {
+  constructor(node: NodeId, why: string) {
+    super(node, "corrupted", `node ${node}: storage corrupted: ${why}`);
+    this.name = "NodeCorruptedError";
+  }
+}

@@ -53,6 +53,11 @@ export interface Slot {
   closing: (() => void) | null;
   /** Cluster time (ms) of the Worker's last message, or null while it is down. */
   lastSeen: number | null;
+  /**
+   * Why the node may not run, or null: its storage is corrupted. Set when a start finds
+   * the damage; cleared only when the node is removed (its data set aside).
+   */
+  corrupted: string | null;
 }
 
 /**
@@ -91,5 +96,6 @@ export function createSlot(
     starting: null,
     closing: null,
     lastSeen: null,
+    corrupted: null,
   };
 }

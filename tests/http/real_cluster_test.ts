@@ -141,3 +141,59 @@ Deno.test("a paused node is answered fast by its open breaker while the rest kee
     { timeoutMs: 500, failures: 3, openWaitMs: 600_000 },
   );
 });
+
+Deno.test("real cluster (raft-kv): a reused idempotency key or sequence number with another request is a 422 and changes nothing", async () => {
+  await withApi({ protocol: "raft-kv", nodes: 3, seed: 9 }, async (api) => {
+    const app = api.app;
+    await waitFor("a leader", async () => (await app.request("/api/v1/leader")).status === 200);
+    const k1 = { "Idempotency-Key": "K1" };
+    let res = await app.request("/api/v1/kv/x", { ...put({ v: 1, w: 2 }), headers: k1 });
+    assert.equal(res.status, 200, await res.clone().text());
+    const first = await res.json();
+    // The genuine retry (fields in another order are the same request) gets the same answer.
+    res = await app.request("/api/v1/kv/x", { method: "PUT", body: '{"w":2,"v":1}', headers: k1 });
+    assert.deepEqual([res.status, await res.json()], [200, first]);
+
+    for (
+      const [path, init] of [
+        ["/api/v1/kv/x", { method: "DELETE", headers: k1 }],
+        ["/api/v1/kv/x/cas", {
+          method: "POST",
+          headers: k1,
+          body: JSON.stringify({ expected: { v: 1, w: 2 }, value: 2 }),
+        }],
+        ["/api/v1/kv/x", { ...put({ v: 3 }), headers: k1 }],
+        ["/api/v1/kv/y", { ...put({ v: 1 }), headers: k1 }],
+      ] as const
+    ) {
+      res = await app.request(path, init);
+      assert.equal(res.status, 422, `${init.method} ${path}`);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      const p = await res.json();
+      assert.equal(p.field, "Idempotency-Key");
+      assert.match(p.detail, /^Idempotency-Key K1 was already used for a different request/);
+    }
+
+    const seq = (n: number) => ({ "X-Client-Id": "c1", "X-Request-Seq": String(n) });
+    res = await app.request("/api/v1/kv/z", { ...put(1), headers: seq(1) });
+    assert.equal(res.status, 200);
+    res = await app.request("/api/v1/kv/z", { ...put(2), headers: seq(1) });
+    assert.equal(res.status, 422);
+    assert.equal((await res.json()).field, "X-Request-Seq");
+    res = await app.request("/api/v1/kv/z", { ...put(2), headers: seq(2) });
+    assert.equal(res.status, 200, "the next number is a new request");
+
+    assert.deepEqual((await (await app.request("/api/v1/kv/x")).json()).value, { v: 1, w: 2 });
+    assert.deepEqual((await (await app.request("/api/v1/kv/z")).json()).value, 2);
+    assert.equal((await app.request("/api/v1/kv/y")).status, 404);
+    // Only the accepted requests are operations (the genuine retry is recorded as such).
+    const history = (await (await app.request("/api/v1/history")).text()).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      history.filter((e) => e.type === "invoke").map((e) => `${e.f} ${e.key}`),
+      ["write x", "write x", "write z", "write z", "read x", "read z", "read y"],
+      "refused requests are not in it",
+    );
+    assert.ok(history.every((e) => e.f !== "delete" && e.f !== "cas"));
+  });
+});

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import fc from "fast-check";
 import { crc32 } from "../../nodes/storage/crc32.ts";
-import { type FileStore, openFileStore } from "../../nodes/storage/file_store.ts";
+import {
+  type FileStore,
+  openFileStore,
+  StorageCorruptedError,
+} from "../../nodes/storage/file_store.ts";
 import { FRAME_HEADER_BYTES } from "../../nodes/storage/record_frame.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -254,7 +258,7 @@ Deno.test("a last record with a bad checksum or a zero-filled tail is cut", asyn
   });
 });
 
-Deno.test("a bad record followed by good ones is reported as corruption and cut", async () => {
+Deno.test("a bad record followed by good ones is refused, the file untouched; cut only when asked", async () => {
   await withDir(async (dir) => {
     const store = await openFileStore(dir, "n1");
     const starts: number[] = [];
@@ -272,7 +276,14 @@ Deno.test("a bad record followed by good ones is reported as corruption and cut"
       const damaged = bytes.slice();
       damaged[at as number] ^= 0xff;
       await Deno.writeFile(path, damaged);
-      const reopened = await openFileStore(dir, "n1");
+      await assert.rejects(
+        openFileStore(dir, "n1"),
+        (e: unknown) =>
+          e instanceof StorageCorruptedError && e.path === path &&
+          e.recovery.recordsLost === 3 && e.message.includes(`at byte ${starts[1]}`),
+      );
+      assert.deepEqual(await Deno.readFile(path), damaged, "nothing was cut");
+      const reopened = await openFileStore(dir, "n1", { onCorruption: "cut" });
       const { recovery } = reopened;
       assert.equal(recovery.kind, "corruption");
       assert.equal(recovery.problem, problem);
