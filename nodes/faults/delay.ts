@@ -29,6 +29,25 @@ export type Delay =
  * ```
  */
 export function sampleDelay(delay: Delay, random: () => number): number {
+  const d = sampleUnbounded(delay, random);
+  return d > MAX_DELAY_MS ? MAX_DELAY_MS : d;
+}
+
+/**
+ * The longest delay a link may add, in ms (one minute). Larger values are refused as
+ * input, and samples of long-tailed distributions are cut to it: a delay that outlives
+ * every timeout in the cluster shows nothing a minute does not, and keeps timers and
+ * messages alive for no purpose.
+ *
+ * @example
+ * ```ts
+ * import { MAX_DELAY_MS } from "./delay.ts";
+ * MAX_DELAY_MS; // 60000
+ * ```
+ */
+export const MAX_DELAY_MS = 60_000;
+
+function sampleUnbounded(delay: Delay, random: () => number): number {
   switch (delay.kind) {
     case "constant":
       return delay.ms;
@@ -86,18 +105,26 @@ export function parseDelay(text: string): Delay {
     if (!m) throw new Error(`invalid delay '${text}': expected e.g. 50ms, 20..80ms, 50ms±10ms`);
     return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
   };
-  if (t.startsWith("exp:")) return { kind: "exponential", mean: num(t.slice(4)) };
+  if (t.startsWith("exp:")) return bounded(text, { kind: "exponential", mean: num(t.slice(4)) });
   const pm = t.split(/±|\+-/);
-  if (pm.length === 2) return { kind: "normal", mean: num(pm[0]!), jitter: num(pm[1]!) };
+  if (pm.length === 2) {
+    return bounded(text, { kind: "normal", mean: num(pm[0]!), jitter: num(pm[1]!) });
+  }
   const range = t.split("..");
   if (range.length === 2) {
     const unit = /(ms|s)$/.exec(range[1]!)?.[1] ?? "";
     const min = num(/(ms|s)$/.test(range[0]!) ? range[0]! : range[0]! + unit);
     const max = num(range[1]!);
     if (min > max) throw new Error(`invalid delay '${text}': minimum above maximum`);
-    return { kind: "uniform", min, max };
+    return bounded(text, { kind: "uniform", min, max });
   }
-  return { kind: "constant", ms: num(t) };
+  return bounded(text, { kind: "constant", ms: num(t) });
+}
+
+function bounded(text: string, d: Delay): Delay {
+  const bad = validateDelay(d);
+  if (bad !== null) throw new Error(`invalid delay '${text}': ${bad}`);
+  return d;
 }
 
 /**
@@ -123,6 +150,7 @@ export function validateDelay(delay: Delay): string | null {
     return "delay needs finite numbers";
   }
   if (nums.some((n) => n < 0)) return "delay must not be negative";
+  if (nums.some((n) => n > MAX_DELAY_MS)) return `delay must be at most ${MAX_DELAY_MS} ms`;
   if (delay.kind === "uniform" && delay.min > delay.max) return "delay minimum above maximum";
   return null;
 }

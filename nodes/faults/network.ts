@@ -280,6 +280,7 @@ export class Network {
     if (r >= 0) {
       this.#rules.splice(r, 1);
       this.#version++;
+      this.#unqueue();
       return true;
     }
     const b = this.#blocks.findIndex((x) => x.id === id);
@@ -291,12 +292,25 @@ export class Network {
     return false;
   }
 
-  /** Removes every partition, cut and rule: the network is reliable again (up to `base`). */
+  /**
+   * Removes every partition, cut and rule: the network is reliable again (up to `base`),
+   * at once — messages sent from now on do not queue behind ones a removed delay or
+   * bandwidth rule still holds (those arrive when they were due, after newer ones).
+   */
   heal(): void {
     this.#rules = [];
     this.#blocks = [];
     this.#blocked.clear();
     this.#version++;
+    this.#unqueue();
+  }
+
+  /** Forgets each link's FIFO and bandwidth horizon: what is sent next leaves at once. */
+  #unqueue(): void {
+    for (const link of this.#links.values()) {
+      link.lastAt = 0;
+      link.freeAt = 0;
+    }
   }
 
   /** Removes partitions and cuts only, keeping loss/delay rules. */

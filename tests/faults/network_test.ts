@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Network } from "../../nodes/faults/network.ts";
-import { parseDelay, sampleDelay, validateDelay } from "../../nodes/faults/delay.ts";
+import { MAX_DELAY_MS, parseDelay, sampleDelay, validateDelay } from "../../nodes/faults/delay.ts";
 import { createRng } from "../../protocols/random.ts";
 import { localTime, perfectClock, setClock } from "../../nodes/faults/clock_skew.ts";
 import { tamper } from "../../nodes/faults/tamper.ts";
@@ -208,4 +208,31 @@ Deno.test("clock skew offsets a node's clock and drift changes its rate without 
   c = setClock(c, 1000, { drift: 0.1 });
   assert.equal(localTime(c, 1000), 1200);
   assert.equal(localTime(c, 2000), 2300);
+});
+
+Deno.test("heal means messages flow again at once: nothing queues behind a removed delay", () => {
+  const n = net();
+  n.addRule("*", "*", { delay: { kind: "constant", ms: 20_000 } });
+  assert.equal(n.route("n1", "n2", 0).at[0], 20_000);
+  assert.equal(n.route("n1", "n2", 5).at[0], 20_005);
+  n.heal();
+  assert.equal(n.route("n1", "n2", 10).at[0], 11, "the next message leaves at once");
+  const id = n.addRule("n1", "n2", { delay: { kind: "constant", ms: 30_000 }, bandwidth: 1 });
+  n.route("n1", "n2", 20);
+  n.remove(id);
+  assert.equal(n.route("n1", "n2", 30).at[0], 31, "removing the rule frees the link too");
+});
+
+Deno.test("delays are bounded: longer ones are refused, long tails are cut to the bound", () => {
+  assert.equal(MAX_DELAY_MS, 60_000);
+  for (const text of ["3000000ms", "99999999999999ms", "61s", "1..120s", "exp:2m", "50ms±90s"]) {
+    assert.throws(() => parseDelay(text), /^Error: invalid delay/, text);
+  }
+  assert.deepEqual(parseDelay("60s"), { kind: "constant", ms: 60_000 });
+  assert.equal(validateDelay({ kind: "constant", ms: 60_001 }), "delay must be at most 60000 ms");
+  assert.equal(
+    sampleDelay({ kind: "exponential", mean: 50_000 }, () => 1 - 1e-12),
+    MAX_DELAY_MS,
+    "a far tail sample is cut to the bound",
+  );
 });

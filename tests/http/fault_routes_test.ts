@@ -115,6 +115,8 @@ Deno.test("bad fault input is a 400 naming the field (404 for unknown nodes) and
       ["/api/v1/faults/link", json({ delay: { kind: "weird" } }), 400, "delay", /delay.kind/],
       ["/api/v1/faults/link", json({ delay: { kind: "constant" } }), 400, "delay", /finite/],
       ["/api/v1/faults/link", json({ delay: [1] }), 400, "delay", /e.g./],
+      ["/api/v1/faults/link", json({ delay: "3000000ms" }), 400, "delay", /at most 60000 ms/],
+      ["/api/v1/faults/link", json({ delay: 1e14 }), 400, "delay", /at most 60000 ms/],
       ["/api/v1/faults/link", json({ to: "n8", drop: 0.1 }), 404, null, /unknown node 'n8'/],
       ["/api/v1/faults/clock", json({ node: "n1" }), 400, "body", /skewMs, drift or both/],
       ["/api/v1/faults/clock", json({ node: "n1", skewMs: "1s" }), 400, "skewMs", /finite number/],

@@ -16,6 +16,9 @@ function deno(args: string[]): Deno.Command {
 Deno.test("deno task cluster: bad input is one line on stderr and exit code 2", async () => {
   for (
     const argv of [["--nodes", "x"], ["--host", "10.0.0.1"], ["--protocol", "nope"], [
+      "--latency",
+      "99999999999999ms",
+    ], [
       "--protocol",
       "heartbeat",
       "--option",
