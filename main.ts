@@ -90,6 +90,9 @@ async function checkProtocol(args: ClusterArgs): Promise<void> {
   }
 }
 
+/** How long a stop may take before the process exits anyway. */
+const STOP_GRACE_MS = 10_000;
+
 async function serve(args: ClusterArgs): Promise<number> {
   const cluster = await startCluster({
     protocol: args.protocol,
@@ -131,10 +134,19 @@ async function serve(args: ClusterArgs): Promise<number> {
   const onSignal = () => resolve();
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   await stopped;
+  // A stop must not hang on a busy cluster: a second signal, or STOP_GRACE_MS, ends it.
   for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  const force = () => {
+    console.error("distlab: did not stop in time; exiting");
+    Deno.exit(1);
+  };
+  for (const s of signals) Deno.addSignalListener(s, force);
+  const watchdog = setTimeout(force, STOP_GRACE_MS);
   api.close(); // end event streams first: shutdown waits for open responses
   await server.shutdown();
   await cluster.close();
+  clearTimeout(watchdog);
+  for (const s of signals) Deno.removeSignalListener(s, force);
   console.log("distlab: stopped");
   return 0;
 }

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { MAX_CLUSTER_NODES } from "./worker/cluster_types.ts";
 import { parseArgs } from "node:util";
 import { type Delay, parseDelay } from "./faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
@@ -84,7 +85,7 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
   --help                show this text`;
 
-const MAX_NODES = 64;
+const MAX_NODES = MAX_CLUSTER_NODES;
 
 /**
  * What the parser needs to know about the world (injected for tests).

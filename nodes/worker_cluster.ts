@@ -50,6 +50,7 @@ import {
   type ClockState,
   type ClusterOptions,
   type EventOptions,
+  MAX_CLUSTER_NODES,
   NodeCorruptedError,
   type NodeInfo,
   NodeStateError,
@@ -57,7 +58,7 @@ import {
 import type { FromWorker, InitMessage, OutputMessage, ToWorker } from "./worker_protocol.ts";
 
 export type { ClockState, ClusterOptions, EventOptions, NodeInfo };
-export { NodeCorruptedError, NodeStateError };
+export { MAX_CLUSTER_NODES, NodeCorruptedError, NodeStateError };
 
 const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
 
@@ -106,6 +107,9 @@ export class Cluster {
       ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
       : [...o.nodes];
     if (ids.length === 0) throw new Error("a cluster needs at least one node");
+    if (ids.length > MAX_CLUSTER_NODES) {
+      throw new Error(`a cluster has at most ${MAX_CLUSTER_NODES} nodes`);
+    }
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
     this.#ids = ids;
     this.#nextIndex = ids.length;
@@ -322,6 +326,9 @@ export class Cluster {
   async addNode(id: NodeId, options: Readonly<Record<string, unknown>> = {}): Promise<void> {
     if (this.#closed) throw new Error("the cluster is closed");
     if (this.#slots.has(id)) throw new Error(`node '${id}' already exists`);
+    if (this.#slots.size >= MAX_CLUSTER_NODES) {
+      throw new Error(`a cluster has at most ${MAX_CLUSTER_NODES} nodes`);
+    }
     const s = createSlot(
       id,
       this.#nextIndex++,

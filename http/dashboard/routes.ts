@@ -20,7 +20,8 @@
 import { Hono } from "hono";
 import { problemResponse } from "../problem.ts";
 import { AssetStore } from "./static_assets.ts";
-import { createWorkerChecker, type HistoryChecker } from "./worker_checker.ts";
+import { CheckerBusyError, createWorkerChecker, type HistoryChecker } from "./worker_checker.ts";
+import { bodyText, limitBody } from "../middleware/body_limit.ts";
 
 /**
  * How the dashboard is set up.
@@ -98,25 +99,26 @@ export function dashboardRoutes(options: DashboardOptions = {}): Hono {
   app.get("/dashboard", (c) => c.redirect("/"));
   app.get("/dashboard/:file", (c) => serve(c.req.param("file"), c.req.path));
 
-  app.post("/dashboard/check", async (c) => {
-    const length = Number(c.req.header("content-length") ?? "0");
-    if (length > maxCheckBytes) return tooLarge(maxCheckBytes, c.req.path);
-    const text = await c.req.text();
-    if (text.length > maxCheckBytes) return tooLarge(maxCheckBytes, c.req.path);
+  // The body is counted as it streams in (no Content-Length needed), never read whole
+  // before the limit is known to hold.
+  app.post("/dashboard/check", limitBody(maxCheckBytes, CHECK_TOO_LARGE), async (c) => {
+    const text = bodyText(c) ?? "";
     checker ??= createWorkerChecker();
-    return c.json(await checker.check(text));
+    try {
+      return c.json(await checker.check(text));
+    } catch (e) {
+      if (!(e instanceof CheckerBusyError)) throw e;
+      return problemResponse({
+        type: "/api/v1/problems/checker-busy",
+        title: "Checker busy",
+        status: 503,
+        detail: e.message,
+        instance: c.req.path,
+      }, { "retry-after": "1" });
+    }
   });
 
   return app;
 }
 
-function tooLarge(max: number, path: string): Response {
-  return problemResponse({
-    type: "about:blank",
-    title: "Content Too Large",
-    status: 413,
-    detail: `a history to check is at most ${max} bytes; check larger ones with ` +
-      "deno task check-history",
-    instance: path,
-  });
-}
+const CHECK_TOO_LARGE = "check larger histories with deno task check-history";

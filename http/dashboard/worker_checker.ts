@@ -1,6 +1,6 @@
 /**
- * Runs history checks in a Worker ({@link createWorkerChecker}): one check at a time,
- * each within a deadline (a search that overruns is stopped by terminating the Worker,
+ * Runs history checks in a Worker ({@link createWorkerChecker}): one check at a time, a
+ * bounded number waiting, each within a deadline (a search that overruns is stopped by terminating the Worker,
  * and answers `unknown`), and the Worker is let go after a while without checks so that
  * an idle dashboard holds nothing.
  *
@@ -42,6 +42,28 @@ export interface WorkerCheckerOptions {
   readonly timeoutMs?: number;
   /** Let the Worker go after this long without a check (default 15 000). */
   readonly idleMs?: number;
+  /** Checks waiting or running at once; more are refused with {@link CheckerBusyError} (4). */
+  readonly maxPending?: number;
+}
+
+/**
+ * Refused: the checker already has its fill of checks waiting. Nothing was queued; try
+ * again later (the HTTP route answers 503 with `Retry-After`).
+ *
+ * @example
+ * ```ts
+ * import { CheckerBusyError } from "./worker_checker.ts";
+ * new CheckerBusyError(4).pending; // 4
+ * ```
+ */
+export class CheckerBusyError extends Error {
+  /** Checks waiting or running when this one was refused. */
+  readonly pending: number;
+  constructor(pending: number) {
+    super(`the checker is busy: ${pending} checks are waiting or running; try again shortly`);
+    this.name = "CheckerBusyError";
+    this.pending = pending;
+  }
 }
 
 const WORKER_URL = new URL("./check_worker.ts", import.meta.url);
@@ -60,6 +82,8 @@ const WORKER_URL = new URL("./check_worker.ts", import.meta.url);
 export function createWorkerChecker(options: WorkerCheckerOptions = {}): HistoryChecker {
   const timeoutMs = options.timeoutMs ?? 2000;
   const idleMs = options.idleMs ?? 15_000;
+  const maxPending = options.maxPending ?? 4;
+  let pending = 0;
   let worker: Worker | null = null;
   let idle: ReturnType<typeof setTimeout> | undefined;
   let nextId = 1;
@@ -114,7 +138,10 @@ export function createWorkerChecker(options: WorkerCheckerOptions = {}): History
 
   return {
     check(text) {
-      const result = queue.then(() => run(text));
+      // Bounded: each waiting check holds its history in memory.
+      if (pending >= maxPending) return Promise.reject(new CheckerBusyError(pending));
+      pending++;
+      const result = queue.then(() => run(text)).finally(() => pending--);
       queue = result.catch(() => {});
       return result;
     },

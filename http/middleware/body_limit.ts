@@ -38,7 +38,7 @@ export function bodyText(c: Context): string | undefined {
 }
 
 /**
- * The middleware for bodies up to `maxBytes`.
+ * The middleware for bodies up to `maxBytes`; `hint` is added to the 413's detail.
  *
  * @example
  * ```ts
@@ -50,13 +50,13 @@ export function bodyText(c: Context): string | undefined {
  * (await app.request("/", { method: "PUT", body: "12345" })).status; // 413
  * ```
  */
-export function limitBody(maxBytes: number): MiddlewareHandler {
+export function limitBody(maxBytes: number, hint?: string): MiddlewareHandler {
   const tooLarge = (c: Context) =>
     problemResponse({
       type: "/api/v1/problems/body-too-large",
       title: "Payload Too Large",
       status: 413,
-      detail: `the body is larger than ${maxBytes} bytes`,
+      detail: `the body is larger than ${maxBytes} bytes${hint === undefined ? "" : `; ${hint}`}`,
       instance: c.req.path,
       limit: maxBytes,
     });

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { MAX_CLUSTER_NODES } from "../../nodes/worker/cluster_types.ts";
 import { Hono } from "hono";
 import type { ApiContext } from "../api_context.ts";
 import { conflict, ProblemError, unknownNode } from "../problem.ts";
@@ -40,6 +41,14 @@ export function memberRoutes(ctx: ApiContext): Hono {
       throw conflict("node-exists", "Node exists", `node '${id}' is already a member`, {
         node: id,
       });
+    }
+    if (cluster.nodes.length >= MAX_CLUSTER_NODES) {
+      throw conflict(
+        "cluster-full",
+        "Cluster full",
+        `a cluster has at most ${MAX_CLUSTER_NODES} nodes (as --nodes); remove one first`,
+        { limit: MAX_CLUSTER_NODES },
+      );
     }
     await cluster.addNode(id, admin.addNode.options);
     try {

@@ -10,6 +10,18 @@ import type { LinkFaults } from "../faults/network.ts";
 import type { ProtocolSpec } from "../worker_protocol.ts";
 
 /**
+ * The most nodes a Worker cluster runs (at start, with `--nodes`, and after adding
+ * members): each is a Worker with its own heap, so more would exhaust a small machine.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CLUSTER_NODES } from "./cluster_types.ts";
+ * MAX_CLUSTER_NODES; // 64
+ * ```
+ */
+export const MAX_CLUSTER_NODES = 64;
+
+/**
  * How a cluster is set up.
  *
  * @example

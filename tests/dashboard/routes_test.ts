@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createApi } from "../../http/app.ts";
 import { dashboardRoutes } from "../../http/dashboard/routes.ts";
 import { AssetStore, DASHBOARD_ASSETS } from "../../http/dashboard/static_assets.ts";
-import type { HistoryChecker } from "../../http/dashboard/worker_checker.ts";
+import { CheckerBusyError, type HistoryChecker } from "../../http/dashboard/worker_checker.ts";
 import { FakeCluster } from "../http/fake_cluster.ts";
 
 const STATIC = new URL("../../http/dashboard/static/", import.meta.url);
@@ -113,6 +113,41 @@ Deno.test("dashboard: POST /dashboard/check hands the history to the checker, wi
   assert.equal(big.status, 413);
   assert.match((await big.json()).detail, /check-history/);
   assert.equal(checker.texts.length, 1);
+});
+
+Deno.test("dashboard: a check body without a length is counted as it streams, and refused past the limit", async () => {
+  const checker = fakeChecker();
+  const app = dashboardRoutes({ checker, maxCheckBytes: 64 * 1024 });
+  let pulled = 0;
+  // 1 GiB on offer, in 16 KiB chunks, with no Content-Length.
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (pulled >= 1 << 30) return ctl.close();
+      pulled += 16 * 1024;
+      ctl.enqueue(new Uint8Array(16 * 1024).fill(0x61));
+    },
+  });
+  const res = await app.request(
+    "/dashboard/check",
+    { method: "POST", body, duplex: "half" } as RequestInit,
+  );
+  assert.equal(res.status, 413);
+  assert.ok(pulled <= 64 * 1024 + 3 * 16 * 1024, `read only up to the limit (${pulled} bytes)`);
+  assert.deepEqual(checker.texts, []);
+});
+
+Deno.test("dashboard: a busy checker is a 503 with Retry-After, not a queue without end", async () => {
+  const busy: HistoryChecker = {
+    check: () => Promise.reject(new CheckerBusyError(4)),
+    close() {},
+  };
+  const res = await dashboardRoutes({ checker: busy }).request("/dashboard/check", {
+    method: "POST",
+    body: "",
+  });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "1");
+  assert.match((await res.json()).detail, /checker is busy: 4 checks/);
 });
 
 Deno.test("dashboard: mounted in the API app at /, beside /api/v1, behind the same guard", async () => {

@@ -13,8 +13,8 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** A running `main.ts`. */
 export interface Server {
   readonly url: string;
-  /** SIGINT, then the exit code (the process must stop cleanly). */
-  stop(): Promise<number>;
+  /** SIGINT (or `signal`), then the exit code (the process must stop cleanly). */
+  stop(signal?: Deno.Signal): Promise<number>;
 }
 
 /**
@@ -59,10 +59,10 @@ export async function startMain(...args: string[]): Promise<Server> {
   let stopped = false;
   return {
     url: api,
-    async stop() {
+    async stop(signal: Deno.Signal = "SIGINT") {
       if (stopped) return (await child.status).code;
       stopped = true;
-      child.kill("SIGINT");
+      child.kill(signal);
       const drain = async () => {
         for (;;) {
           const { done } = await reader.read();

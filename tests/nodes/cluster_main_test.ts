@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { deadlineMs } from "../support/deadline.ts";
+import { startMain } from "../e2e/main_process.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -88,4 +89,16 @@ Deno.test("deno task cluster: a port in use is one line on stderr and exit code 
   } finally {
     listener.close();
   }
+});
+
+Deno.test("deno task cluster: SIGTERM stops it cleanly, with a loaded raft-kv cluster", async () => {
+  const server = await startMain("--port", "0", "--nodes", "5");
+  const writes = Array.from(
+    { length: 50 },
+    (_, i) =>
+      fetch(`${server.url}/api/v1/kv/k${i}`, { method: "PUT", body: String(i) })
+        .then((r) => r.body?.cancel()).catch(() => {}),
+  );
+  await Promise.all(writes);
+  assert.equal(await server.stop("SIGTERM"), 0);
 });
