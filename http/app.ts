@@ -29,7 +29,7 @@ import { ApiMetrics } from "./api_metrics.ts";
 import { ClientSessions, randomClientBase } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import { docsPage } from "./docs_page.ts";
-import { EventHub } from "./event_hub.ts";
+import { EventHub, type EventHubOptions } from "./event_hub.ts";
 import { HistoryLog } from "./history_log.ts";
 import { KvService } from "./kv_service.ts";
 import { DEFAULT_MAX_BODY, limitBody } from "./middleware/body_limit.ts";
@@ -70,6 +70,8 @@ export interface ApiOptions {
   readonly historyLimit?: number;
   /** Mounted at `/` (the dashboard). */
   readonly dashboard?: Hono;
+  /** Limits of the event streams: how many at once, bytes a slow reader may hold back. */
+  readonly events?: EventHubOptions;
 }
 
 /**
@@ -120,7 +122,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     options.historyLimit,
   );
   const metrics = new ApiMetrics();
-  const hub = new EventHub(cluster);
+  const hub = new EventHub(cluster, options.events);
   const admin = protocolAdmin(cluster.protocol);
   const kv = new KvService({
     cluster,

@@ -78,8 +78,26 @@ interface Subscriber {
   send(e: ApiEvent, api: boolean): void;
 }
 
-/** Events a slow stream may fall behind by before events are dropped for it. */
-const STREAM_BUFFER = 4096;
+/**
+ * Limits of an {@link EventHub}.
+ *
+ * @example
+ * ```ts
+ * import type { EventHubOptions } from "./event_hub.ts";
+ * const o: EventHubOptions = { maxStreams: 8, streamBufferBytes: 256 * 1024 };
+ * ```
+ */
+export interface EventHubOptions {
+  /** SSE streams open at once; {@link EventHub.full} says when a new one must be refused (64). */
+  readonly maxStreams?: number;
+  /**
+   * Bytes of events one stream may have waiting for its reader; a reader that falls
+   * further behind is dropped with a final `dropped` event, so it can neither hold
+   * memory nor slow the server (1 MiB).
+   */
+  readonly streamBufferBytes?: number;
+}
+
 const PING_MS = 15_000;
 
 /**
@@ -100,11 +118,15 @@ export class EventHub {
   readonly #subscribers = new Set<Subscriber>();
   readonly #closers = new Set<() => void>();
   readonly #unsubscribe: () => void;
+  readonly #maxStreams: number;
+  readonly #bufferBytes: number;
   #nextId = 1;
 
   /** Listens to `cluster`'s node and protocol events until {@link close}. */
-  constructor(cluster: ClusterControl) {
+  constructor(cluster: ClusterControl, options: EventHubOptions = {}) {
     this.#cluster = cluster;
+    this.#maxStreams = options.maxStreams ?? 64;
+    this.#bufferBytes = options.streamBufferBytes ?? 1024 * 1024;
     this.#unsubscribe = cluster.onEvent((e) => this.#dispatch(e, false), { messages: false });
   }
 
@@ -147,31 +169,35 @@ export class EventHub {
     };
   }
 
+  /** Whether as many SSE streams are open as allowed: refuse another (503). */
+  get full(): boolean {
+    return this.#closers.size >= this.#maxStreams;
+  }
+
   /**
    * A Server-Sent Events body of the events passing `filter`, one `event: <kind>` per
    * event with the JSON event as `data`, a comment every 15 s to keep the connection
-   * open, and events dropped (with a `lagged` event saying how many) for a client that
-   * falls more than 4096 events behind. Ends on {@link close}.
+   * open. A reader that lets more than the buffer's bytes wait is dropped: a last
+   * `event: dropped` says why and the stream ends (an EventSource reconnects with
+   * `Last-Event-ID`). Ends on {@link close}.
    */
   stream(filter: EventFilter): ReadableStream<Uint8Array> {
     const enc = new TextEncoder();
+    const limit = this.#bufferBytes;
     let cleanup = () => {};
     return new ReadableStream<Uint8Array>({
       start: (ctrl) => {
-        let lost = 0;
         let closed = false;
         const put = (text: string) => {
           if (!closed) ctrl.enqueue(enc.encode(text));
         };
         put(": distlab events\nretry: 1000\n\n");
         const unsubscribe = this.subscribe(filter, (e) => {
+          if (closed) return;
           if ((ctrl.desiredSize ?? 1) <= 0) {
-            lost++;
-            return;
-          }
-          if (lost > 0) {
-            put(`event: lagged\ndata: ${JSON.stringify({ dropped: lost })}\n\n`);
-            lost = 0;
+            const why = { reason: `too slow: over ${limit} bytes of events waiting`, limit };
+            put(`event: dropped\ndata: ${JSON.stringify(why)}\n\n`);
+            return close();
           }
           put(`id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
         });
@@ -194,7 +220,7 @@ export class EventHub {
         this.#closers.add(close);
       },
       cancel: () => cleanup(),
-    }, new CountQueuingStrategy({ highWaterMark: STREAM_BUFFER }));
+    }, new ByteLengthQueuingStrategy({ highWaterMark: limit }));
   }
 
   /** Open SSE streams. */

@@ -502,7 +502,7 @@ export function openApiDocument(): Json {
           description: "An event stream",
           content: { "text/event-stream": { schema: { type: "string" } } },
         },
-        errors: ["400", "404"],
+        errors: ["400", "404", "503"],
       }),
     },
     "/api/v1/history": {

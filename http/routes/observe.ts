@@ -13,7 +13,7 @@
 import { Hono } from "hono";
 import type { ApiContext } from "../api_context.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../prometheus.ts";
-import { badRequest } from "../problem.ts";
+import { badRequest, unavailable } from "../problem.ts";
 import { knownNode } from "../validate.ts";
 
 const KIND = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -42,6 +42,14 @@ export function observeRoutes(ctx: ApiContext): Hono {
       if (!KIND.test(k)) throw badRequest("kind", `'${k}' is not an event kind`);
     }
     const nodes = list("node")?.map((n) => knownNode(cluster.nodes, n, "node")) ?? null;
+    if (hub.full) {
+      throw unavailable(
+        "too-many-streams",
+        "Too many event streams",
+        `${hub.streams} event streams are open, the most this server keeps; close one`,
+        5,
+      );
+    }
     const body = hub.stream({
       kinds: kinds === null || kinds.length === 0 ? null : new Set(kinds),
       nodes: nodes === null || nodes.length === 0 ? null : new Set(nodes),

@@ -3,6 +3,7 @@
  * test can check both what the API answered and that a rejected request changed nothing.
  */
 
+import type { EventHubOptions } from "../../http/event_hub.ts";
 import { createVirtualClock, type VirtualClock } from "../../protocols/resilience/virtual_clock.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { jsonEqual } from "../../protocols/kv.ts";
@@ -194,7 +195,13 @@ export class FakeCluster implements ClusterControl {
 
 /** An API over a fake cluster with a virtual clock; close it at the end of the test. */
 export function fakeApi(
-  o: { protocol?: string; nodes?: NodeId[]; token?: string; maxBody?: number } = {},
+  o: {
+    protocol?: string;
+    nodes?: NodeId[];
+    token?: string;
+    maxBody?: number;
+    events?: EventHubOptions;
+  } = {},
 ): {
   fake: FakeCluster;
   api: Api;
@@ -207,6 +214,7 @@ export function fakeApi(
     clock,
     ...(o.token !== undefined ? { token: o.token } : {}),
     ...(o.maxBody !== undefined ? { maxBody: o.maxBody } : {}),
+    ...(o.events !== undefined ? { events: o.events } : {}),
     gateway: { timeoutMs: 1000, failures: 3, openWaitMs: 1000 },
   });
   const req = (path: string, init?: RequestInit) => Promise.resolve(api.app.request(path, init));

@@ -118,3 +118,42 @@ Deno.test("GET /metrics reports links, breakers, elections, requests and commit 
     api.close();
   }
 });
+
+Deno.test("a reader that never reads is dropped with a last event saying why, holding no more than its buffer", async () => {
+  const { fake, api, req } = fakeApi({ events: { streamBufferBytes: 8 * 1024 } });
+  try {
+    const res = await req("/api/v1/events");
+    assert.equal(api.context.hub.streams, 1);
+    for (let i = 0; i < 500; i++) {
+      fake.emit({ time: i, kind: "election", node: "n1", data: { pad: "x".repeat(100) } });
+    }
+    assert.equal(api.context.hub.streams, 0, "dropped while the events kept coming");
+    const text = await res.text();
+    assert.ok(text.length < 8 * 1024 + 1024, `${text.length} bytes were held for it`);
+    const last = text.trimEnd().split("\n\n").at(-1)!;
+    assert.match(
+      last,
+      /^event: dropped\ndata: \{"reason":"too slow: over 8192 bytes of events waiting"/,
+    );
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("past the stream limit a new event stream is a 503 with Retry-After", async () => {
+  const { api, req } = fakeApi({ events: { maxStreams: 2 } });
+  try {
+    const a = await req("/api/v1/events");
+    const b = await req("/api/v1/events");
+    const p = await problemOf(await req("/api/v1/events"), 503);
+    assert.equal(p.title, "Too many event streams");
+    assert.equal(api.context.hub.streams, 2);
+    await a.body!.cancel();
+    const c = await req("/api/v1/events");
+    assert.equal(c.status, 200, "room again once one closed");
+    await b.body!.cancel();
+    await c.body!.cancel();
+  } finally {
+    api.close();
+  }
+});

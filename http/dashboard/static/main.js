@@ -135,8 +135,8 @@ export function startDashboard() {
       } catch {
         continue;
       }
-      if (ev.event === "lagged") {
-        lagged += /** @type {{ dropped?: number }} */ (e).dropped ?? 0;
+      if (ev.event === "lagged" || ev.event === "dropped") {
+        lagged += /** @type {{ dropped?: number }} */ (e).dropped ?? 1;
         continue;
       }
       received++;
