@@ -12,7 +12,7 @@ import { parseHistory } from "./protocols/history/jsonl.ts";
 import { checkLinearizability } from "./protocols/checker/linearizability.ts";
 import { MODEL_NAMES, modelByName } from "./protocols/checker/models.ts";
 import { classifyHistory } from "./protocols/checker/consistency.ts";
-import { parseDuration, stripDashDash } from "./nodes/cli_args.ts";
+import { oneLineMessage, parseDuration, stripDashDash } from "./nodes/cli_args.ts";
 
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
@@ -78,7 +78,7 @@ if (import.meta.main) {
   try {
     Deno.exit(main(Deno.args));
   } catch (e) {
-    console.error(`check-history: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`check-history: ${oneLineMessage(e)}`);
     Deno.exit(2);
   }
 }

@@ -12,7 +12,13 @@ import { protocolNames } from "./protocols/registry.ts";
 import { parseProtocolSpec } from "./nodes/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
-import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
+import {
+  oneLineMessage,
+  parseDuration,
+  parseInteger,
+  parseOptionPairs,
+  stripDashDash,
+} from "./nodes/cli_args.ts";
 import { runSimulation } from "./nodes/sim_run.ts";
 import { toShiViz } from "./nodes/trace.ts";
 import { formatHistory } from "./protocols/history/jsonl.ts";
@@ -176,7 +182,7 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (e) {
-    console.error(`sim: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`sim: ${oneLineMessage(e)}`);
     Deno.exit(2);
   }
 }

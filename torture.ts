@@ -20,7 +20,13 @@ import {
   TXN_TORTURE_PROTOCOLS,
   type TxnTortureOutcome,
 } from "./nodes/txn_torture.ts";
-import { parseDuration, parseInteger, parseOptionPairs, stripDashDash } from "./nodes/cli_args.ts";
+import {
+  oneLineMessage,
+  parseDuration,
+  parseInteger,
+  parseOptionPairs,
+  stripDashDash,
+} from "./nodes/cli_args.ts";
 import {
   replayCommand,
   type SeedOutcome,
@@ -290,7 +296,7 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (e) {
-    console.error(`torture: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`torture: ${oneLineMessage(e)}`);
     Deno.exit(2);
   }
 }

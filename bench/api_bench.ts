@@ -21,7 +21,7 @@ interface Proc {
 }
 
 /** Spawns `args` and waits for `pattern` on stdout; its first group is the URL. */
-async function spawn(cmd: string, args: string[], pattern: RegExp): Promise<Proc> {
+export async function spawn(cmd: string, args: string[], pattern: RegExp): Promise<Proc> {
   const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -52,7 +52,8 @@ async function spawn(cmd: string, args: string[], pattern: RegExp): Promise<Proc
   };
 }
 
-async function waitLeader(url: string): Promise<void> {
+/** Resolves once the cluster at `url` has a leader (throws after 10 s). */
+export async function waitLeader(url: string): Promise<void> {
   const deadline = performance.now() + 10_000;
   while (performance.now() < deadline) {
     const res = await fetch(`${url}/api/v1/leader`);

@@ -54,6 +54,8 @@ export interface LoadOptions {
  */
 export interface LoadResult {
   readonly ok: number;
+  /** 503 answers seen, retries included (a retried 503 that then succeeded counts too). */
+  readonly unavailable?: number;
   readonly failed: number;
   /** Responses by HTTP status (and `error` for a failed connection). */
   readonly statuses: Readonly<Record<string, number>>;
@@ -94,6 +96,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let issued = 0;
   let failed = 0;
+  let unavailable = 0;
   const started = performance.now();
   const deadline = started + o.maxMs;
   const base = o.url.replace(/\/+$/, "");
@@ -121,6 +124,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           const res = await send(key, id, seq, c);
           await res.body?.cancel();
           if (res.status === 503) {
+            unavailable++;
             throw new ClassifiedError("transient", "503", { retryAfterMs: 0 });
           }
           return String(res.status);
@@ -168,6 +172,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   latencies.sort((a, b) => a - b);
   return {
     ok: latencies.length,
+    unavailable,
     failed,
     statuses,
     seconds,

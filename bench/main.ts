@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   paxos: () => import("./paxos_bench.ts"),
   txn: () => import("./txn_bench.ts"),
   dashboard: () => import("./dashboard_bench.ts"),
+  steady: () => import("./steady_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");

@@ -53,15 +53,34 @@ export function parseOptionPairs(pairs: readonly string[]): Record<string, unkno
   const out: Record<string, unknown> = {};
   for (const p of pairs) {
     const i = p.indexOf("=");
-    if (i <= 0) throw new Error(`invalid --option '${p}': expected key=value`);
+    const key = i > 0 ? p.slice(0, i).trim() : "";
+    if (key === "") throw new Error(`--option wants key=value, got '${p}'`);
+    // Option names are identifiers; `__proto__` and friends would silently vanish.
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key === "constructor" || key === "prototype") {
+      throw new Error(`--option: '${key}' is not an option name (letters, digits, _)`);
+    }
     const v = p.slice(i + 1);
     try {
-      out[p.slice(0, i)] = JSON.parse(v);
+      out[key] = JSON.parse(v);
     } catch {
-      out[p.slice(0, i)] = v;
+      out[key] = v; // not JSON: keep the text (detector=fixed)
     }
   }
   return out;
+}
+
+/**
+ * An error as one line: `node:util`'s `parseArgs` explains some over several.
+ *
+ * @example
+ * ```ts
+ * import { oneLineMessage } from "./cli_args.ts";
+ * oneLineMessage(new Error("a\nb")); // "a b"
+ * ```
+ */
+export function oneLineMessage(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.replace(/\s*\n\s*/g, " ").trim();
 }
 
 /**

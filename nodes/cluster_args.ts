@@ -12,6 +12,7 @@
  */
 
 import { MAX_CLUSTER_NODES } from "./worker/cluster_types.ts";
+import { oneLineMessage, parseOptionPairs } from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Delay, parseDelay } from "./faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
@@ -142,7 +143,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       },
     }));
   } catch (e) {
-    throw new UsageError(oneLine(e));
+    throw new UsageError(oneLineMessage(e));
   }
   const dataDir = values["data-dir"];
   if (dataDir !== undefined && dataDir.trim() === "") {
@@ -155,7 +156,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     try {
       latency = parseDelay(values.latency);
     } catch (e) {
-      throw new UsageError(`--latency: ${oneLine(e)}`);
+      throw new UsageError(`--latency: ${oneLineMessage(e)}`);
     }
   }
   return {
@@ -281,25 +282,11 @@ function byteSize(raw: string): number {
 }
 
 function protocolOptions(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    const key = eq > 0 ? pair.slice(0, eq).trim() : "";
-    if (key === "") throw new UsageError(`--option wants key=value, got '${pair}'`);
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // Not JSON: keep the text (detector=fixed).
-    }
-    out[key] = value;
+  try {
+    return parseOptionPairs(pairs);
+  } catch (e) {
+    throw new UsageError(oneLineMessage(e));
   }
-  return out;
 }
 
-/** parseArgs explains some errors over two lines; keep it all, on one. */
-function oneLine(e: unknown): string {
-  const s = e instanceof Error ? e.message : String(e);
-  return s.replace(/\s*\n\s*/g, " ");
-}
+

@@ -3,12 +3,15 @@
  *
  * - **Bearer token**: when the server has a token (`--token`, required to listen on
  *   anything but loopback), every request needs `Authorization: Bearer <token>`, or —
- *   for a browser's `EventSource`, which cannot set headers — `?access_token=<token>`
- *   (RFC 6750 §2.3). Otherwise 401 with `WWW-Authenticate: Bearer`.
+ *   only for the event stream (`GET /api/v1/events`), since a browser's `EventSource`
+ *   cannot set headers — `?access_token=<token>` (RFC 6750 §2.3). A token in a URL ends
+ *   up in logs and histories, so nothing that changes state takes it. Otherwise 401
+ *   with `WWW-Authenticate: Bearer`.
  * - **Loopback only** (no token): the `Host` header must name a loopback address, which
  *   defeats DNS rebinding (a web page whose name resolves to 127.0.0.1).
- * - **Same origin**: a request carrying an `Origin` other than the API's own is refused
- *   (403), so a web page elsewhere cannot make a browser crash your nodes.
+ * - **Same origin**: a request carrying an `Origin` other than the API's own (scheme,
+ *   host and port) is refused (403), so a web page elsewhere cannot make a browser
+ *   crash your nodes.
  *
  * @module
  */
@@ -67,7 +70,8 @@ export function guard(options: GuardOptions): MiddlewareHandler {
     if (token !== undefined && !staticPage) {
       const auth = c.req.header("authorization") ?? "";
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      const given = m?.[1] ?? c.req.query("access_token");
+      const stream = c.req.method === "GET" && path === "/api/v1/events";
+      const given = m?.[1] ?? (stream ? c.req.query("access_token") : undefined);
       if (given === undefined || !sameBytes(given, token)) {
         return problemResponse({
           type: "/api/v1/problems/unauthorized",
@@ -96,13 +100,14 @@ export function guard(options: GuardOptions): MiddlewareHandler {
     if (origin !== undefined && origin !== "null") {
       const own = new URL(c.req.url);
       const host = c.req.header("host") ?? own.host;
-      let originHost: string;
+      let from: string;
       try {
-        originHost = new URL(origin).host;
+        const o = new URL(origin);
+        from = `${o.protocol}//${o.host}`;
       } catch {
-        originHost = "";
+        from = "";
       }
-      if (originHost !== host) {
+      if (from !== `${own.protocol}//${host}`) {
         return problemResponse({
           type: "/api/v1/problems/cross-origin",
           title: "Forbidden",

@@ -44,6 +44,8 @@ Deno.test("sim: bad input gets a one-line error and exit 2, never a stack trace"
       ["--duration", "soon"],
       ["--nemesis", "meteor"],
       ["--history", "/tmp/x.jsonl"],
+      ["--seed", "-1"],
+      ["--option", "__proto__=1"],
     ]
   ) {
     const r = await sim(...args);
@@ -69,4 +71,23 @@ Deno.test("sim runs a protocol from a file: --protocol FILE.ts#export", async ()
   const missing = await sim("--protocol", "no_such_file.ts#x");
   assert.equal(missing.code, 2);
   assert.match(missing.err, /^sim: cannot load protocol module/);
+});
+
+Deno.test("torture and check-history: a negative number or unknown flag is one line and exit 2", async () => {
+  for (
+    const [script, args] of [
+      ["torture.ts", ["--seeds", "-3"]],
+      ["check_history.ts", ["--budget", "-1"]],
+    ] as const
+  ) {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", root + script, ...args],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const err = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 2, `${script} ${args.join(" ")}`);
+    assert.equal(err.trim().split("\n").length, 1, err);
+  }
 });

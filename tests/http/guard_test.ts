@@ -26,8 +26,21 @@ Deno.test("with a token, every request needs it: 401 with WWW-Authenticate other
       headers: { authorization: "Bearer s3cret-token" },
     });
     assert.equal(ok.status, 200);
-    const viaQuery = await req("/api/v1/cluster?access_token=s3cret-token");
+    const viaQuery = await req("/api/v1/events?access_token=s3cret-token");
     assert.equal(viaQuery.status, 200, "EventSource cannot set headers: a query token works");
+    await viaQuery.body?.cancel();
+    // Only there: a token in a URL is logged, and must not change state or read data.
+    const before2 = snapshot(fake, api);
+    for (
+      const [path, method] of [
+        ["/api/v1/nodes/n2/crash?access_token=s3cret-token", "POST"],
+        ["/api/v1/faults/heal?access_token=s3cret-token", "POST"],
+        ["/api/v1/cluster?access_token=s3cret-token", "GET"],
+      ] as const
+    ) {
+      await problemOf(await req(path, { method }), 401);
+    }
+    assert.equal(snapshot(fake, api), before2, "nothing was crashed");
   } finally {
     api.close();
   }
@@ -56,7 +69,14 @@ Deno.test("a cross-origin request from a browser is refused with 403", async () 
   const { fake, api, req } = fakeApi();
   try {
     const before = snapshot(fake, api);
-    for (const origin of ["http://evil.example", "null"]) {
+    for (
+      const origin of [
+        "http://evil.example",
+        "null",
+        "https://localhost", // the right host, but not this server's scheme
+        "http://localhost:9999", // nor its port
+      ]
+    ) {
       const res = await req("/api/v1/nodes/n1/crash", { method: "POST", headers: { origin } });
       await problemOf(res, 403);
     }

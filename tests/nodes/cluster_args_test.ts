@@ -85,6 +85,8 @@ Deno.test("cluster args: bad input is a one-line UsageError", () => {
     [["--host", "192.168.1.2"], /non-loopback/],
     [["--option", "novalue"], /--option wants key=value, got 'novalue'/],
     [["--option", "=3"], /--option wants key=value/],
+    [["--option", '__proto__={"x":1}'], /'__proto__' is not an option name/],
+    [["--option", "constructor=1"], /'constructor' is not an option name/],
     [["--data-dir", ""], /--data-dir must not be empty/],
     [["--bogus"], /Unknown option '--bogus'/],
     [["positional"], /Unexpected argument 'positional'/],
