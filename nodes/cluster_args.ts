@@ -288,5 +288,3 @@ function protocolOptions(pairs: readonly string[]): Record<string, unknown> {
     throw new UsageError(oneLineMessage(e));
   }
 }
-
-
