@@ -154,6 +154,12 @@ async function main(argv: string[]): Promise<number> {
   // Registered protocols go by name; a protocol file is loaded once and passed along.
   const loaded = typeof spec === "string" ? spec : await loadProtocol(spec);
   const protocol = typeof loaded === "string" ? loaded : loaded.name;
+  const kind = typeof loaded === "string" ? protocolByName(loaded) : loaded;
+  if (kind.check === "none" && !(TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new Error(
+      `protocol ${protocol} takes no key-value operations, so torture has no history to check`,
+    );
+  }
   const c: TortureConfig = {
     protocol: loaded,
     protocolArg: values.protocol,

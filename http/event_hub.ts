@@ -9,7 +9,8 @@
  */
 
 import type { NodeId } from "../protocols/node.ts";
-import type { TraceEvent } from "../nodes/trace.ts";
+import { HOST_EVENT_KINDS, type TraceEvent } from "../nodes/trace.ts";
+import { protocolByName, protocolNames } from "../protocols/registry.ts";
 import { MESSAGE_EVENT_KINDS } from "../nodes/worker/event_listeners.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 
@@ -70,6 +71,28 @@ export function wantsMessages(filter: EventFilter): boolean {
   if (filter.kinds.has("all")) return true;
   for (const k of filter.kinds) if (MESSAGE_EVENT_KINDS.has(k)) return true;
   return false;
+}
+
+/** The kinds the API itself publishes. */
+const API_EVENT_KINDS = ["breaker", "fault", "member"] as const;
+
+/**
+ * Every event kind a cluster of `protocol` can produce (the host's, the API's and the
+ * protocol's declared ones, plus `all`), or null when the protocol declares none (a
+ * protocol file of a user's): then any well-formed kind is accepted.
+ *
+ * @example
+ * ```ts
+ * import { knownEventKinds } from "./event_hub.ts";
+ * knownEventKinds("raft-kv")?.has("election"); // true
+ * knownEventKinds("raft-kv")?.has("zzz"); // false
+ * ```
+ */
+export function knownEventKinds(protocol: string): ReadonlySet<string> | null {
+  if (!protocolNames().includes(protocol)) return null;
+  const declared = protocolByName(protocol).events;
+  if (declared === undefined) return null;
+  return new Set<string>(["all", ...HOST_EVENT_KINDS, ...API_EVENT_KINDS, ...declared]);
 }
 
 interface Subscriber {

@@ -32,6 +32,30 @@ export type HostEventKind =
   | "fault";
 
 /**
+ * Every {@link HostEventKind}, for validating filters.
+ *
+ * @example
+ * ```ts
+ * import { HOST_EVENT_KINDS } from "./trace.ts";
+ * HOST_EVENT_KINDS.includes("crash"); // true
+ * ```
+ */
+export const HOST_EVENT_KINDS: readonly HostEventKind[] = [
+  "send",
+  "deliver",
+  "drop",
+  "duplicate",
+  "tick",
+  "crash",
+  "restart",
+  "pause",
+  "resume",
+  "request",
+  "reply",
+  "fault",
+];
+
+/**
  * One event of a run.
  *
  * @example

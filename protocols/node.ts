@@ -192,9 +192,10 @@ export interface Protocol<M, Op = unknown> {
    * For KV protocols: the history check that matches what the protocol promises, used by
    * torture by default — `linearizability` (the default) or `stale-reads` (no read
    * returns only values older than a write acknowledged before it began: what a quorum
-   * store with R + W > N promises).
+   * store with R + W > N promises). `none`: the protocol takes no key-value operations
+   * (heartbeat), so there is no history to check and torture refuses it.
    */
-  readonly check?: "linearizability" | "stale-reads";
+  readonly check?: "linearizability" | "stale-reads" | "none";
   /**
    * Option defaults that a real-time host (the Worker cluster) uses where the user set
    * none, in place of the protocol's own. The simulator never late-ticks, so the paper's
@@ -203,6 +204,12 @@ export interface Protocol<M, Op = unknown> {
    * get a margin no late tick can use up (etcd's 100 ms heartbeat, 1,000 ms election).
    */
   readonly liveOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * The kinds of trace event the protocol emits with `ctx.emit` (the host's own — send,
+   * crash, … — come on top). Front ends refuse a filter naming a kind that no one emits,
+   * rather than wait forever for it. Undeclared: any kind is accepted.
+   */
+  readonly events?: readonly string[];
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

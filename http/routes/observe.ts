@@ -15,6 +15,7 @@ import type { ApiContext } from "../api_context.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../prometheus.ts";
 import { badRequest, unavailable } from "../problem.ts";
 import { knownNode } from "../validate.ts";
+import { knownEventKinds } from "../event_hub.ts";
 
 const KIND = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -38,8 +39,17 @@ export function observeRoutes(ctx: ApiContext): Hono {
       return raw.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
     };
     const kinds = list("kind");
+    const known = knownEventKinds(cluster.protocol);
     for (const k of kinds ?? []) {
       if (!KIND.test(k)) throw badRequest("kind", `'${k}' is not an event kind`);
+      if (known !== null && !known.has(k)) {
+        throw badRequest(
+          "kind",
+          `no event of kind '${k}' comes from ${cluster.protocol} (kinds: ${
+            [...known].join(", ")
+          })`,
+        );
+      }
     }
     const nodes = list("node")?.map((n) => knownNode(cluster.nodes, n, "node")) ?? null;
     if (hub.full) {

@@ -118,5 +118,6 @@ export const bus: Protocol<BusMessage, BusOp> = {
   description: "Kafka-like partitioned, replicated log with consumer groups (at-least-once)",
   tickMs: 10,
   liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000 },
+  events: ["bus-hw"],
   create: createBusNode,
 };

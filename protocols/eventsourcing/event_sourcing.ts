@@ -107,5 +107,6 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
   description: "event store with optimistic concurrency, command nodes, async projections (CQRS)",
   tickMs: 10,
   liveOptions: { requestTimeoutMs: 1000 },
+  events: ["es-append", "es-conflict", "es-retry"],
   create: createNode,
 };

@@ -159,5 +159,7 @@ export const heartbeat: Protocol<HeartbeatMessage> = {
   name: "heartbeat",
   description: "heartbeats with fixed-timeout and phi-accrual failure detectors",
   tickMs: 10,
+  check: "none",
+  events: ["suspect", "trust"],
   create: createNode,
 };

@@ -141,5 +141,6 @@ export const lww: Protocol<LwwMessage, KvOp> = {
   name: "lww",
   description: "every node accepts writes; last-write-wins gossip with skewed clocks (AP control)",
   tickMs: 10,
+  events: [],
   create: createNode,
 };

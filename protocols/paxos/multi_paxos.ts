@@ -639,5 +639,6 @@ export const paxosKv: Protocol<PaxosKvMessage, PaxosKvOp> = {
     electionMaxMs: 2000,
     requestTimeoutMs: 5000,
   },
+  events: ["election", "leader", "pre-empted", "role", "step-down"],
   create: createNode,
 };

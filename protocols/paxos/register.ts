@@ -250,5 +250,6 @@ export const paxosRegister: Protocol<PaxosRegisterMessage, PaxosRegisterOp> = {
   name: "paxos-register",
   description: "single-decree Paxos: proposers, acceptors, learners agree on one value",
   tickMs: 5,
+  events: ["learn", "prepare"],
   create: createNode,
 };

@@ -585,5 +585,6 @@ export const primaryBackup: Protocol<PrimaryBackupMessage, PrimaryBackupOp> = {
   description: "primary-backup replication: sync / async / semi-sync, failover",
   tickMs: 5,
   liveOptions: { heartbeatMs: 100, failureTimeoutMs: 1000, semiSyncTimeoutMs: 1000 },
+  events: ["failover", "handover", "mode", "role", "semi-sync", "suspect"],
   create: createNode,
 };

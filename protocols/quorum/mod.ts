@@ -87,5 +87,6 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
   tickMs: 10,
   check: "stale-reads",
   liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
+  events: ["handoff", "membership", "read", "read-repair", "suspect", "trust", "write"],
   create: createQuorumNode,
 };

@@ -91,5 +91,6 @@ export const register: Protocol<RegisterMessage, KvOp> = {
   name: "register",
   description: "one node owns all data; others forward to it (linearizable control)",
   tickMs: 50,
+  events: [],
   create: createNode,
 };

@@ -112,8 +112,11 @@ Deno.test("the CLI drives a real cluster: KV, faults, nodes, leadership, members
   });
 });
 
-Deno.test("cli watch follows events until interrupted", async () => {
+Deno.test("cli watch follows events until interrupted; an unknown kind is refused at once", async () => {
   await withServer(async (url) => {
+    const bad = await cli(url, "watch", "--kind", "nonsense");
+    assert.equal(bad.code, 1);
+    assert.match(bad.err[0]!, /no event of kind 'nonsense' comes from raft-kv/);
     const stop = new AbortController();
     const io = memoryIo({ env: { DISTLAB_URL: url }, interrupt: stop.signal });
     const watching = runCli(["watch", "--kind", "crash,restart,fault"], io);

@@ -73,10 +73,12 @@ Deno.test("sim runs a protocol from a file: --protocol FILE.ts#export", async ()
   assert.match(missing.err, /^sim: cannot load protocol module/);
 });
 
-Deno.test("torture and check-history: a negative number or unknown flag is one line and exit 2", async () => {
+Deno.test("torture and check-history: bad input (a negative number, an unknown flag, a protocol with nothing to check) is one line and exit 2", async () => {
   for (
     const [script, args] of [
       ["torture.ts", ["--seeds", "-3"]],
+      // heartbeat takes no KV operations: nothing to check, so not "not linearizable".
+      ["torture.ts", ["--protocol", "heartbeat", "--seeds", "2"]],
       ["check_history.ts", ["--budget", "-1"]],
     ] as const
   ) {

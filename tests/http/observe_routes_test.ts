@@ -64,6 +64,12 @@ Deno.test("bad event filters are 400 / 404 and open no stream", async () => {
     const before = snapshot(fake, api);
     let p = await problemOf(await req("/api/v1/events?kind=Bad!"), 400);
     assert.equal(p.field, "kind");
+    p = await problemOf(await req("/api/v1/events?kind=election,zzz"), 400);
+    assert.equal(p.field, "kind");
+    assert.match(
+      String(p.detail),
+      /^no event of kind 'zzz' comes from raft-kv \(kinds: all, send, /,
+    );
     p = await problemOf(await req("/api/v1/events?node=n1,n7"), 404);
     assert.match(String(p.detail), /unknown node 'n7'/);
     assert.equal(api.context.hub.streams, 0);
