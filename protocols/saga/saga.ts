@@ -159,6 +159,15 @@ export const saga: Protocol<SagaMessage, unknown> = {
     "the order as a saga with compensations (orchestrated or choreographed over the bus)",
   tickMs: 10,
   liveOptions: { replyTimeoutMs: 1000 },
-  events: ["bus-hw", "saga-begin", "saga-compensate", "saga-end", "saga-recover", "saga-repeat", "saga-step", "saga-undo"],
+  events: [
+    "bus-hw",
+    "saga-begin",
+    "saga-compensate",
+    "saga-end",
+    "saga-recover",
+    "saga-repeat",
+    "saga-step",
+    "saga-undo",
+  ],
   create: createNode,
 };

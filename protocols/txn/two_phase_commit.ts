@@ -50,6 +50,16 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
   description: "two-phase commit of an order across inventory, payment and delivery",
   tickMs: 20,
   liveOptions: { voteTimeoutMs: 5000, suspectMs: 2000 },
-  events: ["abort", "anomaly", "begin", "commit", "decision", "end", "recover", "unblocked", "vote"],
+  events: [
+    "abort",
+    "anomaly",
+    "begin",
+    "commit",
+    "decision",
+    "end",
+    "recover",
+    "unblocked",
+    "vote",
+  ],
   create: createNode,
 };
