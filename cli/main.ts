@@ -91,12 +91,12 @@ export function helpText(command?: string): string {
   }
   const width = Math.max(...COMMANDS.map((x) => `${x.name} ${x.args}`.length)) + 2;
   return [
-    "usage: deno task cli <command> [arguments] [options]",
+    "usage: deno task cli [options] <command> [arguments] [options]",
     "",
     "commands:",
     ...COMMANDS.map((x) => `  ${`${x.name} ${x.args}`.padEnd(width)}${x.summary}`),
     "",
-    "options of every command:",
+    "options of every command (before or after it):",
     ...optionLines(GLOBAL_OPTIONS),
     "",
     'Values parse as JSON when they can (42, true, {"a":1}), else as strings.',
@@ -115,7 +115,13 @@ export function helpText(command?: string): string {
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  let args: string[];
+  try {
+    args = globalsAfterCommand(argv[0] === "--" ? argv.slice(1) : [...argv]);
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
+  }
   const name = args[0];
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const topic = name === "help" ? args[1] : undefined;
@@ -129,7 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (cmd === undefined) {
     return usage(
       io,
-      name.startsWith("-") ? `a command comes first, got '${name}'` : `unknown command '${name}'`,
+      name.startsWith("-") ? `a command is needed, got '${name}'` : `unknown command '${name}'`,
     );
   }
   let client: ApiClient;
@@ -196,4 +202,35 @@ function stringValue(v: string | boolean | undefined): string | undefined {
 function usage(io: CliIo, message: string, command?: string): number {
   io.err(`error: ${message} (see 'deno task cli help${command ? " " + command : ""}')`);
   return 2;
+}
+
+/**
+ * Global options may come before the command, as with etcdctl, kubectl and docker:
+ * `--url U get k` becomes `get --url U k`. A lone `--help` stays where it is (the
+ * help). An unknown option before the command is a usage error.
+ */
+function globalsAfterCommand(args: string[]): string[] {
+  const moved: string[] = [];
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith("-") && args[i] !== "--help" && args[i] !== "-h") {
+    const arg = args[i]!;
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = arg.startsWith("--") ? GLOBAL_OPTIONS[name] : undefined;
+    if (spec === undefined || name === "help") {
+      throw new UsageError(`unknown option '${arg}' before the command`);
+    }
+    if (spec.type === "string" && eq < 0) {
+      if (i + 1 >= args.length) throw new UsageError(`${arg} needs a value`);
+      moved.push(arg, args[i + 1]!);
+      i += 2;
+    } else {
+      moved.push(arg);
+      i += 1;
+    }
+  }
+  if (moved.length === 0) return args;
+  const rest = args.slice(i);
+  if (rest.length === 0) throw new UsageError(`a command is needed after ${moved.join(" ")}`);
+  return [rest[0]!, ...moved, ...rest.slice(1)];
 }

@@ -42,7 +42,9 @@ Deno.test("skews, node groups and negative numbers are understood", () => {
 Deno.test("bad arguments: one line on stderr, exit code 2, nothing sent", async () => {
   const cases: [string[], RegExp][] = [
     [["nope"], /unknown command 'nope'/],
-    [["--json"], /a command comes first/],
+    [["--json"], /a command is needed after --json/],
+    [["--bogus", "status"], /unknown option '--bogus' before the command/],
+    [["--url"], /--url needs a value/],
     [["put", "k"], /put takes KEY VALUE, got k/],
     [["put", "k", "null"], /null is no value/],
     [["get"], /get takes KEY, got none/],

@@ -107,3 +107,23 @@ Deno.test("the token comes from --token or DISTLAB_TOKEN and travels as a bearer
   await runCli(["leader"], memoryIo({ fetch: fetchFake }));
   assert.deepEqual(auths, ["Bearer abc", "Bearer def", null]);
 });
+
+Deno.test("global options work before the command as after it (etcdctl, kubectl habit)", async () => {
+  const seen: { url: string; auth: string | null }[] = [];
+  const fetchFake: typeof fetch = (u, init) => {
+    seen.push({ url: String(u), auth: new Headers(init?.headers).get("authorization") });
+    return Promise.resolve(Response.json({ key: "k", value: 1, node: "n1" }));
+  };
+  const before = memoryIo({ fetch: fetchFake });
+  const code = await runCli(
+    ["--url", "http://127.0.0.1:7001", "--token=abc", "--json", "get", "k"],
+    before,
+  );
+  assert.equal(code, 0, before.stderr.join(" "));
+  const after = memoryIo({ fetch: fetchFake });
+  await runCli(["get", "k", "--url", "http://127.0.0.1:7001", "--token=abc", "--json"], after);
+  assert.deepEqual(seen[0], seen[1]);
+  assert.deepEqual(seen[0], { url: "http://127.0.0.1:7001/api/v1/kv/k", auth: "Bearer abc" });
+  assert.deepEqual(before.stdout, after.stdout);
+  assert.equal(JSON.parse(before.stdout[0]!).value, 1, "--json before the command applies");
+});
