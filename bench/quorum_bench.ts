@@ -24,12 +24,13 @@ import type { Reply } from "../protocols/node.ts";
 import { quorumKv } from "../protocols/quorum/mod.ts";
 import type { QuorumOp } from "../protocols/quorum/request.ts";
 import type { AntiEntropyStats } from "../protocols/quorum/anti_entropy.ts";
+import { info } from "../protocols/reply.ts";
 
 function call(sim: Simulation, node: string, op: QuorumOp): Reply {
   let reply: Reply | undefined;
   sim.request(node, op, 0, (r) => reply = r);
   sim.runUntil(() => reply !== undefined, 5000);
-  return reply ?? { type: "info", error: "no reply" };
+  return reply ?? info("timeout", "no reply");
 }
 
 function antiEntropy(keys: number, missed: number): void {

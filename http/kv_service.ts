@@ -7,9 +7,8 @@
  * | reply | HTTP |
  * |---|---|
  * | `ok` | 200 |
- * | `fail` "cas mismatch" | 409 |
- * | `fail` "r=4 exceeds N=3" (quorum-kv) | 400 |
- * | `fail` otherwise (not leader, no quorum, node down), breaker open, bulkhead full | 503 + `Retry-After` |
+ * | `fail`: the status of its code (`error_status.ts`): a CAS's `precondition-failed` is a 409 `cas-mismatch`, `invalid-argument` (r above N) a 400, `not-leader` / `quorum-unavailable` / `node-down` a 503 after asking elsewhere | … |
+ * | breaker open, bulkhead full | 503 + `Retry-After` |
  * | `info`, or no answer in time | 504 (the write may still apply) |
  *
  * @module
@@ -17,14 +16,15 @@
 
 import type { KvOp } from "../protocols/kv.ts";
 import type { QuorumParams } from "../protocols/quorum/request.ts";
-import type { NodeId, Reply } from "../protocols/node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import type { ClientIdentity } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { NodeGateway } from "./node_gateway.ts";
-import { assertIdle, failedCall, gatewayProblem } from "./call_outcome.ts";
-import { badRequest, conflict, outcomeUnknown, unavailable } from "./problem.ts";
+import { assertIdle, failedCall } from "./call_outcome.ts";
+import { routeCall } from "./call_route.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
+import { ERROR } from "../protocols/errors.ts";
 
 /**
  * How consistent a read must be: `linearizable` (Raft ReadIndex), `lease` (the leader's
@@ -114,14 +114,6 @@ export interface KvServiceOptions {
   readonly onOutcome?: (o: KvOutcome) => void;
 }
 
-/** Nodes asked at most per request: the first and two forwards. */
-const MAX_ATTEMPTS = 3;
-
-const RETRYABLE_SECONDS = 1;
-
-/** Refusals of an admin op that may go away by themselves (so 503, not 409). */
-const TRANSIENT = /not leader|no leader| is down|crashed|in progress|not committed/;
-
 /**
  * The KV front end of the API.
  *
@@ -191,7 +183,7 @@ export class KvService {
    * Resolves with the reply's value, or rejects with a {@link ProblemError}.
    */
   async admin(op: unknown, client: number): Promise<KvResult> {
-    return await this.#route(op, client, undefined, (v) => v, null, true);
+    return await this.#route(op, client, undefined, (v) => v, null);
   }
 
   async #routeKv(req: KvRequest, wire: unknown): Promise<KvResult> {
@@ -210,63 +202,21 @@ export class KvService {
     pinned: NodeId | undefined,
     okValueOf: (v: unknown) => unknown,
     key: string | null,
-    admin = false,
   ): Promise<KvResult> {
-    const tried = new Set<NodeId>();
-    let hint: NodeId | null = null;
-    let last = "no node could be asked";
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const node = pinned ?? (hint !== null && !tried.has(hint) ? hint : await this.#pick(tried));
-      if (node === null) break;
-      hint = null;
-      tried.add(node);
-      let reply: Reply;
-      try {
-        reply = await this.#o.gateway.call(node, wire, client);
-      } catch (e) {
-        const refusal = gatewayProblem(e, node);
-        if (refusal === null) throw e;
-        if (this.#leader === node) this.#leader = null;
-        if (refusal.kind === "unknown" || pinned !== undefined) throw refusal.problem;
-        last = refusal.problem.problem.detail ?? last;
-        continue;
-      }
-      if (reply.type === "ok") {
-        if (pinned === undefined) this.#leader = node;
-        return { value: okValueOf(reply.value), node, attempts: attempt, reply: reply.value };
-      }
-      if (reply.type === "info") {
-        if (this.#leader === node) this.#leader = null;
-        throw outcomeUnknown(`node ${node}: ${reply.error}`, { node });
-      }
-      if (/^cas mismatch/.test(reply.error)) {
-        throw conflict("cas-mismatch", "CAS mismatch", reply.error, {
-          node,
-          ...(key !== null ? { key } : {}),
-        });
-      }
-      // An r or w above N (quorum-kv) is the request's fault, whichever node is asked.
-      const tooLarge = /^(r|w)=\d+ exceeds N=\d+$/.exec(reply.error);
-      if (tooLarge !== null) {
-        throw badRequest(tooLarge[1]!, `${reply.error} (N is a cluster option)`);
-      }
-      if (admin && !TRANSIENT.test(reply.error)) {
-        throw conflict("refused", "Refused", `node ${node}: ${reply.error}`, { node });
-      }
-      if (this.#leader === node) this.#leader = null;
-      last = `node ${node}: ${reply.error}`;
-      if (pinned !== undefined) {
-        throw unavailable(kindOf(reply.error), titleOf(reply.error), last, RETRYABLE_SECONDS, {
-          node,
-          ...(reply.leader !== undefined ? { leader: reply.leader } : {}),
-        });
-      }
-      if (reply.leader !== undefined && this.#o.cluster.nodes.includes(reply.leader)) {
-        hint = reply.leader;
-        this.#leader = reply.leader;
-      }
-    }
-    throw unavailable(kindOf(last), titleOf(last), last, RETRYABLE_SECONDS);
+    const cas = (wire as { f?: unknown } | null)?.f === "cas";
+    const r = await routeCall(wire, client, {
+      gateway: this.#o.gateway,
+      members: () => this.#o.cluster.nodes,
+      pick: (tried) => this.#pick(tried),
+      known: { get: () => this.#leader, set: (n) => void (this.#leader = n) },
+      ...(pinned !== undefined ? { pinned } : {}),
+      ...(key !== null ? { extra: { key } } : {}),
+      name: (code) =>
+        cas && code === ERROR["precondition-failed"]
+          ? { kind: "cas-mismatch", title: "CAS mismatch" }
+          : undefined,
+    });
+    return { value: okValueOf(r.value), node: r.node, attempts: r.attempts, reply: r.value };
   }
 
   /** The node to ask next: the known leader, the leader by status, else any live node. */
@@ -322,25 +272,5 @@ function okValue(op: KvOp, value: unknown): unknown {
       return op.value[1];
     case "delete":
       return undefined;
-  }
-}
-
-function kindOf(error: string): string {
-  if (/not leader|no leader/.test(error)) return "no-leader";
-  if (/ is down|crashed/.test(error)) return "node-down";
-  if (/breaker/.test(error)) return "breaker-open";
-  return "unavailable";
-}
-
-function titleOf(error: string): string {
-  switch (kindOf(error)) {
-    case "no-leader":
-      return "No leader";
-    case "node-down":
-      return "Node down";
-    case "breaker-open":
-      return "Circuit breaker open";
-    default:
-      return "Service unavailable";
   }
 }

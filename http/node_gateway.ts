@@ -16,6 +16,7 @@
  * @module
  */
 
+import { ERROR } from "../protocols/errors.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import type { Clock } from "../protocols/resilience/clock.ts";
 import { Bulkhead } from "../protocols/resilience/bulkhead.ts";
@@ -130,7 +131,10 @@ export class NodeGateway {
         bulkhead.execute(() =>
           withTimeout(this.#clock, this.#timeoutMs, async ({ signal }) => {
             const reply = await this.#cluster.request(node, op, client, signal);
-            if (reply.type === "info" || (reply.type === "fail" && isDown(reply.error))) {
+            if (
+              reply.type === "info" ||
+              (reply.type === "fail" && reply.code === ERROR["node-down"])
+            ) {
               throw new NodeFailure(reply);
             }
             return reply;
@@ -198,9 +202,4 @@ export class NodeGateway {
     }
     return g;
   }
-}
-
-/** The host's "this node is not running" failures (see `worker_cluster.ts`). */
-function isDown(error: string): boolean {
-  return / is down$|^node crashed|the cluster is closed/.test(error);
 }

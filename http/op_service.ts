@@ -13,20 +13,20 @@
  * | reply | HTTP |
  * |---|---|
  * | `ok` | 200 `{ f, value, node }` |
- * | `fail` the protocol's refusal (an aborted transaction, an unknown op, a wrong node when pinned) | 409 |
- * | `fail` that may pass (not leader, no quorum, node down), breaker open, bulkhead full | 503 + `Retry-After` |
+ * | `fail`: the status of its code (`error_status.ts`): `abort` 409, `wrong-node` 409 when pinned, `malformed-request` 400, `not-leader` / `quorum-unavailable` 503 after asking elsewhere | … |
+ * | breaker open, bulkhead full | 503 + `Retry-After` |
  * | `info`, or no answer in time | 504 (it may still happen) |
  *
  * @module
  */
 
-import type { NodeId, Reply } from "../protocols/node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import type { ClientIdentity } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 import type { HistoryLog } from "./history_log.ts";
 import type { NodeGateway } from "./node_gateway.ts";
-import { assertIdle, failedCall, gatewayProblem } from "./call_outcome.ts";
-import { conflict, outcomeUnknown, unavailable } from "./problem.ts";
+import { assertIdle, failedCall } from "./call_outcome.ts";
+import { routeCall } from "./call_route.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
 
 /**
@@ -99,18 +99,8 @@ export interface OpServiceOptions {
   readonly onLeadershipChange?: () => void;
 }
 
-/** Nodes asked at most per operation: the first and two forwards. */
-const MAX_ATTEMPTS = 3;
-
 /** Roles, besides the leader's, that take a protocol's client operations. */
 const ENTRY_ROLES: ReadonlySet<string> = new Set(["coordinator", "orchestrator", "order-service"]);
-
-/** Refusals that may go away by themselves or at another node (503, not 409). */
-const TRANSIENT =
-  /not leader|no leader|not the primary|failover in progress| is down|crashed|in progress|not committed|healthy replicas|timeout|no quorum|unavailable/i;
-
-/** Outcomes that are final whatever their wording (a transaction aborted on a timeout). */
-const DEFINITE = /^(aborted|compensated|cas mismatch)\b/;
 
 /** Operations after which the leader may be another node. */
 const MOVES_LEADERSHIP: ReadonlySet<string> = new Set(["failover", "transfer"]);
@@ -173,58 +163,14 @@ export class OpService {
   }
 
   async #route(op: ProtocolOp, client: number, pinned: NodeId | undefined): Promise<OpResult> {
-    const tried = new Set<NodeId>();
-    let hint: NodeId | null = null;
-    let last = "no node could be asked";
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const node = pinned ??
-        (hint !== null && !tried.has(hint) ? hint : await this.#pick(tried, op.f));
-      if (node === null) break;
-      hint = null;
-      tried.add(node);
-      let reply: Reply;
-      try {
-        reply = await this.#o.gateway.call(node, op, client);
-      } catch (e) {
-        if (this.#entry === node) this.#entry = null;
-        const refusal = gatewayProblem(e, node);
-        if (refusal === null) throw e;
-        if (refusal.kind === "unknown" || pinned !== undefined) throw refusal.problem;
-        last = refusal.problem.problem.detail ?? last;
-        continue;
-      }
-      if (reply.type === "ok") {
-        if (pinned === undefined) this.#entry = node;
-        return { value: reply.value ?? null, node, attempts: attempt };
-      }
-      if (reply.type === "info") {
-        if (this.#entry === node) this.#entry = null;
-        throw outcomeUnknown(`node ${node}: ${reply.error}`, { node });
-      }
-      const detail = `node ${node}: ${reply.error}`;
-      const leader = reply.leader !== undefined && this.#o.cluster.nodes.includes(reply.leader)
-        ? reply.leader
-        : undefined;
-      const transient = !DEFINITE.test(reply.error) && TRANSIENT.test(reply.error);
-      if (pinned !== undefined) {
-        const extra = { node, ...(leader !== undefined ? { leader } : {}) };
-        if (transient) throw unavailable("unavailable", "Service unavailable", detail, 1, extra);
-        if (leader !== undefined) {
-          throw conflict("wrong-node", "Wrong node", `${detail}; send it to ${leader}`, extra);
-        }
-        throw conflict("refused", "Refused", detail, extra);
-      }
-      if (this.#entry === node) this.#entry = null;
-      if (leader !== undefined && !tried.has(leader)) {
-        hint = leader;
-        this.#entry = leader;
-        last = detail;
-        continue;
-      }
-      if (!transient) throw conflict("refused", "Refused", detail, { node });
-      last = detail;
-    }
-    throw unavailable("unavailable", "Service unavailable", last, 1);
+    const r = await routeCall(op, client, {
+      gateway: this.#o.gateway,
+      members: () => this.#o.cluster.nodes,
+      pick: (tried) => this.#pick(tried, op.f),
+      known: { get: () => this.#entry, set: (n) => void (this.#entry = n) },
+      ...(pinned !== undefined ? { pinned } : {}),
+    });
+    return { value: r.value ?? null, node: r.node, attempts: r.attempts };
   }
 
   /**

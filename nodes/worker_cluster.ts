@@ -36,6 +36,7 @@
 import { setImmediate } from "node:timers";
 import type { ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
 import { createRng } from "../protocols/random.ts";
+import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
 import { Network } from "./faults/network.ts";
 import type { TraceEvent } from "./trace.ts";
@@ -181,9 +182,11 @@ export class Cluster {
    */
   request(node: NodeId, op: unknown, client = 0, signal?: AbortSignal): Promise<Reply> {
     const s = this.#slot(node);
-    if (this.#closed) return Promise.resolve({ type: "fail", error: "the cluster is closed" });
-    if (s.worker === null) return Promise.resolve({ type: "fail", error: `node ${node} is down` });
-    if (signal?.aborted) return Promise.resolve({ type: "fail", error: "request withdrawn" });
+    if (this.#closed) return Promise.resolve(fail("node-down", "the cluster is closed"));
+    if (s.worker === null) return Promise.resolve(fail("node-down", `node ${node} is down`));
+    if (signal?.aborted) {
+      return Promise.resolve(fail("temporarily-unavailable", "request withdrawn"));
+    }
     const req: ClientRequest<unknown> = { id: this.#nextId++, client, op };
     const reply = new Promise<Reply>((resolve) => s.replies.set(req.id, resolve));
     if (this.#tracing) this.#emit({ time: this.#now(), kind: "request", node, body: op });
@@ -448,9 +451,9 @@ export class Cluster {
     const held = s.held.findIndex((r) => r.id === requestId);
     if (held >= 0) {
       s.held.splice(held, 1);
-      resolve({ type: "fail", error: "request withdrawn before it reached the node" });
+      resolve(fail("temporarily-unavailable", "request withdrawn before it reached the node"));
     } else {
-      resolve({ type: "info", error: "request withdrawn after it reached the node" });
+      resolve(info("timeout", "request withdrawn after it reached the node"));
     }
   }
 
@@ -559,13 +562,13 @@ export class Cluster {
     for (const m of s.backlog) this.#drop(m, "crashed");
     s.backlog = [];
     for (const r of s.held) {
-      s.replies.get(r.id)?.({ type: "fail", error: `${why} before the request reached it` });
+      s.replies.get(r.id)?.(fail("node-down", `${why} before the request reached it`));
       s.replies.delete(r.id);
     }
     s.held = [];
     // Requests not yet posted count as reached, as if posted just before the end: `info`.
     s.outbox = [];
-    for (const resolve of s.replies.values()) resolve({ type: "info", error: why });
+    for (const resolve of s.replies.values()) resolve(info("crash", why));
     s.replies.clear();
     for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
     s.statusWaiters.clear();

@@ -5,6 +5,7 @@
  */
 
 import type { NodeContext, NodeId, ProtocolNode } from "./node.ts";
+import { fail } from "./reply.ts";
 
 /**
  * A node that does nothing and refuses every client request; `leader`, when given, is
@@ -26,7 +27,7 @@ export function idleNode<M>(ctx: NodeContext<M>, leader?: NodeId): ProtocolNode<
     request(req) {
       ctx.reply(
         req.id,
-        leader === undefined ? { type: "fail", error } : { type: "fail", error, leader },
+        fail("wrong-node", error, { leader }),
       );
     },
     status: () => ({ role: "idle" }),

@@ -8,6 +8,7 @@
 
 import { jsonEqual, type KvOp } from "./kv.ts";
 import type { Reply } from "./node.ts";
+import { fail } from "./reply.ts";
 
 /**
  * Applies `op` to `data` (mutating it) and returns the reply for the client.
@@ -33,7 +34,10 @@ export function applyKvOp(data: Map<string, unknown>, op: KvOp): Reply {
     case "cas": {
       const current = data.get(op.key) ?? null;
       if (!jsonEqual(current, op.value[0])) {
-        return { type: "fail", error: `cas mismatch: current value is ${JSON.stringify(current)}` };
+        return fail(
+          "precondition-failed",
+          `cas mismatch: current value is ${JSON.stringify(current)}`,
+        );
       }
       data.set(op.key, op.value[1]);
       return { type: "ok" };

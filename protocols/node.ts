@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { ErrorCode } from "./errors.ts";
+
 import type { DurableStorage } from "./storage.ts";
 
 /**
@@ -25,23 +27,28 @@ export type NodeId = string;
 
 /**
  * Outcome of a client request: it happened (`ok`), it did not (`fail`, definite), or it
- * may have (`info`, indefinite — a timeout or a lost leader).
+ * may have (`info`, indefinite — a timeout or a lost leader). A failure carries a code
+ * from the closed set in `errors.ts`, which is what hosts and front ends act on; `error`
+ * is prose for people.
  *
  * @example
  * ```ts
  * import type { Reply } from "./node.ts";
- * const redirect: Reply = { type: "fail", error: "not leader", leader: "n2" };
+ * const redirect: Reply = { type: "fail", code: 1000, error: "not leader", leader: "n2" };
  * ```
  */
 export type Reply =
   | { readonly type: "ok"; readonly value?: unknown }
   | {
     readonly type: "fail";
+    readonly code: ErrorCode;
     readonly error: string;
     /** For a follower: the node the client should ask instead, when known. */
     readonly leader?: NodeId;
+    /** With `invalid-argument`: the request parameter at fault. */
+    readonly field?: string;
   }
-  | { readonly type: "info"; readonly error: string };
+  | { readonly type: "info"; readonly code: ErrorCode; readonly error: string };
 
 /**
  * A client operation handed to a node. `op` is protocol-specific (for the key-value

@@ -33,6 +33,7 @@ import {
 import type { QuorumKvOp } from "../protocols/quorum/request.ts";
 import type { VectorClock } from "../protocols/clocks/vector.ts";
 import { type Scenario, table } from "./scenario.ts";
+import { info } from "../protocols/reply.ts";
 
 const SEED = 7;
 const KEY = "cart";
@@ -80,7 +81,7 @@ async function run(out: (line: string) => void): Promise<void> {
     let reply: Reply | undefined;
     sim.request(node, op, p, (r) => reply = r);
     sim.runUntil(() => reply !== undefined, 2000);
-    const r = reply ?? { type: "info", error: "no reply" };
+    const r = reply ?? info("timeout", "no reply");
     const value = op.f === "read" && r.type === "ok" ? r.value : op.value;
     history.push({ process: p, type: r.type, f: op.f, key: op.key, value, time: ns() });
     return r;

@@ -10,6 +10,7 @@ import type { AnyProtocol, NodeId, Reply } from "../../protocols/node.ts";
 import type { Rng } from "../../protocols/random.ts";
 import { readRecords } from "../../protocols/txn/invariants.ts";
 import type { Simulation } from "../simulator.ts";
+import { info } from "../../protocols/reply.ts";
 
 /**
  * Operation counts of a run, by outcome.
@@ -181,7 +182,7 @@ export function clientLoop(
       sim.after(1 + rng.next() * 40, go);
     };
     sim.request(node, op, client, finish);
-    sim.after(timeoutMs, () => finish({ type: "info", error: "client timeout" }));
+    sim.after(timeoutMs, () => finish(info("timeout", "client timeout")));
   };
   sim.after(rng.next() * 50, go);
 }

@@ -36,6 +36,7 @@ import {
   raiseHw,
 } from "./partition.ts";
 import { positiveOption } from "../options.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * What a broker needs from the node that hosts it.
@@ -259,7 +260,7 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
     const l = led.get(key(topic, p));
     if (l !== undefined) return l;
     const replicas = replicasOf(config, topic, p);
-    respond({ type: "fail", error: `${host.id} does not lead ${topic}/${p}`, leader: replicas[0] });
+    respond(fail("not-leader", `${host.id} does not lead ${topic}/${p}`, { leader: replicas[0] }));
     return null;
   };
 
@@ -339,10 +340,10 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
             return respond({ type: "ok", value: { topics: config.topics, partitions } });
           }
           default:
-            return respond({ type: "fail", error: "unknown bus operation" });
+            return respond(fail("not-supported", "unknown bus operation"));
         }
       } catch (e) {
-        respond({ type: "fail", error: e instanceof Error ? e.message : String(e) });
+        respond(fail("malformed-request", e instanceof Error ? e.message : String(e)));
       }
     },
     message(from, m) {
@@ -380,13 +381,13 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
       for (const l of led.values()) {
         for (const w of l.produceWaiters) {
           if (w.deadline <= now) {
-            w.respond({ type: "info", error: "not acknowledged by a quorum in time" });
+            w.respond(info("timeout", "not acknowledged by a quorum in time"));
           }
         }
         l.produceWaiters = l.produceWaiters.filter((w) => w.deadline > now);
         for (const w of l.commitWaiters) {
           if (w.deadline <= now) {
-            w.respond({ type: "info", error: "commit not acknowledged by a quorum in time" });
+            w.respond(info("timeout", "commit not acknowledged by a quorum in time"));
           }
         }
         l.commitWaiters = l.commitWaiters.filter((w) => w.deadline > now);

@@ -25,6 +25,7 @@ import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
 import { type Broker, brokerOptions, createBroker } from "./broker.ts";
 import { busConfig } from "./config.ts";
 import { type BusMessage, type BusOp, validateBusOp } from "./message.ts";
+import { fail } from "../reply.ts";
 
 /**
  * A bus node, with white-box access to its broker (null on a node that is no broker).
@@ -82,7 +83,7 @@ export function createBusNode(ctx: NodeContext<BusMessage>): BusNode {
           return ctx.send(from, {
             type: "bus/reply",
             rid: m.rid,
-            reply: { type: "fail", error: bad },
+            reply: fail("malformed-request", bad),
           });
         }
         return broker.handle(
@@ -94,9 +95,9 @@ export function createBusNode(ctx: NodeContext<BusMessage>): BusNode {
     },
     request(req) {
       const bad = validateBusOp(req.op);
-      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
       if (broker === null) {
-        return ctx.reply(req.id, { type: "fail", error: `${ctx.id} is not a broker` });
+        return ctx.reply(req.id, fail("wrong-node", `${ctx.id} is not a broker`));
       }
       broker.handle(req.op, (reply) => ctx.reply(req.id, reply));
     },

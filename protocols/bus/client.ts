@@ -24,6 +24,7 @@ import type { DurableStorage } from "../storage.ts";
 import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
 import { type BusConfig, leaderOf, partitionOf, topicOf } from "./config.ts";
 import type { BusMessage, BusOp, Delivered, PollResult } from "./message.ts";
+import { info } from "../reply.ts";
 
 /**
  * What the client needs from its node.
@@ -287,7 +288,7 @@ export function createBusClient(
       for (const [rid, p] of pending) {
         if (now - p.sentAt < o.requestTimeoutMs + p.waitMs) continue;
         pending.delete(rid);
-        p.onReply({ type: "info", error: "no answer" });
+        p.onReply(info("timeout", "no answer"));
       }
       produceNext();
       for (const c of consumers) pollNext(c);

@@ -27,6 +27,7 @@ import {
   streamOf,
 } from "./inventory.ts";
 import type { EsMessage } from "./message.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * Timing of a command node.
@@ -136,7 +137,7 @@ export function createCommandNode(
   const decide = (job: Job) => {
     const state = cache.get(job.stream) ?? EMPTY_ITEM;
     const decided = decideItem(state, job.command);
-    if (!Array.isArray(decided)) return done(job, { type: "fail", error: decided.error });
+    if (!Array.isArray(decided)) return done(job, fail("precondition-failed", decided.error));
     if (decided.length === 0) {
       return done(job, { type: "ok", value: { version: state.version, events: 0 } });
     }
@@ -170,7 +171,7 @@ export function createCommandNode(
         }
         byRid.delete(job.rid);
         if (job.attempts + 1 >= o.maxAttempts) {
-          done(job, { type: "info", error: "the event store did not answer" });
+          done(job, info("timeout", "the event store did not answer"));
           continue;
         }
         const delay = backoffDelay(o.retry, job.attempts, job.previous, ctx.random);
@@ -206,10 +207,10 @@ export function createCommandNode(
       conflicts++;
       job.conflicts++;
       if (job.conflicts > o.maxConflicts) {
-        return done(job, {
-          type: "fail",
-          error: `gave up after ${job.conflicts} concurrency conflicts`,
-        });
+        return done(
+          job,
+          fail("txn-conflict", `gave up after ${job.conflicts} concurrency conflicts`),
+        );
       }
       ctx.emit("es-retry", { stream: job.stream, conflicts: job.conflicts });
       // Back off before deciding again, so racing command nodes spread out.
@@ -218,11 +219,12 @@ export function createCommandNode(
     request(req) {
       const command = parseItemCommand(req.op);
       if (typeof command === "string") {
-        return ctx.reply(req.id, {
-          type: "fail",
-          error: `${command} (${ctx.id} takes commands; ask a query node for reads)`,
-          leader: queries[0],
-        });
+        return ctx.reply(
+          req.id,
+          fail("wrong-node", `${command} (${ctx.id} takes commands; ask a query node for reads)`, {
+            leader: queries[0],
+          }),
+        );
       }
       const job: Job = {
         requestId: req.id,

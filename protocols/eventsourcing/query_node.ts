@@ -23,6 +23,7 @@ import { streamOf } from "./inventory.ts";
 import type { EsMessage } from "./message.ts";
 import { createProjection, project, projectionView } from "./projection.ts";
 import { itemAsOf } from "./replay.ts";
+import { fail } from "../reply.ts";
 
 /**
  * Timing of a query node.
@@ -134,11 +135,14 @@ export function createQueryNode(
         const s = itemAsOf(streams.get(streamOf(item)) ?? [], { version, time });
         return ctx.reply(req.id, { type: "ok", value: s });
       }
-      ctx.reply(req.id, {
-        type: "fail",
-        error: `${ctx.id} answers queries (stock, as-of, items); send commands to a command node`,
-        leader: commands[0],
-      });
+      ctx.reply(
+        req.id,
+        fail(
+          "wrong-node",
+          `${ctx.id} answers queries (stock, as-of, items); send commands to a command node`,
+          { leader: commands[0] },
+        ),
+      );
     },
     status: () => ({
       role: "query",

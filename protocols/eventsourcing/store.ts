@@ -14,6 +14,7 @@
 import type { NodeContext, ProtocolNode } from "../node.ts";
 import type { NewEvent, StoredEvent } from "./event.ts";
 import type { EsMessage } from "./message.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The event store node, with white-box access to its events (for invariant checks).
@@ -120,7 +121,7 @@ export function createEventStore(ctx: NodeContext<EsMessage>): EventStoreNode {
       if (op?.f === "stream" && typeof op.stream === "string") {
         return ctx.reply(req.id, { type: "ok", value: streams.get(op.stream) ?? [] });
       }
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} is the event store` });
+      ctx.reply(req.id, fail("wrong-node", `${ctx.id} is the event store`));
     },
     status: () => ({
       role: "event-store",

@@ -15,6 +15,7 @@ import type { KvOp } from "../kv.ts";
 import { jsonEqual } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { validateKvOp } from "../kv_store.ts";
+import { fail } from "../reply.ts";
 
 /**
  * A value with its last-write-wins stamp; `deleted` marks a tombstone.
@@ -100,7 +101,7 @@ function createNode(ctx: NodeContext<LwwMessage>): ProtocolNode<LwwMessage, KvOp
     },
     request(req) {
       const bad = validateKvOp(req.op);
-      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
       const op = req.op;
       switch (op.f) {
         case "read":
@@ -113,7 +114,7 @@ function createNode(ctx: NodeContext<LwwMessage>): ProtocolNode<LwwMessage, KvOp
           return ctx.reply(req.id, { type: "ok" });
         case "cas":
           if (!jsonEqual(read(op.key), op.value[0])) {
-            return ctx.reply(req.id, { type: "fail", error: "cas mismatch" });
+            return ctx.reply(req.id, fail("precondition-failed", "cas mismatch"));
           }
           write(op.key, op.value[1], false);
           return ctx.reply(req.id, { type: "ok" });

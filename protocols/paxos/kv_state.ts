@@ -14,6 +14,7 @@ import type { Reply } from "../node.ts";
 import type { DurableStorage } from "../storage.ts";
 import { applyKvOp } from "../kv_store.ts";
 import type { PaxosCommand } from "./kv_message.ts";
+import { info } from "../reply.ts";
 
 /** One client's session: its latest applied `seq` and that command's reply. */
 interface Session {
@@ -97,7 +98,7 @@ export function applyCommand(s: KvState, storage: DurableStorage, cmd: PaxosComm
   const prev = s.sessions.get(cmd.client);
   if (prev !== undefined && cmd.seq === prev.seq) return prev.reply;
   if (prev !== undefined && cmd.seq < prev.seq) {
-    return { type: "info", error: "stale session sequence number" };
+    return info("timeout", "stale session sequence number");
   }
   const reply = execute(s, storage, cmd);
   s.sessions.delete(cmd.client);

@@ -65,6 +65,7 @@ import {
 import { parsePaxosKvOptions } from "./options.ts";
 import { majority } from "./quorum.ts";
 import { createFixedTimeout, heartbeatArrived, isSuspected } from "../heartbeat/fixed_timeout.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * The role a node plays right now.
@@ -546,12 +547,11 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
     }
   };
 
-  const fail = (id: number, error: string): void =>
-    ctx.reply(id, {
-      type: "fail",
-      error,
-      ...(leader !== null && leader !== ctx.id ? { leader } : {}),
-    });
+  const notLeader = (id: number, error: string): void =>
+    ctx.reply(
+      id,
+      fail("not-leader", error, { leader: leader !== ctx.id ? leader : null }),
+    );
 
   applyReady();
 
@@ -566,7 +566,7 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
       for (const [id, p] of pending) {
         if (p.deadline !== null && now >= p.deadline) {
           pending.delete(id);
-          for (const r of p.requests) ctx.reply(r, { type: "info", error: "leadership lost" });
+          for (const r of p.requests) ctx.reply(r, info("crash", "leadership lost"));
         }
       }
     },
@@ -576,13 +576,13 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
     request(req) {
       const op = req.op;
       const bad = validateKvOp(op);
-      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
       const seq = op.seq;
       if (seq !== undefined && !(Number.isSafeInteger(seq) && seq > 0)) {
-        return ctx.reply(req.id, { type: "fail", error: "seq must be a positive integer" });
+        return ctx.reply(req.id, fail("malformed-request", "seq must be a positive integer"));
       }
       if (role !== "leader") {
-        return fail(req.id, leader === null ? "no leader known" : "not the leader");
+        return notLeader(req.id, leader === null ? "no leader known" : "not the leader");
       }
       if (seq !== undefined) {
         const done: Reply | undefined = cachedReply(kv, req.client, seq);

@@ -37,6 +37,7 @@ import { createLearnJournal, journalLearned, type LearnJournal } from "./learn_j
 import { parsePaxosRegisterOptions } from "./options.ts";
 import { majority } from "./quorum.ts";
 import type { PaxosRegisterMessage, PaxosRegisterOp } from "./register_message.ts";
+import { fail } from "../reply.ts";
 
 /** The proposer's phase. */
 type Phase = "idle" | "prepare" | "accept" | "backoff";
@@ -210,10 +211,10 @@ function createNode(ctx: NodeContext<PaxosRegisterMessage>): PaxosRegisterNode {
         return ctx.reply(req.id, { type: "ok", value: learned?.value ?? null });
       }
       if (op?.f !== "propose" || op.value === undefined) {
-        return ctx.reply(req.id, {
-          type: "fail",
-          error: "paxos-register accepts {f:'propose', value} or {f:'read'}",
-        });
+        return ctx.reply(
+          req.id,
+          fail("malformed-request", "paxos-register accepts {f:'propose', value} or {f:'read'}"),
+        );
       }
       if (learned !== undefined) return ctx.reply(req.id, { type: "ok", value: learned.value });
       waiters.push(req.id);

@@ -34,6 +34,7 @@ import { createPeerDetector } from "./detector.ts";
 import type { Change, PrimaryBackupMessage, PrimaryBackupOp } from "./message.ts";
 import { isReplicationMode, type ReplicationMode } from "./mode.ts";
 import { parsePrimaryBackupOptions } from "./options.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * A node's role. `electing`: suspects the primary and collects positions; `recovering`: a
@@ -167,7 +168,7 @@ function createNode(
   };
 
   const demote = (reason: string) => {
-    for (const w of waiting) ctx.reply(w.request, { type: "info", error: `demoted: ${reason}` });
+    for (const w of waiting) ctx.reply(w.request, info("crash", `demoted: ${reason}`));
     waiting = [];
     unshipped = [];
     if (handover !== null) {
@@ -423,7 +424,10 @@ function createNode(
     }
     release();
     if (handover !== null && now >= handover.deadline) {
-      ctx.reply(handover.request, { type: "fail", error: `${handover.to} did not take over` });
+      ctx.reply(
+        handover.request,
+        fail("temporarily-unavailable", `${handover.to} did not take over`),
+      );
       handover = null;
     }
     // Keep only what some backup may still need.
@@ -460,7 +464,7 @@ function createNode(
   const admin = (id: number, op: Exclude<PrimaryBackupOp, KvOp>) => {
     if (op.f === "set-mode") {
       if (!isReplicationMode(op.mode)) {
-        return ctx.reply(id, { type: "fail", error: "mode must be sync, async or semi-sync" });
+        return ctx.reply(id, fail("malformed-request", "mode must be sync, async or semi-sync"));
       }
       const was = mode;
       ship();
@@ -479,7 +483,7 @@ function createNode(
       }
     }
     if (to === undefined || !ctx.peers.includes(to)) {
-      return ctx.reply(id, { type: "fail", error: `no backup ${to ?? ""} to fail over to` });
+      return ctx.reply(id, fail("precondition-failed", `no backup ${to ?? ""} to fail over to`));
     }
     handover = {
       to,
@@ -518,7 +522,7 @@ function createNode(
         return admin(req.id, op);
       }
       const bad = validateKvOp(op);
-      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
       if (role !== "primary") return ctx.reply(req.id, notPrimary());
       if (op.f === "read") {
         return ctx.reply(req.id, { type: "ok", value: data.get(op.key) ?? null });
@@ -562,12 +566,12 @@ function createNode(
 
   function notPrimary(): Reply {
     return primary !== ctx.id
-      ? { type: "fail", error: "not the primary", leader: primary }
-      : { type: "fail", error: "not the primary yet" };
+      ? fail("not-leader", "not the primary", { leader: primary })
+      : fail("not-leader", "not the primary yet");
   }
 
   function failingOver(): Reply {
-    return { type: "fail", error: "failover in progress", leader: handover!.to };
+    return fail("temporarily-unavailable", "failover in progress", { leader: handover!.to });
   }
 }
 

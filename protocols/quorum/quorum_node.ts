@@ -49,6 +49,7 @@ import {
   versionsKey,
   writeClock,
 } from "./versions.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * What a node holds for one key (white-box view for tests and scenarios).
@@ -209,10 +210,13 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
     const { targets, hintFor, kept } = placement(key);
     if (targets.length < w) {
       counters.failedFast++;
-      ctx.reply(reqId, {
-        type: "fail",
-        error: `only ${targets.length} healthy replicas for W=${w}; nothing written`,
-      });
+      ctx.reply(
+        reqId,
+        fail(
+          "quorum-unavailable",
+          `only ${targets.length} healthy replicas for W=${w}; nothing written`,
+        ),
+      );
       return;
     }
     const base = context ?? contextOf(localVersions(key));
@@ -285,10 +289,10 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
     const { targets } = placement(key);
     if (targets.length < r) {
       counters.failedFast++;
-      ctx.reply(reqId, {
-        type: "fail",
-        error: `only ${targets.length} healthy replicas for R=${r}`,
-      });
+      ctx.reply(
+        reqId,
+        fail("quorum-unavailable", `only ${targets.length} healthy replicas for R=${r}`),
+      );
       return;
     }
     const id = rid();
@@ -322,10 +326,13 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
       } else {
         const current = readValue(m);
         if (!jsonEqual(current, p.cas.expected)) {
-          ctx.reply(p.reqId, {
-            type: "fail",
-            error: `cas mismatch: current value is ${JSON.stringify(current)}`,
-          });
+          ctx.reply(
+            p.reqId,
+            fail(
+              "precondition-failed",
+              `cas mismatch: current value is ${JSON.stringify(current)}`,
+            ),
+          );
         } else {
           startWrite(p.reqId, p.key, p.cas.next, false, contextOf(m), p.cas.w);
         }
@@ -356,19 +363,22 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
       if (p.kind === "write") {
         pending.delete(id);
         if (!p.answered) {
-          ctx.reply(p.reqId, {
-            type: "info",
-            error: `timeout: ${p.acks.length} of W=${p.need} acknowledgements; ` +
-              `the write may have been applied on ${p.acks.join(", ") || "no replica"}`,
-          });
+          ctx.reply(
+            p.reqId,
+            info(
+              "timeout",
+              `timeout: ${p.acks.length} of W=${p.need} acknowledgements; ` +
+                `the write may have been applied on ${p.acks.join(", ") || "no replica"}`,
+            ),
+          );
         }
       } else {
         if (!p.answered) {
           p.answered = true;
-          ctx.reply(p.reqId, {
-            type: "fail",
-            error: `timeout: ${p.replies.size} of R=${p.need} replies`,
-          });
+          ctx.reply(
+            p.reqId,
+            fail("quorum-unavailable", `timeout: ${p.replies.size} of R=${p.need} replies`),
+          );
         }
         finishRead(id, p);
       }
@@ -482,16 +492,18 @@ export function createQuorumNode(ctx: NodeContext<QuorumMessage>): QuorumNode {
 
   const request = (req: ClientRequest<KvOp | QuorumOp>): void => {
     const bad = validateQuorumOp(req.op);
-    if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+    if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
     const op = req.op as QuorumOp;
     if (op.f === "add-node" || op.f === "remove-node") {
       return changeMembership(req.id, op.f, op.node);
     }
     const kv = op as QuorumKvOp;
     const n = Math.min(o.n, ring.nodes.length);
-    if (n === 0) return ctx.reply(req.id, { type: "fail", error: "the ring has no nodes" });
+    if (n === 0) return ctx.reply(req.id, fail("temporarily-unavailable", "the ring has no nodes"));
     const sizes = quorumSizes(kv, n, o);
-    if ("error" in sizes) return ctx.reply(req.id, { type: "fail", error: sizes.error });
+    if ("error" in sizes) {
+      return ctx.reply(req.id, fail("invalid-argument", sizes.error, { field: sizes.field }));
+    }
     switch (kv.f) {
       case "read":
         return startRead(req.id, kv.key, sizes.r);

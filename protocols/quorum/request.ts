@@ -141,14 +141,14 @@ export function validateQuorumOp(op: unknown): string | null {
  * ```ts
  * import { quorumSizes } from "./request.ts";
  * quorumSizes({ f: "read", key: "k", consistency: "ALL" }, 3, { r: 2, w: 2 }); // { r: 3, w: 3 }
- * quorumSizes({ f: "read", key: "k", r: 4 }, 3, { r: 2, w: 2 }); // { error: "r=4 exceeds N=3" }
+ * quorumSizes({ f: "read", key: "k", r: 4 }, 3, { r: 2, w: 2 }); // { error: "r=4 exceeds N=3", field: "r" }
  * ```
  */
 export function quorumSizes(
   op: QuorumParams,
   n: number,
   defaults: { readonly r: number; readonly w: number },
-): { r: number; w: number } | { error: string } {
+): { r: number; w: number } | { error: string; field: "r" | "w" } {
   const level = op.consistency === "ONE"
     ? 1
     : op.consistency === "QUORUM"
@@ -158,7 +158,7 @@ export function quorumSizes(
     : undefined;
   const r = op.r ?? level ?? Math.min(defaults.r, n);
   const w = op.w ?? level ?? Math.min(defaults.w, n);
-  if (r > n) return { error: `r=${r} exceeds N=${n}` };
-  if (w > n) return { error: `w=${w} exceeds N=${n}` };
+  if (r > n) return { error: `r=${r} exceeds N=${n}`, field: "r" };
+  if (w > n) return { error: `w=${w} exceeds N=${n}`, field: "w" };
   return { r, w };
 }

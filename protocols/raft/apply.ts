@@ -15,6 +15,7 @@ import type { RaftState } from "./node_state.ts";
 import { committedInTerm } from "./node_state.ts";
 import { configApplied, membershipAt, stepDownRemoved } from "./reconfiguration.ts";
 import { flushReads, serveRead } from "./reads.ts";
+import { fail } from "../reply.ts";
 
 /**
  * Advances the commit index, applies what it covers and answers the clients waiting.
@@ -58,7 +59,7 @@ function applyEntry(s: RaftState, e: Entry): boolean {
     s.pendingWrites.delete(e.index);
     s.ctx.reply(
       pending.id,
-      pending.term === e.term ? reply : { type: "fail", error: "entry overwritten" },
+      pending.term === e.term ? reply : fail("temporarily-unavailable", "entry overwritten"),
     );
   }
   return removedSelf;

@@ -21,6 +21,7 @@ import {
 } from "./node_state.ts";
 import { propose, sendAppend } from "./replication.ts";
 import { syncProgress } from "./reconfiguration.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * Whether this node hears from a live leader (CheckQuorum): it then ignores candidates.
@@ -66,15 +67,15 @@ export function becomeFollower(s: RaftState, term: number, leader: NodeId | null
 /** Answers everything a leader was holding when it stops being leader. */
 function dropLeaderState(s: RaftState): void {
   for (const { id } of s.pendingWrites.values()) {
-    s.ctx.reply(id, { type: "info", error: "leadership lost before commit" });
+    s.ctx.reply(id, info("crash", "leadership lost before commit"));
   }
   s.pendingWrites.clear();
   for (const { id } of s.pendingAdmin) {
-    s.ctx.reply(id, { type: "info", error: "leadership lost before commit" });
+    s.ctx.reply(id, info("crash", "leadership lost before commit"));
   }
   s.pendingAdmin = [];
   if (s.transfer) {
-    s.ctx.reply(s.transfer.requestId, { type: "info", error: "leadership lost" });
+    s.ctx.reply(s.transfer.requestId, info("crash", "leadership lost"));
     s.transfer = null;
   }
   const reads = [...s.reads.clear(), ...s.readyReads, ...s.readsBeforeTermCommit];
@@ -232,10 +233,10 @@ export function quorumActive(s: RaftState): boolean {
 export function startTransfer(s: RaftState, id: number, target: NodeId): void {
   if (target === s.id) return s.ctx.reply(id, { type: "ok", value: { leader: target } });
   if (!isVoter(membership(s), target)) {
-    return s.ctx.reply(id, { type: "fail", error: "transfer target is not a voter" });
+    return s.ctx.reply(id, fail("precondition-failed", "transfer target is not a voter"));
   }
   if (s.transfer) {
-    return s.ctx.reply(id, { type: "fail", error: "leadership transfer in progress" });
+    return s.ctx.reply(id, fail("temporarily-unavailable", "leadership transfer in progress"));
   }
   s.transfer = {
     target,
@@ -279,5 +280,8 @@ export function abortTransfer(s: RaftState, error: string): void {
   const t = s.transfer;
   if (!t) return;
   s.transfer = null;
-  s.ctx.reply(t.requestId, t.sent ? { type: "info", error } : { type: "fail", error });
+  s.ctx.reply(
+    t.requestId,
+    t.sent ? info("timeout", error) : fail("temporarily-unavailable", error),
+  );
 }

@@ -16,6 +16,7 @@
 import { jsonEqual } from "../kv.ts";
 import type { KvOp } from "../kv.ts";
 import type { Reply } from "../node.ts";
+import { fail, info } from "../reply.ts";
 
 /**
  * A KV command as the log carries it.
@@ -128,7 +129,7 @@ export class KvStateMachine {
     if (s !== undefined && cmd.seq === s.seq) return s.reply; // a retry: already applied
     if (s !== undefined && cmd.seq < s.seq) {
       // Older than the client's latest: its reply was delivered or discarded long ago.
-      return { type: "info", error: "stale sequence number" };
+      return info("timeout", "stale sequence number");
     }
     const reply = this.#execute(cmd.op);
     this.#sessions.delete(cmd.client);
@@ -153,7 +154,7 @@ export class KvStateMachine {
       case "cas": {
         const [expected, next] = op.value;
         if (!jsonEqual(this.read(op.key), expected)) {
-          return { type: "fail", error: "cas mismatch" };
+          return fail("precondition-failed", "cas mismatch");
         }
         this.#data.set(op.key, next);
         return { type: "ok" };

@@ -25,6 +25,7 @@ import { HARD_STATE_KEY, recoverState } from "./durable_state.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { EMPTY_HASH } from "./snapshot.ts";
 import { KvStateMachine } from "./kv_state_machine.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The roles a node moves between.
@@ -309,8 +310,8 @@ export function setRole(s: RaftState, role: RaftRole): void {
  */
 export function notLeader(s: RaftState): Reply {
   return s.leader !== null && s.leader !== s.id
-    ? { type: "fail", error: "not leader", leader: s.leader }
-    : { type: "fail", error: "not leader" };
+    ? fail("not-leader", "not leader", { leader: s.leader })
+    : fail("not-leader", "not leader");
 }
 
 /**

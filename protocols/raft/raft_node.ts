@@ -51,6 +51,7 @@ import {
 } from "./replication.ts";
 import { handleAdmin, maybePromoteLearner } from "./reconfiguration.ts";
 import { serveRead } from "./reads.ts";
+import { fail } from "../reply.ts";
 
 /**
  * A Raft KV node. Hosts normally create it through `raftKv.create(ctx)`; tests also use
@@ -188,7 +189,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
       return serveRead(s, { id: req.id, key: op.key, lease: mode === "lease" });
     }
     if (s.transfer) {
-      return s.ctx.reply(req.id, { type: "fail", error: "leadership transfer in progress" });
+      return s.ctx.reply(
+        req.id,
+        fail("temporarily-unavailable", "leadership transfer in progress"),
+      );
     }
     const seq = (op as RaftKvOp).seq;
     if (seq !== undefined) {

@@ -16,6 +16,7 @@ import type { PendingAdmin, RaftState } from "./node_state.ts";
 import { committedInTerm, configsOf, membership, notLeader, send } from "./node_state.ts";
 import { abortTransfer, becomeFollower, startTransfer } from "./election.ts";
 import { propose } from "./replication.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The configuration as of `index` (at or after the snapshot).
@@ -194,9 +195,9 @@ export function handleAdmin(
     return;
   }
   const refusal = canChangeConfig(s);
-  if (refusal !== null) return s.ctx.reply(id, { type: "fail", error: refusal });
+  if (refusal !== null) return s.ctx.reply(id, fail("temporarily-unavailable", refusal));
   if (op.f === "remove-node" && m.voters.length === 1 && m.voters[0] === op.node) {
-    return s.ctx.reply(id, { type: "fail", error: "cannot remove the last voter" });
+    return s.ctx.reply(id, fail("precondition-failed", "cannot remove the last voter"));
   }
   s.pendingAdmin.push({ id, op });
   proposeConfChange(

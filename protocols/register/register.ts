@@ -12,6 +12,7 @@ import type { KvOp } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node.ts";
 import { byNodeIndex } from "../node_order.ts";
 import { applyKvOp, validateKvOp } from "../kv_store.ts";
+import { fail } from "../reply.ts";
 
 /**
  * Messages between a forwarding node and the owner.
@@ -67,7 +68,7 @@ function createNode(ctx: NodeContext<RegisterMessage>): ProtocolNode<RegisterMes
     },
     request(req) {
       const bad = validateKvOp(req.op);
-      if (bad !== null) return ctx.reply(req.id, { type: "fail", error: bad });
+      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
       if (isOwner) return ctx.reply(req.id, apply(req.id, req.op));
       waiting.add(req.id);
       ctx.send(owner, { type: "forward", rid: req.id, op: req.op });

@@ -33,6 +33,7 @@ import type { SagaEvent, SagaEventType, SagaMessage } from "./message.ts";
 import type { SagaOptions } from "./options.ts";
 import { createSagaService } from "./service.ts";
 import { ledgerValue } from "../txn/ledger.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The events a service publishes for its step's outcome and its compensation.
@@ -110,7 +111,7 @@ export function createChoreographyOrderService(
     r.state === "done"
       ? { type: "ok", value: { order: r.order.id, outcome: "done" } }
       : r.state === "compensated"
-      ? { type: "fail", error: `compensated: ${r.reason ?? "a step failed"}` }
+      ? fail("abort", `compensated: ${r.reason ?? "a step failed"}`)
       : { type: "ok", value: { order: r.order.id, outcome: "pending" } };
   const end = (id: string, state: "done" | "compensated", reason?: string) => {
     const r = orders.get(id);
@@ -149,7 +150,7 @@ export function createChoreographyOrderService(
         });
       }
       const order = parseOrder(req.op);
-      if (typeof order === "string") return ctx.reply(req.id, { type: "fail", error: order });
+      if (typeof order === "string") return ctx.reply(req.id, fail("malformed-request", order));
       const r = orders.get(order.id);
       if (r?.state === "pending") {
         return void waiters.set(order.id, [...(waiters.get(order.id) ?? []), req.id]);
@@ -238,7 +239,7 @@ export function createChoreographyService(
       if (op?.f === "read" && typeof op.key === "string") {
         return ctx.reply(req.id, { type: "ok", value: ledgerValue(svc.ledger, op.key) });
       }
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} is the ${service} service` });
+      ctx.reply(req.id, fail("wrong-node", `${ctx.id} is the ${service} service`));
     },
     status: () => ({ ...svc.status(), bus: client.status() }),
     dump: () => svc.status().ledger as Record<string, number>,

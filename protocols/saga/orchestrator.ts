@@ -23,6 +23,7 @@ import { backoffDelay } from "../resilience/backoff.ts";
 import { type Order, parseOrder, type Service } from "../txn/order.ts";
 import type { SagaMessage } from "./message.ts";
 import type { SagaOptions } from "./options.ts";
+import { fail } from "../reply.ts";
 
 /**
  * One saga in the orchestrator's log.
@@ -60,7 +61,7 @@ export interface SagaRecord {
 export function sagaReply(rec: SagaRecord): Reply {
   if (rec.state === "done") return { type: "ok", value: { order: rec.order.id, outcome: "done" } };
   if (rec.state === "compensated") {
-    return { type: "fail", error: `compensated: ${rec.reason ?? "a step failed"}` };
+    return fail("abort", `compensated: ${rec.reason ?? "a step failed"}`);
   }
   return { type: "ok", value: { order: rec.order.id, outcome: "pending" } };
 }
@@ -219,7 +220,7 @@ export function createOrchestrator(
         });
       }
       const order = parseOrder(req.op);
-      if (typeof order === "string") return ctx.reply(req.id, { type: "fail", error: order });
+      if (typeof order === "string") return ctx.reply(req.id, fail("malformed-request", order));
       const rec = sagas.get(order.id);
       const l = live.get(order.id);
       if (l !== undefined) return void l.waiters.push(req.id); // pending: the semantic lock

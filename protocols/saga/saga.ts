@@ -39,6 +39,7 @@ import { type SagaOptions, sagaOptions } from "./options.ts";
 import { createSagaService } from "./service.ts";
 import { createOrchestrator } from "./orchestrator.ts";
 import { createChoreographyOrderService, createChoreographyService } from "./choreography.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The bus options of a choreography: the saga topic on the broker nodes.
@@ -104,7 +105,7 @@ function createServiceNode(
       if (op?.f === "read" && typeof op.key === "string") {
         return ctx.reply(req.id, { type: "ok", value: ledgerValue(svc.ledger, op.key) });
       }
-      ctx.reply(req.id, { type: "fail", error: `${ctx.id} is the ${service} service` });
+      ctx.reply(req.id, fail("wrong-node", `${ctx.id} is the ${service} service`));
     },
     status: () => svc.status(),
     dump: () => svc.status().ledger as Record<string, number>,

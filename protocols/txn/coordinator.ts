@@ -23,6 +23,7 @@ import type { NodeContext, NodeId, ProtocolNode, Reply } from "../node.ts";
 import type { TxnMessage } from "./message.ts";
 import { type Order, parseOrder } from "./order.ts";
 import type { TwoPhaseOptions } from "./options.ts";
+import { fail } from "../reply.ts";
 
 /**
  * The coordinator's log record for one transaction, under `txn/<id>`.
@@ -127,7 +128,7 @@ export function createCoordinator(
   const outcome = (txn: string, rec: CoordinatorRecord): Reply =>
     rec.decision === "commit"
       ? { type: "ok", value: { txn, outcome: "committed" } }
-      : { type: "fail", error: `aborted: ${rec.reason}` };
+      : fail("abort", `aborted: ${rec.reason}`);
 
   const decide = (txn: string, commit: boolean, reason: string, waiters: readonly number[]) => {
     const rec: CoordinatorRecord = {
@@ -245,7 +246,7 @@ export function createCoordinator(
     },
     request(req) {
       const order = parseOrder(req.op);
-      if (typeof order === "string") return ctx.reply(req.id, { type: "fail", error: order });
+      if (typeof order === "string") return ctx.reply(req.id, fail("malformed-request", order));
       const rec = records.get(order.id);
       if (rec !== undefined) return ctx.reply(req.id, outcome(order.id, rec));
       const v = voting.get(order.id);

@@ -30,6 +30,7 @@ import {
 } from "./order.ts";
 import { type Ledger, ledgerApply, ledgerSnapshot, ledgerValue } from "./ledger.ts";
 import type { TwoPhaseOptions } from "./options.ts";
+import { fail } from "../reply.ts";
 
 /**
  * A participant's log record for one transaction, under `txn/<id>`.
@@ -247,11 +248,9 @@ export function createParticipant(
           value: { value: ledgerValue(ledger, op.key), lockedBy: locks.get(op.key) ?? null },
         };
       } else {
-        reply = {
-          type: "fail",
-          error: `${ctx.id} is the ${service} participant`,
+        reply = fail("wrong-node", `${ctx.id} is the ${service} participant`, {
           leader: coordinator,
-        };
+        });
       }
       ctx.reply(req.id, reply);
     },

@@ -7,6 +7,7 @@ import { statusColumns } from "../../cli/commands/status_columns.ts";
 import { UsageError } from "../../cli/args.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { fakeApi } from "../http/fake_cluster.ts";
+import { fail } from "../../protocols/reply.ts";
 
 /** A fetch that must not be called: argument errors never reach the server. */
 const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
@@ -74,9 +75,9 @@ Deno.test("op sends any operation, to the coordinator or a pinned node, and repo
     fake.status = (n: NodeId): NodeStatus => ({ role: n === "n1" ? "coordinator" : "payment" });
     fake.handler = (node, op): Reply =>
       node !== "n1"
-        ? { type: "fail", error: `${node} is a participant`, leader: "n1" }
+        ? fail("wrong-node", `${node} is a participant`, { leader: "n1" })
         : op.item === "apple"
-        ? { type: "fail", error: "aborted: n2 (inventory) voted no: no stock" }
+        ? fail("abort", "aborted: n2 (inventory) voted no: no stock")
         : { type: "ok", value: { txn: op.id, outcome: "committed" } };
   }, async (cli) => {
     let r = await cli("op", '{"f":"order","id":"o1","item":"item-1","qty":1,"amount":5}');
@@ -87,7 +88,7 @@ Deno.test("op sends any operation, to the coordinator or a pinned node, and repo
     });
     r = await cli("op", '{"f":"order","id":"o2","item":"apple","qty":1,"amount":5}');
     assert.equal(r.code, 1);
-    assert.match(r.err[0]!, /^error: Refused: node n1: aborted: n2 \(inventory\) voted no/);
+    assert.match(r.err[0]!, /^error: Aborted: node n1: aborted: n2 \(inventory\) voted no/);
     r = await cli("op", '{"f":"order","id":"o3"}', "--node", "n2", "--json");
     assert.equal(r.code, 1);
     assert.match(r.err[0]!, /Wrong node: .* send it to n1/);
@@ -99,7 +100,7 @@ Deno.test("mode and failover send primary-backup's set-mode and failover ops", a
   const fake = await withFake("primary-backup", (fake) => {
     fake.status = (n: NodeId): NodeStatus => ({ role: n === fake.leader ? "primary" : "backup" });
     fake.handler = (node, op): Reply => {
-      if (node !== fake.leader) return { type: "fail", error: "not the primary", leader: "n1" };
+      if (node !== fake.leader) return fail("not-leader", "not the primary", { leader: "n1" });
       if (op.f === "set-mode") return { type: "ok", value: { mode: op.mode, was: "sync" } };
       fake.leader = String(op.to ?? "n3");
       return { type: "ok", value: { primary: fake.leader } };

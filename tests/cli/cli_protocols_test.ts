@@ -77,7 +77,7 @@ Deno.test("CLI on real primary-backup: mode and failover, seen in the status col
     assert.equal(r.code, 1, `${first.node} is no longer the primary`);
     assert.match(
       r.err[0]!,
-      new RegExp(`^error: Service unavailable: node ${first.node}: not the primary`),
+      new RegExp(`^error: No leader: node ${first.node}: not the primary`),
     );
   });
 });
@@ -92,7 +92,7 @@ Deno.test("CLI on real 2pc: op places an order; status shows the participants' l
     ]);
     r = await cli("op", '{"f":"order","id":"o2","item":"apple","qty":1,"amount":5}');
     assert.equal(r.code, 1);
-    assert.match(r.err[0]!, /^error: Refused: node n1: aborted: /);
+    assert.match(r.err[0]!, /^error: Aborted: node n1: aborted: /);
     r = await cli("status");
     assert.equal(r.out[0], "protocol 2pc, coordinator n1");
     assert.match(r.out[1]!, /^NODE\s+STATE\s+ROLE\s+LOCKS\s+IN-DOUBT\s+BLOCKED\s+VOTING/);

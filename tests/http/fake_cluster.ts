@@ -13,6 +13,7 @@ import type { CounterSnapshot } from "../../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../../nodes/worker_cluster.ts";
 import type { ClusterControl } from "../../http/cluster_control.ts";
 import { type Api, createApi } from "../../http/app.ts";
+import { fail } from "../../protocols/reply.ts";
 
 export type Handler = (
   node: NodeId,
@@ -77,19 +78,19 @@ export class FakeCluster implements ClusterControl {
       case "cas": {
         const [expected, value] = op.value as [unknown, unknown];
         if (!jsonEqual(this.data.get(key) ?? null, expected)) {
-          return { type: "fail", error: "cas mismatch" };
+          return fail("precondition-failed", "cas mismatch");
         }
         this.data.set(key, value);
         return { type: "ok" };
       }
     }
-    return { type: "fail", error: "bad op" };
+    return fail("malformed-request", "bad op");
   }
 
   notLeader(): Reply {
     return this.leader === null
-      ? { type: "fail", error: "not leader" }
-      : { type: "fail", error: "not leader", leader: this.leader };
+      ? fail("not-leader", "not leader")
+      : fail("not-leader", "not leader", { leader: this.leader });
   }
 
   status(node: NodeId): NodeStatus {
@@ -144,7 +145,7 @@ export class FakeCluster implements ClusterControl {
   async request(node: NodeId, op: unknown, client: number, signal?: AbortSignal): Promise<Reply> {
     const o = op as Record<string, unknown>;
     this.requests.push({ node, op: o, client });
-    if (!this.up.has(node)) return { type: "fail", error: `node ${node} is down` };
+    if (!this.up.has(node)) return fail("node-down", `node ${node} is down`);
     return await this.handler(node, o, client, signal);
   }
 

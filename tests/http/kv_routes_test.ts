@@ -5,6 +5,7 @@ import { fakeApi, FakeCluster, json, problemOf, snapshot } from "./fake_cluster.
 import { createApi } from "../../http/app.ts";
 import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
 import type { Reply } from "../../protocols/node.ts";
+import { fail, info } from "../../protocols/reply.ts";
 
 function historyOf(api: ReturnType<typeof fakeApi>["api"]) {
   return api.context.history.events().map((e) => [e.type, e.f, e.key, e.value, e.node ?? null]);
@@ -83,7 +84,7 @@ Deno.test("leader hints are followed at most twice; then 503 with Retry-After", 
   try {
     // Every node points at the next: a request could chase hints forever.
     const next: Record<string, string> = { n1: "n2", n2: "n3", n3: "n1" };
-    fake.handler = (node) => ({ type: "fail", error: "not leader", leader: next[node]! });
+    fake.handler = (node) => fail("not-leader", "not leader", { leader: next[node]! });
     const res = await req("/api/v1/kv/a", json(1, "PUT"));
     const p = await problemOf(res, 503);
     assert.equal(p.title, "No leader");
@@ -112,7 +113,7 @@ Deno.test("with no leader anywhere a write is a 503 no-leader and a fail in the 
 Deno.test("a node that dies holding a request gives 504 outcome unknown and info", async () => {
   const { fake, api, req } = fakeApi();
   try {
-    fake.handler = () => ({ type: "info", error: "node crashed" });
+    fake.handler = () => info("crash", "node crashed");
     const p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 504);
     assert.equal(p.title, "Outcome unknown");
     assert.match(String(p.detail), /may or may not have been applied/);
@@ -325,6 +326,25 @@ Deno.test("a down node opens its breaker: later calls fail fast without reaching
     // A restart closes the breaker at once.
     await req("/api/v1/nodes/n2/restart", { method: "POST" });
     assert.equal(api.context.gateway.breakerState("n2"), "closed");
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("a failure's status comes from its code, never its wording", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    // Reworded: the text says "not leader", but the code says aborted — a definite 409.
+    fake.handler = () => fail("abort", "not leader, no quorum, timeout");
+    let p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 409);
+    assert.equal(p.title, "Aborted");
+    // And the other way: prose that sounds final, a code that says "ask again".
+    fake.handler = () => fail("quorum-unavailable", "aborted: cas mismatch");
+    p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 503);
+    assert.equal(p.title, "No quorum");
+    fake.handler = () => fail("malformed-request", "bad op");
+    p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 400);
+    assert.equal(p.detail, "node n1: bad op");
   } finally {
     api.close();
   }

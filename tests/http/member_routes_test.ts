@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fakeApi, FakeCluster, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { createApi } from "../../http/app.ts";
 import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { fail } from "../../protocols/reply.ts";
 
 Deno.test("POST /members starts the node as a joiner, then asks the leader to add it", async () => {
   const { fake, api, req } = fakeApi();
@@ -60,9 +61,9 @@ Deno.test("POST /transfer hands leadership over through the leader", async () =>
 Deno.test("an admin refusal that will not go away by itself is a 409", async () => {
   const { fake, api, req } = fakeApi();
   try {
-    fake.handler = () => ({ type: "fail", error: "transfer target is not a voter" });
+    fake.handler = () => fail("precondition-failed", "transfer target is not a voter");
     const p = await problemOf(await req("/api/v1/transfer", json({ to: "n2" })), 409);
-    assert.equal(p.title, "Refused");
+    assert.equal(p.title, "Precondition failed");
     assert.match(String(p.detail), /not a voter/);
   } finally {
     api.close();

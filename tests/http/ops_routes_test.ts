@@ -3,6 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { parseHistory } from "../../protocols/history/jsonl.ts";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
+import { fail, info } from "../../protocols/reply.ts";
 
 type Fake = ReturnType<typeof fakeApi>["fake"];
 
@@ -16,9 +17,9 @@ function twoPhase(fake: Fake): void {
     return { role: "inventory", locks: { "stock/item-1": "o9" }, inDoubt: ["o9"], blockedSince: 5 };
   };
   fake.handler = (node, op): Reply => {
-    if (node !== "n1") return { type: "fail", error: `${node} is a participant`, leader: "n1" };
-    if (op.f !== "order") return { type: "fail", error: "unknown operation" };
-    if (op.item === "apple") return { type: "fail", error: "aborted: n2 (inventory) voted no" };
+    if (node !== "n1") return fail("wrong-node", `${node} is a participant`, { leader: "n1" });
+    if (op.f !== "order") return fail("not-supported", "unknown operation");
+    if (op.item === "apple") return fail("abort", "aborted: n2 (inventory) voted no");
     return { type: "ok", value: { txn: op.id, outcome: "committed" } };
   };
 }
@@ -75,11 +76,11 @@ Deno.test("an aborted transaction is a 409 (even through hints) and a fail in th
   try {
     twoPhase(fake);
     const p = await problemOf(await req("/api/v1/ops", json(order("o3", "apple"))), 409);
-    assert.equal(p.title, "Refused");
+    assert.equal(p.title, "Aborted");
     assert.match(String(p.detail), /aborted: n2 \(inventory\) voted no/);
     assert.deepEqual(historyOf(api).at(-1)!.slice(0, 2), ["fail", "order"]);
     // "vote timeout" mentions a timeout but an abort is final: not a 503.
-    fake.handler = () => ({ type: "fail", error: "aborted: vote timeout: no vote from n4" });
+    fake.handler = () => fail("abort", "aborted: vote timeout: no vote from n4");
     await problemOf(await req("/api/v1/nodes/n1/ops", json(order("o4"))), 409);
   } finally {
     api.close();
@@ -93,7 +94,7 @@ Deno.test("POST /nodes/{id}/ops asks that node only: 409 naming the right node, 
     let p = await problemOf(await req("/api/v1/nodes/n2/ops", json(order("o1"))), 409);
     assert.deepEqual([p.title, p.node, p.leader], ["Wrong node", "n2", "n1"]);
     assert.deepEqual(fake.requests.map((r) => r.node), ["n2"], "no forwarding when pinned");
-    fake.handler = () => ({ type: "fail", error: "not the primary", leader: "n3" });
+    fake.handler = () => fail("not-leader", "not the primary", { leader: "n3" });
     const res = await req("/api/v1/nodes/n2/ops", json({ op: { f: "set-mode", mode: "sync" } }));
     p = await problemOf(res, 503);
     assert.equal(res.headers.get("retry-after"), "1");
@@ -124,7 +125,7 @@ Deno.test("/nodes/{id}/ops is not taken for a node action, and node actions stil
 Deno.test("an info reply or no answer in time is a 504 and an info in the history", async () => {
   const { fake, api, clock, req } = fakeApi();
   try {
-    fake.handler = () => ({ type: "info", error: "node crashed holding the request" });
+    fake.handler = () => info("crash", "node crashed holding the request");
     let p = await problemOf(await req("/api/v1/nodes/n1/ops", json(order("o1"))), 504);
     assert.match(String(p.detail), /may or may not have been applied/);
     assert.deepEqual(historyOf(api).at(-1)!.slice(0, 2), ["info", "order"]);

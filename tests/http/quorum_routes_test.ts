@@ -3,6 +3,7 @@ import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
 import { ringView } from "../../http/ring_view.ts";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
+import { fail } from "../../protocols/reply.ts";
 
 type Fake = ReturnType<typeof fakeApi>["fake"];
 
@@ -14,7 +15,7 @@ function quorum(fake: Fake): void {
     fake.up.has(node) ? { role: "replica", suspects: [] } : { role: "crashed" };
   fake.handler = (node, op): Reply => {
     if (typeof op.r === "number" && op.r > 3) {
-      return { type: "fail", error: `r=${op.r} exceeds N=3` };
+      return fail("invalid-argument", `r=${op.r} exceeds N=3`, { field: "r" });
     }
     if (op.f === "read") {
       if (op.key === "twins") {

@@ -270,7 +270,11 @@ Deno.test("close() settles what is pending and leaves nothing running", async ()
   assert.equal((await pending).type, "info");
   assert.equal((await held).type, "fail");
   assert.equal(c.isUp("n1"), false);
-  assert.deepEqual(await c.request("n1", "get"), { type: "fail", error: "the cluster is closed" });
+  assert.deepEqual(await c.request("n1", "get"), {
+    type: "fail",
+    code: 1004,
+    error: "the cluster is closed",
+  });
   assert.deepEqual(c.activity(), { workers: 0, routerTimer: false });
   await c.close(); // idempotent
 });

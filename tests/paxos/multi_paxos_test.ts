@@ -14,7 +14,7 @@ Deno.test("a leader is elected and serves writes, reads and compare-and-sets", (
   for (const d of Object.values(c.dumps())) assert.deepEqual(d, { x: 3 });
   const follower = c.sim.nodes.find((n) => n !== l)!;
   const box = c.send(follower, { f: "read", key: "x" });
-  assert.deepEqual(box.reply, { type: "fail", error: "not the leader", leader: l });
+  assert.deepEqual(box.reply, { type: "fail", code: 1000, error: "not the leader", leader: l });
 });
 
 Deno.test("steady state costs 2(N-1) messages per agreed instance, plus heartbeats", () => {

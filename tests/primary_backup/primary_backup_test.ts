@@ -66,6 +66,7 @@ Deno.test("writes go to the primary and reach every backup; others redirect to t
   assert.deepEqual(c.send("n1", { f: "read", key: "x" }).reply(), { type: "ok", value: 1 });
   assert.deepEqual(c.send("n2", { f: "write", key: "y", value: 2 }).reply(), {
     type: "fail",
+    code: 1000,
     error: "not the primary",
     leader: "n1",
   });
@@ -189,6 +190,7 @@ Deno.test("automatic failover promotes the most up-to-date backup", () => {
   for (const n of ["n2", "n3", "n4"]) assert.equal(Object.keys(c.dump(n)).length, 10, n);
   assert.deepEqual(c.send("n2", { f: "read", key: "k1" }).reply(), {
     type: "fail",
+    code: 1000,
     error: "not the primary",
     leader: "n3",
   });
@@ -236,6 +238,7 @@ Deno.test("a manual failover hands over to the chosen backup without losing a wr
   const fo = c.send("n1", { f: "failover", to: "n3" });
   assert.deepEqual(c.send("n1", { f: "write", key: "during", value: 0 }).reply(), {
     type: "fail",
+    code: 11,
     error: "failover in progress",
     leader: "n3",
   });

@@ -14,7 +14,7 @@ Deno.test("consistency levels map to R and W; explicit r and w win", () => {
 });
 
 Deno.test("a quorum larger than N is refused; defaults shrink with a small ring", () => {
-  assert.deepEqual(quorumSizes({ r: 4 }, 3, d), { error: "r=4 exceeds N=3" });
+  assert.deepEqual(quorumSizes({ r: 4 }, 3, d), { error: "r=4 exceeds N=3", field: "r" });
   assert.deepEqual(quorumSizes({}, 1, d), { r: 1, w: 1 });
 });
 

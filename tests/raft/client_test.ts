@@ -5,7 +5,7 @@ Deno.test("a follower refuses client operations and names the leader", () => {
   const h = new Harness(3);
   h.elect("n1");
   const rid = h.request("n2", { f: "write", key: "k", value: 1 });
-  assert.deepEqual(h.reply(rid), { type: "fail", error: "not leader", leader: "n1" });
+  assert.deepEqual(h.reply(rid), { type: "fail", code: 1000, error: "not leader", leader: "n1" });
 });
 
 Deno.test("a read sees every write acknowledged before it (ReadIndex)", () => {
@@ -99,7 +99,7 @@ Deno.test("cas with the wrong expected value is a definite failure", () => {
   h.elect("n1");
   const r = h.request("n1", { f: "cas", key: "k", value: [3, 4] });
   h.settle();
-  assert.deepEqual(h.reply(r), { type: "fail", error: "cas mismatch" });
+  assert.deepEqual(h.reply(r), { type: "fail", code: 22, error: "cas mismatch" });
 });
 
 Deno.test("a leader that loses leadership before its entry commits answers info", () => {
@@ -109,7 +109,7 @@ Deno.test("a leader that loses leadership before its entry commits answers info"
   const w = h.request("n1", { f: "write", key: "k", value: 1 });
   const r = h.request("n1", { f: "read", key: "k" });
   h.run(400);
-  assert.deepEqual(h.reply(w), { type: "info", error: "leadership lost before commit" });
+  assert.deepEqual(h.reply(w), { type: "info", code: 13, error: "leadership lost before commit" });
   assert.equal(h.reply(r)?.type, "fail", "a read that did not happen is a definite failure");
 });
 

@@ -150,7 +150,7 @@ Deno.test("a leadership transfer to an unreachable node times out and the leader
   h.request("n1", { f: "write", key: "x", value: 1 });
   const rid = h.request("n1", { f: "transfer", node: "n3" });
   h.run(200);
-  assert.deepEqual(h.reply(rid), { type: "fail", error: "transfer timed out" });
+  assert.deepEqual(h.reply(rid), { type: "fail", code: 11, error: "transfer timed out" });
   const w = h.request("n1", { f: "write", key: "x", value: 2 });
   h.settle();
   assert.equal(h.reply(w)?.type, "ok");

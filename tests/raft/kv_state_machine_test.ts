@@ -12,6 +12,7 @@ Deno.test("the KV state machine reads, writes, deletes and compares-and-sets", (
   });
   assert.deepEqual(sm.apply({ client: 1, op: { f: "cas", key: "x", value: [2, 3] } }), {
     type: "fail",
+    code: 22,
     error: "cas mismatch",
   });
   sm.apply({ client: 1, op: { f: "write", key: "y", value: { a: [1] } } });

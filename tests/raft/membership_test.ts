@@ -39,7 +39,7 @@ Deno.test("only one membership change may be in progress at a time", () => {
   h.isolate("n2");
   h.request("n1", { f: "remove-node", node: "n3" });
   const second = h.request("n1", { f: "remove-node", node: "n2" });
-  assert.deepEqual(h.reply(second), { type: "fail", error: "config change in progress" });
+  assert.deepEqual(h.reply(second), { type: "fail", code: 11, error: "config change in progress" });
 });
 
 Deno.test("a removed server stops taking part and the rest keep committing", () => {
@@ -86,6 +86,7 @@ Deno.test("a leader refuses membership changes until it has committed an entry o
   const rid = h.request("n1", { f: "add-node", node: "n4" });
   assert.deepEqual(h.reply(rid), {
     type: "fail",
+    code: 11,
     error: "leader has not committed in its term yet",
   });
 });

@@ -40,7 +40,7 @@ Deno.test("choreography: a failed payment makes the inventory return the stock",
   const { sim, replies, send, events, ledger } = cluster(2, { refuse: { payment: ["o2"] } });
   send("o2");
   sim.runFor(1000);
-  assert.deepEqual(replies, [{ type: "fail", error: "compensated: payment refused o2" }]);
+  assert.deepEqual(replies, [{ type: "fail", code: 14, error: "compensated: payment refused o2" }]);
   assert.deepEqual(events("o2"), [
     "OrderCreated",
     "StockReserved",

@@ -34,7 +34,11 @@ Deno.test("a failed delivery compensates payment then stock, in reverse order", 
   const { sim, replies, send, steps, ledger } = cluster(2, { refuse: { delivery: ["o2"] } });
   send("o2");
   sim.runFor(500);
-  assert.deepEqual(replies, [{ type: "fail", error: "compensated: delivery refused o2" }]);
+  assert.deepEqual(replies, [{
+    type: "fail",
+    code: 14,
+    error: "compensated: delivery refused o2",
+  }]);
   // T3 failed (F): it changed nothing, so there is nothing to compensate there.
   assert.deepEqual(steps("o2"), [
     "T:inventory",
