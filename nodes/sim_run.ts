@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { AnyProtocol, NodeId, NodeStatus } from "../protocols/node.ts";
+import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols/node.ts";
 import { protocolByName } from "../protocols/registry.ts";
 import { type SimStats, Simulation } from "./simulator.ts";
 import { startKvWorkload } from "./kv_workload.ts";
@@ -54,6 +54,8 @@ export interface SimRunConfig {
   readonly maxOps?: number;
   /** Keys the clients use (default 3). */
   readonly keys?: number;
+  /** Check the protocol's invariants after every step (default true, when it has any). */
+  readonly invariants?: boolean;
 }
 
 /**
@@ -81,6 +83,8 @@ export interface SimRunResult {
   readonly finalData?: Record<NodeId, Readonly<Record<string, unknown>>>;
   /** For partially replicated protocols: which nodes own a key (from `owns`). */
   readonly ownersOf?: (key: string) => NodeId[];
+  /** The first invariant violation seen after a step, and when (virtual ms). */
+  readonly invariant?: { readonly timeMs: number; readonly message: string };
 }
 
 /**
@@ -113,6 +117,7 @@ export function runSimulation(
     durationMs: c.durationMs,
   });
   scheduleNemesis(sim, schedule);
+  const invariant = c.invariants === false ? null : watchInvariants(sim);
   const workload = c.clients
     ? startKvWorkload(sim, {
       clients: c.clients,
@@ -145,5 +150,32 @@ export function runSimulation(
     statuses,
     traceHash: c.trace && c.trace !== "none" ? sim.traceHash() : undefined,
     wallMs: performance.now() - started,
+    ...(invariant?.found !== undefined ? { invariant: invariant.found } : {}),
   };
+}
+
+/**
+ * Checks the protocol's invariants (if it declares any) over the live nodes after every
+ * step; keeps the first violation. Checking reads the nodes and changes nothing, so a
+ * run replays identically with or without it.
+ */
+function watchInvariants(
+  sim: Simulation,
+): { found: { timeMs: number; message: string } | undefined } | null {
+  const make = sim.protocol.invariants;
+  if (make === undefined) return null;
+  const check = make();
+  const live = new Map<NodeId, ProtocolNode<unknown, unknown>>();
+  const out: { found: { timeMs: number; message: string } | undefined } = { found: undefined };
+  sim.afterStep(() => {
+    if (out.found !== undefined) return;
+    live.clear();
+    for (const n of sim.nodes) {
+      const h = sim.host(n);
+      if (h !== null) live.set(n, h.node);
+    }
+    const v = check(live);
+    if (v.length > 0) out.found = { timeMs: sim.now(), message: v[0]! };
+  });
+  return out;
 }

@@ -131,7 +131,9 @@ export function verifyRun(
     ? checkConvergence(r.finalData)
     : convergenceByOwners(r.finalData, r.ownersOf);
   let violation: string | null = null;
-  if (lin?.verdict === "not-linearizable") {
+  if (r.invariant !== undefined) {
+    violation = `invariant violated at ${r.invariant.timeMs.toFixed(1)} ms: ${r.invariant.message}`;
+  } else if (lin?.verdict === "not-linearizable") {
     violation = `not linearizable${lin.key !== undefined ? ` on key ${lin.key}` : ""}: ` +
       lin.counterexample.explanation.split("\n")[0];
   } else if (stale !== undefined && stale.stale.length > 0) {

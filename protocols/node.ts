@@ -217,8 +217,30 @@ export interface Protocol<M, Op = unknown> {
    * rather than wait forever for it. Undeclared: any kind is accepted.
    */
   readonly events?: readonly string[];
+  /**
+   * The protocol's safety properties, checked by the simulator after every step in tests
+   * and in torture: a factory for a stateful checker (it may remember what it saw, to
+   * catch a property that fails only across time). Given the live nodes, the checker
+   * returns the violations found, each one line; none: an empty list.
+   */
+  readonly invariants?: () => InvariantChecker;
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
+
+/**
+ * A stateful checker of a protocol's invariants over its live nodes (id → node).
+ *
+ * @example
+ * ```ts
+ * import type { InvariantChecker } from "./node.ts";
+ * const atMostOneLeader: InvariantChecker = (nodes) =>
+ *   [...nodes.values()].filter((n) => n.status().role === "leader").length > 1
+ *     ? ["two leaders"]
+ *     : [];
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type InvariantChecker = (nodes: ReadonlyMap<NodeId, ProtocolNode<any, any>>) => string[];
 
 /**
  * A protocol of any message and operation type (for registries and hosts).

@@ -90,6 +90,9 @@ export class RaftInvariants {
   #maxCommitted = 0;
   readonly #checkedCommit = new Map<NodeId, number>();
   readonly #logSeen = new WeakMap<object, number>();
+  /** Entry objects already checked for log matching (a log only changes at its end). */
+  readonly #checkedEntries = new WeakSet<Entry>();
+  readonly #digests = new WeakMap<Entry, string>();
   readonly #leaderChecked = new Map<string, number>();
   readonly #appliedHashes = new Map<number, { hash: number; node: NodeId }>();
   readonly #violations: string[] = [];
@@ -150,9 +153,26 @@ export class RaftInvariants {
     }
   }
 
+  #digest(e: Entry): string {
+    let d = this.#digests.get(e);
+    if (d === undefined) {
+      d = entryDigest(e);
+      this.#digests.set(e, d);
+    }
+    return d;
+  }
+
+  /**
+   * Checks the entries this log gained since it was last seen: a Raft log changes only at
+   * its end (appends, a truncated suffix) or loses a prefix (compaction), so the entries
+   * after the last one already checked are the new ones. A restarted node's log is made
+   * of new objects and so is checked whole.
+   */
   #checkLogMatching(v: RaftNodeView, found: string[]): void {
     const es = v.entries;
-    for (let i = 0; i < es.length; i++) {
+    let start = es.length;
+    while (start > 0 && !this.#checkedEntries.has(es[start - 1]!)) start--;
+    for (let i = start; i < es.length; i++) {
       const e = es[i];
       let prevTerm: number | undefined;
       if (i > 0) prevTerm = es[i - 1].term;
@@ -161,7 +181,8 @@ export class RaftInvariants {
         found.push(`${v.id}: term decreases in the log at index ${e.index}`);
       }
       const key = `${e.index}:${e.term}`;
-      const digest = entryDigest(e);
+      const digest = this.#digest(e);
+      this.#checkedEntries.add(e);
       const rec = this.#entries.get(key);
       if (rec === undefined) {
         this.#entries.set(key, { digest, prevTerm });
@@ -200,7 +221,7 @@ export class RaftInvariants {
         continue;
       }
       const rec = this.#committed.get(i);
-      const digest = entryDigest(e);
+      const digest = this.#digest(e);
       if (rec === undefined) {
         this.#committed.set(i, { term: e.term, digest, observedTerm: v.term });
         if (i > this.#maxCommitted) this.#maxCommitted = i;
@@ -220,7 +241,7 @@ export class RaftInvariants {
       const rec = this.#committed.get(i);
       if (rec === undefined || rec.observedTerm >= v.term) continue;
       const e = this.#entryAt(v, i);
-      if (e === undefined || e.term !== rec.term || entryDigest(e) !== rec.digest) {
+      if (e === undefined || e.term !== rec.term || this.#digest(e) !== rec.digest) {
         found.push(`leader completeness: ${v.id} (term ${v.term}) lacks committed entry ${i}`);
       }
     }

@@ -41,6 +41,7 @@ import type { KvOp } from "../kv.ts";
 import type { RaftMessage } from "./message.ts";
 import type { RaftAdminOp } from "./op.ts";
 import { RaftNode } from "./raft_node.ts";
+import { RaftInvariants } from "./invariants.ts";
 
 export type { ConfChange, Entry, EntryData } from "./entry.ts";
 export type { RaftMessage } from "./message.ts";
@@ -73,5 +74,9 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   tickMs: 10,
   liveOptions: { heartbeatMs: 100, electionMinMs: 1000, electionMaxMs: 2000 },
   events: ["commit", "config", "election", "role", "snapshot", "vote"],
+  invariants: () => {
+    const inv = new RaftInvariants();
+    return (nodes) => inv.check([...nodes.values()].map((n) => (n as RaftNode).inspect()));
+  },
   create: (ctx) => new RaftNode(ctx),
 };
