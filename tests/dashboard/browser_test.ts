@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { type CdpPage, Chromium } from "./cdp.ts";
 import { nodesWithRole, pngSize, serveDashboard, soleLeader, waitFor } from "./browser.ts";
+import { notYet, waitFor as poll } from "../support/deadline.ts";
 
 const WIDTH = 1400;
 const HEIGHT = 1000;
@@ -27,6 +28,29 @@ const node = (id: string) => `#ring g.node[data-id="${id}"]`;
 
 async function attr(page: CdpPage, selector: string, name: string): Promise<string | null> {
   return (await page.attrs(selector, name))[0] ?? null;
+}
+
+/**
+ * Brings the view to `mode` ("paused" or "live") with its toggle and waits until the page
+ * shows it; clicks again only once a click has visibly taken effect, so a slow frame
+ * never turns two clicks into none.
+ */
+async function viewMode(page: CdpPage, mode: "paused" | "live"): Promise<void> {
+  await waitFor(`the view is ${mode}`, async () => {
+    const now = await attr(page, "body", "data-mode");
+    if (now === mode) return true;
+    await page.click(mode === "live" ? "#view-live" : "#view-toggle");
+    try {
+      await poll(
+        `the view leaves ${now} after a click`,
+        async () => (await attr(page, "body", "data-mode")) !== now,
+        { timeout: "short" },
+      );
+    } catch {
+      return notYet(`${now}, unchanged by a click`); // the click was lost: click again
+    }
+    return (await attr(page, "body", "data-mode")) === mode || notYet(now);
+  });
 }
 
 async function selectOnly(page: CdpPage, id: string): Promise<void> {
@@ -147,7 +171,7 @@ Deno.test({
         "a step plays one event",
         async () => ((await page.text("#view-last")) ?? "") !== "",
       );
-      await page.click("#view-live");
+      await viewMode(page, "live");
       const third = await waitFor("a leader after the second failover", async () => {
         const leader = await soleLeader(page);
         return leader !== null && leader !== second ? leader : null;
@@ -229,11 +253,7 @@ Deno.test({
 
       // The space-time diagram: arrows, clocks on hover, and both exports.
       await page.select("#view-speed", "1");
-      await page.click("#view-toggle"); // pause, so that the diagram stands still
-      await waitFor(
-        "the view is paused",
-        async () => (await attr(page, "body", "data-mode")) === "paused",
-      );
+      await viewMode(page, "paused"); // so that the diagram stands still
       const hover = await page.evaluate(() => {
         const d = (window as unknown as {
           distlab: { spacetime: { layout: { points: { x: number; y: number; text: string }[] } } };
@@ -250,7 +270,7 @@ Deno.test({
           return e.classList.contains("hidden") ? null : e.textContent;
         }));
       assert.match(tip!, /Lamport \d+\nvector \{/);
-      await page.click("#view-live");
+      await viewMode(page, "live");
       assert.ok(Number(await attr(page, "#spacetime", "data-messages")) > 0);
       const shiviz = await page.download("#st-export-shiviz", downloads);
       const lines = shiviz.trimEnd().split("\n");

@@ -265,14 +265,31 @@ export class CdpPage {
 
   /** The centre of the element `selector` matches, in CSS pixels. */
   async centre(selector: string): Promise<{ x: number; y: number }> {
-    const p = await this.evaluate((sel: string) => {
-      const el = document.querySelector(sel);
-      if (el === null) return null;
-      const r = el.getBoundingClientRect();
-      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-    }, selector);
-    if (p === null) throw new Error(`nothing matches ${selector}`);
-    return p;
+    // A click lands where the element is now: scrolled into view, and on top there (not
+    // under a tooltip, nor moved by a layout change since). Under load the page may be
+    // mid-layout, so look again until it holds.
+    let last = "";
+    for (const end = performance.now() + deadlineMs("short");;) {
+      const p = await this.evaluate((sel: string) => {
+        const el = document.querySelector(sel);
+        if (el === null) return null;
+        el.scrollIntoView({ block: "center", inline: "center" });
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        const hit = document.elementFromPoint(x, y);
+        const onTop = hit !== null && (hit === el || el.contains(hit));
+        const what = hit === null ? "nothing" : `${hit.tagName.toLowerCase()}#${hit.id}`;
+        return { x, y, onTop, what };
+      }, selector);
+      if (p === null) throw new Error(`nothing matches ${selector}`);
+      if (p.onTop) return { x: p.x, y: p.y };
+      last = p.what;
+      if (performance.now() > end) {
+        throw new Error(`${selector} is covered by ${last} where it would be clicked`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Clicks the element's centre with the mouse (holding shift if asked). */
