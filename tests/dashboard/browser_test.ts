@@ -121,29 +121,30 @@ Deno.test({
           (await attr(page, node(first), "data-role")) === "follower",
       );
 
-      // The next failover in slow motion, paused mid-election: the screenshot for the docs.
-      await page.select("#view-speed", "0.1");
+      // The next failover, paused and played step by step up to the election: the
+      // screenshot for the docs. Stepping is deterministic where watching a live (or
+      // slowed) view for a state that lasts a few milliseconds is not.
       await selectOnly(page, second);
+      await viewMode(page, "paused");
       await page.click("#btn-crash");
-      // Paused from inside the page, in the frame that first draws a candidate (a round
-      // trip from here could miss a short election). Clicked once only: the page shows
-      // the new mode on its next frame.
       await page.waitInPage(() => {
-        const c = document.querySelector(
-          '#ring g.node[data-role="candidate"], #ring g.node[data-role="pre-candidate"]',
-        );
-        if (c === null) return false;
-        const w = window as unknown as { pausedForTest?: boolean };
-        if (w.pausedForTest !== true && document.body.dataset.mode !== "paused") {
-          w.pausedForTest = true;
-          document.getElementById("view-toggle")!.click();
+        const d = (window as unknown as {
+          distlab: {
+            model: { all(): { role: string }[] };
+            playback: { pending: number };
+          };
+        }).distlab;
+        const candidate = () =>
+          d.model.all().some((n) => n.role === "candidate" || n.role === "pre-candidate");
+        // Play what has arrived, one event at a time, until a candidate appears.
+        for (let i = 0; i < 500 && !candidate() && d.playback.pending > 0; i++) {
+          document.getElementById("view-step")!.click();
         }
-        return true;
+        return candidate() &&
+          document.querySelector(
+              '#ring g.node[data-role="candidate"], #ring g.node[data-role="pre-candidate"]',
+            ) !== null;
       });
-      await waitFor(
-        "the view is paused",
-        async () => (await attr(page, "body", "data-mode")) === "paused",
-      );
       await page.click("#btn-clear-sel");
       const election = await screenshot(page, "election");
       if (Deno.env.get("UPDATE_DASHBOARD_PNG") === "1") await Deno.writeFile(DOCS_PNG, election);
