@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { NodeId } from "../node.ts";
+import type { InvariantChecker, NodeId } from "../node.ts";
 import { jsonEqual } from "../kv.ts";
 import { journalOf } from "./learn_journal.ts";
 
@@ -156,4 +156,31 @@ export function checkAgreementAfterEveryStep(
 export function describeViolation(v: AgreementViolation): string {
   return `agreement violated at instance ${v.instance}: ${v.first.node} learned ` +
     `${JSON.stringify(v.first.value)}, ${v.second.node} learned ${JSON.stringify(v.second.value)}`;
+}
+
+/**
+ * Paxos agreement as a protocol invariant (`Protocol.invariants`): no two nodes learn
+ * different values for one instance, checked over the live nodes after every step.
+ *
+ * @example
+ * ```ts
+ * import { agreementInvariants } from "./agreement.ts";
+ * const check = agreementInvariants();
+ * check(new Map()); // []
+ * ```
+ */
+export function agreementInvariants(): InvariantChecker {
+  let ids: NodeId[] = [];
+  let current: ReadonlyMap<NodeId, unknown> = new Map();
+  const checker = createAgreementChecker({
+    get nodes() {
+      return ids;
+    },
+    host: (id) => current.has(id) ? { node: current.get(id) } : null,
+  });
+  return (nodes) => {
+    ids = [...nodes.keys()];
+    current = nodes;
+    return checker.check().map(describeViolation);
+  };
 }

@@ -66,7 +66,7 @@ import { parsePaxosKvOptions } from "./options.ts";
 import { majority } from "./quorum.ts";
 import { createFixedTimeout, heartbeatArrived, isSuspected } from "../heartbeat/fixed_timeout.ts";
 import { fail, info } from "../reply.ts";
-import { createAgreementChecker, describeViolation } from "./agreement.ts";
+import { agreementInvariants } from "./agreement.ts";
 
 /**
  * The role a node plays right now.
@@ -641,20 +641,6 @@ export const paxosKv: Protocol<PaxosKvMessage, PaxosKvOp> = {
     requestTimeoutMs: 5000,
   },
   events: ["election", "leader", "pre-empted", "role", "step-down"],
-  invariants: () => {
-    let ids: NodeId[] = [];
-    let current: ReadonlyMap<NodeId, unknown> = new Map();
-    const checker = createAgreementChecker({
-      get nodes() {
-        return ids;
-      },
-      host: (id) => current.has(id) ? { node: current.get(id) } : null,
-    });
-    return (nodes) => {
-      ids = [...nodes.keys()];
-      current = nodes;
-      return checker.check().map(describeViolation);
-    };
-  },
+  invariants: agreementInvariants,
   create: createNode,
 };

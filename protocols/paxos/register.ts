@@ -38,7 +38,7 @@ import { parsePaxosRegisterOptions } from "./options.ts";
 import { majority } from "./quorum.ts";
 import type { PaxosRegisterMessage, PaxosRegisterOp } from "./register_message.ts";
 import { fail } from "../reply.ts";
-import { createAgreementChecker, describeViolation } from "./agreement.ts";
+import { agreementInvariants } from "./agreement.ts";
 
 /** The proposer's phase. */
 type Phase = "idle" | "prepare" | "accept" | "backoff";
@@ -253,20 +253,6 @@ export const paxosRegister: Protocol<PaxosRegisterMessage, PaxosRegisterOp> = {
   description: "single-decree Paxos: proposers, acceptors, learners agree on one value",
   tickMs: 5,
   events: ["learn", "prepare"],
-  invariants: () => {
-    let ids: NodeId[] = [];
-    let current: ReadonlyMap<NodeId, unknown> = new Map();
-    const checker = createAgreementChecker({
-      get nodes() {
-        return ids;
-      },
-      host: (id) => current.has(id) ? { node: current.get(id) } : null,
-    });
-    return (nodes) => {
-      ids = [...nodes.keys()];
-      current = nodes;
-      return checker.check().map(describeViolation);
-    };
-  },
+  invariants: agreementInvariants,
   create: createNode,
 };

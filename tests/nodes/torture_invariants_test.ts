@@ -5,15 +5,17 @@ import { splitBrain } from "./worker_fixtures/split_brain.ts";
 
 const FIXTURE = new URL("./worker_fixtures/split_brain.ts", import.meta.url).pathname;
 
+const SPLIT_BRAIN_RUN = {
+  protocol: splitBrain,
+  nodes: 3,
+  seed: 1,
+  durationMs: 3000,
+  nemesis: [],
+  clients: 2,
+} as const;
+
 Deno.test("a protocol's invariants are checked after every simulated step and fail the run", () => {
-  const r = runSimulation({
-    protocol: splitBrain,
-    nodes: 3,
-    seed: 1,
-    durationMs: 3000,
-    nemesis: [],
-    clients: 2,
-  });
+  const r = runSimulation(SPLIT_BRAIN_RUN);
   assert.ok(r.invariant !== undefined, "the violation was seen");
   assert.equal(r.invariant.message, "election safety: n1 and n2 both lead");
   assert.ok(r.invariant.timeMs > 1000 && r.invariant.timeMs < 1100, `at ${r.invariant.timeMs} ms`);
@@ -21,15 +23,7 @@ Deno.test("a protocol's invariants are checked after every simulated step and fa
     verifyRun(r).violation ?? "",
     /^invariant violated at 10\d\d\.\d ms: election safety/,
   );
-  const off = runSimulation({
-    protocol: splitBrain,
-    nodes: 3,
-    seed: 1,
-    durationMs: 3000,
-    nemesis: [],
-    clients: 2,
-    invariants: false,
-  });
+  const off = runSimulation({ ...SPLIT_BRAIN_RUN, invariants: false });
   assert.equal(off.invariant, undefined);
   assert.equal(verifyRun(off).violation, null, "the register itself stays linearizable");
 });
