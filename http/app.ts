@@ -123,7 +123,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
   );
   const metrics = new ApiMetrics();
   const hub = new EventHub(cluster, options.events);
-  const admin = protocolAdmin(cluster.protocol);
+  const admin = protocolAdmin(cluster.descriptor ?? cluster.protocol);
   const kv = new KvService({
     cluster,
     gateway,

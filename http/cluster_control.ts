@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { NodeId, Reply } from "../protocols/node.ts";
+import type { AnyProtocol, NodeId, Reply } from "../protocols/node.ts";
 import type { LinkFaults, NetworkState } from "../nodes/faults/network.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
@@ -46,6 +46,11 @@ export interface NetworkControl {
 export interface ClusterControl {
   /** The protocol the nodes run. */
   readonly protocol: string;
+  /**
+   * The protocol itself, when the runtime has it loaded (its descriptor: abilities,
+   * event kinds, …); otherwise the API looks `protocol` up in the registry.
+   */
+  readonly descriptor?: AnyProtocol;
   /** Every node id, in order (changes when nodes are added or removed). */
   readonly nodes: readonly NodeId[];
   /** The fault model. */

@@ -11,6 +11,7 @@
 import type { NodeId } from "../protocols/node.ts";
 import { HOST_EVENT_KINDS, type TraceEvent } from "../nodes/trace.ts";
 import { protocolByName, protocolNames } from "../protocols/registry.ts";
+import type { AnyProtocol } from "../protocols/node.ts";
 import { MESSAGE_EVENT_KINDS } from "../nodes/worker/event_listeners.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 
@@ -88,9 +89,13 @@ const API_EVENT_KINDS = ["breaker", "fault", "member"] as const;
  * knownEventKinds("raft-kv")?.has("zzz"); // false
  * ```
  */
-export function knownEventKinds(protocol: string): ReadonlySet<string> | null {
-  if (!protocolNames().includes(protocol)) return null;
-  const declared = protocolByName(protocol).events;
+export function knownEventKinds(protocol: AnyProtocol | string): ReadonlySet<string> | null {
+  const p = typeof protocol !== "string"
+    ? protocol
+    : protocolNames().includes(protocol)
+    ? protocolByName(protocol)
+    : undefined;
+  const declared = p?.events;
   if (declared === undefined) return null;
   return new Set<string>(["all", ...HOST_EVENT_KINDS, ...API_EVENT_KINDS, ...declared]);
 }

@@ -34,7 +34,7 @@
  */
 
 import { setImmediate } from "node:timers";
-import type { ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
 import { createRng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
@@ -42,7 +42,7 @@ import { Network } from "./faults/network.ts";
 import type { TraceEvent } from "./trace.ts";
 import { EventListeners } from "./worker/event_listeners.ts";
 import { type CounterSnapshot, LinkCounters } from "./worker/link_counters.ts";
-import { specName } from "./worker/load_protocol.ts";
+import { loadProtocol, specName } from "./worker/load_protocol.ts";
 import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { type InFlight, Router } from "./worker/router.ts";
@@ -94,6 +94,7 @@ export class Cluster {
   readonly #listeners = new EventListeners((on) => this.#setTracing(on));
   readonly #t0 = performance.now();
   #protocolName: string;
+  #descriptor: AnyProtocol | undefined = undefined;
   #tickMs = 0;
   #nextId = 1;
   #nextIndex: number;
@@ -147,10 +148,16 @@ export class Cluster {
     return this.#tickMs;
   }
 
+  /** The protocol's descriptor, loaded on this thread too (known once started). */
+  get descriptor(): AnyProtocol | undefined {
+    return this.#descriptor;
+  }
+
   /** Starts every node; resolves when all are ready. Called by {@link startCluster}. */
   async start(): Promise<void> {
     if (this.#started) throw new Error("the cluster is already started");
     this.#started = true;
+    this.#descriptor = await loadProtocol(this.#o.protocol);
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>

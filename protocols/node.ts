@@ -13,6 +13,7 @@
 import type { ErrorCode } from "./errors.ts";
 
 import type { DurableStorage } from "./storage.ts";
+import type { ProtocolAdmin } from "./admin.ts";
 
 /**
  * A node's id: `n1` … `nN`.
@@ -224,6 +225,12 @@ export interface Protocol<M, Op = unknown> {
    * returns the violations found, each one line; none: an empty list.
    */
   readonly invariants?: () => InvariantChecker;
+  /**
+   * What front ends may do with the protocol beyond plain KV requests (sessions,
+   * membership, leadership transfer, which roles take which operations; see
+   * `admin.ts`). Undeclared: plain KV, no administration.
+   */
+  readonly admin?: ProtocolAdmin;
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

@@ -39,7 +39,7 @@ export function observeRoutes(ctx: ApiContext): Hono {
       return raw.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
     };
     const kinds = list("kind");
-    const known = knownEventKinds(cluster.protocol);
+    const known = knownEventKinds(cluster.descriptor ?? cluster.protocol);
     for (const k of kinds ?? []) {
       if (!KIND.test(k)) throw badRequest("kind", `'${k}' is not an event kind`);
       if (known !== null && !known.has(k)) {

@@ -29,6 +29,7 @@ import type { EsMessage } from "./message.ts";
 import { createEventStore } from "./store.ts";
 import { createCommandNode } from "./command_node.ts";
 import { createQueryNode } from "./query_node.ts";
+import { PLAIN_ADMIN } from "../admin.ts";
 
 /**
  * Which node does what.
@@ -107,6 +108,18 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
   description: "event store with optimistic concurrency, command nodes, async projections (CQRS)",
   tickMs: 10,
   liveOptions: { requestTimeoutMs: 1000 },
+  admin: {
+    ...PLAIN_ADMIN,
+    opRoles: {
+      "add-stock": ["command"],
+      reserve: ["command"],
+      release: ["command"],
+      stock: ["query"],
+      "as-of": ["query"],
+      items: ["query"],
+      stream: ["event-store"],
+    },
+  },
   events: ["es-append", "es-conflict", "es-retry"],
   create: createNode,
 };

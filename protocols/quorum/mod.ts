@@ -86,6 +86,14 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     "read repair, sloppy quorum with hinted handoff, Merkle anti-entropy",
   tickMs: 10,
   check: "stale-reads",
+  admin: {
+    sessions: false,
+    readConsistency: false,
+    quorum: true,
+    // Leaderless: any node takes the change and gossips the new epoch to the others.
+    addNode: { options: {}, op: (node) => ({ f: "add-node", node }) },
+    removeNode: (node) => ({ f: "remove-node", node }),
+  },
   liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
   events: ["handoff", "membership", "read", "read-repair", "suspect", "trust", "write"],
   create: createQuorumNode,

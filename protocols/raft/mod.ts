@@ -74,6 +74,18 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   tickMs: 10,
   liveOptions: { heartbeatMs: 100, electionMinMs: 1000, electionMaxMs: 2000 },
   events: ["commit", "config", "election", "role", "snapshot", "vote"],
+  admin: {
+    sessions: true,
+    readConsistency: true,
+    addNode: { options: { join: true }, op: (node) => ({ f: "add-node", node }) },
+    removeNode: (node) => ({ f: "remove-node", node }),
+    transfer: (to) => ({ f: "transfer", node: to }),
+    // TimeoutNow (thesis §3.10): the receiver campaigns at once, without PreVote.
+    electionNow: (status) =>
+      typeof status.term === "number" && status.role !== "leader" && status.role !== "crashed"
+        ? { type: "timeout-now", term: status.term }
+        : null,
+  },
   invariants: () => {
     const inv = new RaftInvariants();
     return (nodes) => inv.check([...nodes.values()].map((n) => (n as RaftNode).inspect()));

@@ -40,6 +40,7 @@ import { createSagaService } from "./service.ts";
 import { createOrchestrator } from "./orchestrator.ts";
 import { createChoreographyOrderService, createChoreographyService } from "./choreography.ts";
 import { fail } from "../reply.ts";
+import { PLAIN_ADMIN } from "../admin.ts";
 
 /**
  * The bus options of a choreography: the saga topic on the broker nodes.
@@ -160,6 +161,13 @@ export const saga: Protocol<SagaMessage, unknown> = {
     "the order as a saga with compensations (orchestrated or choreographed over the bus)",
   tickMs: 10,
   liveOptions: { replyTimeoutMs: 1000 },
+  admin: {
+    ...PLAIN_ADMIN,
+    opRoles: {
+      order: ["orchestrator", "order-service"],
+      "read-order": ["orchestrator", "order-service"],
+    },
+  },
   events: [
     "bus-hw",
     "saga-begin",

@@ -24,6 +24,7 @@ import { orderRoles } from "./order.ts";
 import { twoPhaseOptions } from "./options.ts";
 import { createCoordinator } from "./coordinator.ts";
 import { createParticipant } from "./participant.ts";
+import { PLAIN_ADMIN } from "../admin.ts";
 
 function createNode(ctx: NodeContext<TxnMessage>): ProtocolNode<TxnMessage, unknown> {
   const roles = orderRoles([ctx.id, ...ctx.peers], ctx.options);
@@ -50,6 +51,7 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
   description: "two-phase commit of an order across inventory, payment and delivery",
   tickMs: 20,
   liveOptions: { voteTimeoutMs: 5000, suspectMs: 2000 },
+  admin: { ...PLAIN_ADMIN, opRoles: { order: ["coordinator"] } },
   events: [
     "abort",
     "anomaly",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import type { NodeId } from "../../protocols/node.ts";
+import { protocolAdmin } from "../../http/protocol_admin.ts";
 import { notYet, waitFor as poll } from "../support/deadline.ts";
 
 const HEARTBEAT = {
@@ -296,4 +297,17 @@ Deno.test("a cluster refuses more nodes than the limit at start", async () => {
     startCluster({ protocol: COUNTER, nodes: 65, seed: 1 }),
     /a cluster has at most 64 nodes/,
   );
+});
+
+Deno.test("a protocol loaded from a module brings its descriptor to the main thread", async () => {
+  const raftFile = {
+    module: new URL("../../protocols/raft/mod.ts", import.meta.url).href,
+    export: "raftKv",
+  };
+  await withCluster({ protocol: raftFile, nodes: 1, seed: 1 }, async (c) => {
+    assert.equal((await c.status("n1")).role !== undefined, true);
+    assert.equal(c.descriptor?.name, "raft-kv");
+    assert.ok(protocolAdmin(c.descriptor).transfer !== undefined, "its declared abilities");
+    assert.ok(c.descriptor?.events?.includes("election"));
+  });
 });
