@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ProtocolDisplay } from "../protocols/display.ts";
 import type { ApiMetrics } from "./api_metrics.ts";
 import type { ClientSessions } from "./client_sessions.ts";
 import type { ClusterControl } from "./cluster_control.ts";
@@ -34,4 +35,6 @@ export interface ApiContext {
   readonly metrics: ApiMetrics;
   readonly sessions: ClientSessions;
   readonly admin: ProtocolAdmin;
+  /** How the protocol's nodes are shown (served with `GET /cluster`). */
+  readonly display: ProtocolDisplay;
 }

@@ -38,7 +38,7 @@ import { OpService } from "./op_service.ts";
 import { type GatewayOptions, NodeGateway } from "./node_gateway.ts";
 import { openApiDocument } from "./openapi.ts";
 import { notFound, ProblemError, problemResponse } from "./problem.ts";
-import { protocolAdmin } from "./protocol_admin.ts";
+import { protocolAdmin, protocolDisplay } from "./protocol_admin.ts";
 import { clusterRoutes } from "./routes/cluster.ts";
 import { faultRoutes } from "./routes/faults.ts";
 import { kvRoutes } from "./routes/kv.ts";
@@ -123,7 +123,8 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
   );
   const metrics = new ApiMetrics();
   const hub = new EventHub(cluster, options.events);
-  const admin = protocolAdmin(cluster.descriptor ?? cluster.protocol);
+  const protocol = cluster.descriptor ?? cluster.protocol;
+  const admin = protocolAdmin(protocol);
   const kv = new KvService({
     cluster,
     gateway,
@@ -150,6 +151,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     metrics,
     sessions: new ClientSessions(randomClientBase()),
     admin,
+    display: protocolDisplay(protocol),
   };
   hub.observe((e) => metrics.observeEvent(e));
   gateway.onBreakerChange((change) => {

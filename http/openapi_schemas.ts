@@ -59,6 +59,12 @@ export const SCHEMAS: Readonly<Record<string, unknown>> = {
     type: "object",
     properties: {
       protocol: { type: "string" },
+      display: {
+        type: "object",
+        description: "How the protocol shows its nodes, as it declares: `headline` " +
+          "(leader with its term, a role, or leaderless with settings) and `columns` " +
+          "(header, field — a node view field or status.X —, format)",
+      },
       leader: { type: ["string", "null"] },
       term: { type: ["integer", "null"] },
       nodes: { type: "array", items: NODE_VIEW },

@@ -8,6 +8,7 @@
 import type { NodeId, NodeStatus } from "../protocols/node.ts";
 import type { AnyProtocol } from "../protocols/node.ts";
 import { PLAIN_ADMIN, type ProtocolAdmin } from "../protocols/admin.ts";
+import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../protocols/display.ts";
 import { protocolByName, protocolNames } from "../protocols/registry.ts";
 
 export type { ProtocolAdmin };
@@ -25,10 +26,27 @@ export type { ProtocolAdmin };
  * ```
  */
 export function protocolAdmin(protocol: AnyProtocol | string | undefined): ProtocolAdmin {
-  const p = typeof protocol === "string"
+  return resolve(protocol)?.admin ?? PLAIN_ADMIN;
+}
+
+/**
+ * How `protocol` (an object or a registry name) shows its nodes; the default display
+ * for one that declares none.
+ *
+ * @example
+ * ```ts
+ * import { protocolDisplay } from "./protocol_admin.ts";
+ * protocolDisplay("2pc").headline; // { kind: "role", role: "coordinator" }
+ * ```
+ */
+export function protocolDisplay(protocol: AnyProtocol | string | undefined): ProtocolDisplay {
+  return resolve(protocol)?.display ?? DEFAULT_DISPLAY;
+}
+
+function resolve(protocol: AnyProtocol | string | undefined): AnyProtocol | undefined {
+  return typeof protocol === "string"
     ? (protocolNames().includes(protocol) ? protocolByName(protocol) : undefined)
     : protocol;
-  return p?.admin ?? PLAIN_ADMIN;
 }
 
 /** Roles that mean "this node coordinates writes". */

@@ -14,6 +14,7 @@ import type { ErrorCode } from "./errors.ts";
 
 import type { DurableStorage } from "./storage.ts";
 import type { ProtocolAdmin } from "./admin.ts";
+import type { ProtocolDisplay } from "./display.ts";
 
 /**
  * A node's id: `n1` … `nN`.
@@ -231,6 +232,8 @@ export interface Protocol<M, Op = unknown> {
    * `admin.ts`). Undeclared: plain KV, no administration.
    */
   readonly admin?: ProtocolAdmin;
+  /** How front ends show the nodes (`status` table, summary line); see `display.ts`. */
+  readonly display?: ProtocolDisplay;
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

@@ -9,25 +9,31 @@ import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
 import { type ColumnContext, type NodeRow, statusColumns } from "./status_columns.ts";
+import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
-/** The first line's summary: who leads (or coordinates), or the quorum settings. */
-function headline(protocol: string, body: Record<string, unknown>, nodes: NodeRow[]): string {
-  if (protocol === "quorum-kv") {
-    const s = nodes.find((n) => n.up && n.status?.n !== undefined)?.status;
-    return s === undefined ? "leaderless" : `leaderless, N=${s.n} R=${s.r} W=${s.w}`;
+/** The first line's summary, as the protocol's display says: who leads, or coordinates, or the settings of a leaderless one. */
+function headline(
+  display: ProtocolDisplay,
+  body: Record<string, unknown>,
+  nodes: NodeRow[],
+): string {
+  const h = display.headline;
+  switch (h.kind) {
+    case "leaderless": {
+      const s = nodes.find((n) => n.up && n.status?.[h.fields[0] ?? ""] !== undefined)?.status;
+      if (s === undefined) return "leaderless";
+      return `leaderless, ${h.fields.map((f) => `${f.toUpperCase()}=${s[f]}`).join(" ")}`;
+    }
+    case "role": {
+      const c = nodes.find((n) => n.role === h.role);
+      return c === undefined ? `no ${h.role} up` : `${h.role} ${c.id}`;
+    }
+    case "leader":
+      if (body.leader === null || body.leader === undefined) return `no ${h.noun}`;
+      return `${h.noun} ${body.leader}${body.term === null ? "" : ` (${h.term} ${body.term})`}`;
   }
-  if (protocol === "2pc") {
-    const c = nodes.find((n) => n.role === "coordinator");
-    return c === undefined ? "no coordinator up" : `coordinator ${c.id}`;
-  }
-  if (body.leader === null || body.leader === undefined) {
-    return protocol === "primary-backup" ? "no primary" : "no leader";
-  }
-  const who = protocol === "primary-backup" ? "primary" : "leader";
-  const when = protocol === "primary-backup" ? "epoch" : "term";
-  return `${who} ${body.leader}${body.term === null ? "" : ` (${when} ${body.term})`}`;
 }
 
 /**
@@ -44,13 +50,14 @@ function headline(protocol: string, body: Record<string, unknown>, nodes: NodeRo
 export function statusLines(body: Record<string, unknown>): string[] {
   const protocol = String(body.protocol);
   const nodes = body.nodes as NodeRow[];
-  const out = [`protocol ${protocol}, ${headline(protocol, body, nodes)}`];
+  const display = (body.display as ProtocolDisplay | undefined) ?? DEFAULT_DISPLAY;
+  const out = [`protocol ${protocol}, ${headline(display, body, nodes)}`];
   const clocks = (body.clocks ?? {}) as Record<string, { skewMs: number; drift: number }>;
   const ctx: ColumnContext = {
     wallClockMs: typeof body.wallClockMs === "number" ? body.wallClockMs : null,
     skewMs: (id) => clocks[id]?.skewMs ?? 0,
   };
-  const columns = statusColumns(protocol);
+  const columns = statusColumns(display);
   const rows: string[][] = [columns.map((c) => c.header)];
   for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
   out.push(...table(rows));

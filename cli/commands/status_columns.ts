@@ -1,12 +1,19 @@
 /**
- * The columns `status` shows, chosen by protocol so that each shows what its chapter is
- * about: Raft its role, term and commit index; quorum-kv its keys, siblings, hints and
- * suspicions; primary-backup its mode and each backup's lag; 2PC its locks, in-doubt
- * transactions and how long a participant has been blocked. Every set starts with the
- * node and its state and ends with the host's view (last seen, suspected by, breaker).
+ * The columns `status` shows: the ones the protocol declares (its `display`, served by
+ * `GET /cluster`), so that each shows what its chapter is about — Raft its role, term
+ * and commit index; a quorum store its keys, siblings and hints; primary-backup its
+ * mode and each backup's lag; 2PC its locks and blocked participants. Every set starts
+ * with the node and its state and ends with the host's view (last seen, suspected by,
+ * breaker). Nothing here knows a protocol by name.
  *
  * @module
  */
+
+import {
+  DEFAULT_DISPLAY,
+  type ProtocolDisplay,
+  type StatusColumn,
+} from "../../protocols/display.ts";
 
 /**
  * One node of `GET /cluster`, as the columns read it.
@@ -64,24 +71,55 @@ export interface Column {
 }
 
 const dash = (v: unknown): string => v === null || v === undefined ? "-" : String(v);
-const st = (n: NodeRow, field: string): unknown => n.status?.[field];
-/** A list field as `a,b`, or `-` when empty or absent. */
-const list = (v: unknown): string =>
-  Array.isArray(v) && v.length > 0 ? v.map(String).join(",") : "-";
-/** An object field as `k=v,k=v`, or `-`. */
-const pairs = (v: unknown, suffix = ""): string => {
-  if (v === null || typeof v !== "object") return "-";
-  const e = Object.entries(v as Record<string, unknown>);
-  return e.length === 0 ? "-" : e.map(([k, x]) => `${k}=${x}${suffix}`).join(",");
-};
+
+/** A row's value for a declared field: `status.X`, or one of the node view's own. */
+function field(n: NodeRow, name: string): unknown {
+  if (name.startsWith("status.")) return n.status?.[name.slice("status.".length)];
+  return (n as unknown as Record<string, unknown>)[name];
+}
+
+function cellOf(c: StatusColumn): Column["cell"] {
+  switch (c.format ?? "value") {
+    case "list":
+      return (n) => {
+        const v = field(n, c.field);
+        return Array.isArray(v) && v.length > 0 ? v.map(String).join(",") : "-";
+      };
+    case "pairs":
+      return (n) => {
+        const v = field(n, c.field);
+        if (v === null || typeof v !== "object") return "-";
+        const e = Object.entries(v as Record<string, unknown>);
+        if (e.length === 0) return "-";
+        const other = c.with === undefined ? undefined : field(n, c.with);
+        const more = (k: string) =>
+          other !== null && typeof other === "object"
+            ? `/${(other as Record<string, unknown>)[k] ?? 0}`
+            : "";
+        return e.map(([k, x]) => `${k}=${x}${more(k)}${c.suffix ?? ""}`).join(",");
+      };
+    case "since":
+      return (n, ctx) => {
+        const since = field(n, c.field);
+        if (typeof since !== "number") return "-";
+        if (ctx.wallClockMs === null) return "yes";
+        const ms = Math.max(0, ctx.wallClockMs + ctx.skewMs(n.id) - since);
+        return `${(ms / 1000).toFixed(1)}s`;
+      };
+    case "value":
+      return (n) => {
+        const v = field(n, c.field);
+        const alt = c.alt === undefined ? undefined : field(n, c.alt);
+        return alt !== undefined && alt !== null && alt !== v ? `${dash(v)}->${alt}` : dash(v);
+      };
+  }
+}
 
 const NODE: Column = { header: "NODE", cell: (n) => n.id };
 const STATE: Column = {
   header: "STATE",
   cell: (n) => !n.up ? "crashed" : n.paused ? "paused" : "up",
 };
-const ROLE: Column = { header: "ROLE", cell: (n) => dash(n.role) };
-const TERM: Column = { header: "TERM", cell: (n) => dash(n.term) };
 const HOST: readonly Column[] = [
   { header: "SEEN", cell: (n) => n.lastSeenMs === null ? "-" : `${n.lastSeenMs}ms` },
   {
@@ -90,85 +128,24 @@ const HOST: readonly Column[] = [
   },
   { header: "BREAKER", cell: (n) => n.breaker },
 ];
-const SUSPECTS: Column = { header: "SUSPECTS", cell: (n) => list(st(n, "suspects")) };
-
-const RAFT: readonly Column[] = [
-  ROLE,
-  TERM,
-  { header: "COMMIT", cell: (n) => dash(n.commitIndex) },
-  { header: "LEADER", cell: (n) => dash(n.leader) },
-];
-
-const QUORUM: readonly Column[] = [
-  ROLE,
-  { header: "EPOCH", cell: (n) => dash(st(n, "epoch")) },
-  { header: "KEYS", cell: (n) => dash(st(n, "keys")) },
-  { header: "SIBLINGS", cell: (n) => dash(st(n, "siblingKeys")) },
-  { header: "HINTS", cell: (n) => dash(st(n, "hints")) },
-  SUSPECTS,
-];
-
-const PRIMARY_BACKUP: readonly Column[] = [
-  ROLE,
-  { header: "EPOCH", cell: (n) => dash(st(n, "epoch")) },
-  {
-    header: "MODE",
-    cell: (n) => {
-      const mode = st(n, "mode"), eff = st(n, "effectiveMode");
-      return eff !== undefined && eff !== mode ? `${dash(mode)}->${eff}` : dash(mode);
-    },
-  },
-  { header: "SEQ", cell: (n) => dash(st(n, "seq")) },
-  {
-    // Changes each backup is behind, and for how long (known at the primary only).
-    header: "LAG",
-    cell: (n) => {
-      const lag = st(n, "lag") as Record<string, number> | undefined;
-      const ms = (st(n, "lagMs") ?? {}) as Record<string, number>;
-      if (lag === undefined || Object.keys(lag).length === 0) return "-";
-      return Object.entries(lag).map(([b, k]) => `${b}=${k}/${ms[b] ?? 0}ms`).join(",");
-    },
-  },
-  SUSPECTS,
-];
-
-const TWO_PC: readonly Column[] = [
-  ROLE,
-  { header: "LOCKS", cell: (n) => pairs(st(n, "locks")) },
-  { header: "IN-DOUBT", cell: (n) => list(st(n, "inDoubt")) },
-  {
-    header: "BLOCKED",
-    cell: (n, ctx) => {
-      const since = st(n, "blockedSince");
-      if (typeof since !== "number") return "-";
-      if (ctx.wallClockMs === null) return "yes";
-      const ms = Math.max(0, ctx.wallClockMs + ctx.skewMs(n.id) - since);
-      return `${(ms / 1000).toFixed(1)}s`;
-    },
-  },
-  // At the coordinator: transactions still collecting votes.
-  { header: "VOTING", cell: (n) => list(st(n, "voting")) },
-  { header: "COMMITTED", cell: (n) => dash(st(n, "committed")) },
-  { header: "ABORTED", cell: (n) => dash(st(n, "aborted")) },
-];
 
 /**
- * The columns for `protocol` (Raft's for protocols without a set of their own).
+ * The columns for a protocol's declared display (the default one when it has none).
  *
  * @example
  * ```ts
  * import { statusColumns } from "./status_columns.ts";
- * statusColumns("2pc").map((c) => c.header).includes("IN-DOUBT"); // true
- * statusColumns("raft-kv").map((c) => c.header).includes("COMMIT"); // true
+ * statusColumns(undefined).map((c) => c.header).includes("COMMIT"); // true
+ * statusColumns({
+ *   headline: { kind: "role", role: "coordinator" },
+ *   columns: [{ header: "IN-DOUBT", field: "status.inDoubt", format: "list" }],
+ * }).map((c) => c.header).includes("IN-DOUBT"); // true
  * ```
  */
-export function statusColumns(protocol: string): readonly Column[] {
-  const own = protocol === "quorum-kv"
-    ? QUORUM
-    : protocol === "primary-backup"
-    ? PRIMARY_BACKUP
-    : protocol === "2pc"
-    ? TWO_PC
-    : RAFT;
+export function statusColumns(display: ProtocolDisplay | undefined): readonly Column[] {
+  const own = (display ?? DEFAULT_DISPLAY).columns.map((c) => ({
+    header: c.header,
+    cell: cellOf(c),
+  }));
   return [NODE, STATE, ...own, ...HOST];
 }

@@ -27,7 +27,7 @@ import { leaderOf } from "../protocol_admin.ts";
  * ```
  */
 export function clusterRoutes(ctx: ApiContext): Hono {
-  const { cluster, gateway } = ctx;
+  const { cluster, gateway, display } = ctx;
   const app = new Hono();
   const breaker = (id: string) => gateway.breakerState(id);
 
@@ -38,6 +38,7 @@ export function clusterRoutes(ctx: ApiContext): Hono {
     for (const id of cluster.nodes) clocks[id] = cluster.clock(id);
     return c.json({
       protocol: cluster.protocol,
+      display,
       leader: leader?.id ?? null,
       term: leader?.term ?? null,
       nodes: nodeViews(infos, breaker),

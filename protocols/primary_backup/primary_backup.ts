@@ -589,6 +589,18 @@ export const primaryBackup: Protocol<PrimaryBackupMessage, PrimaryBackupOp> = {
   description: "primary-backup replication: sync / async / semi-sync, failover",
   tickMs: 5,
   liveOptions: { heartbeatMs: 100, failureTimeoutMs: 1000, semiSyncTimeoutMs: 1000 },
+  display: {
+    headline: { kind: "leader", noun: "primary", term: "epoch" },
+    columns: [
+      { header: "ROLE", field: "role" },
+      { header: "EPOCH", field: "status.epoch" },
+      { header: "MODE", field: "status.mode", alt: "status.effectiveMode" },
+      { header: "SEQ", field: "status.seq" },
+      // Changes each backup is behind, and for how long (known at the primary only).
+      { header: "LAG", field: "status.lag", format: "pairs", with: "status.lagMs", suffix: "ms" },
+      { header: "SUSPECTS", field: "status.suspects", format: "list" },
+    ],
+  },
   events: ["failover", "handover", "mode", "role", "semi-sync", "suspect"],
   create: createNode,
 };

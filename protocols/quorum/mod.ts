@@ -86,6 +86,17 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     "read repair, sloppy quorum with hinted handoff, Merkle anti-entropy",
   tickMs: 10,
   check: "stale-reads",
+  display: {
+    headline: { kind: "leaderless", fields: ["n", "r", "w"] },
+    columns: [
+      { header: "ROLE", field: "role" },
+      { header: "EPOCH", field: "status.epoch" },
+      { header: "KEYS", field: "status.keys" },
+      { header: "SIBLINGS", field: "status.siblingKeys" },
+      { header: "HINTS", field: "status.hints" },
+      { header: "SUSPECTS", field: "status.suspects", format: "list" },
+    ],
+  },
   admin: {
     sessions: false,
     readConsistency: false,

@@ -52,6 +52,19 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
   tickMs: 20,
   liveOptions: { voteTimeoutMs: 5000, suspectMs: 2000 },
   admin: { ...PLAIN_ADMIN, opRoles: { order: ["coordinator"] } },
+  display: {
+    headline: { kind: "role", role: "coordinator" },
+    columns: [
+      { header: "ROLE", field: "role" },
+      { header: "LOCKS", field: "status.locks", format: "pairs" },
+      { header: "IN-DOUBT", field: "status.inDoubt", format: "list" },
+      { header: "BLOCKED", field: "status.blockedSince", format: "since" },
+      // At the coordinator: transactions still collecting votes.
+      { header: "VOTING", field: "status.voting", format: "list" },
+      { header: "COMMITTED", field: "status.committed" },
+      { header: "ABORTED", field: "status.aborted" },
+    ],
+  },
   events: [
     "abort",
     "anomaly",

@@ -8,6 +8,7 @@ import { UsageError } from "../../cli/args.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { fakeApi } from "../http/fake_cluster.ts";
 import { fail } from "../../protocols/reply.ts";
+import { protocolDisplay } from "../../http/protocol_admin.ts";
 
 /** A fetch that must not be called: argument errors never reach the server. */
 const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
@@ -191,12 +192,14 @@ const node = (
 const net = { rules: [], blocks: [] };
 
 Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and raft by default", () => {
-  const headers = (p: string) => statusColumns(p).map((c) => c.header).join(" ");
+  // The display comes from the server (GET /cluster), from the protocol's descriptor.
+  const headers = (p: string) => statusColumns(protocolDisplay(p)).map((c) => c.header).join(" ");
   assert.equal(headers("raft-kv"), "NODE STATE ROLE TERM COMMIT LEADER SEEN SUSPECTED-BY BREAKER");
   assert.equal(headers("paxos-kv"), headers("raft-kv"));
 
   let lines = statusLines({
     protocol: "quorum-kv",
+    display: protocolDisplay("quorum-kv"),
     leader: null,
     nodes: [
       node("n1", {
@@ -222,6 +225,7 @@ Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and ra
 
   lines = statusLines({
     protocol: "primary-backup",
+    display: protocolDisplay("primary-backup"),
     leader: "n1",
     term: 2,
     nodes: [
@@ -255,6 +259,7 @@ Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and ra
 
   lines = statusLines({
     protocol: "2pc",
+    display: protocolDisplay("2pc"),
     leader: null,
     wallClockMs: 10_000,
     clocks: { n2: { skewMs: 500, drift: 0 } },
