@@ -34,7 +34,7 @@ export { createRng, type Rng } from "./protocols/random.ts";
 export { protocolByName, protocolNames } from "./protocols/registry.ts";
 export * from "./protocols/heartbeat/mod.ts";
 export { type SimStats, Simulation, type SimulationOptions } from "./nodes/simulator.ts";
-export { runSimulation, type SimRunConfig, type SimRunResult } from "./nodes/sim_run.ts";
+export { runSimulation, type SimRunConfig, type SimRunResult } from "./torture/sim_run.ts";
 export {
   type DropReason,
   type Fate,
@@ -68,9 +68,9 @@ export {
   openFileStore,
 } from "./nodes/storage/file_store.ts";
 export type { RecoveryReport } from "./nodes/storage/log_replay.ts";
-export { startKvWorkload } from "./nodes/kv_workload.ts";
-export { type RunVerdict, verifyRun } from "./nodes/verify_run.ts";
-export { shrinkFailure, type TortureConfig, tortureSeed } from "./nodes/torture.ts";
+export { startKvWorkload } from "./torture/kv_workload.ts";
+export { type RunVerdict, verifyRun } from "./torture/verify_run.ts";
+export { shrinkFailure, type TortureConfig, tortureSeed } from "./torture/torture.ts";
 export { quorumKv } from "./protocols/quorum/mod.ts";
 export {
   type Cluster,
@@ -95,5 +95,5 @@ export * from "./protocols/txn/mod.ts";
 export * from "./protocols/bus/mod.ts";
 export * from "./protocols/saga/mod.ts";
 export * from "./protocols/eventsourcing/mod.ts";
-export { tortureTxnSeed, watchTxnInvariants } from "./nodes/txn_torture.ts";
+export { tortureTxnSeed, watchTxnInvariants } from "./torture/txn_torture.ts";
 export { type Api, type ApiOptions, createApi } from "./http/app.ts";

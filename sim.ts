@@ -8,7 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { protocolNames } from "./protocols/registry.ts";
+import { DEFAULT_SIM_PROTOCOL, protocolNames } from "./protocols/registry.ts";
 import { parseProtocolSpec } from "./nodes/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
@@ -19,10 +19,10 @@ import {
   parseOptionPairs,
   stripDashDash,
 } from "./nodes/cli_args.ts";
-import { runSimulation } from "./nodes/sim_run.ts";
+import { runSimulation } from "./torture/sim_run.ts";
 import { toShiViz } from "./nodes/trace.ts";
 import { formatHistory } from "./protocols/history/jsonl.ts";
-import { verifyRun } from "./nodes/verify_run.ts";
+import { verifyRun } from "./torture/verify_run.ts";
 import type { NemesisStep } from "./nodes/nemesis.ts";
 
 function parseSchedule(text: string, file: string): NemesisStep[] {
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
     options: {
-      protocol: { type: "string", default: "heartbeat" },
+      protocol: { type: "string", default: DEFAULT_SIM_PROTOCOL },
       nodes: { type: "string", default: "5" },
       seed: { type: "string", default: "1" },
       duration: { type: "string", default: "10s" },

@@ -19,7 +19,7 @@ import {
   tortureTxnSeed,
   TXN_TORTURE_PROTOCOLS,
   type TxnTortureOutcome,
-} from "./nodes/txn_torture.ts";
+} from "./torture/txn_torture.ts";
 import {
   oneLineMessage,
   parseDuration,
@@ -33,7 +33,7 @@ import {
   shrinkFailure,
   type TortureConfig,
   tortureSeed,
-} from "./nodes/torture.ts";
+} from "./torture/torture.ts";
 
 const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…

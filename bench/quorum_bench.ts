@@ -18,7 +18,7 @@
  */
 
 import { Simulation } from "../nodes/simulator.ts";
-import { runSimulation } from "../nodes/sim_run.ts";
+import { runSimulation } from "../torture/sim_run.ts";
 import { lww } from "../protocols/lww/lww.ts";
 import type { Reply } from "../protocols/node.ts";
 import { quorumKv } from "../protocols/quorum/mod.ts";

@@ -434,7 +434,11 @@ export function openApiDocument(): Json {
             deleted: { const: true },
             node: { type: "string" },
             clock: { type: "object", description: "quorum-kv: the tombstone's vector clock" },
-            acks: { type: "array", items: { type: "string" }, description: "quorum-kv" },
+            acks: {
+              type: "array",
+              items: { type: "string" },
+              description: "a quorum store: the replicas that acknowledged",
+            },
           }, ["key", "deleted", "node"]),
         ),
         errors: ["400", "404", "409", "422", "503", "504"],
@@ -457,7 +461,8 @@ export function openApiDocument(): Json {
     },
     "/api/v1/ring": {
       get: operation("getRing", {
-        summary: "quorum-kv's consistent-hash ring: tokens and share per node; with ?key= the " +
+        summary:
+          "A quorum store's consistent-hash ring: tokens and share per node; with ?key= the " +
           "key's hash, owning token, preference list and who holds which versions and hints",
         tag: "kv",
         params: [queryParam("key", "Place this key on the ring")],

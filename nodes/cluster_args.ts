@@ -11,6 +11,7 @@
  * @module
  */
 
+import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
 import { MAX_CLUSTER_NODES } from "./worker/cluster_types.ts";
 import { oneLineMessage, parseOptionPairs } from "./cli_args.ts";
 import { parseArgs } from "node:util";
@@ -184,7 +185,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
  * ```
  */
 export function defaultProtocol(names: readonly string[]): string {
-  if (names.includes("raft-kv")) return "raft-kv";
+  if (names.includes(DEFAULT_CLUSTER_PROTOCOL)) return DEFAULT_CLUSTER_PROTOCOL;
   const first = names[0];
   if (first === undefined) throw new UsageError("no protocol is registered");
   return first;

@@ -35,6 +35,29 @@ const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>
 ]);
 
 /**
+ * The protocol `deno task cluster` runs when none is named: Raft KV, the chapter's
+ * consensus protocol behind a key-value store.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CLUSTER_PROTOCOL } from "./registry.ts";
+ * DEFAULT_CLUSTER_PROTOCOL; // "raft-kv"
+ * ```
+ */
+export const DEFAULT_CLUSTER_PROTOCOL = "raft-kv";
+
+/**
+ * The protocol `deno task sim` runs when none is named: heartbeats and failure detectors.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SIM_PROTOCOL } from "./registry.ts";
+ * DEFAULT_SIM_PROTOCOL; // "heartbeat"
+ * ```
+ */
+export const DEFAULT_SIM_PROTOCOL = "heartbeat";
+
+/**
  * The names of every protocol, sorted.
  *
  * @example

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tortureTxnSeed } from "../../nodes/txn_torture.ts";
+import { tortureTxnSeed } from "../../torture/txn_torture.ts";
 import { bus } from "../../protocols/bus/bus.ts";
 import type { AnyProtocol, NodeContext } from "../../protocols/node.ts";
 import type { BusMessage } from "../../protocols/bus/message.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tortureTxnSeed } from "../../nodes/txn_torture.ts";
+import { tortureTxnSeed } from "../../torture/txn_torture.ts";
 import { eventSourcing } from "../../protocols/eventsourcing/event_sourcing.ts";
 import type { AnyProtocol } from "../../protocols/node.ts";
 import type { EsMessage } from "../../protocols/eventsourcing/message.ts";

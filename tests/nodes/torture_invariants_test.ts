@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { runSimulation } from "../../nodes/sim_run.ts";
-import { verifyRun } from "../../nodes/verify_run.ts";
+import { runSimulation } from "../../torture/sim_run.ts";
+import { verifyRun } from "../../torture/verify_run.ts";
 import { splitBrain } from "./worker_fixtures/split_brain.ts";
 
 const FIXTURE = new URL("./worker_fixtures/split_brain.ts", import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shrinkFailure, type TortureConfig, tortureSeed } from "../../nodes/torture.ts";
+import { shrinkFailure, type TortureConfig, tortureSeed } from "../../torture/torture.ts";
 
 const base = {
   nodes: 5,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type TortureConfig, tortureSeed } from "../../nodes/torture.ts";
-import { runSimulation } from "../../nodes/sim_run.ts";
+import { type TortureConfig, tortureSeed } from "../../torture/torture.ts";
+import { runSimulation } from "../../torture/sim_run.ts";
 import { NEMESIS_KINDS } from "../../nodes/nemesis.ts";
 import { paxosKv } from "../../protocols/paxos/multi_paxos.ts";
 import { checkAgreementAfterEveryStep } from "../../protocols/paxos/agreement.ts";

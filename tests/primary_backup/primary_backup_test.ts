@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Simulation } from "../../nodes/simulator.ts";
-import { runSimulation } from "../../nodes/sim_run.ts";
+import { runSimulation } from "../../torture/sim_run.ts";
 import type { NodeId, Reply } from "../../protocols/node.ts";
 import { primaryBackup } from "../../protocols/primary_backup/primary_backup.ts";
 import type { PrimaryBackupOp } from "../../protocols/primary_backup/message.ts";

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { protocolByName, protocolNames } from "../../protocols/registry.ts";
-import { runSimulation } from "../../nodes/sim_run.ts";
+import { runSimulation } from "../../torture/sim_run.ts";
 import { HOST_EVENT_KINDS } from "../../nodes/trace.ts";
 
 /** Which folders' code each protocol runs (saga's choreography runs on the bus). */

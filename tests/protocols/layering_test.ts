@@ -43,6 +43,41 @@ Deno.test("nodes/ never imports http/ or cli.ts", async () => {
   assert.deepEqual(offenders, []);
 });
 
+Deno.test("torture/ is a user of the layers: protocols/, nodes/ and http/ never import it", async () => {
+  const offenders: string[] = [];
+  for (const dir of ["protocols", "nodes", "http"]) {
+    for await (const f of tsFiles(root + dir)) {
+      const text = await Deno.readTextFile(f);
+      if (/from\s+["'][^"']*\/torture\//.test(text)) offenders.push(f.slice(root.length));
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("outside protocols/, only the registry, scenarios, torture, bench and tests name a protocol", async () => {
+  const { protocolNames } = await import("../../protocols/registry.ts");
+  const names = protocolNames().map((n) => n.replace(/[-]/g, "\\-"));
+  const literal = new RegExp(`["'\`](${names.join("|")})["'\`]`);
+  const offenders: string[] = [];
+  const check = async (f: string) => {
+    const lines = (await Deno.readTextFile(f)).split("\n");
+    lines.forEach((l, i) => {
+      // Doc comments and examples may name one; code may not.
+      if (/^\s*(\*|\/\/|\/\*\*)/.test(l)) return;
+      if (literal.test(l)) offenders.push(`${f.slice(root.length)}:${i + 1}: ${l.trim()}`);
+    });
+  };
+  for (const dir of ["nodes", "http", "cli"]) {
+    for await (const f of tsFiles(root + dir)) await check(f);
+  }
+  for (
+    const f of ["main.ts", "sim.ts", "torture.ts", "cli.ts", "check_history.ts", "scenario.ts"]
+  ) {
+    await check(root + f);
+  }
+  assert.deepEqual(offenders, []);
+});
+
 Deno.test("the layering check itself catches a forbidden call", () => {
   assert.ok(FORBIDDEN.test("const t = Date.now();"));
   assert.ok(FORBIDDEN.test("setTimeout(f, 10)"));

@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { type TortureConfig, tortureSeed } from "../../nodes/torture.ts";
+import { type TortureConfig, tortureSeed } from "../../torture/torture.ts";
 import { findStaleReads, quorumKv, type QuorumNode } from "../../protocols/quorum/mod.ts";
-import type { SimRunResult } from "../../nodes/sim_run.ts";
+import type { SimRunResult } from "../../torture/sim_run.ts";
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 

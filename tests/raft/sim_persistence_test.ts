@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Reply } from "../../protocols/node.ts";
-import { startKvWorkload } from "../../nodes/kv_workload.ts";
+import { startKvWorkload } from "../../torture/kv_workload.ts";
 import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
 import { kvModel } from "../../protocols/checker/models.ts";
 import {

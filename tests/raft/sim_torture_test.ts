@@ -3,7 +3,7 @@
  * checked after every step, and the history checked for linearizability.
  */
 import assert from "node:assert/strict";
-import { startKvWorkload } from "../../nodes/kv_workload.ts";
+import { startKvWorkload } from "../../torture/kv_workload.ts";
 import { healAll, NEMESIS_KINDS, scheduleNemesis, seededSchedule } from "../../nodes/nemesis.ts";
 import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
 import { kvModel } from "../../protocols/checker/models.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tortureSeed } from "../../nodes/torture.ts";
+import { tortureSeed } from "../../torture/torture.ts";
 
 // The fixed 20-seed slice of `deno task torture --protocol raft-kv --seeds 200`.
 Deno.test("raft-kv torture slice: 20 seeds under every nemesis stay linearizable and converge", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tortureTxnSeed } from "../../nodes/txn_torture.ts";
+import { tortureTxnSeed } from "../../torture/txn_torture.ts";
 import { saga } from "../../protocols/saga/saga.ts";
 import type { AnyProtocol } from "../../protocols/node.ts";
 import type { SagaMessage } from "../../protocols/saga/message.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tortureTxnSeed, watchTxnInvariants } from "../../nodes/txn_torture.ts";
+import { tortureTxnSeed, watchTxnInvariants } from "../../torture/txn_torture.ts";
 import { Simulation } from "../../nodes/simulator.ts";
 import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
 import type { AnyProtocol } from "../../protocols/node.ts";

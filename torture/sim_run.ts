@@ -8,7 +8,7 @@
 
 import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols/node.ts";
 import { protocolByName } from "../protocols/registry.ts";
-import { type SimStats, Simulation } from "./simulator.ts";
+import { type SimStats, Simulation } from "../nodes/simulator.ts";
 import { startKvWorkload } from "./kv_workload.ts";
 import type { HistoryEvent } from "../protocols/history/event.ts";
 import {
@@ -17,7 +17,7 @@ import {
   type NemesisStep,
   scheduleNemesis,
   seededSchedule,
-} from "./nemesis.ts";
+} from "../nodes/nemesis.ts";
 
 /**
  * What to run.

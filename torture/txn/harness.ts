@@ -9,7 +9,7 @@
 import type { AnyProtocol, NodeId, Reply } from "../../protocols/node.ts";
 import type { Rng } from "../../protocols/random.ts";
 import { readRecords } from "../../protocols/txn/invariants.ts";
-import type { Simulation } from "../simulator.ts";
+import type { Simulation } from "../../nodes/simulator.ts";
 import { info } from "../../protocols/reply.ts";
 
 /**
@@ -70,7 +70,7 @@ export interface TxnWorkload {
  * @example
  * ```ts
  * import { diskCache } from "./harness.ts";
- * import { Simulation } from "../simulator.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 4, seed: 1 });
  * const read = diskCache();
@@ -129,7 +129,7 @@ export function differ(): (
  * @example
  * ```ts
  * import { diskFingerprint } from "./harness.ts";
- * import { Simulation } from "../simulator.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 2, seed: 1 });
  * diskFingerprint(sim); // "0+,0+"
@@ -146,7 +146,7 @@ export function diskFingerprint(sim: Simulation): string {
  * @example
  * ```ts
  * import { clientLoop, type Ops } from "./harness.ts";
- * import { Simulation } from "../simulator.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
  * import { createRng } from "../../protocols/random.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 4, seed: 1 });
@@ -209,7 +209,7 @@ export const PLENTY = {
  * @example
  * ```ts
  * import { orderClients, type Ops } from "./harness.ts";
- * import { Simulation } from "../simulator.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
  * import { createRng } from "../../protocols/random.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 4, seed: 1 });

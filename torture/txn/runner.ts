@@ -10,14 +10,14 @@
 
 import type { AnyProtocol } from "../../protocols/node.ts";
 import { createRng } from "../../protocols/random.ts";
-import { type SimStats, Simulation } from "../simulator.ts";
+import { type SimStats, Simulation } from "../../nodes/simulator.ts";
 import {
   healAll,
   type NemesisKind,
   type NemesisStep,
   scheduleNemesis,
   seededSchedule,
-} from "../nemesis.ts";
+} from "../../nodes/nemesis.ts";
 import type { Harness, Ops, TxnWorkload } from "./harness.ts";
 import { twoPcWorkload } from "./two_pc.ts";
 import { sagaWorkload } from "./saga.ts";
@@ -205,7 +205,7 @@ export function tortureOptions(
  * @example
  * ```ts
  * import { watchTxnInvariants } from "./runner.ts";
- * import { Simulation } from "../simulator.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 4, seed: 1 });
  * const watch = watchTxnInvariants(sim, "2pc", {});

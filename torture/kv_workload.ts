@@ -12,7 +12,7 @@
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
-import type { Simulation } from "./simulator.ts";
+import type { Simulation } from "../nodes/simulator.ts";
 
 /**
  * Workload settings.
@@ -46,7 +46,7 @@ export interface KvWorkloadOptions {
  * @example
  * ```ts
  * import { startKvWorkload } from "./kv_workload.ts";
- * import { Simulation } from "./simulator.ts";
+ * import { Simulation } from "../nodes/simulator.ts";
  * import { raftKv } from "../protocols/raft/mod.ts";
  * const sim = new Simulation({ protocol: raftKv, nodes: 3, seed: 1 });
  * const w = startKvWorkload(sim, { clients: 2, untilMs: 2000 });
@@ -69,7 +69,7 @@ export interface KvWorkload {
  * @example
  * ```ts
  * import { startKvWorkload } from "./kv_workload.ts";
- * import { Simulation } from "./simulator.ts";
+ * import { Simulation } from "../nodes/simulator.ts";
  * import { protocolByName } from "../protocols/registry.ts";
  * const sim = new Simulation({ protocol: protocolByName("register"), nodes: 3, seed: 1 });
  * const w = startKvWorkload(sim, { clients: 3, untilMs: 1000 });

@@ -28,4 +28,4 @@ export {
   type TxnTortureOptions,
   type TxnTortureOutcome,
   watchTxnInvariants,
-} from "./txn_torture/runner.ts";
+} from "./txn/runner.ts";

@@ -16,7 +16,7 @@ import {
   twoPhaseView,
   type TxnClusterView,
 } from "../../protocols/txn/invariants.ts";
-import type { Simulation } from "../simulator.ts";
+import type { Simulation } from "../../nodes/simulator.ts";
 import {
   differ,
   diskCache,

@@ -16,7 +16,7 @@ import {
   durableReplicaViews,
   liveReplicaViews,
 } from "../../protocols/bus/invariants.ts";
-import type { Simulation } from "../simulator.ts";
+import type { Simulation } from "../../nodes/simulator.ts";
 import { diskFingerprint, type TxnWorkload } from "./harness.ts";
 
 /**

@@ -15,7 +15,7 @@ import {
   type SagaClusterView,
   sagaView,
 } from "../../protocols/saga/invariants.ts";
-import type { Simulation } from "../simulator.ts";
+import type { Simulation } from "../../nodes/simulator.ts";
 import {
   differ,
   diskCache,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { NemesisKind, NemesisStep } from "./nemesis.ts";
+import type { NemesisKind, NemesisStep } from "../nodes/nemesis.ts";
 import type { AnyProtocol } from "../protocols/node.ts";
 import { runSimulation, type SimRunConfig, type SimRunResult } from "./sim_run.ts";
 import { countOps, type RunVerdict, verifyRun } from "./verify_run.ts";

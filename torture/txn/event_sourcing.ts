@@ -15,7 +15,7 @@ import {
   checkEventLog,
   checkProjection,
 } from "../../protocols/eventsourcing/invariants.ts";
-import type { Simulation } from "../simulator.ts";
+import type { Simulation } from "../../nodes/simulator.ts";
 import { clientLoop, diskFingerprint, type TxnWorkload } from "./harness.ts";
 
 /**
