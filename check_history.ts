@@ -8,10 +8,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseHistory } from "./protocols/history/jsonl.ts";
-import { checkLinearizability } from "./protocols/checker/linearizability.ts";
-import { MODEL_NAMES, modelByName } from "./protocols/checker/models.ts";
-import { classifyHistory } from "./protocols/checker/consistency.ts";
+import { parseHistory } from "./history/jsonl.ts";
+import { checkLinearizability } from "./checker/linearizability.ts";
+import { MODEL_NAMES, modelByName } from "./checker/models.ts";
+import { classifyHistory } from "./checker/consistency.ts";
 import { oneLineMessage, parseDuration, stripDashDash } from "./nodes/cli_args.ts";
 
 function main(argv: string[]): number {

@@ -28,8 +28,8 @@ export type {
 } from "./protocols/node.ts";
 export type { DurableStorage, HostStorage } from "./protocols/storage.ts";
 export { jsonEqual, type KvOp } from "./protocols/kv.ts";
-export type { EventType, HistoryEvent } from "./protocols/history/event.ts";
-export * from "./protocols/clocks/mod.ts";
+export type { EventType, HistoryEvent } from "./history/event.ts";
+export * from "./clocks/mod.ts";
 export { createRng, type Rng } from "./protocols/random.ts";
 export { protocolByName, protocolNames } from "./protocols/registry.ts";
 export * from "./protocols/heartbeat/mod.ts";
@@ -55,10 +55,10 @@ export {
   type NemesisStep,
   parseNemesis,
 } from "./nodes/nemesis.ts";
-export * from "./protocols/history/mod.ts";
-export * from "./protocols/checker/mod.ts";
-export * from "./protocols/resilience/mod.ts";
-export * from "./protocols/partitioning/mod.ts";
+export * from "./history/mod.ts";
+export * from "./checker/mod.ts";
+export * from "./resilience/mod.ts";
+export * from "./partitioning/mod.ts";
 export { applyKvOp, validateKvOp } from "./protocols/kv_store.ts";
 export { register } from "./protocols/register/register.ts";
 export { lww } from "./protocols/lww/lww.ts";

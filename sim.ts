@@ -21,7 +21,7 @@ import {
 } from "./nodes/cli_args.ts";
 import { runSimulation } from "./torture/sim_run.ts";
 import { toShiViz } from "./nodes/trace.ts";
-import { formatHistory } from "./protocols/history/jsonl.ts";
+import { formatHistory } from "./history/jsonl.ts";
 import { verifyRun } from "./torture/verify_run.ts";
 import type { NemesisStep } from "./nodes/nemesis.ts";
 

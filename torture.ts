@@ -11,7 +11,7 @@
 
 import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
-import { formatHistory } from "./protocols/history/jsonl.ts";
+import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseProtocolSpec } from "./nodes/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";

@@ -15,8 +15,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { Retry } from "../protocols/resilience/retry.ts";
-import { ClassifiedError } from "../protocols/resilience/failure_kind.ts";
+import { Retry } from "../resilience/retry.ts";
+import { ClassifiedError } from "../resilience/failure_kind.ts";
 import { createRealClock } from "../nodes/real_clock.ts";
 
 /**

@@ -24,12 +24,12 @@
  * @module
  */
 
-import type { HistoryEvent } from "../protocols/history/event.ts";
-import { formatHistory, parseHistory } from "../protocols/history/jsonl.ts";
-import { toOperations } from "../protocols/history/operations.ts";
-import { checkLinearizability } from "../protocols/checker/linearizability.ts";
-import { kvModel } from "../protocols/checker/models.ts";
-import type { AnyModel } from "../protocols/checker/model.ts";
+import type { HistoryEvent } from "../history/event.ts";
+import { formatHistory, parseHistory } from "../history/jsonl.ts";
+import { toOperations } from "../history/operations.ts";
+import { checkLinearizability } from "../checker/linearizability.ts";
+import { kvModel } from "../checker/models.ts";
+import type { AnyModel } from "../checker/model.ts";
 
 /** Seeded PRNG (mulberry32), in [0, 1). */
 function mulberry32(seed: number): () => number {

@@ -26,7 +26,7 @@ import {
   type Partitioner,
   rangePartitioner,
   ringPartitioner,
-} from "../protocols/partitioning/mod.ts";
+} from "../partitioning/mod.ts";
 
 const LOOKUP_KEYS = 200_000;
 const ROUNDS = 5;

@@ -13,12 +13,12 @@
  * @module
  */
 
-import { Bulkhead } from "../protocols/resilience/bulkhead.ts";
-import { CircuitBreaker } from "../protocols/resilience/circuit_breaker.ts";
-import type { Clock } from "../protocols/resilience/clock.ts";
-import { wrap } from "../protocols/resilience/compose.ts";
-import type { Policy } from "../protocols/resilience/policy.ts";
-import { Timeout } from "../protocols/resilience/timeout.ts";
+import { Bulkhead } from "../resilience/bulkhead.ts";
+import { CircuitBreaker } from "../resilience/circuit_breaker.ts";
+import type { Clock } from "../resilience/clock.ts";
+import { wrap } from "../resilience/compose.ts";
+import type { Policy } from "../resilience/policy.ts";
+import { Timeout } from "../resilience/timeout.ts";
 import { createRealClock } from "../nodes/real_clock.ts";
 
 const CALLS = 200_000;

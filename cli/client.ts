@@ -1,15 +1,15 @@
 /**
  * The CLI's HTTP client for the distlab API: bearer token, JSON bodies, problem details
  * turned into {@link ServerError}s, and retries of 503 answers with exponential backoff
- * and full jitter (`protocols/resilience/retry.ts`), honouring `Retry-After`. A KV request
+ * and full jitter (`resilience/retry.ts`), honouring `Retry-After`. A KV request
  * keeps its `X-Client-Id` and `X-Request-Seq` across retries, so a retried write that did
  * reach the cluster is applied once.
  *
  * @module
  */
 
-import { ClassifiedError } from "../protocols/resilience/failure_kind.ts";
-import { Retry, type RetryEvent } from "../protocols/resilience/retry.ts";
+import { ClassifiedError } from "../resilience/failure_kind.ts";
+import { Retry, type RetryEvent } from "../resilience/retry.ts";
 import type { CliIo } from "./io.ts";
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Clock } from "../protocols/resilience/clock.ts";
+import type { Clock } from "../resilience/clock.ts";
 import { createRealClock } from "../nodes/real_clock.ts";
 
 /**

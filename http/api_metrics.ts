@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { CircuitState } from "../protocols/resilience/circuit_breaker.ts";
+import type { CircuitState } from "../resilience/circuit_breaker.ts";
 import type { NodeInfo } from "../nodes/worker_cluster.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ApiEvent } from "./event_hub.ts";

@@ -22,7 +22,7 @@
  */
 
 import { Hono } from "hono";
-import type { Clock } from "../protocols/resilience/clock.ts";
+import type { Clock } from "../resilience/clock.ts";
 import { createRealClock, type RealClock } from "../nodes/real_clock.ts";
 import type { ApiContext } from "./api_context.ts";
 import { ApiMetrics } from "./api_metrics.ts";

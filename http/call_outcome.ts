@@ -7,9 +7,9 @@
  */
 
 import type { NodeId } from "../protocols/node.ts";
-import { BulkheadRejectedError } from "../protocols/resilience/bulkhead.ts";
-import { CircuitOpenError } from "../protocols/resilience/circuit_breaker.ts";
-import { TimeoutError } from "../protocols/resilience/timeout.ts";
+import { BulkheadRejectedError } from "../resilience/bulkhead.ts";
+import { CircuitOpenError } from "../resilience/circuit_breaker.ts";
+import { TimeoutError } from "../resilience/timeout.ts";
 import type { HistoryLog } from "./history_log.ts";
 import { conflict, outcomeUnknown, ProblemError, unavailable } from "./problem.ts";
 

@@ -2,13 +2,13 @@
  * The client history the API records: every KV request (and every protocol operation sent
  * through `/ops`, keyed by its `key` when it has one) as an `invoke` and then one of
  * `ok`, `fail` (it did not happen) or `info` (unknown), in the JSON Lines format of
- * `protocols/history/` that `deno task check-history` and outside checkers read.
+ * `history/` that `deno task check-history` and outside checkers read.
  *
  * @module
  */
 
-import type { HistoryEvent } from "../protocols/history/event.ts";
-import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
+import type { HistoryEvent } from "../history/event.ts";
+import { createHistoryRecorder, type HistoryRecorder } from "../history/recorder.ts";
 
 /**
  * A bounded history with host time in nanoseconds.

@@ -1,6 +1,6 @@
 /**
  * How the HTTP front end calls a node: through a per-node circuit breaker, bulkhead and
- * timeout (`protocols/resilience/`, composed breaker ∘ bulkhead ∘ timeout), so that a
+ * timeout (`resilience/`, composed breaker ∘ bulkhead ∘ timeout), so that a
  * crashed or paused node is answered fast instead of piling requests up.
  *
  * - **timeout**: a call that gets no reply within `timeoutMs` fails with a
@@ -18,14 +18,14 @@
 
 import { ERROR } from "../protocols/errors.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
-import type { Clock } from "../protocols/resilience/clock.ts";
-import { Bulkhead } from "../protocols/resilience/bulkhead.ts";
+import type { Clock } from "../resilience/clock.ts";
+import { Bulkhead } from "../resilience/bulkhead.ts";
 import {
   CircuitBreaker,
   type CircuitState,
   type TransitionReason,
-} from "../protocols/resilience/circuit_breaker.ts";
-import { withTimeout } from "../protocols/resilience/timeout.ts";
+} from "../resilience/circuit_breaker.ts";
+import { withTimeout } from "../resilience/timeout.ts";
 import type { ClusterControl } from "./cluster_control.ts";
 
 /**

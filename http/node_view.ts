@@ -15,7 +15,7 @@
  */
 
 import type { NodeId } from "../protocols/node.ts";
-import type { CircuitState } from "../protocols/resilience/circuit_breaker.ts";
+import type { CircuitState } from "../resilience/circuit_breaker.ts";
 import type { NodeInfo } from "../nodes/worker_cluster.ts";
 
 /**

@@ -16,7 +16,7 @@
  */
 
 import type { Context } from "hono";
-import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 import type { ConsistencyLevel, QuorumParams } from "../protocols/quorum/request.ts";
 import { badRequest } from "./problem.ts";
 

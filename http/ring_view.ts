@@ -5,7 +5,7 @@
  * its preference list and which node holds which versions of it and which hints.
  *
  * The ring is rebuilt here from the membership and `vnodes` in a status, with the same
- * pure code the nodes use (`protocols/partitioning/ring.ts`), so it places keys exactly
+ * pure code the nodes use (`partitioning/ring.ts`), so it places keys exactly
  * as they do. The view follows the up node with the newest membership epoch; while the
  * epochs disagree (a membership change still gossiping) `converged` is false.
  *
@@ -13,8 +13,8 @@
  */
 
 import type { NodeId, NodeStatus } from "../protocols/node.ts";
-import { murmur3 } from "../protocols/partitioning/hash.ts";
-import { ringPartitioner } from "../protocols/partitioning/ring.ts";
+import { murmur3 } from "../partitioning/hash.ts";
+import { ringPartitioner } from "../partitioning/ring.ts";
 import { DEFAULT_QUORUM_OPTIONS } from "../protocols/quorum/options.ts";
 
 /**

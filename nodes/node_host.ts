@@ -17,8 +17,8 @@ import type {
   TraceData,
 } from "../protocols/node.ts";
 import type { HostStorage } from "../protocols/storage.ts";
-import { lamportReceive } from "../protocols/clocks/lamport.ts";
-import { type VectorClock, vectorMerge } from "../protocols/clocks/vector.ts";
+import { lamportReceive } from "../clocks/lamport.ts";
+import { type VectorClock, vectorMerge } from "../clocks/vector.ts";
 
 /**
  * A message the node sent, stamped with its clocks at the send.

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Clock } from "../protocols/resilience/clock.ts";
+import type { Clock } from "../resilience/clock.ts";
 
 /**
  * Options of {@link createRealClock}.

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Clock } from "../protocols/resilience/clock.ts";
+import type { Clock } from "../resilience/clock.ts";
 
 /**
  * The part of a `Simulation` the adapter needs: its virtual time and one-shot timers.

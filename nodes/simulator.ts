@@ -25,7 +25,7 @@ import { localTime, type NodeClock, perfectClock, setClock } from "./faults/cloc
 import { tamper } from "./faults/tamper.ts";
 import { MemoryDisk } from "./storage/memory_disk.ts";
 import { type LogicalClocks, NodeHost } from "./node_host.ts";
-import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 import { type TraceEvent, TraceHasher } from "./trace.ts";
 
 /**

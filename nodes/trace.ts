@@ -6,7 +6,7 @@
  */
 
 import type { NodeId } from "../protocols/node.ts";
-import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 
 /**
  * The kinds of event the runtimes themselves trace; protocols add their own kinds.

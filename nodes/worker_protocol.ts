@@ -12,7 +12,7 @@
  */
 
 import type { ClientRequest, NodeId, NodeStatus, Reply, TraceData } from "../protocols/node.ts";
-import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 import type { NodeClock } from "./faults/clock_skew.ts";
 import type { LogicalClocks, Outgoing } from "./node_host.ts";
 

@@ -20,8 +20,8 @@
 
 import { Simulation } from "../nodes/simulator.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
-import { classifyHistory } from "../protocols/checker/consistency.ts";
-import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
+import { classifyHistory } from "../checker/consistency.ts";
+import { createHistoryRecorder, type HistoryRecorder } from "../history/recorder.ts";
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { quorumKv } from "../protocols/quorum/mod.ts";

@@ -23,8 +23,8 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
-import { CircuitBreaker, type CircuitState } from "../protocols/resilience/circuit_breaker.ts";
-import { TimeoutError } from "../protocols/resilience/timeout.ts";
+import { CircuitBreaker, type CircuitState } from "../resilience/circuit_breaker.ts";
+import { TimeoutError } from "../resilience/timeout.ts";
 import { type Scenario, table } from "./scenario.ts";
 
 const SEED = 42;

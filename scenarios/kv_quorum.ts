@@ -22,7 +22,7 @@
 
 import { Simulation } from "../nodes/simulator.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
-import type { HistoryEvent } from "../protocols/history/event.ts";
+import type { HistoryEvent } from "../history/event.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import {
   findStaleReads,
@@ -31,7 +31,7 @@ import {
   type Version,
 } from "../protocols/quorum/mod.ts";
 import type { QuorumKvOp } from "../protocols/quorum/request.ts";
-import type { VectorClock } from "../protocols/clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 import { type Scenario, table } from "./scenario.ts";
 import { info } from "../protocols/reply.ts";
 

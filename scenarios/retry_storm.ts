@@ -7,7 +7,7 @@
  * off and tries again (read + cas) until its own increment lands. The counter lives in the
  * linearizable `register` protocol (n1 owns it; clients reach it through n2 and n3, so
  * each call crosses two 1–3 ms links). For N = 10, 50, 100 and each backoff variant of
- * `protocols/resilience/backoff.ts`, the scenario prints the total calls (reads + cas)
+ * `resilience/backoff.ts`, the scenario prints the total calls (reads + cas)
  * and the virtual time until every client has succeeded.
  *
  * What it shows: without jitter, clients that collided retry together and collide again,
@@ -22,7 +22,7 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { KvOp } from "../protocols/kv.ts";
 import type { Reply } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
-import { type Backoff, backoffDelay } from "../protocols/resilience/backoff.ts";
+import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
 import { type Scenario, table } from "./scenario.ts";
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -117,7 +117,7 @@ function run(out: (line: string) => void): void {
   out(`  n1 owns "${KEY}" (register protocol, linearizable); clients reach it via n2 / n3,`);
   out("  so each call crosses two 1-3 ms links. A client whose cas loses backs off, then");
   out("  reads and tries again until its own increment lands. Backoff per variant");
-  out(`  (protocols/resilience/backoff.ts): base ${BASE_MS} ms, cap ${CAP_MS} ms.`);
+  out(`  (resilience/backoff.ts): base ${BASE_MS} ms, cap ${CAP_MS} ms.`);
   out(`  Every figure is the mean over seeds ${SEEDS.join(", ")}; all clients start at t=0.`);
   out("");
 

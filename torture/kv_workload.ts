@@ -11,7 +11,7 @@
 
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
-import { createHistoryRecorder, type HistoryRecorder } from "../protocols/history/recorder.ts";
+import { createHistoryRecorder, type HistoryRecorder } from "../history/recorder.ts";
 import type { Simulation } from "../nodes/simulator.ts";
 
 /**

@@ -10,7 +10,7 @@ import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols
 import { protocolByName } from "../protocols/registry.ts";
 import { type SimStats, Simulation } from "../nodes/simulator.ts";
 import { startKvWorkload } from "./kv_workload.ts";
-import type { HistoryEvent } from "../protocols/history/event.ts";
+import type { HistoryEvent } from "../history/event.ts";
 import {
   healAll,
   type NemesisKind,

@@ -5,14 +5,11 @@
  * @module
  */
 
-import type { HistoryEvent } from "../protocols/history/event.ts";
-import {
-  checkLinearizability,
-  type LinearizabilityResult,
-} from "../protocols/checker/linearizability.ts";
-import { kvModel } from "../protocols/checker/models.ts";
-import { findStaleReads } from "../protocols/checker/stale_reads.ts";
-import { checkConvergence } from "../protocols/checker/consistency.ts";
+import type { HistoryEvent } from "../history/event.ts";
+import { checkLinearizability, type LinearizabilityResult } from "../checker/linearizability.ts";
+import { kvModel } from "../checker/models.ts";
+import { findStaleReads } from "../checker/stale_reads.ts";
+import { checkConvergence } from "../checker/consistency.ts";
 import type { SimRunResult } from "./sim_run.ts";
 import type { NodeId } from "../protocols/node.ts";
 

@@ -1,14 +1,14 @@
 /**
  * The dashboard's verdict on a client history: the linearizability checker of
- * `protocols/checker/` run on JSON Lines text, answered as plain JSON the page can draw
+ * `checker/` run on JSON Lines text, answered as plain JSON the page can draw
  * (operation ids instead of operation objects, no `Infinity`).
  *
  * @module
  */
 
-import { type CheckBudget, checkLinearizability } from "../../protocols/checker/linearizability.ts";
-import { kvModel } from "../../protocols/checker/models.ts";
-import { parseHistory } from "../../protocols/history/jsonl.ts";
+import { type CheckBudget, checkLinearizability } from "../../checker/linearizability.ts";
+import { kvModel } from "../../checker/models.ts";
+import { parseHistory } from "../../history/jsonl.ts";
 
 /**
  * What the page shows: the verdict, how many operations were checked and, when the

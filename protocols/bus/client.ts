@@ -21,7 +21,7 @@
 
 import type { NodeId, Reply } from "../node.ts";
 import type { DurableStorage } from "../storage.ts";
-import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
+import { type Backoff, backoffDelay } from "../../resilience/backoff.ts";
 import { type BusConfig, leaderOf, partitionOf, topicOf } from "./config.ts";
 import type { BusMessage, BusOp, Delivered, PollResult } from "./message.ts";
 import { info } from "../reply.ts";

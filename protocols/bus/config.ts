@@ -19,7 +19,7 @@
 
 import type { NodeId } from "../node.ts";
 import { byNodeIndex } from "../node_order.ts";
-import { murmur3 } from "../partitioning/hash.ts";
+import { murmur3 } from "../../partitioning/hash.ts";
 
 /**
  * How many replicas must hold a message before it is acknowledged.

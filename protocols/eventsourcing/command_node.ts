@@ -15,7 +15,7 @@
  */
 
 import type { NodeContext, NodeId, ProtocolNode, Reply } from "../node.ts";
-import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
+import { type Backoff, backoffDelay } from "../../resilience/backoff.ts";
 import type { StoredEvent } from "./event.ts";
 import {
   applyItemEvent,

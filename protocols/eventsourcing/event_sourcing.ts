@@ -24,7 +24,7 @@
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { idleNode } from "../idle_node.ts";
 import { byNodeIndex } from "../node_order.ts";
-import type { Backoff } from "../resilience/backoff.ts";
+import type { Backoff } from "../../resilience/backoff.ts";
 import type { EsMessage } from "./message.ts";
 import { createEventStore } from "./store.ts";
 import { createCommandNode } from "./command_node.ts";

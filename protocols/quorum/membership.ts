@@ -18,7 +18,7 @@
  */
 
 import type { NodeId } from "../node.ts";
-import type { Partitioner } from "../partitioning/partitioner.ts";
+import type { Partitioner } from "../../partitioning/partitioner.ts";
 
 // The quorum node imports it from here; the order itself belongs to every protocol.
 export { byNodeIndex } from "../node_order.ts";
@@ -86,7 +86,7 @@ export interface RebalancePlan {
  * @example
  * ```ts
  * import { planRebalance } from "./membership.ts";
- * import { ringPartitioner } from "../partitioning/ring.ts";
+ * import { ringPartitioner } from "../../partitioning/ring.ts";
  * const before = ringPartitioner(["n1", "n2", "n3"]);
  * const plan = planRebalance(before, before.withNode("n4"), "n1", ["a", "b", "c"], 3);
  * [...plan.send.values()].flat().every((to) => to === "n4"); // true

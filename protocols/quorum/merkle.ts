@@ -21,7 +21,7 @@
  * @module
  */
 
-import { murmur3 } from "../partitioning/hash.ts";
+import { murmur3 } from "../../partitioning/hash.ts";
 
 /**
  * A Merkle tree: `levels[0]` is the root (one hash), `levels[d]` has 2^d hashes, and

@@ -68,8 +68,8 @@ export {
 export type { MerkleTree } from "./merkle.ts";
 export { byNodeIndex, planRebalance, supersedes } from "./membership.ts";
 export type { Membership, RebalancePlan } from "./membership.ts";
-export { findStaleReads } from "../checker/stale_reads.ts";
-export type { StaleRead, StaleReadReport } from "../checker/stale_reads.ts";
+export { findStaleReads } from "../../checker/stale_reads.ts";
+export type { StaleRead, StaleReadReport } from "../../checker/stale_reads.ts";
 
 /**
  * The Dynamo-style quorum KV protocol.

@@ -6,7 +6,7 @@
  */
 
 import type { NodeId } from "../node.ts";
-import type { Partitioner } from "../partitioning/partitioner.ts";
+import type { Partitioner } from "../../partitioning/partitioner.ts";
 
 /**
  * The nodes a request is sent to.
@@ -49,7 +49,7 @@ export interface Placement {
  * @example
  * ```ts
  * import { placeRequest } from "./placement.ts";
- * import { ringPartitioner } from "../partitioning/ring.ts";
+ * import { ringPartitioner } from "../../partitioning/ring.ts";
  * const ring = ringPartitioner(["n1", "n2", "n3", "n4"]);
  * const [, , down] = ring.preferenceList("k", 3);
  * const p = placeRequest(ring, "k", 3, true, (x) => x !== down);

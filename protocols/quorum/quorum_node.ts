@@ -26,9 +26,9 @@
 import type { ClientRequest, NodeContext, NodeId, NodeStatus, ProtocolNode } from "../node.ts";
 import type { KvOp } from "../kv.ts";
 import { jsonEqual } from "../kv.ts";
-import { moves } from "../partitioning/partitioner.ts";
-import { type RingPartitioner, ringPartitioner } from "../partitioning/ring.ts";
-import type { VectorClock } from "../clocks/vector.ts";
+import { moves } from "../../partitioning/partitioner.ts";
+import { type RingPartitioner, ringPartitioner } from "../../partitioning/ring.ts";
+import type { VectorClock } from "../../clocks/vector.ts";
 import { createAntiEntropy } from "./anti_entropy.ts";
 import { createHintedHandoff } from "./hinted_handoff.ts";
 import { createKeyTransfers } from "./key_transfers.ts";

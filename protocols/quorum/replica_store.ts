@@ -11,7 +11,7 @@ import type { DurableStorage } from "../storage.ts";
 import type { NodeId } from "../node.ts";
 import type { ConflictMode } from "./options.ts";
 import { mergeVersions, type Version } from "./versions.ts";
-import { canonicalJson } from "../checker/canonical_json.ts";
+import { canonicalJson } from "../../checker/canonical_json.ts";
 
 /**
  * A node's data and hints.

@@ -19,7 +19,7 @@
 
 import type { KvOp } from "../kv.ts";
 import { validateKvOp } from "../kv_store.ts";
-import type { VectorClock } from "../clocks/vector.ts";
+import type { VectorClock } from "../../clocks/vector.ts";
 import type { NodeId } from "../node.ts";
 
 /**

@@ -14,8 +14,8 @@
  * @module
  */
 
-import { type VectorClock, vectorCompare, vectorMerge, vectorTick } from "../clocks/vector.ts";
-import { canonicalJson } from "../checker/canonical_json.ts";
+import { type VectorClock, vectorCompare, vectorMerge, vectorTick } from "../../clocks/vector.ts";
+import { canonicalJson } from "../../checker/canonical_json.ts";
 import type { NodeId } from "../node.ts";
 import type { ConflictMode } from "./options.ts";
 

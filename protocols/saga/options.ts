@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Backoff } from "../resilience/backoff.ts";
+import type { Backoff } from "../../resilience/backoff.ts";
 
 /**
  * Parsed saga options.

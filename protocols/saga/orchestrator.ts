@@ -19,7 +19,7 @@
  */
 
 import type { NodeContext, NodeId, ProtocolNode, Reply } from "../node.ts";
-import { backoffDelay } from "../resilience/backoff.ts";
+import { backoffDelay } from "../../resilience/backoff.ts";
 import { type Order, parseOrder, type Service } from "../txn/order.ts";
 import type { SagaMessage } from "./message.ts";
 import type { SagaOptions } from "./options.ts";

@@ -7,7 +7,7 @@ import {
   checkSessionGuarantees,
   checkWritesFollowReads,
   classifyHistory,
-} from "../../protocols/checker/consistency.ts";
+} from "../../checker/consistency.ts";
 import { history } from "./history_builder.ts";
 
 const W = (p: number, v: unknown, call: number, ret: number, status?: "ok" | "info" | "fail") =>

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { HistoryEvent } from "../../protocols/history/event.ts";
-import type { Operation } from "../../protocols/history/operations.ts";
-import { type AnyModel, modelInput } from "../../protocols/checker/model.ts";
+import type { HistoryEvent } from "../../history/event.ts";
+import type { Operation } from "../../history/operations.ts";
+import { type AnyModel, modelInput } from "../../checker/model.ts";
 
 /**
  * One completed operation, written as `[process, f, key, input, output, call, ret, status]`.
@@ -89,7 +89,7 @@ export function operations(specs: readonly OpSpec[]): Operation[] {
  * @example
  * ```ts
  * import { isLinearization } from "./history_builder.ts";
- * import { registerModel } from "../../protocols/checker/models.ts";
+ * import { registerModel } from "../../checker/models.ts";
  * isLinearization([], [], registerModel); // true
  * ```
  */
@@ -116,7 +116,7 @@ export function isLinearization(
  * @example
  * ```ts
  * import { bruteForceLinearizable } from "./history_builder.ts";
- * import { registerModel } from "../../protocols/checker/models.ts";
+ * import { registerModel } from "../../checker/models.ts";
  * bruteForceLinearizable([], registerModel); // true
  * ```
  */

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
-import {
-  casRegisterModel,
-  kvModel,
-  modelByName,
-  registerModel,
-} from "../../protocols/checker/models.ts";
-import type { Model } from "../../protocols/checker/model.ts";
+import { checkLinearizability } from "../../checker/linearizability.ts";
+import { casRegisterModel, kvModel, modelByName, registerModel } from "../../checker/models.ts";
+import type { Model } from "../../checker/model.ts";
 import { history, operations } from "./history_builder.ts";
 
 const W = (p: number, v: unknown, call: number, ret: number, status?: "ok" | "fail" | "info") =>

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { casRegisterModel, kvModel, registerModel } from "../../protocols/checker/models.ts";
-import { canonicalJson } from "../../protocols/checker/canonical_json.ts";
-import { createConfigCache } from "../../protocols/checker/config_cache.ts";
-import { createStateTable } from "../../protocols/checker/state_table.ts";
-import { createStepMeter } from "../../protocols/checker/budget.ts";
+import { casRegisterModel, kvModel, registerModel } from "../../checker/models.ts";
+import { canonicalJson } from "../../checker/canonical_json.ts";
+import { createConfigCache } from "../../checker/config_cache.ts";
+import { createStateTable } from "../../checker/state_table.ts";
+import { createStepMeter } from "../../checker/budget.ts";
 import { operations } from "./history_builder.ts";
 
 Deno.test("the cas-register model steps read, write, delete and cas", () => {

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { createStepMeter } from "../../protocols/checker/budget.ts";
-import {
-  checkLinearizability,
-  relevantOperations,
-} from "../../protocols/checker/linearizability.ts";
-import { casRegisterModel, kvModel, registerModel } from "../../protocols/checker/models.ts";
-import { searchLinearization } from "../../protocols/checker/search.ts";
-import { checkSequential } from "../../protocols/checker/sequential.ts";
-import { checkSessionGuarantees } from "../../protocols/checker/session.ts";
-import type { Operation } from "../../protocols/history/operations.ts";
+import { createStepMeter } from "../../checker/budget.ts";
+import { checkLinearizability, relevantOperations } from "../../checker/linearizability.ts";
+import { casRegisterModel, kvModel, registerModel } from "../../checker/models.ts";
+import { searchLinearization } from "../../checker/search.ts";
+import { checkSequential } from "../../checker/sequential.ts";
+import { checkSessionGuarantees } from "../../checker/session.ts";
+import type { Operation } from "../../history/operations.ts";
 import { bruteForceLinearizable, isLinearization } from "./history_builder.ts";
 
 interface Step {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { checkSequential } from "../../protocols/checker/sequential.ts";
-import { casRegisterModel, kvModel } from "../../protocols/checker/models.ts";
+import { checkSequential } from "../../checker/sequential.ts";
+import { casRegisterModel, kvModel } from "../../checker/models.ts";
 import { history } from "./history_builder.ts";
 
 const W = (p: number, v: unknown, call: number, ret: number, status?: "ok" | "info" | "fail") =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { HistoryEvent } from "../../protocols/history/event.ts";
-import { findStaleReads } from "../../protocols/checker/stale_reads.ts";
+import type { HistoryEvent } from "../../history/event.ts";
+import { findStaleReads } from "../../checker/stale_reads.ts";
 
 /** A history from [process, f, value-in, start, end, type, value-out] rows, key "x". */
 function history(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 import { setTimeout as delay } from "node:timers/promises";
 
 function problem(status: number, title: string, headers: Record<string, string> = {}): Response {

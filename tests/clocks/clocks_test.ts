@@ -8,7 +8,7 @@ import {
   vectorMerge,
   vectorReceive,
   vectorTick,
-} from "../../protocols/clocks/mod.ts";
+} from "../../clocks/mod.ts";
 
 /** A random execution: each step is a local event, a send, or the receipt of a sent message. */
 type Step = { p: number; kind: "local" } | { p: number; kind: "send" } | {

@@ -8,8 +8,8 @@ import {
   percentile,
   throughput,
 } from "../../http/dashboard/static/timeline.js";
-import { toOperations } from "../../protocols/history/operations.ts";
-import type { HistoryEvent } from "../../protocols/history/event.ts";
+import { toOperations } from "../../history/operations.ts";
+import type { HistoryEvent } from "../../history/event.ts";
 
 /** Well-formed histories: each process alternates invoke and completion. */
 const history = fc.array(

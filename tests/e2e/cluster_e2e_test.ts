@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { startMain } from "./main_process.ts";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
-import { parseHistory } from "../../protocols/history/jsonl.ts";
-import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
-import { modelByName } from "../../protocols/checker/models.ts";
+import { parseHistory } from "../../history/jsonl.ts";
+import { checkLinearizability } from "../../checker/linearizability.ts";
+import { modelByName } from "../../checker/models.ts";
 import { protocolNames } from "../../protocols/registry.ts";
 import { notYet, waitFor } from "../support/deadline.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { formatHistory, parseHistory } from "../../protocols/history/jsonl.ts";
-import { HistoryParseError } from "../../protocols/history/parse_error.ts";
-import type { HistoryEvent } from "../../protocols/history/event.ts";
+import { formatHistory, parseHistory } from "../../history/jsonl.ts";
+import { HistoryParseError } from "../../history/parse_error.ts";
+import type { HistoryEvent } from "../../history/event.ts";
 
 const W_INVOKE = '{"process":0,"type":"invoke","f":"write","key":"x","value":1,"time":1}';
 const W_OK = '{"process":0,"type":"ok","f":"write","key":"x","value":1,"time":2}';

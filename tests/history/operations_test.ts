@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { toOperations } from "../../protocols/history/operations.ts";
+import { toOperations } from "../../history/operations.ts";
 
 Deno.test("toOperations pairs each invoke with its process's completion", () => {
   const ops = toOperations([

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createHistoryRecorder } from "../../protocols/history/recorder.ts";
-import { formatHistory, parseHistory } from "../../protocols/history/jsonl.ts";
+import { createHistoryRecorder } from "../../history/recorder.ts";
+import { formatHistory, parseHistory } from "../../history/jsonl.ts";
 
 Deno.test("HistoryRecorder appends invoke and completion events with the host's time", () => {
   const rec = createHistoryRecorder();

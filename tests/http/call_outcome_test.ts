@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { failedCall, gatewayProblem } from "../../http/call_outcome.ts";
-import { TimeoutError } from "../../protocols/resilience/timeout.ts";
-import { CircuitOpenError } from "../../protocols/resilience/circuit_state.ts";
-import { BulkheadRejectedError } from "../../protocols/resilience/bulkhead.ts";
+import { TimeoutError } from "../../resilience/timeout.ts";
+import { CircuitOpenError } from "../../resilience/circuit_state.ts";
+import { BulkheadRejectedError } from "../../resilience/bulkhead.ts";
 
 Deno.test("a node timeout is an unknown outcome (504); breaker and bulkhead refusals are 503", () => {
   const t = gatewayProblem(new TimeoutError(500), "n2")!;

@@ -4,7 +4,7 @@
  */
 
 import type { EventHubOptions } from "../../http/event_hub.ts";
-import { createVirtualClock, type VirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock, type VirtualClock } from "../../resilience/virtual_clock.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { jsonEqual } from "../../protocols/kv.ts";
 import { Network } from "../../nodes/faults/network.ts";

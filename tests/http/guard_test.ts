@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { fakeApi, FakeCluster, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { createApi } from "../../http/app.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 Deno.test("with a token, every request needs it: 401 with WWW-Authenticate otherwise", async () => {
   const { fake, api, req } = fakeApi({ token: "s3cret-token" });

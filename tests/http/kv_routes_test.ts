@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
-import { parseHistory } from "../../protocols/history/jsonl.ts";
+import { parseHistory } from "../../history/jsonl.ts";
 import { fakeApi, FakeCluster, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { createApi } from "../../http/app.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 import type { Reply } from "../../protocols/node.ts";
 import { fail, info } from "../../protocols/reply.ts";
 

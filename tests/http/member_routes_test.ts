@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fakeApi, FakeCluster, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { createApi } from "../../http/app.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 import { fail } from "../../protocols/reply.ts";
 
 Deno.test("POST /members starts the node as a joiner, then asks the leader to add it", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fakeApi, FakeCluster, problemOf, snapshot } from "./fake_cluster.ts";
 import { createApi } from "../../http/app.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 Deno.test("POST /nodes/{id}/crash|restart|pause|resume applies the action and returns the node", async () => {
   const { fake, api, req } = fakeApi();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
-import { parseHistory } from "../../protocols/history/jsonl.ts";
+import { parseHistory } from "../../history/jsonl.ts";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { fail, info } from "../../protocols/reply.ts";
 

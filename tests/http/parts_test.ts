@@ -6,9 +6,9 @@ import { Counter, Histogram } from "../../http/prometheus.ts";
 import { leaderOf, protocolAdmin } from "../../http/protocol_admin.ts";
 import { NodeGateway } from "../../http/node_gateway.ts";
 import { FakeCluster } from "./fake_cluster.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
-import { CircuitOpenError } from "../../protocols/resilience/circuit_breaker.ts";
-import { TimeoutError } from "../../protocols/resilience/timeout.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
+import { CircuitOpenError } from "../../resilience/circuit_breaker.ts";
+import { TimeoutError } from "../../resilience/timeout.ts";
 import type { Reply } from "../../protocols/node.ts";
 import { setTimeout as delay } from "node:timers/promises";
 

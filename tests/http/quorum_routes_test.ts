@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
-import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
+import { ringPartitioner } from "../../partitioning/ring.ts";
 import { ringView } from "../../http/ring_view.ts";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { fail } from "../../protocols/reply.ts";

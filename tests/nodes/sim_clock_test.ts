@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createSimClock } from "../../nodes/sim_clock.ts";
 import { Simulation } from "../../nodes/simulator.ts";
 import { register } from "../../protocols/register/register.ts";
-import { CircuitBreaker } from "../../protocols/resilience/circuit_breaker.ts";
+import { CircuitBreaker } from "../../resilience/circuit_breaker.ts";
 
 function sim(): Simulation {
   return new Simulation({ protocol: register, nodes: 1, seed: 7 });

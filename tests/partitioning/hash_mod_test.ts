@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { hashModPartitioner } from "../../protocols/partitioning/hash_mod.ts";
-import { murmur3 } from "../../protocols/partitioning/hash.ts";
-import { moves } from "../../protocols/partitioning/partitioner.ts";
+import { hashModPartitioner } from "../../partitioning/hash_mod.ts";
+import { murmur3 } from "../../partitioning/hash.ts";
+import { moves } from "../../partitioning/partitioner.ts";
 import { keysFor, nodeIds } from "./fixtures.ts";
 
 Deno.test("hash mod N owns key k at nodes[murmur3(k) % N]", () => {

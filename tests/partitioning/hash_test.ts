@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { murmur3, murmur3Bytes } from "../../protocols/partitioning/hash.ts";
+import { murmur3, murmur3Bytes } from "../../partitioning/hash.ts";
 
 Deno.test("murmur3 matches the published MurmurHash3 x86_32 test vectors", () => {
   const vectors: [string, number, number][] = [

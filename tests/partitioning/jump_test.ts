@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { jumpHash, jumpHashBigInt, jumpPartitioner } from "../../protocols/partitioning/jump.ts";
-import { balance, moves } from "../../protocols/partitioning/partitioner.ts";
+import { jumpHash, jumpHashBigInt, jumpPartitioner } from "../../partitioning/jump.ts";
+import { balance, moves } from "../../partitioning/partitioner.ts";
 import { keysFor, nodeIds } from "./fixtures.ts";
 
 const split = (key: bigint): [number, number] => [Number(key >> 32n), Number(key & 0xffffffffn)];

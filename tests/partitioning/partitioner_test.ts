@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { hashModPartitioner } from "../../protocols/partitioning/hash_mod.ts";
-import { jumpPartitioner } from "../../protocols/partitioning/jump.ts";
-import {
-  balance,
-  moves,
-  type Partitioner,
-  summarize,
-} from "../../protocols/partitioning/partitioner.ts";
-import { rangePartitioner } from "../../protocols/partitioning/range.ts";
-import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
+import { hashModPartitioner } from "../../partitioning/hash_mod.ts";
+import { jumpPartitioner } from "../../partitioning/jump.ts";
+import { balance, moves, type Partitioner, summarize } from "../../partitioning/partitioner.ts";
+import { rangePartitioner } from "../../partitioning/range.ts";
+import { ringPartitioner } from "../../partitioning/ring.ts";
 import { keysFor, nodeIds } from "./fixtures.ts";
 
 function allKinds(nodes: string[]): Partitioner[] {

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { balance, moves } from "../../protocols/partitioning/partitioner.ts";
-import {
-  rangePartitioner,
-  rangePartitionerFromSplits,
-} from "../../protocols/partitioning/range.ts";
+import { balance, moves } from "../../partitioning/partitioner.ts";
+import { rangePartitioner, rangePartitionerFromSplits } from "../../partitioning/range.ts";
 import { keysFor, nodeIds } from "./fixtures.ts";
 
 /** Ascending distinct non-empty split strings with one owner per range. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { murmur3 } from "../../protocols/partitioning/hash.ts";
-import { balance, moves } from "../../protocols/partitioning/partitioner.ts";
-import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
+import { murmur3 } from "../../partitioning/hash.ts";
+import { balance, moves } from "../../partitioning/partitioner.ts";
+import { ringPartitioner } from "../../partitioning/ring.ts";
 import { keysFor, nodeIds } from "./fixtures.ts";
 
 Deno.test("ring owner is the node of the first token at or after the key's hash, wrapping", () => {

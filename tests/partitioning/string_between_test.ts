@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { stringBetween } from "../../protocols/partitioning/string_between.ts";
+import { stringBetween } from "../../partitioning/string_between.ts";
 
 Deno.test("stringBetween finds a string strictly inside any non-empty open interval", () => {
   const s = fc.string({ unit: "binary", maxLength: 5 });

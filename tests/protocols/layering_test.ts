@@ -10,24 +10,32 @@ async function* tsFiles(dir: string): AsyncGenerator<string> {
 
 const root = new URL("../../", import.meta.url).pathname;
 const FORBIDDEN = /\b(setTimeout|setInterval|performance\.now|Math\.random|Date)\b/;
-const BAD_IMPORT = /from\s+["'][^"']*\/(nodes|http)\/|from\s+["'][^"']*cli\.ts["']/;
+const BAD_IMPORT =
+  /from\s+["'][^"']*\/(nodes|http|cli|torture|scenarios)\/|from\s+["'][^"']*cli\.ts["']/;
 
-Deno.test("protocols/ uses no real time, timers or Math.random", async () => {
+/** The pure code: protocols and the libraries beside them, importable in a browser. */
+const PURE = ["protocols", "checker", "history", "clocks", "partitioning", "resilience"];
+
+Deno.test("pure code (protocols/ and the libraries) uses no real time, timers or Math.random", async () => {
   const offenders: string[] = [];
-  for await (const f of tsFiles(root + "protocols")) {
-    const lines = (await Deno.readTextFile(f)).split("\n");
-    lines.forEach((l, i) => {
-      if (FORBIDDEN.test(l)) offenders.push(`${f.slice(root.length)}:${i + 1}: ${l.trim()}`);
-    });
+  for (const dir of PURE) {
+    for await (const f of tsFiles(root + dir)) {
+      const lines = (await Deno.readTextFile(f)).split("\n");
+      lines.forEach((l, i) => {
+        if (FORBIDDEN.test(l)) offenders.push(`${f.slice(root.length)}:${i + 1}: ${l.trim()}`);
+      });
+    }
   }
   assert.deepEqual(offenders, []);
 });
 
-Deno.test("protocols/ never imports nodes/, http/ or cli.ts", async () => {
+Deno.test("pure code never imports nodes/, http/, cli/, torture/ or scenarios/", async () => {
   const offenders: string[] = [];
-  for await (const f of tsFiles(root + "protocols")) {
-    const text = await Deno.readTextFile(f);
-    if (BAD_IMPORT.test(text)) offenders.push(f.slice(root.length));
+  for (const dir of PURE) {
+    for await (const f of tsFiles(root + dir)) {
+      const text = await Deno.readTextFile(f);
+      if (BAD_IMPORT.test(text)) offenders.push(f.slice(root.length));
+    }
   }
   assert.deepEqual(offenders, []);
 });

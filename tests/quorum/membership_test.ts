@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { moves } from "../../protocols/partitioning/partitioner.ts";
-import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
+import { moves } from "../../partitioning/partitioner.ts";
+import { ringPartitioner } from "../../partitioning/ring.ts";
 import { planRebalance, supersedes } from "../../protocols/quorum/membership.ts";
 
 const keys = Array.from({ length: 500 }, (_, i) => `key-${i}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ringPartitioner } from "../../protocols/partitioning/ring.ts";
+import { ringPartitioner } from "../../partitioning/ring.ts";
 import { placeRequest } from "../../protocols/quorum/placement.ts";
 import { createPeerMonitor } from "../../protocols/quorum/peer_monitor.ts";
 import { parseQuorumOptions } from "../../protocols/quorum/options.ts";

@@ -177,7 +177,7 @@ Deno.test("add-node moves only the keys whose preference lists now include the n
 });
 
 Deno.test("add-node with N=1 moves exactly the keys the partitioner's moves() reports", async () => {
-  const { moves } = await import("../../protocols/partitioning/partitioner.ts");
+  const { moves } = await import("../../partitioning/partitioner.ts");
   const sim = cluster(3, { n: 1, r: 1, w: 1, antiEntropyMs: 0 });
   const keys = Array.from({ length: 60 }, (_, i) => `key-${i}`);
   for (const k of keys) assert.equal(call(sim, "n3", { f: "write", key: k, value: k }).type, "ok");

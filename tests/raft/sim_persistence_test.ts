@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import type { Reply } from "../../protocols/node.ts";
 import { startKvWorkload } from "../../torture/kv_workload.ts";
-import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
-import { kvModel } from "../../protocols/checker/models.ts";
+import { checkLinearizability } from "../../checker/linearizability.ts";
+import { kvModel } from "../../checker/models.ts";
 import {
   checkOneLeader,
   connect,

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { startKvWorkload } from "../../torture/kv_workload.ts";
 import { healAll, NEMESIS_KINDS, scheduleNemesis, seededSchedule } from "../../nodes/nemesis.ts";
-import { checkLinearizability } from "../../protocols/checker/linearizability.ts";
-import { kvModel } from "../../protocols/checker/models.ts";
+import { checkLinearizability } from "../../checker/linearizability.ts";
+import { kvModel } from "../../checker/models.ts";
 import { raftNode, raftSim } from "./sim_helpers.ts";
 
 const kinds = NEMESIS_KINDS.filter((k) => k !== "skew"); // clock faults: see sim_reads_test

@@ -6,7 +6,7 @@ import {
   equalJitterDelay,
   exponentialDelay,
   fullJitterDelay,
-} from "../../protocols/resilience/backoff.ts";
+} from "../../resilience/backoff.ts";
 import { mulberry32 } from "./prng.ts";
 
 const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Bulkhead, BulkheadRejectedError } from "../../protocols/resilience/bulkhead.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { Bulkhead, BulkheadRejectedError } from "../../resilience/bulkhead.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 /** A call that stays pending until released, recording when it started. */
 function gate(started: string[], name: string): { fn: () => Promise<string>; open: () => void } {

@@ -4,9 +4,9 @@ import {
   type CircuitBreakerOptions,
   type CircuitEvent,
   CircuitOpenError,
-} from "../../protocols/resilience/circuit_breaker.ts";
-import { BulkheadRejectedError } from "../../protocols/resilience/bulkhead.ts";
-import { createVirtualClock, type VirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+} from "../../resilience/circuit_breaker.ts";
+import { BulkheadRejectedError } from "../../resilience/bulkhead.ts";
+import { createVirtualClock, type VirtualClock } from "../../resilience/virtual_clock.ts";
 
 const boom = new Error("boom");
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { Bulkhead, BulkheadRejectedError } from "../../protocols/resilience/bulkhead.ts";
-import { CircuitBreaker } from "../../protocols/resilience/circuit_breaker.ts";
-import { resilient, wrap } from "../../protocols/resilience/compose.ts";
-import { ClassifiedError } from "../../protocols/resilience/failure_kind.ts";
-import type { Policy } from "../../protocols/resilience/policy.ts";
-import { Retry } from "../../protocols/resilience/retry.ts";
-import { Timeout, TimeoutError } from "../../protocols/resilience/timeout.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { Bulkhead, BulkheadRejectedError } from "../../resilience/bulkhead.ts";
+import { CircuitBreaker } from "../../resilience/circuit_breaker.ts";
+import { resilient, wrap } from "../../resilience/compose.ts";
+import { ClassifiedError } from "../../resilience/failure_kind.ts";
+import type { Policy } from "../../resilience/policy.ts";
+import { Retry } from "../../resilience/retry.ts";
+import { Timeout, TimeoutError } from "../../resilience/timeout.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 function tracing(name: string, log: string[]): Policy {
   return {

@@ -4,11 +4,11 @@ import {
   failureKindOf,
   mayRetry,
   retryAfterOf,
-} from "../../protocols/resilience/failure_kind.ts";
-import { parseHttpDate, parseRetryAfter } from "../../protocols/resilience/retry_after.ts";
-import { TimeoutError } from "../../protocols/resilience/timeout.ts";
-import { BulkheadRejectedError } from "../../protocols/resilience/bulkhead.ts";
-import { CircuitOpenError } from "../../protocols/resilience/circuit_breaker.ts";
+} from "../../resilience/failure_kind.ts";
+import { parseHttpDate, parseRetryAfter } from "../../resilience/retry_after.ts";
+import { TimeoutError } from "../../resilience/timeout.ts";
+import { BulkheadRejectedError } from "../../resilience/bulkhead.ts";
+import { CircuitOpenError } from "../../resilience/circuit_breaker.ts";
 
 Deno.test("an error without a failureKind is indefinite", () => {
   assert.equal(failureKindOf(new Error("x")), "indefinite");

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 
-const FOLDER = new URL("../../protocols/resilience/", import.meta.url);
+const FOLDER = new URL("../../resilience/", import.meta.url);
 const BANNED = [/setTimeout/, /setInterval/, /\bDate\b/, /performance\.now/, /Math\.random/];
 const IMPORT = /(?:from|import)\s*\(?\s*["']([^"']+)["']/g;
 
-Deno.test("protocols/resilience is pure: no host timers, clocks or randomness, no upward imports", async () => {
+Deno.test("resilience is pure: no host timers, clocks or randomness, no upward imports", async () => {
   let files = 0;
   for await (const entry of Deno.readDir(FOLDER)) {
     if (!entry.isFile || !entry.name.endsWith(".ts")) continue;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ClassifiedError, type FailureKind } from "../../protocols/resilience/failure_kind.ts";
-import { Retry, type RetryEvent, type RetryOptions } from "../../protocols/resilience/retry.ts";
-import { createVirtualClock, type VirtualClock } from "../../protocols/resilience/virtual_clock.ts";
-import type { CallContext } from "../../protocols/resilience/policy.ts";
+import { ClassifiedError, type FailureKind } from "../../resilience/failure_kind.ts";
+import { Retry, type RetryEvent, type RetryOptions } from "../../resilience/retry.ts";
+import { createVirtualClock, type VirtualClock } from "../../resilience/virtual_clock.ts";
+import type { CallContext } from "../../resilience/policy.ts";
 
 function setup(options: Omit<RetryOptions, "clock"> = {}): { clock: VirtualClock; retry: Retry } {
   const clock = createVirtualClock();

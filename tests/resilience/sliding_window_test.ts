@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { countWindow, timeWindow } from "../../protocols/resilience/sliding_window.ts";
+import { countWindow, timeWindow } from "../../resilience/sliding_window.ts";
 
 const outcome = fc.record({ failed: fc.boolean(), slow: fc.boolean() });
 

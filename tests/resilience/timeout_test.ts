@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Timeout, TimeoutError, withTimeout } from "../../protocols/resilience/timeout.ts";
-import type { CallContext } from "../../protocols/resilience/policy.ts";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { Timeout, TimeoutError, withTimeout } from "../../resilience/timeout.ts";
+import type { CallContext } from "../../resilience/policy.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await undefined;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createVirtualClock } from "../../protocols/resilience/virtual_clock.ts";
+import { createVirtualClock } from "../../resilience/virtual_clock.ts";
 
 Deno.test("virtual clock fires due timers in due order, each at its own time", () => {
   const clock = createVirtualClock();

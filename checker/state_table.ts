@@ -5,7 +5,7 @@
  * @module
  */
 
-import { jsonEqual } from "../kv.ts";
+import { jsonEqual } from "../protocols/kv.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import type { AnyModel } from "./model.ts";
 

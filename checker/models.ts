@@ -6,7 +6,7 @@
  */
 
 import type { Operation } from "../history/operations.ts";
-import { jsonEqual } from "../kv.ts";
+import { jsonEqual } from "../protocols/kv.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import type { AnyModel, Model, OperationInput, OperationPartition, StepResult } from "./model.ts";
 

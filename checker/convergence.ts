@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { NodeId } from "../node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import { canonicalJson } from "./canonical_json.ts";
 
 /**

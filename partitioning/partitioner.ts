@@ -21,7 +21,7 @@
  * @module
  */
 
-import type { NodeId } from "../node.ts";
+import type { NodeId } from "../protocols/node.ts";
 
 /**
  * Answers "which nodes own this key" and "what does the layout look like with one node

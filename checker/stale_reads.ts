@@ -31,7 +31,7 @@
 
 import type { HistoryEvent } from "../history/event.ts";
 import { type Operation, toOperations } from "../history/operations.ts";
-import { canonicalJson } from "../checker/canonical_json.ts";
+import { canonicalJson } from "./canonical_json.ts";
 
 /**
  * One stale read: the read, what it returned, and an acknowledged write it missed.

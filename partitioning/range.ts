@@ -29,7 +29,7 @@
  * @module
  */
 
-import type { NodeId } from "../node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import type { Partitioner } from "./partitioner.ts";
 import { stringBetween } from "./string_between.ts";
 

@@ -21,7 +21,7 @@
  * @module
  */
 
-import type { NodeId } from "../node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import type { Partitioner } from "./partitioner.ts";
 import { murmur3 } from "./hash.ts";
 

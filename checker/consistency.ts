@@ -12,7 +12,7 @@
 
 import type { HistoryEvent } from "../history/event.ts";
 import type { Operation } from "../history/operations.ts";
-import type { NodeId } from "../node.ts";
+import type { NodeId } from "../protocols/node.ts";
 import type { CheckBudget } from "./budget.ts";
 import { checkConvergence, type ConvergenceResult } from "./convergence.ts";
 import { checkLinearizability, type LinearizabilityResult } from "./linearizability.ts";
