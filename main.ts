@@ -30,7 +30,8 @@ import {
 import { MemoryDisk } from "./nodes/storage/memory_disk.ts";
 import { NodeHost } from "./nodes/node_host.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
-import { startCluster } from "./nodes/worker_cluster.ts";
+import { type Cluster, startCluster } from "./nodes/worker_cluster.ts";
+import { applyStep, healAll, type NemesisKind, seededSchedule } from "./nodes/nemesis.ts";
 import { protocolNames } from "./protocols/registry.ts";
 
 /**
@@ -128,6 +129,9 @@ async function serve(args: ClusterArgs): Promise<number> {
     throw e;
   }
   console.log(banner(args, cluster.protocol, cluster.nodes, server.addr));
+  const stopNemesis = args.nemesis === undefined
+    ? () => {}
+    : runNemesis(cluster, args.seed, args.nemesis.kinds, args.nemesis.durationMs);
 
   const { promise: stopped, resolve } = Promise.withResolvers<void>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
@@ -142,6 +146,7 @@ async function serve(args: ClusterArgs): Promise<number> {
   };
   for (const s of signals) Deno.addSignalListener(s, force);
   const watchdog = setTimeout(force, STOP_GRACE_MS);
+  stopNemesis();
   api.close(); // end event streams first: shutdown waits for open responses
   await server.shutdown();
   await cluster.close();
@@ -149,6 +154,35 @@ async function serve(args: ClusterArgs): Promise<number> {
   for (const s of signals) Deno.removeSignalListener(s, force);
   console.log("distlab: stopped");
   return 0;
+}
+
+/**
+ * Runs the seeded fault schedule of `seed` on the live cluster, on real timers: the
+ * same steps `deno task sim --nemesis … --seed …` applies in virtual time. At the end it
+ * heals everything (network, crashed and paused nodes, clocks). Returns the function
+ * that cancels what is still to come.
+ */
+function runNemesis(
+  cluster: Cluster,
+  seed: number,
+  kinds: readonly NemesisKind[],
+  durationMs: number,
+): () => void {
+  const steps = seededSchedule(seed, { kinds, nodes: cluster.nodes, durationMs });
+  console.log(
+    `nemesis: ${kinds.join(",")} (seed ${seed}): ${steps.length} steps over ` +
+      `${durationMs / 1000} s, then heal`,
+  );
+  const timers = steps.map((s) =>
+    setTimeout(() => {
+      console.log(`nemesis +${(s.at / 1000).toFixed(1)}s ${JSON.stringify(s)}`);
+      applyStep(cluster, s);
+    }, s.at)
+  );
+  timers.push(setTimeout(() => {
+    void healAll(cluster).then(() => console.log("nemesis: done; everything healed"));
+  }, durationMs));
+  return () => timers.forEach(clearTimeout);
 }
 
 /** What the cluster prints once it listens: where to find it and what to try. */

@@ -117,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
     durationMs,
     nemesis,
     faults: r.schedule.length,
+    schedule: r.schedule,
     stats: r.stats,
     statuses: r.statuses,
     wallMs: Math.round(r.wallMs),

@@ -13,7 +13,8 @@
 
 import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
 import { MAX_CLUSTER_NODES } from "./worker/cluster_types.ts";
-import { oneLineMessage, parseOptionPairs } from "./cli_args.ts";
+import { oneLineMessage, parseDuration, parseOptionPairs } from "./cli_args.ts";
+import { NEMESIS_KINDS, type NemesisKind, parseNemesis } from "./nemesis.ts";
 import { parseArgs } from "node:util";
 import { type Delay, parseDelay } from "./faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
@@ -48,6 +49,8 @@ export interface ClusterArgs {
   readonly maxBody?: number;
   /** Delay added to every message (default: none beyond the real postMessage hop). */
   readonly latency?: Delay;
+  /** `--nemesis KINDS --nemesis-for D`: a seeded fault schedule run live, then healed. */
+  readonly nemesis?: { readonly kinds: readonly NemesisKind[]; readonly durationMs: number };
 }
 
 /**
@@ -85,6 +88,9 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
                         (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
+  --nemesis K,K         inject seeded faults live: ${NEMESIS_KINDS.join(", ")}
+                        (the same --seed gives the same schedule as deno task sim)
+  --nemesis-for D       how long the nemesis runs before it heals everything (default 60s)
   --help                show this text`;
 
 const MAX_NODES = MAX_CLUSTER_NODES;
@@ -140,6 +146,8 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         "max-body": { type: "string" },
         latency: { type: "string" },
         option: { type: "string", multiple: true },
+        nemesis: { type: "string" },
+        "nemesis-for": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -160,6 +168,20 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       throw new UsageError(`--latency: ${oneLineMessage(e)}`);
     }
   }
+  let nemesis: ClusterArgs["nemesis"];
+  if (values.nemesis !== undefined || values["nemesis-for"] !== undefined) {
+    try {
+      const kinds = parseNemesis(values.nemesis ?? "");
+      const durationMs = parseDuration(values["nemesis-for"] ?? "60s", "nemesis-for");
+      if (kinds.length === 0) throw new Error("--nemesis needs at least one fault kind");
+      if (!(durationMs >= 1000 && durationMs <= 24 * 3600_000)) {
+        throw new Error("--nemesis-for must be from 1s to 24h");
+      }
+      nemesis = { kinds, durationMs };
+    } catch (e) {
+      throw new UsageError(oneLineMessage(e));
+    }
+  }
   return {
     nodes: integer("--nodes", values.nodes, 5, 1, MAX_NODES),
     protocol: protocolSpec(values.protocol, ctx),
@@ -172,6 +194,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),
+    ...(nemesis !== undefined ? { nemesis } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 /**
- * The nemesis: a seeded schedule of faults for a simulated run, as plain data so that a
- * failing run can be replayed and shrunk (drop steps, keep the rest). Each fault is a
- * start step and an end step.
+ * The nemesis: a seeded schedule of faults, as plain data so that a failing run can be
+ * replayed and shrunk (drop steps, keep the rest). Each fault is a start step and an end
+ * step. Steps apply to any {@link Runtime}: a simulated run schedules them in virtual
+ * time, a live cluster (`deno task cluster --nemesis`) on real timers — the same seed
+ * gives the same steps in both.
  *
  * @module
  */
@@ -10,8 +12,9 @@ import type { NodeId } from "../protocols/node.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import type { Simulation } from "./simulator.ts";
 import type { LinkFaults } from "./faults/network.ts";
+import type { Runtime } from "./runtime.ts";
 
-const ruleIds = new WeakMap<Simulation, Map<number, number>>();
+const ruleIds = new WeakMap<Runtime, Map<number, number>>();
 
 /**
  * The fault kinds the nemesis can inject.
@@ -250,7 +253,7 @@ export function scheduleNemesis(sim: Simulation, steps: readonly NemesisStep[]):
  * applyStep(sim, { at: 0, fault: 1, op: "bridge" });
  * ```
  */
-export function applyStep(sim: Simulation, s: NemesisStep): void {
+export function applyStep(sim: Runtime, s: NemesisStep): void {
   sim.note("nemesis", "fault", s);
   let rules = ruleIds.get(sim);
   if (rules === undefined) ruleIds.set(sim, rules = new Map());
@@ -270,8 +273,13 @@ export function applyStep(sim: Simulation, s: NemesisStep): void {
       return;
     case "crash":
       return sim.crash(s.node);
-    case "restart":
-      return sim.restart(s.node);
+    case "restart": {
+      // A Worker restarts asynchronously; a node that cannot start stays down (said in
+      // the trace by the runtime), which the schedule does not wait for.
+      const started = sim.restart(s.node);
+      if (started instanceof Promise) started.catch(() => {});
+      return;
+    }
     case "pause":
       return sim.pause(s.node);
     case "resume":
@@ -312,13 +320,18 @@ export function applyStep(sim: Simulation, s: NemesisStep): void {
  * healAll(new Simulation({ protocol: heartbeat, nodes: 3, seed: 1 }));
  * ```
  */
-export function healAll(sim: Simulation): void {
+export function healAll(sim: Runtime): Promise<void> {
   sim.network.heal();
+  const starting: Promise<void>[] = [];
   for (const n of sim.nodes) {
-    if (!sim.isUp(n)) sim.restart(n);
+    if (!sim.isUp(n)) {
+      const started = sim.restart(n);
+      if (started instanceof Promise) starting.push(started.catch(() => {}));
+    }
     if (sim.isPaused(n)) sim.resume(n);
     sim.setClock(n, { skew: 0, drift: 0 });
   }
+  return Promise.all(starting).then(() => {});
 }
 
 function shuffle<T>(rng: Rng, xs: readonly T[]): T[] {

@@ -18,6 +18,7 @@
  */
 
 import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import type { Runtime } from "./runtime.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { EventQueue } from "./event_queue.ts";
 import { type LinkFaults, Network } from "./faults/network.ts";
@@ -119,7 +120,7 @@ interface NodeState {
  * sim.status("n1").suspects; // ["n3"]
  * ```
  */
-export class Simulation {
+export class Simulation implements Runtime {
   readonly protocol: AnyProtocol;
   readonly rng: Rng;
   readonly network: Network;

@@ -41,6 +41,7 @@ import { localTime, setClock } from "./faults/clock_skew.ts";
 import { Network } from "./faults/network.ts";
 import type { TraceEvent } from "./trace.ts";
 import { EventListeners } from "./worker/event_listeners.ts";
+import type { Runtime } from "./runtime.ts";
 import { type CounterSnapshot, LinkCounters } from "./worker/link_counters.ts";
 import { loadProtocol, specName } from "./worker/load_protocol.ts";
 import { applyDeltas } from "./worker/mirrored_disk.ts";
@@ -83,7 +84,7 @@ function trueNow(): number {
  * await cluster.close();
  * ```
  */
-export class Cluster {
+export class Cluster implements Runtime {
   /** The shared fault model: partition, isolate, cut, addRule, heal, state, … */
   readonly network: Network;
   readonly #o: ClusterOptions;
@@ -370,6 +371,11 @@ export class Cluster {
     // the same id starts empty and catches up as a new member, as etcd requires.
     if (this.#o.dataDir !== undefined) await setAside(`${this.#o.dataDir}/${id}.log`);
     this.#emit({ time: this.#now(), kind: "member", node: id, data: { action: "remove" } });
+  }
+
+  /** Records an event from outside the nodes (a nemesis action) as a trace event. */
+  note(node: NodeId, kind: string, data?: unknown): void {
+    this.#emit({ time: this.#now(), kind, node, data });
   }
 
   /** Sets a node's clock skew (ms) and/or drift (rate error); kept across restarts. */

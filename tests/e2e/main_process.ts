@@ -13,6 +13,8 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** A running `main.ts`. */
 export interface Server {
   readonly url: string;
+  /** Everything it printed on stdout so far. */
+  output(): string;
   /** SIGINT (or `signal`), then the exit code (the process must stop cleanly). */
   stop(signal?: Deno.Signal): Promise<number>;
 }
@@ -57,17 +59,23 @@ export async function startMain(...args: string[]): Promise<Server> {
   }
   console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${api}`);
   let stopped = false;
+  // Keep reading stdout, so a full pipe never blocks it and tests can read what it says.
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+  })();
   return {
     url: api,
+    output: () => text,
     async stop(signal: Deno.Signal = "SIGINT") {
       if (stopped) return (await child.status).code;
       stopped = true;
       child.kill(signal);
       const drain = async () => {
-        for (;;) {
-          const { done } = await reader.read();
-          if (done) break;
-        }
+        await drained;
         return (await child.status).code;
       };
       try {
