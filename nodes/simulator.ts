@@ -23,7 +23,7 @@ import { createRng, type Rng } from "../protocols/random.ts";
 import { EventQueue } from "./event_queue.ts";
 import { type LinkFaults, Network } from "./faults/network.ts";
 import { localTime, type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
-import { tamper } from "./faults/tamper.ts";
+import { type PathSinks, routeMessages } from "./faults/message_path.ts";
 import { MemoryDisk } from "./storage/memory_disk.ts";
 import { type LogicalClocks, NodeHost } from "./node_host.ts";
 import type { VectorClock } from "../clocks/vector.ts";
@@ -136,6 +136,28 @@ export class Simulation implements Runtime {
   };
   #options: Readonly<Record<string, unknown>>;
   #queue = new EventQueue<SimEvent>();
+  readonly #traceFn = (e: TraceEvent) => this.#trace(e);
+  /** The shared message path's sinks: stats, the trace, and the event queue. */
+  readonly #sinks: PathSinks = {
+    isMember: (id) => this.#nodes.has(id),
+    count: (_from, _to, what) => {
+      this.stats[what]++;
+    },
+    trace: null,
+    deliverAt: (time, from, to, body, m) => {
+      this.#queue.push({
+        time,
+        seq: this.#seq++,
+        kind: 1,
+        from,
+        to,
+        body,
+        lamport: m.lamport,
+        vclock: m.vclock,
+      });
+    },
+    random: () => this.rng.next(),
+  };
   #nodes = new Map<NodeId, NodeState>();
   #order: NodeId[] = [];
   #now = 0;
@@ -486,64 +508,9 @@ export class Simulation implements Runtime {
       }
       host.emitted.length = 0;
     }
-    const out = host.outbox;
-    for (let i = 0; i < out.length; i++) {
-      const o = out[i]!;
-      this.stats.sent++;
-      if (tracing) {
-        this.#trace({
-          time: this.#now,
-          kind: "send",
-          node: s.id,
-          peer: o.to,
-          body: o.body,
-          lamport: o.lamport,
-          vclock: o.vclock,
-        });
-      }
-      if (!this.#nodes.has(o.to)) {
-        this.stats.dropped++;
-        if (tracing) {
-          this.#trace({ time: this.#now, kind: "drop", node: s.id, peer: o.to, reason: "unknown" });
-        }
-        continue;
-      }
-      const fate = this.network.route(s.id, o.to, this.#now);
-      if (fate.count === 0) {
-        this.stats.dropped++;
-        if (tracing) {
-          this.#trace({
-            time: this.#now,
-            kind: "drop",
-            node: s.id,
-            peer: o.to,
-            reason: fate.reason ?? "loss",
-            body: o.body,
-          });
-        }
-        continue;
-      }
-      if (fate.count > 1) {
-        this.stats.duplicated++;
-        if (tracing) {
-          this.#trace({ time: this.#now, kind: "duplicate", node: s.id, peer: o.to, body: o.body });
-        }
-      }
-      for (let c = 0; c < fate.count; c++) {
-        const body = fate.tampered[c] ? tamper(o.body, () => this.rng.next()) : o.body;
-        this.#queue.push({
-          time: fate.at[c]!,
-          seq: this.#seq++,
-          kind: 1,
-          from: s.id,
-          to: o.to,
-          body,
-          lamport: o.lamport,
-          vclock: o.vclock,
-        });
-      }
-    }
-    out.length = 0;
+    this.#sinks.trace = tracing ? this.#traceFn : null;
+    routeMessages(this.network, s.id, host.outbox, this.#now, this.#sinks);
+    host.outbox.length = 0;
     if (host.replies.length > 0) {
       for (const r of host.replies) {
         this.stats.replies++;

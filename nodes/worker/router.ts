@@ -15,8 +15,8 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { EventQueue } from "../event_queue.ts";
 import type { Network } from "../faults/network.ts";
-import { tamper } from "../faults/tamper.ts";
 import type { Outgoing } from "../node_host.ts";
+import { type PathSinks, routeMessages } from "../faults/message_path.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import type { LinkCounters } from "./link_counters.ts";
@@ -104,8 +104,29 @@ export class Router {
   #batches = new Map<NodeId, InFlight[]>();
   #closed = false;
 
+  /** The message path's sinks: counters, the trace, and this router's queue. */
+  readonly #sinks: PathSinks;
+
   constructor(options: RouterOptions) {
     this.#o = options;
+    const counters = options.counters;
+    this.#sinks = {
+      isMember: options.isMember,
+      count: (from, to, what) => counters.add(from, to, what),
+      trace: null,
+      deliverAt: (time, from, to, body, m) => {
+        this.#queue.push({
+          time,
+          seq: this.#seq++,
+          from,
+          to,
+          body,
+          lamport: m.lamport,
+          vclock: m.vclock,
+        });
+      },
+      random: options.random,
+    };
   }
 
   /** Copies waiting in the queue. */
@@ -121,42 +142,9 @@ export class Router {
   /** Routes the messages `from` sent (one output of its Worker). */
   send(from: NodeId, messages: readonly Outgoing[]): void {
     if (this.#closed || messages.length === 0) return;
-    const { network, counters, isMember } = this.#o;
     const now = this.#o.now();
-    const tracing = this.tracing;
-    for (let i = 0; i < messages.length; i++) {
-      const o = messages[i]!;
-      counters.add(from, o.to, "sent");
-      if (tracing) {
-        this.#trace(now, "send", from, o.to, o.body, undefined, o.lamport, o.vclock);
-      }
-      if (!isMember(o.to)) {
-        counters.add(from, o.to, "dropped");
-        if (tracing) this.#trace(now, "drop", from, o.to, o.body, "unknown");
-        continue;
-      }
-      const fate = network.route(from, o.to, now);
-      if (fate.count === 0) {
-        counters.add(from, o.to, "dropped");
-        if (tracing) this.#trace(now, "drop", from, o.to, o.body, fate.reason ?? "loss");
-        continue;
-      }
-      if (fate.count > 1) {
-        counters.add(from, o.to, "duplicated");
-        if (tracing) this.#trace(now, "duplicate", from, o.to, o.body);
-      }
-      for (let c = 0; c < fate.count; c++) {
-        this.#queue.push({
-          time: fate.at[c]!,
-          seq: this.#seq++,
-          from,
-          to: o.to,
-          body: fate.tampered[c] ? tamper(o.body, this.#o.random) : o.body,
-          lamport: o.lamport,
-          vclock: o.vclock,
-        });
-      }
-    }
+    this.#sinks.trace = this.tracing ? this.#o.trace : null;
+    routeMessages(this.#o.network, from, messages, now, this.#sinks);
     this.#arm(now);
   }
 
@@ -221,31 +209,5 @@ export class Router {
     }
     batches.clear();
     this.#arm(now);
-  }
-
-  #trace(
-    time: number,
-    kind: string,
-    node: NodeId,
-    peer: NodeId,
-    body: unknown,
-    reason?: string,
-    lamport?: number,
-    vclock?: Outgoing["vclock"],
-  ): void {
-    const e: {
-      time: number;
-      kind: string;
-      node: NodeId;
-      peer: NodeId;
-      body: unknown;
-      reason?: string;
-      lamport?: number;
-      vclock?: Outgoing["vclock"];
-    } = { time, kind, node, peer, body };
-    if (reason !== undefined) e.reason = reason;
-    if (lamport !== undefined) e.lamport = lamport;
-    if (vclock !== undefined) e.vclock = vclock;
-    this.#o.trace(e);
   }
 }
