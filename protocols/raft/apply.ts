@@ -13,22 +13,24 @@ import type { Snapshot } from "./snapshot.ts";
 import { appliedHash } from "./snapshot.ts";
 import type { RaftState } from "./node_state.ts";
 import { committedInTerm } from "./node_state.ts";
-import { configApplied, membershipAt, stepDownRemoved } from "./reconfiguration.ts";
+import { configApplied, membershipAt } from "./configs.ts";
+import { stepDownRemoved } from "./reconfiguration.ts";
 import { flushReads, serveRead } from "./reads.ts";
 import { fail } from "../reply.ts";
 
 /**
- * Advances the commit index, applies what it covers and answers the clients waiting.
+ * Applies the committed entries not applied yet, answers the clients waiting for them
+ * and for reads, and takes a snapshot when due. The node calls it after each input it
+ * handled (replication only advances the commit index).
  *
  * @example
  * ```ts ignore
- * import { commitTo } from "./apply.ts";
- * commitTo(s, 12);
+ * import { applyCommitted } from "./apply.ts";
+ * applyCommitted(s);
  * ```
  */
-export function commitTo(s: RaftState, index: number): void {
-  s.commit = index;
-  s.ctx.emit("commit", { index, term: s.term });
+export function applyCommitted(s: RaftState): void {
+  if (s.applied >= s.commit) return;
   let removedSelf = false;
   while (s.applied < s.commit) {
     const e = s.log.entry(s.applied + 1);

@@ -20,7 +20,8 @@ import {
   setRole,
 } from "./node_state.ts";
 import { propose, sendAppend } from "./replication.ts";
-import { syncProgress } from "./reconfiguration.ts";
+import { syncProgress } from "./configs.ts";
+import { sendTimeoutNow } from "./transfer.ts";
 import { fail, info } from "../reply.ts";
 
 /**
@@ -249,39 +250,4 @@ export function startTransfer(s: RaftState, id: number, target: NodeId): void {
   const pr = s.progress.get(target)!;
   if (pr.match === s.log.lastIndex) sendTimeoutNow(s);
   else sendAppend(s, target, pr);
-}
-
-/**
- * Tells the transfer target to campaign now (once).
- *
- * @example
- * ```ts ignore
- * import { sendTimeoutNow } from "./election.ts";
- * sendTimeoutNow(s);
- * ```
- */
-export function sendTimeoutNow(s: RaftState): void {
-  const t = s.transfer;
-  if (!t || t.sent) return;
-  t.sent = true;
-  send(s, t.target, { type: "timeout-now", term: s.term });
-}
-
-/**
- * Gives up a leadership transfer, failing its request (`info` if TimeoutNow went out).
- *
- * @example
- * ```ts ignore
- * import { abortTransfer } from "./election.ts";
- * abortTransfer(s, "transfer timed out");
- * ```
- */
-export function abortTransfer(s: RaftState, error: string): void {
-  const t = s.transfer;
-  if (!t) return;
-  s.transfer = null;
-  s.ctx.reply(
-    t.requestId,
-    t.sent ? info("timeout", error) : fail("temporarily-unavailable", error),
-  );
 }

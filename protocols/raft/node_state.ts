@@ -354,3 +354,20 @@ export function committedInTerm(s: RaftState): boolean {
 export function send(s: RaftState, to: NodeId, m: RaftMessage): void {
   s.ctx.send(to, m);
 }
+
+/**
+ * Raises the commit index to `index` (never lowers it) and says so in the trace. What
+ * the new index covers is applied when the node has handled its input (`apply.ts`), so
+ * that replication needs nothing above it.
+ *
+ * @example
+ * ```ts ignore
+ * import { advanceCommit } from "./node_state.ts";
+ * advanceCommit(s, 12);
+ * ```
+ */
+export function advanceCommit(s: RaftState, index: number): void {
+  if (index <= s.commit) return;
+  s.commit = index;
+  s.ctx.emit("commit", { index, term: s.term });
+}

@@ -30,7 +30,6 @@ import {
   send,
 } from "./node_state.ts";
 import {
-  abortTransfer,
   becomeFollower,
   campaign,
   handleVote,
@@ -39,7 +38,6 @@ import {
   quorumActive,
 } from "./election.ts";
 import {
-  broadcastHeartbeat,
   flushCommit,
   handleAppend,
   handleAppendResp,
@@ -50,7 +48,9 @@ import {
   sendAppend,
 } from "./replication.ts";
 import { handleAdmin, maybePromoteLearner } from "./reconfiguration.ts";
-import { serveRead } from "./reads.ts";
+import { broadcastHeartbeat, serveRead } from "./reads.ts";
+import { abortTransfer } from "./transfer.ts";
+import { applyCommitted } from "./apply.ts";
 import { fail } from "../reply.ts";
 
 /**
@@ -74,6 +74,32 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
   }
 
   tick(): void {
+    this.#tick();
+    this.#settle();
+  }
+
+  message(from: NodeId, m: RaftMessage): void {
+    this.#message(from, m);
+    this.#settle();
+  }
+
+  request(req: ClientRequest<RaftOp>): void {
+    this.#request(req);
+    this.#settle();
+  }
+
+  /**
+   * After every input: apply what it committed (answering clients and reads), and let a
+   * caught-up learner be promoted. Replication only moves the commit index, so that
+   * these steps, which may propose or step down, sit above it.
+   */
+  #settle(): void {
+    const s = this.#s;
+    applyCommitted(s);
+    maybePromoteLearner(s);
+  }
+
+  #tick(): void {
     const s = this.#s;
     const now = s.ctx.now();
     if (s.role !== "leader") {
@@ -101,10 +127,9 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
         sendAppend(s, peer, pr);
       }
     }
-    maybePromoteLearner(s);
   }
 
-  message(from: NodeId, m: RaftMessage): void {
+  #message(from: NodeId, m: RaftMessage): void {
     const s = this.#s;
     if (m.term > s.term) {
       if (m.type === "vote" && !m.transfer && inLease(s)) {
@@ -172,7 +197,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
     }
   }
 
-  request(req: ClientRequest<RaftOp>): void {
+  #request(req: ClientRequest<RaftOp>): void {
     const s = this.#s;
     const op = req.op;
     if (op.f === "campaign") {

@@ -6,9 +6,8 @@
  */
 
 import type { RaftState, ReadItem } from "./node_state.ts";
-import { committedInTerm, singleVoter } from "./node_state.ts";
+import { committedInTerm, send, singleVoter } from "./node_state.ts";
 import type { ReadyRead } from "./node_state.ts";
-import { broadcastHeartbeat } from "./replication.ts";
 
 /**
  * Leader: serves a read by ReadIndex or lease (queued until the leader's no-op commits).
@@ -77,4 +76,25 @@ export function flushReads(s: RaftState): void {
     } else waiting.push(r);
   }
   s.readyReads = waiting;
+}
+
+/**
+ * Sends a heartbeat round to every member and schedules the next.
+ *
+ * @example
+ * ```ts ignore
+ * import { broadcastHeartbeat } from "./reads.ts";
+ * broadcastHeartbeat(s, s.ctx.now());
+ * ```
+ */
+export function broadcastHeartbeat(s: RaftState, now: number): void {
+  s.heartbeatDue = now + s.o.heartbeatMs;
+  const round = s.reads.startRound(now);
+  for (const [peer, pr] of s.progress) {
+    // Never tell a follower to commit past what it is known to hold.
+    const commit = Math.min(s.commit, pr.match);
+    send(s, peer, { type: "heartbeat", term: s.term, commit, round });
+    pr.sentCommit(commit);
+  }
+  if (singleVoter(s)) confirmReads(s, s.reads.ack(s.id, round, [s.id]));
 }

@@ -16,10 +16,9 @@ import { SNAPSHOT_KEY } from "./durable_state.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { KvStateMachine } from "./kv_state_machine.ts";
 import type { RaftState } from "./node_state.ts";
-import { membership, send, singleVoter } from "./node_state.ts";
-import { sendTimeoutNow } from "./election.ts";
-import { commitTo } from "./apply.ts";
-import { maybePromoteLearner, membershipChanged, reloadConfigs } from "./reconfiguration.ts";
+import { advanceCommit, membership, send } from "./node_state.ts";
+import { sendTimeoutNow } from "./transfer.ts";
+import { membershipChanged, reloadConfigs } from "./configs.ts";
 import { confirmReads } from "./reads.ts";
 
 /**
@@ -111,27 +110,6 @@ export function flushCommit(s: RaftState): void {
 }
 
 /**
- * Sends a heartbeat round to every member and schedules the next.
- *
- * @example
- * ```ts ignore
- * import { broadcastHeartbeat } from "./replication.ts";
- * broadcastHeartbeat(s, s.ctx.now());
- * ```
- */
-export function broadcastHeartbeat(s: RaftState, now: number): void {
-  s.heartbeatDue = now + s.o.heartbeatMs;
-  const round = s.reads.startRound(now);
-  for (const [peer, pr] of s.progress) {
-    // Never tell a follower to commit past what it is known to hold.
-    const commit = Math.min(s.commit, pr.match);
-    send(s, peer, { type: "heartbeat", term: s.term, commit, round });
-    pr.sentCommit(commit);
-  }
-  if (singleVoter(s)) confirmReads(s, s.reads.ack(s.id, round, [s.id]));
-}
-
-/**
  * Leader: a follower accepted or rejected an append.
  *
  * @example
@@ -165,7 +143,6 @@ export function handleAppendResp(
   if (s.transfer?.target === from && pr.match === s.log.lastIndex) {
     sendTimeoutNow(s);
   }
-  maybePromoteLearner(s);
 }
 
 /**
@@ -198,7 +175,7 @@ function maybeCommit(s: RaftState): boolean {
   );
   if (!Number.isFinite(q) || q <= s.commit) return false;
   if (s.log.term(q) !== s.term) return false; // Figure 8
-  commitTo(s, q);
+  advanceCommit(s, q);
   return true;
 }
 
@@ -247,7 +224,7 @@ export function handleAppend(
   }
   send(s, from, { type: "append-resp", term: s.term, index: lastNew, reject: false });
   const commit = Math.min(m.commit, lastNew);
-  if (commit > s.commit) commitTo(s, commit);
+  if (commit > s.commit) advanceCommit(s, commit);
 }
 
 /**
@@ -265,7 +242,7 @@ export function handleHeartbeat(
   m: Extract<RaftMessage, { type: "heartbeat" }>,
 ): void {
   const commit = Math.min(m.commit, s.log.lastIndex);
-  if (commit > s.commit) commitTo(s, commit);
+  if (commit > s.commit) advanceCommit(s, commit);
   send(s, from, { type: "heartbeat-resp", term: s.term, round: m.round });
 }
 
@@ -285,7 +262,7 @@ export function handleSnapshot(s: RaftState, from: NodeId, snap: Snapshot): void
   }
   if (s.log.matchTerm(snap.index, snap.term)) {
     // We hold the snapshot's last entry, hence everything before it: just commit.
-    commitTo(s, snap.index);
+    advanceCommit(s, snap.index);
   } else {
     s.ctx.storage.set(SNAPSHOT_KEY, snap);
     s.snapshot = snap;
