@@ -140,8 +140,8 @@ export function validateQuorumOp(op: unknown): string | null {
  * @example
  * ```ts
  * import { quorumSizes } from "./request.ts";
- * quorumSizes({ f: "read", key: "k", consistency: "ALL" }, 3, { r: 2, w: 2 }); // { r: 3, w: 3 }
- * quorumSizes({ f: "read", key: "k", r: 4 }, 3, { r: 2, w: 2 }); // { error: "r=4 exceeds N=3", field: "r" }
+ * quorumSizes({ consistency: "ALL" }, 3, { r: 2, w: 2 }); // { r: 3, w: 3 }
+ * quorumSizes({ r: 4 }, 3, { r: 2, w: 2 }); // { error: "r=4 exceeds N=3", field: "r" }
  * ```
  */
 export function quorumSizes(
