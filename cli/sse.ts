@@ -1,9 +1,11 @@
 /**
- * A small Server-Sent Events reader (the parts of the WHATWG event-stream format the
- * API sends: `event`, `data`, `id`, comments), for `deno task cli watch`.
+ * Server-Sent Events for `deno task cli watch`, read with `eventsource-parser` (the WHATWG
+ * event-stream format, in full).
  *
  * @module
  */
+
+import { createParser } from "eventsource-parser";
 
 /**
  * One event of a stream.
@@ -31,40 +33,21 @@ export interface SseMessage {
  * ```
  */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  let buf = "";
-  let event = "";
-  let data: string[] = [];
-  let id: string | undefined;
+  const ready: SseMessage[] = [];
+  const parser = createParser({
+    onEvent: (e) => {
+      const event = e.event ?? "message";
+      ready.push(e.id === undefined ? { event, data: e.data } : { event, data: e.data, id: e.id });
+    },
+  });
   const reader = body.getReader();
   const decoder = new TextDecoder();
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buf += decoder.decode(value, { stream: true });
-      let nl: number;
-      while ((nl = buf.search(/\r\n|\r|\n/)) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + (buf.startsWith("\r\n", nl) ? 2 : 1));
-        if (line === "") {
-          if (data.length > 0) {
-            yield id === undefined
-              ? { event: event || "message", data: data.join("\n") }
-              : { event: event || "message", data: data.join("\n"), id };
-          }
-          event = "";
-          data = [];
-          continue;
-        }
-        if (line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        const field = colon < 0 ? line : line.slice(0, colon);
-        let v = colon < 0 ? "" : line.slice(colon + 1);
-        if (v.startsWith(" ")) v = v.slice(1);
-        if (field === "event") event = v;
-        else if (field === "data") data.push(v);
-        else if (field === "id") id = v;
-      }
+      parser.feed(decoder.decode(value, { stream: true }));
+      while (ready.length > 0) yield ready.shift()!;
     }
   } finally {
     reader.releaseLock();
