@@ -174,3 +174,34 @@ export function formatHistory(events: readonly HistoryEvent[]): string {
   }
   return out;
 }
+
+/**
+ * Reads a history that is still being written: the JSON Lines events that parse, and
+ * nothing of the others (a torn last line is read next time). For a complete history,
+ * use {@link parseHistory}, which reports the first bad line.
+ *
+ * @example
+ * ```ts
+ * import { readGrowingHistory } from "./jsonl.ts";
+ * readGrowingHistory('{"process":0,"type":"invoke","f":"read","key":"x","time":1}\nnot json\n').length; // 1
+ * ```
+ */
+export function readGrowingHistory(text: string): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  for (const line of text.split("\n")) {
+    const s = line.trim();
+    if (s === "") continue;
+    try {
+      const e = JSON.parse(s);
+      if (
+        e !== null && typeof e === "object" && typeof e.process === "number" &&
+        typeof e.type === "string" && typeof e.time === "number"
+      ) {
+        out.push(e as HistoryEvent);
+      }
+    } catch {
+      // A torn last line while the history grows: read it next time.
+    }
+  }
+  return out;
+}

@@ -103,3 +103,82 @@ export function toOperations(events: readonly HistoryEvent[]): Operation[] {
   }
   return ops;
 }
+
+/**
+ * An operation as a live view sees it: like {@link Operation}, and `pending` while its
+ * completion has not arrived yet, and the `node` that answered it.
+ *
+ * @example
+ * ```ts
+ * import type { LiveOperation } from "./operations.ts";
+ * const op: LiveOperation = {
+ *   id: 0, process: 1, f: "read", key: "x", input: undefined, output: 3,
+ *   call: 10, ret: 20, status: "ok", pending: false, node: "n2",
+ * };
+ * ```
+ */
+export interface LiveOperation {
+  readonly id: number;
+  readonly process: number;
+  readonly f: string;
+  readonly key?: string;
+  input: unknown;
+  output: unknown;
+  readonly call: number;
+  ret: number;
+  status: OperationStatus;
+  pending: boolean;
+  node?: string;
+}
+
+/**
+ * Pairs a history that is still growing, as the dashboard reads it: the same ids and
+ * `ret` rules as {@link toOperations}, but it never throws — a stray completion is
+ * ignored, and an invocation while one is pending closes the older one as `info`.
+ *
+ * @example
+ * ```ts
+ * import { pairLiveOperations } from "./operations.ts";
+ * const ops = pairLiveOperations([
+ *   { process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 10 },
+ *   { process: 0, type: "ok", f: "write", key: "x", value: 1, time: 20 },
+ * ]);
+ * ops[0]?.ret; // 20
+ * ```
+ */
+export function pairLiveOperations(
+  events: readonly (HistoryEvent & { readonly node?: string })[],
+): LiveOperation[] {
+  const ops: LiveOperation[] = [];
+  const open = new Map<number, LiveOperation>();
+  for (const e of events) {
+    if (e.type === "invoke") {
+      const older = open.get(e.process);
+      if (older !== undefined) older.pending = false;
+      const op: { -readonly [K in keyof LiveOperation]: LiveOperation[K] } = {
+        id: ops.length,
+        process: e.process,
+        f: e.f,
+        input: e.value,
+        output: undefined,
+        call: e.time,
+        ret: Infinity,
+        status: "info",
+        pending: true,
+      };
+      if (e.key !== undefined) op.key = e.key;
+      ops.push(op);
+      open.set(e.process, op);
+      continue;
+    }
+    const op = open.get(e.process);
+    if (op === undefined) continue;
+    open.delete(e.process);
+    op.pending = false;
+    op.status = e.type;
+    op.output = e.value;
+    if (e.node !== undefined) op.node = e.node;
+    if (e.type !== "info") op.ret = Math.max(e.time, op.call);
+  }
+  return ops;
+}

@@ -139,6 +139,17 @@ export function stableLine(e: TraceEvent): string {
 }
 
 /**
+ * The regular expression to give ShiViz for logs made by {@link toShiViz}.
+ *
+ * @example
+ * ```ts
+ * import { SHIVIZ_REGEX } from "./trace.ts";
+ * SHIVIZ_REGEX.startsWith("(?<event>"); // true
+ * ```
+ */
+export const SHIVIZ_REGEX = String.raw`(?<event>.*)\n(?<host>\S*) (?<clock>{.*})`;
+
+/**
  * Formats events for ShiViz (https://bestchai.bitbucket.io/shiviz/): per event, a line
  * describing it and a line `host {vector clock}`. Use the parser regex
  * `(?<event>.*)\n(?<host>\S*) (?<clock>{.*})`. Events without a vector clock (ticks)

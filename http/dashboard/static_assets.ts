@@ -1,7 +1,8 @@
 /**
- * The dashboard's files (`static/`): the page, its ES modules, styles and icon, served
- * by the app itself so that the dashboard works offline. Each file is read once, on
- * first use, from beside this module (a `file:` URL when run from a checkout).
+ * The dashboard's files (`static/`): the page, its script, styles and icon, served by
+ * the app itself so that the dashboard works offline. The script is bundled from the
+ * page's modules and the project's TypeScript modules they import (so nothing is
+ * copied for the browser); each file is read or built once, on first use.
  *
  * @module
  */
@@ -16,35 +17,20 @@
  * DASHBOARD_ASSETS["main.js"]; // "text/javascript; charset=utf-8"
  * ```
  */
-export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = Object.fromEntries([
-  ...[
-    "api_client.js",
-    "cluster_model.js",
-    "controls.js",
-    "dom.js",
-    "event_log.js",
-    "frame_stats.js",
-    "log_view.js",
-    "main.js",
-    "message_matcher.js",
-    "playback.js",
-    "raft_log.js",
-    "ring_layout.js",
-    "ring_view.js",
-    "shiviz.js",
-    "spacetime.js",
-    "spacetime_view.js",
-    "sse_reader.js",
-    "time_base.js",
-    "timeline.js",
-    "timeline_view.js",
-    "types.js",
-  ].map((name) => [name, "text/javascript; charset=utf-8"]),
-  ["index.html", "text/html; charset=utf-8"],
-  ["style.css", "text/css; charset=utf-8"],
-  ["views.css", "text/css; charset=utf-8"],
-  ["favicon.svg", "image/svg+xml"],
-]);
+export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = {
+  "main.js": "text/javascript; charset=utf-8",
+  "index.html": "text/html; charset=utf-8",
+  "style.css": "text/css; charset=utf-8",
+  "views.css": "text/css; charset=utf-8",
+  "favicon.svg": "image/svg+xml",
+};
+
+/**
+ * The page's script is one bundle: `main.js` and every module it imports — the page's
+ * own and the project's TypeScript modules it shares with the rest (the ShiViz export,
+ * history pairing, the event-stream parser) — built once, in memory, by `Deno.bundle`.
+ */
+const BUNDLED = "main.js";
 
 const BASE = new URL("./static/", import.meta.url);
 
@@ -74,12 +60,28 @@ export class AssetStore {
     if (type === undefined) return null;
     let body = this.#cache.get(name);
     if (body === undefined) {
-      body = read(new URL(name, this.#base));
+      const url = new URL(name, this.#base);
+      body = name === BUNDLED && url.protocol === "file:" ? bundle(url) : read(url);
       this.#cache.set(name, body);
       body.catch(() => this.#cache.delete(name)); // try again next time
     }
     return { body: await body, type };
   }
+}
+
+async function bundle(entry: URL): Promise<Uint8Array<ArrayBuffer>> {
+  const r = await Deno.bundle({
+    entrypoints: [entry.pathname],
+    write: false,
+    platform: "browser",
+    format: "esm",
+  });
+  const out = r.outputFiles?.[0]?.contents;
+  if (!r.success || out === undefined) {
+    const why = r.errors.map((e) => e.text).join("; ");
+    throw new Error(`cannot bundle the dashboard's ${entry.pathname}: ${why}`);
+  }
+  return new Uint8Array(out);
 }
 
 async function read(url: URL): Promise<Uint8Array<ArrayBuffer>> {

@@ -9,13 +9,17 @@
  * @module
  */
 
+import { createParser } from "eventsource-parser";
+
 /**
  * One event of the stream.
  * @typedef {{ event: string, data: string, id: string }} SseEvent
  */
 
 /**
- * Parses the text/event-stream format incrementally (chunks may split lines anywhere).
+ * Parses the text/event-stream format incrementally (chunks may split lines anywhere),
+ * with `eventsource-parser` — the same parser as the CLI's, bundled in. An event's `id`
+ * is the last id the stream gave, as `Last-Event-ID` needs it.
  *
  * @example
  * ```js
@@ -26,11 +30,18 @@
  * ```
  */
 export class SseParser {
-  #rest = "";
-  #event = "";
-  /** @type {string[]} */
-  #data = [];
   #id = "";
+  /** @type {SseEvent[]} */
+  #out = [];
+  #parser = createParser({
+    onEvent: (e) => {
+      if (e.id !== undefined) this.#id = e.id;
+      this.#out.push({ event: e.event ?? "message", data: e.data, id: this.#id });
+    },
+    onRetry: (ms) => {
+      this.retry = ms;
+    },
+  });
   /** The reconnection delay the server asked for (`retry:`), if any. */
   /** @type {number | null} */
   retry = null;
@@ -41,35 +52,9 @@ export class SseParser {
    * @returns {SseEvent[]}
    */
   feed(chunk) {
-    const text = this.#rest + chunk;
-    /** @type {SseEvent[]} */
-    const out = [];
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl === -1) break;
-      let line = text.slice(start, nl);
-      start = nl + 1;
-      if (line.endsWith("\r")) line = line.slice(0, -1);
-      if (line === "") {
-        if (this.#data.length > 0) {
-          out.push({ event: this.#event || "message", data: this.#data.join("\n"), id: this.#id });
-        }
-        this.#event = "";
-        this.#data = [];
-        continue;
-      }
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "event") this.#event = value;
-      else if (field === "data") this.#data.push(value);
-      else if (field === "id") this.#id = value;
-      else if (field === "retry" && /^\d+$/.test(value)) this.retry = Number(value);
-    }
-    this.#rest = text.slice(start);
+    this.#parser.feed(chunk);
+    const out = this.#out;
+    this.#out = [];
     return out;
   }
 }

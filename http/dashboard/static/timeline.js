@@ -41,91 +41,9 @@
  * @typedef {{ readonly t: number, ok: number, fail: number, info: number }} Bucket
  */
 
-/**
- * Parses JSON Lines, skipping lines that are not history events.
- *
- * @example
- * ```js
- * import { parseJsonl } from "./timeline.js";
- * parseJsonl('{"process":0,"type":"invoke","f":"read","key":"x","time":1}\nnot json\n').length; // 1
- * ```
- * @param {string} text
- * @returns {HistoryEvent[]}
- */
-export function parseJsonl(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    const s = line.trim();
-    if (s === "") continue;
-    try {
-      const e = JSON.parse(s);
-      if (
-        e !== null && typeof e === "object" && typeof e.process === "number" &&
-        typeof e.type === "string" && typeof e.time === "number"
-      ) {
-        out.push(/** @type {HistoryEvent} */ (e));
-      }
-    } catch {
-      // A torn last line while the history grows: read it next time.
-    }
-  }
-  return out;
-}
-
-/**
- * Pairs each invocation with the next completion of its process, like the checker's
- * `toOperations` (same ids, same `ret` rules), but never throws: a stray completion is
- * ignored, and an invocation while one is pending closes the older one as `info`.
- *
- * @example
- * ```js
- * import { pairOperations } from "./timeline.js";
- * const ops = pairOperations([
- *   { process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 10 },
- *   { process: 0, type: "ok", f: "write", key: "x", value: 1, time: 20 },
- * ]);
- * ops[0]?.ret; // 20
- * ```
- * @param {readonly HistoryEvent[]} events
- * @returns {Op[]}
- */
-export function pairOperations(events) {
-  /** @type {Op[]} */
-  const ops = [];
-  /** @type {Map<number, Op>} */
-  const open = new Map();
-  for (const e of events) {
-    if (e.type === "invoke") {
-      const older = open.get(e.process);
-      if (older !== undefined) older.pending = false;
-      /** @type {Op} */
-      const op = {
-        id: ops.length,
-        process: e.process,
-        f: e.f,
-        input: e.value,
-        output: undefined,
-        call: e.time,
-        ret: Infinity,
-        status: "info",
-        pending: true,
-      };
-      if (e.key !== undefined) /** @type {{ key?: string }} */ (op).key = e.key;
-      ops.push(op);
-      open.set(e.process, op);
-      continue;
-    }
-    const op = open.get(e.process);
-    if (op === undefined) continue;
-    open.delete(e.process);
-    op.pending = false;
-    op.status = e.type;
-    op.output = e.value;
-    if (e.node !== undefined) op.node = e.node;
-    if (e.type !== "info") op.ret = Math.max(e.time, op.call);
-  }
-  return ops;
-}
+// Reading a growing history and pairing it are the history library's own, bundled in.
+export { readGrowingHistory as parseJsonl } from "../../../history/jsonl.ts";
+export { pairLiveOperations as pairOperations } from "../../../history/operations.ts";
 
 /**
  * Cluster ms minus history ms, from the requests the trace shows: the API records an
