@@ -68,40 +68,7 @@ export interface Operation {
  * ```
  */
 export function toOperations(events: readonly HistoryEvent[]): Operation[] {
-  const ops: Operation[] = [];
-  const open = new Map<number, number>(); // process -> index into ops
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    if (e.type === "invoke") {
-      if (open.has(e.process)) {
-        throw new Error(`event ${i}: process ${e.process} invoked while an operation is pending`);
-      }
-      open.set(e.process, ops.length);
-      const op: { -readonly [K in keyof Operation]: Operation[K] } = {
-        id: ops.length,
-        process: e.process,
-        f: e.f,
-        input: e.value,
-        output: undefined,
-        call: e.time,
-        ret: Infinity,
-        status: "info",
-      };
-      if (e.key !== undefined) op.key = e.key;
-      ops.push(op);
-      continue;
-    }
-    const index = open.get(e.process);
-    if (index === undefined) {
-      throw new Error(`event ${i}: "${e.type}" for process ${e.process} has no pending invoke`);
-    }
-    open.delete(e.process);
-    const op = ops[index] as { -readonly [K in keyof Operation]: Operation[K] };
-    op.status = e.type;
-    op.output = e.value;
-    if (e.type !== "info") op.ret = Math.max(e.time, op.call);
-  }
-  return ops;
+  return pair(events, false);
 }
 
 /**
@@ -149,13 +116,37 @@ export interface LiveOperation {
 export function pairLiveOperations(
   events: readonly (HistoryEvent & { readonly node?: string })[],
 ): LiveOperation[] {
-  const ops: LiveOperation[] = [];
-  const open = new Map<number, LiveOperation>();
-  for (const e of events) {
+  return pair(events, true) as LiveOperation[];
+}
+
+type Paired =
+  & { -readonly [K in keyof LiveOperation]?: LiveOperation[K] }
+  & {
+    -readonly [K in keyof Operation]: Operation[K];
+  };
+
+/**
+ * The one pairing loop. Strict (the checker's): an anomaly throws. Live (the page's): an
+ * anomaly is passed over, and each operation says whether it is `pending` and which
+ * `node` answered.
+ */
+function pair(
+  events: readonly (HistoryEvent & { readonly node?: string })[],
+  live: boolean,
+): Paired[] {
+  const ops: Paired[] = [];
+  const open = new Map<number, Paired>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (e.type === "invoke") {
       const older = open.get(e.process);
-      if (older !== undefined) older.pending = false;
-      const op: { -readonly [K in keyof LiveOperation]: LiveOperation[K] } = {
+      if (older !== undefined) {
+        if (!live) {
+          throw new Error(`event ${i}: process ${e.process} invoked while an operation is pending`);
+        }
+        older.pending = false;
+      }
+      const op: Paired = {
         id: ops.length,
         process: e.process,
         f: e.f,
@@ -164,20 +155,25 @@ export function pairLiveOperations(
         call: e.time,
         ret: Infinity,
         status: "info",
-        pending: true,
       };
+      if (live) op.pending = true;
       if (e.key !== undefined) op.key = e.key;
       ops.push(op);
       open.set(e.process, op);
       continue;
     }
     const op = open.get(e.process);
-    if (op === undefined) continue;
+    if (op === undefined) {
+      if (live) continue;
+      throw new Error(`event ${i}: "${e.type}" for process ${e.process} has no pending invoke`);
+    }
     open.delete(e.process);
-    op.pending = false;
     op.status = e.type;
     op.output = e.value;
-    if (e.node !== undefined) op.node = e.node;
+    if (live) {
+      op.pending = false;
+      if (e.node !== undefined) op.node = e.node;
+    }
     if (e.type !== "info") op.ret = Math.max(e.time, op.call);
   }
   return ops;
