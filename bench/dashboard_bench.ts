@@ -14,7 +14,7 @@
 
 import { setTimeout as delay } from "node:timers/promises";
 import { serveDashboard, soleLeader, waitFor } from "../tests/dashboard/browser.ts";
-import { Chromium } from "../tests/dashboard/cdp.ts";
+import { Chromium } from "../tests/dashboard/chromium.ts";
 
 interface Summary {
   frames: number;

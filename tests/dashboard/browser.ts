@@ -8,7 +8,7 @@ import { type Api, createApi } from "../../http/app.ts";
 import { dashboardRoutes } from "../../http/dashboard/routes.ts";
 import { createWorkerChecker } from "../../http/dashboard/worker_checker.ts";
 import { type Cluster, type ClusterOptions, startCluster } from "../../nodes/worker_cluster.ts";
-import type { CdpPage } from "./cdp.ts";
+import type { CdpPage } from "./chromium.ts";
 import { waitFor as poll } from "../support/deadline.ts";
 
 /** A cluster, its API with the dashboard, and the server. */

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type CdpPage, Chromium } from "./cdp.ts";
+import { type CdpPage, Chromium } from "./chromium.ts";
 import { nodesWithRole, pngSize, serveDashboard, soleLeader, waitFor } from "./browser.ts";
 import { notYet, waitFor as poll } from "../support/deadline.ts";
 

@@ -10,7 +10,7 @@ import { startMain } from "../e2e/main_process.ts";
 import { runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
 import { serveDashboard, waitFor } from "../dashboard/browser.ts";
-import { Chromium } from "../dashboard/cdp.ts";
+import { Chromium } from "../dashboard/chromium.ts";
 
 const FILE = new URL("./toy_kv.ts", import.meta.url).pathname;
 const SPEC = `${FILE}#toyKv`;
