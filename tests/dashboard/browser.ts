@@ -8,7 +8,7 @@ import { type Api, createApi } from "../../http/app.ts";
 import { dashboardRoutes } from "../../http/dashboard/routes.ts";
 import { createWorkerChecker } from "../../http/dashboard/worker_checker.ts";
 import { type Cluster, type ClusterOptions, startCluster } from "../../nodes/worker_cluster.ts";
-import type { CdpPage } from "./chromium.ts";
+import type { BrowserPage } from "./chromium.ts";
 import { waitFor as poll } from "../support/deadline.ts";
 
 /** A cluster, its API with the dashboard, and the server. */
@@ -63,12 +63,12 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
 }
 
 /** The ids of the running nodes the ring shows with `role`. */
-export function nodesWithRole(page: CdpPage, role: string): Promise<(string | null)[]> {
+export function nodesWithRole(page: BrowserPage, role: string): Promise<(string | null)[]> {
   return page.attrs(`#ring g.node[data-role="${role}"][data-up="true"]`, "data-id");
 }
 
 /** The only leader the ring shows, or null (none, or several). */
-export async function soleLeader(page: CdpPage): Promise<string | null> {
+export async function soleLeader(page: BrowserPage): Promise<string | null> {
   const leaders = await nodesWithRole(page, "leader");
   return leaders.length === 1 ? leaders[0] ?? null : null;
 }

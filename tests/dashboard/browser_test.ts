@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type CdpPage, Chromium } from "./chromium.ts";
+import { type BrowserPage, Chromium } from "./chromium.ts";
 import { nodesWithRole, pngSize, serveDashboard, soleLeader, waitFor } from "./browser.ts";
 import { notYet, waitFor as poll } from "../support/deadline.ts";
 
@@ -14,7 +14,7 @@ const WIDTH = 1400;
 const HEIGHT = 1000;
 const DOCS_PNG = new URL("../../docs/dashboard.png", import.meta.url);
 
-async function screenshot(page: CdpPage, name: string): Promise<Uint8Array> {
+async function screenshot(page: BrowserPage, name: string): Promise<Uint8Array> {
   const bytes = await page.screenshot();
   assert.deepEqual(
     pngSize(bytes),
@@ -26,7 +26,7 @@ async function screenshot(page: CdpPage, name: string): Promise<Uint8Array> {
 
 const node = (id: string) => `#ring g.node[data-id="${id}"]`;
 
-async function attr(page: CdpPage, selector: string, name: string): Promise<string | null> {
+async function attr(page: BrowserPage, selector: string, name: string): Promise<string | null> {
   return (await page.attrs(selector, name))[0] ?? null;
 }
 
@@ -35,7 +35,7 @@ async function attr(page: CdpPage, selector: string, name: string): Promise<stri
  * shows it; clicks again only once a click has visibly taken effect, so a slow frame
  * never turns two clicks into none.
  */
-async function viewMode(page: CdpPage, mode: "paused" | "live"): Promise<void> {
+async function viewMode(page: BrowserPage, mode: "paused" | "live"): Promise<void> {
   await waitFor(`the view is ${mode}`, async () => {
     const now = await attr(page, "body", "data-mode");
     if (now === mode) return true;
@@ -53,7 +53,7 @@ async function viewMode(page: CdpPage, mode: "paused" | "live"): Promise<void> {
   });
 }
 
-async function selectOnly(page: CdpPage, id: string): Promise<void> {
+async function selectOnly(page: BrowserPage, id: string): Promise<void> {
   await page.click("#btn-clear-sel");
   await page.click(node(id));
   await waitFor(

@@ -50,10 +50,10 @@ export class Chromium {
   }
 
   /** A new page of the given viewport. */
-  async newPage(width: number, height: number): Promise<CdpPage> {
+  async newPage(width: number, height: number): Promise<BrowserPage> {
     const page = await this.#browser.newPage();
     await page.setViewport({ width, height, deviceScaleFactor: 1 });
-    return new CdpPage(page, this.#cdp);
+    return new BrowserPage(page, this.#cdp);
   }
 
   /** Saves downloads into `dir`, each named by its guid. */
@@ -73,7 +73,7 @@ export class Chromium {
 }
 
 /** One page, and the verbs the tests use on it. */
-export class CdpPage {
+export class BrowserPage {
   readonly #page: Page;
   readonly #cdp: CDPSession;
   /** Uncaught exceptions and console errors of the page. */
