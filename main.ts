@@ -81,7 +81,8 @@ async function checkProtocol(args: ClusterArgs): Promise<void> {
     new NodeHost(protocol, {
       id: "n1",
       peers: Array.from({ length: args.nodes - 1 }, (_, i) => `n${i + 2}`),
-      options: args.options,
+      // As a live node will get them: the protocol's live defaults under the given ones.
+      options: { ...protocol.liveOptions, ...args.options },
       storage: new MemoryDisk(),
       now: () => 0,
       random: () => 0.5,

@@ -17,6 +17,10 @@ function deno(args: string[]): Deno.Command {
 Deno.test("deno task cluster: bad input is one line on stderr and exit code 2", async () => {
   for (
     const argv of [["--nodes", "x"], ["--host", "10.0.0.1"], ["--protocol", "nope"], [
+      // Checked with the live defaults it would run with (1,000–2,000 ms elections).
+      "--option",
+      "electionMinMs=3000",
+    ], [
       "--latency",
       "99999999999999ms",
     ], [
