@@ -12,7 +12,7 @@ import { parseHistory } from "./history/jsonl.ts";
 import { checkLinearizability } from "./checker/linearizability.ts";
 import { MODEL_NAMES, modelByName } from "./checker/models.ts";
 import { classifyHistory } from "./checker/consistency.ts";
-import { oneLineMessage, parseDuration, stripDashDash } from "./nodes/cli_args.ts";
+import { oneLineMessage, parseDuration, stripDashDash } from "./args/cli_args.ts";
 
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({

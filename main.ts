@@ -26,7 +26,7 @@ import {
   type ClusterArgs,
   parseClusterArgs,
   UsageError,
-} from "./nodes/cluster_args.ts";
+} from "./args/cluster_args.ts";
 import { MemoryDisk } from "./nodes/storage/memory_disk.ts";
 import { NodeHost } from "./nodes/node_host.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";

@@ -6,7 +6,7 @@
  */
 
 import { allScenarios, scenarioByName } from "./scenarios/registry.ts";
-import { stripDashDash } from "./nodes/cli_args.ts";
+import { stripDashDash } from "./args/cli_args.ts";
 
 async function main(argv: string[]): Promise<number> {
   const args = stripDashDash(argv);

@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { DEFAULT_SIM_PROTOCOL, protocolNames } from "./protocols/registry.ts";
-import { parseProtocolSpec } from "./nodes/cluster_args.ts";
+import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import {
@@ -18,7 +18,7 @@ import {
   parseInteger,
   parseOptionPairs,
   stripDashDash,
-} from "./nodes/cli_args.ts";
+} from "./args/cli_args.ts";
 import { runSimulation } from "./torture/sim_run.ts";
 import { toShiViz } from "./nodes/trace.ts";
 import { formatHistory } from "./history/jsonl.ts";

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
-import { parseProtocolSpec } from "./nodes/cluster_args.ts";
+import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import {
   tortureTxnSeed,
@@ -26,7 +26,7 @@ import {
   parseInteger,
   parseOptionPairs,
   stripDashDash,
-} from "./nodes/cli_args.ts";
+} from "./args/cli_args.ts";
 import {
   replayCommand,
   type SeedOutcome,

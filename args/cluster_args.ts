@@ -12,14 +12,14 @@
  */
 
 import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
-import { MAX_CLUSTER_NODES } from "./worker/cluster_types.ts";
+import { MAX_CLUSTER_NODES } from "../nodes/worker/cluster_types.ts";
 import { oneLineMessage, parseDuration, parseOptionPairs } from "./cli_args.ts";
-import { NEMESIS_KINDS, type NemesisKind, parseNemesis } from "./nemesis.ts";
+import { NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
 import { parseArgs } from "node:util";
-import { type Delay, parseDelay } from "./faults/delay.ts";
+import { type Delay, parseDelay } from "../nodes/faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ProtocolSpec } from "./worker_protocol.ts";
+import type { ProtocolSpec } from "../nodes/worker_protocol.ts";
 
 /**
  * The parsed command line.

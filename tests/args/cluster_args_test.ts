@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultProtocol, parseClusterArgs, UsageError } from "../../nodes/cluster_args.ts";
+import { defaultProtocol, parseClusterArgs, UsageError } from "../../args/cluster_args.ts";
 
 const CTX = { protocols: ["heartbeat", "lww"], cwd: "/home/me/lab" };
 const parse = (...argv: string[]) => parseClusterArgs(argv, CTX);
