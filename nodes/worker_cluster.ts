@@ -506,8 +506,8 @@ export class Cluster implements Runtime {
       tracing: this.#tracing,
     };
     worker.postMessage(init);
-    // Generous: a Worker loads every protocol's code, which takes seconds on a busy machine.
-    const ms = o.startTimeoutMs ?? 30_000;
+    // Generous: see ClusterOptions.startTimeoutMs (a cold first start on a busy machine).
+    const ms = o.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {
       if (s.epoch === epoch && s.starting !== null) {
         this.#fail(s, `node ${s.id} did not start within ${ms} ms`);

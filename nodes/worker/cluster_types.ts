@@ -43,7 +43,12 @@ export interface ClusterOptions {
   readonly dataDir?: string;
   /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
   readonly network?: LinkFaults;
-  /** How long a Worker may take to start (load its protocol, open its store); default 10 s. */
+  /**
+   * How long a Worker may take to start (load its protocol, open its store); default 120 s.
+   * A first start compiles every module the Worker loads, which on a busy machine with a
+   * cold cache takes tens of seconds; a start that fails says so at once, so only a hung
+   * one waits this long.
+   */
   readonly startTimeoutMs?: number;
   /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
   readonly closeTimeoutMs?: number;
