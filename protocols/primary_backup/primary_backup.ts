@@ -33,7 +33,7 @@ import { mayAcknowledge, shouldFallBack, someBackupCaughtUp } from "./ack_policy
 import { createPeerDetector } from "./detector.ts";
 import type { Change, PrimaryBackupMessage, PrimaryBackupOp } from "./message.ts";
 import { isReplicationMode, type ReplicationMode } from "./mode.ts";
-import { parsePrimaryBackupOptions } from "./options.ts";
+import { parsePrimaryBackupOptions, type PrimaryBackupOptions } from "./options.ts";
 import { fail, info } from "../reply.ts";
 
 /**
@@ -65,514 +65,604 @@ interface Handover {
 
 const P = "pb/";
 
-function createNode(
-  ctx: NodeContext<PrimaryBackupMessage>,
-): ProtocolNode<PrimaryBackupMessage, PrimaryBackupOp> {
+/**
+ * A primary-backup node's whole state: what it keeps durable (view, mode, position,
+ * data) and what it holds while running. The functions below each take it first — one
+ * shape for every protocol node: state plus plain functions, no closure.
+ */
+interface PbState {
+  readonly ctx: NodeContext<PrimaryBackupMessage>;
+  readonly o: PrimaryBackupOptions;
+  readonly storage: NodeContext<PrimaryBackupMessage>["storage"];
+  readonly members: readonly NodeId[];
+  // Durable.
+  epoch: number;
+  primary: NodeId;
+  mode: ReplicationMode;
+  seq: number;
+  readonly data: Map<string, unknown>;
+  // Volatile.
+  role: PrimaryBackupRole;
+  /** Recent changes with the time this node applied them (for catch-up and lag). */
+  log: { change: Change; at: number }[];
+  readonly detector: ReturnType<typeof createPeerDetector>;
+  // Primary.
+  readonly acked: Map<NodeId, number>;
+  /** When each backup last made progress (or was last sent its missing changes). */
+  readonly lastProgress: Map<NodeId, number>;
+  waiting: WaitingWrite[];
+  fallback: boolean;
+  handover: Handover | null;
+  nextHeartbeat: number;
+  /** Async: acknowledged changes not yet shipped, and when the next batch leaves. */
+  unshipped: Change[];
+  nextShip: number;
+  // Backup.
+  takeOver: { epoch: number; seq: number } | null;
+  probes: Map<NodeId, Msg<"probe-reply">>;
+  probeDeadline: number;
+  nextProbeAt: number;
+  failovers: number;
+  /**
+   * Waiting for a snapshot: this node's state may hold changes the primary never made,
+   * so it applies and acknowledges nothing until the snapshot replaces it.
+   */
+  awaitingSnapshot: boolean;
+  readonly waitingFailover: number[];
+}
+
+/** A node's state, recovered from its storage (a node that has some is restarting). */
+function createState(ctx: NodeContext<PrimaryBackupMessage>): PbState {
   const o = parsePrimaryBackupOptions(ctx.options);
   const storage = ctx.storage;
   const members = sortMembers([ctx.id, ...ctx.peers]);
   const restarted = storage.get(P + "epoch") !== undefined;
-
-  // --- durable state ---
-  let epoch = (storage.get(P + "epoch") as number | undefined) ?? 0;
-  let primary = (storage.get(P + "primary") as NodeId | undefined) ?? o.primary ?? members[0]!;
-  let mode = (storage.get(P + "mode") as ReplicationMode | undefined) ?? o.mode;
-  let seq = (storage.get(P + "seq") as number | undefined) ?? 0;
+  const epoch = (storage.get(P + "epoch") as number | undefined) ?? 0;
+  const primary = (storage.get(P + "primary") as NodeId | undefined) ?? o.primary ?? members[0]!;
+  const mode = (storage.get(P + "mode") as ReplicationMode | undefined) ?? o.mode;
+  const seq = (storage.get(P + "seq") as number | undefined) ?? 0;
   const data = new Map<string, unknown>();
   for (const k of storage.keys(P + "kv/")) data.set(k.slice(P.length + 3), storage.get(k));
   if (!restarted) {
     storage.set(P + "epoch", epoch);
     storage.set(P + "primary", primary);
   }
+  return {
+    ctx,
+    o,
+    storage,
+    members,
+    epoch,
+    primary,
+    mode,
+    seq,
+    data,
+    role: primary !== ctx.id ? "backup" : restarted ? "recovering" : "primary",
+    log: [],
+    detector: createPeerDetector(o.detector, ctx.peers, ctx.now(), {
+      timeoutMs: o.failureTimeoutMs,
+      intervalMs: o.heartbeatMs,
+      phiThreshold: o.phiThreshold,
+    }),
+    acked: new Map(),
+    lastProgress: new Map(),
+    waiting: [],
+    fallback: false,
+    handover: null,
+    nextHeartbeat: 0,
+    unshipped: [],
+    nextShip: 0,
+    takeOver: null,
+    probes: new Map(),
+    probeDeadline: 0,
+    nextProbeAt: 0,
+    failovers: 0,
+    awaitingSnapshot: false,
+    waitingFailover: [],
+  };
+}
 
-  // --- volatile state ---
-  let role: PrimaryBackupRole = primary !== ctx.id
-    ? "backup"
-    : restarted
-    ? "recovering"
-    : "primary";
-  // Recent changes with the time this node applied them (for catch-up and lag).
-  let log: { change: Change; at: number }[] = [];
-  const detector = createPeerDetector(o.detector, ctx.peers, ctx.now(), {
-    timeoutMs: o.failureTimeoutMs,
-    intervalMs: o.heartbeatMs,
-    phiThreshold: o.phiThreshold,
+function backups(pb: PbState) {
+  return pb.ctx.peers;
+}
+function effectiveMode(pb: PbState): ReplicationMode {
+  return pb.mode === "semi-sync" && pb.fallback ? "async" : pb.mode;
+}
+
+function persistView(pb: PbState) {
+  pb.storage.set(P + "epoch", pb.epoch);
+  pb.storage.set(P + "primary", pb.primary);
+}
+
+function applyChange(pb: PbState, c: Change) {
+  const [s, key, value, deleted] = c;
+  if (deleted) {
+    pb.data.delete(key);
+    pb.storage.delete(P + "kv/" + key);
+  } else {
+    pb.data.set(key, value);
+    pb.storage.set(P + "kv/" + key, value);
+  }
+  pb.seq = s;
+  pb.storage.set(P + "seq", pb.seq);
+  pb.log.push({ change: c, at: pb.ctx.now() });
+  if (pb.log.length > 2 * pb.o.maxLog) pb.log = pb.log.slice(-pb.o.maxLog);
+  if (pb.takeOver !== null && pb.seq >= pb.takeOver.seq) becomePrimary(pb, pb.takeOver.epoch);
+}
+
+function changesFrom(pb: PbState, from: number, limit: number): Change[] | null {
+  const first = pb.log[0]?.change[0];
+  if (from > pb.seq) return [];
+  if (first === undefined || from < first) return null; // trimmed: needs a snapshot
+  return pb.log.slice(from - first, from - first + limit).map((e) => e.change);
+}
+
+function sendSnapshot(pb: PbState, to: NodeId) {
+  pb.ctx.send(to, { type: "snapshot", epoch: pb.epoch, seq: pb.seq, data: [...pb.data] });
+}
+
+// --- primary: acknowledging writes ---
+
+function inSync(pb: PbState): NodeId[] {
+  return backups(pb).filter((b) => !pb.detector.suspects(b, pb.ctx.now()));
+}
+
+function release(pb: PbState) {
+  const m = effectiveMode(pb);
+  const set = inSync(pb);
+  while (pb.waiting.length > 0 && mayAcknowledge(m, pb.waiting[0]!.seq, pb.acked, set)) {
+    pb.ctx.reply(pb.waiting.shift()!.request, { type: "ok" });
+  }
+}
+
+function demote(pb: PbState, reason: string) {
+  for (const w of pb.waiting) pb.ctx.reply(w.request, info("crash", `demoted: ${reason}`));
+  pb.waiting = [];
+  pb.unshipped = [];
+  if (pb.handover !== null) {
+    pb.ctx.reply(pb.handover.request, { type: "ok", value: { primary: pb.primary } });
+    pb.handover = null;
+  }
+  pb.fallback = false;
+  pb.role = "backup";
+  pb.detector.reset(pb.primary, pb.ctx.now());
+  pb.ctx.emit("role", { role: pb.role, epoch: pb.epoch, primary: pb.primary, reason });
+}
+
+function becomePrimary(pb: PbState, newEpoch: number) {
+  pb.takeOver = null;
+  pb.epoch = newEpoch;
+  pb.primary = pb.ctx.id;
+  persistView(pb);
+  pb.role = "primary";
+  pb.failovers++;
+  pb.fallback = false;
+  pb.waiting = [];
+  pb.acked.clear();
+  for (const [n, r] of pb.probes) {
+    if (n !== pb.ctx.id && r.epoch === pb.epoch - 1) pb.acked.set(n, r.seq);
+  }
+  // Backups answer the view with their position; wait for that before resending,
+  // and trust them until then (they had no reason to talk to this node before).
+  for (const b of backups(pb)) {
+    pb.lastProgress.set(b, pb.ctx.now());
+    pb.detector.reset(b, pb.ctx.now());
+  }
+  pb.probes = new Map();
+  pb.nextHeartbeat = 0;
+  pb.ctx.emit("failover", { primary: pb.ctx.id, epoch: pb.epoch, seq: pb.seq });
+  for (const b of backups(pb)) {
+    pb.ctx.send(b, {
+      type: "view",
+      epoch: pb.epoch,
+      primary: pb.ctx.id,
+      seq: pb.seq,
+      mode: pb.mode,
+    });
+  }
+  for (const id of pb.waitingFailover.splice(0)) {
+    pb.ctx.reply(id, { type: "ok", value: { primary: pb.ctx.id } });
+  }
+}
+
+// A node learns of a newer epoch: follow its primary; a node whose state may contain
+// changes the new primary never saw (it was primary, or it is ahead) starts afresh
+// from a snapshot.
+function adoptView(pb: PbState, newEpoch: number, newPrimary: NodeId, baseSeq: number | null) {
+  const wasPrimary = pb.role === "primary" || pb.role === "recovering";
+  pb.epoch = newEpoch;
+  pb.primary = newPrimary;
+  persistView(pb);
+  pb.takeOver = null;
+  if (wasPrimary) demote(pb, `epoch ${newEpoch} has primary ${newPrimary}`);
+  else {
+    pb.role = "backup";
+    pb.detector.reset(pb.primary, pb.ctx.now());
+  }
+  pb.probes = new Map();
+  if (wasPrimary || baseSeq === null || pb.seq > baseSeq) {
+    pb.awaitingSnapshot = true;
+    pb.ctx.send(pb.primary, { type: "snapshot-request", epoch: pb.epoch });
+  } else {
+    pb.ctx.send(pb.primary, { type: "ack", epoch: pb.epoch, seq: pb.seq });
+  }
+}
+
+// --- backup: failover ---
+
+function startProbe(pb: PbState) {
+  pb.role = pb.role === "recovering" ? "recovering" : "electing";
+  pb.probes = new Map([[pb.ctx.id, {
+    type: "probe-reply",
+    epoch: pb.epoch,
+    primary: pb.primary,
+    seq: pb.awaitingSnapshot ? -1 : pb.seq,
+    trusts: false,
+  }]]);
+  pb.probeDeadline = pb.ctx.now() + pb.o.probeWaitMs;
+  for (const p of pb.ctx.peers) pb.ctx.send(p, { type: "probe", epoch: pb.epoch });
+}
+
+function finishProbe(pb: PbState) {
+  if (pb.role === "recovering") {
+    // Nobody knows a newer epoch: this node is still the primary.
+    for (const [n, r] of pb.probes) if (n !== pb.ctx.id) pb.acked.set(n, r.seq);
+    for (const b of backups(pb)) pb.detector.reset(b, pb.ctx.now());
+    pb.probes = new Map();
+    pb.role = "primary";
+    pb.nextHeartbeat = 0;
+    pb.ctx.emit("role", { role: pb.role, epoch: pb.epoch, reason: "recovered" });
+    return;
+  }
+  const next = chooseSuccessor(pb.probes, {
+    primary: pb.primary,
+    epoch: pb.epoch,
+    members: pb.members,
   });
-  // Primary.
-  const acked = new Map<NodeId, number>();
-  // When each backup last made progress (or was last sent its missing changes).
-  const lastProgress = new Map<NodeId, number>();
-  let waiting: WaitingWrite[] = [];
-  let fallback = false;
-  let handover: Handover | null = null;
-  let nextHeartbeat = 0;
-  // Async: acknowledged changes not yet shipped, and when the next batch leaves.
-  let unshipped: Change[] = [];
-  let nextShip = 0;
-  // Backup.
-  let takeOver: { epoch: number; seq: number } | null = null;
-  let probes = new Map<NodeId, Msg<"probe-reply">>();
-  let probeDeadline = 0;
-  let nextProbeAt = 0;
-  let failovers = 0;
-  // Waiting for a snapshot: this node's state may hold changes the primary never made, so
-  // it applies and acknowledges nothing until the snapshot replaces it.
-  let awaitingSnapshot = false;
-  const waitingFailover: number[] = [];
+  pb.role = "backup";
+  if (next.decision === "primary-alive") return pb.detector.reset(pb.primary, pb.ctx.now());
+  // Ask again shortly: heartbeats may only be slower to reach another backup.
+  if (next.decision === "wait") pb.nextProbeAt = pb.ctx.now() + pb.o.probeWaitMs;
+  else if (next.node === pb.ctx.id) becomePrimary(pb, pb.epoch + 1);
+  // Give the chosen node a detector timeout to announce itself; the old primary stays
+  // suspected, so this node does not vouch for it meanwhile.
+  else pb.nextProbeAt = pb.ctx.now() + pb.o.failureTimeoutMs;
+}
 
-  const backups = () => ctx.peers;
-  const effectiveMode = (): ReplicationMode => mode === "semi-sync" && fallback ? "async" : mode;
+// --- message handling ---
 
-  const persistView = () => {
-    storage.set(P + "epoch", epoch);
-    storage.set(P + "primary", primary);
-  };
+function fromCurrentPrimary(pb: PbState, from: NodeId, e: number): boolean {
+  if (e < pb.epoch) {
+    // A primary from an older epoch: tell it who the primary is now.
+    pb.ctx.send(from, {
+      type: "view",
+      epoch: pb.epoch,
+      primary: pb.primary,
+      seq: pb.seq,
+      mode: pb.mode,
+    });
+    return false;
+  }
+  if (e > pb.epoch) adoptView(pb, e, from, null);
+  if (e === pb.epoch && pb.role === "primary" && from !== pb.ctx.id) {
+    // Two primaries in one epoch (electors that saw different positions): the lower
+    // node number keeps it.
+    if (memberIndex(from, pb.members) < memberIndex(pb.ctx.id, pb.members)) {
+      adoptView(pb, pb.epoch, from, null);
+    } else return false;
+  }
+  if (from !== pb.primary || pb.role === "primary") return false;
+  if (pb.role === "electing") pb.role = "backup";
+  pb.detector.heard(from, pb.ctx.now());
+  return true;
+}
 
-  const applyChange = (c: Change) => {
-    const [s, key, value, deleted] = c;
-    if (deleted) {
-      data.delete(key);
-      storage.delete(P + "kv/" + key);
-    } else {
-      data.set(key, value);
-      storage.set(P + "kv/" + key, value);
-    }
-    seq = s;
-    storage.set(P + "seq", seq);
-    log.push({ change: c, at: ctx.now() });
-    if (log.length > 2 * o.maxLog) log = log.slice(-o.maxLog);
-    if (takeOver !== null && seq >= takeOver.seq) becomePrimary(takeOver.epoch);
-  };
-
-  const changesFrom = (from: number, limit: number): Change[] | null => {
-    const first = log[0]?.change[0];
-    if (from > seq) return [];
-    if (first === undefined || from < first) return null; // trimmed: needs a snapshot
-    return log.slice(from - first, from - first + limit).map((e) => e.change);
-  };
-
-  const sendSnapshot = (to: NodeId) => {
-    ctx.send(to, { type: "snapshot", epoch, seq, data: [...data] });
-  };
-
-  // --- primary: acknowledging writes ---
-
-  const inSync = (): NodeId[] => backups().filter((b) => !detector.suspects(b, ctx.now()));
-
-  const release = () => {
-    const m = effectiveMode();
-    const set = inSync();
-    while (waiting.length > 0 && mayAcknowledge(m, waiting[0]!.seq, acked, set)) {
-      ctx.reply(waiting.shift()!.request, { type: "ok" });
-    }
-  };
-
-  const demote = (reason: string) => {
-    for (const w of waiting) ctx.reply(w.request, info("crash", `demoted: ${reason}`));
-    waiting = [];
-    unshipped = [];
-    if (handover !== null) {
-      ctx.reply(handover.request, { type: "ok", value: { primary } });
-      handover = null;
-    }
-    fallback = false;
-    role = "backup";
-    detector.reset(primary, ctx.now());
-    ctx.emit("role", { role, epoch, primary, reason });
-  };
-
-  const becomePrimary = (newEpoch: number) => {
-    takeOver = null;
-    epoch = newEpoch;
-    primary = ctx.id;
-    persistView();
-    role = "primary";
-    failovers++;
-    fallback = false;
-    waiting = [];
-    acked.clear();
-    for (const [n, r] of probes) if (n !== ctx.id && r.epoch === epoch - 1) acked.set(n, r.seq);
-    // Backups answer the view with their position; wait for that before resending,
-    // and trust them until then (they had no reason to talk to this node before).
-    for (const b of backups()) {
-      lastProgress.set(b, ctx.now());
-      detector.reset(b, ctx.now());
-    }
-    probes = new Map();
-    nextHeartbeat = 0;
-    ctx.emit("failover", { primary: ctx.id, epoch, seq });
-    for (const b of backups()) ctx.send(b, { type: "view", epoch, primary: ctx.id, seq, mode });
-    for (const id of waitingFailover.splice(0)) {
-      ctx.reply(id, { type: "ok", value: { primary: ctx.id } });
-    }
-  };
-
-  // A node learns of a newer epoch: follow its primary; a node whose state may contain
-  // changes the new primary never saw (it was primary, or it is ahead) starts afresh
-  // from a snapshot.
-  const adoptView = (newEpoch: number, newPrimary: NodeId, baseSeq: number | null) => {
-    const wasPrimary = role === "primary" || role === "recovering";
-    epoch = newEpoch;
-    primary = newPrimary;
-    persistView();
-    takeOver = null;
-    if (wasPrimary) demote(`epoch ${newEpoch} has primary ${newPrimary}`);
-    else {
-      role = "backup";
-      detector.reset(primary, ctx.now());
-    }
-    probes = new Map();
-    if (wasPrimary || baseSeq === null || seq > baseSeq) {
-      awaitingSnapshot = true;
-      ctx.send(primary, { type: "snapshot-request", epoch });
-    } else {
-      ctx.send(primary, { type: "ack", epoch, seq });
-    }
-  };
-
-  // --- backup: failover ---
-
-  const startProbe = () => {
-    role = role === "recovering" ? "recovering" : "electing";
-    probes = new Map([[ctx.id, {
-      type: "probe-reply",
-      epoch,
-      primary,
-      seq: awaitingSnapshot ? -1 : seq,
-      trusts: false,
-    }]]);
-    probeDeadline = ctx.now() + o.probeWaitMs;
-    for (const p of ctx.peers) ctx.send(p, { type: "probe", epoch });
-  };
-
-  const finishProbe = () => {
-    if (role === "recovering") {
-      // Nobody knows a newer epoch: this node is still the primary.
-      for (const [n, r] of probes) if (n !== ctx.id) acked.set(n, r.seq);
-      for (const b of backups()) detector.reset(b, ctx.now());
-      probes = new Map();
-      role = "primary";
-      nextHeartbeat = 0;
-      ctx.emit("role", { role, epoch, reason: "recovered" });
+function onPrimaryMessage(pb: PbState, from: NodeId, m: PrimaryBackupMessage) {
+  switch (m.type) {
+    case "replicate": {
+      if (!fromCurrentPrimary(pb, from, m.epoch)) return;
+      setMode(pb, m.mode);
+      if (pb.awaitingSnapshot) return;
+      for (const c of m.changes) if (c[0] === pb.seq + 1) applyChange(pb, c);
+      pb.ctx.send(from, { type: "ack", epoch: pb.epoch, seq: pb.seq });
       return;
     }
-    const next = chooseSuccessor(probes, { primary, epoch, members });
-    role = "backup";
-    if (next.decision === "primary-alive") return detector.reset(primary, ctx.now());
-    // Ask again shortly: heartbeats may only be slower to reach another backup.
-    if (next.decision === "wait") nextProbeAt = ctx.now() + o.probeWaitMs;
-    else if (next.node === ctx.id) becomePrimary(epoch + 1);
-    // Give the chosen node a detector timeout to announce itself; the old primary stays
-    // suspected, so this node does not vouch for it meanwhile.
-    else nextProbeAt = ctx.now() + o.failureTimeoutMs;
-  };
-
-  // --- message handling ---
-
-  const fromCurrentPrimary = (from: NodeId, e: number): boolean => {
-    if (e < epoch) {
-      // A primary from an older epoch: tell it who the primary is now.
-      ctx.send(from, { type: "view", epoch, primary, seq, mode });
-      return false;
+    case "heartbeat": {
+      if (!fromCurrentPrimary(pb, from, m.epoch)) return;
+      setMode(pb, m.mode);
+      // A lost snapshot request or snapshot: ask again, once per heartbeat.
+      if (pb.awaitingSnapshot) pb.ctx.send(from, { type: "snapshot-request", epoch: pb.epoch });
+      else pb.ctx.send(from, { type: "ack", epoch: pb.epoch, seq: pb.seq });
+      return;
     }
-    if (e > epoch) adoptView(e, from, null);
-    if (e === epoch && role === "primary" && from !== ctx.id) {
-      // Two primaries in one epoch (electors that saw different positions): the lower
-      // node number keeps it.
-      if (memberIndex(from, members) < memberIndex(ctx.id, members)) adoptView(epoch, from, null);
-      else return false;
-    }
-    if (from !== primary || role === "primary") return false;
-    if (role === "electing") role = "backup";
-    detector.heard(from, ctx.now());
-    return true;
-  };
-
-  const onPrimaryMessage = (from: NodeId, m: PrimaryBackupMessage) => {
-    switch (m.type) {
-      case "replicate": {
-        if (!fromCurrentPrimary(from, m.epoch)) return;
-        setMode(m.mode);
-        if (awaitingSnapshot) return;
-        for (const c of m.changes) if (c[0] === seq + 1) applyChange(c);
-        ctx.send(from, { type: "ack", epoch, seq });
-        return;
+    case "snapshot": {
+      if (!fromCurrentPrimary(pb, from, m.epoch)) return;
+      for (const k of [...pb.data.keys()]) pb.storage.delete(P + "kv/" + k);
+      pb.data.clear();
+      for (const [k, v] of m.data) {
+        pb.data.set(k, v);
+        pb.storage.set(P + "kv/" + k, v);
       }
-      case "heartbeat": {
-        if (!fromCurrentPrimary(from, m.epoch)) return;
-        setMode(m.mode);
-        // A lost snapshot request or snapshot: ask again, once per heartbeat.
-        if (awaitingSnapshot) ctx.send(from, { type: "snapshot-request", epoch });
-        else ctx.send(from, { type: "ack", epoch, seq });
-        return;
-      }
-      case "snapshot": {
-        if (!fromCurrentPrimary(from, m.epoch)) return;
-        for (const k of [...data.keys()]) storage.delete(P + "kv/" + k);
-        data.clear();
-        for (const [k, v] of m.data) {
-          data.set(k, v);
-          storage.set(P + "kv/" + k, v);
-        }
-        seq = m.seq;
-        storage.set(P + "seq", seq);
-        log = [];
-        awaitingSnapshot = false;
-        ctx.send(from, { type: "ack", epoch, seq });
-        return;
-      }
-      case "handover": {
-        if (m.epoch !== epoch + 1 || from !== primary || awaitingSnapshot) return;
-        detector.heard(from, ctx.now());
-        takeOver = { epoch: m.epoch, seq: m.seq };
-        if (seq >= m.seq) becomePrimary(m.epoch);
-        return;
-      }
+      pb.seq = m.seq;
+      pb.storage.set(P + "seq", pb.seq);
+      pb.log = [];
+      pb.awaitingSnapshot = false;
+      pb.ctx.send(from, { type: "ack", epoch: pb.epoch, seq: pb.seq });
+      return;
     }
-  };
+    case "handover": {
+      if (m.epoch !== pb.epoch + 1 || from !== pb.primary || pb.awaitingSnapshot) return;
+      pb.detector.heard(from, pb.ctx.now());
+      pb.takeOver = { epoch: m.epoch, seq: m.seq };
+      if (pb.seq >= m.seq) becomePrimary(pb, m.epoch);
+      return;
+    }
+  }
+}
 
-  const setMode = (m: ReplicationMode) => {
-    if (m === mode || !isReplicationMode(m)) return;
-    mode = m;
-    storage.set(P + "mode", mode);
-  };
+function setMode(pb: PbState, m: ReplicationMode) {
+  if (m === pb.mode || !isReplicationMode(m)) return;
+  pb.mode = m;
+  pb.storage.set(P + "mode", pb.mode);
+}
 
-  const onAck = (from: NodeId, m: Msg<"ack">) => {
-    if (role !== "primary" || m.epoch !== epoch) return;
-    detector.heard(from, ctx.now());
-    // A backup that reports more than we have holds changes we never made (it followed
-    // a primary we do not know of): it must start afresh.
-    if (m.seq > seq) {
-      acked.set(from, 0);
-      return sendSnapshot(from);
-    }
-    if (m.seq > (acked.get(from) ?? -1)) {
-      acked.set(from, m.seq);
-      lastProgress.set(from, ctx.now());
-    }
-    if (fallback && someBackupCaughtUp(acked, seq)) {
-      fallback = false;
-      ctx.emit("semi-sync", { restored: true, seq });
-    }
-    release();
-  };
+function onAck(pb: PbState, from: NodeId, m: Msg<"ack">) {
+  if (pb.role !== "primary" || m.epoch !== pb.epoch) return;
+  pb.detector.heard(from, pb.ctx.now());
+  // A backup that reports more than we have holds changes we never made (it followed
+  // a primary we do not know of): it must start afresh.
+  if (m.seq > pb.seq) {
+    pb.acked.set(from, 0);
+    return sendSnapshot(pb, from);
+  }
+  if (m.seq > (pb.acked.get(from) ?? -1)) {
+    pb.acked.set(from, m.seq);
+    pb.lastProgress.set(from, pb.ctx.now());
+  }
+  if (pb.fallback && someBackupCaughtUp(pb.acked, pb.seq)) {
+    pb.fallback = false;
+    pb.ctx.emit("semi-sync", { restored: true, seq: pb.seq });
+  }
+  release(pb);
+}
 
-  const handle = (from: NodeId, m: PrimaryBackupMessage) => {
-    switch (m.type) {
-      case "replicate":
-      case "heartbeat":
-      case "snapshot":
-      case "handover":
-        return onPrimaryMessage(from, m);
-      case "ack":
-        return onAck(from, m);
-      case "snapshot-request":
-        if (role === "primary" && m.epoch === epoch) sendSnapshot(from);
-        return;
-      case "probe":
-        if (m.epoch > epoch) return; // it will hear about its own epoch from its primary
-        ctx.send(from, {
-          type: "probe-reply",
-          epoch,
-          primary,
-          seq: awaitingSnapshot ? -1 : seq, // a diverged state must not win an election
-          trusts: role === "primary" ||
-            (from !== primary && !detector.suspects(primary, ctx.now())),
+function handle(pb: PbState, from: NodeId, m: PrimaryBackupMessage) {
+  switch (m.type) {
+    case "replicate":
+    case "heartbeat":
+    case "snapshot":
+    case "handover":
+      return onPrimaryMessage(pb, from, m);
+    case "ack":
+      return onAck(pb, from, m);
+    case "snapshot-request":
+      if (pb.role === "primary" && m.epoch === pb.epoch) sendSnapshot(pb, from);
+      return;
+    case "probe":
+      if (m.epoch > pb.epoch) return; // it will hear about its own epoch from its primary
+      pb.ctx.send(from, {
+        type: "probe-reply",
+        epoch: pb.epoch,
+        primary: pb.primary,
+        seq: pb.awaitingSnapshot ? -1 : pb.seq, // a diverged state must not win an election
+        trusts: pb.role === "primary" ||
+          (from !== pb.primary && !pb.detector.suspects(pb.primary, pb.ctx.now())),
+      });
+      return;
+    case "probe-reply":
+      if (m.epoch > pb.epoch) return adoptView(pb, m.epoch, m.primary, null);
+      if (pb.role === "electing" || pb.role === "recovering") pb.probes.set(from, m);
+      return;
+    case "view":
+      if (m.epoch > pb.epoch) {
+        adoptView(pb, m.epoch, m.primary, m.seq);
+        setMode(pb, m.mode);
+      } else if (m.epoch < pb.epoch && pb.role === "primary") {
+        pb.ctx.send(from, {
+          type: "view",
+          epoch: pb.epoch,
+          primary: pb.primary,
+          seq: pb.seq,
+          mode: pb.mode,
         });
-        return;
-      case "probe-reply":
-        if (m.epoch > epoch) return adoptView(m.epoch, m.primary, null);
-        if (role === "electing" || role === "recovering") probes.set(from, m);
-        return;
-      case "view":
-        if (m.epoch > epoch) {
-          adoptView(m.epoch, m.primary, m.seq);
-          setMode(m.mode);
-        } else if (m.epoch < epoch && role === "primary") {
-          ctx.send(from, { type: "view", epoch, primary, seq, mode });
-        }
-        return;
-    }
-  };
-
-  // --- primary duties on tick ---
-
-  const primaryTick = (now: number) => {
-    if (now >= nextShip) {
-      nextShip = now + o.asyncShipMs;
-      ship();
-    }
-    if (now >= nextHeartbeat) {
-      nextHeartbeat = now + o.heartbeatMs;
-      for (const b of backups()) ctx.send(b, { type: "heartbeat", epoch, mode, seq });
-    }
-    for (const b of backups()) {
-      const at = acked.get(b) ?? 0;
-      if (at >= seq || now - (lastProgress.get(b) ?? -Infinity) < o.retransmitMs) continue;
-      if (detector.suspects(b, now)) continue;
-      lastProgress.set(b, now);
-      const changes = changesFrom(at + 1, 500);
-      if (changes === null) sendSnapshot(b);
-      else if (changes.length > 0) ctx.send(b, { type: "replicate", epoch, mode, changes });
-    }
-    if (
-      mode === "semi-sync" && !fallback &&
-      shouldFallBack(waiting[0]?.since, now, o.semiSyncTimeoutMs)
-    ) {
-      fallback = true;
-      ctx.emit("semi-sync", { restored: false, waitedMs: now - waiting[0]!.since });
-    }
-    release();
-    if (handover !== null && now >= handover.deadline) {
-      ctx.reply(
-        handover.request,
-        fail("temporarily-unavailable", `${handover.to} did not take over`),
-      );
-      handover = null;
-    }
-    // Keep only what some backup may still need.
-    let min = seq;
-    for (const b of backups()) min = Math.min(min, acked.get(b) ?? 0);
-    const first = log[0]?.change[0];
-    if (first !== undefined && min >= first) log = log.slice(min - first + 1);
-  };
-
-  // --- client requests ---
-
-  const write = (id: number, op: KvOp) => {
-    // Decide the operation on a copy of its key, so a failed `cas` changes nothing and a
-    // successful one ships as a plain change.
-    const scratch = new Map<string, unknown>(data.has(op.key) ? [[op.key, data.get(op.key)]] : []);
-    const reply: Reply = applyKvOp(scratch, op);
-    if (reply.type !== "ok") return ctx.reply(id, reply);
-    const change: Change = scratch.has(op.key)
-      ? [seq + 1, op.key, scratch.get(op.key), false]
-      : [seq + 1, op.key, null, true];
-    applyChange(change);
-    unshipped.push(change);
-    if (effectiveMode() !== "async") ship();
-    waiting.push({ seq, request: id, since: ctx.now() });
-    release();
-  };
-
-  const ship = () => {
-    if (unshipped.length === 0) return;
-    for (const b of backups()) ctx.send(b, { type: "replicate", epoch, mode, changes: unshipped });
-    unshipped = [];
-  };
-
-  const admin = (id: number, op: Exclude<PrimaryBackupOp, KvOp>) => {
-    if (op.f === "set-mode") {
-      if (!isReplicationMode(op.mode)) {
-        return ctx.reply(id, fail("malformed-request", "mode must be sync, async or semi-sync"));
       }
-      const was = mode;
-      ship();
-      setMode(op.mode);
-      fallback = false;
-      for (const b of backups()) ctx.send(b, { type: "heartbeat", epoch, mode, seq });
-      release();
-      ctx.emit("mode", { mode, was });
-      return ctx.reply(id, { type: "ok", value: { mode, was } });
-    }
-    // Manual failover: to the named backup, else the most up-to-date one.
-    let to = op.to;
-    if (to === undefined) {
-      for (const b of backups()) {
-        if (to === undefined || (acked.get(b) ?? 0) > (acked.get(to) ?? 0)) to = b;
-      }
-    }
-    if (to === undefined || !ctx.peers.includes(to)) {
-      return ctx.reply(id, fail("precondition-failed", `no backup ${to ?? ""} to fail over to`));
-    }
-    handover = {
-      to,
-      epoch: epoch + 1,
-      request: id,
-      deadline: ctx.now() + 10 * o.failureTimeoutMs,
-    };
-    ctx.emit("handover", { to, epoch: epoch + 1, seq });
-    ctx.send(to, { type: "handover", epoch: epoch + 1, seq });
-  };
+      return;
+  }
+}
 
+// --- primary duties on tick ---
+
+function primaryTick(pb: PbState, now: number) {
+  if (now >= pb.nextShip) {
+    pb.nextShip = now + pb.o.asyncShipMs;
+    ship(pb);
+  }
+  if (now >= pb.nextHeartbeat) {
+    pb.nextHeartbeat = now + pb.o.heartbeatMs;
+    for (const b of backups(pb)) {
+      pb.ctx.send(b, { type: "heartbeat", epoch: pb.epoch, mode: pb.mode, seq: pb.seq });
+    }
+  }
+  for (const b of backups(pb)) {
+    const at = pb.acked.get(b) ?? 0;
+    if (at >= pb.seq || now - (pb.lastProgress.get(b) ?? -Infinity) < pb.o.retransmitMs) continue;
+    if (pb.detector.suspects(b, now)) continue;
+    pb.lastProgress.set(b, now);
+    const changes = changesFrom(pb, at + 1, 500);
+    if (changes === null) sendSnapshot(pb, b);
+    else if (changes.length > 0) {
+      pb.ctx.send(b, { type: "replicate", epoch: pb.epoch, mode: pb.mode, changes });
+    }
+  }
+  if (
+    pb.mode === "semi-sync" && !pb.fallback &&
+    shouldFallBack(pb.waiting[0]?.since, now, pb.o.semiSyncTimeoutMs)
+  ) {
+    pb.fallback = true;
+    pb.ctx.emit("semi-sync", { restored: false, waitedMs: now - pb.waiting[0]!.since });
+  }
+  release(pb);
+  if (pb.handover !== null && now >= pb.handover.deadline) {
+    pb.ctx.reply(
+      pb.handover.request,
+      fail("temporarily-unavailable", `${pb.handover.to} did not take over`),
+    );
+    pb.handover = null;
+  }
+  // Keep only what some backup may still need.
+  let min = pb.seq;
+  for (const b of backups(pb)) min = Math.min(min, pb.acked.get(b) ?? 0);
+  const first = pb.log[0]?.change[0];
+  if (first !== undefined && min >= first) pb.log = pb.log.slice(min - first + 1);
+}
+
+// --- client requests ---
+
+function write(pb: PbState, id: number, op: KvOp) {
+  // Decide the operation on a copy of its key, so a failed `cas` changes nothing and a
+  // successful one ships as a plain change.
+  const scratch = new Map<string, unknown>(
+    pb.data.has(op.key) ? [[op.key, pb.data.get(op.key)]] : [],
+  );
+  const reply: Reply = applyKvOp(scratch, op);
+  if (reply.type !== "ok") return pb.ctx.reply(id, reply);
+  const change: Change = scratch.has(op.key)
+    ? [pb.seq + 1, op.key, scratch.get(op.key), false]
+    : [pb.seq + 1, op.key, null, true];
+  applyChange(pb, change);
+  pb.unshipped.push(change);
+  if (effectiveMode(pb) !== "async") ship(pb);
+  pb.waiting.push({ seq: pb.seq, request: id, since: pb.ctx.now() });
+  release(pb);
+}
+
+function ship(pb: PbState) {
+  if (pb.unshipped.length === 0) return;
+  for (const b of backups(pb)) {
+    pb.ctx.send(b, { type: "replicate", epoch: pb.epoch, mode: pb.mode, changes: pb.unshipped });
+  }
+  pb.unshipped = [];
+}
+
+function admin(pb: PbState, id: number, op: Exclude<PrimaryBackupOp, KvOp>) {
+  if (op.f === "set-mode") {
+    if (!isReplicationMode(op.mode)) {
+      return pb.ctx.reply(id, fail("malformed-request", "mode must be sync, async or semi-sync"));
+    }
+    const was = pb.mode;
+    ship(pb);
+    setMode(pb, op.mode);
+    pb.fallback = false;
+    for (const b of backups(pb)) {
+      pb.ctx.send(b, { type: "heartbeat", epoch: pb.epoch, mode: pb.mode, seq: pb.seq });
+    }
+    release(pb);
+    pb.ctx.emit("mode", { mode: pb.mode, was });
+    return pb.ctx.reply(id, { type: "ok", value: { mode: pb.mode, was } });
+  }
+  // Manual failover: to the named backup, else the most up-to-date one.
+  let to = op.to;
+  if (to === undefined) {
+    for (const b of backups(pb)) {
+      if (to === undefined || (pb.acked.get(b) ?? 0) > (pb.acked.get(to) ?? 0)) to = b;
+    }
+  }
+  if (to === undefined || !pb.ctx.peers.includes(to)) {
+    return pb.ctx.reply(id, fail("precondition-failed", `no backup ${to ?? ""} to fail over to`));
+  }
+  pb.handover = {
+    to,
+    epoch: pb.epoch + 1,
+    request: id,
+    deadline: pb.ctx.now() + 10 * pb.o.failureTimeoutMs,
+  };
+  pb.ctx.emit("handover", { to, epoch: pb.epoch + 1, seq: pb.seq });
+  pb.ctx.send(to, { type: "handover", epoch: pb.epoch + 1, seq: pb.seq });
+}
+
+function createNode(
+  ctx: NodeContext<PrimaryBackupMessage>,
+): ProtocolNode<PrimaryBackupMessage, PrimaryBackupOp> {
+  const pb = createState(ctx);
   return {
     tick() {
-      const now = ctx.now();
-      if (role === "primary") return primaryTick(now);
-      if (role === "electing" || role === "recovering") {
-        if (probes.size === 0) startProbe();
-        else if (now >= probeDeadline) finishProbe();
+      const now = pb.ctx.now();
+      if (pb.role === "primary") return primaryTick(pb, now);
+      if (pb.role === "electing" || pb.role === "recovering") {
+        if (pb.probes.size === 0) startProbe(pb);
+        else if (now >= pb.probeDeadline) finishProbe(pb);
         return;
       }
       if (
-        o.autoFailover && takeOver === null && now >= nextProbeAt && detector.suspects(primary, now)
+        pb.o.autoFailover && pb.takeOver === null && now >= pb.nextProbeAt &&
+        pb.detector.suspects(pb.primary, now)
       ) {
-        ctx.emit("suspect", { primary, epoch });
-        startProbe();
+        pb.ctx.emit("suspect", { primary: pb.primary, epoch: pb.epoch });
+        startProbe(pb);
       }
     },
     message(from, m) {
-      handle(from, m);
+      handle(pb, from, m);
     },
     request(req) {
       const op = req.op;
       if (op.f === "set-mode" || op.f === "failover") {
-        if (role !== "primary") return ctx.reply(req.id, notPrimary());
-        if (handover !== null) return ctx.reply(req.id, failingOver());
-        return admin(req.id, op);
+        if (pb.role !== "primary") return pb.ctx.reply(req.id, notPrimary(pb));
+        if (pb.handover !== null) return pb.ctx.reply(req.id, failingOver(pb));
+        return admin(pb, req.id, op);
       }
       const bad = validateKvOp(op);
-      if (bad !== null) return ctx.reply(req.id, fail("malformed-request", bad));
-      if (role !== "primary") return ctx.reply(req.id, notPrimary());
+      if (bad !== null) return pb.ctx.reply(req.id, fail("malformed-request", bad));
+      if (pb.role !== "primary") return pb.ctx.reply(req.id, notPrimary(pb));
       if (op.f === "read") {
-        return ctx.reply(req.id, { type: "ok", value: data.get(op.key) ?? null });
+        return pb.ctx.reply(req.id, { type: "ok", value: pb.data.get(op.key) ?? null });
       }
-      if (handover !== null) return ctx.reply(req.id, failingOver());
-      write(req.id, op);
+      if (pb.handover !== null) return pb.ctx.reply(req.id, failingOver(pb));
+      write(pb, req.id, op);
     },
     status() {
-      const now = ctx.now();
+      const now = pb.ctx.now();
       const lag: Record<NodeId, number> = {};
       const lagMs: Record<NodeId, number> = {};
-      if (role === "primary") {
-        const first = log[0]?.change[0];
-        for (const b of backups()) {
-          const at = acked.get(b) ?? 0;
-          lag[b] = Math.max(0, seq - at);
-          const e = first !== undefined && at + 1 >= first ? log[at + 1 - first] : undefined;
-          lagMs[b] = at >= seq || e === undefined ? 0 : Math.round(now - e.at);
+      if (pb.role === "primary") {
+        const first = pb.log[0]?.change[0];
+        for (const b of backups(pb)) {
+          const at = pb.acked.get(b) ?? 0;
+          lag[b] = Math.max(0, pb.seq - at);
+          const e = first !== undefined && at + 1 >= first ? pb.log[at + 1 - first] : undefined;
+          lagMs[b] = at >= pb.seq || e === undefined ? 0 : Math.round(now - e.at);
         }
       }
       return {
-        role,
-        epoch,
-        term: epoch,
-        primary,
-        mode,
-        effectiveMode: effectiveMode(),
-        seq,
-        commitIndex: seq,
+        role: pb.role,
+        epoch: pb.epoch,
+        term: pb.epoch,
+        primary: pb.primary,
+        mode: pb.mode,
+        effectiveMode: effectiveMode(pb),
+        seq: pb.seq,
+        commitIndex: pb.seq,
         lag,
         lagMs,
-        waiting: waiting.length,
-        suspects: ctx.peers.filter((p) => detector.suspects(p, now)),
-        failovers,
-        handover: handover?.to ?? null,
-        keys: data.size,
+        waiting: pb.waiting.length,
+        suspects: pb.ctx.peers.filter((p) => pb.detector.suspects(p, now)),
+        failovers: pb.failovers,
+        handover: pb.handover?.to ?? null,
+        keys: pb.data.size,
       };
     },
-    dump: () => Object.fromEntries(data),
+    dump: () => Object.fromEntries(pb.data),
   };
+}
 
-  function notPrimary(): Reply {
-    return primary !== ctx.id
-      ? fail("not-leader", "not the primary", { leader: primary })
-      : fail("not-leader", "not the primary yet");
-  }
+function notPrimary(pb: PbState): Reply {
+  return pb.primary !== pb.ctx.id
+    ? fail("not-leader", "not the primary", { leader: pb.primary })
+    : fail("not-leader", "not the primary yet");
+}
 
-  function failingOver(): Reply {
-    return fail("temporarily-unavailable", "failover in progress", { leader: handover!.to });
-  }
+function failingOver(pb: PbState): Reply {
+  return fail("temporarily-unavailable", "failover in progress", { leader: pb.handover!.to });
 }
 
 /**
