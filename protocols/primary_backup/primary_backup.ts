@@ -251,15 +251,7 @@ function becomePrimary(pb: PbState, newEpoch: number) {
   pb.probes = new Map();
   pb.nextHeartbeat = 0;
   pb.ctx.emit("failover", { primary: pb.ctx.id, epoch: pb.epoch, seq: pb.seq });
-  for (const b of backups(pb)) {
-    pb.ctx.send(b, {
-      type: "view",
-      epoch: pb.epoch,
-      primary: pb.ctx.id,
-      seq: pb.seq,
-      mode: pb.mode,
-    });
-  }
+  for (const b of backups(pb)) sendView(pb, b);
   for (const id of pb.waitingFailover.splice(0)) {
     pb.ctx.reply(id, { type: "ok", value: { primary: pb.ctx.id } });
   }
@@ -331,16 +323,21 @@ function finishProbe(pb: PbState) {
 
 // --- message handling ---
 
+/** Tells a node which primary it follows in this node's epoch. */
+function sendView(pb: PbState, to: NodeId): void {
+  pb.ctx.send(to, {
+    type: "view",
+    epoch: pb.epoch,
+    primary: pb.primary,
+    seq: pb.seq,
+    mode: pb.mode,
+  });
+}
+
 function fromCurrentPrimary(pb: PbState, from: NodeId, e: number): boolean {
   if (e < pb.epoch) {
     // A primary from an older epoch: tell it who the primary is now.
-    pb.ctx.send(from, {
-      type: "view",
-      epoch: pb.epoch,
-      primary: pb.primary,
-      seq: pb.seq,
-      mode: pb.mode,
-    });
+    sendView(pb, from);
     return false;
   }
   if (e > pb.epoch) adoptView(pb, e, from, null);
@@ -458,13 +455,7 @@ function handle(pb: PbState, from: NodeId, m: PrimaryBackupMessage) {
         adoptView(pb, m.epoch, m.primary, m.seq);
         setMode(pb, m.mode);
       } else if (m.epoch < pb.epoch && pb.role === "primary") {
-        pb.ctx.send(from, {
-          type: "view",
-          epoch: pb.epoch,
-          primary: pb.primary,
-          seq: pb.seq,
-          mode: pb.mode,
-        });
+        sendView(pb, from);
       }
       return;
   }
