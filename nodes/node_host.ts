@@ -159,8 +159,10 @@ export class NodeHost {
   /** Input: a message arrived, stamped with the sender's clocks. */
   deliver(from: NodeId, body: unknown, lamport: number, vclock: VectorClock): void {
     this.lamport = lamportReceive(this.lamport, lamport);
-    this.vclock = vectorMerge(this.vclock, vclock);
-    this.#tickVector();
+    // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
+    const v = vectorMerge(this.vclock, vclock) as Record<string, number>;
+    v[this.id] = (v[this.id] ?? 0) + 1;
+    this.vclock = v;
     this.node.message(from, body);
   }
 

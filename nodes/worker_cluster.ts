@@ -57,7 +57,13 @@ import {
   type NodeInfo,
   NodeStateError,
 } from "./worker/cluster_types.ts";
-import type { FromWorker, InitMessage, OutputMessage, ToWorker } from "./worker_protocol.ts";
+import type {
+  FromWorker,
+  InitMessage,
+  OutputMessage,
+  ToWorker,
+  WireDelivery,
+} from "./worker_protocol.ts";
 
 export type { ClockState, ClusterOptions, EventOptions, NodeInfo };
 export { MAX_CLUSTER_NODES, NodeCorruptedError, NodeStateError };
@@ -640,8 +646,13 @@ export class Cluster implements Runtime {
   }
 
   #deliver(s: Slot, deliveries: InFlight[], requests: ClientRequest<unknown>[]): void {
-    for (const m of deliveries) this.#counters.add(m.from, s.id, "delivered");
-    this.#post(s, { type: "inputs", deliveries, requests });
+    const wire: WireDelivery[] = new Array(deliveries.length);
+    for (let i = 0; i < deliveries.length; i++) {
+      const m = deliveries[i]!;
+      this.#counters.add(m.from, s.id, "delivered");
+      wire[i] = { from: m.from, body: m.body, lamport: m.lamport, vclock: m.vclock };
+    }
+    this.#post(s, { type: "inputs", deliveries: wire, requests });
   }
 
   #drop(m: InFlight, reason: string): void {

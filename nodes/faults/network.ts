@@ -135,6 +135,9 @@ interface Effective {
 interface LinkState {
   version: number;
   eff: Effective;
+  /** Whether a partition or cut blocks the link, as of `blockVersion`. */
+  blocked: boolean;
+  blockVersion: number;
   lastAt: number;
   freeAt: number;
   inFlight: number;
@@ -158,8 +161,11 @@ export class Network {
   #rules: LinkRule[] = [];
   #blocks: LinkBlock[] = [];
   #blocked = new Set<string>();
-  #links = new Map<string, LinkState>();
+  /** Link state by sender, then receiver: no key string is built per message. */
+  #links = new Map<NodeId, Map<NodeId, LinkState>>();
   #version = 0;
+  /** Bumped whenever the blocked set changes. */
+  #blockVersion = 0;
   #nextId = 1;
   #fate: Fate = { count: 0, reason: null, at: [0, 0], tampered: [false, false] };
 
@@ -189,12 +195,15 @@ export class Network {
     const fate = this.#fate;
     fate.count = 0;
     fate.reason = null;
-    const key = linkKey(from, to);
-    if (this.#blocked.has(key)) {
+    const link = this.#link(from, to);
+    if (link.blockVersion !== this.#blockVersion) {
+      link.blocked = this.#blocked.has(linkKey(from, to));
+      link.blockVersion = this.#blockVersion;
+    }
+    if (link.blocked) {
       fate.reason = "partition";
       return fate;
     }
-    const link = this.#link(key, from, to);
     const e = link.eff;
     const rnd = this.#random;
     if (e.drop > 0 && rnd() < e.drop) {
@@ -231,8 +240,8 @@ export class Network {
 
   /** Tells the network a copy on `from → to` left the link (delivered or discarded). */
   delivered(from: NodeId, to: NodeId): void {
-    const link = this.#links.get(linkKey(from, to));
-    if (link && link.inFlight > 0) link.inFlight--;
+    const link = this.#links.get(from)?.get(to);
+    if (link !== undefined && link.inFlight > 0) link.inFlight--;
   }
 
   /** Whether messages from `from` to `to` are currently blocked by a partition or cut. */
@@ -301,15 +310,18 @@ export class Network {
     this.#rules = [];
     this.#blocks = [];
     this.#blocked.clear();
+    this.#blockVersion++;
     this.#version++;
     this.#unqueue();
   }
 
   /** Forgets each link's FIFO and bandwidth horizon: what is sent next leaves at once. */
   #unqueue(): void {
-    for (const link of this.#links.values()) {
-      link.lastAt = 0;
-      link.freeAt = 0;
+    for (const byReceiver of this.#links.values()) {
+      for (const link of byReceiver.values()) {
+        link.lastAt = 0;
+        link.freeAt = 0;
+      }
     }
   }
 
@@ -317,6 +329,7 @@ export class Network {
   healPartitions(): void {
     this.#blocks = [];
     this.#blocked.clear();
+    this.#blockVersion++;
   }
 
   /** The active rules and blocks as plain data. */
@@ -332,20 +345,34 @@ export class Network {
     const id = this.#nextId++;
     this.#blocks.push({ id, kind, description, links });
     for (const l of links) this.#blocked.add(l);
+    this.#blockVersion++;
     return id;
   }
 
   #recomputeBlocked(): void {
     this.#blocked.clear();
     for (const b of this.#blocks) for (const l of b.links) this.#blocked.add(l);
+    this.#blockVersion++;
   }
 
-  #link(key: string, from: NodeId, to: NodeId): LinkState {
-    let link = this.#links.get(key);
+  #link(from: NodeId, to: NodeId): LinkState {
+    let byReceiver = this.#links.get(from);
+    if (byReceiver === undefined) {
+      byReceiver = new Map();
+      this.#links.set(from, byReceiver);
+    }
+    let link = byReceiver.get(to);
     if (link === undefined) {
-      link = { version: -1, eff: this.#effective(from, to), lastAt: 0, freeAt: 0, inFlight: 0 };
-      link.version = this.#version;
-      this.#links.set(key, link);
+      link = {
+        version: this.#version,
+        eff: this.#effective(from, to),
+        blocked: false,
+        blockVersion: -1,
+        lastAt: 0,
+        freeAt: 0,
+        inFlight: 0,
+      };
+      byReceiver.set(to, link);
     } else if (link.version !== this.#version) {
       link.eff = this.#effective(from, to);
       link.version = this.#version;

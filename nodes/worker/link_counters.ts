@@ -59,15 +59,20 @@ function zero(): LinkCount {
  */
 export class LinkCounters {
   #total = zero();
-  #links = new Map<string, LinkCount>();
+  /** By sender, then receiver: counting builds no key string per message. */
+  #links = new Map<NodeId, Map<NodeId, LinkCount>>();
 
   /** Counts one event of `kind` on `from → to`. */
   add(from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1): void {
-    const key = linkKey(from, to);
-    let link = this.#links.get(key);
+    let byReceiver = this.#links.get(from);
+    if (byReceiver === undefined) {
+      byReceiver = new Map();
+      this.#links.set(from, byReceiver);
+    }
+    let link = byReceiver.get(to);
     if (link === undefined) {
       link = zero();
-      this.#links.set(key, link);
+      byReceiver.set(to, link);
     }
     link[kind] += n;
     this.#total[kind] += n;
@@ -80,10 +85,12 @@ export class LinkCounters {
 
   /** A copy of every counter. */
   snapshot(): CounterSnapshot {
-    const links: Record<string, LinkCount> = {};
-    for (const [k, v] of [...this.#links].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-      links[k] = { ...v };
+    const all: [string, LinkCount][] = [];
+    for (const [from, byReceiver] of this.#links) {
+      for (const [to, v] of byReceiver) all.push([linkKey(from, to), v]);
     }
+    const links: Record<string, LinkCount> = {};
+    for (const [k, v] of all.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) links[k] = { ...v };
     return { ...this.#total, links };
   }
 }

@@ -63,6 +63,24 @@ Deno.test("removing one block keeps the others", () => {
   assert.ok(!n.remove(999));
 });
 
+Deno.test("a link already carrying traffic follows every later block change", () => {
+  const n = net();
+  const open = (a: string, b: string) => n.route(a, b, 0).count === 1;
+  assert.ok(open("n1", "n2") && open("n2", "n1"));
+  const cut = n.cut("n1", "n2");
+  assert.ok(!open("n1", "n2") && open("n2", "n1"));
+  n.remove(cut);
+  assert.ok(open("n1", "n2"));
+  n.partition([["n1"], ["n2"]]);
+  assert.ok(!open("n1", "n2") && !open("n2", "n1"));
+  n.healPartitions();
+  assert.ok(open("n1", "n2") && open("n2", "n1"));
+  n.isolate("n2");
+  assert.ok(!open("n2", "n1"));
+  n.heal();
+  assert.ok(open("n2", "n1"));
+});
+
 Deno.test("bridge: the halves reach each other only through the middle node", () => {
   const n = net();
   n.bridge();
