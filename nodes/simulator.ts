@@ -24,6 +24,7 @@ import { EventQueue } from "./event_queue.ts";
 import { type LinkFaults, Network } from "./faults/network.ts";
 import { localTime, type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
 import { type PathSinks, routeMessages } from "./faults/message_path.ts";
+import { checkNodeIds } from "./faults/topology.ts";
 import { MemoryDisk } from "./storage/memory_disk.ts";
 import { type LogicalClocks, NodeHost } from "./node_host.ts";
 import type { VectorClock } from "../clocks/vector.ts";
@@ -177,6 +178,7 @@ export class Simulation implements Runtime {
       ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
       : [...o.nodes];
     if (ids.length === 0) throw new Error("a simulation needs at least one node");
+    checkNodeIds(ids);
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
     const rnd = () => this.rng.next();
     this.network = new Network(ids, rnd, o.network);
@@ -339,6 +341,7 @@ export class Simulation implements Runtime {
 
   /** Adds a new node (membership change); it knows every current node as a peer. */
   addNode(id: NodeId): void {
+    checkNodeIds([id]);
     if (this.#nodes.has(id)) throw new Error(`node ${id} already exists`);
     this.#addNode(id, [...this.#order, id]);
     this.network.setNodes(this.#order);

@@ -39,6 +39,7 @@ import { createRng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
 import { Network } from "./faults/network.ts";
+import { checkNodeIds } from "./faults/topology.ts";
 import type { TraceEvent } from "./trace.ts";
 import { EventListeners } from "./worker/event_listeners.ts";
 import type { Runtime } from "./runtime.ts";
@@ -119,6 +120,7 @@ export class Cluster implements Runtime {
     if (ids.length > MAX_CLUSTER_NODES) {
       throw new Error(`a cluster has at most ${MAX_CLUSTER_NODES} nodes`);
     }
+    checkNodeIds(ids);
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
     this.#ids = ids;
     this.#nextIndex = ids.length;
@@ -342,6 +344,7 @@ export class Cluster implements Runtime {
    */
   async addNode(id: NodeId, options: Readonly<Record<string, unknown>> = {}): Promise<void> {
     if (this.#closed) throw new Error("the cluster is closed");
+    checkNodeIds([id]);
     if (this.#slots.has(id)) throw new Error(`node '${id}' already exists`);
     if (this.#slots.size >= MAX_CLUSTER_NODES) {
       throw new Error(`a cluster has at most ${MAX_CLUSTER_NODES} nodes`);

@@ -22,6 +22,39 @@ export function linkKey(from: NodeId, to: NodeId): string {
 }
 
 /**
+ * Why `id` cannot name a node, or null: ids must be non-empty and free of `>`, so that
+ * every link key names exactly one link.
+ *
+ * @example
+ * ```ts
+ * import { nodeIdProblem } from "./topology.ts";
+ * nodeIdProblem("n1"); // null
+ * nodeIdProblem("a>b"); // "node id 'a>b' must not contain '>'"
+ * ```
+ */
+export function nodeIdProblem(id: NodeId): string | null {
+  if (typeof id !== "string" || id.length === 0) return "a node id must be a non-empty string";
+  if (id.includes(">")) return `node id '${id}' must not contain '>'`;
+  return null;
+}
+
+/**
+ * Throws if any of `ids` cannot name a node (see {@link nodeIdProblem}).
+ *
+ * @example
+ * ```ts
+ * import { checkNodeIds } from "./topology.ts";
+ * checkNodeIds(["n1", "n2"]); // fine
+ * ```
+ */
+export function checkNodeIds(ids: readonly NodeId[]): void {
+  for (const id of ids) {
+    const problem = nodeIdProblem(id);
+    if (problem !== null) throw new Error(problem);
+  }
+}
+
+/**
  * Links cut by splitting `nodes` into `groups`; nodes in no group form one more group.
  *
  * @example

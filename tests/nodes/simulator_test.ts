@@ -208,3 +208,14 @@ Deno.test("clock skew shifts a node's now() and drift changes its rate", () => {
   assert.ok(seen >= 1090 && seen <= 1100, `${seen}`);
   assert.throws(() => sim.crash("n9"), /unknown node 'n9'/);
 });
+
+Deno.test("node ids must be non-empty and free of '>', at start and when added", () => {
+  assert.throws(
+    () => new Simulation({ protocol: heartbeat, nodes: ["n1", "a>b"], seed: 1 }),
+    /node id 'a>b' must not contain '>'/,
+  );
+  const sim = new Simulation({ protocol: heartbeat, nodes: 2, seed: 1 });
+  assert.throws(() => sim.addNode("n1>n2"), /must not contain '>'/);
+  assert.throws(() => sim.addNode(""), /non-empty/);
+  assert.deepEqual(sim.nodes, ["n1", "n2"]);
+});

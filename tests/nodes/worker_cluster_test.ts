@@ -299,6 +299,14 @@ Deno.test("a cluster refuses more nodes than the limit at start", async () => {
   );
 });
 
+Deno.test("node ids that would make two links share a key are refused before any Worker starts", async () => {
+  await assert.rejects(
+    startCluster({ protocol: COUNTER, nodes: ["a>b", "c"], seed: 1 }),
+    /node id 'a>b' must not contain '>'/,
+  );
+  await assert.rejects(startCluster({ protocol: COUNTER, nodes: [""], seed: 1 }), /non-empty/);
+});
+
 Deno.test("a protocol loaded from a module brings its descriptor to the main thread", async () => {
   const raftFile = {
     module: new URL("../../protocols/raft/mod.ts", import.meta.url).href,
