@@ -8,7 +8,13 @@
  * @module
  */
 
-import { ERROR, type ErrorCode, isErrorCode, isTransient } from "../protocols/errors.ts";
+import {
+  ERROR,
+  type ErrorCode,
+  isDefinite,
+  isErrorCode,
+  isTransient,
+} from "../protocols/errors.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { gatewayProblem } from "./call_outcome.ts";
 import { problemFor, UNKNOWN_FAILURE } from "./error_status.ts";
@@ -99,7 +105,9 @@ export async function routeCall(call: unknown, client: number, o: RouteOptions):
     const detail = `node ${node}: ${reply.error}`;
     if (reply.type === "info") {
       forget(node);
-      throw problemFor(code, detail, { node, ...o.extra });
+      // It may have happened, whatever code a (user's) protocol put on it: never a 4xx/503.
+      const unknown = isDefinite(code) ? ERROR["timeout"] : code;
+      throw problemFor(unknown, detail, { node, ...o.extra });
     }
     const leader = reply.leader !== undefined && o.members().includes(reply.leader)
       ? reply.leader

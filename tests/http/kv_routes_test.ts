@@ -1,3 +1,4 @@
+import { ERROR } from "../../protocols/errors.ts";
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseHistory } from "../../history/jsonl.ts";
@@ -117,6 +118,19 @@ Deno.test("a node that dies holding a request gives 504 outcome unknown and info
     const p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 504);
     assert.equal(p.title, "Outcome unknown");
     assert.match(String(p.detail), /may or may not have been applied/);
+    assert.deepEqual(historyOf(api).at(-1)!.slice(0, 2), ["info", "write"]);
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("an info reply is 504 whatever code a user's protocol put on it", async () => {
+  const { fake, api, req } = fakeApi();
+  try {
+    // A definite code on an indefinite reply: the write may have happened, so not a 503.
+    fake.handler = () => ({ type: "info", code: ERROR["not-leader"], error: "lost track" });
+    const p = await problemOf(await req("/api/v1/kv/a", json(1, "PUT")), 504);
+    assert.equal(p.title, "Outcome unknown");
     assert.deepEqual(historyOf(api).at(-1)!.slice(0, 2), ["info", "write"]);
   } finally {
     api.close();
