@@ -8,11 +8,12 @@
 
 import type { Context } from "hono";
 import type { NodeId } from "../protocols/node.ts";
-import { bodyText } from "./middleware/body_limit.ts";
+import { z } from "@hono/zod-openapi";
 import { badRequest, unknownNode } from "./problem.ts";
 
 /**
- * The request body parsed as JSON; 400 (`field: "body"`) when it is missing or invalid.
+ * The request body parsed as JSON, whatever its content type (`curl -d` sends a form
+ * type); 400 (`field: "body"`) when it is missing or invalid.
  *
  * @example
  * ```ts ignore
@@ -21,7 +22,7 @@ import { badRequest, unknownNode } from "./problem.ts";
  * ```
  */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = bodyText(c) ?? await c.req.text();
+  const text = await c.req.text();
   if (text.trim() === "") throw badRequest("body", "a JSON body is required");
   try {
     return JSON.parse(text);
@@ -32,29 +33,86 @@ export async function jsonBody(c: Context): Promise<unknown> {
 }
 
 /**
- * A JSON body that must be an object with only `allowed` fields.
+ * The JSON body checked against `schema` (the one its route declares in the OpenAPI
+ * document): the parsed value, or a 400 naming the first field at fault.
  *
  * @example
  * ```ts ignore
- * import { objectBody } from "./validate.ts";
- * const body = await objectBody(c, ["node"]);
+ * import { validBody } from "./validate.ts";
+ * const { node } = await validBody(c, IsolateBody);
  * ```
  */
-export async function objectBody(
-  c: Context,
-  allowed: readonly string[],
-): Promise<Record<string, unknown>> {
-  const v = await jsonBody(c);
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw badRequest("body", `the body must be a JSON object with fields ${allowed.join(", ")}`);
+export async function validBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return checked(schema, await jsonBody(c), "body");
+}
+
+/**
+ * The query string checked against `schema` (first value of each parameter).
+ *
+ * @example
+ * ```ts ignore
+ * import { validQuery } from "./validate.ts";
+ * const { key } = validQuery(c, RingQuery);
+ * ```
+ */
+export function validQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return checked(schema, c.req.query(), "query");
+}
+
+/**
+ * `value` checked against `schema`; a 400 {@link ProblemError} naming the first field at
+ * fault (a dotted path without array indexes, `body` for the whole).
+ *
+ * @example
+ * ```ts
+ * import { checked } from "./validate.ts";
+ * import { z } from "@hono/zod-openapi";
+ * checked(z.object({ n: z.number() }), { n: 1 }, "body"); // { n: 1 }
+ * ```
+ */
+export function checked<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  whole: string,
+): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path: string[] = [];
+  for (const p of issue.path) {
+    if (typeof p !== "string") break;
+    path.push(p);
   }
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) {
-      throw badRequest(k, `unknown field '${k}' (allowed: ${allowed.join(", ")})`);
-    }
+  const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    const allowed = path.length === 0 && shape.length > 0 ? ` (allowed: ${shape.join(", ")})` : "";
+    throw badRequest([...path, key].join("."), `unknown field '${key}'${allowed}`);
   }
-  return o;
+  if (path.length === 0 && issue.code === "invalid_type" && issue.expected === "object") {
+    throw badRequest(whole, `the ${whole} must be a JSON object with fields ${shape.join(", ")}`);
+  }
+  const field = path.length === 0 ? whole : path.join(".");
+  // zod's own wording names no field; a schema's own message does.
+  const detail = issue.message.startsWith("Invalid") || issue.message.startsWith("Too")
+    ? `${field}: ${issue.message}`
+    : issue.message;
+  throw badRequest(field, detail);
+}
+
+/**
+ * A string field naming a node (a current one is checked by {@link knownNode}), with
+ * the message a client sees when it is missing or not a string.
+ *
+ * @example
+ * ```ts
+ * import { nodeField } from "./validate.ts";
+ * nodeField("to").safeParse("n2").success; // true
+ * ```
+ */
+export function nodeField(field: string): z.ZodString {
+  const message = `${field} must be a node id such as "n1"`;
+  return z.string({ error: message }).min(1, { error: message }).openapi({ example: "n1" });
 }
 
 /**
@@ -74,44 +132,21 @@ export function knownNode(nodes: readonly NodeId[], value: unknown, field: strin
   return value;
 }
 
+const NEW_NODE_MESSAGE = "must be a node id: a lowercase letter, then up to 31 of a-z 0-9 _ -";
+
 /**
- * A finite number, or `undefined` when absent.
+ * A string field naming a node that is to be created.
  *
  * @example
  * ```ts
- * import { optionalNumber } from "./validate.ts";
- * optionalNumber({ drift: 0.01 }, "drift"); // 0.01
+ * import { newNodeField } from "./validate.ts";
+ * newNodeField("node").safeParse("n6").success; // true
  * ```
  */
-export function optionalNumber(o: Record<string, unknown>, field: string): number | undefined {
-  const v = o[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw badRequest(field, `${field} must be a finite number`);
-  }
-  return v;
-}
-
-/** What a node id may look like when a new node is named. */
-const NEW_NODE_ID = /^[a-z][a-z0-9_-]{0,31}$/;
-
-/**
- * A well-formed id for a node that is to be created.
- *
- * @example
- * ```ts
- * import { newNodeId } from "./validate.ts";
- * newNodeId("n6", "node"); // "n6"
- * ```
- */
-export function newNodeId(value: unknown, field: string): NodeId {
-  if (typeof value !== "string" || !NEW_NODE_ID.test(value)) {
-    throw badRequest(
-      field,
-      `${field} must be a node id: a lowercase letter, then up to 31 of a-z 0-9 _ -`,
-    );
-  }
-  return value;
+export function newNodeField(field: string): z.ZodString {
+  const message = `${field} ${NEW_NODE_MESSAGE}`;
+  return z.string({ error: message }).regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: message })
+    .openapi({ example: "n6" });
 }
 
 /**

@@ -21,7 +21,7 @@ import { Hono } from "hono";
 import { problemResponse } from "../problem.ts";
 import { AssetStore } from "./static_assets.ts";
 import { CheckerBusyError, createWorkerChecker, type HistoryChecker } from "./worker_checker.ts";
-import { bodyText, limitBody } from "../middleware/body_limit.ts";
+import { limitBody } from "../middleware/body_limit.ts";
 
 /**
  * How the dashboard is set up.
@@ -102,7 +102,7 @@ export function dashboardRoutes(options: DashboardOptions = {}): Hono {
   // The body is counted as it streams in (no Content-Length needed), never read whole
   // before the limit is known to hold.
   app.post("/dashboard/check", limitBody(maxCheckBytes, CHECK_TOO_LARGE), async (c) => {
-    const text = bodyText(c) ?? "";
+    const text = await c.req.text();
     checker ??= createWorkerChecker();
     try {
       return c.json(await checker.check(text));

@@ -16,6 +16,54 @@ import type { ApiContext } from "../api_context.ts";
 import { nodeViews } from "../node_view.ts";
 import { unavailable, unknownNode } from "../problem.ts";
 import { leaderOf } from "../protocol_admin.ts";
+import { z } from "@hono/zod-openapi";
+import { type ApiRoute, jsonAnswer, problems } from "../api_route.ts";
+import { ClusterSchema, NodeViewSchema } from "../api_schemas.ts";
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { CLUSTER_API } from "./cluster.ts";
+ * CLUSTER_API.map((r) => r.operationId); // ["getCluster", "getNode", "getLeader"]
+ * ```
+ */
+export const CLUSTER_API: readonly ApiRoute[] = [
+  {
+    method: "get",
+    path: "/api/v1/cluster",
+    operationId: "getCluster",
+    summary: "Protocol, leader, every node, network faults, clocks and message counters",
+    tags: ["cluster"],
+    responses: { 200: jsonAnswer("The cluster", ClusterSchema), ...problems() },
+  },
+  {
+    method: "get",
+    path: "/api/v1/nodes/{id}",
+    operationId: "getNode",
+    summary: "One node",
+    tags: ["cluster"],
+    request: {
+      params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }),
+    },
+    responses: { 200: jsonAnswer("The node", NodeViewSchema), ...problems(404) },
+  },
+  {
+    method: "get",
+    path: "/api/v1/leader",
+    operationId: "getLeader",
+    summary: "The leader and its term",
+    tags: ["cluster"],
+    responses: {
+      200: jsonAnswer(
+        "The leader",
+        z.object({ leader: z.string(), term: z.number().int().nullable() }),
+      ),
+      ...problems(503),
+    },
+  },
+];
 
 /**
  * The routes above, relative to `/api/v1`.

@@ -17,13 +17,16 @@
  * @module
  */
 
+import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import { type Delay, parseDelay, validateDelay } from "../../nodes/faults/delay.ts";
 import { type LinkFaults, validateLinkFaults } from "../../nodes/faults/network.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { ApiContext } from "../api_context.ts";
+import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
+import { FaultCreatedSchema } from "../api_schemas.ts";
 import { badRequest, notFound } from "../problem.ts";
-import { knownNode, objectBody, optionalNumber } from "../validate.ts";
+import { knownNode, nodeField, validBody } from "../validate.ts";
 
 const LINK_FIELDS = [
   "drop",
@@ -37,6 +40,175 @@ const LINK_FIELDS = [
 
 /** Largest clock skew accepted, in ms (a day). */
 const MAX_SKEW_MS = 86_400_000;
+
+const GROUPS_SHAPE = 'groups must be an array of node-id arrays, e.g. [["n1","n2"],["n3"]]';
+const PartitionBody = z.strictObject({
+  groups: z.array(
+    z.array(z.string({ error: 'groups must hold node ids such as "n1"' }), {
+      error: GROUPS_SHAPE,
+    }).min(1, { error: GROUPS_SHAPE }),
+    { error: GROUPS_SHAPE },
+  ).min(1, { error: GROUPS_SHAPE }),
+}).openapi({ description: "Groups of node ids; unlisted nodes form one more group" });
+const IsolateBody = z.strictObject({ node: nodeField("node") });
+const CutBody = z.strictObject({ from: nodeField("from"), to: nodeField("to") });
+
+const probability = (field: string) =>
+  z.number({ error: `${field} must be a number` })
+    .min(0, { error: `${field} must be a probability between 0 and 1` })
+    .max(1, { error: `${field} must be a probability between 0 and 1` });
+const positive = (field: string, description?: string) =>
+  z.number({ error: `${field} must be a number` })
+    .positive({ error: `${field} must be positive` })
+    .openapi(description === undefined ? {} : { description });
+const DELAY_SHAPE = 'delay must be e.g. "50ms", "20..80ms", "exp:30ms" or "50ms±10ms"';
+const LinkBody = z.strictObject({
+  from: z.string({ error: 'from must be a node id or "*"' }).optional(),
+  to: z.string({ error: 'to must be a node id or "*"' }).optional(),
+  drop: probability("drop").optional(),
+  delay: z.union([
+    z.string(),
+    z.number(),
+    z.looseObject({ kind: z.enum(["constant", "uniform", "exponential", "normal"]) }),
+  ], {
+    error: (iss) =>
+      iss.input !== null && typeof iss.input === "object" && !Array.isArray(iss.input)
+        ? "delay.kind must be constant, uniform, exponential or normal"
+        : DELAY_SHAPE,
+  }).optional().openapi({
+    description: '"50ms", "20..80ms", "exp:30ms", "50ms±10ms", a number of ms, or a delay object',
+  }),
+  duplicate: probability("duplicate").optional(),
+  reorder: probability("reorder").optional(),
+  tamper: probability("tamper").optional(),
+  queueLimit: positive("queueLimit").optional(),
+  bandwidth: positive("bandwidth", "messages per second").optional(),
+}).refine((b) => LINK_FIELDS.some((k) => b[k] !== undefined), {
+  error: `give at least one of ${LINK_FIELDS.join(", ")}`,
+}).openapi({ description: "`from` / `to` default to `*` (any node)" });
+const ClockBody = z.strictObject({
+  node: nodeField("node"),
+  skewMs: z.number({ error: "skewMs must be a finite number" })
+    .min(-MAX_SKEW_MS, { error: `skewMs must be within ±${MAX_SKEW_MS} (a day)` })
+    .max(MAX_SKEW_MS, { error: `skewMs must be within ±${MAX_SKEW_MS} (a day)` })
+    .optional().openapi({ description: "Offset in ms" }),
+  drift: z.number({ error: "drift must be a finite number" })
+    .gt(-1, { error: "drift must be above -1 and at most 10 (a rate error)" })
+    .max(10, { error: "drift must be above -1 and at most 10 (a rate error)" })
+    .optional().openapi({ description: "Rate error (0.01 = 1% fast)" }),
+}).refine((b) => b.skewMs !== undefined || b.drift !== undefined, {
+  error: "give skewMs, drift or both",
+});
+
+const created = jsonAnswer("The fault was added; `id` removes it", FaultCreatedSchema);
+const state = (description: string) => jsonAnswer(description, z.record(z.string(), z.unknown()));
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { FAULT_API } from "./faults.ts";
+ * FAULT_API.some((r) => r.operationId === "partition"); // true
+ * ```
+ */
+export const FAULT_API: readonly ApiRoute[] = [
+  {
+    method: "get",
+    path: "/api/v1/faults",
+    operationId: "getFaults",
+    summary: "Active link rules and blocks, and every node's clock",
+    tags: ["faults"],
+    responses: { 200: state("The faults"), ...problems() },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/partition",
+    operationId: "partition",
+    summary: "Split the nodes into groups that cannot talk to each other",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("The groups", PartitionBody, { groups: [["n1", "n2"], ["n3", "n4", "n5"]] }),
+    },
+    responses: { 201: created, ...problems(400, 404, 413) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/isolate",
+    operationId: "isolate",
+    summary: "Cut one node off from every other",
+    tags: ["faults"],
+    request: { body: jsonBody("The node", IsolateBody, { node: "n1" }) },
+    responses: { 201: created, ...problems(400, 404, 413) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/cut",
+    operationId: "cut",
+    summary: "Cut one direction of one link",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("Messages from `from` to `to` are lost", CutBody, { from: "n1", to: "n2" }),
+    },
+    responses: { 201: created, ...problems(400, 404, 413) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/link",
+    operationId: "linkFaults",
+    summary: "Loss, delay, duplication, reordering, tampering, queue limit or bandwidth on links",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("The link and its faults", LinkBody, {
+        from: "n1",
+        to: "n2",
+        drop: 0.2,
+        delay: "50ms±10ms",
+      }),
+    },
+    responses: { 201: created, ...problems(400, 404, 413) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/clock",
+    operationId: "setClock",
+    summary: "Skew and/or drift one node's clock",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("The node and its clock's error", ClockBody, {
+        node: "n3",
+        skewMs: 200,
+        drift: 0.01,
+      }),
+    },
+    responses: {
+      200: jsonAnswer(
+        "The node's clock",
+        z.object({ node: z.string(), skewMs: z.number(), drift: z.number() }),
+      ),
+      ...problems(400, 404, 413),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/faults/{id}",
+    operationId: "removeFault",
+    summary: "Remove one rule or block",
+    tags: ["faults"],
+    request: {
+      params: z.object({ id: z.string().openapi({ description: "The fault's id", example: "1" }) }),
+    },
+    responses: { 200: state("What is left"), ...problems(400, 404) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/faults/heal",
+    operationId: "heal",
+    summary: "Remove every partition, cut and link rule",
+    tags: ["faults"],
+    responses: { 200: state("The healed network"), ...problems() },
+  },
+];
 
 /**
  * The routes above, relative to `/api/v1`.
@@ -61,28 +233,28 @@ export function faultRoutes(ctx: ApiContext): Hono {
   });
 
   app.post("/faults/partition", async (c) => {
-    const body = await objectBody(c, ["groups"]);
+    const body = await validBody(c, PartitionBody);
     const groups = nodeGroups(cluster.nodes, body.groups);
     const id = net.partition(groups);
-    return created(c, id, "partition", { groups });
+    return added(c, id, "partition", { groups });
   });
 
   app.post("/faults/isolate", async (c) => {
-    const body = await objectBody(c, ["node"]);
+    const body = await validBody(c, IsolateBody);
     const node = knownNode(cluster.nodes, body.node, "node");
-    return created(c, net.isolate(node), "isolate", { node });
+    return added(c, net.isolate(node), "isolate", { node });
   });
 
   app.post("/faults/cut", async (c) => {
-    const body = await objectBody(c, ["from", "to"]);
+    const body = await validBody(c, CutBody);
     const from = knownNode(cluster.nodes, body.from, "from");
     const to = knownNode(cluster.nodes, body.to, "to");
     if (from === to) throw badRequest("to", "a cut needs two different nodes");
-    return created(c, net.cut(from, to), "cut", { from, to });
+    return added(c, net.cut(from, to), "cut", { from, to });
   });
 
   app.post("/faults/link", async (c) => {
-    const body = await objectBody(c, ["from", "to", ...LINK_FIELDS]);
+    const body = await validBody(c, LinkBody);
     const from = body.from === undefined || body.from === "*"
       ? "*"
       : knownNode(cluster.nodes, body.from, "from");
@@ -91,23 +263,13 @@ export function faultRoutes(ctx: ApiContext): Hono {
       : knownNode(cluster.nodes, body.to, "to");
     const faults = linkFaults(body);
     const id = net.addRule(from, to, faults);
-    return created(c, id, "link", { from, to, ...faults });
+    return added(c, id, "link", { from, to, ...faults });
   });
 
   app.post("/faults/clock", async (c) => {
-    const body = await objectBody(c, ["node", "skewMs", "drift"]);
+    const body = await validBody(c, ClockBody);
     const node = knownNode(cluster.nodes, body.node, "node");
-    const skew = optionalNumber(body, "skewMs");
-    const drift = optionalNumber(body, "drift");
-    if (skew === undefined && drift === undefined) {
-      throw badRequest("body", "give skewMs, drift or both");
-    }
-    if (skew !== undefined && Math.abs(skew) > MAX_SKEW_MS) {
-      throw badRequest("skewMs", `skewMs must be within ±${MAX_SKEW_MS} (a day)`);
-    }
-    if (drift !== undefined && !(drift > -1 && drift <= 10)) {
-      throw badRequest("drift", "drift must be above -1 and at most 10 (a rate error)");
-    }
+    const { skewMs: skew, drift } = body;
     const change: { skew?: number; drift?: number } = {};
     if (skew !== undefined) change.skew = skew;
     if (drift !== undefined) change.drift = drift;
@@ -132,7 +294,7 @@ export function faultRoutes(ctx: ApiContext): Hono {
     return c.json(net.state());
   });
 
-  function created(
+  function added(
     c: Context,
     id: number,
     kind: string,
@@ -150,12 +312,9 @@ export function faultRoutes(ctx: ApiContext): Hono {
 }
 
 /** Groups of known nodes, none listed twice. */
-function nodeGroups(nodes: readonly NodeId[], value: unknown): NodeId[][] {
-  const shape = 'groups must be an array of node-id arrays, e.g. [["n1","n2"],["n3"]]';
-  if (!Array.isArray(value) || value.length === 0) throw badRequest("groups", shape);
+function nodeGroups(nodes: readonly NodeId[], value: readonly string[][]): NodeId[][] {
   const seen = new Set<NodeId>();
   return value.map((g) => {
-    if (!Array.isArray(g) || g.length === 0) throw badRequest("groups", shape);
     return g.map((n) => {
       const id = knownNode(nodes, n, "groups");
       if (seen.has(id)) throw badRequest("groups", `node ${id} is in more than one group`);
@@ -166,22 +325,12 @@ function nodeGroups(nodes: readonly NodeId[], value: unknown): NodeId[][] {
 }
 
 /** The fault fields of a link body, checked. */
-function linkFaults(body: Record<string, unknown>): LinkFaults {
+function linkFaults(body: z.output<typeof LinkBody>): LinkFaults {
   const out: Record<string, unknown> = {};
   for (const k of LINK_FIELDS) {
     const v = body[k];
     if (v === undefined) continue;
-    if (k === "delay") {
-      out.delay = delayOf(v);
-    } else {
-      if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw badRequest(k, `${k} must be a number`);
-      }
-      out[k] = v;
-    }
-  }
-  if (Object.keys(out).length === 0) {
-    throw badRequest("body", `give at least one of ${LINK_FIELDS.join(", ")}`);
+    out[k] = k === "delay" ? delayOf(v) : v;
   }
   const faults = out as LinkFaults;
   const bad = validateLinkFaults(faults);

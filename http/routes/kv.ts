@@ -21,19 +21,189 @@
  * @module
  */
 
+import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import type { KvOp } from "../../protocols/kv.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { ApiContext } from "../api_context.ts";
+import { type ApiRoute, jsonAnswer, jsonBody as bodyOf, problems } from "../api_route.ts";
+import { KvResultSchema } from "../api_schemas.ts";
 import { type ClientIdentity, fingerprint, IdempotencyMismatchError } from "../client_sessions.ts";
 import type { Consistency } from "../kv_service.ts";
 import { badRequest, idempotencyMismatch, notFound } from "../problem.ts";
-import { jsonBody, knownNode, objectBody, optionalToken } from "../validate.ts";
+import { knownNode, nodeField, optionalToken, validBody, validQuery } from "../validate.ts";
 import type { QuorumParams } from "../../protocols/quorum/request.ts";
 import { CONTEXT_HEADER, quorumParams, SIBLINGS_HEADER } from "../quorum_params.ts";
 
 const CONSISTENCIES: readonly Consistency[] = ["linearizable", "lease", "stale"];
+const LEVELS = ["ONE", "QUORUM", "ALL"] as const;
 const MAX_KEY = 1024;
+
+const count = (field: string, description: string) =>
+  z.string().regex(/^[1-9][0-9]{0,5}$/, {
+    error: (iss) => `${field} must be a whole number from 1 to N, got '${iss.input}'`,
+  }).optional().openapi({ description });
+/** One of `values`, in any letter case (quorum levels are read so); the handler decides. */
+const oneOf = (values: readonly string[], message: (got: string) => string) =>
+  z.string().refine((v) => values.some((x) => x.toLowerCase() === v.toLowerCase()), {
+    error: (iss) => message(String(iss.input)),
+  }).openapi({ enum: [...values] });
+const level = oneOf(LEVELS, (got) => `consistency must be ONE, QUORUM or ALL, got '${got}'`)
+  .optional().openapi({
+    description: "quorum-kv: ONE, QUORUM or ALL for both r and w (an explicit r or w wins)",
+  });
+const R = count("r", "quorum-kv: replies a read (or a cas's read) waits for, 1 … N");
+const W = count("w", "quorum-kv: acknowledgements a write waits for, 1 … N");
+const CONTEXT = z.string().optional().openapi({
+  description:
+    'quorum-kv: the context (vector clock, JSON) of a read with siblings, e.g. {"n1":2,"n2":1}; ' +
+    "the write supersedes every sibling that read saw",
+});
+const PIN = nodeField("node").optional().openapi({
+  description: "Send to this node only (do not follow leader hints)",
+});
+const ReadQuery = z.object({
+  consistency: oneOf(
+    [...CONSISTENCIES, ...LEVELS],
+    (got) =>
+      `consistency must be one of ${CONSISTENCIES.join(", ")} (raft-kv) or ${
+        LEVELS.join(", ")
+      } (quorum-kv), got '${got}'`,
+  ).optional().openapi({
+    description: "How fresh the read must be (default: the protocol's): linearizable, lease or " +
+      "stale (raft-kv); ONE, QUORUM or ALL (quorum-kv)",
+  }),
+  r: R,
+  node: PIN,
+});
+const WriteQuery = z.object({ w: W, consistency: level, context: CONTEXT, node: PIN });
+const CasQuery = z.object({ r: R, w: W, consistency: level, context: CONTEXT, node: PIN });
+const KEY = z.object({
+  key: z.string().min(1).max(MAX_KEY).openapi({
+    description: "The key (one path segment; percent-encode `/`)",
+  }),
+});
+const SESSION = z.object({
+  "X-Client-Id": z.string().optional().openapi({
+    description: "A client's id; with X-Request-Seq a retry is applied once",
+  }),
+  "X-Request-Seq": z.string().optional().openapi({
+    description: "The client's sequence number for this request (1, 2, 3 …)",
+  }),
+  "Idempotency-Key": z.string().optional().openapi({
+    description: "One request's key; a retry under the same key is applied once, and the key " +
+      "used for a different request is a 422",
+  }),
+});
+const WRITE_HEADERS = SESSION.extend({
+  "X-Distlab-Context": z.string().optional().openapi({
+    description: "quorum-kv: the context, as in ?context= (give one of the two)",
+  }),
+});
+const PutBody = z.unknown().refine((v) => v !== null, {
+  error: "null is no value: DELETE the key instead",
+}).openapi({ description: "The value: any JSON but null" });
+const CasBody = z.strictObject({
+  expected: z.unknown().nonoptional({ error: "expected is required (null: no value)" }),
+  value: z.unknown().nonoptional({ error: "value is required" }),
+});
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { KV_API } from "./kv.ts";
+ * KV_API.some((r) => r.operationId === "casKey"); // true
+ * ```
+ */
+export const KV_API: readonly ApiRoute[] = [
+  {
+    method: "get",
+    path: "/api/v1/kv/{key}",
+    operationId: "getKey",
+    summary: "Read a key",
+    tags: ["kv"],
+    request: { params: KEY, query: ReadQuery, headers: SESSION },
+    responses: {
+      200: {
+        ...jsonAnswer(
+          "The value; on quorum-kv, concurrent versions come as `siblings` with their " +
+            "`context` (write with it to supersede them)",
+          KvResultSchema,
+        ),
+        headers: z.object({
+          "X-Distlab-Siblings": z.string().optional().openapi({
+            description: "quorum-kv: how many siblings the read found (only when 2 or more)",
+          }),
+          "X-Distlab-Context": z.string().optional().openapi({
+            description: "quorum-kv: the siblings' context as JSON (only with siblings)",
+          }),
+        }),
+      },
+      ...problems(400, 404, 422, 503, 504),
+    },
+  },
+  {
+    method: "put",
+    path: "/api/v1/kv/{key}",
+    operationId: "putKey",
+    summary: "Write a key; the body is the value (any JSON but null)",
+    tags: ["kv"],
+    request: {
+      params: KEY,
+      query: WriteQuery,
+      headers: WRITE_HEADERS,
+      body: bodyOf("The value", PutBody, { hello: "world" }),
+    },
+    responses: {
+      200: jsonAnswer("Written", KvResultSchema),
+      ...problems(400, 404, 409, 413, 422, 503, 504),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/kv/{key}",
+    operationId: "deleteKey",
+    summary: "Delete a key",
+    tags: ["kv"],
+    request: { params: KEY, query: WriteQuery, headers: WRITE_HEADERS },
+    responses: {
+      200: jsonAnswer(
+        "Deleted",
+        z.object({
+          key: z.string(),
+          deleted: z.literal(true),
+          node: z.string(),
+          clock: z.record(z.string(), z.number()).optional().openapi({
+            description: "quorum-kv: the tombstone's vector clock",
+          }),
+          acks: z.array(z.string()).optional().openapi({
+            description: "a quorum store: the replicas that acknowledged",
+          }),
+        }),
+      ),
+      ...problems(400, 404, 409, 422, 503, 504),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/kv/{key}/cas",
+    operationId: "casKey",
+    summary: "Compare and set: write `value` only if the current value is `expected` (null: none)",
+    tags: ["kv"],
+    request: {
+      params: KEY,
+      query: CasQuery,
+      headers: WRITE_HEADERS,
+      body: bodyOf("Expected and new value", CasBody, { expected: 1, value: 2 }),
+    },
+    responses: {
+      200: jsonAnswer("Swapped", KvResultSchema),
+      ...problems(400, 404, 409, 413, 503, 504),
+    },
+  },
+];
 
 /**
  * The routes above, relative to `/api/v1`.
@@ -122,7 +292,7 @@ export function kvRoutes(ctx: ApiContext): Hono {
 
   app.get("/kv/:key", async (c) => {
     const k = key(c);
-    const rawC = c.req.query("consistency");
+    const rawC = validQuery(c, ReadQuery).consistency;
     let consistency: { consistency?: Consistency } = {};
     // On quorum-kv `consistency` is a level (ONE, QUORUM, ALL), read with r and w below.
     if (!admin.quorum && rawC !== undefined) {
@@ -162,9 +332,9 @@ export function kvRoutes(ctx: ApiContext): Hono {
 
   app.put("/kv/:key", async (c) => {
     const k = key(c);
+    validQuery(c, WriteQuery);
     const { node, identity } = common(c);
-    const value = await jsonBody(c);
-    if (value === null) throw badRequest("body", "null is no value: DELETE the key instead");
+    const value = await validBody(c, PutBody);
     const q = quorum(c, true);
     const op: KvOp = { f: "write", key: k, value };
     const r = await kv.execute({
@@ -178,6 +348,7 @@ export function kvRoutes(ctx: ApiContext): Hono {
 
   app.delete("/kv/:key", async (c) => {
     const k = key(c);
+    validQuery(c, WriteQuery);
     const { node, identity } = common(c);
     const q = quorum(c, true);
     const op: KvOp = { f: "delete", key: k };
@@ -192,12 +363,9 @@ export function kvRoutes(ctx: ApiContext): Hono {
 
   app.post("/kv/:key/cas", async (c) => {
     const k = key(c);
+    validQuery(c, CasQuery);
     const { node, identity } = common(c);
-    const body = await objectBody(c, ["expected", "value"]);
-    if (!("expected" in body)) {
-      throw badRequest("expected", "expected is required (null: no value)");
-    }
-    if (!("value" in body)) throw badRequest("value", "value is required");
+    const body = await validBody(c, CasBody);
     const q = quorum(c, true);
     const op: KvOp = { f: "cas", key: k, value: [body.expected, body.value] };
     const r = await kv.execute({

@@ -11,11 +11,61 @@
  * @module
  */
 
+import { z } from "@hono/zod-openapi";
 import { MAX_CLUSTER_NODES } from "../../nodes/worker/cluster_types.ts";
 import { Hono } from "hono";
 import type { ApiContext } from "../api_context.ts";
+import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
+import { MembersSchema } from "../api_schemas.ts";
 import { conflict, ProblemError, unknownNode } from "../problem.ts";
-import { knownNode, newNodeId, objectBody } from "../validate.ts";
+import { knownNode, newNodeField, nodeField, validBody } from "../validate.ts";
+
+const AddMemberBody = z.strictObject({ node: newNodeField("node") });
+const TransferBody = z.strictObject({ to: nodeField("to") });
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { MEMBER_API } from "./members.ts";
+ * MEMBER_API.some((r) => r.operationId === "addMember"); // true
+ * ```
+ */
+export const MEMBER_API: readonly ApiRoute[] = [
+  {
+    method: "post",
+    path: "/api/v1/members",
+    operationId: "addMember",
+    summary: "Start a node and add it to the cluster (Raft: learner, then voter)",
+    tags: ["membership"],
+    request: { body: jsonBody("The new node", AddMemberBody, { node: "n6" }) },
+    responses: { 201: jsonAnswer("Added", MembersSchema), ...problems(400, 409, 413, 503, 504) },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/members/{id}",
+    operationId: "removeMember",
+    summary: "Remove a node from the cluster and stop it",
+    tags: ["membership"],
+    request: {
+      params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }),
+    },
+    responses: { 200: jsonAnswer("Removed", MembersSchema), ...problems(404, 409, 503, 504) },
+  },
+  {
+    method: "post",
+    path: "/api/v1/transfer",
+    operationId: "transferLeadership",
+    summary: "Hand leadership to another node",
+    tags: ["membership"],
+    request: { body: jsonBody("The new leader", TransferBody, { to: "n2" }) },
+    responses: {
+      200: jsonAnswer("Transferred", z.object({ leader: z.string(), from: z.string() })),
+      ...problems(400, 404, 409, 413, 503, 504),
+    },
+  },
+];
 
 /**
  * The routes above, relative to `/api/v1`.
@@ -34,8 +84,7 @@ export function memberRoutes(ctx: ApiContext): Hono {
     conflict("not-supported", "Not supported", `protocol ${cluster.protocol} cannot ${what}`);
 
   app.post("/members", async (c) => {
-    const body = await objectBody(c, ["node"]);
-    const id = newNodeId(body.node, "node");
+    const { node: id } = await validBody(c, AddMemberBody);
     if (admin.addNode === undefined) throw unsupported("add nodes");
     if (cluster.nodes.includes(id)) {
       throw conflict("node-exists", "Node exists", `node '${id}' is already a member`, {
@@ -78,7 +127,7 @@ export function memberRoutes(ctx: ApiContext): Hono {
   });
 
   app.post("/transfer", async (c) => {
-    const body = await objectBody(c, ["to"]);
+    const body = await validBody(c, TransferBody);
     const to = knownNode(cluster.nodes, body.to, "to");
     if (admin.transfer === undefined) throw unsupported("transfer leadership");
     const result = await kv.admin(admin.transfer(to), client());

@@ -17,6 +17,39 @@ import type { ApiContext } from "../api_context.ts";
 import { nodeViews } from "../node_view.ts";
 import { conflict, notFound, unknownNode } from "../problem.ts";
 import { NodeStateError } from "../../nodes/worker/cluster_types.ts";
+import { z } from "@hono/zod-openapi";
+import { type ApiRoute, jsonAnswer, problems } from "../api_route.ts";
+import { NodeViewSchema } from "../api_schemas.ts";
+
+const SUMMARIES = {
+  crash: "Crash a node: volatile state and unsynced writes are lost",
+  restart: "Restart a crashed node from its durable storage",
+  pause: "Pause a node (gray failure: alive, processing nothing)",
+  resume: "Resume a paused node; held messages arrive in order",
+  timeout: "Fire the node's election timeout now",
+} as const;
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { NODE_API } from "./nodes.ts";
+ * NODE_API.some((r) => r.operationId === "crashNode"); // true
+ * ```
+ */
+export const NODE_API: readonly ApiRoute[] = Object.entries(SUMMARIES).map(([verb, summary]) => ({
+  method: "post",
+  path: `/api/v1/nodes/{id}/${verb}`,
+  operationId: `${verb}Node`,
+  summary,
+  tags: ["nodes"],
+  request: { params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }) },
+  responses: {
+    200: jsonAnswer("The node afterwards", NodeViewSchema),
+    ...(verb === "timeout" ? problems(404, 409) : problems(404)),
+  },
+}));
 
 const ACTIONS = ["crash", "restart", "pause", "resume", "timeout"] as const;
 type Action = typeof ACTIONS[number];

@@ -16,6 +16,56 @@ import { PROMETHEUS_CONTENT_TYPE } from "../prometheus.ts";
 import { badRequest, unavailable } from "../problem.ts";
 import { knownNode } from "../validate.ts";
 import { knownEventKinds } from "../event_hub.ts";
+import { z } from "@hono/zod-openapi";
+import { type ApiRoute, problems, textAnswer } from "../api_route.ts";
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { OBSERVE_API } from "./observe.ts";
+ * OBSERVE_API.map((r) => r.operationId); // ["events", "history", "metrics"]
+ * ```
+ */
+export const OBSERVE_API: readonly ApiRoute[] = [
+  {
+    method: "get",
+    path: "/api/v1/events",
+    operationId: "events",
+    summary: "Server-Sent Events of trace events (elections, roles, commits, faults, breakers, …)",
+    tags: ["observe"],
+    request: {
+      query: z.object({
+        kind: z.string().optional().openapi({
+          description:
+            "Comma-separated kinds; add send, deliver, drop, … or `all` for per-message events",
+        }),
+        node: z.string().optional().openapi({ description: "Comma-separated node ids" }),
+      }),
+    },
+    responses: {
+      200: textAnswer("An event stream", "text/event-stream"),
+      ...problems(400, 404, 503),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/history",
+    operationId: "history",
+    summary: "The client history of every KV request, as JSON Lines (invoke / ok / fail / info)",
+    tags: ["observe"],
+    responses: { 200: textAnswer("JSON Lines", "application/jsonl"), ...problems() },
+  },
+  {
+    method: "get",
+    path: "/api/v1/metrics",
+    operationId: "metrics",
+    summary: "Prometheus metrics",
+    tags: ["observe"],
+    responses: { 200: textAnswer("Prometheus text format", "text/plain"), ...problems() },
+  },
+];
 
 const KIND = /^[a-z][a-z0-9_-]{0,31}$/;
 

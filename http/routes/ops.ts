@@ -12,15 +12,74 @@
  * @module
  */
 
+import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import type { NodeId } from "../../protocols/node.ts";
 import type { ApiContext } from "../api_context.ts";
+import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
+import { OpResultSchema } from "../api_schemas.ts";
 import type { ProtocolOp } from "../op_service.ts";
-import { badRequest, unknownNode } from "../problem.ts";
-import { objectBody, optionalToken } from "../validate.ts";
+import { unknownNode } from "../problem.ts";
+import { optionalToken, validBody } from "../validate.ts";
 
-/** What an op's `f` may look like. */
-const OP_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+const OP_SHAPE = 'op must be a JSON object with a string f, e.g. {"f":"propose"}';
+const OpBody = z.strictObject({
+  op: z.looseObject({
+    f: z.string({ error: "op.f must name the operation" }).regex(/^[a-z][a-z0-9_-]{0,63}$/, {
+      error: "op.f must name the operation: a lowercase letter, then up to 63 of a-z 0-9 _ -",
+    }),
+  }, {
+    error: (iss) =>
+      iss.input === undefined ? 'op is required, e.g. {"op":{"f":"order",…}}' : OP_SHAPE,
+  }).openapi({ description: "The operation: `f` names it; the rest is the protocol's" }),
+});
+const CLIENT = z.object({
+  "X-Client-Id": z.string().optional().openapi({
+    description: "The client's id (its history process)",
+  }),
+});
+const EXAMPLE = { op: { f: "order", id: "o1", item: "item-1", qty: 1, amount: 5 } };
+
+/**
+ * The contract of the routes above, for the OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { OP_API } from "./ops.ts";
+ * OP_API.some((r) => r.operationId === "runOp"); // true
+ * ```
+ */
+export const OP_API: readonly ApiRoute[] = [
+  {
+    method: "post",
+    path: "/api/v1/ops",
+    operationId: "runOp",
+    summary: "Run a protocol operation at the leader, primary or coordinator (hints " +
+      "followed): a 2PC order, set-mode, failover, propose, produce, …",
+    tags: ["ops"],
+    request: { headers: CLIENT, body: jsonBody("The operation", OpBody, EXAMPLE) },
+    responses: {
+      200: jsonAnswer("The node's answer", OpResultSchema),
+      ...problems(400, 409, 413, 503, 504),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/nodes/{id}/ops",
+    operationId: "runNodeOp",
+    summary: "Run a protocol operation at this node only",
+    tags: ["ops"],
+    request: {
+      params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }),
+      headers: CLIENT,
+      body: jsonBody("The operation", OpBody, EXAMPLE),
+    },
+    responses: {
+      200: jsonAnswer("The node's answer", OpResultSchema),
+      ...problems(400, 404, 409, 413, 503, 504),
+    },
+  },
+];
 
 /**
  * The routes above, relative to `/api/v1`. Mount them before `nodeRoutes`, whose
@@ -37,8 +96,7 @@ export function opRoutes(ctx: ApiContext): Hono {
   const app = new Hono();
 
   async function run(c: Context, node: NodeId | undefined): Promise<Response> {
-    const body = await objectBody(c, ["op"]);
-    const op = protocolOp(body.op);
+    const op = (await validBody(c, OpBody)).op as ProtocolOp;
     const clientId = optionalToken(c.req.raw.headers, "X-Client-Id", 128);
     const identity = sessions.identify(clientId === undefined ? {} : { clientId });
     const r = await ops.execute({ op, identity, ...(node !== undefined ? { node } : {}) });
@@ -57,17 +115,3 @@ export function opRoutes(ctx: ApiContext): Hono {
 }
 
 /** The body's `op`, checked: a JSON object with a well-formed string `f`. */
-function protocolOp(v: unknown): ProtocolOp {
-  if (v === undefined) throw badRequest("op", 'op is required, e.g. {"op":{"f":"order",…}}');
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw badRequest("op", 'op must be a JSON object with a string f, e.g. {"f":"propose"}');
-  }
-  const f = (v as Record<string, unknown>).f;
-  if (typeof f !== "string" || !OP_NAME.test(f)) {
-    throw badRequest(
-      "op.f",
-      "op.f must name the operation: a lowercase letter, then up to 63 of a-z 0-9 _ -",
-    );
-  }
-  return v as ProtocolOp;
-}
