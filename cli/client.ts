@@ -11,6 +11,7 @@
 import { ClassifiedError } from "../resilience/failure_kind.ts";
 import { Retry, type RetryEvent } from "../resilience/retry.ts";
 import type { CliIo } from "./io.ts";
+import type { z } from "@hono/zod-openapi";
 
 /**
  * An error answer from the server: its status and problem details.
@@ -181,6 +182,22 @@ export class ApiClient {
   async json(req: ApiRequest): Promise<Record<string, unknown>> {
     const res = await this.send(req);
     return await res.json() as Record<string, unknown>;
+  }
+
+  /**
+   * `req`'s JSON answer checked against the schema the API documents for it (the same
+   * zod schema its OpenAPI document is generated from): a server of another version
+   * that answers another shape is a clear error, not a crash deep in a table.
+   */
+  async parsed<S extends z.ZodType>(req: ApiRequest, schema: S): Promise<z.output<S>> {
+    const body = await this.json(req);
+    const r = schema.safeParse(body);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0]!;
+    throw new Error(
+      `the server's answer to ${req.method} ${req.path} is not the shape this CLI knows ` +
+        `(${issue.path.join(".") || "body"}: ${issue.message}); is it another distlab version?`,
+    );
   }
 }
 

@@ -55,7 +55,7 @@ export const NodeViewSchema = z.object({
       "a primary-backup node's mode and lag, a quorum-kv replica's keys, hints, " +
       "ownership and holdings",
   }),
-}).partial().openapi("NodeView");
+}).openapi("NodeView");
 
 /**
  * The type of {@link NodeViewSchema}.
@@ -69,31 +69,96 @@ export const NodeViewSchema = z.object({
 export type NodeViewShape = z.infer<typeof NodeViewSchema>;
 
 /**
+ * The network's faults: link rules (loss, delay, …) and blocks (partition, isolate, cut).
+ *
+ * @example
+ * ```ts
+ * import { NetworkSchema } from "./api_schemas.ts";
+ * NetworkSchema.safeParse({ rules: [], blocks: [] }).success; // true
+ * ```
+ */
+export const NetworkSchema = z.object({
+  rules: z.array(z.looseObject({ id: z.number().int(), from: z.string(), to: z.string() })),
+  blocks: z.array(z.object({ id: z.number().int(), kind: z.string(), description: z.string() })),
+}).openapi("Network");
+
+/**
+ * One node's clock error.
+ *
+ * @example
+ * ```ts
+ * import { ClockSchema } from "./api_schemas.ts";
+ * ClockSchema.safeParse({ skewMs: 200, drift: 0.01 }).success; // true
+ * ```
+ */
+export const ClockSchema = z.object({ skewMs: z.number(), drift: z.number() }).openapi("Clock");
+
+const ColumnSchema = z.object({
+  header: z.string(),
+  field: z.string(),
+  format: z.enum(["value", "list", "pairs", "since"]).optional(),
+  alt: z.string().optional(),
+  with: z.string().optional(),
+  suffix: z.string().optional(),
+}).readonly();
+
+/**
+ * How a protocol shows its nodes (its descriptor's `display`), as `GET /cluster` sends it.
+ *
+ * @example
+ * ```ts
+ * import { DisplaySchema } from "./api_schemas.ts";
+ * import { DEFAULT_DISPLAY } from "../protocols/display.ts";
+ * DisplaySchema.safeParse(DEFAULT_DISPLAY).success; // true
+ * ```
+ */
+export const DisplaySchema = z.object({
+  headline: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("leader"), noun: z.string(), term: z.string() }).readonly(),
+    z.object({ kind: z.literal("role"), role: z.string() }).readonly(),
+    z.object({ kind: z.literal("leaderless"), fields: z.array(z.string()).readonly() })
+      .readonly(),
+  ]),
+  columns: z.array(ColumnSchema).readonly(),
+}).readonly().openapi("Display", {
+  description: "How the protocol shows its nodes, as it declares: `headline` " +
+    "(leader with its term, a role, or leaderless with settings) and `columns` " +
+    "(header, field — a node view field or status.X —, format)",
+});
+
+/**
  * The whole cluster (`GET /cluster`).
  *
  * @example
  * ```ts
  * import { ClusterSchema } from "./api_schemas.ts";
- * ClusterSchema.safeParse({ protocol: "raft-kv", nodes: [{ id: "n1" }] }).success; // true
+ * Object.keys(ClusterSchema.shape).includes("wallClockMs"); // true
  * ```
  */
 export const ClusterSchema = z.object({
   protocol: z.string(),
-  display: z.record(z.string(), z.unknown()).openapi({
-    description: "How the protocol shows its nodes, as it declares: `headline` " +
-      "(leader with its term, a role, or leaderless with settings) and `columns` " +
-      "(header, field — a node view field or status.X —, format)",
-  }),
+  display: DisplaySchema,
   leader: z.string().nullable(),
   term: z.number().int().nullable(),
   nodes: z.array(NodeViewSchema),
-  network: z.record(z.string(), z.unknown()),
-  clocks: z.record(z.string(), z.unknown()),
+  network: NetworkSchema,
+  clocks: z.record(z.string(), ClockSchema),
   counters: z.record(z.string(), z.unknown()),
   wallClockMs: z.number().openapi({
     description: "The server's time, Unix ms (compare with blockedSince)",
   }),
-}).partial().openapi("Cluster");
+}).openapi("Cluster");
+
+/**
+ * The type of {@link ClusterSchema}: what `GET /cluster` answers.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterShape } from "./api_schemas.ts";
+ * const c: Pick<ClusterShape, "protocol" | "leader"> = { protocol: "raft-kv", leader: null };
+ * ```
+ */
+export type ClusterShape = z.infer<typeof ClusterSchema>;
 
 /**
  * A fault just added: `id` removes it.
@@ -158,7 +223,23 @@ const RingNodeSchema = z.object({
   keys: z.number().int().nullable(),
   hints: z.number().int().nullable(),
   epoch: z.number().int().nullable(),
-}).partial();
+});
+
+const VersionSchema = z.looseObject({
+  clock: z.record(z.string(), z.number()),
+  value: z.unknown().optional(),
+  valueBytes: z.number().optional(),
+  deleted: z.boolean().optional(),
+});
+
+const HolderSchema = z.object({
+  node: z.string(),
+  rank: z.number().int().nullable(),
+  up: z.boolean(),
+  known: z.boolean(),
+  versions: z.array(VersionSchema),
+  hints: z.record(z.string(), z.array(VersionSchema)),
+});
 
 /**
  * A quorum store's consistent-hash ring (`GET /ring`).
@@ -166,7 +247,7 @@ const RingNodeSchema = z.object({
  * @example
  * ```ts
  * import { RingSchema } from "./api_schemas.ts";
- * RingSchema.safeParse({ n: 3, members: ["n1", "n2", "n3"] }).success; // true
+ * Object.keys(RingSchema.shape).includes("vnodes"); // true
  * ```
  */
 export const RingSchema = z.object({
@@ -182,11 +263,22 @@ export const RingSchema = z.object({
   key: z.object({
     key: z.string(),
     hash: z.number().int(),
-    token: z.record(z.string(), z.unknown()),
+    token: z.object({ token: z.number(), node: z.string() }),
     preferenceList: z.array(z.string()),
-    holders: z.array(z.record(z.string(), z.unknown())),
-  }).partial(),
-}).partial().openapi("Ring");
+    holders: z.array(HolderSchema),
+  }).optional(),
+}).openapi("Ring");
+
+/**
+ * The type of {@link RingSchema}: what `GET /ring` answers.
+ *
+ * @example
+ * ```ts
+ * import type { RingShape } from "./api_schemas.ts";
+ * const nodes: RingShape["nodes"] = [];
+ * ```
+ */
+export type RingShape = z.infer<typeof RingSchema>;
 
 /**
  * The members after a change (`POST /members`, `DELETE /members/{id}`).

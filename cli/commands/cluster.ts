@@ -10,14 +10,16 @@ import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
 import { type ColumnContext, type NodeRow, statusColumns } from "./status_columns.ts";
 import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.ts";
+import type { z } from "@hono/zod-openapi";
+import { ClusterSchema, type ClusterShape, MembersSchema } from "../../http/api_schemas.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
 /** The first line's summary, as the protocol's display says: who leads, or coordinates, or the settings of a leaderless one. */
 function headline(
   display: ProtocolDisplay,
-  body: Record<string, unknown>,
-  nodes: NodeRow[],
+  body: StatusBody,
+  nodes: readonly NodeRow[],
 ): string {
   const h = display.headline;
   switch (h.kind) {
@@ -37,6 +39,22 @@ function headline(
 }
 
 /**
+ * What `status` reads of a `GET /cluster` answer ({@link ClusterShape}, the API's schema).
+ *
+ * @example
+ * ```ts
+ * import type { StatusBody } from "./cluster.ts";
+ * const b: StatusBody = {
+ *   protocol: "raft-kv", leader: null, term: null, nodes: [], network: { rules: [], blocks: [] },
+ * };
+ * ```
+ */
+export type StatusBody =
+  & Pick<ClusterShape, "protocol" | "leader" | "term" | "network">
+  & Partial<Pick<ClusterShape, "display" | "clocks" | "wallClockMs">>
+  & { readonly nodes: readonly NodeRow[] };
+
+/**
  * The lines `status` prints for a `GET /cluster` body: a summary, a table whose columns
  * suit the protocol (see `status_columns.ts`), then the active faults and skewed clocks.
  *
@@ -47,12 +65,12 @@ function headline(
  * // "protocol raft-kv, no leader"
  * ```
  */
-export function statusLines(body: Record<string, unknown>): string[] {
-  const protocol = String(body.protocol);
-  const nodes = body.nodes as NodeRow[];
-  const display = (body.display as ProtocolDisplay | undefined) ?? DEFAULT_DISPLAY;
+export function statusLines(body: StatusBody): string[] {
+  const protocol = body.protocol;
+  const nodes = body.nodes;
+  const display: ProtocolDisplay = body.display ?? DEFAULT_DISPLAY;
   const out = [`protocol ${protocol}, ${headline(display, body, nodes)}`];
-  const clocks = (body.clocks ?? {}) as Record<string, { skewMs: number; drift: number }>;
+  const clocks = body.clocks ?? {};
   const ctx: ColumnContext = {
     wallClockMs: typeof body.wallClockMs === "number" ? body.wallClockMs : null,
     skewMs: (id) => clocks[id]?.skewMs ?? 0,
@@ -61,10 +79,7 @@ export function statusLines(body: Record<string, unknown>): string[] {
   const rows: string[][] = [columns.map((c) => c.header)];
   for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
   out.push(...table(rows));
-  const net = body.network as {
-    rules: { id: number; from: string; to: string; [k: string]: unknown }[];
-    blocks: { id: number; kind: string; description: string }[];
-  };
+  const net = body.network;
   for (const b of net.blocks) out.push(`fault #${b.id}: ${b.kind} ${b.description}`);
   for (const r of net.rules) {
     const { id, from, to, ...faults } = r;
@@ -95,7 +110,7 @@ export const status: Command = {
     "locks/in-doubt/blocked/voting. --json prints everything, protocol status included.",
   arity: [0, 0],
   async run(ctx) {
-    const body = await ctx.client.json({ method: "GET", path: "/cluster" });
+    const body = await ctx.client.parsed({ method: "GET", path: "/cluster" }, ClusterSchema);
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
     for (const line of statusLines(body)) ctx.io.out(line);
   },
@@ -218,19 +233,20 @@ export const members: Command = {
   arity: [2, 2],
   async run(ctx, [action, node]) {
     const id = parseNode(node!, "NODE");
-    let body: Record<string, unknown>;
+    let body: z.output<typeof MembersSchema>;
     if (action === "add") {
-      body = await ctx.client.json({ method: "POST", path: "/members", body: { node: id } });
+      body = await ctx.client.parsed(
+        { method: "POST", path: "/members", body: { node: id } },
+        MembersSchema,
+      );
     } else if (action === "remove") {
-      body = await ctx.client.json({ method: "DELETE", path: `/members/${id}` });
+      body = await ctx.client.parsed({ method: "DELETE", path: `/members/${id}` }, MembersSchema);
     } else {
       throw new UsageError(`members wants 'add' or 'remove', got '${action}'`);
     }
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
     ctx.io.out(
-      `${action === "add" ? "added" : "removed"} ${id}; members: ${
-        (body.members as string[]).join(",")
-      }`,
+      `${action === "add" ? "added" : "removed"} ${id}; members: ${body.members.join(",")}`,
     );
   },
 };

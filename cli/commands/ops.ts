@@ -9,6 +9,7 @@
 import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { show, table } from "../format.ts";
+import { RingSchema, type RingShape } from "../../http/api_schemas.ts";
 
 const REPLICATION_MODES = ["sync", "async", "semi-sync"] as const;
 
@@ -124,35 +125,12 @@ export const failover: Command = {
   },
 };
 
-interface RingNodeRow {
-  id: string;
-  up: boolean;
-  member: boolean;
-  tokens: number;
-  share: number;
-  keys: number | null;
-  hints: number | null;
-  epoch: number | null;
-}
-
-interface HolderRow {
-  node: string;
-  rank: number | null;
-  up: boolean;
-  known: boolean;
-  versions: {
-    clock: Record<string, number>;
-    value?: unknown;
-    valueBytes?: number;
-    deleted?: boolean;
-  }[];
-  hints: Record<string, HolderRow["versions"]>;
-}
-
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
+type Version = NonNullable<RingShape["key"]>["holders"][number]["versions"][number];
+
 /** One version as `"red"@{n1:2,n2:1}` (a tombstone: `deleted@…`). */
-function versionText(v: HolderRow["versions"][number]): string {
+function versionText(v: Version): string {
   const clock = Object.entries(v.clock).map(([n, c]) => `${n}:${c}`).join(",");
   const value = v.deleted ? "deleted" : "value" in v ? show(v.value) : `<${v.valueBytes} bytes>`;
   return `${value}@{${clock}}`;
@@ -165,19 +143,19 @@ function versionText(v: HolderRow["versions"][number]): string {
  * ```ts
  * import { ringLines } from "./ops.ts";
  * ringLines({
- *   source: "n1", epoch: 0, converged: true, n: 3, r: 2, w: 2, vnodes: 64,
+ *   source: "n1", epoch: 0, members: ["n1"], converged: true, n: 3, r: 2, w: 2, vnodes: 64,
  *   nodes: [{ id: "n1", up: true, member: true, tokens: 64, share: 1, keys: 0, hints: 0, epoch: 0 }],
  * })[0]; // "ring epoch 0 (as n1 sees it), N=3 R=2 W=2, 64 tokens per node"
  * ```
  */
-export function ringLines(body: Record<string, unknown>): string[] {
+export function ringLines(body: RingShape): string[] {
   const out = [
     `ring epoch ${body.epoch} (as ${body.source} sees it), N=${body.n} R=${dash(body.r)} ` +
     `W=${dash(body.w)}, ${body.vnodes} tokens per node`,
   ];
   if (body.converged === false) out.push("membership still spreading: nodes differ on the epoch");
   const rows: string[][] = [["NODE", "STATE", "TOKENS", "SHARE", "KEYS", "HINTS", "EPOCH"]];
-  for (const n of body.nodes as RingNodeRow[]) {
+  for (const n of body.nodes) {
     rows.push([
       n.id,
       !n.up ? "crashed" : n.member ? "up" : "up (not a member)",
@@ -189,15 +167,7 @@ export function ringLines(body: Record<string, unknown>): string[] {
     ]);
   }
   out.push(...table(rows));
-  const key = body.key as
-    | {
-      key: string;
-      hash: number;
-      token: { token: number; node: string };
-      preferenceList: string[];
-      holders: HolderRow[];
-    }
-    | undefined;
+  const key = body.key;
   if (key === undefined) return out;
   out.push(
     "",
@@ -238,7 +208,7 @@ export const ring: Command = {
     const key = ctx.values.key;
     if (key === "") throw new UsageError("--key must not be empty");
     const qs = typeof key === "string" ? `?key=${encodeURIComponent(key)}` : "";
-    const body = await ctx.client.json({ method: "GET", path: `/ring${qs}` });
+    const body = await ctx.client.parsed({ method: "GET", path: `/ring${qs}` }, RingSchema);
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
     for (const line of ringLines(body)) ctx.io.out(line);
   },

@@ -14,6 +14,7 @@ import {
   type ProtocolDisplay,
   type StatusColumn,
 } from "../../protocols/display.ts";
+import type { NodeViewShape } from "../../http/api_schemas.ts";
 
 /**
  * One node of `GET /cluster`, as the columns read it.
@@ -27,19 +28,21 @@ import {
  * };
  * ```
  */
-export interface NodeRow {
-  readonly id: string;
-  readonly up: boolean;
-  readonly paused: boolean;
-  readonly role: string | null;
-  readonly term: number | null;
-  readonly commitIndex: number | null;
-  readonly leader: string | null;
-  readonly lastSeenMs: number | null;
-  readonly suspectedBy: readonly string[];
-  readonly breaker: string;
-  readonly status?: Readonly<Record<string, unknown>>;
-}
+export type NodeRow =
+  & Pick<
+    NodeViewShape,
+    | "id"
+    | "up"
+    | "paused"
+    | "role"
+    | "term"
+    | "commitIndex"
+    | "leader"
+    | "lastSeenMs"
+    | "suspectedBy"
+    | "breaker"
+  >
+  & { readonly status?: NodeViewShape["status"] };
 
 /**
  * What a cell may need besides its node: the server's time and the node's clock skew

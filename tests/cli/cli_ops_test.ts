@@ -3,7 +3,7 @@ import { helpText, runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
 import { parseOp, ringLines } from "../../cli/commands/ops.ts";
 import { statusLines } from "../../cli/commands/cluster.ts";
-import { statusColumns } from "../../cli/commands/status_columns.ts";
+import { type NodeRow, statusColumns } from "../../cli/commands/status_columns.ts";
 import { UsageError } from "../../cli/args.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { fakeApi } from "../http/fake_cluster.ts";
@@ -175,20 +175,21 @@ const node = (
   id: string,
   status: Record<string, unknown>,
   extra: Record<string, unknown> = {},
-) => ({
-  id,
-  up: true,
-  paused: false,
-  role: status.role ?? null,
-  term: null,
-  commitIndex: null,
-  leader: null,
-  lastSeenMs: 4,
-  suspectedBy: [],
-  breaker: "closed",
-  status,
-  ...extra,
-});
+) =>
+  ({
+    id,
+    up: true,
+    paused: false,
+    role: status.role ?? null,
+    term: null,
+    commitIndex: null,
+    leader: null,
+    lastSeenMs: 4,
+    suspectedBy: [],
+    breaker: "closed",
+    status,
+    ...extra,
+  }) as NodeRow;
 const net = { rules: [], blocks: [] };
 
 Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and raft by default", () => {
@@ -199,6 +200,7 @@ Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and ra
 
   let lines = statusLines({
     protocol: "quorum-kv",
+    term: null,
     display: protocolDisplay("quorum-kv"),
     leader: null,
     nodes: [
@@ -259,6 +261,7 @@ Deno.test("status columns suit the protocol: quorum, primary-backup, 2pc, and ra
 
   lines = statusLines({
     protocol: "2pc",
+    term: null,
     display: protocolDisplay("2pc"),
     leader: null,
     wallClockMs: 10_000,
@@ -296,6 +299,7 @@ Deno.test("ringLines marks unknown holders and an unconverged membership", () =>
   const lines = ringLines({
     source: "n2",
     epoch: 1,
+    members: ["n1", "n2"],
     converged: false,
     n: 2,
     r: null,
