@@ -31,3 +31,42 @@ export function lamportTick(current: number): number {
 export function lamportReceive(current: number, received: number): number {
   return (current > received ? current : received) + 1;
 }
+
+/**
+ * How a message sent to several peers at once is counted. `per-destination` (what
+ * distlab's node host does: every `send` is its own event) ticks once per copy;
+ * `one-event` (the textbook's multicast) ticks once and stamps every copy alike.
+ *
+ * @example
+ * ```ts
+ * import type { MulticastCounting } from "./lamport.ts";
+ * const textbook: MulticastCounting = "one-event";
+ * ```
+ */
+export type MulticastCounting = "per-destination" | "one-event";
+
+/**
+ * The Lamport stamps of a send of one message to `copies` peers from a node whose clock
+ * reads `current`, one stamp per copy in send order; the node's clock afterwards is the
+ * last stamp. The default counts each copy as its own event, as the node host does.
+ *
+ * @example
+ * ```ts
+ * import { lamportSend } from "./lamport.ts";
+ * lamportSend(3, 2); // [4, 5]
+ * lamportSend(3, 2, "one-event"); // [4, 4]
+ * ```
+ */
+export function lamportSend(
+  current: number,
+  copies: number,
+  counting: MulticastCounting = "per-destination",
+): number[] {
+  const stamps: number[] = [];
+  let clock = current;
+  for (let i = 0; i < copies; i++) {
+    if (i === 0 || counting === "per-destination") clock = lamportTick(clock);
+    stamps.push(clock);
+  }
+  return stamps;
+}

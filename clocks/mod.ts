@@ -12,3 +12,4 @@
  */
 export * from "./lamport.ts";
 export * from "./vector.ts";
+export * from "./execution.ts";

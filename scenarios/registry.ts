@@ -16,6 +16,7 @@ import { scenario as capExercise } from "./cap_exercise.ts";
 import { scenario as twoPc } from "./two_pc.ts";
 import { scenario as sagaScenario } from "./saga.ts";
 import { scenario as eventSourcingScenario } from "./event_sourcing.ts";
+import { scenario as clocks } from "./clocks.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   twoPc,
   sagaScenario,
   eventSourcingScenario,
+  clocks,
 ];
 
 /**
