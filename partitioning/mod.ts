@@ -26,5 +26,6 @@ export { jumpHash, jumpHashBigInt, jumpPartitioner } from "./jump.ts";
 export { rangePartitioner, rangePartitionerFromSplits } from "./range.ts";
 export { stringBetween } from "./string_between.ts";
 export type { KeyRange, RangePartitioner } from "./range.ts";
-export { DEFAULT_VNODES, ringPartitioner, ringTokens } from "./ring.ts";
+export { DEFAULT_VNODES, ringPartitioner, ringPartitionerAt, ringTokens } from "./ring.ts";
+export { caseFold, foldKeys } from "./key_fold.ts";
 export type { RingOptions, RingPartitioner, RingToken } from "./ring.ts";

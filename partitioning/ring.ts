@@ -151,6 +151,43 @@ export function ringPartitioner(
   return buildRing(nodes, vnodes, new Map());
 }
 
+/**
+ * A consistent-hash ring whose tokens are given rather than hashed: for drawing a ring
+ * at chosen positions (a textbook figure) or replaying one taken from a real cluster.
+ * Every node needs at least one token; a node added later with `withNode` gets hashed
+ * tokens, as many as the largest given node has.
+ *
+ * @param tokens each node's tokens, 32-bit unsigned integers
+ * @returns an immutable ring
+ *
+ * @example
+ * ```ts
+ * import { ringPartitionerAt } from "./ring.ts";
+ * const quarter = 2 ** 30;
+ * const ring = ringPartitionerAt({ a: [quarter], b: [3 * quarter] });
+ * ring.ownership().get("a"); // 0.5
+ * ```
+ */
+export function ringPartitionerAt(
+  tokens: Readonly<Record<NodeId, readonly number[]>>,
+): RingPartitioner {
+  const nodes = Object.keys(tokens);
+  const given = new Map<NodeId, Uint32Array>();
+  let vnodes = 1;
+  for (const id of nodes) {
+    const list = tokens[id]!;
+    if (list.length === 0) throw new RangeError(`node ${id} has no token`);
+    for (const t of list) {
+      if (!Number.isInteger(t) || t < 0 || t >= 2 ** 32) {
+        throw new RangeError(`token ${t} of ${id} is not a 32-bit unsigned integer`);
+      }
+    }
+    given.set(id, Uint32Array.from(list));
+    vnodes = Math.max(vnodes, list.length);
+  }
+  return buildRing(nodes, vnodes, given);
+}
+
 // Owner ranks are packed below the token in one float64 sort key: token·2^21 + rank
 // stays under 2^53, so a native numeric sort orders by (token, node id).
 const RANK_BITS = 2 ** 21;

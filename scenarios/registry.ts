@@ -17,6 +17,7 @@ import { scenario as twoPc } from "./two_pc.ts";
 import { scenario as sagaScenario } from "./saga.ts";
 import { scenario as eventSourcingScenario } from "./event_sourcing.ts";
 import { scenario as clocks } from "./clocks.ts";
+import { scenario as partitioning } from "./partitioning.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -31,6 +32,7 @@ const SCENARIOS: readonly Scenario[] = [
   sagaScenario,
   eventSourcingScenario,
   clocks,
+  partitioning,
 ];
 
 /**
