@@ -18,6 +18,7 @@ import { scenario as sagaScenario } from "./saga.ts";
 import { scenario as eventSourcingScenario } from "./event_sourcing.ts";
 import { scenario as clocks } from "./clocks.ts";
 import { scenario as partitioning } from "./partitioning.ts";
+import { scenario as grayFailure } from "./gray_failure.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -33,6 +34,7 @@ const SCENARIOS: readonly Scenario[] = [
   eventSourcingScenario,
   clocks,
   partitioning,
+  grayFailure,
 ];
 
 /**
