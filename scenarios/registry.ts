@@ -19,6 +19,7 @@ import { scenario as eventSourcingScenario } from "./event_sourcing.ts";
 import { scenario as clocks } from "./clocks.ts";
 import { scenario as partitioning } from "./partitioning.ts";
 import { scenario as grayFailure } from "./gray_failure.ts";
+import { scenario as bulkhead } from "./bulkhead.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -35,6 +36,7 @@ const SCENARIOS: readonly Scenario[] = [
   clocks,
   partitioning,
   grayFailure,
+  bulkhead,
 ];
 
 /**
