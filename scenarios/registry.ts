@@ -20,6 +20,7 @@ import { scenario as clocks } from "./clocks.ts";
 import { scenario as partitioning } from "./partitioning.ts";
 import { scenario as grayFailure } from "./gray_failure.ts";
 import { scenario as bulkhead } from "./bulkhead.ts";
+import { scenario as fallacies } from "./fallacies.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -37,6 +38,7 @@ const SCENARIOS: readonly Scenario[] = [
   partitioning,
   grayFailure,
   bulkhead,
+  fallacies,
 ];
 
 /**

@@ -24,6 +24,8 @@ export interface CallRecord {
   readonly latency: number;
   /** `timeout`: no answer in time, so the outcome is unknown to the client. */
   readonly outcome: "ok" | "fail" | "timeout";
+  /** The value of an `ok` answer, if it had one. */
+  readonly value?: unknown;
 }
 
 /**
@@ -63,10 +65,11 @@ export function callWithTimeout(
 ): void {
   const start = sim.now();
   let settled = false;
+  let value: unknown;
   const finish = (outcome: CallRecord["outcome"]): void => {
     if (settled) return;
     settled = true;
-    done({ node, start, latency: sim.now() - start, outcome });
+    done({ node, start, latency: sim.now() - start, outcome, value });
   };
   sim.after(timeoutMs, () => finish("timeout"));
   sim.after(
@@ -77,7 +80,12 @@ export function callWithTimeout(
         op,
         client,
         (reply: Reply) =>
-          sim.after(CLIENT_HOP_MS, () => finish(reply.type === "ok" ? "ok" : "fail")),
+          sim.after(CLIENT_HOP_MS, () => {
+            // A tampered answer may not even be a reply: a failure, not a crash.
+            const ok = reply?.type === "ok";
+            if (ok) value = reply.value;
+            finish(ok ? "ok" : "fail");
+          }),
       ),
   );
 }
