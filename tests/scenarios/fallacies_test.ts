@@ -4,9 +4,10 @@ import { runFallacies, scenario } from "../../scenarios/fallacies.ts";
 
 const r = runFallacies();
 const run = (n: number) => r.runs.find((x) => x.number === n)!;
+const mixed = r.runs.find((x) => x.fault.includes("older"))!;
 
 Deno.test("fallacies: one run per fallacy, 1 to 8, beside a fault-free baseline", () => {
-  assert.deepEqual(r.runs.map((x) => x.number), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(r.runs.map((x) => x.number), [0, 1, 2, 3, 4, 5, 6, 7, 8, 8]);
   assert.equal(new Set(r.runs.map((x) => x.fallacy)).size, 9);
   const base = run(0);
   assert.equal(base.calls.okRate, 1);
@@ -54,6 +55,15 @@ Deno.test("fallacy 8: the slow node's route is slower and fails more", () => {
   assert.ok(r8.byRoute.n3!.p50 > 5 * r8.byRoute.n2!.p50);
   assert.ok(r8.byRoute.n3!.timeout > 0);
   assert.equal(r8.byRoute.n2!.okRate, 1);
+});
+
+Deno.test("fallacy 8: a node on an older message format corrupts data while every call says ok", () => {
+  assert.equal(mixed.number, 8);
+  assert.equal(mixed.calls.okRate, 1, "nothing fails visibly");
+  assert.ok(mixed.lostWrites > 0, "acknowledged writes are not where they were written");
+  assert.ok(mixed.wrongAnswers > 0);
+  assert.ok(mixed.strayKeys > 0, "a key no client wrote");
+  assert.equal(mixed.dropped, 0);
 });
 
 Deno.test("fallacies: deterministic", async () => {
