@@ -208,6 +208,11 @@ export class EventHub {
    * open. A reader that lets more than the buffer's bytes wait is dropped: a last
    * `event: dropped` says why and the stream ends (an EventSource reconnects with
    * `Last-Event-ID`). Ends on {@link close}.
+   *
+   * Not hono's `streamSSE`: its stream queues without a byte bound and `writeSSE` is
+   * awaited per event, where the hub fans each event out synchronously and must drop a
+   * reader that holds back more than `bufferBytes` — a `ReadableStream` with a
+   * byte-length queuing strategy says exactly that (`desiredSize`).
    */
   stream(filter: EventFilter): ReadableStream<Uint8Array> {
     const enc = new TextEncoder();

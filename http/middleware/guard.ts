@@ -13,6 +13,11 @@
  *   host and port) is refused (403), so a web page elsewhere cannot make a browser
  *   crash your nodes.
  *
+ * Written here rather than composed from hono's `bearerAuth` and `csrf`: `bearerAuth`
+ * reads only the header (the event stream needs `?access_token`) and answers with its
+ * own body, not a problem; `csrf` checks only form content types, where this refuses
+ * every cross-origin request; neither does the loopback `Host` check.
+ *
  * @module
  */
 
