@@ -1,15 +1,15 @@
 /**
- * The dashboard's files (`static/`): the page, its script, styles and icon, served by
- * the app itself so that the dashboard works offline. The script is bundled from the
- * page's modules and the project's TypeScript modules they import (so nothing is
- * copied for the browser); each file is read or built once, on first use.
+ * The dashboard's files, served by the app itself so that the dashboard works offline:
+ * the page, styles and icon (`dashboard/static/`), and its script, bundled in memory by
+ * `Deno.bundle` from `dashboard/main.ts` and the project's modules it imports (so
+ * nothing is copied for the browser). Each file is read or built once, on first use.
  *
  * @module
  */
 
 /**
  * Every file the dashboard serves, by name, with its content type. A test checks that
- * this list and the `static/` folder agree.
+ * this list and `dashboard/static/` (with the bundle) agree.
  *
  * @example
  * ```ts
@@ -26,13 +26,13 @@ export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The page's script is one bundle: `main.js` and every module it imports — the page's
- * own and the project's TypeScript modules it shares with the rest (the ShiViz export,
- * history pairing, the event-stream parser) — built once, in memory, by `Deno.bundle`.
+ * The page's script is one bundle: `dashboard/main.ts` and every module it imports — the
+ * page's own and the project's it shares with the rest (the ShiViz export, history
+ * pairing, the event-stream reader, the status columns) — built once, in memory.
  */
 const BUNDLED = "main.js";
 
-const BASE = new URL("./static/", import.meta.url);
+const DASHBOARD = new URL("../../dashboard/", import.meta.url);
 
 /**
  * Reads the dashboard's files, each once.
@@ -48,10 +48,15 @@ const BASE = new URL("./static/", import.meta.url);
 export class AssetStore {
   readonly #cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
   readonly #base: URL;
+  readonly #entry: URL;
 
-  /** `base`: the folder of the files (default: `static/` beside this module). */
-  constructor(base: URL = BASE) {
+  /**
+   * `base`: the folder of the page, styles and icon (default: `dashboard/static/`);
+   * `entry`: the script's entry module (default: `dashboard/main.ts`).
+   */
+  constructor(base: URL = new URL("static/", DASHBOARD), entry = new URL("main.ts", DASHBOARD)) {
     this.#base = base;
+    this.#entry = entry;
   }
 
   /** The file called `name` and its content type, or null if it is not a dashboard file. */
@@ -60,8 +65,7 @@ export class AssetStore {
     if (type === undefined) return null;
     let body = this.#cache.get(name);
     if (body === undefined) {
-      const url = new URL(name, this.#base);
-      body = name === BUNDLED && url.protocol === "file:" ? bundle(url) : read(url);
+      body = name === BUNDLED ? bundle(this.#entry) : read(new URL(name, this.#base));
       this.#cache.set(name, body);
       body.catch(() => this.#cache.delete(name)); // try again next time
     }
@@ -71,7 +75,7 @@ export class AssetStore {
 
 async function bundle(entry: URL): Promise<Uint8Array<ArrayBuffer>> {
   const r = await Deno.bundle({
-    entrypoints: [entry.pathname],
+    entrypoints: [entry.protocol === "file:" ? decodeURIComponent(entry.pathname) : entry.href],
     write: false,
     platform: "browser",
     format: "esm",

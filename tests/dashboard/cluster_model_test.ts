@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ClusterModel } from "../../http/dashboard/static/cluster_model.js";
+import { ClusterModel } from "../../dashboard/cluster_model.ts";
 
 function state(over: Record<string, unknown> = {}) {
   const node = (id: string, role: string, extra: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { MessageMatcher, messageType } from "../../http/dashboard/static/message_matcher.js";
+import { MessageMatcher, messageType } from "../../dashboard/message_matcher.ts";
 
 const send = (time: number, from: string, to: string, body: unknown, lamport?: number) => ({
   time,

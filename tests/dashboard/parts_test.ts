@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { EventLog } from "../../http/dashboard/static/event_log.js";
-import { FrameStats } from "../../http/dashboard/static/frame_stats.js";
+import { EventLog } from "../../dashboard/event_log.ts";
+import { FrameStats } from "../../dashboard/frame_stats.ts";
 
 Deno.test("frame stats: percentiles over the latest frames only", () => {
   const s = new FrameStats(10);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Playback } from "../../http/dashboard/static/playback.js";
-import { TimeBase } from "../../http/dashboard/static/time_base.js";
+import { Playback } from "../../dashboard/playback.ts";
+import { TimeBase } from "../../dashboard/time_base.ts";
 
 const ev = (time: number, node = "n1") => ({ time, kind: "role", node });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { entryLabel, RaftLogs } from "../../http/dashboard/static/raft_log.js";
+import { entryLabel, RaftLogs } from "../../dashboard/raft_log.ts";
 
 const kv = (f: string, key: string, value?: unknown) => ({
   type: "kv",

@@ -11,7 +11,7 @@ import {
   ringPositions,
   ruleLabel,
   rulesFor,
-} from "../../http/dashboard/static/ring_layout.js";
+} from "../../dashboard/ring_layout.ts";
 
 const NODES = ["n1", "n2", "n3", "n4", "n5"];
 

@@ -4,8 +4,8 @@ import {
   SPACETIME_CLASSES,
   spacetimeLayout,
   spacetimeSvg,
-} from "../../http/dashboard/static/spacetime.js";
-import type { MessageRecord } from "../../http/dashboard/static/message_matcher.js";
+} from "../../dashboard/spacetime.ts";
+import type { MessageRecord } from "../../dashboard/message_matcher.ts";
 
 const msg = (over: Partial<MessageRecord>): MessageRecord => ({
   id: 1,

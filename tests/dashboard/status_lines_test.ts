@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { statusLines } from "../../http/dashboard/static/controls.js";
+import { statusLines } from "../../dashboard/controls.ts";
 
 Deno.test("the node panel shows any protocol's status fields as short lines", () => {
   const lines = statusLines({

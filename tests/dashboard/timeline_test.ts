@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  faultPeriods,
-  historyOffset,
-  pairOperations,
-  parseJsonl,
-  percentile,
-  throughput,
-} from "../../http/dashboard/static/timeline.js";
-import { toOperations } from "../../history/operations.ts";
+import { faultPeriods, historyOffset, percentile, throughput } from "../../dashboard/timeline.ts";
+// The page reads and pairs the history with the history library's own functions.
+import { pairLiveOperations as pairOperations, toOperations } from "../../history/operations.ts";
+import { readGrowingHistory as parseJsonl } from "../../history/jsonl.ts";
 import type { HistoryEvent } from "../../history/event.ts";
 
 /** Well-formed histories: each process alternates invoke and completion. */

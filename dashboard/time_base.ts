@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The cluster's clock as the page sees it. Events are stamped with the cluster's time
  * and arrive a little later; the smallest gap between an event's arrival (the page's
@@ -12,8 +11,8 @@
  * Estimates the cluster's current time from the events seen so far.
  *
  * @example
- * ```js
- * import { TimeBase } from "./time_base.js";
+ * ```ts
+ * import { TimeBase } from "./time_base.ts";
  * const tb = new TimeBase();
  * tb.observe(100, 1_000); // stamped 100, arrived at page time 1000
  * tb.observe(200, 1_103); // a slower arrival does not move the estimate
@@ -22,26 +21,22 @@
  */
 export class TimeBase {
   /** Page time minus cluster time; `Infinity` until an event is seen. */
-  offset = Infinity;
+  offset: number = Infinity;
   /** The latest stamp seen. */
   latest = 0;
 
   /**
    * Takes in one event's stamp and its arrival time (page ms).
-   * @param {number} stamp
-   * @param {number} arrival
    */
-  observe(stamp, arrival) {
+  observe(stamp: number, arrival: number): void {
     if (arrival - stamp < this.offset) this.offset = arrival - stamp;
     if (stamp > this.latest) this.latest = stamp;
   }
 
   /**
    * The cluster's time at page time `pageNow` (the latest stamp before any event).
-   * @param {number} pageNow
-   * @returns {number}
    */
-  now(pageNow) {
+  now(pageNow: number): number {
     return this.offset === Infinity ? this.latest : Math.max(this.latest, pageNow - this.offset);
   }
 }

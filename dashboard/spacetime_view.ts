@@ -1,6 +1,5 @@
-// @ts-check
 /**
- * The space-time diagram in the page: the layout of `spacetime.js` drawn into an
+ * The space-time diagram in the page: the layout of `spacetime.ts` drawn into an
  * `<svg>` (one path per kind of shape), a tooltip with the Lamport and vector clocks of
  * whatever the pointer is over, and exports of the diagram (SVG) and of the trace
  * (ShiViz log).
@@ -8,21 +7,24 @@
  * @module
  */
 
-import { download, setAttrs, setText, svg } from "./dom.js";
-import { toShiVizLog } from "./shiviz.js";
-import { nearestPoint, SPACETIME_CLASSES, spacetimeLayout, spacetimeSvg } from "./spacetime.js";
+import { download, setAttrs, setText, svg } from "./dom.ts";
+import { toShiViz } from "../nodes/trace.ts";
+import { nearestPoint, SPACETIME_CLASSES, spacetimeLayout, spacetimeSvg } from "./spacetime.ts";
 
-/** @typedef {import("./spacetime.js").SpacetimeLayout} SpacetimeLayout */
-/** @typedef {import("./spacetime.js").SpacetimeInput} SpacetimeInput */
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+import type { SpacetimeLayout } from "./spacetime.ts";
+import type { SpacetimeInput } from "./spacetime.ts";
+import type { TraceEvent } from "../nodes/trace.ts";
 
 /**
  * Draws the diagram and answers the pointer.
  *
  * @example
- * ```js
- * import { SpacetimeView } from "./spacetime_view.js";
- * const view = new SpacetimeView(document.querySelector("svg#spacetime"), document.getElementById("tip"));
+ * ```ts
+ * import { SpacetimeView } from "./spacetime_view.ts";
+ * const view = new SpacetimeView(
+ *   document.querySelector<SVGSVGElement>("svg#spacetime")!,
+ *   document.getElementById("tip")!,
+ * );
  * ```
  */
 export class SpacetimeView {
@@ -30,19 +32,12 @@ export class SpacetimeView {
   #tip;
   #gGrid;
   #gRows;
-  /** @type {Map<string, SVGElement>} */
-  #paths = new Map();
-  /** @type {SpacetimeLayout | null} */
-  #layout = null;
+  #paths: Map<string, SVGElement> = new Map();
+  #layout: SpacetimeLayout | null = null;
   #rowsKey = "";
   /** The element's size, kept by a ResizeObserver so that drawing never forces a layout. */
   #size = { width: 600, height: 200 };
-
-  /**
-   * @param {SVGSVGElement} root
-   * @param {HTMLElement} tip
-   */
-  constructor(root, tip) {
+  constructor(root: SVGSVGElement, tip: HTMLElement) {
     this.#svg = root;
     this.#tip = tip;
     this.#gGrid = svg("g", { class: "st-grid" });
@@ -61,15 +56,14 @@ export class SpacetimeView {
   }
 
   /** The layout last drawn. */
-  get layout() {
+  get layout(): SpacetimeLayout | null {
     return this.#layout;
   }
 
   /**
    * Draws `input` (its width and height are taken from the element's size).
-   * @param {Omit<SpacetimeInput, "width" | "height">} input
    */
-  render(input) {
+  render(input: Omit<SpacetimeInput, "width" | "height">): void {
     const width = Math.max(200, Math.round(this.#size.width));
     const height = Math.max(80, Math.round(this.#size.height));
     const l = spacetimeLayout({ ...input, width, height });
@@ -107,9 +101,9 @@ export class SpacetimeView {
 
   /**
    * Downloads the diagram as an SVG file.
-   * @returns {string} the SVG text
+   * @returns the SVG text
    */
-  exportSvg() {
+  exportSvg(): string {
     if (this.#layout === null) return "";
     const text = spacetimeSvg(this.#layout);
     download("distlab-spacetime.svg", text, "image/svg+xml");
@@ -118,17 +112,14 @@ export class SpacetimeView {
 
   /**
    * Downloads `events` as a ShiViz log.
-   * @param {Iterable<TraceEvent>} events
-   * @returns {string} the log
+   * @returns the log
    */
-  exportShiViz(events) {
-    const text = toShiVizLog(events);
+  exportShiViz(events: Iterable<TraceEvent>): string {
+    const text = toShiViz(events);
     download("distlab-trace.shiviz.log", text, "text/plain");
     return text;
   }
-
-  /** @param {MouseEvent} ev */
-  #hover(ev) {
+  #hover(ev: MouseEvent) {
     const l = this.#layout;
     if (l === null) return;
     const rect = this.#svg.getBoundingClientRect();

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Frame timing of the live view: how long each frame's work took (measured with
  * performance marks around it) and how far apart frames came, over the latest frames.
@@ -8,15 +7,15 @@
 
 /**
  * A summary of frame times, in ms.
- * @typedef {{ frames: number, p50: number, p95: number, max: number, mean: number }} FrameSummary
  */
+export type FrameSummary = { frames: number; p50: number; p95: number; max: number; mean: number };
 
 /**
  * Keeps the latest frame durations.
  *
  * @example
- * ```js
- * import { FrameStats } from "./frame_stats.js";
+ * ```ts
+ * import { FrameStats } from "./frame_stats.ts";
  * const s = new FrameStats(4);
  * for (const ms of [1, 2, 3, 10, 4]) s.add(ms);
  * s.summary().max; // 10
@@ -24,20 +23,17 @@
  * ```
  */
 export class FrameStats {
-  /** @type {number[]} */
-  #ring = [];
+  #ring: number[] = [];
   #next = 0;
   #size;
   /** Frames measured since the start. */
   total = 0;
 
-  /** @param {number} [size] frames kept (600: ten seconds at 60 Hz) */
-  constructor(size = 600) {
+  /** @param [size] frames kept (600: ten seconds at 60 Hz) */
+  constructor(size: number = 600) {
     this.#size = size;
   }
-
-  /** @param {number} ms */
-  add(ms) {
+  add(ms: number): void {
     if (this.#ring.length < this.#size) this.#ring.push(ms);
     else this.#ring[this.#next] = ms;
     this.#next = (this.#next + 1) % this.#size;
@@ -45,18 +41,14 @@ export class FrameStats {
   }
 
   /** Forgets the frames so far. */
-  reset() {
+  reset(): void {
     this.#ring = [];
     this.#next = 0;
   }
-
-  /** @returns {FrameSummary} */
-  summary() {
+  summary(): FrameSummary {
     const v = [...this.#ring].sort((a, b) => a - b);
-    const at = (/** @type {number} */ p) =>
-      v.length === 0
-        ? 0
-        : /** @type {number} */ (v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]);
+    const at = (p: number) =>
+      v.length === 0 ? 0 : (v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)] as number);
     const sum = v.reduce((a, b) => a + b, 0);
     return {
       frames: v.length,
@@ -67,8 +59,6 @@ export class FrameStats {
     };
   }
 }
-
-/** @param {number} v */
-function round(v) {
+function round(v: number) {
   return Math.round(v * 100) / 100;
 }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The cluster view: nodes on a ring (SVG), coloured by role, each with its term, commit
  * index and — for Raft — its election countdown (an arc that fills from the last time
@@ -11,7 +10,7 @@
  * @module
  */
 
-import { setAttrs, setText, svg } from "./dom.js";
+import { setAttrs, setText, svg } from "./dom.ts";
 import {
   arcPath,
   cutLinks,
@@ -22,11 +21,11 @@ import {
   ringPositions,
   ruleLabel,
   rulesFor,
-} from "./ring_layout.js";
+} from "./ring_layout.ts";
 
-/** @typedef {import("./cluster_model.js").ClusterModel} ClusterModel */
-/** @typedef {import("./message_matcher.js").MessageChange} MessageChange */
-/** @typedef {import("./ring_layout.js").Point} Point */
+import type { ClusterModel } from "./cluster_model.ts";
+import type { MessageChange } from "./message_matcher.ts";
+import type { Point } from "./ring_layout.ts";
 
 const SIZE = 520;
 const CENTER = SIZE / 2;
@@ -39,16 +38,16 @@ const DROP_MARK_MS = 500;
 
 /**
  * One moving message.
- * @typedef {{ from: string, to: string, start: number, dur: number, kind: "msg" | "drop" | "dup" }} Dot
  */
+type Dot = { from: string; to: string; start: number; dur: number; kind: "msg" | "drop" | "dup" };
 
 /**
  * Draws the ring into an `<svg>` and animates messages on it.
  *
  * @example
- * ```js
- * import { RingView } from "./ring_view.js";
- * const view = new RingView(document.querySelector("svg#ring"), {
+ * ```ts
+ * import { RingView } from "./ring_view.ts";
+ * const view = new RingView(document.querySelector<SVGSVGElement>("svg#ring")!, {
  *   onNodeClick: (id, shift) => console.log(id, shift),
  * });
  * ```
@@ -60,28 +59,29 @@ export class RingView {
   #gLinks;
   #gDots;
   #gNodes;
-  /** @type {Map<string, { g: SVGElement, body: SVGElement, timer: SVGElement, track: SVGElement, term: SVGElement, commit: SVGElement, badge: SVGElement, title: SVGElement }>} */
-  #nodes = new Map();
-  /** @type {Map<string, { line: SVGElement, label: SVGElement }>} */
-  #links = new Map();
-  /** @type {Map<string, Point>} */
-  #pos = new Map();
+  #nodes: Map<
+    string,
+    {
+      g: SVGElement;
+      body: SVGElement;
+      timer: SVGElement;
+      track: SVGElement;
+      term: SVGElement;
+      commit: SVGElement;
+      badge: SVGElement;
+      title: SVGElement;
+    }
+  > = new Map();
+  #links: Map<string, { line: SVGElement; label: SVGElement }> = new Map();
+  #pos: Map<string, Point> = new Map();
   #layoutKey = "";
-  /** @type {Dot[]} */
-  #dots = [];
-  /** @type {SVGElement[]} */
-  #pool = [];
+  #dots: Dot[] = [];
+  #pool: SVGElement[] = [];
   /** Recent traffic per link, decaying. */
-  /** @type {Map<string, number>} */
-  #heat = new Map();
+  #heat: Map<string, number> = new Map();
   /** Messages not animated since the last frame (too many at once). */
   overflow = 0;
-
-  /**
-   * @param {SVGSVGElement} root
-   * @param {{ onNodeClick: (id: string, shift: boolean) => void }} options
-   */
-  constructor(root, options) {
+  constructor(root: SVGSVGElement, options: { onNodeClick: (id: string, shift: boolean) => void }) {
     this.#svg = root;
     this.#onNodeClick = options.onNodeClick;
     setAttrs(root, { viewBox: `0 0 ${SIZE} ${SIZE}` });
@@ -93,17 +93,14 @@ export class RingView {
   }
 
   /** Messages being animated. */
-  get animating() {
+  get animating(): number {
     return this.#dots.length;
   }
 
   /**
    * Starts the animation of a message event (at wall time `now`, lasting `durMs`).
-   * @param {MessageChange} change
-   * @param {number} now
-   * @param {number} durMs
    */
-  spawn(change, now, durMs) {
+  spawn(change: MessageChange, now: number, durMs: number): void {
     if (change.change === "send") return; // drawn when its fate is known
     const { from, to } = change.message;
     const key = linkId(from, to);
@@ -118,21 +115,15 @@ export class RingView {
 
   /**
    * Draws the state at view time `at` (cluster ms) and the animations at wall time `now`.
-   * @param {ClusterModel} model
-   * @param {number} at
-   * @param {number} now
-   * @param {ReadonlySet<string>} selected
    */
-  render(model, at, now, selected) {
+  render(model: ClusterModel, at: number, now: number, selected: ReadonlySet<string>): void {
     this.#layout(model);
     this.#renderGroups(model);
     this.#renderLinks(model);
     this.#renderNodes(model, at, selected);
     this.#renderDots(now);
   }
-
-  /** @param {ClusterModel} model */
-  #layout(model) {
+  #layout(model: ClusterModel) {
     const key = model.nodes.join(",");
     if (key === this.#layoutKey) return;
     this.#layoutKey = key;
@@ -144,20 +135,20 @@ export class RingView {
     const ids = model.nodes;
     for (let i = 0; i < ids.length; i++) {
       for (let j = i + 1; j < ids.length; j++) {
-        const a = /** @type {Point} */ (this.#pos.get(/** @type {string} */ (ids[i])));
-        const b = /** @type {Point} */ (this.#pos.get(/** @type {string} */ (ids[j])));
+        const a = (this.#pos.get(ids[i] as string)) as Point;
+        const b = (this.#pos.get(ids[j] as string)) as Point;
         const line = svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "link" });
         const mid = lerp(a, b, 0.5);
         const label = svg("text", { x: mid.x, y: mid.y - 4, class: "link-label" });
         this.#gLinks.append(line, label);
-        this.#links.set(linkId(/** @type {string} */ (ids[i]), /** @type {string} */ (ids[j])), {
+        this.#links.set(linkId(ids[i] as string, ids[j] as string), {
           line,
           label,
         });
       }
     }
     for (const id of ids) {
-      const p = /** @type {Point} */ (this.#pos.get(id));
+      const p = (this.#pos.get(id)) as Point;
       const g = svg("g", { class: "node", "data-id": id, transform: `translate(${p.x} ${p.y})` });
       const title = svg("title");
       const track = svg("circle", { r: TIMER_R, class: "timer-track" });
@@ -171,15 +162,13 @@ export class RingView {
       g.append(title, track, timer, body, name, term, commit, badge);
       g.addEventListener("click", (ev) => {
         ev.preventDefault();
-        this.#onNodeClick(id, /** @type {MouseEvent} */ (ev).shiftKey);
+        this.#onNodeClick(id, (ev as MouseEvent).shiftKey);
       });
       this.#gNodes.append(g);
       this.#nodes.set(id, { g, body, timer, track, term, commit, badge, title });
     }
   }
-
-  /** @param {ClusterModel} model */
-  #renderGroups(model) {
+  #renderGroups(model: ClusterModel) {
     const groups = partitionGroups(model.network.blocks, model.nodes);
     const key = groups.length > 1 ? groups.map((g) => g.join(",")).join("|") : "";
     if (this.#gGroups.getAttribute("data-groups") === key) return;
@@ -187,20 +176,18 @@ export class RingView {
     this.#gGroups.replaceChildren();
     if (groups.length < 2) return;
     groups.forEach((g, i) => {
-      const pts = g.map((id) => /** @type {Point} */ (this.#pos.get(id)));
+      const pts = g.map((id) => (this.#pos.get(id) as Point));
       this.#gGroups.append(
         svg("path", { d: groupPath(pts), class: `group g${i % 6}`, "data-nodes": g.join(",") }),
       );
     });
   }
-
-  /** @param {ClusterModel} model */
-  #renderLinks(model) {
+  #renderLinks(model: ClusterModel) {
     const groups = partitionGroups(model.network.blocks, model.nodes);
     const cuts = cutLinks(model.network.blocks);
     const rules = model.network.rules;
     for (const [key, { line, label }] of this.#links) {
-      const [a, b] = /** @type {[string, string]} */ (key.split("|"));
+      const [a, b] = (key.split("|")) as [string, string];
       const ab = isBlocked(a, b, groups, cuts);
       const ba = isBlocked(b, a, groups, cuts);
       const applied = [...rulesFor(a, b, rules), ...rulesFor(b, a, rules)];
@@ -217,13 +204,7 @@ export class RingView {
       setText(label, unique.map(ruleLabel).join("; "));
     }
   }
-
-  /**
-   * @param {ClusterModel} model
-   * @param {number} at
-   * @param {ReadonlySet<string>} selected
-   */
-  #renderNodes(model, at, selected) {
+  #renderNodes(model: ClusterModel, at: number, selected: ReadonlySet<string>) {
     for (const n of model.all()) {
       const el = this.#nodes.get(n.id);
       if (el === undefined) continue;
@@ -273,9 +254,7 @@ export class RingView {
       }
     }
   }
-
-  /** @param {number} now */
-  #renderDots(now) {
+  #renderDots(now: number) {
     let used = 0;
     const keep = [];
     for (const d of this.#dots) {
@@ -295,17 +274,11 @@ export class RingView {
     }
     this.#dots = keep;
     for (let i = used; i < this.#pool.length; i++) {
-      setAttrs(/** @type {SVGElement} */ (this.#pool[i]), { class: "dot hidden" });
+      setAttrs(this.#pool[i] as SVGElement, { class: "dot hidden" });
     }
     this.#svg.setAttribute("data-dots", String(used));
   }
-
-  /**
-   * @param {number} i
-   * @param {Point} p
-   * @param {string} cls
-   */
-  #dot(i, p, cls) {
+  #dot(i: number, p: Point, cls: string) {
     let el = this.#pool[i];
     if (el === undefined) {
       el = svg("g", { class: "dot" });
@@ -316,16 +289,9 @@ export class RingView {
     setAttrs(el, { class: cls, transform: `translate(${Math.round(p.x)} ${Math.round(p.y)})` });
   }
 }
-
-/**
- * @param {string} a
- * @param {string} b
- */
-function linkId(a, b) {
+function linkId(a: string, b: string) {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
-
-/** @param {string} role */
-function short(role) {
+function short(role: string) {
   return role === "pre-candidate" ? "pre-cand." : role;
 }

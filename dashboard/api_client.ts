@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The page's client of the HTTP API (`/api/v1`): JSON requests that turn RFC 9457
  * problems into readable errors, with the bearer token (the page's `?access_token=`)
@@ -9,15 +8,15 @@
 
 /**
  * An answer: `ok` with the JSON body, or not, with the problem's detail.
- * @typedef {{ ok: boolean, status: number, data: unknown, error: string }} ApiResult
  */
+export type ApiResult = { ok: boolean; status: number; data: unknown; error: string };
 
 /**
  * Talks to the API of the server that served the page.
  *
  * @example
- * ```js
- * import { ApiClient } from "./api_client.js";
+ * ```ts
+ * import { ApiClient } from "./api_client.ts";
  * const api = new ApiClient("/api/v1", null);
  * const r = await api.request("GET", "/cluster");
  * if (r.ok) console.log(r.data);
@@ -28,40 +27,33 @@ export class ApiClient {
   #token;
 
   /**
-   * @param {string} base the API's path, e.g. `/api/v1`
-   * @param {string | null} token a bearer token, if the server needs one
+   * @param base the API's path, e.g. `/api/v1`
+   * @param token a bearer token, if the server needs one
    */
-  constructor(base, token) {
+  constructor(base: string, token: string | null) {
     this.#base = base;
     this.#token = token;
   }
 
   /**
    * The URL of `path`, relative to the API.
-   * @param {string} path
    */
-  url(path) {
+  url(path: string): string {
     return this.#base + path;
   }
 
   /**
    * The headers every request carries (the bearer token, if any).
-   * @returns {Record<string, string>}
    */
-  headers() {
+  headers(): Record<string, string> {
     return this.#token === null ? {} : { authorization: `Bearer ${this.#token}` };
   }
 
   /**
    * Sends a request; a JSON `body` is sent as JSON.
-   * @param {string} method
-   * @param {string} path
-   * @param {unknown} [body]
-   * @returns {Promise<ApiResult>}
    */
-  async request(method, path, body) {
-    /** @type {RequestInit} */
-    const init = { method, headers: this.headers() };
+  async request(method: string, path: string, body?: unknown): Promise<ApiResult> {
+    const init: RequestInit = { method, headers: this.headers() };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers = { ...this.headers(), "content-type": "application/json" };
@@ -73,15 +65,14 @@ export class ApiClient {
       return { ok: false, status: 0, data: null, error: `network error: ${String(e)}` };
     }
     const text = await res.text();
-    /** @type {unknown} */
-    let data = null;
+    let data: unknown = null;
     try {
       data = text === "" ? null : JSON.parse(text);
     } catch {
       data = text;
     }
     if (res.ok) return { ok: true, status: res.status, data, error: "" };
-    const p = /** @type {{ detail?: unknown, title?: unknown }} */ (data ?? {});
+    const p = (data ?? {}) as { detail?: unknown; title?: unknown };
     const error = typeof p.detail === "string"
       ? p.detail
       : typeof p.title === "string"
@@ -92,10 +83,8 @@ export class ApiClient {
 
   /**
    * The text of `path` (e.g. the JSON Lines history), or null on failure.
-   * @param {string} path
-   * @returns {Promise<string | null>}
    */
-  async text(path) {
+  async text(path: string): Promise<string | null> {
     try {
       const res = await fetch(this.url(path), { headers: this.headers() });
       return res.ok ? await res.text() : null;
@@ -106,11 +95,8 @@ export class ApiClient {
 
   /**
    * Posts `text` to a path of the server outside the API (the dashboard's own routes).
-   * @param {string} path
-   * @param {string} text
-   * @returns {Promise<unknown>}
    */
-  async postText(path, text) {
+  async postText(path: string, text: string): Promise<unknown> {
     const res = await fetch(path, {
       method: "POST",
       headers: { ...this.headers(), "content-type": "text/plain" },

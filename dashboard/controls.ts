@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The controls: act on the selected nodes (crash, restart, pause, resume, time out),
  * build a partition from groups of selected nodes (shift-click picks several), isolate,
@@ -9,43 +8,56 @@
  * @module
  */
 
-import { byId, esc, setText } from "./dom.js";
-import { ruleLabel } from "./ring_layout.js";
+import { byId, esc, setText } from "./dom.ts";
+import { ruleLabel } from "./ring_layout.ts";
 
-/** @typedef {import("./api_client.js").ApiClient} ApiClient */
-/** @typedef {import("./api_client.js").ApiResult} ApiResult */
-/** @typedef {import("./cluster_model.js").ClusterModel} ClusterModel */
+import type { ApiClient } from "./api_client.ts";
+import type { ApiResult } from "./api_client.ts";
+import type { ClusterModel } from "./cluster_model.ts";
 
 /**
  * What the controls need from the page.
- * @typedef {{
- *   api: ApiClient,
- *   model: ClusterModel,
- *   selection: Set<string>,
- *   refresh: () => void,
- *   onSelectionChange: () => void,
- * }} ControlsOptions
+ *
+ * @example
+ * ```ts
+ * import type { ControlsOptions } from "./controls.ts";
+ * import { ApiClient } from "./api_client.ts";
+ * import { ClusterModel } from "./cluster_model.ts";
+ * const o: ControlsOptions = {
+ *   api: new ApiClient("/api/v1", null), model: new ClusterModel(), selection: new Set(),
+ *   refresh() {}, onSelectionChange() {},
+ * };
+ * ```
  */
+export interface ControlsOptions {
+  readonly api: ApiClient;
+  readonly model: ClusterModel;
+  readonly selection: Set<string>;
+  readonly refresh: () => void;
+  readonly onSelectionChange: () => void;
+}
 
 /**
  * The control panel's behaviour.
  *
  * @example
- * ```js
- * import { Controls } from "./controls.js";
- * const controls = new Controls({ api, model, selection: new Set(), refresh() {}, onSelectionChange() {} });
+ * ```ts
+ * import { Controls } from "./controls.ts";
+ * import { ApiClient } from "./api_client.ts";
+ * import { ClusterModel } from "./cluster_model.ts";
+ * const controls = new Controls({
+ *   api: new ApiClient("/api/v1", null), model: new ClusterModel(), selection: new Set(),
+ *   refresh() {}, onSelectionChange() {},
+ * });
  * controls.render();
  * ```
  */
 export class Controls {
-  #o;
-  /** @type {string[][]} */
-  #groups = [];
+  #o: ControlsOptions;
+  #groups: string[][] = [];
   #nodesKey = "";
   #faultsKey = "";
-
-  /** @param {ControlsOptions} o */
-  constructor(o) {
+  constructor(o: ControlsOptions) {
     this.#o = o;
     for (const action of ["crash", "restart", "pause", "resume", "timeout"]) {
       byId(`btn-${action}`).addEventListener("click", () => this.#nodeAction(action));
@@ -72,7 +84,7 @@ export class Controls {
     byId("btn-cas").addEventListener("click", () => this.#kv("cas"));
     byId("btn-delete").addEventListener("click", () => this.#kv("delete"));
     byId("fault-list").addEventListener("click", (ev) => {
-      const t = /** @type {HTMLElement} */ (ev.target);
+      const t = ev.target as HTMLElement;
       const id = t.getAttribute("data-remove");
       if (id !== null) {
         this.#act(`remove fault ${id}`, () => o.api.request("DELETE", `/faults/${id}`));
@@ -81,7 +93,7 @@ export class Controls {
   }
 
   /** Brings the panel up to date with the model and the selection. */
-  render() {
+  render(): void {
     const { model, selection } = this.#o;
     const sel = model.nodes.filter((n) => selection.has(n));
     setText(
@@ -90,16 +102,16 @@ export class Controls {
     );
     const one = sel.length > 0;
     for (const a of ["crash", "restart", "pause", "resume", "timeout", "add-group"]) {
-      /** @type {HTMLButtonElement} */ (byId(`btn-${a}`)).disabled = !one;
+      (byId(`btn-${a}`) as HTMLButtonElement).disabled = !one;
     }
-    /** @type {HTMLButtonElement} */ (byId("btn-isolate")).disabled = sel.length !== 1;
+    (byId("btn-isolate") as HTMLButtonElement).disabled = sel.length !== 1;
     // The first selected node's own status, whatever the protocol: 2PC locks and
     // in-doubt orders, primary-backup lag, quorum hints, Raft progress…
     const first = sel[0] === undefined ? undefined : model.node(sel[0]);
     const stateText = first === undefined ? "" : statusLines(first.status).join("\n");
     const stateEl = byId("sel-status");
     if (stateEl.textContent !== stateText) stateEl.textContent = stateText;
-    /** @type {HTMLButtonElement} */ (byId("btn-partition")).disabled = this.#groups.length === 0;
+    (byId("btn-partition") as HTMLButtonElement).disabled = this.#groups.length === 0;
     setText(
       byId("groups"),
       this.#groups.length === 0
@@ -136,9 +148,7 @@ export class Controls {
     const { model, selection } = this.#o;
     return model.nodes.filter((n) => selection.has(n));
   }
-
-  /** @param {string} action */
-  #nodeAction(action) {
+  #nodeAction(action: string) {
     const nodes = this.#selected();
     for (const n of nodes) {
       this.#act(`${action} ${n}`, () => this.#o.api.request("POST", `/nodes/${n}/${action}`));
@@ -172,10 +182,9 @@ export class Controls {
   }
 
   #link() {
-    const from = /** @type {HTMLSelectElement} */ (byId("link-from")).value;
-    const to = /** @type {HTMLSelectElement} */ (byId("link-to")).value;
-    /** @type {Record<string, unknown>} */
-    const body = { from, to };
+    const from = (byId("link-from") as HTMLSelectElement).value;
+    const to = (byId("link-to") as HTMLSelectElement).value;
+    const body: Record<string, unknown> = { from, to };
     const drop = numberOf("link-drop");
     const delay = numberOf("link-delay");
     const dup = numberOf("link-dup");
@@ -190,38 +199,34 @@ export class Controls {
   }
 
   #clock() {
-    const node = /** @type {HTMLSelectElement} */ (byId("clock-node")).value;
-    /** @type {Record<string, unknown>} */
-    const body = { node };
+    const node = (byId("clock-node") as HTMLSelectElement).value;
+    const body: Record<string, unknown> = { node };
     const skew = numberOf("clock-skew");
     const drift = numberOf("clock-drift");
     if (skew !== null) body.skewMs = skew;
     if (drift !== null) body.drift = drift;
     this.#act(`clock ${node}`, () => this.#o.api.request("POST", "/faults/clock", body));
   }
-
-  /** @param {"write" | "read" | "cas" | "delete"} f */
-  async #kv(f) {
-    const key = /** @type {HTMLInputElement} */ (byId("kv-key")).value.trim();
+  async #kv(f: "write" | "read" | "cas" | "delete") {
+    const key = (byId("kv-key") as HTMLInputElement).value.trim();
     if (key === "") {
       this.#status("give a key", false);
       return;
     }
     const path = `/kv/${encodeURIComponent(key)}`;
-    const value = jsonOf(/** @type {HTMLInputElement} */ (byId("kv-value")).value);
+    const value = jsonOf((byId("kv-value") as HTMLInputElement).value);
     const started = performance.now();
-    /** @type {ApiResult} */
-    let r;
+    let r: ApiResult;
     if (f === "write") r = await this.#o.api.request("PUT", path, value);
     else if (f === "read") r = await this.#o.api.request("GET", path);
     else if (f === "delete") r = await this.#o.api.request("DELETE", path);
     else {
-      const expected = jsonOf(/** @type {HTMLInputElement} */ (byId("kv-expected")).value);
+      const expected = jsonOf((byId("kv-expected") as HTMLInputElement).value);
       r = await this.#o.api.request("POST", `${path}/cas`, { expected, value });
     }
     const ms = Math.round(performance.now() - started);
     const out = byId("kv-result");
-    const d = /** @type {{ value?: unknown, node?: unknown }} */ (r.data ?? {});
+    const d = (r.data ?? {}) as { value?: unknown; node?: unknown };
     const text = r.ok
       ? `${f} ${key} → ok${f === "read" ? ` ${JSON.stringify(d.value)}` : ""} via ${
         String(d.node)
@@ -234,36 +239,21 @@ export class Controls {
     out.setAttribute("data-op", f);
     this.#o.refresh();
   }
-
-  /**
-   * @param {string} what
-   * @param {() => Promise<ApiResult>} run
-   */
-  async #act(what, run) {
+  async #act(what: string, run: () => Promise<ApiResult>) {
     this.#status(`${what}…`, true);
     const r = await run();
     this.#status(r.ok ? `${what}: done` : `${what}: ${r.error}`, r.ok);
     this.#o.refresh();
     this.render();
   }
-
-  /**
-   * @param {string} text
-   * @param {boolean} ok
-   */
-  #status(text, ok) {
+  #status(text: string, ok: boolean) {
     const el = byId("action-status");
     setText(el, text);
     el.classList.toggle("error", !ok);
   }
 }
-
-/**
- * @param {string} id
- * @returns {number | null}
- */
-function numberOf(id) {
-  const raw = /** @type {HTMLInputElement} */ (byId(id)).value.trim();
+function numberOf(id: string): number | null {
+  const raw = (byId(id) as HTMLInputElement).value.trim();
   if (raw === "") return null;
   const v = Number(raw);
   return Number.isFinite(v) ? v : null;
@@ -271,10 +261,8 @@ function numberOf(id) {
 
 /**
  * A value typed by a person: JSON if it parses, else the text itself.
- * @param {string} raw
- * @returns {unknown}
  */
-function jsonOf(raw) {
+function jsonOf(raw: string): unknown {
   const s = raw.trim();
   if (s === "") return null;
   try {
@@ -287,11 +275,8 @@ function jsonOf(raw) {
 /**
  * A node's status as short `field: value` lines (nested values as compact JSON, long ones
  * cut), so protocol-specific state shows without the page knowing each protocol.
- *
- * @param {Readonly<Record<string, unknown>>} status
- * @returns {string[]}
  */
-export function statusLines(status) {
+export function statusLines(status: Readonly<Record<string, unknown>>): string[] {
   return Object.entries(status).map(([k, v]) => {
     const text = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
     return `${k}: ${text.length > 90 ? text.slice(0, 87) + "..." : text}`;

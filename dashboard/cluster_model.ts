@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The state the live view draws, rebuilt from what it has played: polls of the
  * cluster (`cluster-state` events, authoritative) and, between polls, trace events (roles,
@@ -10,77 +9,61 @@
  * @module
  */
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
-/** @typedef {import("./types.js").ClusterState} ClusterState */
-/** @typedef {import("./types.js").NetworkState} NetworkState */
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { ClusterShape } from "../http/api_schemas.ts";
+type NetworkState = ClusterShape["network"];
 
 /**
  * A follower's replication progress at the leader.
- * @typedef {{ readonly match: number, readonly next: number, readonly state: string }} Progress
  */
+export type Progress = { readonly match: number; readonly next: number; readonly state: string };
 
 /**
  * One node as the view shows it.
- * @typedef {{
- *   readonly id: string,
- *   up: boolean,
- *   paused: boolean,
- *   role: string,
- *   term: number | null,
- *   commitIndex: number | null,
- *   lastIndex: number | null,
- *   applied: number | null,
- *   leader: string | null,
- *   votedFor: string | null,
- *   progress: Readonly<Record<string, Progress>> | null,
- *   status: Readonly<Record<string, unknown>>,
- *   suspectedBy: readonly string[],
- *   breaker: string,
- *   timerAt: number | null,
- *   lastEvent: string,
- * }} NodeState
  */
+export type NodeState = {
+  readonly id: string;
+  up: boolean;
+  paused: boolean;
+  role: string;
+  term: number | null;
+  commitIndex: number | null;
+  lastIndex: number | null;
+  applied: number | null;
+  leader: string | null;
+  votedFor: string | null;
+  progress: Readonly<Record<string, Progress>> | null;
+  status: Readonly<Record<string, unknown>>;
+  suspectedBy: readonly string[];
+  breaker: string;
+  timerAt: number | null;
+  lastEvent: string;
+};
 
 /**
  * Where a node's election timer stands: ms since it was reset, and the window
  * [min, max) in which it fires.
- * @typedef {{ readonly elapsed: number, readonly min: number, readonly max: number }} ElectionWindow
  */
+export type ElectionWindow = {
+  readonly elapsed: number;
+  readonly min: number;
+  readonly max: number;
+};
 
 /** Message bodies that tell a follower its leader is alive. */
 const FROM_LEADER = new Set(["append", "heartbeat", "snapshot"]);
-
-/**
- * @param {unknown} v
- * @returns {number | null}
- */
-function num(v) {
+function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
-
-/**
- * @param {unknown} v
- * @returns {string | null}
- */
-function str(v) {
+function str(v: unknown): string | null {
   return typeof v === "string" ? v : null;
 }
-
-/**
- * @param {unknown} v
- * @returns {Record<string, unknown>}
- */
-function obj(v) {
+function obj(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v)
-    ? /** @type {Record<string, unknown>} */ (v)
+    ? (v as Record<string, unknown>)
     : {};
 }
-
-/**
- * @param {string} id
- * @returns {NodeState}
- */
-function emptyNode(id) {
+function emptyNode(id: string): NodeState {
   return {
     id,
     up: true,
@@ -105,8 +88,8 @@ function emptyNode(id) {
  * The view's cluster state.
  *
  * @example
- * ```js
- * import { ClusterModel } from "./cluster_model.js";
+ * ```ts
+ * import { ClusterModel } from "./cluster_model.ts";
  * const m = new ClusterModel();
  * m.apply({ time: 5, kind: "role", node: "n2", data: { role: "leader", term: 3 } });
  * m.node("n2")?.role; // "leader"
@@ -115,57 +98,46 @@ function emptyNode(id) {
  */
 export class ClusterModel {
   protocol = "";
-  /** @type {string[]} */
-  nodes = [];
-  /** @type {string | null} */
-  leader = null;
-  /** @type {NetworkState} */
-  network = { rules: [], blocks: [] };
-  /** @type {Record<string, { skewMs: number, drift: number }>} */
-  clocks = {};
+  nodes: string[] = [];
+  leader: string | null = null;
+  network: NetworkState = { rules: [], blocks: [] };
+  clocks: Record<string, { skewMs: number; drift: number }> = {};
   /** Messages sent, delivered, dropped, duplicated (from the last poll). */
-  counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  counters: ClusterShape["counters"] = {};
   /** Bumped on every change, so views redraw only when needed. */
   version = 0;
-  /** @type {Map<string, NodeState>} */
-  #byId = new Map();
+  #byId: Map<string, NodeState> = new Map();
   #electionMin;
   #electionMax;
 
   /**
-   * @param {{ electionMinMs?: number, electionMaxMs?: number }} [options] Raft's election
+   * @param [options] Raft's election
    *   timeout window (150, 300: Raft's defaults)
    */
-  constructor(options = {}) {
+  constructor(options: { electionMinMs?: number; electionMaxMs?: number } = {}) {
     this.#electionMin = options.electionMinMs ?? 150;
     this.#electionMax = options.electionMaxMs ?? 300;
   }
 
   /** Whether the protocol elects leaders with Raft's timers. */
-  get raft() {
+  get raft(): boolean {
     return /raft/.test(this.protocol);
   }
-
-  /**
-   * @param {string} id
-   * @returns {NodeState | undefined}
-   */
-  node(id) {
+  node(id: string): NodeState | undefined {
     return this.#byId.get(id);
   }
 
-  /** @returns {NodeState[]} every node, in order */
-  all() {
-    return this.nodes.map((id) => /** @type {NodeState} */ (this.#byId.get(id)));
+  /** @returns every node, in order */
+  all(): NodeState[] {
+    return this.nodes.map((id) => (this.#byId.get(id) as NodeState));
   }
 
   /**
    * Takes in one played event.
-   * @param {TraceEvent} e
    */
-  apply(e) {
+  apply(e: TraceEvent): void {
     if (e.kind === "cluster-state") {
-      this.#snapshot(/** @type {ClusterState} */ (e.data));
+      this.#snapshot(e.data as ClusterShape);
       return;
     }
     const n = this.#byId.get(e.node);
@@ -241,11 +213,8 @@ export class ClusterModel {
   /**
    * The election timer of `id` at cluster time `at`, or null when it has none running
    * (a leader, a crashed node, a protocol without Raft's timers).
-   * @param {string} id
-   * @param {number} at
-   * @returns {ElectionWindow | null}
    */
-  electionWindow(id, at) {
+  electionWindow(id: string, at: number): ElectionWindow | null {
     const n = this.#byId.get(id);
     if (!this.raft || n === undefined || !n.up || n.role === "leader" || n.timerAt === null) {
       return null;
@@ -255,10 +224,8 @@ export class ClusterModel {
 
   /**
    * An append, heartbeat or snapshot of the current term resets the receiver's timer.
-   * @param {NodeState} n
-   * @param {TraceEvent} e
    */
-  #heardLeader(n, e) {
+  #heardLeader(n: NodeState, e: TraceEvent) {
     if (!this.raft) return false;
     const b = obj(e.body);
     const type = str(b.type);
@@ -277,35 +244,26 @@ export class ClusterModel {
 
   /**
    * A leader's appends tell how long its log is, before the next poll does.
-   * @param {NodeState} n
-   * @param {TraceEvent} e
    */
-  #appended(n, e) {
+  #appended(n: NodeState, e: TraceEvent) {
     if (!this.raft) return false;
     const b = obj(e.body);
     if (b.type !== "append") return false;
     return this.#seen(n, b);
   }
-
-  /**
-   * @param {NodeState} n
-   * @param {Record<string, unknown>} append
-   */
-  #seen(n, append) {
+  #seen(n: NodeState, append: Record<string, unknown>) {
     const entries = Array.isArray(append.entries) ? append.entries : [];
     const last = num(obj(entries[entries.length - 1]).index);
     if (last === null || (n.lastIndex !== null && last <= n.lastIndex)) return false;
     n.lastIndex = last;
     return true;
   }
-
-  /** @param {ClusterState} c */
-  #snapshot(c) {
+  #snapshot(c: ClusterShape) {
     this.protocol = c.protocol;
     this.leader = c.leader;
     this.network = c.network ?? { rules: [], blocks: [] };
     this.clocks = c.clocks ?? {};
-    if (c.counters !== undefined) this.counters = c.counters;
+    this.counters = c.counters;
     const ids = c.nodes.map((v) => v.id);
     for (const id of [...this.#byId.keys()]) if (!ids.includes(id)) this.#byId.delete(id);
     this.nodes = ids;
@@ -332,9 +290,7 @@ export class ClusterModel {
       n.applied = num(st.applied);
       n.leader = v.leader;
       n.votedFor = str(st.votedFor);
-      n.progress = st.progress !== undefined
-        ? /** @type {Record<string, Progress>} */ (st.progress)
-        : null;
+      n.progress = st.progress !== undefined ? (st.progress as Record<string, Progress>) : null;
       n.status = st;
       n.suspectedBy = v.suspectedBy ?? [];
       n.breaker = v.breaker ?? "closed";

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Each Raft node's log as seen on the wire. The API tells how long each log is and how
  * much is committed (`lastIndex`, `commitIndex`), not what it holds; the entries travel
@@ -11,12 +10,12 @@
  * @module
  */
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+import type { TraceEvent } from "../nodes/trace.ts";
 
 /**
  * One entry as the page knows it.
- * @typedef {{ readonly term: number, readonly label: string }} LogEntry
  */
+export type LogEntry = { readonly term: number; readonly label: string };
 
 /** Entries kept per node below its highest index. */
 const KEEP = 2000;
@@ -25,24 +24,22 @@ const KEEP = 2000;
  * A short label for an entry's data: `write x=1`, `noop`, `add-learner n6`, ….
  *
  * @example
- * ```js
- * import { entryLabel } from "./raft_log.js";
+ * ```ts
+ * import { entryLabel } from "./raft_log.ts";
  * entryLabel({ type: "kv", client: 1, op: { f: "write", key: "x", value: 1 } }); // "write x=1"
  * entryLabel({ type: "noop" }); // "noop"
  * ```
- * @param {unknown} data
- * @returns {string}
  */
-export function entryLabel(data) {
+export function entryLabel(data: unknown): string {
   if (data === null || typeof data !== "object") return "?";
-  const d = /** @type {Record<string, unknown>} */ (data);
+  const d = data as Record<string, unknown>;
   if (d.type === "noop") return "noop";
   if (d.type === "config") {
-    const c = /** @type {{ type?: unknown, node?: unknown }} */ (d.change ?? {});
+    const c = (d.change ?? {}) as { type?: unknown; node?: unknown };
     return `${String(c.type)} ${String(c.node)}`;
   }
   if (d.type === "kv") {
-    const op = /** @type {{ f?: unknown, key?: unknown, value?: unknown }} */ (d.op ?? {});
+    const op = (d.op ?? {}) as { f?: unknown; key?: unknown; value?: unknown };
     const f = String(op.f);
     const key = String(op.key);
     if (f === "write") return `write ${key}=${short(op.value)}`;
@@ -53,12 +50,7 @@ export function entryLabel(data) {
   }
   return String(d.type ?? "?");
 }
-
-/**
- * @param {unknown} v
- * @returns {string}
- */
-function short(v) {
+function short(v: unknown): string {
   const s = JSON.stringify(v) ?? "undefined";
   return s.length > 24 ? s.slice(0, 21) + "..." : s;
 }
@@ -67,8 +59,8 @@ function short(v) {
  * The logs of every node, as far as the page has seen them.
  *
  * @example
- * ```js
- * import { RaftLogs } from "./raft_log.js";
+ * ```ts
+ * import { RaftLogs } from "./raft_log.ts";
  * const logs = new RaftLogs();
  * logs.apply({
  *   time: 1, kind: "deliver", node: "n2", peer: "n1",
@@ -79,26 +71,22 @@ function short(v) {
  * ```
  */
 export class RaftLogs {
-  /** @type {Map<string, Map<number, LogEntry>>} */
-  #logs = new Map();
-  /** @type {Map<string, number>} */
-  #snapshotIndex = new Map();
+  #logs: Map<string, Map<number, LogEntry>> = new Map();
+  #snapshotIndex: Map<string, number> = new Map();
 
   /**
    * Takes in one played event; returns whether a log changed.
-   * @param {TraceEvent} e
-   * @returns {boolean}
    */
-  apply(e) {
-    const b = /** @type {Record<string, unknown> | null} */ (
-      e.body !== null && typeof e.body === "object" ? e.body : null
-    );
+  apply(e: TraceEvent): boolean {
+    const b = (e.body !== null && typeof e.body === "object" ? e.body : null) as
+      | Record<string, unknown>
+      | null;
     if (b === null) return false;
     if (b.type === "append" && (e.kind === "send" || e.kind === "deliver")) {
       return this.#append(e.node, b, e.kind === "deliver");
     }
     if (b.type === "snapshot" && e.kind === "deliver") {
-      const snap = /** @type {{ index?: unknown, term?: unknown }} */ (b.snapshot ?? {});
+      const snap = (b.snapshot ?? {}) as { index?: unknown; term?: unknown };
       if (typeof snap.index !== "number") return false;
       this.#snapshotIndex.set(e.node, snap.index);
       const log = this.#log(e.node);
@@ -110,19 +98,15 @@ export class RaftLogs {
 
   /**
    * The entry at `index` of `node`'s log, if seen.
-   * @param {string} node
-   * @param {number} index
-   * @returns {LogEntry | undefined}
    */
-  entry(node, index) {
+  entry(node: string, index: number): LogEntry | undefined {
     return this.#logs.get(node)?.get(index);
   }
 
   /**
    * The highest index seen in `node`'s log (0 if none).
-   * @param {string} node
    */
-  lastSeen(node) {
+  lastSeen(node: string): number {
     let max = this.#snapshotIndex.get(node) ?? 0;
     for (const i of this.#logs.get(node)?.keys() ?? []) if (i > max) max = i;
     return max;
@@ -130,19 +114,11 @@ export class RaftLogs {
 
   /**
    * Whether `index` of `node` is covered by a snapshot it installed.
-   * @param {string} node
-   * @param {number} index
    */
-  inSnapshot(node, index) {
+  inSnapshot(node: string, index: number): boolean {
     return index <= (this.#snapshotIndex.get(node) ?? 0);
   }
-
-  /**
-   * @param {string} node
-   * @param {Record<string, unknown>} b
-   * @param {boolean} follower
-   */
-  #append(node, b, follower) {
+  #append(node: string, b: Record<string, unknown>, follower: boolean) {
     const entries = Array.isArray(b.entries) ? b.entries : [];
     const log = this.#log(node);
     if (follower && typeof b.prevIndex === "number" && b.prevIndex > 0) {
@@ -151,7 +127,7 @@ export class RaftLogs {
     }
     let changed = false;
     for (const raw of entries) {
-      const en = /** @type {{ index?: unknown, term?: unknown, data?: unknown }} */ (raw ?? {});
+      const en = (raw ?? {}) as { index?: unknown; term?: unknown; data?: unknown };
       if (typeof en.index !== "number" || typeof en.term !== "number") continue;
       const have = log.get(en.index);
       if (have !== undefined && have.term === en.term) continue;
@@ -165,9 +141,7 @@ export class RaftLogs {
     if (changed) this.#trim(log);
     return changed;
   }
-
-  /** @param {string} node */
-  #log(node) {
+  #log(node: string) {
     let log = this.#logs.get(node);
     if (log === undefined) {
       log = new Map();
@@ -175,9 +149,7 @@ export class RaftLogs {
     }
     return log;
   }
-
-  /** @param {Map<number, LogEntry>} log */
-  #trim(log) {
+  #trim(log: Map<number, LogEntry>) {
     if (log.size <= KEEP * 1.25) return;
     let max = 0;
     for (const i of log.keys()) if (i > max) max = i;

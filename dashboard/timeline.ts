@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The data of the timeline charts, as Jepsen draws them: the client history paired into
  * operations, latency points and throughput per second coloured by outcome (ok, fail,
@@ -10,40 +9,24 @@
  * @module
  */
 
-/** @typedef {import("./types.js").HistoryEvent} HistoryEvent */
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
-
-/**
- * One operation: an invocation and its completion, numbered in invocation order (as the
- * checker numbers them). Times in ns; `ret` is `Infinity` for `info` and pending ones.
- * @typedef {{
- *   readonly id: number,
- *   readonly process: number,
- *   readonly f: string,
- *   readonly key?: string,
- *   input: unknown,
- *   output: unknown,
- *   readonly call: number,
- *   ret: number,
- *   status: "ok" | "fail" | "info",
- *   pending: boolean,
- *   node?: string,
- * }} Op
- */
+import type { HistoryEvent } from "../history/event.ts";
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { LiveOperation as Op } from "../history/operations.ts";
 
 /**
  * A time when a fault was active (cluster ms); `end` is null while it lasts.
- * @typedef {{ readonly start: number, end: number | null, readonly label: string, readonly kind: string }} FaultPeriod
  */
+export type FaultPeriod = {
+  readonly start: number;
+  end: number | null;
+  readonly label: string;
+  readonly kind: string;
+};
 
 /**
  * One second of throughput: completions per outcome.
- * @typedef {{ readonly t: number, ok: number, fail: number, info: number }} Bucket
  */
-
-// Reading a growing history and pairing it are the history library's own, bundled in.
-export { readGrowingHistory as parseJsonl } from "../../../history/jsonl.ts";
-export { pairLiveOperations as pairOperations } from "../../../history/operations.ts";
+export type Bucket = { readonly t: number; ok: number; fail: number; info: number };
 
 /**
  * Cluster ms minus history ms, from the requests the trace shows: the API records an
@@ -53,31 +36,29 @@ export { pairLiveOperations as pairOperations } from "../../../history/operation
  * above, and the smallest is the estimate. Null until a request is matched.
  *
  * @example
- * ```js
- * import { historyOffset } from "./timeline.js";
+ * ```ts
+ * import { historyOffset } from "./timeline.ts";
  * historyOffset(
  *   [{ process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 5_000_000 }],
  *   [{ time: 250, kind: "request", node: "n1", body: { f: "write", key: "x", value: 1, seq: 1 } }],
  * ); // 245
  * ```
- * @param {readonly HistoryEvent[]} history
- * @param {readonly TraceEvent[]} requests
- * @returns {number | null}
  */
-export function historyOffset(history, requests) {
-  /** @type {Map<string, number | null>} invocation ms, null when the op is repeated */
-  const invokes = new Map();
+export function historyOffset(
+  history: readonly HistoryEvent[],
+  requests: readonly TraceEvent[],
+): number | null {
+  const invokes: Map<string, number | null> = new Map();
   for (const e of history) {
     if (e.type !== "invoke") continue;
     const k = opKey(e.f, e.key, e.value);
     invokes.set(k, invokes.has(k) ? null : e.time / 1e6);
   }
-  /** @type {Set<string>} */
-  const seen = new Set();
+  const seen: Set<string> = new Set();
   let best = null;
   for (const r of requests) {
     if (r.kind !== "request") continue;
-    const b = /** @type {{ f?: unknown, key?: unknown, value?: unknown }} */ (r.body ?? {});
+    const b = (r.body ?? {}) as { f?: unknown; key?: unknown; value?: unknown };
     if (typeof b.f !== "string") continue;
     const k = opKey(b.f, typeof b.key === "string" ? b.key : undefined, b.value);
     if (seen.has(k)) continue;
@@ -89,13 +70,7 @@ export function historyOffset(history, requests) {
   }
   return best;
 }
-
-/**
- * @param {string} f
- * @param {string | undefined} key
- * @param {unknown} value
- */
-function opKey(f, key, value) {
+function opKey(f: string, key: string | undefined, value: unknown) {
   return `${f} ${key ?? ""} ${JSON.stringify(value) ?? ""}`;
 }
 
@@ -103,26 +78,26 @@ function opKey(f, key, value) {
  * Completions per second per outcome over [from, to) cluster ms.
  *
  * @example
- * ```js
- * import { throughput } from "./timeline.js";
+ * ```ts
+ * import { throughput } from "./timeline.ts";
  * const b = throughput(
  *   [{ id: 0, process: 0, f: "read", input: undefined, output: 1, call: 1e6, ret: 2e6, status: "ok", pending: false }],
  *   0, 0, 2000,
  * );
  * b[0]?.ok; // 1
  * ```
- * @param {readonly Op[]} ops
- * @param {number} offset cluster ms minus history ms
- * @param {number} from
- * @param {number} to
- * @param {number} [bucketMs]
- * @returns {Bucket[]}
+ * @param offset cluster ms minus history ms
  */
-export function throughput(ops, offset, from, to, bucketMs = 1000) {
+export function throughput(
+  ops: readonly Op[],
+  offset: number,
+  from: number,
+  to: number,
+  bucketMs: number = 1000,
+): Bucket[] {
   const start = Math.floor(from / bucketMs) * bucketMs;
   const n = Math.max(0, Math.ceil((to - start) / bucketMs));
-  /** @type {Bucket[]} */
-  const out = Array.from(
+  const out: Bucket[] = Array.from(
     { length: n },
     (_, i) => ({ t: start + i * bucketMs, ok: 0, fail: 0, info: 0 }),
   );
@@ -142,27 +117,23 @@ export function throughput(ops, offset, from, to, bucketMs = 1000) {
  * pause → resume, each network fault from its creation to its removal or a heal.
  *
  * @example
- * ```js
- * import { faultPeriods } from "./timeline.js";
+ * ```ts
+ * import { faultPeriods } from "./timeline.ts";
  * faultPeriods([
  *   { time: 10, kind: "crash", node: "n1" },
  *   { time: 50, kind: "restart", node: "n1" },
  * ]); // [{ start: 10, end: 50, label: "crash n1", kind: "crash" }]
  * ```
- * @param {readonly TraceEvent[]} events
- * @returns {FaultPeriod[]}
  */
-export function faultPeriods(events) {
-  /** @type {FaultPeriod[]} */
-  const out = [];
-  /** @type {Map<string, FaultPeriod>} */
-  const open = new Map();
-  const begin = (/** @type {string} */ key, /** @type {FaultPeriod} */ p) => {
+export function faultPeriods(events: readonly TraceEvent[]): FaultPeriod[] {
+  const out: FaultPeriod[] = [];
+  const open: Map<string, FaultPeriod> = new Map();
+  const begin = (key: string, p: FaultPeriod) => {
     if (open.has(key)) return;
     open.set(key, p);
     out.push(p);
   };
-  const end = (/** @type {string} */ key, /** @type {number} */ t) => {
+  const end = (key: string, t: number) => {
     const p = open.get(key);
     if (p === undefined) return;
     p.end = t;
@@ -194,7 +165,7 @@ export function faultPeriods(events) {
         end(`pause ${e.node}`, e.time);
         break;
       case "fault": {
-        const d = /** @type {Record<string, unknown>} */ (e.data ?? {});
+        const d = (e.data ?? {}) as Record<string, unknown>;
         if (d.action === "heal") {
           for (const key of [...open.keys()]) if (key.startsWith("net ")) end(key, e.time);
         } else if (d.action === "remove") {
@@ -208,9 +179,7 @@ export function faultPeriods(events) {
   }
   return out;
 }
-
-/** @param {Record<string, unknown>} d */
-function netLabel(d) {
+function netLabel(d: Record<string, unknown>) {
   switch (d.action) {
     case "partition":
       return Array.isArray(d.groups)
@@ -236,15 +205,13 @@ function netLabel(d) {
  * The latency percentile `p` (0..1) of sorted values.
  *
  * @example
- * ```js
- * import { percentile } from "./timeline.js";
+ * ```ts
+ * import { percentile } from "./timeline.ts";
  * percentile([1, 2, 3, 4], 0.5); // 2
  * ```
- * @param {readonly number[]} sorted
- * @param {number} p
  */
-export function percentile(sorted, p) {
+export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return /** @type {number} */ (sorted[i]);
+  return (sorted[i] as number);
 }

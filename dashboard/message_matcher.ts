@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Pairs the trace's message events into messages: a `send` (stamped by the router with
  * the sender's clocks) with its `deliver` (stamped with the receiver's), a `drop` or a
@@ -10,50 +9,67 @@
  * @module
  */
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
-/** @typedef {import("./types.js").VectorClock} VectorClock */
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 
 /**
  * One message between two nodes.
- * @typedef {{
- *   readonly id: number,
- *   readonly from: string,
- *   readonly to: string,
- *   readonly type: string,
- *   readonly body: unknown,
- *   readonly sendTime: number,
- *   readonly sendLamport?: number,
- *   readonly sendVclock?: VectorClock,
- *   status: "flight" | "delivered" | "dropped",
- *   duplicate: boolean,
- *   endTime?: number,
- *   endLamport?: number,
- *   endVclock?: VectorClock,
- *   reason?: string,
- * }} MessageRecord
+ *
+ * @example
+ * ```ts
+ * import type { MessageRecord } from "./message_matcher.ts";
+ * const m: MessageRecord = {
+ *   id: 1, from: "n1", to: "n2", type: "vote", body: {}, sendTime: 5,
+ *   status: "flight", duplicate: false,
+ * };
+ * ```
  */
+export interface MessageRecord {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly type: string;
+  readonly body: unknown;
+  readonly sendTime: number;
+  readonly sendLamport?: number;
+  readonly sendVclock?: VectorClock;
+  status: "flight" | "delivered" | "dropped";
+  duplicate: boolean;
+  endTime?: number;
+  endLamport?: number;
+  endVclock?: VectorClock;
+  reason?: string;
+}
 
 /**
  * What an event did to a message: the message and what happened to it.
- * @typedef {{ readonly message: MessageRecord, readonly change: "send" | "deliver" | "drop" | "duplicate" }} MessageChange
+ *
+ * @example
+ * ```ts
+ * import type { MessageChange, MessageRecord } from "./message_matcher.ts";
+ * declare const message: MessageRecord;
+ * const c: MessageChange = { message, change: "deliver" };
+ * ```
  */
+export interface MessageChange {
+  readonly message: MessageRecord;
+  readonly change: "send" | "deliver" | "drop" | "duplicate";
+}
 
 /**
  * The type of a message body (`append`, `vote`, …), or `?`.
  *
  * @example
- * ```js
- * import { messageType } from "./message_matcher.js";
+ * ```ts
+ * import { messageType } from "./message_matcher.ts";
  * messageType({ type: "heartbeat", term: 3 }); // "heartbeat"
  * messageType(42); // "?"
  * ```
- * @param {unknown} body
- * @returns {string}
  */
-export function messageType(body) {
+export function messageType(body: unknown): string {
   if (body !== null && typeof body === "object") {
-    const t = /** @type {{ type?: unknown, kind?: unknown }} */ (body).type ??
-      /** @type {{ kind?: unknown }} */ (body).kind;
+    const t = (body as { type?: unknown; kind?: unknown }).type ??
+      (body as { kind?: unknown }).kind;
     if (typeof t === "string") return t;
   }
   return "?";
@@ -63,8 +79,8 @@ export function messageType(body) {
  * Matches message events into {@link MessageRecord}s and keeps the latest ones.
  *
  * @example
- * ```js
- * import { MessageMatcher } from "./message_matcher.js";
+ * ```ts
+ * import { MessageMatcher } from "./message_matcher.ts";
  * const m = new MessageMatcher();
  * m.apply({ time: 1, kind: "send", node: "n1", peer: "n2", body: { type: "vote" }, lamport: 4 });
  * const c = m.apply({ time: 3, kind: "deliver", node: "n2", peer: "n1", body: { type: "vote" } });
@@ -73,43 +89,38 @@ export function messageType(body) {
  * ```
  */
 export class MessageMatcher {
-  /** @type {Map<string, MessageRecord[]>} */
-  #pending = new Map();
+  #pending: Map<string, MessageRecord[]> = new Map();
   #pendingCount = 0;
-  /** @type {MessageRecord[]} */
-  #recent = [];
+  #recent: MessageRecord[] = [];
   #nextId = 1;
   #keep;
   #maxPending;
 
   /**
-   * @param {{ keep?: number, maxPending?: number }} [options] `keep`: messages remembered
+   * @param [options] `keep`: messages remembered
    *   for the diagrams (5000); `maxPending`: undelivered sends remembered (20 000)
    */
-  constructor(options = {}) {
+  constructor(options: { keep?: number; maxPending?: number } = {}) {
     this.#keep = options.keep ?? 5000;
     this.#maxPending = options.maxPending ?? 20_000;
   }
 
   /**
    * The latest messages, oldest first (by send).
-   * @returns {readonly MessageRecord[]}
    */
-  recent() {
+  recent(): readonly MessageRecord[] {
     return this.#recent;
   }
 
   /** Sends not yet delivered or dropped. */
-  get pendingCount() {
+  get pendingCount(): number {
     return this.#pendingCount;
   }
 
   /**
    * Takes in one event; returns what it did to a message, or null for other events.
-   * @param {TraceEvent} e
-   * @returns {MessageChange | null}
    */
-  apply(e) {
+  apply(e: TraceEvent): MessageChange | null {
     switch (e.kind) {
       case "send":
         return e.peer === undefined
@@ -125,16 +136,8 @@ export class MessageMatcher {
         return null;
     }
   }
-
-  /**
-   * @param {TraceEvent} e
-   * @param {string} from
-   * @param {string} to
-   * @returns {MessageRecord}
-   */
-  #send(e, from, to) {
-    /** @type {MessageRecord} */
-    const m = {
+  #send(e: TraceEvent, from: string, to: string): MessageRecord {
+    const m: MessageRecord = {
       id: this.#nextId++,
       from,
       to,
@@ -145,22 +148,17 @@ export class MessageMatcher {
       duplicate: false,
     };
     if (e.lamport !== undefined) {
-      /** @type {{ sendLamport?: number }} */ (m).sendLamport = e.lamport;
+      (m as { sendLamport?: number }).sendLamport = e.lamport;
     }
     if (e.vclock !== undefined) {
-      /** @type {{ sendVclock?: VectorClock }} */ (m).sendVclock = e.vclock;
+      (m as { sendVclock?: VectorClock }).sendVclock = e.vclock;
     }
     this.#remember(m);
     this.#enqueue(m);
     return m;
   }
-
-  /**
-   * @param {TraceEvent} e
-   * @returns {MessageRecord}
-   */
-  #deliver(e) {
-    const from = /** @type {string} */ (e.peer);
+  #deliver(e: TraceEvent): MessageRecord {
+    const from = e.peer as string;
     const key = linkKey(from, e.node, e.body);
     let m = this.#dequeue(key, "oldest");
     if (m === null) {
@@ -178,10 +176,8 @@ export class MessageMatcher {
   /**
    * The router drops at the sender (node = sender); the cluster drops a message that
    * reaches a crashed node at the receiver (node = receiver): try both directions.
-   * @param {TraceEvent} e
-   * @returns {MessageChange | null}
    */
-  #drop(e) {
+  #drop(e: TraceEvent): MessageChange | null {
     if (e.peer === undefined) return null;
     let m = this.#dequeue(linkKey(e.node, e.peer, e.body), "newest");
     if (m === null) m = this.#dequeue(linkKey(e.peer, e.node, e.body), "oldest");
@@ -191,46 +187,30 @@ export class MessageMatcher {
     if (e.reason !== undefined) m.reason = e.reason;
     return { message: m, change: "drop" };
   }
-
-  /**
-   * @param {TraceEvent} e
-   * @returns {MessageChange | null}
-   */
-  #duplicate(e) {
+  #duplicate(e: TraceEvent): MessageChange | null {
     if (e.peer === undefined) return null;
     const list = this.#pending.get(linkKey(e.node, e.peer, e.body));
     const original = list?.[list.length - 1];
     if (original === undefined) return null;
-    /** @type {MessageRecord} */
-    const copy = { ...original, id: this.#nextId++, duplicate: true };
+    const copy: MessageRecord = { ...original, id: this.#nextId++, duplicate: true };
     this.#remember(copy);
     this.#enqueue(copy);
     return { message: copy, change: "duplicate" };
   }
-
-  /** @param {MessageRecord} m */
-  #remember(m) {
+  #remember(m: MessageRecord) {
     this.#recent.push(m);
     if (this.#recent.length > this.#keep * 1.25) {
       this.#recent = this.#recent.slice(this.#recent.length - this.#keep);
     }
   }
-
-  /** @param {MessageRecord} m */
-  #enqueue(m) {
+  #enqueue(m: MessageRecord) {
     const key = linkKey(m.from, m.to, m.body);
     const list = this.#pending.get(key);
     if (list === undefined) this.#pending.set(key, [m]);
     else list.push(m);
     if (++this.#pendingCount > this.#maxPending) this.#forgetOldest();
   }
-
-  /**
-   * @param {string} key
-   * @param {"oldest" | "newest"} which
-   * @returns {MessageRecord | null}
-   */
-  #dequeue(key, which) {
+  #dequeue(key: string, which: "oldest" | "newest"): MessageRecord | null {
     const list = this.#pending.get(key);
     if (list === undefined) return null;
     const m = which === "oldest" ? list.shift() : list.pop();
@@ -252,12 +232,6 @@ export class MessageMatcher {
     this.#pendingCount = [...this.#pending.values()].reduce((n, l) => n + l.length, 0);
   }
 }
-
-/**
- * @param {string} from
- * @param {string} to
- * @param {unknown} body
- */
-function linkKey(from, to, body) {
+function linkKey(from: string, to: string, body: unknown) {
   return `${from}>${to}>${JSON.stringify(body) ?? ""}`;
 }

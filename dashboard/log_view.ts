@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The log view. For Raft: every node's log, one row per node and one column per index
  * (the latest indexes), each entry showing its term (coloured by term) and marked as
@@ -9,11 +8,10 @@
  * @module
  */
 
-import { esc } from "./dom.js";
+import { esc } from "./dom.ts";
 
-/** @typedef {import("./cluster_model.js").ClusterModel} ClusterModel */
-/** @typedef {import("./cluster_model.js").NodeState} NodeState */
-/** @typedef {import("./raft_log.js").RaftLogs} RaftLogs */
+import type { ClusterModel } from "./cluster_model.ts";
+import type { RaftLogs } from "./raft_log.ts";
 
 /** Columns of the log grid. */
 const COLUMNS = 20;
@@ -23,25 +21,18 @@ const COLUMNS = 20;
  * calls it a few times a second).
  *
  * @example
- * ```js
- * import { LogView } from "./log_view.js";
- * const view = new LogView(document.getElementById("log-view"));
+ * ```ts
+ * import { LogView } from "./log_view.ts";
+ * const view = new LogView(document.getElementById("log-view")!);
  * ```
  */
 export class LogView {
   #root;
   #last = "";
-
-  /** @param {HTMLElement} root */
-  constructor(root) {
+  constructor(root: HTMLElement) {
     this.#root = root;
   }
-
-  /**
-   * @param {ClusterModel} model
-   * @param {RaftLogs} logs
-   */
-  render(model, logs) {
+  render(model: ClusterModel, logs: RaftLogs): void {
     const html = model.raft
       ? raftHtml(model, logs)
       : /quorum/.test(model.protocol)
@@ -52,18 +43,12 @@ export class LogView {
     this.#root.innerHTML = html;
   }
 }
-
-/**
- * @param {ClusterModel} model
- * @param {RaftLogs} logs
- */
-function raftHtml(model, logs) {
+function raftHtml(model: ClusterModel, logs: RaftLogs) {
   const nodes = model.all();
   let hi = 0;
   for (const n of nodes) hi = Math.max(hi, n.lastIndex ?? 0, logs.lastSeen(n.id));
   const lo = Math.max(1, hi - COLUMNS + 1);
-  /** @type {number[]} */
-  const cols = [];
+  const cols: number[] = [];
   for (let i = lo; i <= hi; i++) cols.push(i);
   const head =
     `<tr><th>node</th><th>term</th><th title="commit / last / applied">commit · last</th>` +
@@ -107,14 +92,12 @@ function raftHtml(model, logs) {
   }
   return `<table class="log-grid">${head}${rows}</table>${progress}`;
 }
-
-/** @param {ClusterModel} model */
-function quorumHtml(model) {
+function quorumHtml(model: ClusterModel) {
   const nodes = model.all();
   const first = nodes.find((n) => n.up)?.status ?? {};
   const nrw = `N=${esc(first.n ?? "?")} R=${esc(first.r ?? "?")} W=${esc(first.w ?? "?")}`;
   const rows = nodes.map((n) => {
-    const own = /** @type {Record<string, number>} */ (n.status.ownership ?? {});
+    const own = (n.status.ownership ?? {}) as Record<string, number>;
     const share = own[n.id] ?? 0;
     const bar = Math.round(share * 40);
     return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
@@ -128,9 +111,7 @@ function quorumHtml(model) {
     `<table class="quorum"><tr><th>node</th><th>ring share</th><th></th><th>keys</th>` +
     `<th>with siblings</th><th>hints</th></tr>${rows}</table>`;
 }
-
-/** @param {ClusterModel} model */
-function statusHtml(model) {
+function statusHtml(model: ClusterModel) {
   const rows = model.all().map((n) => {
     const fields = Object.entries(n.status).filter(([k]) => k !== "role")
       .map(([k, v]) => `${esc(k)}=${esc(JSON.stringify(v))}`).join(" ");

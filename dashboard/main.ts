@@ -1,7 +1,6 @@
-// @ts-check
 /**
  * The dashboard's entry point: connects to the event stream and polls the cluster and
- * the history, buffers every event (see `playback.js`), and draws at most once per
+ * the history, buffers every event (see `playback.ts`), and draws at most once per
  * animation frame — events arriving between frames are only queued, so a burst of a
  * thousand messages costs one frame, not a thousand redraws. Each frame's work is timed
  * with performance marks (`window.distlab.stats()`).
@@ -12,26 +11,29 @@
  * @module
  */
 
-import { ApiClient } from "./api_client.js";
-import { ClusterModel } from "./cluster_model.js";
-import { Controls } from "./controls.js";
-import { byId, setAttrs, setText } from "./dom.js";
-import { EventLog } from "./event_log.js";
-import { FrameStats } from "./frame_stats.js";
-import { LogView } from "./log_view.js";
-import { MessageMatcher } from "./message_matcher.js";
-import { Playback } from "./playback.js";
-import { RaftLogs } from "./raft_log.js";
-import { RingView } from "./ring_view.js";
-import { SpacetimeView } from "./spacetime_view.js";
-import { readEvents } from "./sse_reader.js";
-import { TimeBase } from "./time_base.js";
-import { faultPeriods, historyOffset, pairOperations, parseJsonl } from "./timeline.js";
-import { TimelineView } from "./timeline_view.js";
+import { ApiClient } from "./api_client.ts";
+import { ClusterModel } from "./cluster_model.ts";
+import { Controls } from "./controls.ts";
+import { byId, setAttrs, setText } from "./dom.ts";
+import { EventLog } from "./event_log.ts";
+import { FrameStats } from "./frame_stats.ts";
+import { LogView } from "./log_view.ts";
+import { MessageMatcher } from "./message_matcher.ts";
+import { Playback } from "./playback.ts";
+import { RaftLogs } from "./raft_log.ts";
+import { RingView } from "./ring_view.ts";
+import { SpacetimeView } from "./spacetime_view.ts";
+import { readEvents } from "./event_stream.ts";
+import type { SseMessage } from "../cli/sse.ts";
+import { TimeBase } from "./time_base.ts";
+import { faultPeriods, historyOffset } from "./timeline.ts";
+import { readGrowingHistory } from "../history/jsonl.ts";
+import { pairLiveOperations } from "../history/operations.ts";
+import { TimelineView } from "./timeline_view.ts";
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
-/** @typedef {import("./timeline.js").Op} Op */
-/** @typedef {import("./timeline_view.js").Verdict} Verdict */
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { LiveOperation as Op } from "../history/operations.ts";
+import type { Verdict } from "./timeline_view.ts";
 
 const CLUSTER_POLL_MS = 400;
 const HISTORY_POLL_MS = 1000;
@@ -45,12 +47,12 @@ const FAULT_KINDS = new Set(["crash", "restart", "pause", "resume", "fault"]);
  * Starts the dashboard in this page.
  *
  * @example
- * ```js
- * import { startDashboard } from "./main.js";
+ * ```ts
+ * import { startDashboard } from "./main.ts";
  * startDashboard();
  * ```
  */
-export function startDashboard() {
+export function startDashboard(): void {
   const params = new URLSearchParams(location.search);
   const api = new ApiClient("/api/v1", params.get("access_token"));
   const model = new ClusterModel({
@@ -65,23 +67,14 @@ export function startDashboard() {
   const frameStats = new FrameStats();
   const intervalStats = new FrameStats();
   /** Where frame time goes, per part of the frame (ms, the frames that did that part). */
-  /** @type {Record<string, FrameStats>} */
-  const parts = {};
-  /**
-   * @param {string} name
-   * @param {number} since
-   */
-  const took = (name, since) => (parts[name] ??= new FrameStats()).add(performance.now() - since);
-  /** @type {Set<string>} */
-  const selection = new Set();
-  /** @type {TraceEvent[]} */
-  const requests = [];
-  /** @type {TraceEvent[]} */
-  const faultEvents = [];
-  /** @type {Op[]} */
-  let ops = [];
-  /** @type {Verdict | null} */
-  let verdict = null;
+  const parts: Record<string, FrameStats> = {};
+  const took = (name: string, since: number) =>
+    (parts[name] ??= new FrameStats()).add(performance.now() - since);
+  const selection: Set<string> = new Set();
+  const requests: TraceEvent[] = [];
+  const faultEvents: TraceEvent[] = [];
+  let ops: Op[] = [];
+  let verdict: Verdict | null = null;
   let offset = 0;
   let received = 0;
   let lagged = 0;
@@ -91,7 +84,7 @@ export function startDashboard() {
   let rateCount = 0;
   let rateStart = performance.now();
 
-  const ring = new RingView(/** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("ring"))), {
+  const ring = new RingView(byId("ring") as unknown as SVGSVGElement, {
     onNodeClick(id, shift) {
       if (shift) {
         if (selection.has(id)) selection.delete(id);
@@ -107,11 +100,11 @@ export function startDashboard() {
   });
   const logView = new LogView(byId("log-view"));
   const spacetime = new SpacetimeView(
-    /** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("spacetime"))),
+    byId("spacetime") as unknown as SVGSVGElement,
     byId("tip"),
   );
   const timeline = new TimelineView(
-    /** @type {SVGSVGElement} */ (/** @type {unknown} */ (byId("timeline"))),
+    byId("timeline") as unknown as SVGSVGElement,
     byId("verdict"),
   );
   const controls = new Controls({
@@ -123,47 +116,36 @@ export function startDashboard() {
   });
 
   // --- input: the event stream and the polls; nothing is drawn here ---
-
-  /** @param {import("./sse_reader.js").SseEvent[]} batch */
-  const onBatch = (batch) => {
-    const arrival = performance.now();
-    for (const ev of batch) {
-      /** @type {TraceEvent} */
-      let e;
-      try {
-        e = JSON.parse(ev.data);
-      } catch {
-        continue;
-      }
-      if (ev.event === "lagged" || ev.event === "dropped") {
-        lagged += /** @type {{ dropped?: number }} */ (e).dropped ?? 1;
-        continue;
-      }
-      received++;
-      rateCount++;
-      timeBase.observe(e.time, arrival);
-      playback.push(e);
-      if (e.kind === "request") {
-        requests.push(e);
-        if (requests.length > 5000) requests.splice(0, 1000);
-      }
-      if (FAULT_KINDS.has(e.kind)) faultEvents.push(e);
+  const onEvent = (ev: SseMessage) => {
+    let e: TraceEvent;
+    try {
+      e = JSON.parse(ev.data);
+    } catch {
+      return;
     }
+    if (ev.event === "lagged" || ev.event === "dropped") {
+      lagged += (e as { dropped?: number }).dropped ?? 1;
+      return;
+    }
+    received++;
+    rateCount++;
+    timeBase.observe(e.time, performance.now());
+    playback.push(e);
+    if (e.kind === "request") {
+      requests.push(e);
+      if (requests.length > 5000) requests.splice(0, 1000);
+    }
+    if (FAULT_KINDS.has(e.kind)) faultEvents.push(e);
   };
+  const onState = (state: "open" | "down") =>
+    setConn(state === "open" ? "live" : "down", state === "open" ? "connected" : "reconnecting…");
   void readEvents(
     api.url("/events?kind=all"),
     api.headers(),
-    onBatch,
-    (state) =>
-      setConn(state === "open" ? "live" : "down", state === "open" ? "connected" : "reconnecting…"),
+    { onEvent, onState },
     new AbortController().signal,
   );
-
-  /**
-   * @param {string} state
-   * @param {string} text
-   */
-  function setConn(state, text) {
+  function setConn(state: string, text: string) {
     const el = byId("conn");
     el.setAttribute("data-state", state);
     setText(el, text);
@@ -197,8 +179,8 @@ export function startDashboard() {
     if (text === null) return;
     if (text !== lastHistory) {
       lastHistory = text;
-      const events = parseJsonl(text);
-      ops = pairOperations(events);
+      const events = readGrowingHistory(text);
+      ops = pairLiveOperations(events);
       const o = historyOffset(events, requests);
       if (o !== null) offset = o;
     }
@@ -218,7 +200,7 @@ export function startDashboard() {
       checking = true;
       try {
         const v = await api.postText("/dashboard/check", text);
-        if (v !== null) verdict = /** @type {Verdict} */ (v);
+        if (v !== null) verdict = v as Verdict;
       } catch {
         // The next poll tries again.
         checkedText = "";
@@ -227,12 +209,7 @@ export function startDashboard() {
       }
     }
   }
-
-  /**
-   * @param {() => Promise<void>} fn
-   * @param {number} ms
-   */
-  function every(fn, ms) {
+  function every(fn: () => Promise<void>, ms: number) {
     const loop = async () => {
       try {
         await fn();
@@ -247,7 +224,7 @@ export function startDashboard() {
 
   // --- view controls ---
 
-  const speed = /** @type {HTMLSelectElement} */ (byId("view-speed"));
+  const speed = (byId("view-speed")) as HTMLSelectElement;
   speed.addEventListener("change", () => {
     playback.setSpeed(Number(speed.value));
     if (playback.mode !== "paused") playback.play();
@@ -270,7 +247,7 @@ export function startDashboard() {
     for (const e of playback.goLive(timeBase.now(performance.now()))) apply(e, false);
     speed.value = "1";
   });
-  const stWindow = /** @type {HTMLSelectElement} */ (byId("st-window"));
+  const stWindow = (byId("st-window")) as HTMLSelectElement;
   byId("st-export-svg").addEventListener("click", () => spacetime.exportSvg());
   byId("st-export-shiviz").addEventListener(
     "click",
@@ -278,12 +255,7 @@ export function startDashboard() {
   );
 
   // --- the frame ---
-
-  /**
-   * @param {TraceEvent} e
-   * @param {boolean} animate
-   */
-  function apply(e, animate) {
+  function apply(e: TraceEvent, animate: boolean) {
     model.apply(e);
     if (e.kind === "cluster-state") return;
     eventLog.push(e);
@@ -301,8 +273,7 @@ export function startDashboard() {
   let lastSpacetime = 0;
   let lastSpacetimeAt = -1;
   let lastHeader = 0;
-  /** @param {number} t */
-  function frame(t) {
+  function frame(t: number) {
     performance.mark("distlab-frame-start");
     const wall = performance.now();
     const dt = Math.min(1000, t - lastFrame);
@@ -383,9 +354,7 @@ export function startDashboard() {
     lastControls = now;
     controls.render();
   }
-
-  /** @param {number} liveNow */
-  function header(liveNow) {
+  function header(liveNow: number) {
     const leader = model.leader === null ? null : model.node(model.leader);
     setText(byId("hdr-protocol"), model.protocol || "…");
     setText(
@@ -415,7 +384,7 @@ export function startDashboard() {
     );
   }
 
-  /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (window)).distlab = {
+  (window as unknown as Record<string, unknown>).distlab = {
     model,
     playback,
     matcher,
@@ -447,14 +416,11 @@ export function startDashboard() {
 /**
  * The events since `from`, read backwards from the end (the log is in play order,
  * which is time order up to small jitter).
- * @param {readonly TraceEvent[]} events
- * @param {number} from
- * @returns {TraceEvent[]}
  */
-function windowEvents(events, from) {
+function windowEvents(events: readonly TraceEvent[], from: number): TraceEvent[] {
   const out = [];
   for (let i = events.length - 1; i >= 0; i--) {
-    const e = /** @type {TraceEvent} */ (events[i]);
+    const e = events[i] as TraceEvent;
     if (e.time < from - 50) break;
     if (e.kind !== "send" && e.kind !== "deliver" && e.kind !== "request" && e.kind !== "reply") {
       out.push(e);

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The space-time diagram's geometry: one horizontal line per node, time to the right,
  * each message an arrow from its send to its delivery (a drop ends in a cross halfway,
@@ -11,46 +10,54 @@
  * @module
  */
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
-/** @typedef {import("./message_matcher.js").MessageRecord} MessageRecord */
+import type { TraceEvent } from "../nodes/trace.ts";
+import type { MessageRecord } from "./message_matcher.ts";
 
 /**
  * Something under the pointer: where, and what to say about it.
- * @typedef {{ readonly x: number, readonly y: number, readonly text: string }} HitPoint
  */
+export type HitPoint = { readonly x: number; readonly y: number; readonly text: string };
 
 /**
  * The diagram, ready to draw. `paths` maps a CSS class to one path.
- * @typedef {{
- *   readonly width: number,
- *   readonly height: number,
- *   readonly rows: readonly { readonly id: string, readonly y: number }[],
- *   readonly paths: Readonly<Record<string, string>>,
- *   readonly ticks: readonly { readonly x: number, readonly label: string }[],
- *   readonly faults: readonly { readonly x: number, readonly label: string }[],
- *   readonly points: readonly HitPoint[],
- *   readonly messages: number,
- *   readonly left: number,
- *   readonly top: number,
- * }} SpacetimeLayout
  */
+export type SpacetimeLayout = {
+  readonly width: number;
+  readonly height: number;
+  readonly rows: readonly { readonly id: string; readonly y: number }[];
+  readonly paths: Readonly<Record<string, string>>;
+  readonly ticks: readonly { readonly x: number; readonly label: string }[];
+  readonly faults: readonly { readonly x: number; readonly label: string }[];
+  readonly points: readonly HitPoint[];
+  readonly messages: number;
+  readonly left: number;
+  readonly top: number;
+};
 
 /**
  * What to draw and where.
- * @typedef {{
- *   nodes: readonly string[],
- *   messages: readonly MessageRecord[],
- *   events: readonly TraceEvent[],
- *   from: number,
- *   to: number,
- *   width: number,
- *   height: number,
- *   maxMessages?: number,
- * }} SpacetimeInput
+ *
+ * @example
+ * ```ts
+ * import type { SpacetimeInput } from "./spacetime.ts";
+ * const input: SpacetimeInput = {
+ *   nodes: ["n1"], messages: [], events: [], from: 0, to: 1000, width: 600, height: 200,
+ * };
+ * ```
  */
+export interface SpacetimeInput {
+  readonly nodes: readonly string[];
+  readonly messages: readonly MessageRecord[];
+  readonly events: readonly TraceEvent[];
+  readonly from: number;
+  readonly to: number;
+  readonly width: number;
+  readonly height: number;
+  readonly maxMessages?: number;
+}
 
 /** Classes of the paths, in drawing order. */
-export const SPACETIME_CLASSES = [
+export const SPACETIME_CLASSES: string[] = [
   "st-delivered",
   "st-duplicate",
   "st-flight",
@@ -76,8 +83,8 @@ const RIGHT = 8;
  * Lays out the diagram for the time window [from, to].
  *
  * @example
- * ```js
- * import { spacetimeLayout } from "./spacetime.js";
+ * ```ts
+ * import { spacetimeLayout } from "./spacetime.ts";
  * const l = spacetimeLayout({
  *   nodes: ["n1", "n2"], events: [], from: 0, to: 100, width: 400, height: 120,
  *   messages: [{ id: 1, from: "n1", to: "n2", type: "vote", body: {}, sendTime: 10,
@@ -86,53 +93,47 @@ const RIGHT = 8;
  * l.messages; // 1
  * l.paths["st-delivered"]?.startsWith("M"); // true
  * ```
- * @param {SpacetimeInput} o
- * @returns {SpacetimeLayout}
  */
-export function spacetimeLayout(o) {
+export function spacetimeLayout(o: SpacetimeInput): SpacetimeLayout {
   const { nodes, from, to, width, height } = o;
   const span = Math.max(1, to - from);
   const innerW = Math.max(1, width - LEFT - RIGHT);
-  const x = (/** @type {number} */ t) => r1(LEFT + ((t - from) / span) * innerW);
+  const x = (t: number) => r1(LEFT + ((t - from) / span) * innerW);
   const gap = nodes.length > 1 ? (height - TOP - BOTTOM) / (nodes.length - 1) : 0;
-  /** @type {Map<string, number>} */
-  const yOf = new Map();
+  const yOf: Map<string, number> = new Map();
   const rows = nodes.map((id, i) => {
     const y = r1(nodes.length > 1 ? TOP + i * gap : height / 2);
     yOf.set(id, y);
     return { id, y };
   });
-  /** @type {Record<string, string[]>} */
-  const parts = {};
+  const parts: Record<string, string[]> = {};
   for (const c of SPACETIME_CLASSES) parts[c] = [];
-  const add = (/** @type {string} */ cls, /** @type {string} */ d) => {
-    /** @type {string[]} */ (parts[cls]).push(d);
+  const add = (cls: string, d: string) => {
+    (parts[cls] as string[]).push(d);
   };
-  /** @type {HitPoint[]} */
-  const points = [];
+  const points: HitPoint[] = [];
 
   // Messages that touch the window, the latest first, at most maxMessages (800).
   const max = o.maxMessages ?? 800;
-  /** @type {MessageRecord[]} */
-  const shown = [];
+  const shown: MessageRecord[] = [];
   for (let i = o.messages.length - 1; i >= 0 && shown.length < max; i--) {
-    const m = /** @type {MessageRecord} */ (o.messages[i]);
+    const m = o.messages[i] as MessageRecord;
     const end = m.endTime ?? to;
     if (m.sendTime > to || end < from) continue;
     if (!yOf.has(m.from) || !yOf.has(m.to)) continue;
     shown.push(m);
   }
   for (const m of shown) {
-    const y1 = /** @type {number} */ (yOf.get(m.from));
-    const y2 = /** @type {number} */ (yOf.get(m.to));
+    const y1 = (yOf.get(m.from)) as number;
+    const y2 = (yOf.get(m.to)) as number;
     const x1 = x(m.sendTime);
     if (m.status === "delivered") {
-      const x2 = x(/** @type {number} */ (m.endTime));
+      const x2 = x(m.endTime as number);
       add(m.duplicate ? "st-duplicate" : "st-delivered", `M${x1} ${y1}L${x2} ${y2}`);
       add("st-head", arrowHead(x1, y1, x2, y2));
       points.push({ x: x2, y: y2, text: describe(m, "deliver") });
     } else if (m.status === "dropped") {
-      const xe = x(/** @type {number} */ (m.endTime));
+      const xe = x(m.endTime as number);
       const xm = r1(Math.max(x1, xe)), ym = r1((y1 + y2) / 2);
       add("st-dropped", `M${x1} ${y1}L${xm} ${ym}`);
       add("st-drop-mark", `M${xm - 3} ${ym - 3}l6 6m0 -6l-6 6`);
@@ -144,8 +145,7 @@ export function spacetimeLayout(o) {
     points.push({ x: x1, y: y1, text: describe(m, "send") });
   }
 
-  /** @type {{ x: number, label: string }[]} */
-  const faults = [];
+  const faults: { x: number; label: string }[] = [];
   for (const e of o.events) {
     if (e.time < from || e.time > to) continue;
     const ex = x(e.time);
@@ -161,9 +161,8 @@ export function spacetimeLayout(o) {
     points.push({ x: ex, y, text: describeEvent(e) });
   }
 
-  /** @type {Record<string, string>} */
-  const paths = {};
-  for (const c of SPACETIME_CLASSES) paths[c] = /** @type {string[]} */ (parts[c]).join("");
+  const paths: Record<string, string> = {};
+  for (const c of SPACETIME_CLASSES) paths[c] = (parts[c] as string[]).join("");
   return {
     width,
     height,
@@ -182,17 +181,17 @@ export function spacetimeLayout(o) {
  * The point within `radius` of (x, y) nearest to it, if any.
  *
  * @example
- * ```js
- * import { nearestPoint } from "./spacetime.js";
+ * ```ts
+ * import { nearestPoint } from "./spacetime.ts";
  * nearestPoint([{ x: 10, y: 10, text: "a" }, { x: 50, y: 10, text: "b" }], 12, 11, 6)?.text; // "a"
  * ```
- * @param {readonly HitPoint[]} points
- * @param {number} x
- * @param {number} y
- * @param {number} radius
- * @returns {HitPoint | null}
  */
-export function nearestPoint(points, x, y, radius) {
+export function nearestPoint(
+  points: readonly HitPoint[],
+  x: number,
+  y: number,
+  radius: number,
+): HitPoint | null {
   let best = null;
   let bestD = radius * radius;
   for (const p of points) {
@@ -209,15 +208,13 @@ export function nearestPoint(points, x, y, radius) {
  * A standalone SVG document of a layout (styles inline), for download.
  *
  * @example
- * ```js
- * import { spacetimeLayout, spacetimeSvg } from "./spacetime.js";
+ * ```ts
+ * import { spacetimeLayout, spacetimeSvg } from "./spacetime.ts";
  * const l = spacetimeLayout({ nodes: ["n1"], messages: [], events: [], from: 0, to: 10, width: 200, height: 60 });
  * spacetimeSvg(l).startsWith("<svg"); // true
  * ```
- * @param {SpacetimeLayout} l
- * @returns {string}
  */
-export function spacetimeSvg(l) {
+export function spacetimeSvg(l: SpacetimeLayout): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" ` +
     `viewBox="0 0 ${l.width} ${l.height}" font-family="system-ui, sans-serif" font-size="11">`,
@@ -267,23 +264,18 @@ const EXPORT_STYLE = [
   ".st-restart{fill:#43a047}",
   ".st-pause{fill:#6d4c41}",
 ].join("");
-
-/**
- * @param {TraceEvent} e
- * @returns {string | null}
- */
-function markClass(e) {
+function markClass(e: TraceEvent): string | null {
   switch (e.kind) {
     case "commit":
       return "st-commit";
     case "vote": {
-      const d = /** @type {{ granted?: unknown }} */ (e.data ?? {});
+      const d = (e.data ?? {}) as { granted?: unknown };
       return d.granted === true ? "st-vote" : null;
     }
     case "election":
       return "st-election";
     case "role": {
-      const role = /** @type {{ role?: unknown }} */ (e.data ?? {}).role;
+      const role = ((e.data ?? {}) as { role?: unknown }).role;
       return role === "leader" ? "st-leader" : role === "follower" ? "st-follower" : "st-election";
     }
     case "crash":
@@ -297,13 +289,7 @@ function markClass(e) {
       return null;
   }
 }
-
-/**
- * @param {string} cls
- * @param {number} x
- * @param {number} y
- */
-function markShape(cls, x, y) {
+function markShape(cls: string, x: number, y: number) {
   switch (cls) {
     case "st-commit":
       return `M${x - 2} ${y - 2}h4v4h-4z`;
@@ -315,14 +301,7 @@ function markShape(cls, x, y) {
       return `M${x - 4.5} ${y}a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0`;
   }
 }
-
-/**
- * @param {number} x1
- * @param {number} y1
- * @param {number} x2
- * @param {number} y2
- */
-function arrowHead(x1, y1, x2, y2) {
+function arrowHead(x1: number, y1: number, x2: number, y2: number) {
   const dx = x2 - x1, dy = y2 - y1;
   const len = Math.hypot(dx, dy);
   if (len < 1) return "";
@@ -332,13 +311,7 @@ function arrowHead(x1, y1, x2, y2) {
   const bx = r1(x2 - ux * s + uy * s * 0.5), by = r1(y2 - uy * s - ux * s * 0.5);
   return `M${ax} ${ay}L${x2} ${y2}L${bx} ${by}`;
 }
-
-/**
- * @param {number} from
- * @param {number} to
- * @param {(t: number) => number} x
- */
-function timeTicks(from, to, x) {
+function timeTicks(from: number, to: number, x: (t: number) => number) {
   const span = to - from;
   const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
   const step = steps.find((s) => span / s <= 8) ?? 60_000;
@@ -351,12 +324,7 @@ function timeTicks(from, to, x) {
   }
   return out;
 }
-
-/**
- * @param {MessageRecord} m
- * @param {"send" | "deliver" | "drop"} end
- */
-function describe(m, end) {
+function describe(m: MessageRecord, end: "send" | "deliver" | "drop") {
   const head = `${m.type} ${m.from} → ${m.to}${m.duplicate ? " (duplicate)" : ""}`;
   if (end === "send") {
     return `${head}\nsent at ${m.sendTime.toFixed(1)} ms` + clocks(m.sendLamport, m.sendVclock);
@@ -367,27 +335,18 @@ function describe(m, end) {
   return `${head}\ndelivered at ${(m.endTime ?? 0).toFixed(1)} ms` +
     clocks(m.endLamport, m.endVclock);
 }
-
-/** @param {TraceEvent} e */
-function describeEvent(e) {
+function describeEvent(e: TraceEvent) {
   const data = e.data === undefined ? "" : ` ${JSON.stringify(e.data)}`;
   return `${e.kind} at ${e.node}${data}\nat ${e.time.toFixed(1)} ms` + clocks(e.lamport, e.vclock);
 }
-
-/**
- * @param {number | undefined} lamport
- * @param {Readonly<Record<string, number>> | undefined} vclock
- */
-function clocks(lamport, vclock) {
+function clocks(lamport: number | undefined, vclock: Readonly<Record<string, number>> | undefined) {
   let s = "";
   if (lamport !== undefined) s += `\nLamport ${lamport}`;
   if (vclock !== undefined) s += `\nvector ${JSON.stringify(vclock)}`;
   return s;
 }
-
-/** @param {unknown} data */
-function faultLabel(data) {
-  const d = /** @type {Record<string, unknown>} */ (data ?? {});
+function faultLabel(data: unknown) {
+  const d = (data ?? {}) as Record<string, unknown>;
   const action = String(d.action ?? "fault");
   if (action === "partition" && Array.isArray(d.groups)) {
     return `partition ${d.groups.map((g) => Array.isArray(g) ? g.join(",") : "").join("|")}`;
@@ -395,13 +354,9 @@ function faultLabel(data) {
   if (action === "isolate") return `isolate ${String(d.node)}`;
   return action;
 }
-
-/** @param {number} v */
-function r1(v) {
+function r1(v: number) {
   return Math.round(v * 10) / 10;
 }
-
-/** @param {string} s */
-function esc(s) {
+function esc(s: string) {
   return s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The live view's playback: every arriving event waits in a buffer until the view's
  * clock reaches its time. Live, the view's clock is the cluster's; slowed down it runs
@@ -10,25 +9,40 @@
  * @module
  */
 
-/** @typedef {import("./types.js").TraceEvent} TraceEvent */
+import type { TraceEvent } from "../nodes/trace.ts";
 
 /**
  * How the view's clock moves: `live` (follows the cluster), `playing` (at `speed`,
  * behind the cluster) or `paused`.
- * @typedef {"live" | "playing" | "paused"} PlaybackMode
+ *
+ * @example
+ * ```ts
+ * import type { PlaybackMode } from "./playback.ts";
+ * const m: PlaybackMode = "paused";
+ * ```
  */
+export type PlaybackMode = "live" | "playing" | "paused";
 
 /**
  * What one frame plays: events to apply and animate, and events only to apply.
- * @typedef {{ played: TraceEvent[], skipped: TraceEvent[] }} Frame
+ *
+ * @example
+ * ```ts
+ * import type { Frame } from "./playback.ts";
+ * const f: Frame = { played: [], skipped: [] };
+ * ```
  */
+export interface Frame {
+  readonly played: TraceEvent[];
+  readonly skipped: TraceEvent[];
+}
 
 /**
  * A buffer of events and the view's clock.
  *
  * @example
- * ```js
- * import { Playback } from "./playback.js";
+ * ```ts
+ * import { Playback } from "./playback.ts";
  * const p = new Playback();
  * p.push({ time: 10, kind: "role", node: "n1" });
  * p.push({ time: 20, kind: "role", node: "n2" });
@@ -40,45 +54,41 @@
  * ```
  */
 export class Playback {
-  /** @type {PlaybackMode} */
-  mode = "live";
+  mode: PlaybackMode = "live";
   /** Real ms per view ms while `playing` is 1 / speed. */
   speed = 1;
   /** The view's clock (cluster ms). */
   viewTime = 0;
   /** Events played without animation because the buffer was full or skipped. */
   skippedTotal = 0;
-  /** @type {TraceEvent[]} */
-  #queue = [];
+  #queue: TraceEvent[] = [];
   #head = 0;
   #capacity;
 
-  /** @param {{ capacity?: number }} [options] `capacity`: events buffered at most (100 000). */
-  constructor(options = {}) {
+  /** @param [options] `capacity`: events buffered at most (100 000). */
+  constructor(options: { capacity?: number } = {}) {
     this.#capacity = options.capacity ?? 100_000;
   }
 
   /** Events waiting to be played. */
-  get pending() {
+  get pending(): number {
     return this.#queue.length - this.#head;
   }
-
-  /** @param {TraceEvent} e */
-  push(e) {
+  push(e: TraceEvent): void {
     this.#queue.push(e);
   }
 
-  pause() {
+  pause(): void {
     this.mode = "paused";
   }
 
   /** Resumes at the current speed (live at 1×, if nothing is waiting). */
-  play() {
+  play(): void {
     this.mode = this.speed === 1 && this.pending === 0 ? "live" : "playing";
   }
 
-  /** @param {number} speed a positive factor; 1 is real time */
-  setSpeed(speed) {
+  /** @param speed a positive factor; 1 is real time */
+  setSpeed(speed: number): void {
     if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
     this.speed = speed;
     if (this.mode === "live" && speed !== 1) this.mode = "playing";
@@ -86,10 +96,10 @@ export class Playback {
 
   /**
    * Jumps to the present: every waiting event is played at once, without animation.
-   * @param {number} liveNow the cluster's current time
-   * @returns {TraceEvent[]} the events played
+   * @param liveNow the cluster's current time
+   * @returns the events played
    */
-  goLive(liveNow) {
+  goLive(liveNow: number): TraceEvent[] {
     const out = this.#take(Infinity);
     this.skippedTotal += out.length;
     this.speed = 1;
@@ -100,11 +110,10 @@ export class Playback {
 
   /**
    * Moves the view's clock by one frame.
-   * @param {number} liveNow the cluster's current time
-   * @param {number} wallMs real ms since the last frame
-   * @returns {Frame}
+   * @param liveNow the cluster's current time
+   * @param wallMs real ms since the last frame
    */
-  advance(liveNow, wallMs) {
+  advance(liveNow: number, wallMs: number): Frame {
     if (this.mode === "live") {
       this.viewTime = Math.max(this.viewTime, liveNow);
     } else if (this.mode === "playing") {
@@ -113,10 +122,9 @@ export class Playback {
       // Caught up at real speed: follow the cluster again.
       if (this.speed === 1 && this.viewTime >= liveNow && this.pending === 0) this.mode = "live";
     }
-    /** @type {TraceEvent[]} */
-    const skipped = [];
+    const skipped: TraceEvent[] = [];
     while (this.pending > this.#capacity) {
-      const e = /** @type {TraceEvent} */ (this.#queue[this.#head++]);
+      const e = (this.#queue[this.#head++]) as TraceEvent;
       skipped.push(e);
       if (e.time > this.viewTime) this.viewTime = e.time;
     }
@@ -128,25 +136,19 @@ export class Playback {
 
   /**
    * Pauses and plays the next event, moving the view's clock to it.
-   * @returns {TraceEvent | null}
    */
-  step() {
+  step(): TraceEvent | null {
     this.mode = "paused";
     if (this.pending === 0) return null;
-    const e = /** @type {TraceEvent} */ (this.#queue[this.#head++]);
+    const e = (this.#queue[this.#head++]) as TraceEvent;
     if (e.time > this.viewTime) this.viewTime = e.time;
     this.#compact();
     return e;
   }
-
-  /**
-   * @param {number} until
-   * @returns {TraceEvent[]}
-   */
-  #take(until) {
+  #take(until: number): TraceEvent[] {
     const out = [];
     while (this.#head < this.#queue.length) {
-      const e = /** @type {TraceEvent} */ (this.#queue[this.#head]);
+      const e = this.#queue[this.#head] as TraceEvent;
       if (e.time > until) break;
       out.push(e);
       this.#head++;

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * The timeline charts, after Jepsen's: client operations over time as latency points
  * (ok green, fail red, info — unknown — amber), throughput per second per outcome, the
@@ -9,48 +8,51 @@
  * @module
  */
 
-import { esc, setAttrs, svg } from "./dom.js";
-import { percentile, throughput } from "./timeline.js";
+import { esc, setAttrs, svg } from "./dom.ts";
+import { percentile, throughput } from "./timeline.ts";
 
-/** @typedef {import("./timeline.js").Op} Op */
-/** @typedef {import("./timeline.js").FaultPeriod} FaultPeriod */
+import type { LiveOperation as Op } from "../history/operations.ts";
+import type { FaultPeriod } from "./timeline.ts";
 
 /**
  * The checker's answer, as `POST /dashboard/check` gives it.
- * @typedef {{
- *   verdict: string,
- *   operations: number,
- *   steps: number,
- *   reason?: string,
- *   key?: string,
- *   counterexample?: { operation: number, operations: number[], explanation: string },
- * }} Verdict
  */
+export type Verdict = {
+  verdict: string;
+  operations: number;
+  steps: number;
+  reason?: string;
+  key?: string;
+  counterexample?: { operation: number; operations: number[]; explanation: string };
+};
 
 /**
  * What the charts show: operations, faults, the window [from, to] in cluster ms and the
  * offset from history time to cluster time.
- * @typedef {{
- *   ops: readonly Op[],
- *   faults: readonly FaultPeriod[],
- *   from: number,
- *   to: number,
- *   offset: number,
- *   verdict: Verdict | null,
- * }} TimelineInput
  */
+export type TimelineInput = {
+  ops: readonly Op[];
+  faults: readonly FaultPeriod[];
+  from: number;
+  to: number;
+  offset: number;
+  verdict: Verdict | null;
+};
 
 const LEFT = 44;
 const RIGHT = 8;
-const STATUSES = /** @type {const} */ (["ok", "fail", "info"]);
+const STATUSES = ["ok", "fail", "info"] as const;
 
 /**
  * Draws the charts into an `<svg>` and the verdict into an element.
  *
  * @example
- * ```js
- * import { TimelineView } from "./timeline_view.js";
- * const view = new TimelineView(document.querySelector("svg#timeline"), document.getElementById("verdict"));
+ * ```ts
+ * import { TimelineView } from "./timeline_view.ts";
+ * const view = new TimelineView(
+ *   document.querySelector<SVGSVGElement>("svg#timeline")!,
+ *   document.getElementById("verdict")!,
+ * );
  * ```
  */
 export class TimelineView {
@@ -59,27 +61,20 @@ export class TimelineView {
   #lastVerdict = "";
   /** The element's size, kept by a ResizeObserver so that drawing never forces a layout. */
   #size = { width: 600, height: 200 };
-
-  /**
-   * @param {SVGSVGElement} root
-   * @param {HTMLElement} verdict
-   */
-  constructor(root, verdict) {
+  constructor(root: SVGSVGElement, verdict: HTMLElement) {
     this.#svg = root;
     this.#verdict = verdict;
     new ResizeObserver(([entry]) => {
       if (entry !== undefined) this.#size = entry.contentRect;
     }).observe(root);
   }
-
-  /** @param {TimelineInput} input */
-  render(input) {
+  render(input: TimelineInput): void {
     const width = Math.max(200, Math.round(this.#size.width));
     const height = Math.max(120, Math.round(this.#size.height));
     setAttrs(this.#svg, { viewBox: `0 0 ${width} ${height}` });
     const { ops, faults, from, to, offset } = input;
     const span = Math.max(1, to - from);
-    const x = (/** @type {number} */ t) => LEFT + ((t - from) / span) * (width - LEFT - RIGHT);
+    const x = (t: number) => LEFT + ((t - from) / span) * (width - LEFT - RIGHT);
     const latTop = 14, latBottom = Math.round(height * 0.55);
     const tpTop = latBottom + 18, tpBottom = height - 16;
     const els = [];
@@ -106,10 +101,9 @@ export class TimelineView {
     const done = ops.filter((o) => !o.pending);
     const lats = done.filter((o) => o.status !== "info").map((o) => (o.ret - o.call) / 1e6);
     const maxLat = Math.max(10, ...lats);
-    const ly = (/** @type {number} */ ms) =>
+    const ly = (ms: number) =>
       latBottom - (Math.log10(1 + Math.max(0, ms)) / Math.log10(1 + maxLat)) * (latBottom - latTop);
-    /** @type {Record<string, string>} */
-    const pts = { ok: "", fail: "", info: "" };
+    const pts: Record<string, string> = { ok: "", fail: "", info: "" };
     for (const o of done) {
       const at = (o.status === "info" ? o.call : o.ret) / 1e6 + offset;
       if (at < from || at > to) continue;
@@ -123,8 +117,7 @@ export class TimelineView {
     // Throughput per second, stacked bars.
     const buckets = throughput(ops, offset, from, to, 1000);
     const maxTp = Math.max(1, ...buckets.map((b) => b.ok + b.fail + b.info));
-    /** @type {Record<string, string>} */
-    const bars = { ok: "", fail: "", info: "" };
+    const bars: Record<string, string> = { ok: "", fail: "", info: "" };
     for (const b of buckets) {
       const bx = x(Math.max(from, b.t)), bw = Math.max(1, x(Math.min(to, b.t + 1000)) - bx - 1);
       let base = tpBottom;
@@ -171,9 +164,7 @@ export class TimelineView {
     this.#svg.setAttribute("data-ops", String(ops.length));
     this.#renderVerdict(input);
   }
-
-  /** @param {TimelineInput} input */
-  #renderVerdict(input) {
+  #renderVerdict(input: TimelineInput) {
     const v = input.verdict;
     const ops = input.ops;
     const done = ops.filter((o) => !o.pending && o.status === "ok");
@@ -223,14 +214,7 @@ export class TimelineView {
     }
   }
 }
-
-/**
- * @param {number} x
- * @param {number} top
- * @param {number} bottom
- * @param {string} text
- */
-function axis(x, top, bottom, text) {
+function axis(x: number, top: number, bottom: number, text: string) {
   const g = svg("g", { class: "tl-axis" });
   const label = svg("text", { x: x - 4, y: top + 2, class: "tl-axis-label" });
   label.textContent = text;
@@ -241,12 +225,7 @@ function axis(x, top, bottom, text) {
   );
   return g;
 }
-
-/**
- * @param {number} from
- * @param {number} to
- */
-function ticks(from, to) {
+function ticks(from: number, to: number) {
   const span = to - from;
   const step =
     [1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000].find((s) =>

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Geometry of the cluster view: nodes on a ring, the groups a partition splits them
  * into, the links that are cut, and the shapes drawn for them.
@@ -6,30 +5,40 @@
  * @module
  */
 
-/** @typedef {import("./types.js").LinkBlock} LinkBlock */
-/** @typedef {import("./types.js").LinkRule} LinkRule */
+import type { ClusterShape } from "../http/api_schemas.ts";
+type LinkBlock = ClusterShape["network"]["blocks"][number];
+type LinkRule = ClusterShape["network"]["rules"][number];
 
 /**
  * A point of the drawing.
- * @typedef {{ readonly x: number, readonly y: number }} Point
+ *
+ * @example
+ * ```ts
+ * import type { Point } from "./ring_layout.ts";
+ * const p: Point = { x: 10, y: 20 };
+ * ```
  */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
 
 /**
  * Places `ids` clockwise on a circle, the first at the top.
  *
  * @example
- * ```js
- * import { ringPositions } from "./ring_layout.js";
+ * ```ts
+ * import { ringPositions } from "./ring_layout.ts";
  * const p = ringPositions(["n1", "n2"], 100, 100, 50);
  * p.get("n1"); // { x: 100, y: 50 }
  * ```
- * @param {readonly string[]} ids
- * @param {number} cx
- * @param {number} cy
- * @param {number} r
- * @returns {Map<string, Point>}
  */
-export function ringPositions(ids, cx, cy, r) {
+export function ringPositions(
+  ids: readonly string[],
+  cx: number,
+  cy: number,
+  r: number,
+): Map<string, Point> {
   const out = new Map();
   ids.forEach((id, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / ids.length;
@@ -37,9 +46,7 @@ export function ringPositions(ids, cx, cy, r) {
   });
   return out;
 }
-
-/** @param {number} v */
-function round(v) {
+function round(v: number) {
   return Math.round(v * 100) / 100;
 }
 
@@ -48,20 +55,17 @@ function round(v) {
  * not list form one more group, as the fault model says.
  *
  * @example
- * ```js
- * import { blockGroups } from "./ring_layout.js";
+ * ```ts
+ * import { blockGroups } from "./ring_layout.ts";
  * blockGroups({ id: 1, kind: "partition", description: "n1 | n2" }, ["n1", "n2", "n3"]);
  * // [["n1"], ["n2"], ["n3"]]
  * blockGroups({ id: 2, kind: "isolate", description: "n2" }, ["n1", "n2", "n3"]);
  * // [["n2"], ["n1", "n3"]]
  * ```
- * @param {LinkBlock} block
- * @param {readonly string[]} nodes
- * @returns {string[][] | null} null for blocks that are not partitions
+ * @returns null for blocks that are not partitions
  */
-export function blockGroups(block, nodes) {
-  /** @type {string[][]} */
-  let groups;
+export function blockGroups(block: LinkBlock, nodes: readonly string[]): string[][] | null {
+  let groups: string[][];
   if (block.kind === "partition") {
     groups = block.description.split("|").map((g) =>
       g.split(",").map((s) => s.trim()).filter((s) => nodes.includes(s))
@@ -82,21 +86,20 @@ export function blockGroups(block, nodes) {
  * nodes share a group only if no block separates them. One group when nothing splits.
  *
  * @example
- * ```js
- * import { partitionGroups } from "./ring_layout.js";
+ * ```ts
+ * import { partitionGroups } from "./ring_layout.ts";
  * partitionGroups([
  *   { id: 1, kind: "partition", description: "n1,n2 | n3,n4" },
  *   { id: 2, kind: "isolate", description: "n4" },
  * ], ["n1", "n2", "n3", "n4"]);
  * // [["n1", "n2"], ["n3"], ["n4"]]
  * ```
- * @param {readonly LinkBlock[]} blocks
- * @param {readonly string[]} nodes
- * @returns {string[][]}
  */
-export function partitionGroups(blocks, nodes) {
-  /** @type {Map<string, string[]>} */
-  const byKey = new Map();
+export function partitionGroups(
+  blocks: readonly LinkBlock[],
+  nodes: readonly string[],
+): string[][] {
+  const byKey: Map<string, string[]> = new Map();
   const splits = blocks.map((b) => blockGroups(b, nodes)).filter((g) => g !== null);
   for (const n of nodes) {
     const key = splits.map((groups) => groups.findIndex((g) => g.includes(n))).join(",");
@@ -111,20 +114,17 @@ export function partitionGroups(blocks, nodes) {
  * The one-way cuts (`a -> b`) among `blocks`.
  *
  * @example
- * ```js
- * import { cutLinks } from "./ring_layout.js";
+ * ```ts
+ * import { cutLinks } from "./ring_layout.ts";
  * cutLinks([{ id: 3, kind: "cut", description: "n1 -> n2" }]); // [["n1", "n2"]]
  * ```
- * @param {readonly LinkBlock[]} blocks
- * @returns {[string, string][]}
  */
-export function cutLinks(blocks) {
-  /** @type {[string, string][]} */
-  const out = [];
+export function cutLinks(blocks: readonly LinkBlock[]): [string, string][] {
+  const out: [string, string][] = [];
   for (const b of blocks) {
     if (b.kind !== "cut") continue;
     const m = /^\s*(\S+)\s*->\s*(\S+)\s*$/.exec(b.description);
-    if (m !== null) out.push([/** @type {string} */ (m[1]), /** @type {string} */ (m[2])]);
+    if (m !== null) out.push([m[1] as string, m[2] as string]);
   }
   return out;
 }
@@ -133,17 +133,18 @@ export function cutLinks(blocks) {
  * Whether messages from `from` to `to` cannot pass: separated by `groups`, or cut.
  *
  * @example
- * ```js
- * import { isBlocked } from "./ring_layout.js";
+ * ```ts
+ * import { isBlocked } from "./ring_layout.ts";
  * isBlocked("n1", "n3", [["n1", "n2"], ["n3"]], []); // true
  * isBlocked("n2", "n1", [["n1", "n2"]], [["n1", "n2"]]); // false: only n1 -> n2 is cut
  * ```
- * @param {string} from
- * @param {string} to
- * @param {readonly (readonly string[])[]} groups
- * @param {readonly (readonly [string, string])[]} cuts
  */
-export function isBlocked(from, to, groups, cuts) {
+export function isBlocked(
+  from: string,
+  to: string,
+  groups: readonly (readonly string[])[],
+  cuts: readonly (readonly [string, string])[],
+): boolean {
   const g = groups.find((x) => x.includes(from));
   if (g !== undefined && !g.includes(to)) return true;
   return cuts.some(([a, b]) => a === from && b === to);
@@ -153,16 +154,12 @@ export function isBlocked(from, to, groups, cuts) {
  * The link rules (loss, delay, …) that apply to messages from `from` to `to`.
  *
  * @example
- * ```js
- * import { rulesFor } from "./ring_layout.js";
+ * ```ts
+ * import { rulesFor } from "./ring_layout.ts";
  * rulesFor("n1", "n2", [{ id: 1, from: "*", to: "n2", drop: 0.5 }]).length; // 1
  * ```
- * @param {string} from
- * @param {string} to
- * @param {readonly LinkRule[]} rules
- * @returns {LinkRule[]}
  */
-export function rulesFor(from, to, rules) {
+export function rulesFor(from: string, to: string, rules: readonly LinkRule[]): LinkRule[] {
   return rules.filter((r) => (r.from === "*" || r.from === from) && (r.to === "*" || r.to === to));
 }
 
@@ -170,36 +167,27 @@ export function rulesFor(from, to, rules) {
  * A short text for a link rule: `drop 20% · delay 50ms`.
  *
  * @example
- * ```js
- * import { ruleLabel } from "./ring_layout.js";
+ * ```ts
+ * import { ruleLabel } from "./ring_layout.ts";
  * ruleLabel({ id: 1, from: "*", to: "*", drop: 0.2, delay: { kind: "constant", ms: 50 } });
  * // "drop 20% · delay 50ms"
  * ```
- * @param {LinkRule} r
- * @returns {string}
  */
-export function ruleLabel(r) {
+export function ruleLabel(r: LinkRule): string {
   const parts = [];
-  if (r.drop !== undefined) parts.push(`drop ${pct(r.drop)}`);
+  if (typeof r.drop === "number") parts.push(`drop ${pct(r.drop)}`);
   if (r.delay !== undefined) parts.push(`delay ${delayLabel(r.delay)}`);
-  if (r.duplicate !== undefined) parts.push(`dup ${pct(r.duplicate)}`);
-  if (r.reorder !== undefined) parts.push(`reorder ${pct(r.reorder)}`);
-  if (r.tamper !== undefined) parts.push(`tamper ${pct(r.tamper)}`);
+  if (typeof r.duplicate === "number") parts.push(`dup ${pct(r.duplicate)}`);
+  if (typeof r.reorder === "number") parts.push(`reorder ${pct(r.reorder)}`);
+  if (typeof r.tamper === "number") parts.push(`tamper ${pct(r.tamper)}`);
   return parts.join(" · ");
 }
-
-/** @param {number} p */
-function pct(p) {
+function pct(p: number) {
   return `${Math.round(p * 1000) / 10}%`;
 }
-
-/**
- * @param {unknown} d
- * @returns {string}
- */
-function delayLabel(d) {
+function delayLabel(d: unknown): string {
   if (typeof d === "number") return `${d}ms`;
-  const x = /** @type {Record<string, unknown>} */ (d ?? {});
+  const x = (d ?? {}) as Record<string, unknown>;
   switch (x.kind) {
     case "constant":
       return `${x.ms}ms`;
@@ -220,17 +208,15 @@ function delayLabel(d) {
  * A single node gives a zero-length path, which round caps draw as a disc.
  *
  * @example
- * ```js
- * import { groupPath } from "./ring_layout.js";
+ * ```ts
+ * import { groupPath } from "./ring_layout.ts";
  * groupPath([{ x: 0, y: 0 }, { x: 10, y: 0 }]); // "M0 0L10 0Z"
  * ```
- * @param {readonly Point[]} points
- * @returns {string}
  */
-export function groupPath(points) {
+export function groupPath(points: readonly Point[]): string {
   if (points.length === 0) return "";
   const [first, ...rest] = points;
-  const p0 = /** @type {Point} */ (first);
+  const p0 = first as Point;
   if (rest.length === 0) return `M${p0.x} ${p0.y}l0 0.01`;
   return `M${p0.x} ${p0.y}` + rest.map((p) => `L${p.x} ${p.y}`).join("") + "Z";
 }
@@ -239,16 +225,12 @@ export function groupPath(points) {
  * The point a fraction `t` of the way from `a` to `b`.
  *
  * @example
- * ```js
- * import { lerp } from "./ring_layout.js";
+ * ```ts
+ * import { lerp } from "./ring_layout.ts";
  * lerp({ x: 0, y: 0 }, { x: 10, y: 20 }, 0.5); // { x: 5, y: 10 }
  * ```
- * @param {Point} a
- * @param {Point} b
- * @param {number} t
- * @returns {Point}
  */
-export function lerp(a, b, t) {
+export function lerp(a: Point, b: Point, t: number): Point {
   return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
 }
 
@@ -257,16 +239,12 @@ export function lerp(a, b, t) {
  * for the election countdown around a node.
  *
  * @example
- * ```js
- * import { arcPath } from "./ring_layout.js";
+ * ```ts
+ * import { arcPath } from "./ring_layout.ts";
  * arcPath({ x: 0, y: 0 }, 10, 0.25); // "M0 -10A10 10 0 0 1 10 0"
  * ```
- * @param {Point} c
- * @param {number} r
- * @param {number} f
- * @returns {string}
  */
-export function arcPath(c, r, f) {
+export function arcPath(c: Point, r: number, f: number): string {
   const t = Math.min(Math.max(f, 0), 0.9999);
   if (t <= 0) return "";
   const a = -Math.PI / 2 + 2 * Math.PI * t;

@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * Small DOM helpers of the page (no framework): create SVG elements, set attributes,
  * escape text for markup, find elements by id.
@@ -12,16 +11,13 @@ const SVG_NS = "http://www.w3.org/2000/svg";
  * Creates an SVG element with attributes.
  *
  * @example
- * ```js
- * import { svg } from "./dom.js";
+ * ```ts
+ * import { svg } from "./dom.ts";
  * const c = svg("circle", { cx: 10, cy: 10, r: 4, class: "dot" });
  * ```
- * @param {string} tag
- * @param {Record<string, string | number>} [attrs]
- * @returns {SVGElement}
  */
-export function svg(tag, attrs = {}) {
-  const el = /** @type {SVGElement} */ (document.createElementNS(SVG_NS, tag));
+export function svg(tag: string, attrs: Record<string, string | number> = {}): SVGElement {
+  const el = (document.createElementNS(SVG_NS, tag)) as SVGElement;
   setAttrs(el, attrs);
   return el;
 }
@@ -30,14 +26,12 @@ export function svg(tag, attrs = {}) {
  * Sets attributes, skipping those already equal (cheaper for the renderer).
  *
  * @example
- * ```js
- * import { setAttrs } from "./dom.js";
+ * ```ts
+ * import { setAttrs } from "./dom.ts";
  * setAttrs(document.body, { "data-mode": "live" });
  * ```
- * @param {Element} el
- * @param {Record<string, string | number>} attrs
  */
-export function setAttrs(el, attrs) {
+export function setAttrs(el: Element, attrs: Record<string, string | number>): void {
   for (const [k, v] of Object.entries(attrs)) {
     const s = String(v);
     if (el.getAttribute(k) !== s) el.setAttribute(k, s);
@@ -48,14 +42,12 @@ export function setAttrs(el, attrs) {
  * Sets an element's text if it differs.
  *
  * @example
- * ```js
- * import { setText } from "./dom.js";
+ * ```ts
+ * import { setText } from "./dom.ts";
  * setText(document.body, "hello");
  * ```
- * @param {Element} el
- * @param {string} text
  */
-export function setText(el, text) {
+export function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
@@ -63,32 +55,33 @@ export function setText(el, text) {
  * Escapes text for HTML or SVG markup.
  *
  * @example
- * ```js
- * import { esc } from "./dom.js";
+ * ```ts
+ * import { esc } from "./dom.ts";
  * esc('<a href="x">'); // "&lt;a href=&quot;x&quot;&gt;"
  * ```
- * @param {unknown} v
- * @returns {string}
  */
-export function esc(v) {
+export function esc(v: unknown): string {
   return String(v).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** @type {Record<string, string>} */
-const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /**
  * The element with `id`; throws if the page lacks it (a broken page should say so).
  *
  * @example
- * ```js
- * import { byId } from "./dom.js";
+ * ```ts
+ * import { byId } from "./dom.ts";
  * const ring = byId("ring");
  * ```
- * @param {string} id
- * @returns {HTMLElement}
  */
-export function byId(id) {
+export function byId(id: string): HTMLElement {
   const el = document.getElementById(id);
   if (el === null) throw new Error(`the page has no #${id}`);
   return el;
@@ -98,15 +91,12 @@ export function byId(id) {
  * Offers `text` as a file download.
  *
  * @example
- * ```js
- * import { download } from "./dom.js";
+ * ```ts
+ * import { download } from "./dom.ts";
  * download("trace.log", "hello\n", "text/plain");
  * ```
- * @param {string} name
- * @param {string} text
- * @param {string} type
  */
-export function download(name, text, type) {
+export function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement("a");
   a.href = url;
