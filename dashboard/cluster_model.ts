@@ -2,15 +2,18 @@
  * The state the live view draws, rebuilt from what it has played: polls of the
  * cluster (`cluster-state` events, authoritative) and, between polls, trace events (roles,
  * elections, votes, commits, crashes, pauses, deliveries), so the view moves event by
- * event when slowed down or stepped. For Raft it also follows each node's election
- * timer: reset whenever the node hears from a leader of its term, grants a vote or
- * campaigns, so the page can count down to the next election.
+ * event when slowed down or stepped. Where the nodes' status declares an election
+ * timeout window (`electionTimeoutMs`), it also follows each node's election timer:
+ * reset whenever the node hears from a leader of its term, grants a vote or campaigns,
+ * so the page can count down to the next election. What a protocol shows is its
+ * descriptor's `display`, as `GET /cluster` serves it.
  *
  * @module
  */
 
 import type { TraceEvent } from "../nodes/trace.ts";
-import type { ClusterShape } from "../http/api_schemas.ts";
+import type { ClusterShape, NodeViewShape } from "../http/api_schemas.ts";
+import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../protocols/display.ts";
 type NetworkState = ClusterShape["network"];
 
 /**
@@ -35,7 +38,10 @@ export type NodeState = {
   progress: Readonly<Record<string, Progress>> | null;
   status: Readonly<Record<string, unknown>>;
   suspectedBy: readonly string[];
-  breaker: string;
+  breaker: NodeViewShape["breaker"];
+  lastSeenMs: number | null;
+  /** The election timeout window [min, max) ms the node's status declares, if any. */
+  electionTimeoutMs: readonly [number, number] | null;
   timerAt: number | null;
   lastEvent: string;
 };
@@ -79,6 +85,8 @@ function emptyNode(id: string): NodeState {
     status: {},
     suspectedBy: [],
     breaker: "closed",
+    lastSeenMs: null,
+    electionTimeoutMs: null,
     timerAt: null,
     lastEvent: "",
   };
@@ -98,6 +106,10 @@ function emptyNode(id: string): NodeState {
  */
 export class ClusterModel {
   protocol = "";
+  /** How the protocol shows its nodes (its descriptor's `display`). */
+  display: ProtocolDisplay = DEFAULT_DISPLAY;
+  /** The server's time at the last poll (Unix ms), for columns of a wall-clock time. */
+  wallClockMs: number | null = null;
   nodes: string[] = [];
   leader: string | null = null;
   network: NetworkState = { rules: [], blocks: [] };
@@ -107,21 +119,17 @@ export class ClusterModel {
   /** Bumped on every change, so views redraw only when needed. */
   version = 0;
   #byId: Map<string, NodeState> = new Map();
-  #electionMin;
-  #electionMax;
+  #timers = false;
+  #logs = false;
 
-  /**
-   * @param [options] Raft's election
-   *   timeout window (150, 300: Raft's defaults)
-   */
-  constructor(options: { electionMinMs?: number; electionMaxMs?: number } = {}) {
-    this.#electionMin = options.electionMinMs ?? 150;
-    this.#electionMax = options.electionMaxMs ?? 300;
+  /** Whether the nodes declare an election timeout window (and so run election timers). */
+  get timers(): boolean {
+    return this.#timers;
   }
 
-  /** Whether the protocol elects leaders with Raft's timers. */
-  get raft(): boolean {
-    return /raft/.test(this.protocol);
+  /** Whether the nodes declare a log (a numeric `lastIndex` in their status). */
+  get logs(): boolean {
+    return this.#logs;
   }
   node(id: string): NodeState | undefined {
     return this.#byId.get(id);
@@ -193,7 +201,7 @@ export class ClusterModel {
         break;
       case "restart":
         n.up = true;
-        n.role = this.raft ? "follower" : "unknown";
+        n.role = this.#timers ? "follower" : "unknown";
         n.leader = null;
         n.timerAt = e.time;
         break;
@@ -212,21 +220,20 @@ export class ClusterModel {
 
   /**
    * The election timer of `id` at cluster time `at`, or null when it has none running
-   * (a leader, a crashed node, a protocol without Raft's timers).
+   * (a leader, a crashed node, a protocol whose nodes declare no election timeout).
    */
   electionWindow(id: string, at: number): ElectionWindow | null {
     const n = this.#byId.get(id);
-    if (!this.raft || n === undefined || !n.up || n.role === "leader" || n.timerAt === null) {
-      return null;
-    }
-    return { elapsed: Math.max(0, at - n.timerAt), min: this.#electionMin, max: this.#electionMax };
+    if (n === undefined || !n.up || n.role === "leader" || n.timerAt === null) return null;
+    const w = n.electionTimeoutMs;
+    return w === null ? null : { elapsed: Math.max(0, at - n.timerAt), min: w[0], max: w[1] };
   }
 
   /**
    * An append, heartbeat or snapshot of the current term resets the receiver's timer.
    */
   #heardLeader(n: NodeState, e: TraceEvent) {
-    if (!this.raft) return false;
+    if (!this.#timers) return false;
     const b = obj(e.body);
     const type = str(b.type);
     const term = num(b.term);
@@ -246,7 +253,7 @@ export class ClusterModel {
    * A leader's appends tell how long its log is, before the next poll does.
    */
   #appended(n: NodeState, e: TraceEvent) {
-    if (!this.raft) return false;
+    if (!this.#logs) return false;
     const b = obj(e.body);
     if (b.type !== "append") return false;
     return this.#seen(n, b);
@@ -260,6 +267,10 @@ export class ClusterModel {
   }
   #snapshot(c: ClusterShape) {
     this.protocol = c.protocol;
+    this.display = c.display;
+    this.wallClockMs = c.wallClockMs;
+    this.#timers = false;
+    this.#logs = false;
     this.leader = c.leader;
     this.network = c.network ?? { rules: [], blocks: [] };
     this.clocks = c.clocks ?? {};
@@ -274,12 +285,15 @@ export class ClusterModel {
         this.#byId.set(v.id, n);
       }
       const st = v.status ?? {};
-      // Raft reports its configured election window; the page's defaults are a fallback.
+      // A node with election timers reports their window; one with a log, its length.
       const window = st.electionTimeoutMs;
-      if (Array.isArray(window) && typeof window[0] === "number" && typeof window[1] === "number") {
-        this.#electionMin = window[0];
-        this.#electionMax = window[1];
-      }
+      const timed = Array.isArray(window) && typeof window[0] === "number" &&
+        typeof window[1] === "number";
+      // A crashed node reports nothing: it keeps its window for when it restarts.
+      if (timed) n.electionTimeoutMs = [window[0], window[1]];
+      else if (v.up) n.electionTimeoutMs = null;
+      if (timed) this.#timers = true;
+      if (typeof st.lastIndex === "number") this.#logs = true;
       const wasUp = n.up;
       n.up = v.up;
       n.paused = v.paused;
@@ -293,7 +307,8 @@ export class ClusterModel {
       n.progress = st.progress !== undefined ? (st.progress as Record<string, Progress>) : null;
       n.status = st;
       n.suspectedBy = v.suspectedBy ?? [];
-      n.breaker = v.breaker ?? "closed";
+      n.breaker = v.breaker;
+      n.lastSeenMs = v.lastSeenMs;
       if (!v.up || n.role === "leader") n.timerAt = null;
       else if (!wasUp) n.timerAt = null;
     }

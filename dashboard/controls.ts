@@ -10,6 +10,7 @@
 
 import { byId, esc, setText } from "./dom.ts";
 import { ruleLabel } from "./ring_layout.ts";
+import { nodePanelHtml } from "./status_table.ts";
 
 import type { ApiClient } from "./api_client.ts";
 import type { ApiResult } from "./api_client.ts";
@@ -57,6 +58,7 @@ export class Controls {
   #groups: string[][] = [];
   #nodesKey = "";
   #faultsKey = "";
+  #columnsHtml = "";
   constructor(o: ControlsOptions) {
     this.#o = o;
     for (const action of ["crash", "restart", "pause", "resume", "timeout"]) {
@@ -105,9 +107,15 @@ export class Controls {
       (byId(`btn-${a}`) as HTMLButtonElement).disabled = !one;
     }
     (byId("btn-isolate") as HTMLButtonElement).disabled = sel.length !== 1;
-    // The first selected node's own status, whatever the protocol: 2PC locks and
-    // in-doubt orders, primary-backup lag, quorum hints, Raft progress…
+    // The first selected node in the columns its protocol declares, then its whole
+    // status, whatever the protocol: 2PC locks and in-doubt orders, primary-backup lag,
+    // quorum hints, Raft progress…
     const first = sel[0] === undefined ? undefined : model.node(sel[0]);
+    const columnsHtml = first === undefined ? "" : nodePanelHtml(model, first.id);
+    if (columnsHtml !== this.#columnsHtml) {
+      this.#columnsHtml = columnsHtml;
+      byId("sel-columns").innerHTML = columnsHtml;
+    }
     const stateText = first === undefined ? "" : statusLines(first.status).join("\n");
     const stateEl = byId("sel-status");
     if (stateEl.textContent !== stateText) stateEl.textContent = stateText;

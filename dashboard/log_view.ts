@@ -1,14 +1,17 @@
 /**
- * The log view. For Raft: every node's log, one row per node and one column per index
- * (the latest indexes), each entry showing its term (coloured by term) and marked as
- * committed or not, plus the leader's match / next index for every follower. For the
- * quorum KV: the ring's ownership, N / R / W, keys, keys with siblings and hints per
- * node. For other protocols: each node's status fields.
+ * The nodes and their logs, from what the protocol declares and its nodes report (no
+ * protocol is known by name): the status table of the columns its descriptor's
+ * `display` declares; where the nodes report a log (`lastIndex`), every node's log, one
+ * row per node and one column per index (the latest indexes), each entry showing its
+ * term (coloured by term) and marked as committed or not, plus the leader's match /
+ * next index for every follower (`progress`); where they report a hash ring's
+ * `ownership`, each node's share of it.
  *
  * @module
  */
 
 import { esc } from "./dom.ts";
+import { statusTableHtml } from "./status_table.ts";
 
 import type { ClusterModel } from "./cluster_model.ts";
 import type { RaftLogs } from "./raft_log.ts";
@@ -33,17 +36,17 @@ export class LogView {
     this.#root = root;
   }
   render(model: ClusterModel, logs: RaftLogs): void {
-    const html = model.raft
-      ? raftHtml(model, logs)
-      : /quorum/.test(model.protocol)
-      ? quorumHtml(model)
-      : statusHtml(model);
+    const nodes = model.all();
+    const owned = nodes.some((n) => n.status.ownership !== undefined);
+    const html = statusTableHtml(model) + (model.logs ? logGridHtml(model, logs) : "") +
+      (owned ? ringShareHtml(model) : "");
     if (html === this.#last) return;
     this.#last = html;
     this.#root.innerHTML = html;
   }
 }
-function raftHtml(model: ClusterModel, logs: RaftLogs) {
+/** Every node's log and the leader's replication progress. */
+function logGridHtml(model: ClusterModel, logs: RaftLogs) {
   const nodes = model.all();
   let hi = 0;
   for (const n of nodes) hi = Math.max(hi, n.lastIndex ?? 0, logs.lastSeen(n.id));
@@ -92,33 +95,16 @@ function raftHtml(model: ClusterModel, logs: RaftLogs) {
   }
   return `<table class="log-grid">${head}${rows}</table>${progress}`;
 }
-function quorumHtml(model: ClusterModel) {
-  const nodes = model.all();
-  const first = nodes.find((n) => n.up)?.status ?? {};
-  const nrw = `N=${esc(first.n ?? "?")} R=${esc(first.r ?? "?")} W=${esc(first.w ?? "?")}`;
-  const rows = nodes.map((n) => {
+/** Each node's share of the hash ring. */
+function ringShareHtml(model: ClusterModel) {
+  const rows = model.all().map((n) => {
     const own = (n.status.ownership ?? {}) as Record<string, number>;
     const share = own[n.id] ?? 0;
     const bar = Math.round(share * 40);
     return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
       `${esc(n.id)}</th><td class="num">${(share * 100).toFixed(1)}%</td>` +
-      `<td><span class="bar">${"█".repeat(bar)}</span></td>` +
-      `<td class="num">${esc(n.status.keys ?? "")}</td><td class="num">${
-        esc(n.status.siblingKeys ?? "")
-      }</td><td class="num">${esc(n.status.hints ?? "")}</td></tr>`;
+      `<td><span class="bar">${"█".repeat(bar)}</span></td></tr>`;
   }).join("");
-  return `<p>${nrw}. Keys' replica lists and siblings are not offered by the API yet.</p>` +
-    `<table class="quorum"><tr><th>node</th><th>ring share</th><th></th><th>keys</th>` +
-    `<th>with siblings</th><th>hints</th></tr>${rows}</table>`;
-}
-function statusHtml(model: ClusterModel) {
-  const rows = model.all().map((n) => {
-    const fields = Object.entries(n.status).filter(([k]) => k !== "role")
-      .map(([k, v]) => `${esc(k)}=${esc(JSON.stringify(v))}`).join(" ");
-    return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
-      `${esc(n.id)}</th><td>${
-        esc(n.up ? n.role : "crashed")
-      }</td><td class="mono">${fields}</td></tr>`;
-  }).join("");
-  return `<table class="status"><tr><th>node</th><th>role</th><th>status</th></tr>${rows}</table>`;
+  return `<table class="ring-share"><tr><th>node</th><th>ring share</th><th></th></tr>` +
+    `${rows}</table>`;
 }

@@ -5,8 +5,7 @@
  * thousand messages costs one frame, not a thousand redraws. Each frame's work is timed
  * with performance marks (`window.distlab.stats()`).
  *
- * Page parameters: `?access_token=` (a server started with `--token`),
- * `?electionMinMs=&electionMaxMs=` (Raft options, if not the defaults 150 / 300).
+ * Page parameter: `?access_token=` (a server started with `--token`).
  *
  * @module
  */
@@ -30,6 +29,7 @@ import { faultPeriods, historyOffset } from "./timeline.ts";
 import { readGrowingHistory } from "../history/jsonl.ts";
 import { pairLiveOperations } from "../history/operations.ts";
 import { TimelineView } from "./timeline_view.ts";
+import { headlineText } from "./status_table.ts";
 
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { LiveOperation as Op } from "../history/operations.ts";
@@ -55,10 +55,7 @@ const FAULT_KINDS = new Set(["crash", "restart", "pause", "resume", "fault"]);
 export function startDashboard(): void {
   const params = new URLSearchParams(location.search);
   const api = new ApiClient("/api/v1", params.get("access_token"));
-  const model = new ClusterModel({
-    electionMinMs: Number(params.get("electionMinMs") ?? 150),
-    electionMaxMs: Number(params.get("electionMaxMs") ?? 300),
-  });
+  const model = new ClusterModel();
   const playback = new Playback();
   const timeBase = new TimeBase();
   const matcher = new MessageMatcher();
@@ -357,10 +354,7 @@ export function startDashboard(): void {
   function header(liveNow: number) {
     const leader = model.leader === null ? null : model.node(model.leader);
     setText(byId("hdr-protocol"), model.protocol || "…");
-    setText(
-      byId("hdr-leader"),
-      leader ? `leader ${leader.id} · term ${leader.term ?? "?"}` : "no leader",
-    );
+    setText(byId("hdr-leader"), headlineText(model));
     byId("hdr-leader").setAttribute("data-leader", leader?.id ?? "");
     const mode = playback.mode;
     setAttrs(document.body, { "data-mode": mode });

@@ -103,6 +103,15 @@ Deno.test({
         "the selected leader's status is shown",
         async () => /role: leader/.test((await page.text("#sel-status")) ?? ""),
       );
+      // …and in the columns its protocol declares, as the status table does for all.
+      await waitFor(
+        "the node panel and the status table show the declared columns",
+        async () =>
+          (await page.text('#sel-columns tr[data-column="ROLE"] td')) === "leader" &&
+          (await page.text(
+              `#log-view tr.status-row[data-node="${first}"] td[data-column="COMMIT"]`,
+            )) !== null,
+      );
       const t0 = performance.now();
       await page.click("#btn-crash");
       const second = await waitFor("a new leader", async () => {

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { ClusterModel } from "../../dashboard/cluster_model.ts";
+import type { ClusterShape, NodeViewShape } from "../../http/api_schemas.ts";
+import { DEFAULT_DISPLAY } from "../../protocols/display.ts";
 
-function state(over: Record<string, unknown> = {}) {
-  const node = (id: string, role: string, extra: Record<string, unknown> = {}) => ({
+/** A node of `GET /cluster` whose status declares an election window and a log. */
+function nodeView(
+  id: string,
+  role: string,
+  extra: Record<string, unknown> = {},
+  over: Partial<NodeViewShape> = {},
+): NodeViewShape {
+  return {
     id,
     up: true,
     paused: false,
@@ -10,28 +18,42 @@ function state(over: Record<string, unknown> = {}) {
     term: 2,
     commitIndex: 5,
     leader: "n1",
+    lastSeenMs: 3,
+    suspects: [],
     suspectedBy: [],
     breaker: "closed",
-    status: { role, term: 2, commitIndex: 5, lastIndex: 6, applied: 5, ...extra },
-    ...over[id] as Record<string, unknown> ?? {},
-  });
-  return {
-    time: 100,
-    kind: "cluster-state",
-    node: "*",
-    data: {
-      protocol: "raft-kv",
-      leader: "n1",
+    status: {
+      role,
       term: 2,
-      nodes: [
-        node("n1", "leader", { progress: { n2: { match: 6, next: 7, state: "replicate" } } }),
-        node("n2", "follower"),
-        node("n3", "follower"),
-      ],
-      network: { rules: [], blocks: [{ id: 1, kind: "isolate", description: "n3" }] },
-      counters: { sent: 10, delivered: 9, dropped: 1, duplicated: 0 },
+      commitIndex: 5,
+      lastIndex: 6,
+      applied: 5,
+      electionTimeoutMs: [150, 300],
+      ...extra,
     },
+    ...over,
   };
+}
+
+function state(over: Record<string, Partial<NodeViewShape>> = {}) {
+  const node = (id: string, role: string, extra: Record<string, unknown> = {}) =>
+    nodeView(id, role, extra, over[id]);
+  const data: ClusterShape = {
+    protocol: "any-protocol",
+    display: DEFAULT_DISPLAY,
+    leader: "n1",
+    term: 2,
+    clocks: {},
+    wallClockMs: 1_000_000,
+    nodes: [
+      node("n1", "leader", { progress: { n2: { match: 6, next: 7, state: "replicate" } } }),
+      node("n2", "follower"),
+      node("n3", "follower"),
+    ],
+    network: { rules: [], blocks: [{ id: 1, kind: "isolate", description: "n3" }] },
+    counters: { sent: 10, delivered: 9, dropped: 1, duplicated: 0 },
+  };
+  return { time: 100, kind: "cluster-state", node: "*", data };
 }
 
 Deno.test("model: a poll sets every node, the leader, the network and the counters", () => {
@@ -39,7 +61,8 @@ Deno.test("model: a poll sets every node, the leader, the network and the counte
   m.apply(state());
   assert.deepEqual(m.nodes, ["n1", "n2", "n3"]);
   assert.equal(m.leader, "n1");
-  assert.equal(m.raft, true);
+  assert.equal(m.timers, true, "the nodes declare an election window");
+  assert.equal(m.logs, true, "the nodes declare a log");
   const n1 = m.node("n1")!;
   assert.equal(n1.lastIndex, 6);
   assert.deepEqual(n1.progress, { n2: { match: 6, next: 7, state: "replicate" } });
@@ -79,7 +102,7 @@ Deno.test("model: trace events move the view between polls: elections, roles, co
 });
 
 Deno.test("model: the election timer restarts when a node hears its leader, votes or campaigns", () => {
-  const m = new ClusterModel({ electionMinMs: 150, electionMaxMs: 300 });
+  const m = new ClusterModel();
   m.apply(state());
   assert.equal(m.electionWindow("n2", 200), null, "unknown until something resets it");
   m.apply({
@@ -133,37 +156,28 @@ Deno.test("model: a leader's appends tell its log's length before the next poll"
   assert.equal(m.node("n1")!.lastIndex, 8);
 });
 
-Deno.test("model: other protocols have no election timer and keep their roles", () => {
+Deno.test("model: nodes that declare no election window have no timer and keep their roles", () => {
   const m = new ClusterModel();
   m.apply({
     time: 0,
     kind: "cluster-state",
     node: "*",
     data: {
-      protocol: "heartbeat",
+      ...state().data,
       leader: null,
       term: null,
-      nodes: [{
-        id: "a",
-        up: true,
-        paused: false,
-        role: "member",
-        term: null,
-        commitIndex: null,
-        leader: null,
-        status: {},
-      }],
-      network: { rules: [], blocks: [] },
-    },
+      nodes: [{ ...nodeView("a", "member"), term: null, commitIndex: null, status: {} }],
+    } satisfies ClusterShape,
   });
   m.apply({ time: 5, kind: "deliver", node: "a", peer: "b", body: { type: "heartbeat", term: 1 } });
   assert.equal(m.node("a")!.role, "member");
   assert.equal(m.electionWindow("a", 10), null);
-  assert.equal(m.raft, false);
+  assert.equal(m.timers, false);
+  assert.equal(m.logs, false);
 });
 
-Deno.test("model: the election window comes from Raft's own status when it reports one", () => {
-  const m = new ClusterModel({ electionMinMs: 150, electionMaxMs: 300 });
+Deno.test("model: the election window is the one the nodes' status reports", () => {
+  const m = new ClusterModel();
   m.apply(state({
     n2: {
       status: { role: "follower", term: 2, electionTimeoutMs: [400, 800], electionDueInMs: 120 },

@@ -1,0 +1,136 @@
+/**
+ * The columns a protocol declares (its descriptor's `display`, served by `GET /cluster`),
+ * as the page shows them: a table of every node, and the selected node's column values
+ * in the node panel. Cells are filled by the CLI's own `statusColumns`, so `cli status`
+ * and the page show the same thing; nothing here knows a protocol by name.
+ *
+ * @module
+ */
+
+import { type ColumnContext, type NodeRow, statusColumns } from "../cli/commands/status_columns.ts";
+import type { ClusterModel, NodeState } from "./cluster_model.ts";
+import { esc } from "./dom.ts";
+
+/**
+ * One cell: the column's header and the node's value.
+ *
+ * @example
+ * ```ts
+ * import type { Cell } from "./status_table.ts";
+ * const c: Cell = { header: "ROLE", text: "leader" };
+ * ```
+ */
+export interface Cell {
+  readonly header: string;
+  readonly text: string;
+}
+
+/** A node as the columns read it: the last poll, with what events changed since. */
+function row(n: NodeState): NodeRow {
+  return {
+    id: n.id,
+    up: n.up,
+    paused: n.paused,
+    role: n.up ? n.role : null,
+    term: n.term,
+    commitIndex: n.commitIndex,
+    leader: n.leader,
+    lastSeenMs: n.lastSeenMs,
+    suspectedBy: [...n.suspectedBy],
+    breaker: n.breaker,
+    status: n.status,
+  };
+}
+
+function context(model: ClusterModel): ColumnContext {
+  return { wallClockMs: model.wallClockMs, skewMs: (id) => model.clocks[id]?.skewMs ?? 0 };
+}
+
+/**
+ * Every column of the protocol's display for `node`, in order (the host's own first
+ * and last, as in `cli status`).
+ *
+ * @example
+ * ```ts
+ * import { ClusterModel } from "./cluster_model.ts";
+ * import { nodeCells } from "./status_table.ts";
+ * const m = new ClusterModel();
+ * m.node("n1") === undefined ? [] : nodeCells(m, m.node("n1")!); // []
+ * ```
+ */
+export function nodeCells(model: ClusterModel, node: NodeState): Cell[] {
+  const r = row(node);
+  const ctx = context(model);
+  return statusColumns(model.display).map((c) => ({ header: c.header, text: c.cell(r, ctx) }));
+}
+
+/**
+ * The status table: one row per node, one column per declared column.
+ *
+ * @example
+ * ```ts
+ * import { ClusterModel } from "./cluster_model.ts";
+ * import { statusTableHtml } from "./status_table.ts";
+ * statusTableHtml(new ClusterModel()).startsWith("<table"); // true
+ * ```
+ */
+export function statusTableHtml(model: ClusterModel): string {
+  const headers = statusColumns(model.display).map((c) => `<th>${esc(c.header)}</th>`).join("");
+  const rows = model.all().map((n) => {
+    const cells = nodeCells(model, n).map((c) =>
+      `<td data-column="${esc(c.header)}">${esc(c.text)}</td>`
+    ).join("");
+    const role = n.up ? n.role : "crashed";
+    return `<tr class="status-row role-${esc(role)}" data-node="${esc(n.id)}">${cells}</tr>`;
+  }).join("");
+  return `<table class="status"><tr>${headers}</tr>${rows}</table>`;
+}
+
+/**
+ * The selected node's declared columns, one `header value` row each, for the node panel.
+ *
+ * @example
+ * ```ts
+ * import { ClusterModel } from "./cluster_model.ts";
+ * import { nodePanelHtml } from "./status_table.ts";
+ * nodePanelHtml(new ClusterModel(), "n1"); // ""
+ * ```
+ */
+export function nodePanelHtml(model: ClusterModel, id: string): string {
+  const n = model.node(id);
+  if (n === undefined) return "";
+  return nodeCells(model, n).map((c) =>
+    `<tr data-column="${esc(c.header)}"><th>${esc(c.header)}</th><td>${esc(c.text)}</td></tr>`
+  ).join("");
+}
+
+/**
+ * The header's summary, as the protocol's display says: who leads (in its own words:
+ * `owner n1 · epoch 1`), who plays the named role, or a leaderless protocol's settings.
+ *
+ * @example
+ * ```ts
+ * import { ClusterModel } from "./cluster_model.ts";
+ * import { headlineText } from "./status_table.ts";
+ * headlineText(new ClusterModel()); // "no leader"
+ * ```
+ */
+export function headlineText(model: ClusterModel): string {
+  const h = model.display.headline;
+  const up = model.all().filter((n) => n.up);
+  switch (h.kind) {
+    case "leader": {
+      const n = model.leader === null ? undefined : model.node(model.leader);
+      return n === undefined ? `no ${h.noun}` : `${h.noun} ${n.id} · ${h.term} ${n.term ?? "?"}`;
+    }
+    case "role": {
+      const n = up.find((x) => x.role === h.role);
+      return n === undefined ? `no ${h.role} up` : `${h.role} ${n.id}`;
+    }
+    case "leaderless": {
+      const s = up.find((x) => h.fields.every((f) => x.status[f] !== undefined))?.status;
+      const settings = s === undefined ? [] : h.fields.map((f) => `${f.toUpperCase()}=${s[f]}`);
+      return ["leaderless", ...settings].join(" · ");
+    }
+  }
+}
