@@ -8,6 +8,12 @@
 
 /**
  * An answer: `ok` with the JSON body, or not, with the problem's detail.
+ *
+ * @example
+ * ```ts
+ * import type { ApiResult } from "./api_client.ts";
+ * const r: ApiResult = { ok: false, status: 503, data: null, error: "no leader" };
+ * ```
  */
 export type ApiResult = { ok: boolean; status: number; data: unknown; error: string };
 

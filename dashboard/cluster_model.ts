@@ -18,11 +18,24 @@ type NetworkState = ClusterShape["network"];
 
 /**
  * A follower's replication progress at the leader.
+ *
+ * @example
+ * ```ts
+ * import type { Progress } from "./cluster_model.ts";
+ * const p: Progress = { match: 6, next: 7, state: "replicate" };
+ * ```
  */
 export type Progress = { readonly match: number; readonly next: number; readonly state: string };
 
 /**
  * One node as the view shows it.
+ *
+ * @example
+ * ```ts
+ * import type { NodeState } from "./cluster_model.ts";
+ * import { ClusterModel } from "./cluster_model.ts";
+ * const n: NodeState | undefined = new ClusterModel().node("n1"); // undefined before a poll
+ * ```
  */
 export type NodeState = {
   readonly id: string;
@@ -49,6 +62,12 @@ export type NodeState = {
 /**
  * Where a node's election timer stands: ms since it was reset, and the window
  * [min, max) in which it fires.
+ *
+ * @example
+ * ```ts
+ * import type { ElectionWindow } from "./cluster_model.ts";
+ * const w: ElectionWindow = { elapsed: 120, min: 1000, max: 2000 };
+ * ```
  */
 export type ElectionWindow = {
   readonly elapsed: number;

@@ -12,9 +12,14 @@ import { byId, esc, setText } from "./dom.ts";
 import { ruleLabel } from "./ring_layout.ts";
 import { nodePanelHtml } from "./status_table.ts";
 
+import type { z } from "zod";
+import type { KvResultSchema } from "../http/api_schemas.ts";
 import type { ApiClient } from "./api_client.ts";
 import type { ApiResult } from "./api_client.ts";
 import type { ClusterModel } from "./cluster_model.ts";
+
+/** A KV answer, as the API's schema says. */
+type KvResult = z.infer<typeof KvResultSchema>;
 
 /**
  * What the controls need from the page.
@@ -234,7 +239,7 @@ export class Controls {
     }
     const ms = Math.round(performance.now() - started);
     const out = byId("kv-result");
-    const d = (r.data ?? {}) as { value?: unknown; node?: unknown };
+    const d = (r.ok ? r.data : {}) as Partial<KvResult>;
     const text = r.ok
       ? `${f} ${key} → ok${f === "read" ? ` ${JSON.stringify(d.value)}` : ""} via ${
         String(d.node)
@@ -283,6 +288,12 @@ function jsonOf(raw: string): unknown {
 /**
  * A node's status as short `field: value` lines (nested values as compact JSON, long ones
  * cut), so protocol-specific state shows without the page knowing each protocol.
+ *
+ * @example
+ * ```ts
+ * import { statusLines } from "./controls.ts";
+ * statusLines({ role: "participant", inDoubt: ["o1"] }); // ["role: participant", 'inDoubt: ["o1"]']
+ * ```
  */
 export function statusLines(status: Readonly<Record<string, unknown>>): string[] {
   return Object.entries(status).map(([k, v]) => {

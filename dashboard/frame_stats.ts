@@ -7,6 +7,12 @@
 
 /**
  * A summary of frame times, in ms.
+ *
+ * @example
+ * ```ts
+ * import type { FrameSummary } from "./frame_stats.ts";
+ * const s: FrameSummary = { frames: 60, p50: 1.2, p95: 4, max: 9, mean: 1.6 };
+ * ```
  */
 export type FrameSummary = { frames: number; p50: number; p95: number; max: number; mean: number };
 

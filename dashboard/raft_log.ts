@@ -14,6 +14,12 @@ import type { TraceEvent } from "../nodes/trace.ts";
 
 /**
  * One entry as the page knows it.
+ *
+ * @example
+ * ```ts
+ * import type { LogEntry } from "./raft_log.ts";
+ * const e: LogEntry = { term: 2, label: "write x=1" };
+ * ```
  */
 export type LogEntry = { readonly term: number; readonly label: string };
 

@@ -15,11 +15,26 @@ import type { MessageRecord } from "./message_matcher.ts";
 
 /**
  * Something under the pointer: where, and what to say about it.
+ *
+ * @example
+ * ```ts
+ * import type { HitPoint } from "./spacetime.ts";
+ * const p: HitPoint = { x: 10, y: 20, text: "deliver n1 → n2" };
+ * ```
  */
 export type HitPoint = { readonly x: number; readonly y: number; readonly text: string };
 
 /**
  * The diagram, ready to draw. `paths` maps a CSS class to one path.
+ *
+ * @example
+ * ```ts
+ * import type { SpacetimeLayout } from "./spacetime.ts";
+ * import { spacetimeLayout } from "./spacetime.ts";
+ * const l: SpacetimeLayout = spacetimeLayout({
+ *   nodes: ["n1"], messages: [], events: [], from: 0, to: 1000, width: 600, height: 200,
+ * });
+ * ```
  */
 export type SpacetimeLayout = {
   readonly width: number;
@@ -56,7 +71,15 @@ export interface SpacetimeInput {
   readonly maxMessages?: number;
 }
 
-/** Classes of the paths, in drawing order. */
+/**
+ * Classes of the paths, in drawing order.
+ *
+ * @example
+ * ```ts
+ * import { SPACETIME_CLASSES } from "./spacetime.ts";
+ * SPACETIME_CLASSES.includes("st-delivered"); // true
+ * ```
+ */
 export const SPACETIME_CLASSES: string[] = [
   "st-delivered",
   "st-duplicate",

@@ -15,6 +15,12 @@ import type { LiveOperation as Op } from "../history/operations.ts";
 
 /**
  * A time when a fault was active (cluster ms); `end` is null while it lasts.
+ *
+ * @example
+ * ```ts
+ * import type { FaultPeriod } from "./timeline.ts";
+ * const f: FaultPeriod = { start: 100, end: null, label: "crash n1", kind: "crash" };
+ * ```
  */
 export type FaultPeriod = {
   readonly start: number;
@@ -25,6 +31,12 @@ export type FaultPeriod = {
 
 /**
  * One second of throughput: completions per outcome.
+ *
+ * @example
+ * ```ts
+ * import type { Bucket } from "./timeline.ts";
+ * const b: Bucket = { t: 0, ok: 10, fail: 1, info: 0 };
+ * ```
  */
 export type Bucket = { readonly t: number; ok: number; fail: number; info: number };
 

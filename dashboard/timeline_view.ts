@@ -13,22 +13,28 @@ import { percentile, throughput } from "./timeline.ts";
 
 import type { LiveOperation as Op } from "../history/operations.ts";
 import type { FaultPeriod } from "./timeline.ts";
+import type { CheckSummary } from "../http/dashboard/history_check.ts";
 
 /**
- * The checker's answer, as `POST /dashboard/check` gives it.
+ * The checker's answer, as `POST /dashboard/check` gives it (the route's own type).
+ *
+ * @example
+ * ```ts
+ * import type { Verdict } from "./timeline_view.ts";
+ * const v: Verdict = { verdict: "linearizable", operations: 4, steps: 12 };
+ * ```
  */
-export type Verdict = {
-  verdict: string;
-  operations: number;
-  steps: number;
-  reason?: string;
-  key?: string;
-  counterexample?: { operation: number; operations: number[]; explanation: string };
-};
+export type Verdict = CheckSummary;
 
 /**
  * What the charts show: operations, faults, the window [from, to] in cluster ms and the
  * offset from history time to cluster time.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineInput } from "./timeline_view.ts";
+ * const input: TimelineInput = { ops: [], faults: [], from: 0, to: 60_000, offset: 0, verdict: null };
+ * ```
  */
 export type TimelineInput = {
   ops: readonly Op[];
