@@ -112,6 +112,8 @@ export class Controls {
       (byId(`btn-${a}`) as HTMLButtonElement).disabled = !one;
     }
     (byId("btn-isolate") as HTMLButtonElement).disabled = sel.length !== 1;
+    // Only nodes that declare an election timeout have one to fire.
+    (byId("btn-timeout") as HTMLButtonElement).disabled = !one || !model.timers;
     // The first selected node in the columns its protocol declares, then its whole
     // status, whatever the protocol: 2PC locks and in-doubt orders, primary-backup lag,
     // quorum hints, Raft progress…

@@ -21,7 +21,7 @@ export class EventLog {
   #events: TraceEvent[] = [];
   #keep;
 
-  /** @param [keep] events kept (20 000) */
+  /** @param keep events kept (20 000) */
   constructor(keep: number = 20_000) {
     this.#keep = keep;
   }

@@ -35,7 +35,7 @@ export class FrameStats {
   /** Frames measured since the start. */
   total = 0;
 
-  /** @param [size] frames kept (600: ten seconds at 60 Hz) */
+  /** @param size frames kept (600: ten seconds at 60 Hz) */
   constructor(size: number = 600) {
     this.#size = size;
   }

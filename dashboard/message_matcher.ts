@@ -97,7 +97,7 @@ export class MessageMatcher {
   #maxPending;
 
   /**
-   * @param [options] `keep`: messages remembered
+   * @param options `keep`: messages remembered
    *   for the diagrams (5000); `maxPending`: undelivered sends remembered (20 000)
    */
   constructor(options: { keep?: number; maxPending?: number } = {}) {

@@ -65,7 +65,7 @@ export class Playback {
   #head = 0;
   #capacity;
 
-  /** @param [options] `capacity`: events buffered at most (100 000). */
+  /** @param options `capacity`: events buffered at most (100 000). */
   constructor(options: { capacity?: number } = {}) {
     this.#capacity = options.capacity ?? 100_000;
   }
