@@ -8,7 +8,7 @@
  * @module
  */
 
-import { readSse, type SseMessage } from "../cli/sse.ts";
+import { readSse, type SseMessage } from "../client/sse.ts";
 
 /**
  * How {@link readEvents} reports: each event, and the connection's state.

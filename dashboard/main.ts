@@ -23,7 +23,7 @@ import { RaftLogs } from "./raft_log.ts";
 import { RingView } from "./ring_view.ts";
 import { SpacetimeView } from "./spacetime_view.ts";
 import { readEvents } from "./event_stream.ts";
-import type { SseMessage } from "../cli/sse.ts";
+import type { SseMessage } from "../client/sse.ts";
 import { TimeBase } from "./time_base.ts";
 import { faultPeriods, historyOffset } from "./timeline.ts";
 import { readGrowingHistory } from "../history/jsonl.ts";

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type ColumnContext, type NodeRow, statusColumns } from "../cli/commands/status_columns.ts";
+import { type ColumnContext, type NodeRow, statusColumns } from "../client/status_columns.ts";
+import { headline } from "../client/headline.ts";
 import type { ClusterModel, NodeState } from "./cluster_model.ts";
 import { esc } from "./dom.ts";
 
@@ -116,21 +117,7 @@ export function nodePanelHtml(model: ClusterModel, id: string): string {
  * ```
  */
 export function headlineText(model: ClusterModel): string {
-  const h = model.display.headline;
-  const up = model.all().filter((n) => n.up);
-  switch (h.kind) {
-    case "leader": {
-      const n = model.leader === null ? undefined : model.node(model.leader);
-      return n === undefined ? `no ${h.noun}` : `${h.noun} ${n.id} · ${h.term} ${n.term ?? "?"}`;
-    }
-    case "role": {
-      const n = up.find((x) => x.role === h.role);
-      return n === undefined ? `no ${h.role} up` : `${h.role} ${n.id}`;
-    }
-    case "leaderless": {
-      const s = up.find((x) => h.fields.every((f) => x.status[f] !== undefined))?.status;
-      const settings = s === undefined ? [] : h.fields.map((f) => `${f.toUpperCase()}=${s[f]}`);
-      return ["leaderless", ...settings].join(" · ");
-    }
-  }
+  const leader = model.leader === null ? undefined : model.node(model.leader);
+  const h = headline(model.display, leader?.id ?? null, leader?.term ?? null, model.all());
+  return [h.subject, ...h.details].join(" · ");
 }

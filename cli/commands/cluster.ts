@@ -8,34 +8,21 @@
 import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
-import { type ColumnContext, type NodeRow, statusColumns } from "./status_columns.ts";
+import { type ColumnContext, type NodeRow, statusColumns } from "../../client/status_columns.ts";
+import { headline } from "../../client/headline.ts";
 import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.ts";
 import type { z } from "@hono/zod-openapi";
 import { ClusterSchema, type ClusterShape, MembersSchema } from "../../http/api_schemas.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
-/** The first line's summary, as the protocol's display says: who leads, or coordinates, or the settings of a leaderless one. */
-function headline(
-  display: ProtocolDisplay,
-  body: StatusBody,
-  nodes: readonly NodeRow[],
-): string {
-  const h = display.headline;
-  switch (h.kind) {
-    case "leaderless": {
-      const s = nodes.find((n) => n.up && n.status?.[h.fields[0] ?? ""] !== undefined)?.status;
-      if (s === undefined) return "leaderless";
-      return `leaderless, ${h.fields.map((f) => `${f.toUpperCase()}=${s[f]}`).join(" ")}`;
-    }
-    case "role": {
-      const c = nodes.find((n) => n.role === h.role);
-      return c === undefined ? `no ${h.role} up` : `${h.role} ${c.id}`;
-    }
-    case "leader":
-      if (body.leader === null || body.leader === undefined) return `no ${h.noun}`;
-      return `${h.noun} ${body.leader}${body.term === null ? "" : ` (${h.term} ${body.term})`}`;
-  }
+/** The first line's summary: `leader n1 (term 2)`, `coordinator n1`, `leaderless, N=3 R=2 W=2`. */
+function headlineLine(display: ProtocolDisplay, body: StatusBody): string {
+  const h = headline(display, body.leader ?? null, body.term ?? null, body.nodes);
+  if (h.details.length === 0) return h.subject;
+  return h.kind === "leader"
+    ? `${h.subject} (${h.details.join(" ")})`
+    : `${h.subject}, ${h.details.join(" ")}`;
 }
 
 /**
@@ -69,7 +56,7 @@ export function statusLines(body: StatusBody): string[] {
   const protocol = body.protocol;
   const nodes = body.nodes;
   const display: ProtocolDisplay = body.display ?? DEFAULT_DISPLAY;
-  const out = [`protocol ${protocol}, ${headline(display, body, nodes)}`];
+  const out = [`protocol ${protocol}, ${headlineLine(display, body)}`];
   const clocks = body.clocks ?? {};
   const ctx: ColumnContext = {
     wallClockMs: typeof body.wallClockMs === "number" ? body.wallClockMs : null,

@@ -7,7 +7,7 @@
 
 import type { Command } from "../command.ts";
 import { colour } from "../format.ts";
-import { readSse } from "../sse.ts";
+import { readSse } from "../../client/sse.ts";
 
 /**
  * One line for an event: time, kind, node, peer and data.

@@ -3,7 +3,7 @@ import { helpText, runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
 import { parseOp, ringLines } from "../../cli/commands/ops.ts";
 import { statusLines } from "../../cli/commands/cluster.ts";
-import { type NodeRow, statusColumns } from "../../cli/commands/status_columns.ts";
+import { type NodeRow, statusColumns } from "../../client/status_columns.ts";
 import { UsageError } from "../../cli/args.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { fakeApi } from "../http/fake_cluster.ts";

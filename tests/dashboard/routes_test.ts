@@ -54,7 +54,7 @@ Deno.test("dashboard: every listed file is served with its type; the script is o
         "dashboard/ring_view.ts",
         "nodes/trace.ts",
         "history/operations.ts",
-        "cli/sse.ts",
+        "client/sse.ts",
         "eventsource-parser",
       ]
     ) {

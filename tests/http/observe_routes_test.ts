@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
-import { readSse } from "../../cli/sse.ts";
+import { readSse } from "../../client/sse.ts";
 
 async function take(body: ReadableStream<Uint8Array>, n: number) {
   const out: { event: string; data: Record<string, unknown> }[] = [];

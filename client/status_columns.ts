@@ -9,12 +9,8 @@
  * @module
  */
 
-import {
-  DEFAULT_DISPLAY,
-  type ProtocolDisplay,
-  type StatusColumn,
-} from "../../protocols/display.ts";
-import type { NodeViewShape } from "../../http/api_schemas.ts";
+import { DEFAULT_DISPLAY, type ProtocolDisplay, type StatusColumn } from "../protocols/display.ts";
+import type { NodeViewShape } from "../http/api_schemas.ts";
 
 /**
  * One node of `GET /cluster`, as the columns read it.
