@@ -15,8 +15,11 @@ async function main(argv: string[]): Promise<number> {
     for (const line of scenarioListing(allScenarios())) console.log(line);
     return 0;
   }
-  if (args.length > 1) throw new Error(`unexpected argument '${args[1]}'`);
-  await scenarioByName(args[0]!).run((line) => console.log(line));
+  const [name, ...flags] = args;
+  const s = scenarioByName(name!);
+  const unknown = flags.find((f) => !(s.flags ?? []).includes(f));
+  if (unknown !== undefined) throw new Error(`unexpected argument '${unknown}'`);
+  await s.run((line) => console.log(line), flags);
   return 0;
 }
 

@@ -1,15 +1,25 @@
 /**
- * `deno task scenario raft-failover` — the chapter's exercise 2, run rather than
- * imagined: five Raft nodes, n1 leader in term 3; n1's network fails; n2–n5 elect a new
- * leader; n1 comes back. Every step prints each node's state, term and vote, and the
- * votes as they are requested and granted, so a student can compare it with the answer
- * they wrote by hand.
+ * `deno task scenario raft-failover [--plain]` — the chapter's exercise 2, run rather
+ * than imagined: five Raft nodes, n1 leader in term 3; n1's network fails; n2–n5 elect a
+ * new leader; n1 comes back. Every step prints each node's state, term, vote and log
+ * (the term of every entry, so the overwrite of n1's uncommitted entry is visible), and
+ * the votes as they are requested and granted, all on one clock that starts when n1's
+ * network fails.
+ *
+ * Two variants, each explained beside the other:
+ *
+ * - default: distlab's Raft, with PreVote and CheckQuorum (a fourth role, the
+ *   pre-candidate; a leader that hears no majority steps down).
+ * - `--plain`: the chapter's Raft — three roles only, no PreVote, no CheckQuorum. The
+ *   cut-off n1 keeps believing it leads term 3 until the network heals.
  *
  * @module
  */
 
 import { Simulation } from "../nodes/simulator.ts";
 import { raftKv } from "../protocols/raft/mod.ts";
+import { LOG_PREFIX } from "../protocols/raft/durable_state.ts";
+import type { Entry } from "../protocols/raft/entry.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import { type Scenario, table } from "./scenario.ts";
@@ -22,6 +32,105 @@ const ROLE: Record<string, string> = {
   crashed: "Down",
 };
 
+/** When the network heals, in ms since n1's network failed (the same in both variants). */
+const HEAL_AT = 1200;
+
+/**
+ * One node's row in a state table.
+ *
+ * @example
+ * ```ts
+ * import type { RaftNodeRow } from "./raft_failover.ts";
+ * const r: RaftNodeRow = {
+ *   node: "n1", role: "leader", term: 3, votedFor: "n1", leader: "n1",
+ *   logTerms: [1, 2, 3, 3], commitIndex: 4, cutOff: false,
+ * };
+ * ```
+ */
+export interface RaftNodeRow {
+  readonly node: NodeId;
+  readonly role: string;
+  readonly term: number;
+  readonly votedFor: NodeId | null;
+  readonly leader: NodeId | null;
+  /** The term of each log entry, index 1 first (its length is the last log index). */
+  readonly logTerms: readonly number[];
+  readonly commitIndex: number;
+  readonly cutOff: boolean;
+}
+
+/**
+ * A state table taken at one moment (`at`: ms since n1's network failed).
+ *
+ * @example
+ * ```ts
+ * import type { RaftSnapshot } from "./raft_failover.ts";
+ * const s: RaftSnapshot = { label: "initial", at: 0, rows: [] };
+ * ```
+ */
+export interface RaftSnapshot {
+  readonly label: "initial" | "elected" | "before-heal" | "healed";
+  readonly at: number;
+  readonly rows: readonly RaftNodeRow[];
+}
+
+/**
+ * One election event, as narrated.
+ *
+ * @example
+ * ```ts
+ * import type { RaftStepEvent } from "./raft_failover.ts";
+ * const e: RaftStepEvent = { at: 134, node: "n3", kind: "vote", term: 4, to: "n2", granted: true, pre: false };
+ * ```
+ */
+export interface RaftStepEvent {
+  readonly at: number;
+  readonly node: NodeId;
+  readonly kind: "campaign" | "vote" | "role";
+  readonly term: number;
+  readonly pre?: boolean;
+  readonly to?: NodeId;
+  readonly granted?: boolean;
+  /** A vote refused because the voter still hears a leader (CheckQuorum). */
+  readonly lease?: boolean;
+  readonly role?: string;
+}
+
+/**
+ * What one run of the exercise found.
+ *
+ * @example
+ * ```ts
+ * import { runRaftFailover } from "./raft_failover.ts";
+ * const r = runRaftFailover({ plain: true });
+ * r.n1LeaderUntil === r.healAt; // true: plain Raft's n1 leads term 3 until the heal
+ * ```
+ */
+export interface RaftFailoverResult {
+  readonly variant: "default" | "plain";
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly seed: number;
+  readonly snapshots: readonly RaftSnapshot[];
+  readonly events: readonly RaftStepEvent[];
+  readonly newLeader: NodeId;
+  readonly newTerm: number;
+  /** When n1 stopped being leader of term 3 (ms since the failure). */
+  readonly n1LeaderUntil: number;
+  /** When the network healed (ms since the failure). */
+  readonly healAt: number;
+  /** The write sent to the cut-off n1: where n1 put it and what its client was told. */
+  readonly isolatedWrite: {
+    readonly index: number;
+    readonly term: number;
+    readonly reply: Reply["type"] | "none";
+  };
+  /** The term at that index in n1's log after the heal (the new leader's entry). */
+  readonly overwrittenBy: number;
+  /** x read through the new leader after the heal. */
+  readonly readAfterHeal: Reply | undefined;
+}
+
 function leaderOf(sim: Simulation): NodeId | undefined {
   return sim.nodes.find((n) => sim.status(n).role === "leader");
 }
@@ -33,15 +142,19 @@ function call(sim: Simulation, node: NodeId, op: unknown, client: number): Reply
   return reply;
 }
 
+function options(plain: boolean): Record<string, unknown> {
+  return plain ? { preVote: false, checkQuorum: false } : {};
+}
+
 /**
  * Builds the starting point: n1 leader in term 3 with one committed write. Raft's
  * randomized timeouts decide who wins the first election, so the scenario looks for the
  * first seed in which n1 wins term 1, then hands leadership to n2 (term 2) and back
  * (term 3) — the same seed every time, so the output never changes.
  */
-function startingPoint(): { sim: Simulation; seed: number } {
+function startingPoint(plain: boolean): { sim: Simulation; seed: number } {
   for (let seed = 1; seed < 500; seed++) {
-    const sim = new Simulation({ protocol: raftKv, nodes: 5, seed });
+    const sim = new Simulation({ protocol: raftKv, nodes: 5, seed, options: options(plain) });
     if (!sim.runUntil(() => leaderOf(sim) !== undefined, 5000)) continue;
     if (leaderOf(sim) !== "n1" || sim.status("n1").term !== 1) continue;
     call(sim, "n1", { f: "transfer", node: "n2" }, 100);
@@ -56,55 +169,298 @@ function startingPoint(): { sim: Simulation; seed: number } {
   throw new Error("no seed puts n1 in the lead at term 3");
 }
 
-function stateTable(sim: Simulation, isolated: ReadonlySet<NodeId>): string[] {
+/** The terms of a node's log entries, read from its synced storage. */
+function logTerms(sim: Simulation, node: NodeId): number[] {
+  const disk = sim.disk(node);
+  return disk.keys(LOG_PREFIX).sort().map((k) => (disk.get(k) as Entry).term);
+}
+
+function snapshot(
+  sim: Simulation,
+  label: RaftSnapshot["label"],
+  at: number,
+  cutOff: ReadonlySet<NodeId>,
+): RaftSnapshot {
+  const rows = sim.nodes.map((n): RaftNodeRow => {
+    const s = sim.status(n);
+    return {
+      node: n,
+      role: String(s.role),
+      term: Number(s.term),
+      votedFor: (s.votedFor as NodeId | null | undefined) ?? null,
+      leader: (s.leader as NodeId | null | undefined) ?? null,
+      logTerms: logTerms(sim, n),
+      commitIndex: Number(s.commitIndex),
+      cutOff: cutOff.has(n),
+    };
+  });
+  return { label, at, rows };
+}
+
+function stateTable(s: RaftSnapshot): string[] {
   const rows: (string | number)[][] = [[
     "node",
     "state",
     "term",
     "voted for",
     "knows leader",
-    "last log index",
-    "commit index",
+    "log (term of entry 1..n)",
+    "last index",
+    "commit",
     "network",
   ]];
-  for (const n of sim.nodes) {
-    const s = sim.status(n);
+  for (const r of s.rows) {
     rows.push([
-      n,
-      ROLE[String(s.role)] ?? String(s.role),
-      Number(s.term),
-      s.votedFor ? String(s.votedFor) : "-",
-      s.leader ? String(s.leader) : "-",
-      Number(s.lastIndex),
-      Number(s.commitIndex),
-      isolated.has(n) ? "cut off" : "ok",
+      r.node,
+      ROLE[r.role] ?? r.role,
+      r.term,
+      r.votedFor ?? "-",
+      r.leader ?? "-",
+      r.logTerms.join(" "),
+      r.logTerms.length,
+      r.commitIndex,
+      r.cutOff ? "cut off" : "ok",
     ]);
   }
   return table(rows).map((l) => "    " + l);
 }
 
-function narrate(e: TraceEvent, t0: number): string | null {
-  const at = `  t=+${String(Math.round(e.time - t0)).padStart(4)} ms`;
+function toStep(e: TraceEvent, at: number): RaftStepEvent | null {
   const d = (e.data ?? {}) as Record<string, unknown>;
+  const term = Number(d.term);
   switch (e.kind) {
     case "election":
-      return d.pre
-        ? `${at}  ${e.node}: election timeout; pre-vote for term ${d.term} ` +
-          `(asks first, without raising its term)`
-        : `${at}  ${e.node}: becomes Candidate, term ${d.term}, votes for itself, asks the others`;
+      return { at, node: e.node, kind: "campaign", term, pre: Boolean(d.pre) };
     case "vote":
-      return `${at}  ${e.node} ${d.granted ? "grants" : "refuses"} ${
-        d.pre ? "pre-vote" : "vote"
-      } to ${d.to} (term ${d.term})` + (d.lease ? " — it still hears a leader" : "");
+      return {
+        at,
+        node: e.node,
+        kind: "vote",
+        term,
+        pre: Boolean(d.pre),
+        to: String(d.to),
+        granted: Boolean(d.granted),
+        ...(d.lease ? { lease: true } : {}),
+      };
     case "role":
-      return `${at}  ${e.node} is now ${ROLE[String(d.role)] ?? d.role} (term ${d.term})`;
+      return { at, node: e.node, kind: "role", term, role: String(d.role) };
     default:
       return null;
   }
 }
 
+function narrate(e: RaftStepEvent): string {
+  const at = `  t=${String(e.at).padStart(5)} ms`;
+  switch (e.kind) {
+    case "campaign":
+      return e.pre
+        ? `${at}  ${e.node}: election timeout; pre-vote for term ${e.term} ` +
+          `(asks first, without raising its term)`
+        : `${at}  ${e.node}: election timeout; becomes Candidate, term ${e.term}, ` +
+          "votes for itself, asks the others";
+    case "vote":
+      return `${at}  ${e.node} ${e.granted ? "grants" : "refuses"} ${
+        e.pre ? "pre-vote" : "vote"
+      } to ${e.to} (term ${e.term})` + (e.lease ? " — it still hears a leader" : "");
+    case "role":
+      return `${at}  ${e.node} is now ${ROLE[e.role!] ?? e.role} (term ${e.term})`;
+  }
+}
+
 /**
- * The exercise-2 scenario.
+ * Runs exercise 2 once, default (PreVote and CheckQuorum on) or `plain` (both off, the
+ * chapter's Raft), and returns what happened; `out` receives the narration.
+ *
+ * @example
+ * ```ts
+ * import { runRaftFailover } from "./raft_failover.ts";
+ * const r = runRaftFailover({ plain: false });
+ * r.newTerm; // 4
+ * ```
+ */
+export function runRaftFailover(
+  o: { readonly plain: boolean },
+  out: (line: string) => void = () => {},
+): RaftFailoverResult {
+  const { sim, seed } = startingPoint(o.plain);
+  const cutOff = new Set<NodeId>();
+  // One clock for the whole run: ms since n1's network failed.
+  let t0 = sim.now();
+  const at = () => Math.round(sim.now() - t0);
+  const events: RaftStepEvent[] = [];
+  const snapshots: RaftSnapshot[] = [];
+  let narrating = false;
+  sim.onTrace((e) => {
+    if (!narrating) return;
+    const step = toStep(e, Math.round(e.time - t0));
+    if (step === null) return;
+    events.push(step);
+    out(narrate(step));
+  });
+  const show = (label: RaftSnapshot["label"]) => {
+    const s = snapshot(sim, label, at(), cutOff);
+    snapshots.push(s);
+    for (const l of stateTable(s)) out(l);
+  };
+
+  out(
+    `raft-failover${o.plain ? " --plain" : ""}: 5 nodes, heartbeat 50 ms, election timeout ` +
+      `150–300 ms (seed ${seed})`,
+  );
+  if (o.plain) {
+    out("  The chapter's Raft: three roles only (Leader, Follower, Candidate); PreVote and");
+    out("  CheckQuorum are turned off (raft options preVote=false, checkQuorum=false).");
+  } else {
+    out("  distlab's default Raft: PreVote and CheckQuorum are on. The chapter's Raft has three");
+    out("  roles; PreVote adds a fourth, the pre-candidate, and CheckQuorum makes a leader that");
+    out("  hears no majority step down. `--plain` runs the chapter's Raft instead.");
+  }
+  out("  Times are ms since n1's network fails (t=0), on one clock for the whole run.");
+  out("");
+  t0 = sim.now();
+  out("Initial state: n1 is Leader in term 3; x=1 (log index 4) is committed on every node.");
+  show("initial");
+
+  out("");
+  out("Step 1 — t=0: n1's network fails (every link to and from n1 is cut).");
+  out("  A client sends write x=2 to n1: n1 appends it at index 5 (term 3) but cannot reach");
+  out("  a majority, so it never commits.");
+  sim.network.isolate("n1");
+  cutOff.add("n1");
+  let pending: Reply | undefined;
+  sim.request("n1", { f: "write", key: "x", value: 2 }, 102, (r) => pending = r);
+  narrating = true;
+  const otherLeader = () => sim.nodes.find((n) => n !== "n1" && sim.status(n).role === "leader");
+  sim.runUntil(() => otherLeader() !== undefined, 5000);
+  narrating = false;
+  const newLeader = otherLeader();
+  if (newLeader === undefined) throw new Error("no leader was elected among n2–n5");
+  const newTerm = Number(sim.status(newLeader).term);
+  const isolatedIndex = logTerms(sim, "n1").length;
+  const isolatedTerm = logTerms(sim, "n1")[isolatedIndex - 1]!;
+  out("");
+  out(
+    `Step 2 — t=${at()}: ${newLeader} won a majority and leads term ${newTerm}. ` +
+      `n1, cut off, still believes it leads term 3:`,
+  );
+  show("elected");
+  out(
+    `  Index ${isolatedIndex} now differs: term ${isolatedTerm} (x=2) on n1, term ${newTerm} ` +
+      `(${newLeader}'s no-op) on ${newLeader}.`,
+  );
+
+  out("");
+  let n1LeaderUntil = -1;
+  narrating = true;
+  if (o.plain) {
+    out("  Without CheckQuorum nothing tells n1 it has lost its majority. A leader has no");
+    out("  election timer, so n1 keeps sending heartbeats into the cut and stays Leader of");
+    out(`  term 3 until the heal at t=${HEAL_AT} — two leaders, of different terms, at once.`);
+  } else {
+    out("  With CheckQuorum, a leader that has not heard from a majority for an election");
+    out(
+      "  timeout steps down — so n1 stops claiming leadership before it hears of term " +
+        `${newTerm}.`,
+    );
+    out("  Then, as a follower, it times out again and again; each time it asks for a");
+    out("  pre-vote, hears nothing, and keeps term 3:");
+    sim.runUntil(() => sim.status("n1").role !== "leader", 2000);
+    n1LeaderUntil = at();
+  }
+  sim.runUntilTime(t0 + HEAL_AT);
+  narrating = false;
+  out(`  write x=2 sent to n1: ${pending ? JSON.stringify(pending) : "no answer yet"}`);
+  out(`  Just before the heal (t=${at()}):`);
+  show("before-heal");
+  out("");
+  out(`Step 3 — t=${HEAL_AT}: n1's network comes back.`);
+  const healAt = at();
+  sim.network.heal();
+  cutOff.clear();
+  narrating = true;
+  if (o.plain) {
+    sim.runUntil(() => sim.status("n1").role !== "leader", 2000);
+    n1LeaderUntil = at();
+  }
+  sim.runUntil(
+    () =>
+      sim.status("n1").term === newTerm && sim.status("n1").leader === newLeader &&
+      sim.status("n1").commitIndex === sim.status(newLeader).commitIndex,
+    3000,
+  );
+  narrating = false;
+  out(
+    `  n1 hears of term ${newTerm} (> 3) from the others: it is Follower of term ` +
+      `${newTerm}, and its`,
+  );
+  out(
+    `  uncommitted entry at index ${isolatedIndex} (term ${isolatedTerm}, x=2) is overwritten ` +
+      `by the leader's entry of term ${newTerm}.`,
+  );
+  if (o.plain) {
+    out(`  n1 led term 3 from before t=0 until t=${n1LeaderUntil}, after the heal at t=${healAt}.`);
+  } else {
+    out("  PreVote is why n1's return is quiet: after stepping down it could not win a");
+    out("  pre-vote while cut off, so it never raised its term and does not depose the");
+    out("  healthy leader when it rejoins.");
+  }
+  show("healed");
+  const overwrittenBy = logTerms(sim, "n1")[isolatedIndex - 1]!;
+  const read = call(sim, newLeader, { f: "read", key: "x" }, 103);
+  out("");
+  out(
+    `  read x via ${newLeader}: ${JSON.stringify(read)} — the write n1 accepted alone was lost,`,
+  );
+  out(
+    `  and its client was told ${pending?.type ?? "nothing"} (${
+      pending?.type === "info" ? "outcome unknown" : "not applied"
+    }), never ok.`,
+  );
+  return {
+    variant: o.plain ? "plain" : "default",
+    preVote: !o.plain,
+    checkQuorum: !o.plain,
+    seed,
+    snapshots,
+    events,
+    newLeader,
+    newTerm,
+    n1LeaderUntil,
+    healAt,
+    isolatedWrite: { index: isolatedIndex, term: isolatedTerm, reply: pending?.type ?? "none" },
+    overwrittenBy,
+    readAfterHeal: read,
+  };
+}
+
+/** Prints how the other variant went, so each run is explained beside the other. */
+function beside(r: RaftFailoverResult, other: RaftFailoverResult, out: (l: string) => void) {
+  out("");
+  if (r.variant === "default") {
+    out("Beside it, the chapter's plain Raft (`--plain`: no PreVote, no CheckQuorum):");
+    out(
+      `  n1 stays Leader of term 3 until the heal (t=${other.healAt}) and only steps down at ` +
+        `t=${other.n1LeaderUntil}, when`,
+    );
+    out(
+      `  it hears term ${other.newTerm}; here CheckQuorum ended its lead at t=${r.n1LeaderUntil}.`,
+    );
+    out("  The data is the same either way: the entry n1 took alone is overwritten, x stays 1.");
+  } else {
+    out("Beside it, distlab's default (PreVote and CheckQuorum, `raft-failover` without flags):");
+    out(
+      `  n1 steps down by itself at t=${other.n1LeaderUntil}, well before the heal ` +
+        `(t=${other.healAt}), so`,
+    );
+    out("  clients of n1 are told early that it no longer leads. Safety is the same: a leader");
+    out("  of an old term can never commit, because no majority accepts its entries.");
+    out("  PreVote matters for a node cut off as a follower: plain Raft lets it raise its term");
+    out("  at every timeout and depose the healthy leader when it returns; PreVote stops that.");
+  }
+}
+
+/**
+ * The exercise-2 scenario; `--plain` runs the chapter's Raft.
  *
  * @example
  * ```ts
@@ -116,87 +472,12 @@ function narrate(e: TraceEvent, t0: number): string | null {
  */
 export const scenario: Scenario = {
   name: "raft-failover",
-  description: "exercise 2: n1 leads term 3, is cut off, n2–n5 elect a leader, n1 returns",
-  run(out) {
-    const { sim, seed } = startingPoint();
-    const isolated = new Set<NodeId>();
-    let t0 = sim.now();
-    let narrating = false;
-    sim.onTrace((e) => {
-      if (!narrating) return;
-      const line = narrate(e, t0);
-      if (line !== null) out(line);
-    });
-
-    out(`raft-failover: 5 nodes, heartbeat 50 ms, election timeout 150–300 ms (seed ${seed})`);
-    out("");
-    out("Initial state: n1 is Leader in term 3; x=1 is committed on every node.");
-    for (const l of stateTable(sim, isolated)) out(l);
-
-    out("");
-    out("Step 1 — n1's network fails (every link to and from n1 is cut).");
-    out("  A client sends write x=2 to n1: n1 appends it but cannot reach a majority.");
-    sim.network.isolate("n1");
-    isolated.add("n1");
-    let pending: Reply | undefined;
-    sim.request("n1", { f: "write", key: "x", value: 2 }, 102, (r) => pending = r);
-    t0 = sim.now();
-    narrating = true;
-    const otherLeader = () => sim.nodes.find((n) => n !== "n1" && sim.status(n).role === "leader");
-    const elected = sim.runUntil(() => otherLeader() !== undefined, 5000);
-    narrating = false;
-    const newLeader = otherLeader();
-    out("");
-    out(
-      elected
-        ? `Step 2 — ${newLeader} won a majority and leads term ${
-          sim.status(newLeader!).term
-        }. n1, cut off, still believes it leads term 3:`
-        : "Step 2 — no leader was elected (unexpected).",
-    );
-    for (const l of stateTable(sim, isolated)) out(l);
-
-    out("");
-    out("  With CheckQuorum, a leader that has not heard from a majority for an election");
-    out("  timeout steps down — so n1 stops claiming leadership even before it hears of term 4:");
-    narrating = true;
-    t0 = sim.now();
-    sim.runUntil(() => sim.status("n1").role !== "leader", 2000);
-    narrating = false;
-    out(`  write x=2 sent to n1: ${pending ? JSON.stringify(pending) : "no answer yet"}`);
-
-    out("");
-    out("Step 3 — n1's network comes back.");
-    sim.network.heal();
-    isolated.clear();
-    narrating = true;
-    t0 = sim.now();
-    const term = Number(sim.status(newLeader!).term);
-    sim.runUntil(
-      () =>
-        sim.status("n1").term === term && sim.status("n1").leader === newLeader &&
-        sim.status("n1").commitIndex === sim.status(newLeader!).commitIndex,
-      3000,
-    );
-    narrating = false;
-    out(
-      `  n1 hears ${newLeader}'s heartbeat with term ${term} > 3: it becomes Follower, adopts term ` +
-        `${term}, and its uncommitted entry (x=2) is overwritten by the leader's log.`,
-    );
-    out(
-      "  PreVote is why n1's return is quiet: while cut off it could not win a pre-vote, so",
-    );
-    out("  it never raised its term and does not depose the healthy leader when it rejoins.");
-    for (const l of stateTable(sim, isolated)) out(l);
-    const read = call(sim, newLeader!, { f: "read", key: "x" }, 103);
-    out("");
-    out(
-      `  read x via ${newLeader}: ${
-        JSON.stringify(read)
-      } — the write n1 accepted alone was lost, ` +
-        `and its client was told ${pending?.type ?? "nothing"} (${
-          pending?.type === "info" ? "outcome unknown" : "not applied"
-        }), never ok.`,
-    );
+  description: "exercise 2: n1 leads term 3, is cut off, n2–n5 elect a leader, n1 returns " +
+    "(--plain: without PreVote and CheckQuorum)",
+  flags: ["--plain"],
+  run(out, flags = []) {
+    const plain = flags.includes("--plain");
+    const r = runRaftFailover({ plain }, out);
+    beside(r, runRaftFailover({ plain: !plain }), out);
   },
 };

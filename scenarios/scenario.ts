@@ -25,7 +25,9 @@ import type { TraceEvent } from "../nodes/trace.ts";
 export interface Scenario {
   readonly name: string;
   readonly description: string;
-  run(out: (line: string) => void): void | Promise<void>;
+  /** Flags the scenario accepts after its name (e.g. `--plain`); none if absent. */
+  readonly flags?: readonly string[];
+  run(out: (line: string) => void, flags?: readonly string[]): void | Promise<void>;
 }
 
 /**
@@ -38,9 +40,12 @@ export interface Scenario {
  * lines; // ["a"]
  * ```
  */
-export async function collectLines(s: Scenario): Promise<string[]> {
+export async function collectLines(
+  s: Scenario,
+  flags: readonly string[] = [],
+): Promise<string[]> {
   const lines: string[] = [];
-  await s.run((l) => lines.push(l));
+  await s.run((l) => lines.push(l), flags);
   return lines;
 }
 
