@@ -1,11 +1,13 @@
 /**
  * Which consistency models a history satisfies, named as on jepsen.io/consistency:
- * `linearizable`, `sequential` (checked per key, with a bounded search), the session
- * guarantees (`PRAM`, `read-your-writes`, `monotonic-reads`, `monotonic-writes`,
- * `writes-follow-reads`, per key) and `eventual` (convergence of final replica states).
+ * `linearizable`, `sequential` (checked per key, with a bounded search), `causal` (across
+ * keys: no read returns a value its causal past overwrote, plus PRAM and
+ * writes-follow-reads), the session guarantees (`PRAM`, `read-your-writes`,
+ * `monotonic-reads`, `monotonic-writes`, `writes-follow-reads`, per key) and `eventual`
+ * (convergence of final replica states).
  *
- * Re-exports the session and convergence checks, so this module is the one place to
- * import consistency checks from.
+ * Re-exports the causal, session and convergence checks, so this module is the one place
+ * to import consistency checks from.
  *
  * @module
  */
@@ -21,6 +23,9 @@ import { modelByName } from "./models.ts";
 import { asOperations } from "./parts.ts";
 import { checkSequential, type SequentialResult } from "./sequential.ts";
 import { checkSessionGuarantees, type SessionCheckResult } from "./session.ts";
+import { type CausalResult, checkCausal } from "./causal.ts";
+
+export { type CausalResult, type CausalViolation, checkCausal } from "./causal.ts";
 
 export { checkConvergence, type ConvergenceResult, type Divergence } from "./convergence.ts";
 export {
@@ -47,6 +52,7 @@ export {
 export type ConsistencyModelName =
   | "linearizable"
   | "sequential"
+  | "causal"
   | "PRAM"
   | "read-your-writes"
   | "monotonic-reads"
@@ -109,8 +115,8 @@ export interface ClassifyOptions {
 export interface Classification {
   /**
    * The strongest models that hold: `["linearizable"]`, else `["sequential"]`, else
-   * `["PRAM"]` (plus `writes-follow-reads` if it holds), else the session guarantees
-   * that hold, else `["eventual"]` if replicas converged, else `[]`.
+   * `["causal"]`, else `["PRAM"]` (plus `writes-follow-reads` if it holds), else the
+   * session guarantees that hold, else `["eventual"]` if replicas converged, else `[]`.
    */
   readonly strongest: ConsistencyModelName[];
   /** Every model's verdict, strongest first. */
@@ -118,6 +124,7 @@ export interface Classification {
   readonly linearizability: LinearizabilityResult;
   readonly sequential?: SequentialResult;
   readonly sessions: SessionCheckResult[];
+  readonly causal: CausalResult;
   readonly convergence?: ConvergenceResult;
 }
 
@@ -184,6 +191,8 @@ export function classifyHistory(
 
   const sessions = checkSessionGuarantees(ops);
   const byName = new Map(sessions.map((s) => [s.guarantee, s]));
+  const causal = checkCausal(ops);
+  checks.push(causalCheck(causal, byName.get("PRAM")!, byName.get("writes-follow-reads")!));
   for (const name of ["PRAM", ...SESSION_ORDER] as const) {
     const s = byName.get(name)!;
     const skipped = s.skipped > 0
@@ -223,16 +232,50 @@ export function classifyHistory(
   let strongest: ConsistencyModelName[];
   if (pass("linearizable")) strongest = ["linearizable"];
   else if (pass("sequential")) strongest = ["sequential"];
+  else if (pass("causal")) strongest = ["causal"];
   else if (pass("PRAM")) {
     strongest = pass("writes-follow-reads") ? ["PRAM", "writes-follow-reads"] : ["PRAM"];
   } else strongest = SESSION_ORDER.filter(pass);
   if (strongest.length === 0 && pass("eventual")) strongest = ["eventual"];
 
-  const result: Classification = { strongest, checks, linearizability: lin, sessions };
+  const result: Classification = { strongest, checks, linearizability: lin, sessions, causal };
   return {
     ...result,
     ...(seq ? { sequential: seq } : {}),
     ...(convergence ? { convergence } : {}),
+  };
+}
+
+/** Causal consistency: the cross-key check, and the per-key guarantees it implies. */
+function causalCheck(
+  c: CausalResult,
+  pram: SessionCheckResult,
+  wfr: SessionCheckResult,
+): ConsistencyCheck {
+  if (!c.checked) {
+    return {
+      model: "causal",
+      status: "not-checked",
+      detail: `${c.operations} operations: above the causal check's limit`,
+    };
+  }
+  if (!c.ok) return { model: "causal", status: "fail", detail: c.violations[0]!.explanation };
+  for (const s of [pram, wfr]) {
+    if (!s.ok) {
+      return {
+        model: "causal",
+        status: "fail",
+        detail: `implies ${s.guarantee}, which fails: ${s.violations[0]!.explanation}`,
+      };
+    }
+  }
+  const skipped = c.skipped > 0
+    ? `; ${c.skipped} read(s) named no unique write and were skipped`
+    : "";
+  return {
+    model: "causal",
+    status: "pass",
+    detail: `no read returns a value overwritten in its causal past (across keys)${skipped}`,
   };
 }
 

@@ -154,6 +154,7 @@ Deno.test("classifyHistory calls a linearizable history linearizable", () => {
   assert.deepEqual(status, {
     linearizable: "pass",
     sequential: "pass",
+    causal: "pass",
     PRAM: "pass",
     "read-your-writes": "pass",
     "monotonic-reads": "pass",
@@ -204,6 +205,7 @@ Deno.test("classifyHistory falls back to eventual when only convergence holds", 
   assert.deepEqual(failing, [
     "linearizable",
     "sequential",
+    "causal",
     "PRAM",
     "read-your-writes",
     "monotonic-reads",
