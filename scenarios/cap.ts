@@ -72,6 +72,12 @@ export interface Outcome {
   readonly path: readonly NodeId[];
   /** For quorum writes: who acknowledged, and who stood in for whom. */
   readonly detail?: string;
+  /** Quorum KV writes: the nodes that acknowledged. */
+  readonly acks?: readonly NodeId[];
+  /** Quorum KV writes: acknowledging stand-ins (hint holders), each for the owner it replaced. */
+  readonly standIns?: Readonly<Record<NodeId, NodeId>>;
+  /** Quorum KV reads (and cas): the nodes whose replies the coordinator used. */
+  readonly replies?: readonly NodeId[];
 }
 
 /**
@@ -172,7 +178,13 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
   };
   const ns = () => Math.round(sim.now() * 1e6);
   let lastWrite: TraceEvent | undefined;
-  if (kind === "AP") sim.onTrace((e) => e.kind === "write" && (lastWrite = e));
+  let lastRead: TraceEvent | undefined;
+  if (kind === "AP") {
+    sim.onTrace((e) => {
+      if (e.kind === "write") lastWrite = e;
+      if (e.kind === "read") lastRead = e;
+    });
+  }
 
   if (kind === "CP") {
     sim.runUntil(() => leaderOf(sim) !== undefined, 5000);
@@ -220,20 +232,31 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
 
   const callAp = (client: string, node: NodeId, op: QuorumKvOp): Outcome => {
     lastWrite = undefined;
+    lastRead = undefined;
     const reply = waitReply(sim, node, op, processOf(client));
     const path = [node];
     if (reply === undefined) return { status: "timeout", path };
     if (reply.type !== "ok") return { status: reply.type, error: reply.error, path };
-    if (op.f === "read") return { status: "ok", value: reply.value, path };
+    const r = (lastRead as TraceEvent | undefined)?.data as { replies?: NodeId[] } | undefined;
+    const replies = r?.replies !== undefined ? { replies: [...r.replies].sort() } : {};
+    if (op.f === "read") return { status: "ok", value: reply.value, path, ...replies };
     const acks = (reply.value as { acks: NodeId[] }).acks;
     const w = (lastWrite as TraceEvent | undefined)?.data as {
       hints?: Record<NodeId, NodeId>;
     } | undefined;
-    const standIns = Object.entries(w?.hints ?? {}).filter(([t]) => acks.includes(t))
-      .map(([t, owner]) => `${t} for ${owner}`);
+    const stand = Object.entries(w?.hints ?? {}).filter(([t]) => acks.includes(t));
     const detail = `acked by ${acks.join(", ")}` +
-      (standIns.length > 0 ? ` (stand-in ${standIns.join(", ")})` : "");
-    return { status: "ok", path, detail };
+      (stand.length > 0
+        ? ` (stand-in ${stand.map(([t, owner]) => `${t} for ${owner}`).join(", ")})`
+        : "");
+    return {
+      status: "ok",
+      path,
+      detail,
+      acks: [...acks],
+      standIns: Object.fromEntries(stand),
+      ...replies,
+    };
   };
 
   const store: CapStore = {
@@ -403,22 +426,194 @@ function firstSentence(text: string): string {
 
 const SEED = 1;
 const KEY = "x";
+/** Reads per setting in the PACELC measurement, and the links' delay there. */
+const PACELC_READS = 40;
+const PACELC_DELAY = { kind: "uniform", min: 2, max: 20 } as const;
 
-async function run(out: (line: string) => void): Promise<void> {
+/**
+ * One client step of the `cap` scenario, as both stores answered it.
+ *
+ * @example
+ * ```ts
+ * import type { CapStep } from "./cap.ts";
+ * const s: CapStep = {
+ *   step: 3, client: "A", node: "n2", op: { f: "read", key: "x" }, partitioned: true,
+ *   cp: { status: "fail", error: "not leader", path: ["n2"] },
+ *   ap: { status: "ok", value: 1, path: ["n2"], replies: ["n1", "n2"] },
+ * };
+ * ```
+ */
+export interface CapStep {
+  readonly step: number;
+  readonly client: string;
+  readonly node: NodeId;
+  readonly op: KvOp;
+  readonly partitioned: boolean;
+  readonly cp: Outcome;
+  readonly ap: Outcome;
+}
+
+/**
+ * Why the quorum KV's stale read happened although W + R > N: the write's and the
+ * read's nodes did not overlap, because stand-ins outside the preference list took part.
+ *
+ * @example
+ * ```ts
+ * import type { SloppyOverlap } from "./cap.ts";
+ * const o: SloppyOverlap = {
+ *   n: 3, r: 2, w: 2, preferenceList: ["n1", "n4", "n5"], writeAcks: ["n3", "n4"],
+ *   writeStandIns: { n3: "n1" }, readReplies: ["n1", "n2"], overlap: [],
+ * };
+ * ```
+ */
+export interface SloppyOverlap {
+  readonly n: number;
+  readonly r: number;
+  readonly w: number;
+  readonly preferenceList: readonly NodeId[];
+  readonly writeAcks: readonly NodeId[];
+  readonly writeStandIns: Readonly<Record<NodeId, NodeId>>;
+  readonly readReplies: readonly NodeId[];
+  /** Nodes both in the write's acks and the read's replies (empty here). */
+  readonly overlap: readonly NodeId[];
+}
+
+/**
+ * One PACELC row: read latency with no partition, for one store and setting.
+ *
+ * @example
+ * ```ts
+ * import type { PacelcRow } from "./cap.ts";
+ * const r: PacelcRow = {
+ *   store: "quorum KV", setting: "consistency ONE", r: 1, overlapsWrites: false,
+ *   meanMs: 6.1, p99Ms: 14.2,
+ * };
+ * ```
+ */
+export interface PacelcRow {
+  readonly store: "Raft KV" | "quorum KV";
+  readonly setting: string;
+  /** Replies a quorum read waits for (undefined for Raft). */
+  readonly r?: number;
+  /** Whether every read meets every acknowledged write (R + W > N, or Raft's ReadIndex). */
+  readonly overlapsWrites: boolean;
+  readonly meanMs: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * What the `cap` scenario found.
+ *
+ * @example
+ * ```ts
+ * import { runCap } from "./cap.ts";
+ * const r = await runCap();
+ * r.classification.ap.strongest; // ["causal"]
+ * ```
+ */
+export interface CapResult {
+  readonly steps: readonly CapStep[];
+  readonly sloppy: SloppyOverlap;
+  /** Each store's verdict per model, and the strongest models that hold. */
+  readonly classification: {
+    readonly cp: CapVerdicts;
+    readonly ap: CapVerdicts;
+  };
+  /** After heal: each replica's value of x (only the preference list for the quorum KV). */
+  readonly finalData: {
+    readonly cp: Readonly<Record<NodeId, unknown>>;
+    readonly ap: Readonly<Record<NodeId, unknown>>;
+  };
+  readonly pacelc: readonly PacelcRow[];
+}
+
+/**
+ * One store's history verdicts.
+ *
+ * @example
+ * ```ts
+ * import type { CapVerdicts } from "./cap.ts";
+ * const v: CapVerdicts = { strongest: ["linearizable"], status: { linearizable: "pass" }, converged: true };
+ * ```
+ */
+export interface CapVerdicts {
+  readonly strongest: readonly string[];
+  readonly status: Readonly<Record<string, string>>;
+  readonly converged: boolean;
+}
+
+function percentile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
+
+/** Read latency with no partition (the "E" of PACELC), on links of 2–20 ms. */
+function measurePacelc(): PacelcRow[] {
+  const cp = createCapStore("CP", SEED + 1);
+  const ap = createCapStore("AP", SEED + 1);
+  const rows: PacelcRow[] = [];
+  const measure = (s: CapStore, node: NodeId, op: QuorumKvOp): { mean: number; p99: number } => {
+    s.sim.network.addRule("*", "*", { delay: PACELC_DELAY });
+    s.call("W", node, { f: "write", key: KEY, value: 0 });
+    const ms: number[] = [];
+    for (let i = 0; i < PACELC_READS; i++) {
+      const t0 = s.sim.now();
+      const o = s.call("R", node, op);
+      if (o.status === "ok") ms.push(s.sim.now() - t0);
+      s.sim.runFor(5);
+    }
+    const mean = ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length);
+    return { mean: Math.round(mean * 10) / 10, p99: Math.round(percentile(ms, 0.99) * 10) / 10 };
+  };
+  const raft = measure(cp, cp.leader()!, { f: "read", key: KEY });
+  rows.push({
+    store: "Raft KV",
+    setting: "linearizable read at the leader (ReadIndex)",
+    overlapsWrites: true,
+    meanMs: raft.mean,
+    p99Ms: raft.p99,
+  });
+  // A coordinator outside the preference list, so every read crosses the network.
+  const coordinator = ap.sim.nodes.find((n) => !ap.owners(KEY).includes(n))!;
+  for (const [level, r] of [["ONE", 1], ["QUORUM", 2], ["ALL", 3]] as const) {
+    const m = measure(ap, coordinator, { f: "read", key: KEY, consistency: level, w: 2 });
+    rows.push({
+      store: "quorum KV",
+      setting: `read consistency ${level}`,
+      r,
+      overlapsWrites: r + 2 > 3,
+      meanMs: m.mean,
+      p99Ms: m.p99,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Runs the `cap` scenario, printing through `out`, and returns its findings.
+ *
+ * @example
+ * ```ts
+ * import { runCap } from "./cap.ts";
+ * const r = await runCap();
+ * r.steps.length; // 8
+ * ```
+ */
+export async function runCap(out: (line: string) => void = () => {}): Promise<CapResult> {
   const cp = createCapStore("CP", SEED);
   const ap = createCapStore("AP", SEED);
   const rows: string[][] = [["step", "client sent", "Raft KV (CP)", "quorum KV (AP)"]];
+  const steps: CapStep[] = [];
   const minorityReads: { cp: Outcome; ap: Outcome }[] = [];
-  let step = 0;
   const both = (client: string, node: NodeId, op: KvOp, partitioned: boolean) => {
-    step++;
     const a = cp.call(client, node, op);
     const b = ap.call(client, node, op);
-    out(`Step ${step} — ${clientText(client, node)} sends ${describeOp(op)}`);
+    steps.push({ step: steps.length + 1, client, node, op, partitioned, cp: a, ap: b });
+    out(`Step ${steps.length} — ${clientText(client, node)} sends ${describeOp(op)}`);
     out(`  Raft KV (CP):   ${describeOutcome(op, a)}`);
     out(`  quorum KV (AP): ${describeOutcome(op, b)}`);
     rows.push([
-      String(step),
+      String(steps.length),
       `${client} → ${node}: ${describeOp(op)}`,
       a.status === "ok" ? (op.f === "read" ? showValue(a.value) : "ok") : `${a.status}`,
       b.status === "ok" ? (op.f === "read" ? showValue(b.value) : "ok") : `${b.status}`,
@@ -442,14 +637,20 @@ async function run(out: (line: string) => void): Promise<void> {
     }
     for (const l of table(rs)) out("    " + l);
   };
+  const preferenceList = ap.owners(KEY);
 
   out(`cap: one partition, two stores, the same clients (seed ${SEED})`);
   out(`  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)`);
   out(
     `  AP: quorum KV on n1…n5, N=3 R=2 W=2, sloppy quorum; ${KEY}'s preference list is ` +
-      `${ap.owners(KEY).join(", ")}`,
+      `${preferenceList.join(", ")}`,
   );
   out(`  client A reaches only n1, n2; client B reaches only n3, n4, n5`);
+  out("");
+  out("  Where this differs from the chapter's CAP triangle: each system is named by the two");
+  out("  corners it keeps, so CP is the C–P side (Raft KV here), AP the A–P side (quorum KV)");
+  out("  and CA the C–A side. The chapter's figure prints CP beside the C–A side and CA beside");
+  out("  the C–P side. CA is only open to a system a partition cannot split — a single node.");
   out("");
   both("A", "n1", { f: "write", key: KEY, value: 1 }, false);
   out("");
@@ -458,10 +659,41 @@ async function run(out: (line: string) => void): Promise<void> {
   for (const l of cp.partition()) out(`  Raft KV:   ${l}`);
   for (const l of ap.partition()) out(`  quorum KV: ${l}`);
   out("");
-  both("B", "n3", { f: "cas", key: KEY, value: [1, 2] }, true);
+  const write = both("B", "n3", { f: "cas", key: KEY, value: [1, 2] }, true);
   const stale = both("A", "n2", { f: "read", key: KEY }, true);
+  const writeAcks = write.ap.acks ?? [];
+  const readReplies = stale.ap.replies ?? [];
+  const sloppy: SloppyOverlap = {
+    n: 3,
+    r: 2,
+    w: 2,
+    preferenceList,
+    writeAcks,
+    writeStandIns: write.ap.standIns ?? {},
+    readReplies,
+    overlap: writeAcks.filter((n) => readReplies.includes(n)),
+  };
   if (stale.ap.status === "ok") {
-    out(`  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged`);
+    const outside = (ns: readonly NodeId[]) =>
+      ns.map((n) => preferenceList.includes(n) ? n : `${n} (stand-in)`).join(", ");
+    out(
+      `  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged,`,
+    );
+    out(
+      `    although W + R = ${sloppy.w + sloppy.r} > N = ${sloppy.n}. That rule promises overlap ` +
+        `only when both`,
+    );
+    out(`    quorums come from ${KEY}'s preference list {${preferenceList.join(", ")}}. Here the`);
+    out(
+      `    write was acked by ${outside(writeAcks)} and the read answered by ` +
+        `${outside(readReplies)}:`,
+    );
+    out(
+      `    ${
+        sloppy.overlap.length === 0 ? "no node in common" : `in common: ${sloppy.overlap}`
+      }. A sloppy quorum counts stand-ins (hint holders outside the list)`,
+    );
+    out("    to stay available, and gives up the overlap to do so.");
   }
   both("A", "n1", { f: "cas", key: KEY, value: [1, 3] }, true);
   out("  → the quorum KV's cas is not atomic: it read 1 on this side and wrote over it,");
@@ -491,21 +723,28 @@ async function run(out: (line: string) => void): Promise<void> {
 
   const cpData = cp.data();
   const apData = ap.data();
-  const apOwners = ap.owners(KEY);
   const cpClass = classifyHistory(cp.history.events(), { finalReads: cpData });
   const apClass = classifyHistory(ap.history.events(), {
-    finalReads: Object.fromEntries(apOwners.map((n) => [n, { [KEY]: apData[n]![KEY] }])),
+    finalReads: Object.fromEntries(preferenceList.map((n) => [n, { [KEY]: apData[n]![KEY] }])),
   });
+  const shown = ["linearizable", "sequential", "causal", "PRAM", "eventual"] as const;
   const verdicts = (name: string, c: ReturnType<typeof classifyHistory>) => {
     out(`  ${name}: strongest model(s): ${c.strongest.join(" + ") || "none"}`);
-    for (const m of ["linearizable", "sequential", "eventual"] as const) {
+    for (const m of shown) {
       const check = c.checks.find((x) => x.model === m)!;
       out(`    ${m.padEnd(12)} ${check.status.padEnd(5)} ${firstSentence(check.detail)}`);
     }
   };
-  out(`History check (classifyHistory over each store's ${rows.length - 1} operations):`);
+  out(`History check (classifyHistory over each store's ${steps.length} operations):`);
   verdicts("Raft KV (CP)", cpClass);
   verdicts("quorum KV (AP)", apClass);
+  const causal = apClass.checks.find((x) => x.model === "causal")!;
+  if (causal.status === "pass") {
+    out("  The quorum KV is causal — the chapter's third level — though not sequential: A's");
+    out("  stale read had nothing of B's in its causal past (A had never seen B's 2), and the");
+    out("  two cas, each based on 1, are concurrent; siblings [2, 3] keep both. The checker");
+    out("  treats a cas as a read then a write: causal consistency cannot make it atomic.");
+  }
   out("");
 
   const refusedWithData = minorityReads.filter((r) => r.cp.status === "ok").length;
@@ -527,7 +766,48 @@ async function run(out: (line: string) => void): Promise<void> {
       cpClass.convergence?.converged ? "yes" : "no"
     }, quorum KV ${apClass.convergence?.converged ? "yes" : "no"}.`,
   );
+  out("");
+
+  const pacelc = measurePacelc();
+  out("PACELC (the chapter's FAQ, Q3): with a Partition, choose A or C — the table above.");
+  out("Else, with no partition, choose Latency or Consistency. Fresh stores, no partition,");
+  out(
+    `links ${PACELC_DELAY.min}–${PACELC_DELAY.max} ms, ${PACELC_READS} reads of ${KEY} ` +
+      "per setting (quorum writes use W=2;",
+  );
+  out("quorum reads go through a node outside x's preference list):");
+  for (
+    const l of table([
+      ["store", "setting", "every read meets the last write", "mean ms", "p99 ms"],
+      ...pacelc.map((r) => [
+        r.store,
+        r.setting,
+        r.r === undefined ? "yes" : `${r.overlapsWrites ? "yes" : "no"} (R+W=${r.r + 2}, N=3)`,
+        r.meanMs.toFixed(1),
+        r.p99Ms.toFixed(1),
+      ]),
+    ])
+  ) out("  " + l);
+  out("  Waiting for more replies buys the overlap with the last write and costs latency on");
+  out("  every read, partition or not; the level can be chosen per operation, as with");
+  out("  DynamoDB's strongly consistent reads.");
+
+  const summary = (c: ReturnType<typeof classifyHistory>): CapVerdicts => ({
+    strongest: c.strongest,
+    status: Object.fromEntries(c.checks.map((x) => [x.model, x.status])),
+    converged: c.convergence?.converged ?? false,
+  });
   await Promise.resolve();
+  return {
+    steps,
+    sloppy,
+    classification: { cp: summary(cpClass), ap: summary(apClass) },
+    finalData: {
+      cp: Object.fromEntries(cp.sim.nodes.map((n) => [n, cpData[n]![KEY] ?? null])),
+      ap: Object.fromEntries(preferenceList.map((n) => [n, apData[n]![KEY] ?? null])),
+    },
+    pacelc,
+  };
 }
 
 /**
@@ -544,6 +824,8 @@ async function run(out: (line: string) => void): Promise<void> {
 export const scenario: Scenario = {
   name: "cap",
   description: "§3 CAP: one partition, Raft KV (CP) refuses on the minority side, " +
-    "quorum KV (AP) answers with stale data and siblings; both converge after heal",
-  run,
+    "quorum KV (AP) answers with stale data and siblings; both converge after heal; PACELC",
+  async run(out) {
+    await runCap(out);
+  },
 };

@@ -1,87 +1,77 @@
 import assert from "node:assert/strict";
-import { createCapStore, MAJORITY, MINORITY, scenario } from "../../scenarios/cap.ts";
+import { createCapStore, MAJORITY, MINORITY, runCap, scenario } from "../../scenarios/cap.ts";
 import { collectLines } from "../../scenarios/scenario.ts";
 
-const lines = await collectLines(scenario);
-const find = (re: RegExp, from = 0) => {
-  const i = lines.findIndex((l, j) => j >= from && re.test(l));
-  assert.ok(i >= 0, `no line matches ${re}`);
-  return i;
-};
+const r = await runCap();
+const partitioned = r.steps.filter((s) => s.partitioned && s.step < 7);
+const healed = r.steps.filter((s) => s.step >= 7);
+const side = (s: (typeof r.steps)[number]) => MINORITY.includes(s.node) ? "minority" : "majority";
 
-/** Each step printed between `from` and `to`: its client line and both stores' answers. */
-function steps(from: number, to: number) {
-  const out: { side: string; sent: string; raft: string; quorum: string }[] = [];
-  for (let i = from; i < to; i++) {
-    const m = /^Step \d+ — client \w \((\w+) side, via n\d\) sends (.*)$/.exec(lines[i]!);
-    if (m === null) continue;
-    const raft = /^ {2}Raft KV \(CP\): {3}(.*)$/.exec(lines[i + 1]!)?.[1];
-    const quorum = /^ {2}quorum KV \(AP\): (.*)$/.exec(lines[i + 2]!)?.[1];
-    assert.ok(raft !== undefined && quorum !== undefined, `answers after ${lines[i]}`);
-    out.push({ side: m[1]!, sent: m[2]!, raft, quorum });
-  }
-  return out;
-}
-
-const partitioned = steps(find(/^Partition: \{n1, n2\} \| \{n3, n4, n5\}$/), find(/^Heal$/));
-const healed = steps(find(/^Heal$/), find(/^Side by side:$/));
-
-Deno.test("cap prints the same lines on every run", async () => {
+Deno.test("cap is deterministic", async () => {
   assert.equal(scenario.name, "cap");
-  assert.deepEqual(await collectLines(scenario), lines);
-});
-
-Deno.test("cap: the Raft leader starts on the minority side and a majority node takes over", () => {
-  find(/^ {2}CP: Raft KV on n1…n5, leader n1/);
-  const m = /^ {2}Raft KV: {3}(n\d) is elected leader of term \d+ on the majority side/.exec(
-    lines[find(/is elected leader of term/)]!,
-  );
-  assert.ok(m !== null && MAJORITY.includes(m[1]!), "a majority-side leader");
-  find(/^ {2}Raft KV: {3}n1 hears from no majority and steps down/);
+  assert.deepEqual(await runCap(), r);
+  assert.deepEqual(await collectLines(scenario), await collectLines(scenario));
 });
 
 Deno.test("cap: during the partition the Raft minority never returns data, the majority serves", () => {
-  const minority = partitioned.filter((s) => s.side === "minority");
-  const majority = partitioned.filter((s) => s.side === "majority");
-  assert.ok(minority.some((s) => s.sent.startsWith("read")), "a minority-side read");
-  assert.ok(majority.some((s) => s.sent.startsWith("cas x")), "a majority-side write");
-  for (const s of minority) assert.doesNotMatch(s.raft, /^ok/, `${s.sent}: ${s.raft}`);
-  for (const s of minority) assert.match(s.raft, /^(refused|no answer|unknown outcome)/);
-  for (const s of majority) assert.match(s.raft, /^ok/, `${s.sent}: ${s.raft}`);
-  assert.ok(majority.some((s) => s.raft === "ok: 2 (n4 → n3)" || /^ok: 2/.test(s.raft)));
-  find(/^ {2}Raft KV chose consistency: 0 of 2 minority-side reads returned data/);
+  const minority = partitioned.filter((s) => side(s) === "minority");
+  const majority = partitioned.filter((s) => side(s) === "majority");
+  assert.ok(minority.some((s) => s.op.f === "read"), "a minority-side read");
+  assert.ok(majority.some((s) => s.op.f === "cas"), "a majority-side write");
+  for (const s of minority) assert.notEqual(s.cp.status, "ok", `step ${s.step}`);
+  for (const s of majority) assert.equal(s.cp.status, "ok", `step ${s.step}`);
+  assert.equal(r.steps.find((s) => s.step === 6)!.cp.value, 2);
+  assert.ok(MAJORITY.includes(r.steps[1]!.cp.path.at(-1)!), "the cas reached a majority leader");
 });
 
 Deno.test("cap: the quorum KV answers on both sides, with a stale read and then siblings", () => {
-  for (const s of partitioned) assert.match(s.quorum, /^ok/, `${s.sent}: ${s.quorum}`);
-  const staleRead = partitioned.find((s) => s.side === "minority" && s.sent === "read x");
-  assert.equal(staleRead?.quorum, "ok: 1", "the minority reads the value B already replaced");
-  assert.ok(partitioned.some((s) => s.side === "minority" && /stand-in n2/.test(s.quorum)));
-  for (const s of healed) assert.equal(s.quorum, "ok: siblings [2, 3]");
-  for (const s of healed) assert.match(s.raft, /^ok: 2\b/);
-  find(/^ {2}quorum KV chose availability: 2 of 2 minority-side reads answered/);
+  for (const s of partitioned) assert.equal(s.ap.status, "ok", `step ${s.step}`);
+  const stale = r.steps[2]!;
+  assert.deepEqual([stale.client, stale.op.f, stale.ap.value], ["A", "read", 1]);
+  for (const s of healed) {
+    assert.deepEqual((s.ap.value as { siblings: unknown[] }).siblings, [2, 3]);
+    assert.equal(s.cp.value, 2);
+  }
+});
+
+Deno.test("cap: the stale read despite W+R>N — the sloppy write and read quorums share no node", () => {
+  const o = r.sloppy;
+  assert.ok(o.w + o.r > o.n);
+  assert.deepEqual(o.preferenceList, ["n1", "n4", "n5"]);
+  assert.deepEqual(o.writeAcks, ["n3", "n4"]);
+  assert.deepEqual(o.writeStandIns, { n3: "n1" });
+  assert.deepEqual(o.readReplies, ["n1", "n2"]);
+  assert.deepEqual(o.overlap, []);
+  // Stand-ins outside the preference list took part on both sides.
+  assert.ok(o.writeAcks.some((n) => !o.preferenceList.includes(n)));
+  assert.ok(o.readReplies.some((n) => !o.preferenceList.includes(n)));
 });
 
 Deno.test("cap: after heal every replica of both stores holds the same data", () => {
-  const rows = (from: number, n: number) =>
-    lines.slice(from + 3, from + 3 + n).map((l) => l.trim().split(/\s{2,}/));
-  const raft = rows(find(/^ {2}Raft KV \(CP\):$/, find(/^Each replica's data/)), 5);
-  assert.deepEqual(raft.map((r) => r[2]), ["2", "2", "2", "2", "2"]);
-  const quorum = rows(find(/^ {2}quorum KV \(AP\):$/, find(/^Each replica's data/)), 5);
-  const replicas = quorum.filter((r) => !/not a replica/.test(r[2]!));
-  assert.equal(replicas.length, 3);
-  for (const r of replicas) assert.equal(r[2], "siblings [2, 3]");
-  find(/^ {2}Both converged after heal: Raft KV yes, quorum KV yes\.$/);
+  assert.deepEqual(Object.values(r.finalData.cp), [2, 2, 2, 2, 2]);
+  assert.equal(Object.keys(r.finalData.ap).length, 3);
+  for (const v of Object.values(r.finalData.ap)) {
+    assert.deepEqual((v as { siblings: unknown[] }).siblings, [2, 3]);
+  }
+  assert.ok(r.classification.cp.converged && r.classification.ap.converged);
 });
 
-Deno.test("cap: the checker labels Raft linearizable and the quorum KV eventual, not linearizable", () => {
-  const raft = find(/^ {2}Raft KV \(CP\): strongest model\(s\): linearizable$/);
-  assert.match(lines[raft + 1]!, /^ {4}linearizable pass/);
-  assert.match(lines[raft + 3]!, /^ {4}eventual +pass +all 5 replicas agree/);
-  const quorum = find(/^ {2}quorum KV \(AP\): strongest model\(s\): /);
-  assert.doesNotMatch(lines[quorum]!, /linearizable/);
-  assert.match(lines[quorum + 1]!, /^ {4}linearizable fail/);
-  assert.match(lines[quorum + 3]!, /^ {4}eventual +pass +all 3 replicas agree/);
+Deno.test("cap: the checker calls Raft linearizable and the quorum KV causal, not sequential", () => {
+  assert.deepEqual(r.classification.cp.strongest, ["linearizable"]);
+  assert.equal(r.classification.cp.status.causal, "pass");
+  assert.deepEqual(r.classification.ap.strongest, ["causal"]);
+  assert.equal(r.classification.ap.status.linearizable, "fail");
+  assert.equal(r.classification.ap.status.sequential, "fail");
+  assert.equal(r.classification.ap.status.causal, "pass");
+  assert.equal(r.classification.ap.status.eventual, "pass");
+});
+
+Deno.test("cap: PACELC — with no partition, more replies per read cost latency", () => {
+  const quorum = r.pacelc.filter((x) => x.store === "quorum KV");
+  assert.deepEqual(quorum.map((x) => [x.r, x.overlapsWrites]), [[1, false], [2, true], [3, true]]);
+  assert.ok(quorum[0]!.meanMs < quorum[1]!.meanMs && quorum[1]!.meanMs < quorum[2]!.meanMs);
+  const raft = r.pacelc.find((x) => x.store === "Raft KV")!;
+  assert.ok(raft.overlapsWrites && raft.meanMs > quorum[0]!.meanMs);
 });
 
 Deno.test("cap lab: for several seeds a partitioned Raft minority refuses and the quorum KV answers", () => {
