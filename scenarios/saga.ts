@@ -30,15 +30,54 @@ const UNDO: Record<string, string> = {
   delivery: "C3 cancel delivery",
 };
 
-function narrate(sim: Simulation, out: (line: string) => void): void {
+/**
+ * One narrated saga event.
+ *
+ * @example
+ * ```ts
+ * import type { SagaRow } from "./saga.ts";
+ * const r: SagaRow = { at: 348.9, node: "n2", kind: "undo", order: "o2", service: "inventory" };
+ * ```
+ */
+export interface SagaRow {
+  readonly at: number;
+  readonly node: string;
+  readonly kind:
+    | "step"
+    | "step-failed"
+    | "repeat"
+    | "undo"
+    | "compensate"
+    | "end"
+    | "recover"
+    | "crash";
+  readonly order?: string;
+  readonly service?: string;
+  /** For `compensate`: the compensations to run, in order. */
+  readonly toUndo?: readonly string[];
+  /** For `end`: `done` or `compensated`. */
+  readonly state?: string;
+}
+
+function narrate(sim: Simulation, out: (line: string) => void, rows: SagaRow[]): void {
   const say = timeline(out);
   sim.onTrace((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
     const service = String(d.service);
+    const row = (kind: SagaRow["kind"], extra: Partial<SagaRow> = {}) =>
+      rows.push({
+        at: e.time,
+        node: e.node,
+        kind,
+        ...(d.order !== undefined ? { order: String(d.order) } : {}),
+        ...(d.service !== undefined ? { service } : {}),
+        ...extra,
+      });
     switch (e.kind) {
       case "saga-step":
         // The services' own records (the orchestrator notes the same step again).
         if (e.node === "n1") return;
+        row(d.ok ? "step" : "step-failed");
         return say(
           e,
           d.ok
@@ -46,6 +85,7 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
             : `${STEP[service]} for ${d.order}: FAILED (${d.reason})`,
         );
       case "saga-repeat":
+        row("repeat");
         return say(
           e,
           `${
@@ -54,25 +94,83 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
         );
       case "saga-undo":
         if (e.node === "n1") return;
+        row("undo");
         return say(e, `${UNDO[service]} for ${d.order}`);
       case "saga-compensate":
+        row("compensate", { toUndo: d.toUndo as string[] });
         return say(
           e,
-          `orchestrator: compensate ${d.order} in reverse: ${
+          `orchestrator: compensate ${d.order} (${d.reason}) in reverse: ${
             (d.toUndo as string[]).map((s) => UNDO[s]).join(" → ")
           }`,
         );
       case "saga-end":
+        row("end", { state: String(d.state) });
         return say(e, `${d.order} ends ${String(d.state).toUpperCase()}`);
       case "saga-recover":
+        row("recover");
         return say(
           e,
           `orchestrator recovers: resumes ${(d.resume as string[]).join(", ")} from its saga log`,
         );
       case "crash":
+        row("crash");
         return say(e, "CRASHES");
     }
   });
+}
+
+/**
+ * The three ledger counters after a part of the scenario.
+ *
+ * @example
+ * ```ts
+ * import type { Ledger } from "./saga.ts";
+ * const l: Ledger = { stock: 98, balance: 970, slots: 999 };
+ * ```
+ */
+export interface Ledger {
+  readonly stock: number;
+  readonly balance: number;
+  readonly slots: number;
+}
+
+function ledger(sim: Simulation): Ledger {
+  const v = (n: string, k: string) => (sim.status(n).ledger as Record<string, number>)[k]!;
+  return {
+    stock: v("n2", "stock/item-1"),
+    balance: v("n3", "balance/alice"),
+    slots: v("n4", "slots/east"),
+  };
+}
+
+/**
+ * What the `saga` scenario found: every narrated event, each order's client answer, and
+ * the ledgers after each part.
+ *
+ * @example
+ * ```ts
+ * import { runSaga } from "./saga.ts";
+ * const r = runSaga();
+ * r.orchestrated.clients.o4; // "fail: compensated: no answer from delivery after 3 attempts"
+ * ```
+ */
+export interface SagaResult {
+  readonly orchestrated: {
+    readonly events: readonly SagaRow[];
+    readonly clients: Readonly<Record<string, string>>;
+    readonly ledgers: Readonly<Record<string, Ledger>>;
+    /** Stock at n2 as a reader saw it while o2's saga ran, and o2's state then. */
+    readonly dirtyRead: { readonly stock: number; readonly orderState: string };
+    /** o3's saga log on n1's disk right after the crash. */
+    readonly loggedAtCrash: { readonly state: string; readonly done: readonly string[] };
+  };
+  readonly choreographed: {
+    readonly events: readonly SagaRow[];
+    readonly clients: Readonly<Record<string, string>>;
+    readonly busEvents: Readonly<Record<string, readonly string[]>>;
+    readonly ledger: Ledger;
+  };
 }
 
 function outcome(r: Reply | undefined): string {
@@ -82,24 +180,31 @@ function outcome(r: Reply | undefined): string {
     : `${r.type}: ${"error" in r ? r.error : ""}`;
 }
 
-function orchestrated(out: (line: string) => void): void {
+function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
   const sim = new Simulation({
     protocol: saga,
     nodes: 4,
     seed: 7,
-    options: { style: "orchestrated", refuse: { payment: ["o2"] } },
+    options: { style: "orchestrated", refuse: { payment: ["o2"] }, stepAttempts: 3 },
   });
-  narrate(sim, out);
+  const events: SagaRow[] = [];
+  narrate(sim, out, events);
   const replies = new Map<string, Reply>();
+  const ledgers: Record<string, Ledger> = {};
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
+  const showLedger = (part: string) => {
+    ledgers[part] = ledger(sim);
+    for (const l of ledgerTable(sim)) out(`    ${l}`);
+  };
 
   out("A. Orchestrated: n1 runs the saga and logs every transition before the next command.");
+  out("   A step gets 3 attempts; a step still unanswered then counts as failed.");
   out("");
   out("A1. Happy path.");
   send("o1");
   sim.runFor(200);
   out(`    client: ${outcome(replies.get("o1"))}`);
-  for (const l of ledgerTable(sim)) out(`    ${l}`);
+  showLedger("A1");
 
   out("");
   out(
@@ -113,18 +218,21 @@ function orchestrated(out: (line: string) => void): void {
   let state: Reply | undefined;
   sim.request("n1", { f: "read-order", id: "o2" }, 2, (r) => state = r);
   sim.runFor(2);
-  const os = (state as { value: { state: string } }).value.state;
+  const dirtyRead = {
+    stock: (read as { value: number }).value,
+    orderState: (state as { value: { state: string } }).value.state,
+  };
   out(
-    `    read of stock/item-1 at n2: ${
-      (read as { value: number }).value
-    }  ← includes o2's reservation (order o2 reads "${os}")`,
+    `    read of stock/item-1 at n2: ${dirtyRead.stock}  ← includes o2's reservation ` +
+      `(order o2 reads "${dirtyRead.orderState}")`,
   );
   sim.network.heal();
   sim.runFor(400);
   out(`    client: ${outcome(replies.get("o2"))}`);
   out("    The reader saw stock reserved for an order that was then compensated: sagas give up");
   out('    isolation; the order\'s "pending" state is the only (semantic) lock.');
-  for (const l of ledgerTable(sim)) out(`    ${l}`);
+  out("    T2 failed outright, so it changed nothing and has no compensation to run: only C1.");
+  showLedger("A2");
 
   out("");
   out("A3. The orchestrator crashes after T2 ran but before it heard so.");
@@ -138,19 +246,49 @@ function orchestrated(out: (line: string) => void): void {
   send("o3");
   sim.runFor(300);
   const logged = sim.disk("n1").get("saga/o3") as SagaRecord;
+  const loggedAtCrash = { state: logged.state, done: [...logged.done] };
   out(`    saga log on n1's disk: state ${logged.state}, steps done: ${logged.done.join(", ")}`);
   sim.restart("n1");
   sim.runFor(500);
   out("    The repeated T2 was answered from the service's record: alice paid once.");
   out(`    client: ${outcome(replies.get("o3"))} (the client's request died with the crash)`);
   out(`    saga log: ${(sim.disk("n1").get("saga/o3") as SagaRecord).state}`);
-  for (const l of ledgerTable(sim)) out(`    ${l}`);
+  showLedger("A3");
+
+  out("");
+  out("A4. T3 runs, but its answers to the orchestrator are lost: C3 → C2 → C1.");
+  out("    The chapter's example compensates C3 → C2 → C1 after T3 fails. Where this differs:");
+  out("    a step that fails outright changed nothing and needs no compensation (A2). C3 runs");
+  out("    when T3's outcome is unknown — it may have happened — as here: n4 arranges the");
+  out("    delivery, every answer from n4 to n1 is lost, and after 3 attempts the orchestrator");
+  out("    compensates everything, T3 first.");
+  const cut = sim.network.cut("n4", "n1");
+  send("o4");
+  sim.runUntil(() => events.some((e) => e.kind === "compensate" && e.order === "o4"), 10_000);
+  const atGiveUp = ledger(sim);
+  ledgers["A4 at give-up"] = atGiveUp;
+  out(
+    `    when the orchestrator gave up: stock ${atGiveUp.stock}, balance ${atGiveUp.balance}, ` +
+      `slots ${atGiveUp.slots} — T3 had taken its slot.`,
+  );
+  // Answers get through again, so the compensations are acknowledged.
+  sim.network.remove(cut);
+  sim.runFor(2000);
+  out(`    client: ${outcome(replies.get("o4"))}`);
+  out("    Every counter is back where A3 left it: the delivery slot, alice's money and the");
+  out("    stock were each given back once.");
+  showLedger("A4");
+  const clients = Object.fromEntries(
+    ["o1", "o2", "o3", "o4"].map((id) => [id, outcome(replies.get(id))]),
+  );
+  return { events, clients, ledgers, dirtyRead, loggedAtCrash };
 }
 
-function choreographed(out: (line: string) => void): void {
-  const options = { style: "choreographed", refuse: { delivery: ["o5"] } };
+function choreographed(out: (line: string) => void): SagaResult["choreographed"] {
+  const options = { style: "choreographed", refuse: { delivery: ["o6"] } };
   const sim = new Simulation({ protocol: saga, nodes: 5, seed: 11, options });
-  narrate(sim, out);
+  const rows: SagaRow[] = [];
+  narrate(sim, out, rows);
   const replies = new Map<string, Reply>();
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
   const config = busConfig(sim.nodes, choreographyBusOptions(options, ["n5"], "saga"));
@@ -169,17 +307,43 @@ function choreographed(out: (line: string) => void): void {
   out("   and reacts to its neighbour's events; outcomes go out through a durable outbox.");
   out("");
   out("B1. Happy path.");
-  send("o4");
-  sim.runFor(500);
-  out(`    events on the bus: ${events("o4").join(" → ")}`);
-  out(`    client: ${outcome(replies.get("o4"))}`);
-  out("");
-  out("B2. Delivery refuses o5: the failure travels back up the chain.");
   send("o5");
-  sim.runFor(800);
+  sim.runFor(500);
   out(`    events on the bus: ${events("o5").join(" → ")}`);
   out(`    client: ${outcome(replies.get("o5"))}`);
+  out("");
+  out("B2. Delivery refuses o6: the failure travels back up the chain.");
+  send("o6");
+  sim.runFor(800);
+  out(`    events on the bus: ${events("o6").join(" → ")}`);
+  out(`    client: ${outcome(replies.get("o6"))}`);
   for (const l of ledgerTable(sim)) out(`    ${l}`);
+  return {
+    events: rows,
+    clients: { o5: outcome(replies.get("o5")), o6: outcome(replies.get("o6")) },
+    busEvents: { o5: events("o5"), o6: events("o6") },
+    ledger: ledger(sim),
+  };
+}
+
+/**
+ * Runs the saga scenario, printing through `out`, and returns what it found.
+ *
+ * @example
+ * ```ts
+ * import { runSaga } from "./saga.ts";
+ * runSaga().choreographed.clients.o5; // "ok: done"
+ * ```
+ */
+export function runSaga(out: (line: string) => void = () => {}): SagaResult {
+  out("The EC-site order as a saga: T1 reserve stock → T2 take payment → T3 arrange delivery;");
+  out("on failure the compensations C3 → C2 → C1 undo what was done, in reverse.");
+  out("n1 order service, n2 inventory, n3 payment, n4 delivery.");
+  out("");
+  const a = orchestrated(out);
+  out("");
+  const b = choreographed(out);
+  return { orchestrated: a, choreographed: b };
 }
 
 /**
@@ -190,20 +354,14 @@ function choreographed(out: (line: string) => void): void {
  * import { scenario } from "./saga.ts";
  * import { collectLines } from "./scenario.ts";
  * const lines = await collectLines(scenario);
- * lines.some((l) => l.includes("C1 return stock")); // true
+ * lines.some((l) => l.includes("C3 cancel delivery")); // true
  * ```
  */
 export const scenario: Scenario = {
   name: "saga",
   description:
-    "the order as a saga: compensations in reverse, orchestrator crash, choreography over the bus",
+    "the order as a saga: compensations C3 → C2 → C1, orchestrator crash, choreography over the bus",
   run(out) {
-    out("The EC-site order as a saga: T1 reserve stock → T2 take payment → T3 arrange delivery;");
-    out("on failure the compensations C3 → C2 → C1 undo what was done, in reverse.");
-    out("n1 order service, n2 inventory, n3 payment, n4 delivery.");
-    out("");
-    orchestrated(out);
-    out("");
-    choreographed(out);
+    runSaga(out);
   },
 };
