@@ -11,20 +11,77 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { Reply } from "../protocols/node.ts";
 import { twoPhaseCommit } from "../protocols/txn/two_phase_commit.ts";
 import type { ParticipantRecord } from "../protocols/txn/participant.ts";
+import type { TxnMessage } from "../protocols/txn/message.ts";
 import { type Scenario, table, timeline } from "./scenario.ts";
 import { ledgerTable, orderOp } from "./ec_order.ts";
 
 const PARTICIPANTS = ["n2", "n3", "n4"] as const;
 
+/**
+ * One narrated 2PC event.
+ *
+ * @example
+ * ```ts
+ * import type { TwoPcRow } from "./two_pc.ts";
+ * const r: TwoPcRow = { at: 8.1, node: "n1", kind: "ack", txn: "o1", from: "n4" };
+ * ```
+ */
+export interface TwoPcRow {
+  readonly at: number;
+  readonly node: string;
+  readonly kind:
+    | "begin"
+    | "vote"
+    | "decision"
+    | "commit"
+    | "abort"
+    | "ack"
+    | "end"
+    | "unblocked"
+    | "recover"
+    | "crash";
+  readonly txn?: string;
+  readonly yes?: boolean;
+  readonly decision?: string;
+  readonly presumed?: boolean;
+  /** For `ack`: the participant that acknowledged. */
+  readonly from?: string;
+  /** For `ack`: it came after the transaction was finished (a duplicate). */
+  readonly late?: boolean;
+  readonly waitedMs?: number;
+}
+
 /** Narrates the protocol's own trace events, one line each. */
-function narrate(sim: Simulation, out: (line: string) => void): void {
+function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[]): void {
   const say = timeline(out);
+  const finished = new Set<string>();
   sim.onTrace((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
+    const txn = d.txn === undefined ? {} : { txn: String(d.txn) };
     switch (e.kind) {
+      case "deliver": {
+        const m = e.body as TxnMessage;
+        if (m.type !== "ack") return;
+        const late = finished.has(m.txn);
+        rows.push({
+          at: e.time,
+          node: e.node,
+          kind: "ack",
+          txn: m.txn,
+          from: e.peer!,
+          ...(late ? { late } : {}),
+        });
+        return say(
+          e,
+          `coordinator: ACK for ${m.txn} from ${e.peer}` +
+            (late ? ` (a duplicate: ${m.txn} is already finished; ignored)` : ""),
+        );
+      }
       case "begin":
+        rows.push({ at: e.time, node: e.node, kind: "begin", ...txn });
         return say(e, `coordinator: prepare ${d.txn} → ${(d.participants as string[]).join(", ")}`);
       case "vote":
+        rows.push({ at: e.time, node: e.node, kind: "vote", ...txn, yes: Boolean(d.yes) });
         return say(
           e,
           d.yes
@@ -32,6 +89,14 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
             : `votes NO on ${d.txn} (${d.reason})`,
         );
       case "decision":
+        rows.push({
+          at: e.time,
+          node: e.node,
+          kind: "decision",
+          ...txn,
+          decision: String(d.decision),
+          presumed: Boolean(d.presumed),
+        });
         return say(
           e,
           `coordinator: decision ${String(d.decision).toUpperCase()} for ${d.txn} logged` +
@@ -39,12 +104,28 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
         );
       case "commit":
       case "abort":
-        return say(e, `${e.kind}s ${d.txn}, releases its lock`);
+        rows.push({ at: e.time, node: e.node, kind: e.kind, ...txn });
+        return say(
+          e,
+          `${e.kind}s ${d.txn}, releases its lock` + (e.kind === "commit" ? ", sends ACK" : ""),
+        );
+      case "end":
+        finished.add(String(d.txn));
+        rows.push({ at: e.time, node: e.node, kind: "end", ...txn });
+        return say(e, `coordinator: every participant acknowledged ${d.txn}; it is finished`);
       case "unblocked":
         // Every prepared participant is in doubt for a moment; only say so when it blocked.
         if (Number(d.waitedMs) < 100) return;
+        rows.push({
+          at: e.time,
+          node: e.node,
+          kind: "unblocked",
+          ...txn,
+          waitedMs: Number(d.waitedMs),
+        });
         return say(e, `was blocked on ${d.txn} for ${Number(d.waitedMs).toFixed(1)} ms`);
       case "recover":
+        rows.push({ at: e.time, node: e.node, kind: "recover" });
         return say(
           e,
           d.resend
@@ -52,6 +133,7 @@ function narrate(sim: Simulation, out: (line: string) => void): void {
             : `recovers: ${(d.inDoubt as string[]).join(", ")} still prepared, lock re-taken`,
         );
       case "crash":
+        rows.push({ at: e.time, node: e.node, kind: "crash" });
         return say(e, "CRASHES");
     }
   });
@@ -97,86 +179,165 @@ export const scenario: Scenario = {
   description:
     "two-phase commit of an order: commit, a no vote, blocking on a coordinator crash, recovery",
   run(out) {
-    const sim = new Simulation({
-      protocol: twoPhaseCommit,
-      nodes: 4,
-      seed: 2024,
-      options: { refuse: { payment: ["o2"] } },
-    });
-    narrate(sim, out);
-    const replies = new Map<string, Reply>();
-    const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
-
-    out(
-      "Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.",
-    );
-    out("");
-    out("1. Happy path: every participant votes yes, the coordinator logs COMMIT.");
-    send("o1");
-    sim.runFor(200);
-    out(`   client: ${outcome(replies.get("o1"))}`);
-    for (const l of ledgerTable(sim)) out(`   ${l}`);
-
-    out("");
-    out("2. The payment service votes no for o2: the coordinator aborts everywhere.");
-    send("o2");
-    sim.runFor(200);
-    out(`   client: ${outcome(replies.get("o2"))}`);
-    for (const l of ledgerTable(sim)) out(`   ${l}`);
-
-    out("");
-    out("3. The coordinator crashes after every participant voted yes on o3, before it decides.");
-    let crashed = false;
-    sim.afterStep(() => {
-      if (crashed) return;
-      const prepared = PARTICIPANTS.every((n) =>
-        (sim.disk(n).get("txn/o3") as ParticipantRecord | undefined)?.state === "prepared"
-      );
-      if (prepared) {
-        crashed = true;
-        sim.crash("n1");
-      }
-    });
-    send("o3");
-    sim.runFor(2000);
-    out(
-      "   Two seconds later the participants are still blocked — they promised to commit if told",
-    );
-    out("   to and may not decide alone — and they hold their locks all the while:");
-    for (const l of participantTable(sim)) out(`   ${l}`);
-    let read: Reply | undefined;
-    sim.request("n2", { f: "read", key: "stock/item-1" }, 2, (r) => read = r);
-    sim.runFor(1);
-    const rv = (read as { value: { value: number; lockedBy: string } }).value;
-    out(`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.`);
-    out(`   client: ${outcome(replies.get("o3"))}`);
-    out("   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.");
-    sim.restart("n1");
-    sim.runFor(1000);
-    for (const l of participantTable(sim)) out(`   ${l}`);
-
-    out("");
-    out("4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.");
-    let cut = false;
-    sim.onTrace((e) => {
-      if (!cut && e.kind === "decision" && e.node === "n1") {
-        cut = true;
-        sim.network.isolate("n1");
-        sim.after(0, () => sim.crash("n1"));
-      }
-    });
-    send("o4");
-    sim.runFor(1500);
-    out(`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
-    for (const l of participantTable(sim)) out(`   ${l}`);
-    out("   The coordinator restarts, reads COMMIT in its log and re-sends it.");
-    sim.network.heal();
-    sim.restart("n1");
-    sim.runFor(1000);
-    for (const l of participantTable(sim)) out(`   ${l}`);
-    for (const l of ledgerTable(sim)) out(`   ${l}`);
-    const c = sim.status("n1");
-    out("");
-    out(`Coordinator totals: ${c.committed} committed, ${c.aborted} aborted.`);
+    run2pc(out);
   },
 };
+
+/**
+ * A participant's row in a blocking table.
+ *
+ * @example
+ * ```ts
+ * import type { ParticipantRow } from "./two_pc.ts";
+ * const p: ParticipantRow = { node: "n2", locks: ["stock/item-1:o3"], inDoubt: ["o3"], suspects: ["n1"] };
+ * ```
+ */
+export interface ParticipantRow {
+  readonly node: string;
+  readonly locks: readonly string[];
+  readonly inDoubt: readonly string[];
+  readonly suspects: readonly string[];
+}
+
+/**
+ * What the `2pc` scenario found.
+ *
+ * @example
+ * ```ts
+ * import { run2pc } from "./two_pc.ts";
+ * run2pc().clients.o1; // "ok: committed"
+ * ```
+ */
+export interface TwoPcResult {
+  readonly events: readonly TwoPcRow[];
+  readonly clients: Readonly<Record<string, string>>;
+  /** Participants at moments: `o3 blocked`, `o3 after restart`, `o4 blocked`, `o4 after restart`. */
+  readonly participants: Readonly<Record<string, readonly ParticipantRow[]>>;
+  /** The read of stock/item-1 at n2 while o3 was blocked. */
+  readonly blockedRead: { readonly value: number; readonly lockedBy: string };
+  readonly totals: { readonly committed: number; readonly aborted: number };
+}
+
+function participantRows(sim: Simulation): ParticipantRow[] {
+  return PARTICIPANTS.map((n) => {
+    const s = sim.status(n);
+    return {
+      node: n,
+      locks: Object.entries(s.locks as Record<string, string>).map(([k, t]) => `${k}:${t}`),
+      inDoubt: [...(s.inDoubt as string[])],
+      suspects: [...(s.suspects as string[])],
+    };
+  });
+}
+
+/**
+ * Runs the `2pc` scenario, printing through `out`, and returns what it found.
+ *
+ * @example
+ * ```ts
+ * import { run2pc } from "./two_pc.ts";
+ * run2pc().totals; // { committed: 2, aborted: 2 }
+ * ```
+ */
+export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
+  const sim = new Simulation({
+    protocol: twoPhaseCommit,
+    nodes: 4,
+    seed: 2024,
+    options: { refuse: { payment: ["o2"] } },
+  });
+  const events: TwoPcRow[] = [];
+  const participants: Record<string, ParticipantRow[]> = {};
+  narrate(sim, out, events);
+  const replies = new Map<string, Reply>();
+  const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
+
+  out(
+    "Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.",
+  );
+  out("");
+  out("1. Happy path: every participant votes yes, the coordinator logs COMMIT, and each");
+  out("   participant answers the commit with an ACK, so the coordinator can forget o1.");
+  send("o1");
+  sim.runFor(200);
+  out(`   client: ${outcome(replies.get("o1"))}`);
+  for (const l of ledgerTable(sim)) out(`   ${l}`);
+
+  out("");
+  out("2. The payment service votes no for o2: the coordinator aborts everywhere.");
+  send("o2");
+  sim.runFor(200);
+  out(`   client: ${outcome(replies.get("o2"))}`);
+  out("   No ACKs for an abort. The chapter's figure draws ACKs after a commit; distlab uses");
+  out("   presumed abort, so a transaction the coordinator has no record of is aborted, and");
+  out("   only commits need acknowledging before the coordinator may forget them.");
+  for (const l of ledgerTable(sim)) out(`   ${l}`);
+
+  out("");
+  out("3. The coordinator crashes after every participant voted yes on o3, before it decides.");
+  let crashed = false;
+  sim.afterStep(() => {
+    if (crashed) return;
+    const prepared = PARTICIPANTS.every((n) =>
+      (sim.disk(n).get("txn/o3") as ParticipantRecord | undefined)?.state === "prepared"
+    );
+    if (prepared) {
+      crashed = true;
+      sim.crash("n1");
+    }
+  });
+  send("o3");
+  sim.runFor(2000);
+  out(
+    "   Two seconds later the participants are still blocked — they promised to commit if told",
+  );
+  out("   to and may not decide alone — and they hold their locks all the while:");
+  participants["o3 blocked"] = participantRows(sim);
+  for (const l of participantTable(sim)) out(`   ${l}`);
+  let read: Reply | undefined;
+  sim.request("n2", { f: "read", key: "stock/item-1" }, 2, (r) => read = r);
+  sim.runFor(1);
+  const rv = (read as { value: { value: number; lockedBy: string } }).value;
+  out(`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.`);
+  out(`   client: ${outcome(replies.get("o3"))}`);
+  out("   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.");
+  sim.restart("n1");
+  sim.runFor(1000);
+  participants["o3 after restart"] = participantRows(sim);
+  for (const l of participantTable(sim)) out(`   ${l}`);
+
+  out("");
+  out("4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.");
+  let cut = false;
+  sim.onTrace((e) => {
+    if (!cut && e.kind === "decision" && e.node === "n1") {
+      cut = true;
+      sim.network.isolate("n1");
+      sim.after(0, () => sim.crash("n1"));
+    }
+  });
+  send("o4");
+  sim.runFor(1500);
+  out(`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
+  participants["o4 blocked"] = participantRows(sim);
+  for (const l of participantTable(sim)) out(`   ${l}`);
+  out("   The coordinator restarts, reads COMMIT in its log and re-sends it.");
+  sim.network.heal();
+  sim.restart("n1");
+  sim.runFor(1000);
+  participants["o4 after restart"] = participantRows(sim);
+  for (const l of participantTable(sim)) out(`   ${l}`);
+  for (const l of ledgerTable(sim)) out(`   ${l}`);
+  const c = sim.status("n1");
+  out("");
+  out(`Coordinator totals: ${c.committed} committed, ${c.aborted} aborted.`);
+  return {
+    events,
+    clients: Object.fromEntries(
+      ["o1", "o2", "o3", "o4"].map((id) => [id, outcome(replies.get(id))]),
+    ),
+    participants,
+    blockedRead: rv,
+    totals: { committed: Number(c.committed), aborted: Number(c.aborted) },
+  };
+}

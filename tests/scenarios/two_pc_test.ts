@@ -1,25 +1,76 @@
 import assert from "node:assert/strict";
 import { collectLines } from "../../scenarios/scenario.ts";
-import { scenario } from "../../scenarios/two_pc.ts";
+import { run2pc, scenario, type TwoPcRow } from "../../scenarios/two_pc.ts";
 
-Deno.test("the 2pc scenario prints the same lines every run", async () => {
-  assert.deepEqual(await collectLines(scenario), await collectLines(scenario));
+const r = run2pc();
+const of = (txn: string, kind: TwoPcRow["kind"]) =>
+  r.events.filter((e) => e.txn === txn && e.kind === kind);
+
+Deno.test("2pc: deterministic", async () => {
   assert.equal(scenario.name, "2pc");
+  assert.deepEqual(run2pc(), r);
+  assert.deepEqual(await collectLines(scenario), await collectLines(scenario));
 });
 
-Deno.test("the 2pc scenario shows commit, a no vote, blocking with locks held, presumed abort and recovery", async () => {
-  const text = (await collectLines(scenario)).join("\n");
-  assert.match(text, /client: ok: committed/);
-  assert.match(text, /votes NO on o2 \(payment refused o2\)/);
-  assert.match(text, /client: fail: aborted: n3 \(payment\) voted no/);
-  // Blocking: all three participants hold their lock on o3 and suspect the coordinator.
-  assert.match(text, /n2 +inventory +stock\/item-1:o3 +o3 +[\d.]+ ms +n1/);
-  assert.match(text, /n3 +payment +balance\/alice:o3 +o3 +[\d.]+ ms +n1/);
-  assert.match(text, /n4 +delivery +slots\/east:o3 +o3 +[\d.]+ ms +n1/);
-  assert.match(text, /locked by o3/);
-  assert.match(text, /decision ABORT for o3 logged \(presumed abort/);
-  assert.match(text, /was blocked on o3 for 2\d{3}\.\d ms/);
-  assert.match(text, /recovers: log says commit, re-sends it for o4/);
-  assert.equal((text.match(/commits o4/g) ?? []).length, 3);
-  assert.match(text, /Coordinator totals: 2 committed, 2 aborted\./);
+Deno.test("2pc happy path: prepare, three YES votes, COMMIT, three commits and three ACKs, then the end", () => {
+  assert.equal(of("o1", "vote").filter((e) => e.yes).length, 3);
+  assert.deepEqual(of("o1", "decision").map((e) => e.decision), ["commit"]);
+  const commits = of("o1", "commit");
+  const acks = of("o1", "ack");
+  assert.deepEqual(commits.map((e) => e.node).sort(), ["n2", "n3", "n4"]);
+  assert.deepEqual(acks.map((e) => e.from).sort(), ["n2", "n3", "n4"]);
+  assert.ok(acks.every((a) => a.node === "n1"));
+  for (const a of acks) {
+    const c = commits.find((x) => x.node === a.from)!;
+    assert.ok(c.at < a.at, `${a.from}'s ACK follows its commit`);
+  }
+  const end = of("o1", "end");
+  assert.equal(end.length, 1);
+  assert.equal(end[0]!.at, Math.max(...acks.map((a) => a.at)), "finished at the last ACK");
+  assert.equal(r.clients.o1, "ok: committed");
+});
+
+Deno.test("2pc: a NO vote aborts everywhere, and aborts are not acknowledged (presumed abort)", () => {
+  assert.deepEqual(of("o2", "vote").filter((e) => !e.yes).map((e) => e.node), ["n3"]);
+  assert.deepEqual(of("o2", "decision").map((e) => e.decision), ["abort"]);
+  assert.deepEqual(of("o2", "abort").map((e) => e.node).sort(), ["n2", "n4"]);
+  assert.equal(of("o2", "ack").length, 0);
+  assert.equal(r.clients.o2, "fail: aborted: n3 (payment) voted no: payment refused o2");
+});
+
+Deno.test("2pc: participants block with locks held until the coordinator returns and presumes abort", () => {
+  const blocked = r.participants["o3 blocked"]!;
+  assert.deepEqual(blocked.map((p) => p.locks), [
+    ["stock/item-1:o3"],
+    ["balance/alice:o3"],
+    ["slots/east:o3"],
+  ]);
+  for (const p of blocked) {
+    assert.deepEqual(p.inDoubt, ["o3"]);
+    assert.deepEqual(p.suspects, ["n1"]);
+  }
+  assert.deepEqual(r.blockedRead, { value: 98, lockedBy: "o3" });
+  assert.equal(r.clients.o3, "no answer (the outcome is unknown to the client)");
+  const d = of("o3", "decision");
+  assert.deepEqual(d.map((e) => [e.decision, e.presumed]), [["abort", true]]);
+  assert.ok(of("o3", "unblocked").every((e) => e.waitedMs! > 2000));
+  assert.equal(of("o3", "unblocked").length, 3);
+  for (const p of r.participants["o3 after restart"]!) assert.deepEqual(p.locks, []);
+});
+
+Deno.test("2pc: a logged COMMIT is re-sent after recovery and acknowledged by all three", () => {
+  assert.equal(r.clients.o4, "ok: committed");
+  for (const p of r.participants["o4 blocked"]!) assert.deepEqual(p.inDoubt, ["o4"]);
+  assert.ok(r.events.some((e) => e.kind === "recover" && e.node === "n1"));
+  assert.equal(of("o4", "commit").length, 3);
+  const acks = of("o4", "ack");
+  assert.deepEqual([...new Set(acks.filter((a) => !a.late).map((a) => a.from))].sort(), [
+    "n2",
+    "n3",
+    "n4",
+  ]);
+  const end = of("o4", "end")[0]!;
+  assert.ok(acks.filter((a) => a.late).every((a) => a.at >= end.at));
+  for (const p of r.participants["o4 after restart"]!) assert.deepEqual(p.locks, []);
+  assert.deepEqual(r.totals, { committed: 2, aborted: 2 });
 });
