@@ -345,6 +345,8 @@ function minority(out: (line: string) => void): PaxosResult["minority"] {
  * ```
  */
 export function runPaxos(out: (line: string) => void = () => {}): PaxosResult {
+  out("Each part runs on a fresh five-node cluster; times are ms since that part began.");
+  out("");
   const r1 = race(out);
   out("");
   const r2 = adoption(out);

@@ -305,6 +305,7 @@ function choreographed(out: (line: string) => void): SagaResult["choreographed"]
     "B. Choreographed: no orchestrator. Each service consumes the saga topic on the bus (broker n5)",
   );
   out("   and reacts to its neighbour's events; outcomes go out through a durable outbox.");
+  out("   (A fresh five-node cluster: its times start again at 0.)");
   out("");
   out("B1. Happy path.");
   send("o5");
