@@ -1,6 +1,8 @@
 /**
  * What a saga run must keep, checked over the services' and the order node's durable
- * records (cheap enough for every simulated step):
+ * records, exhaustively (`checkSaga`) or per change from running expectations
+ * (`runningSagaLedger`, `applySagaStepChange`, `checkSagaLedgerKeys`,
+ * `checkSagaOutcome`) for checks after every simulated step:
  *
  * - **Ledgers balance**: each service counter equals its initial value plus the changes
  *   of its steps that are done (a compensated step's change was given back), and none
@@ -176,17 +178,12 @@ export function checkSagaLedgers(
  */
 export function checkSagaOutcomes(view: SagaClusterView, ids?: Iterable<string>): string | null {
   for (const id of ids ?? Object.keys(view.orders)) {
-    const o = view.orders[id];
-    if (o === undefined || o.state === "pending") continue;
-    for (const s of view.services) {
-      const r = s.records[id];
-      if (o.state === "done" && r?.state !== "done") {
-        return `${id} is done but its ${s.service} step is ${r?.state ?? "missing"} at ${s.node}`;
-      }
-      if (o.state === "compensated" && r?.state === "done") {
-        return `${id} is compensated but its ${s.service} step is still done at ${s.node}`;
-      }
-    }
+    const bad = checkSagaOutcome(
+      id,
+      view.orders[id]?.state,
+      view.services.map((s) => ({ node: s.node, service: s.service, record: s.records[id] })),
+    );
+    if (bad !== null) return bad;
   }
   return null;
 }
@@ -244,6 +241,108 @@ export function checkSagaSettled(view: SagaClusterView): string | null {
           expected[key] ?? 0
         }`;
       }
+    }
+  }
+  return null;
+}
+
+/**
+ * A service's expected counters (initial plus the changes of its done steps), kept
+ * current step record by step record so that a check after a step costs what it
+ * changed.
+ *
+ * @example
+ * ```ts
+ * import { runningSagaLedger } from "./invariants.ts";
+ * runningSagaLedger({ "stock/a": 5 }, []).get("stock/a"); // 5
+ * ```
+ */
+export function runningSagaLedger(
+  initial: Readonly<Record<string, number>>,
+  records: Iterable<readonly [string, StepRecord]>,
+): Map<string, number> {
+  const expected = new Map(Object.entries(initial));
+  for (const [, r] of records) applySagaStepChange(expected, undefined, r, new Set());
+  return expected;
+}
+
+/**
+ * Updates `expected` (from {@link runningSagaLedger}) for a step record going from
+ * `before` to `after` (undefined: absent) and adds the counters it changed to `touched`.
+ *
+ * @example
+ * ```ts
+ * import { applySagaStepChange, runningSagaLedger } from "./invariants.ts";
+ * const expected = runningSagaLedger({ "stock/a": 5 }, []);
+ * const effect = { key: "stock/a", delta: -2 };
+ * applySagaStepChange(expected, undefined, { state: "done", effect, at: 1 }, new Set());
+ * expected.get("stock/a"); // 3
+ * ```
+ */
+export function applySagaStepChange(
+  expected: Map<string, number>,
+  before: StepRecord | undefined,
+  after: StepRecord | undefined,
+  touched: Set<string>,
+): void {
+  for (const [r, sign] of [[before, -1], [after, 1]] as const) {
+    if (r?.state !== "done") continue;
+    const { key, delta } = r.effect;
+    expected.set(key, (expected.get(key) ?? 0) + sign * delta);
+    touched.add(key);
+  }
+}
+
+/**
+ * {@link checkSagaLedgers} for one service and only the counters `keys`, against its
+ * running `expected` values; `ledgerOf` reads a counter's value.
+ *
+ * @example
+ * ```ts
+ * import { checkSagaLedgerKeys } from "./invariants.ts";
+ * checkSagaLedgerKeys("n2", new Map([["stock/a", 5]]), () => 4, ["stock/a"]);
+ * // "n2: stock/a is 4, expected 5"
+ * ```
+ */
+export function checkSagaLedgerKeys(
+  node: NodeId,
+  expected: ReadonlyMap<string, number>,
+  ledgerOf: (key: string) => number | undefined,
+  keys: Iterable<string>,
+): string | null {
+  for (const key of keys) {
+    const have = ledgerOf(key) ?? 0, want = expected.get(key) ?? 0;
+    if (have !== want) return `${node}: ${key} is ${have}, expected ${want}`;
+    if (have < 0) return `${node}: ${key} is negative (${have})`;
+  }
+  return null;
+}
+
+/**
+ * {@link checkSagaOutcomes} for one order: its state (undefined: unknown) and each
+ * service's step record of it.
+ *
+ * @example
+ * ```ts
+ * import { checkSagaOutcome } from "./invariants.ts";
+ * checkSagaOutcome("o1", "done", [{ node: "n2", service: "inventory", record: undefined }]);
+ * // "o1 is done but its inventory step is missing at n2"
+ * ```
+ */
+export function checkSagaOutcome(
+  id: string,
+  state: SagaOrderView["state"] | undefined,
+  steps: Iterable<
+    { readonly node: NodeId; readonly service: Service; readonly record: StepRecord | undefined }
+  >,
+): string | null {
+  if (state === undefined || state === "pending") return null;
+  for (const { node, service, record: r } of steps) {
+    if (state === "done" && r?.state !== "done") {
+      return `${id} is done but its ${service} step is ${r?.state ?? "missing"} at ${node}`;
+    }
+    if (state === "compensated" && r?.state === "done") {
+      return `${id} is compensated but its ${service} step is still done at ${node}`;
     }
   }
   return null;

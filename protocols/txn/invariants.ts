@@ -1,7 +1,10 @@
 /**
  * Safety properties of two-phase commit, checked over what the nodes hold — their
  * durable logs (which survive crashes) and, for running participants, their locks.
- * Cheap enough to run after every simulated step (`sim.afterStep`).
+ * Exhaustive (`checkTwoPhaseCommit`), or per change from running expectations
+ * (`runningParticipant`, `applyParticipantChange`, `checkLedgerKeys`,
+ * `checkRunningLocks`, `checkTxnAtomicity`) so that a check after every simulated step
+ * costs what the step changed.
  *
  * - **Atomicity**: no transaction is committed at one participant and aborted at
  *   another, and no participant's outcome contradicts the coordinator's decision.
@@ -154,19 +157,8 @@ export function checkAtomicity(view: TxnClusterView, txns?: Iterable<string>): s
     else for (const txn of txns) note(p, txn, p.records[txn]);
   }
   for (const [txn, s] of seen) {
-    const d = view.coordinator[txn]?.decision;
-    if (s.committed !== undefined && s.aborted !== undefined) {
-      return `${txn} committed at ${s.committed} but aborted at ${s.aborted}`;
-    }
-    if (s.committed !== undefined && d !== "commit") {
-      return `${txn} committed at ${s.committed} but the coordinator ${
-        d === undefined ? "has no decision" : "decided abort"
-      }`;
-    }
-    // An abort is fine while the coordinator has no record (presumed abort).
-    if (s.aborted !== undefined && d === "commit") {
-      return `${txn} aborted at ${s.aborted} but the coordinator decided commit`;
-    }
+    const bad = atomicityVerdict(txn, view.coordinator[txn]?.decision, s.committed, s.aborted);
+    if (bad !== null) return bad;
   }
   return null;
 }
@@ -275,6 +267,176 @@ export function checkTwoPhaseSettled(view: TxnClusterView): string | null {
     if (p.locks !== null && Object.keys(p.locks).length > 0) {
       return `${p.node} still holds locks: ${Object.keys(p.locks).join(", ")}`;
     }
+  }
+  return null;
+}
+
+/**
+ * A participant's running expectations, kept current record by record so that a check
+ * after a step costs what the step changed: each counter's initial value plus the
+ * committed changes, and the counter each prepared transaction must hold locked.
+ *
+ * @example
+ * ```ts
+ * import { runningParticipant } from "./invariants.ts";
+ * const r = runningParticipant({ "slots/east": 10 }, []);
+ * r.expected.get("slots/east"); // 10
+ * ```
+ */
+export interface RunningParticipant {
+  /** Counter → initial value plus the changes of the transactions committed here. */
+  readonly expected: Map<string, number>;
+  /** Prepared transaction → the counter it locks. */
+  readonly prepared: Map<string, string>;
+}
+
+/**
+ * The running expectations of a participant with `initial` counters and `records`
+ * (transaction id, record) on disk.
+ *
+ * @example
+ * ```ts
+ * import { runningParticipant } from "./invariants.ts";
+ * const effect = { key: "slots/east", delta: -1 };
+ * const r = runningParticipant({ "slots/east": 10 }, [["o1", { state: "committed", effect, at: 1 }]]);
+ * r.expected.get("slots/east"); // 9
+ * ```
+ */
+export function runningParticipant(
+  initial: Readonly<Record<string, number>>,
+  records: Iterable<readonly [string, ParticipantRecord]>,
+): RunningParticipant {
+  const r: RunningParticipant = { expected: new Map(Object.entries(initial)), prepared: new Map() };
+  for (const [txn, rec] of records) applyParticipantChange(r, txn, undefined, rec, new Set());
+  return r;
+}
+
+/**
+ * Updates `running` for transaction `txn`'s record going from `before` to `after`
+ * (undefined: absent) and adds the counters whose expected value changed to `touched`.
+ *
+ * @example
+ * ```ts
+ * import { applyParticipantChange, runningParticipant } from "./invariants.ts";
+ * const r = runningParticipant({ "slots/east": 10 }, []);
+ * const effect = { key: "slots/east", delta: -1 };
+ * const touched = new Set<string>();
+ * applyParticipantChange(r, "o1", { state: "prepared", effect, at: 1 }, { state: "committed", effect, at: 2 }, touched);
+ * [r.expected.get("slots/east"), r.prepared.size, [...touched]]; // [9, 0, ["slots/east"]]
+ * ```
+ */
+export function applyParticipantChange(
+  running: RunningParticipant,
+  txn: string,
+  before: ParticipantRecord | undefined,
+  after: ParticipantRecord | undefined,
+  touched: Set<string>,
+): void {
+  const add = (r: ParticipantRecord | undefined, sign: number) => {
+    if (r?.state !== "committed") return;
+    const { key, delta } = r.effect;
+    running.expected.set(key, (running.expected.get(key) ?? 0) + sign * delta);
+    touched.add(key);
+  };
+  add(before, -1);
+  add(after, 1);
+  if (before?.state === "prepared") running.prepared.delete(txn);
+  if (after?.state === "prepared") running.prepared.set(txn, after.effect.key);
+}
+
+/**
+ * {@link checkLedgers} for one participant and only the counters `keys` (those a step
+ * touched), against its running expectations; `ledgerOf` reads a counter's value.
+ *
+ * @example
+ * ```ts
+ * import { checkLedgerKeys, runningParticipant } from "./invariants.ts";
+ * const r = runningParticipant({ "slots/east": 10 }, []);
+ * checkLedgerKeys("n4", r, () => 9, ["slots/east"]); // "n4: slots/east is 9, expected 10"
+ * ```
+ */
+export function checkLedgerKeys(
+  node: NodeId,
+  running: RunningParticipant,
+  ledgerOf: (key: string) => number | undefined,
+  keys: Iterable<string>,
+): string | null {
+  for (const key of keys) {
+    const have = ledgerOf(key) ?? 0, want = running.expected.get(key) ?? 0;
+    if (have !== want) return `${node}: ${key} is ${have}, expected ${want}`;
+    if (have < 0) return `${node}: ${key} is negative (${have})`;
+  }
+  return null;
+}
+
+/**
+ * {@link checkLocks} for one running participant from its running expectations: it
+ * holds the lock of every prepared transaction and no other, in O(prepared).
+ *
+ * @example
+ * ```ts
+ * import { checkRunningLocks, runningParticipant } from "./invariants.ts";
+ * const effect = { key: "stock/item-1", delta: -1 };
+ * const r = runningParticipant({}, [["o1", { state: "prepared", effect, at: 1 }]]);
+ * checkRunningLocks("n2", r, new Map()); // "n2 released stock/item-1 of o1 before the decision"
+ * ```
+ */
+export function checkRunningLocks(
+  node: NodeId,
+  running: RunningParticipant,
+  locks: ReadonlyMap<string, string>,
+): string | null {
+  for (const [txn, key] of running.prepared) {
+    if (locks.get(key) !== txn) return `${node} released ${key} of ${txn} before the decision`;
+  }
+  if (locks.size !== running.prepared.size) {
+    return `${node} holds ${locks.size} locks for ${running.prepared.size} prepared`;
+  }
+  return null;
+}
+
+/**
+ * {@link checkAtomicity} for one transaction: the coordinator's `decision` and each
+ * participant's record of it.
+ *
+ * @example
+ * ```ts
+ * import { checkTxnAtomicity } from "./invariants.ts";
+ * const effect = { key: "slots/east", delta: -1 };
+ * checkTxnAtomicity("o1", "abort", [["n2", { state: "committed", effect, at: 1 }]]);
+ * // "o1 committed at n2 but the coordinator decided abort"
+ * ```
+ */
+export function checkTxnAtomicity(
+  txn: string,
+  decision: CoordinatorRecord["decision"] | undefined,
+  records: Iterable<readonly [NodeId, ParticipantRecord | undefined]>,
+): string | null {
+  let committed: NodeId | undefined, aborted: NodeId | undefined;
+  for (const [node, r] of records) {
+    if (r?.state === "committed") committed ??= node;
+    if (r?.state === "aborted") aborted ??= node;
+  }
+  return atomicityVerdict(txn, decision, committed, aborted);
+}
+
+function atomicityVerdict(
+  txn: string,
+  d: CoordinatorRecord["decision"] | undefined,
+  committed: NodeId | undefined,
+  aborted: NodeId | undefined,
+): string | null {
+  if (committed !== undefined && aborted !== undefined) {
+    return `${txn} committed at ${committed} but aborted at ${aborted}`;
+  }
+  if (committed !== undefined && d !== "commit") {
+    return `${txn} committed at ${committed} but the coordinator ${
+      d === undefined ? "has no decision" : "decided abort"
+    }`;
+  }
+  // An abort is fine while the coordinator has no record (presumed abort).
+  if (aborted !== undefined && d === "commit") {
+    return `${txn} aborted at ${aborted} but the coordinator decided commit`;
   }
   return null;
 }

@@ -1,14 +1,14 @@
 /**
  * What every transaction-style torture workload is made of: the {@link Harness} a
- * protocol brings to a run, and the pieces the harnesses share (cached disk reads,
- * change tracking, client loops, the order clients).
+ * protocol brings to a run, and the pieces the harnesses share (record mirrors kept
+ * current from the disks' write journals, change tracking, client loops, the order
+ * clients).
  *
  * @module
  */
 
 import type { AnyProtocol, NodeId, Reply } from "../../protocols/node.ts";
 import type { Rng } from "../../protocols/random.ts";
-import { readRecords } from "../../protocols/txn/invariants.ts";
 import type { Simulation } from "../../nodes/simulator.ts";
 import { info } from "../../protocols/reply.ts";
 
@@ -40,7 +40,13 @@ export interface Harness {
   readonly options: Readonly<Record<string, unknown>>;
   /** Changes whenever the state the checks read may have changed. */
   fingerprint(sim: Simulation): string;
+  /**
+   * The checks after a step: may look only at what changed since the last call (and
+   * keep running state), as long as it finds what `exhaustive` would.
+   */
   check(sim: Simulation): string | null;
+  /** Every safety check over the whole state, keeping no state of its own. */
+  exhaustive(sim: Simulation): string | null;
   /** Starts the clients; they issue new work until `untilMs`. */
   start(sim: Simulation, rng: Rng, clients: number, untilMs: number, ops: Ops): void;
   settled(sim: Simulation): string | null;
@@ -64,67 +70,120 @@ export interface TxnWorkload {
 }
 
 /**
- * Reads `prefix` from a node's disk, re-reading only after the disk synced again (every
- * write is synced before the step ends, so between syncs nothing changed).
+ * One record that changed under a prefix: its id (the key without the prefix) and its
+ * value before and after (undefined when absent).
  *
  * @example
  * ```ts
- * import { diskCache } from "./harness.ts";
+ * import type { RecordChange } from "./harness.ts";
+ * const c: RecordChange = { prefix: "txn/", id: "o1", before: undefined, after: { state: "prepared" } };
+ * ```
+ */
+export interface RecordChange {
+  readonly prefix: string;
+  readonly id: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/**
+ * A copy of the records under some prefixes of one node's disk, kept current from the
+ * disk's write journal, so that reading what changed costs what changed.
+ *
+ * @example
+ * ```ts
+ * import type { RecordMirror } from "./harness.ts";
+ * function count(m: RecordMirror): number {
+ *   return m.records("txn/").size;
+ * }
+ * ```
+ */
+export interface RecordMirror {
+  /** The records under `prefix` (one of the mirror's) as of the last `poll()`. */
+  records(prefix: string): ReadonlyMap<string, unknown>;
+  /**
+   * Brings the copy up to date and returns what changed. `reset` says the disk was
+   * reset (a crash) since the last poll: everything was re-read and compared.
+   */
+  poll(): { readonly changes: readonly RecordChange[]; readonly reset: boolean };
+}
+
+/**
+ * Mirrors the records under `prefixes` of `node`'s disk in `sim` (turns the disk's write
+ * journal on). Starts from a full read.
+ *
+ * @example
+ * ```ts
+ * import { recordMirror } from "./harness.ts";
  * import { Simulation } from "../../nodes/simulator.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 4, seed: 1 });
- * const read = diskCache();
- * Object.keys(read(sim, "n2", "txn/")).length; // 0
+ * const m = recordMirror(sim, "n2", ["txn/", "res/"]);
+ * sim.disk("n2").set("res/stock/item-1", 7);
+ * m.poll().changes; // [{ prefix: "res/", id: "stock/item-1", before: undefined, after: 7 }]
  * ```
  */
-export function diskCache(): <T>(
+export function recordMirror(
   sim: Simulation,
   node: NodeId,
-  prefix: string,
-) => Record<string, T> {
-  const cache = new Map<string, { syncs: number; data: Record<string, unknown> }>();
-  return <T>(sim: Simulation, node: NodeId, prefix: string): Record<string, T> => {
-    const disk = sim.disk(node);
-    const key = `${node} ${prefix}`;
-    const hit = cache.get(key);
-    if (hit !== undefined && hit.syncs === disk.syncs) return hit.data as Record<string, T>;
-    const data = readRecords<unknown>(disk, prefix);
-    cache.set(key, { syncs: disk.syncs, data });
-    return data as Record<string, T>;
+  prefixes: readonly string[],
+): RecordMirror {
+  const disk = sim.disk(node);
+  const journal = disk.journal();
+  const maps = new Map<string, Map<string, unknown>>();
+  const readAll = () => {
+    for (const prefix of prefixes) {
+      const m = new Map<string, unknown>();
+      for (const k of disk.keys(prefix)) m.set(k.slice(prefix.length), disk.get(k));
+      maps.set(prefix, m);
+    }
+  };
+  readAll();
+  return {
+    records(prefix) {
+      const m = maps.get(prefix);
+      if (m === undefined) throw new Error(`record mirror of ${node}: no prefix '${prefix}'`);
+      return m;
+    },
+    poll() {
+      const keys = journal.take();
+      const changes: RecordChange[] = [];
+      if (keys === null) {
+        const old = new Map(maps);
+        readAll();
+        for (const prefix of prefixes) {
+          const before = old.get(prefix)!, after = maps.get(prefix)!;
+          for (const [id, v] of after) {
+            if (before.get(id) !== v) {
+              changes.push({ prefix, id, before: before.get(id), after: v });
+            }
+          }
+          for (const [id, v] of before) {
+            if (!after.has(id)) changes.push({ prefix, id, before: v, after: undefined });
+          }
+        }
+        return { changes, reset: true };
+      }
+      for (const key of keys) {
+        for (const prefix of prefixes) {
+          if (!key.startsWith(prefix)) continue;
+          const m = maps.get(prefix)!, id = key.slice(prefix.length);
+          const before = m.get(id), after = disk.get(key);
+          if (after === undefined) m.delete(id);
+          else m.set(id, after);
+          if (before !== after) changes.push({ prefix, id, before, after });
+        }
+      }
+      return { changes, reset: false };
+    },
   };
 }
 
 /**
- * Tracks what changed between checks: `changed(key, records, ids)` adds the ids whose
- * record is a different object than last time (records are immutable once written) and
- * says whether anything under `key` changed.
- *
- * @example
- * ```ts
- * import { differ } from "./harness.ts";
- * const changed = differ();
- * const ids = new Set<string>();
- * changed("n2", { t1: { state: "prepared" } }, ids); // true
- * [...ids]; // ["t1"]
- * ```
- */
-export function differ(): (
-  key: string,
-  records: Record<string, unknown>,
-  ids: Set<string>,
-) => boolean {
-  const previous = new Map<string, Record<string, unknown>>();
-  return (key, records, ids) => {
-    const before = previous.get(key);
-    if (before === records) return false;
-    previous.set(key, records);
-    for (const k of Object.keys(records)) if (before?.[k] !== records[k]) ids.add(k);
-    return true;
-  };
-}
-
-/**
- * The storage of every node changes only with a sync; up/down changes in-memory state.
+ * A fingerprint of what the checks read: every node's disk changes only with a sync,
+ * and up/down changes in-memory state. Returns the same string while nothing changed,
+ * and builds a new one only when something did, so it is cheap to call after every
+ * step. One per run.
  *
  * @example
  * ```ts
@@ -132,11 +191,26 @@ export function differ(): (
  * import { Simulation } from "../../nodes/simulator.ts";
  * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
  * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 2, seed: 1 });
- * diskFingerprint(sim); // "0+,0+"
+ * const fingerprint = diskFingerprint();
+ * fingerprint(sim) === fingerprint(sim); // true
  * ```
  */
-export function diskFingerprint(sim: Simulation): string {
-  return sim.nodes.map((n) => `${sim.disk(n).syncs}${sim.isUp(n) ? "+" : "-"}`).join(",");
+export function diskFingerprint(): (sim: Simulation) => string {
+  let syncs = -1, up = -1, last = "";
+  return (sim) => {
+    let s = 0, u = 0;
+    const nodes = sim.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      s += sim.disk(nodes[i]!).syncs; // only grows, so the sum changes when any does
+      if (sim.isUp(nodes[i]!)) u += 2 ** i;
+    }
+    if (s !== syncs || u !== up) {
+      syncs = s;
+      up = u;
+      last = `${s}/${u}`;
+    }
+    return last;
+  };
 }
 
 /**
