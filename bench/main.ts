@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   txn: () => import("./txn_bench.ts"),
   dashboard: () => import("./dashboard_bench.ts"),
   steady: () => import("./steady_bench.ts"),
+  torture: () => import("./torture_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");
