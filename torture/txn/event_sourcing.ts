@@ -36,7 +36,8 @@ export const eventSourcingWorkload: TxnWorkload = {
     const ackedInOrder: string[] = []; // the same, as a list that only grows
     const reserved: { item: string; order: string }[] = [];
     const watch = createEventLogWatch();
-    const storeOf = (sim: Simulation) => esRoles(sim.nodes, options).store;
+    let store: string | null = null;
+    const storeOf = (sim: Simulation) => store ??= esRoles(sim.nodes, options).store;
     // While the store is down its disk cannot change: one read per crash, not per step.
     let down: { syncs: number; resets: number; log: EventStoreNode["events"] } | null = null;
     const events = (sim: Simulation) => {

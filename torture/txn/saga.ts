@@ -39,6 +39,7 @@ import {
 /** What the per-step checks keep between steps. */
 interface Tracked {
   readonly orders: RecordMirror;
+  readonly orderNode: NodeId;
   readonly services: {
     readonly node: NodeId;
     readonly service: Service;
@@ -80,6 +81,7 @@ export const sagaWorkload: TxnWorkload = {
       const roles = orderRoles(sim.nodes, options);
       return {
         orders: recordMirror(sim, roles.order, [prefix]),
+        orderNode: roles.order,
         services: roles.services.map(({ node, service }) => {
           const initial = initialLedger(service, options);
           const mirror = recordMirror(sim, node, ["step/", "res/"]);
@@ -105,7 +107,7 @@ export const sagaWorkload: TxnWorkload = {
         const ids = new Set<string>();
         const o = t.orders.poll();
         let full = o.reset;
-        const orderUp = sim.isUp(orderRoles(sim.nodes, options).order);
+        const orderUp = sim.isUp(t.orderNode);
         if (orderUp !== t.up) full = true; // a crash or a restart: the exhaustive checks
         t.up = orderUp;
         for (const ch of o.changes) ids.add(ch.id);
