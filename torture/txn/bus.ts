@@ -17,7 +17,7 @@ import {
   liveReplicaViews,
 } from "../../protocols/bus/invariants.ts";
 import type { Simulation } from "../../nodes/simulator.ts";
-import { diskFingerprint, type TxnWorkload } from "./harness.ts";
+import { diskFingerprint, type TxnWorkload, upDownWatch } from "./harness.ts";
 
 /**
  * The message bus with one topic of three partitions, each on three replicas.
@@ -41,19 +41,25 @@ export const busWorkload: TxnWorkload = {
         : liveReplicaViews(
           sim.nodes.map((n) => [n, (sim.host(n)?.node as BusNode | undefined)?.broker ?? null]),
         );
+    // Every replica's log from its start, with a checker of its own.
+    const exhaustive = (sim: Simulation) => createBusChecker().observe(replicas(sim, false));
+    const restarted = upDownWatch(); // a crash or restart: the exhaustive checks too
     return {
       protocol: bus,
       nodes: 3,
       options,
       fingerprint: diskFingerprint(),
-      // The checker already looks only at what each replica added since it last looked.
-      exhaustive: (sim) => createBusChecker().observe(replicas(sim, false)),
+      exhaustive,
       check(sim) {
+        // The checker looks only at what each replica added since it last looked.
         const bad = checker.observe(replicas(sim, false));
-        if (bad !== null || late === null) return bad;
-        const msg = late;
-        late = null;
-        return msg;
+        if (bad !== null) return bad;
+        if (late !== null) {
+          const msg = late;
+          late = null;
+          return msg;
+        }
+        return restarted(sim) ? exhaustive(sim) : null;
       },
       start(sim, rng, clients, untilMs, ops) {
         const config = busConfig(sim.nodes, options);

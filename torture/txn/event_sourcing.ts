@@ -18,7 +18,7 @@ import {
   createEventLogWatch,
 } from "../../protocols/eventsourcing/invariants.ts";
 import type { Simulation } from "../../nodes/simulator.ts";
-import { clientLoop, diskFingerprint, type TxnWorkload } from "./harness.ts";
+import { clientLoop, diskFingerprint, type TxnWorkload, upDownWatch } from "./harness.ts";
 
 /**
  * Event sourcing with CQRS on scarce stock, so reservations compete.
@@ -36,6 +36,7 @@ export const eventSourcingWorkload: TxnWorkload = {
     const ackedInOrder: string[] = []; // the same, as a list that only grows
     const reserved: { item: string; order: string }[] = [];
     const watch = createEventLogWatch();
+    const restarted = upDownWatch(); // a crash or restart: the exhaustive checks too
     let store: string | null = null;
     const storeOf = (sim: Simulation) => store ??= esRoles(sim.nodes, options).store;
     // While the store is down its disk cannot change: one read per crash, not per step.
@@ -99,7 +100,7 @@ export const eventSourcingWorkload: TxnWorkload = {
           const p = watch.projection(q, node.projection);
           if (p !== null) return `${q}: ${p}`;
         }
-        return null;
+        return restarted(sim) ? check(sim, false) : null;
       },
       start(sim, rng, clients, untilMs, ops) {
         const roles = esRoles(sim.nodes, options);

@@ -214,6 +214,33 @@ export function diskFingerprint(): (sim: Simulation) => string {
 }
 
 /**
+ * Whether a node crashed or restarted since the last call (the first call says yes):
+ * the moments the per-step checks hand over to the exhaustive ones. One per run.
+ *
+ * @example
+ * ```ts
+ * import { upDownWatch } from "./harness.ts";
+ * import { Simulation } from "../../nodes/simulator.ts";
+ * import { twoPhaseCommit } from "../../protocols/txn/two_phase_commit.ts";
+ * const sim = new Simulation({ protocol: twoPhaseCommit, nodes: 2, seed: 1 });
+ * const changed = upDownWatch();
+ * changed(sim); // true
+ * sim.crash("n2");
+ * [changed(sim), changed(sim)]; // [true, false]
+ * ```
+ */
+export function upDownWatch(): (sim: Simulation) => boolean {
+  let up = -1;
+  return (sim) => {
+    let u = 0;
+    for (let i = 0; i < sim.nodes.length; i++) if (sim.isUp(sim.nodes[i]!)) u += 2 ** i;
+    const changed = u !== up;
+    up = u;
+    return changed;
+  };
+}
+
+/**
  * A client that sends `next()`'s operation, waits for the reply or `timeoutMs`, thinks
  * a little, and repeats until `untilMs`. `onReply` sees `info` for a timeout.
  *
