@@ -1,0 +1,278 @@
+/**
+ * One `maelstrom test` run: start the nodes and `init` them, set the workload up, let
+ * seeded clients issue operations at `--rate` while the nemesis works, heal, run the
+ * final phase, check, and write `history.jsonl`, `messages.jsonl`, `node-logs/<id>.log`
+ * and `results.json` under `<store>/<workload>/<timestamp>/`.
+ *
+ * Exit codes: 0 valid, 1 invalid (or the checker could not decide), 2 bad input — a
+ * bad flag, a program that cannot start, crashes, prints something that is not a
+ * message, or never answers `init`, each told in one line naming the node.
+ *
+ * @module
+ */
+
+import { setTimeout as delay } from "node:timers/promises";
+import type { HistoryEvent } from "../history/event.ts";
+import { formatHistory } from "../history/jsonl.ts";
+import { createRng } from "../protocols/random.ts";
+import type { TestOptions } from "./args.ts";
+import { createRpc } from "./client_rpc.ts";
+import { type Host, startHost } from "./host.ts";
+import { type NemesisEvent, startNemesis } from "./nemesis.ts";
+import { SpawnError } from "./process_node.ts";
+import { latencyStats, netStats, opStats } from "./stats.ts";
+import type { Body } from "./wire.ts";
+import type { Completion, Invocation, PhaseContext, Verdict } from "./workload.ts";
+import { createWorkload } from "./workloads/mod.ts";
+
+/**
+ * What a run ended with.
+ *
+ * @example
+ * ```ts
+ * import type { RunOutcome } from "./run.ts";
+ * const o: RunOutcome = { exitCode: 2, error: "node n0: cannot start ./x: no such file or program", dir: null, results: null };
+ * ```
+ */
+export interface RunOutcome {
+  /** 0 valid, 1 invalid, 2 bad input. */
+  readonly exitCode: 0 | 1 | 2;
+  /** The one line that says what was wrong with the input, when `exitCode` is 2. */
+  readonly error: string | null;
+  /** Where the results went (null if nothing was written). */
+  readonly dir: string | null;
+  readonly results: Record<string, unknown> | null;
+}
+
+/**
+ * Runs one test; `print` gets the lines a person reads.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTest } from "./run.ts";
+ * import { parseTestArgs } from "./args.ts";
+ * const r = await runTest(parseTestArgs(["test", "-w", "echo", "--bin", "./echo.py", "--time-limit", "2"]), console.log);
+ * r.exitCode; // 0
+ * ```
+ */
+export async function runTest(o: TestOptions, print: (line: string) => void): Promise<RunOutcome> {
+  const dir = await makeRunDir(o.store, o.workload);
+  await Deno.mkdir(`${dir}/node-logs`, { recursive: true });
+  const nodeIds = Array.from({ length: o.nodeCount }, (_, i) => `n${i}`);
+  const netRng = createRng(`${o.seed}/network`);
+  const nemesisRng = createRng(`${o.seed}/nemesis`);
+  const workload = createWorkload(o);
+  const history: HistoryEvent[] = [];
+  const nemesisLog: NemesisEvent[] = [];
+  const t0 = performance.now();
+  const nowNs = () => Math.round((performance.now() - t0) * 1e6);
+
+  let fatal: string | null = null;
+  let onFatal: () => void = () => {};
+  const fatalSignal = new Promise<void>((resolve) => (onFatal = resolve));
+  const rpc = createRpc((src, dest, body) => host.sendToNode(src, dest, body));
+  const host: Host = startHost({
+    nodeIds,
+    command: o.command,
+    logDir: `${dir}/node-logs`,
+    random: () => netRng.next(),
+    latency: latencyOf(o),
+    onClientMessage: (m) => rpc.deliver(m),
+    onFatal: (line) => {
+      if (fatal !== null) return;
+      fatal = line;
+      onFatal();
+      rpc.cancelAll();
+    },
+  });
+  const badInput = async (line: string): Promise<RunOutcome> => {
+    await host.close();
+    print(`error: ${line}`);
+    return { exitCode: 2, error: line, dir, results: null };
+  };
+
+  print(
+    `distlab maelstrom: ${o.workload} on ${o.nodeCount} nodes (${
+      o.command.join(" ")
+    }), seed ${o.seed}, ` +
+      `${o.timeLimit} s at ${o.rate}/s, concurrency ${o.concurrency}` +
+      (o.nemesis.length > 0
+        ? `, nemesis ${o.nemesis.join(",")} every ~${o.nemesisInterval} s`
+        : ""),
+  );
+  try {
+    await host.spawnAll();
+  } catch (e) {
+    if (e instanceof SpawnError) return await badInput(e.message);
+    throw e;
+  }
+  try {
+    await Promise.race([
+      Promise.all(nodeIds.map((id) => host.init(id, o.initTimeout * 1000))),
+      fatalSignal,
+    ]);
+  } catch (e) {
+    // A node that died says more than a timeout would: prefer its line.
+    await delay(20);
+    return await badInput(fatal ?? (e as Error).message);
+  }
+  if (fatal !== null) return await badInput(fatal);
+
+  const timeoutMs = o.rpcTimeout * 1000;
+  let nextClient = 0;
+  const perform = async (process: number, node: string, inv: Invocation): Promise<Completion> => {
+    const base = {
+      process,
+      f: inv.f,
+      node,
+      ...(inv.key === undefined ? {} : { key: inv.key }),
+    };
+    history.push({
+      ...base,
+      type: "invoke",
+      time: nowNs(),
+      ...(inv.value === undefined ? {} : { value: inv.value }),
+    });
+    const reply = await rpc.call(`c${process + 1}`, node, inv.body, timeoutMs);
+    const c: Completion = reply === null
+      ? { type: "info", error: fatal === null ? "0: timeout" : "the run stopped" }
+      : workload.complete(inv, reply);
+    const value = c.value !== undefined ? c.value : inv.value;
+    history.push({
+      ...base,
+      type: c.type,
+      time: nowNs(),
+      ...(value === undefined ? {} : { value }),
+      ...(c.error === undefined ? {} : { error: c.error }),
+    });
+    return c;
+  };
+  // Setup and final phases use processes after the generator's.
+  let phaseProcess = 1_000_000;
+  const ctx: PhaseContext = {
+    nodeIds,
+    run: (node, inv) => perform(phaseProcess++, node, inv),
+    request: (node, body): Promise<Body | null> =>
+      rpc.call(`c${++nextClient + 999_999}`, node, body, timeoutMs),
+    history: () => history,
+    recoveryMs: o.recoveryTime * 1000,
+  };
+
+  await workload.setup?.(ctx);
+  const nemesis = startNemesis(
+    host,
+    o.nemesis,
+    o.nemesisInterval * 1000,
+    nemesisRng,
+    o.initTimeout * 1000,
+    (e) => {
+      nemesisLog.push(e);
+      print(
+        `nemesis ${(e.time / 1000).toFixed(1)}s: ${e.action}${
+          e.value === undefined ? "" : " " + JSON.stringify(e.value)
+        }`,
+      );
+    },
+  );
+  const end = performance.now() + o.timeLimit * 1000;
+  // Each worker draws from its own seeded stream, so its operations do not depend on how
+  // the others' replies interleave; together they keep Jepsen's stagger (mean 1/rate).
+  const gapMs = 1000 * o.concurrency / o.rate;
+  const worker = async (first: number) => {
+    let process = first;
+    if (o.rate <= 0) return;
+    const rng = createRng(`${o.seed}/client/${first}`);
+    let nextSlot = performance.now() + rng.next() * gapMs;
+    for (;;) {
+      const slot = Math.max(nextSlot, performance.now());
+      nextSlot = slot + rng.next() * 2 * gapMs;
+      const wait = slot - performance.now();
+      if (slot >= end || fatal !== null) return;
+      if (wait > 0) await delay(wait);
+      if (fatal !== null) return;
+      const node = nodeIds[process % nodeIds.length]!;
+      const c = await perform(process, node, workload.invoke(rng, process));
+      // A process whose operation's outcome is unknown may still be running it: the next
+      // operation belongs to a new process, as in Jepsen.
+      if (c.type === "info") process += o.concurrency;
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency }, (_, i) => worker(i)));
+  await nemesis.stop();
+  const finalFrom = nowNs();
+  if (fatal === null) await workload.final?.(ctx);
+  await host.close();
+  if (fatal !== null) return await badInput(fatal);
+
+  const stats = opStats(history);
+  const verdict: Verdict = workload.check(history, nodeIds, finalFrom);
+  const valid = stats.valid && verdict.valid === true;
+  const results = {
+    valid: verdict.valid === "unknown" && stats.valid ? "unknown" : valid,
+    workload: { valid: verdict.valid, explanation: verdict.explanation, ...verdict.details },
+    stats,
+    latency: latencyStats(history),
+    net: netStats(host.journal, stats.count),
+    nemesis: nemesisLog,
+    options: { ...o, command: o.command },
+  };
+  await Deno.writeTextFile(`${dir}/history.jsonl`, formatHistory(history));
+  await Deno.writeTextFile(
+    `${dir}/messages.jsonl`,
+    host.journal.map((e) => JSON.stringify(e)).join("\n") + "\n",
+  );
+  await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(results, null, 2) + "\n");
+
+  const lat = Object.entries(results.latency).map(([f, q]) =>
+    `${f} p50 ${q["0.5"]} p99 ${q["0.99"]}`
+  );
+  print(
+    `ops: ${stats.count} (ok ${stats["ok-count"]}, fail ${stats["fail-count"]}, info ${
+      stats["info-count"]
+    })`,
+  );
+  for (const [f, c] of Object.entries(stats["by-f"])) {
+    print(`  ${f}: ok ${c["ok-count"]}, fail ${c["fail-count"]}, info ${c["info-count"]}`);
+  }
+  if (lat.length > 0) print(`latency ms: ${lat.join("; ")}`);
+  const net = results.net;
+  print(
+    `net: ${net.servers["msg-count"]} server messages (${net.servers["msgs-per-op"]}/op), ` +
+      `${net.clients["msg-count"]} client messages, ${net.all["msg-count"]} in all`,
+  );
+  if (!stats.valid) {
+    const never = Object.entries(stats["by-f"]).filter(([, c]) => !c.valid).map(([f]) => f);
+    print(
+      `stats: invalid — ${
+        stats.count === 0 ? "no operation ran" : `no ${never.join(", ")} succeeded`
+      }`,
+    );
+  }
+  print(
+    `${
+      valid ? "valid" : verdict.valid === "unknown" ? "unknown" : "INVALID"
+    }: ${verdict.explanation}`,
+  );
+  print(`results: ${dir}/`);
+  return { exitCode: valid ? 0 : 1, error: null, dir, results };
+}
+
+function latencyOf(o: TestOptions): import("../nodes/faults/delay.ts").Delay {
+  if (o.latency === 0 || o.latencyDist === "constant") return { kind: "constant", ms: o.latency };
+  if (o.latencyDist === "uniform") return { kind: "uniform", min: 0, max: 2 * o.latency };
+  return { kind: "exponential", mean: o.latency };
+}
+
+async function makeRunDir(store: string, workload: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+  await Deno.mkdir(`${store}/${workload}`, { recursive: true });
+  for (let i = 0;; i++) {
+    const dir = `${store}/${workload}/${stamp}${i === 0 ? "" : `-${i}`}`;
+    try {
+      await Deno.mkdir(dir);
+      return dir;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e; // same second: next suffix
+    }
+  }
+}

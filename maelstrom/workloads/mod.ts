@@ -1,0 +1,40 @@
+/**
+ * The workloads by name, made fresh for each run (some keep per-run state).
+ *
+ * @module
+ */
+
+import type { TestOptions } from "../args.ts";
+import type { Workload } from "../workload.ts";
+import { broadcastWorkload } from "./broadcast.ts";
+import { echoWorkload } from "./echo.ts";
+import { gCounterWorkload } from "./g_counter.ts";
+import { linKvWorkload } from "./lin_kv.ts";
+import { uniqueIdsWorkload } from "./unique_ids.ts";
+
+/**
+ * The workload `o.workload`, configured by `o`.
+ *
+ * @example
+ * ```ts
+ * import { createWorkload } from "./mod.ts";
+ * import { parseTestArgs } from "../args.ts";
+ * createWorkload(parseTestArgs(["test", "-w", "echo", "--bin", "./n.py"])).name; // "echo"
+ * ```
+ */
+export function createWorkload(o: TestOptions): Workload {
+  switch (o.workload) {
+    case "echo":
+      return echoWorkload;
+    case "unique-ids":
+      return uniqueIdsWorkload;
+    case "broadcast":
+      return broadcastWorkload(o.topology);
+    case "g-counter":
+      return gCounterWorkload();
+    case "lin-kv":
+      return linKvWorkload(o.keyCount);
+    default:
+      throw new RangeError(`unknown workload ${o.workload}`);
+  }
+}
