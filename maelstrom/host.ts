@@ -97,6 +97,8 @@ export interface Host {
   restart(id: string, initTimeoutMs: number): Promise<void>;
   pause(id: string): void;
   resume(id: string): void;
+  /** The OS process id of `id`'s current process. */
+  pid(id: string): number | null;
   /** Whether `id` is crashed or paused. */
   state(id: string): "up" | "crashed" | "paused";
   /** Kills every process and waits until their logs are written. */
@@ -302,6 +304,7 @@ export function startHost(o: HostOptions): Host {
       states.set(id, "up");
     },
     state: (id) => states.get(id) ?? "crashed",
+    pid: (id) => procs.get(id)?.pid ?? null,
     async close() {
       closing = true;
       router.close();

@@ -85,10 +85,21 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       rpc.cancelAll();
     },
   });
+  const write = async (results: Record<string, unknown>) => {
+    await Deno.writeTextFile(`${dir}/history.jsonl`, formatHistory(history));
+    await Deno.writeTextFile(
+      `${dir}/messages.jsonl`,
+      host.journal.map((e) => JSON.stringify(e) + "\n").join(""),
+    );
+    await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(results, null, 2) + "\n");
+  };
   const badInput = async (line: string): Promise<RunOutcome> => {
     await host.close();
+    const results = { valid: "error", error: line, options: o };
+    await write(results); // what the nodes said before it went wrong
     print(`error: ${line}`);
-    return { exitCode: 2, error: line, dir, results: null };
+    print(`results: ${dir}/`);
+    return { exitCode: 2, error: line, dir, results };
   };
 
   print(
@@ -214,14 +225,9 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     latency: latencyStats(history),
     net: netStats(host.journal, stats.count),
     nemesis: nemesisLog,
-    options: { ...o, command: o.command },
+    options: o,
   };
-  await Deno.writeTextFile(`${dir}/history.jsonl`, formatHistory(history));
-  await Deno.writeTextFile(
-    `${dir}/messages.jsonl`,
-    host.journal.map((e) => JSON.stringify(e)).join("\n") + "\n",
-  );
-  await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(results, null, 2) + "\n");
+  await write(results);
 
   const lat = Object.entries(results.latency).map(([f, q]) =>
     `${f} p50 ${q["0.5"]} p99 ${q["0.99"]}`

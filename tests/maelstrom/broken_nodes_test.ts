@@ -1,0 +1,90 @@
+// Deliberately broken nodes are caught, each with an explanation that names the fault.
+import assert from "node:assert/strict";
+import { maelstrom, NODES, shown } from "./harness.ts";
+
+Deno.test("a broadcast node that never gossips: nodes miss acknowledged values", async () => {
+  const r = await maelstrom([
+    "-w",
+    "broadcast",
+    "--bin",
+    `${NODES}broadcast.py --no-gossip`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "30",
+    "--recovery-time",
+    "0.5",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /INVALID: n\d never got \d+ of the \d+ acknowledged values/);
+  const w = r.results!.workload as { lost: Record<string, unknown[]> };
+  assert.ok(Object.keys(w.lost).length > 0);
+});
+
+Deno.test("a g-counter that counts a retried add twice reads above every possible sum", async () => {
+  // 100 ms each way and a 50 ms resend: every add is resent before its confirmation.
+  const r = await maelstrom([
+    "-w",
+    "g-counter",
+    "--bin",
+    `${NODES}g_counter.py`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "30",
+    "--latency",
+    "100",
+    "--recovery-time",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /reads \d+ but at most \d+ was ever added .* counted more than once/);
+});
+
+Deno.test("a lin-kv node that does not replicate is not linearizable under partitions", async () => {
+  const r = await maelstrom([
+    "-w",
+    "lin-kv",
+    "--bin",
+    `${NODES}lin_kv_local.py`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "4",
+    "--rate",
+    "50",
+    "--concurrency",
+    "2n",
+    "--nemesis",
+    "partition",
+    "--nemesis-interval",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /INVALID: not linearizable on key \d+: .* cannot be linearized/);
+  const drops = (r.results!.nemesis as { action: string }[]).filter((e) =>
+    e.action === "start-partition"
+  );
+  assert.ok(drops.length > 0, "a partition happened");
+});
+
+Deno.test("unique-ids from a per-node counter collide across nodes", async () => {
+  const r = await maelstrom([
+    "-w",
+    "unique-ids",
+    "--bin",
+    `${NODES}unique_ids_clash.py`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "1",
+    "--rate",
+    "30",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /duplicate ids among \d+; first: id \d+ given to n\d .* and again to n\d/);
+});

@@ -1,0 +1,150 @@
+// The workload checkers on histories written by hand: each accepts the right history
+// and rejects the wrong one with an explanation.
+import assert from "node:assert/strict";
+import type { HistoryEvent } from "../../history/event.ts";
+import { broadcastWorkload } from "../../maelstrom/workloads/broadcast.ts";
+import { echoWorkload } from "../../maelstrom/workloads/echo.ts";
+import { gCounterWorkload } from "../../maelstrom/workloads/g_counter.ts";
+import { linKvWorkload } from "../../maelstrom/workloads/lin_kv.ts";
+import { uniqueIdsWorkload } from "../../maelstrom/workloads/unique_ids.ts";
+import { latencyStats, netStats, opStats } from "../../maelstrom/stats.ts";
+
+let t = 0;
+/** One operation of `process`: invoke then completion, 1 ms apart. */
+function op(
+  process: number,
+  f: string,
+  type: "ok" | "fail" | "info",
+  value: unknown,
+  extra: Partial<HistoryEvent> = {},
+  invokeValue: unknown = value,
+): HistoryEvent[] {
+  t += 1_000_000;
+  const inv: HistoryEvent = { process, type: "invoke", f, time: t, value: invokeValue, ...extra };
+  t += 1_000_000;
+  return [inv, { process, type, f, time: t, value, ...extra }];
+}
+
+Deno.test("echo: an altered echo is caught", () => {
+  const good = [...op(0, "echo", "ok", "Please echo 1")];
+  assert.equal(echoWorkload.check(good, [], 0).valid, true);
+  const bad = [...op(0, "echo", "ok", "Please echo 2", {}, "Please echo 1")];
+  const v = echoWorkload.check(bad, [], 0);
+  assert.equal(v.valid, false);
+  assert.match(v.explanation, /sent "Please echo 1" and got back "Please echo 2"/);
+});
+
+Deno.test("unique-ids: equal ids of any JSON type are duplicates", () => {
+  const h = [
+    ...op(0, "generate", "ok", { a: 1, b: 2 }, { node: "n0" }),
+    ...op(1, "generate", "ok", { b: 2, a: 1 }, { node: "n1" }),
+  ];
+  const v = uniqueIdsWorkload.check(h, [], 0);
+  assert.equal(v.valid, false);
+  assert.match(v.explanation, /given to n0 \(process 0\) and again to n1 \(process 1\)/);
+});
+
+Deno.test("broadcast: a final read missing an acknowledged value; an unknown one may be missing", () => {
+  const w = broadcastWorkload("grid");
+  const h = [
+    ...op(0, "broadcast", "ok", 1),
+    ...op(1, "broadcast", "info", 2),
+  ];
+  const from = t + 1;
+  const good = [
+    ...h,
+    ...op(5, "read", "ok", [1], { node: "n0" }),
+    ...op(6, "read", "ok", [1, 2], { node: "n1" }),
+  ];
+  assert.equal(w.check(good, ["n0", "n1"], from).valid, true);
+  const bad = [
+    ...h,
+    ...op(5, "read", "ok", [1], { node: "n0" }),
+    ...op(6, "read", "ok", [2], { node: "n1" }),
+  ];
+  const v = w.check(bad, ["n0", "n1"], from);
+  assert.equal(v.valid, false);
+  assert.match(v.explanation, /n1 never got 1 of the 1 acknowledged values \(e\.g\. 1\)/);
+  const phantom = [
+    ...h,
+    ...op(5, "read", "ok", [1, 9], { node: "n0" }),
+    ...op(6, "read", "ok", [1], { node: "n1" }),
+  ];
+  assert.match(w.check(phantom, ["n0", "n1"], from).explanation, /values never broadcast: 9/);
+  assert.match(w.check(h, ["n0"], from).explanation, /no final read of n0 succeeded/);
+});
+
+Deno.test("g-counter: the final read must lie between acknowledged and possible adds", () => {
+  const w = gCounterWorkload();
+  const h = [...op(0, "add", "ok", 3), ...op(1, "add", "info", 4), ...op(2, "add", "fail", 5)];
+  const from = t + 1;
+  for (const [value, valid] of [[3, true], [7, true], [2, false], [8, false]] as const) {
+    const v = w.check([...h, ...op(9, "read", "ok", value, { node: "n0" })], ["n0"], from);
+    assert.equal(v.valid, valid, `final read ${value}: ${v.explanation}`);
+  }
+  const over = w.check([...h, ...op(9, "read", "ok", 10, { node: "n0" })], ["n0"], from);
+  assert.match(
+    over.explanation,
+    /n0 reads 10 but at most 7 was ever added \(3 acknowledged \+ 4 of unknown outcome\)/,
+  );
+});
+
+Deno.test("lin-kv: a stale read after an acknowledged write is not linearizable", () => {
+  const w = linKvWorkload(1);
+  const good = [...op(0, "write", "ok", 1, { key: "0" }), ...op(1, "read", "ok", 1, { key: "0" })];
+  assert.equal(w.check(good, [], 0).valid, true);
+  const bad = [
+    ...op(0, "write", "ok", 1, { key: "0" }),
+    ...op(1, "read", "ok", null, { key: "0" }),
+  ];
+  const v = w.check(bad, [], 0);
+  assert.equal(v.valid, false);
+  assert.match(v.explanation, /not linearizable on key 0/);
+});
+
+Deno.test("lin-kv replies: error 20 on a read is a read of null; 22 on a cas a failure; a timeout unknown", () => {
+  const w = linKvWorkload(1);
+  const read = { f: "read", key: "0", body: { type: "read", key: 0 } };
+  assert.deepEqual(w.complete(read, { type: "error", code: 20 }), { type: "ok", value: null });
+  const cas = { f: "cas", key: "0", value: [1, 2], body: { type: "cas", key: 0, from: 1, to: 2 } };
+  assert.equal(w.complete(cas, { type: "error", code: 22, text: "no" }).type, "fail");
+  assert.equal(w.complete(cas, { type: "error", code: 0 }).type, "info");
+  assert.equal(
+    w.complete(cas, { type: "error", code: 1234 }).type,
+    "info",
+    "a node's own code may have happened",
+  );
+  assert.equal(w.complete(cas, { type: "cas_ok" }).type, "ok");
+  assert.equal(
+    w.complete(cas, { type: "write_ok" }).type,
+    "info",
+    "a reply of the wrong type proves nothing",
+  );
+});
+
+Deno.test("stats: counts by f, valid only when every f succeeded once; latency; traffic", () => {
+  const h = [
+    ...op(0, "read", "ok", 1),
+    ...op(1, "write", "fail", 2),
+    ...op(2, "read", "info", null),
+  ];
+  const s = opStats(h);
+  assert.equal(s.count, 3);
+  assert.equal(s["by-f"].read?.["info-count"], 1);
+  assert.equal(s.valid, false, "no write succeeded");
+  assert.equal(latencyStats(h).read?.["0.5"], 1);
+  const n = netStats([
+    { time: 0, kind: "client", src: "c1", dest: "n0", body: {} },
+    { time: 0, kind: "send", src: "n0", dest: "n1", body: {} },
+    { time: 0, kind: "drop", src: "n0", dest: "n1", body: {} },
+    { time: 0, kind: "service", src: "n0", dest: "seq-kv", body: {} },
+  ], 2);
+  assert.deepEqual(n.servers, {
+    "send-count": 2,
+    "recv-count": 1,
+    "msg-count": 2,
+    "msgs-per-op": 1,
+  });
+  assert.equal(n.clients["msg-count"], 1);
+  assert.equal(n.all["msg-count"], 3);
+});
