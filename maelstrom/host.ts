@@ -222,7 +222,10 @@ export function startHost(o: HostOptions): Host {
       id,
       command: o.command,
       logFile: `${o.logDir}/${id}.log`,
-      onLine: (line) => fromNode(id, line),
+      // A killed node says nothing more, even if a child it left behind still prints.
+      onLine: (line) => {
+        if (p === undefined || !killed.has(p)) fromNode(id, line);
+      },
       onExit: (code, signal) => {
         if (p !== undefined && killed.has(p)) return;
         const tail = p?.stderrTail().trim() ?? "";

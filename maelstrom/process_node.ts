@@ -7,6 +7,11 @@
  */
 
 const encoder = new TextEncoder();
+/**
+ * How long, after the process exited and its stdin was closed, its pipes may stay open
+ * (held by a child it left behind) before the host stops reading them.
+ */
+const ORPHAN_GRACE_MS = 2000;
 /** How much of stderr is kept in memory to quote when the node misbehaves. */
 const TAIL_CHARS = 400;
 
@@ -109,19 +114,12 @@ export async function spawnProcessNode(o: ProcessNodeOptions): Promise<ProcessNo
   }
   const log = await Deno.open(o.logFile, { create: true, append: true });
   let tail = "";
-  const stderrDone = (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of child.stderr) {
-        await log.write(chunk);
-        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-TAIL_CHARS);
-      }
-    } catch {
-      // the pipe broke with the process: what was read is logged
-    } finally {
-      log.close();
-    }
-  })();
+  const decoder = new TextDecoder();
+  const stderrDone = readChunks(child.stderr, async (chunk) => {
+    await log.write(chunk);
+    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-TAIL_CHARS);
+  });
+  stderrDone.done.finally(() => log.close());
   const stdoutDone = readLines(child.stdout, o.onLine);
 
   const writer = child.stdin.getWriter();
@@ -144,8 +142,17 @@ export async function spawnProcessNode(o: ProcessNodeOptions): Promise<ProcessNo
   };
   const status = child.status.then(async (s) => {
     closed = true;
-    await Promise.allSettled([stdoutDone, stderrDone]);
+    // Close stdin first: a program started through a wrapper (`deno task …`) leaves a
+    // child behind that holds stdout open until it reads EOF.
     writer.close().catch(() => {});
+    const read = Promise.allSettled([stdoutDone.done, stderrDone.done]);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ORPHAN_GRACE_MS));
+    await Promise.race([read, late]);
+    clearTimeout(timer);
+    stdoutDone.cancel();
+    stderrDone.cancel();
+    await read;
     o.onExit(s.code, s.signal);
   });
   const signal = (sig: Deno.Signal) => {
@@ -171,28 +178,51 @@ export async function spawnProcessNode(o: ProcessNodeOptions): Promise<ProcessNo
   };
 }
 
-async function readLines(
+/** A stream being read to its end, which can be cut short. */
+interface Reading {
+  readonly done: Promise<void>;
+  cancel(): void;
+}
+
+function readChunks(
   stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-): Promise<void> {
+  onChunk: (chunk: Uint8Array) => void | Promise<void>,
+): Reading {
+  const reader = stream.getReader();
+  const done = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        await onChunk(value);
+      }
+    } catch {
+      // the pipe broke with the process, or the read was cancelled
+    }
+  })();
+  return { done, cancel: () => void reader.cancel().catch(() => {}) };
+}
+
+function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Reading {
   let rest = "";
   const decoder = new TextDecoder();
-  try {
-    for await (const chunk of stream) {
-      rest += decoder.decode(chunk, { stream: true });
-      let nl = rest.indexOf("\n");
-      if (nl < 0) continue;
-      let start = 0;
-      while (nl >= 0) {
-        const line = rest.slice(start, nl);
-        if (line.trim() !== "") onLine(line);
-        start = nl + 1;
-        nl = rest.indexOf("\n", start);
-      }
-      rest = rest.slice(start);
+  const r = readChunks(stream, (chunk) => {
+    rest += decoder.decode(chunk, { stream: true });
+    let nl = rest.indexOf("\n");
+    if (nl < 0) return;
+    let start = 0;
+    while (nl >= 0) {
+      const line = rest.slice(start, nl);
+      if (line.trim() !== "") onLine(line);
+      start = nl + 1;
+      nl = rest.indexOf("\n", start);
     }
-  } catch {
-    // the pipe broke with the process
-  }
-  if (rest.trim() !== "") onLine(rest);
+    rest = rest.slice(start);
+  });
+  return {
+    done: r.done.then(() => {
+      if (rest.trim() !== "") onLine(rest);
+    }),
+    cancel: r.cancel,
+  };
 }

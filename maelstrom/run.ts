@@ -208,8 +208,11 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       if (c.type === "info") process += o.concurrency;
     }
   };
+  // As in Maelstrom, the time limit ends the nemesis too: operations still running then
+  // finish (or time out) on a healed cluster.
+  const nemesisDone = delay(Math.max(0, end - performance.now())).then(() => nemesis.stop());
   await Promise.all(Array.from({ length: o.concurrency }, (_, i) => worker(i)));
-  await nemesis.stop();
+  await nemesisDone;
   const finalFrom = nowNs();
   if (fatal === null) await workload.final?.(ctx);
   await host.close();

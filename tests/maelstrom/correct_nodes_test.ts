@@ -92,3 +92,27 @@ Deno.test("lin-kv (TypeScript proxy to the lin-kv service) is linearizable under
   assert.equal(r.exitCode, 0, shown(r));
   assert.match(shown(r), /valid: linearizable/);
 });
+
+Deno.test("a node behind a wrapper (as with `deno task`) is killed and restarted cleanly", async () => {
+  const r = await maelstrom([
+    "-w",
+    "echo",
+    "--bin",
+    `${NODES}wrapped_echo.sh`,
+    "--node-count",
+    "2",
+    "--time-limit",
+    "3",
+    "--rate",
+    "20",
+    "--nemesis",
+    "kill",
+    "--nemesis-interval",
+    "1",
+    "--rpc-timeout",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+  const actions = (r.results!.nemesis as { action: string }[]).map((e) => e.action);
+  assert.ok(actions.includes("kill") && actions.includes("restart"), actions.join(","));
+});
