@@ -26,7 +26,9 @@ export const WORKLOADS: readonly string[] = [
   "echo",
   "unique-ids",
   "broadcast",
+  "g-set",
   "g-counter",
+  "pn-counter",
   "lin-kv",
 ];
 

@@ -130,7 +130,6 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   if (fatal !== null) return await badInput(fatal);
 
   const timeoutMs = o.rpcTimeout * 1000;
-  let nextClient = 0;
   const perform = async (process: number, node: string, inv: Invocation): Promise<Completion> => {
     const base = {
       process,
@@ -164,7 +163,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     nodeIds,
     run: (node, inv) => perform(phaseProcess++, node, inv),
     request: (node, body): Promise<Body | null> =>
-      rpc.call(`c${++nextClient + 999_999}`, node, body, timeoutMs),
+      rpc.call(`c${phaseProcess++ + 1}`, node, body, timeoutMs), // a client of its own
     history: () => history,
     recoveryMs: o.recoveryTime * 1000,
   };

@@ -8,7 +8,8 @@ import type { TestOptions } from "../args.ts";
 import type { Workload } from "../workload.ts";
 import { broadcastWorkload } from "./broadcast.ts";
 import { echoWorkload } from "./echo.ts";
-import { gCounterWorkload } from "./g_counter.ts";
+import { counterWorkload } from "./counter.ts";
+import { gSetWorkload } from "./g_set.ts";
 import { linKvWorkload } from "./lin_kv.ts";
 import { uniqueIdsWorkload } from "./unique_ids.ts";
 
@@ -30,8 +31,11 @@ export function createWorkload(o: TestOptions): Workload {
       return uniqueIdsWorkload;
     case "broadcast":
       return broadcastWorkload(o.topology);
+    case "g-set":
+      return gSetWorkload();
     case "g-counter":
-      return gCounterWorkload();
+    case "pn-counter":
+      return counterWorkload(o.workload);
     case "lin-kv":
       return linKvWorkload(o.keyCount);
     default:

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import type { HistoryEvent } from "../../history/event.ts";
 import { broadcastWorkload } from "../../maelstrom/workloads/broadcast.ts";
 import { echoWorkload } from "../../maelstrom/workloads/echo.ts";
-import { gCounterWorkload } from "../../maelstrom/workloads/g_counter.ts";
+import { counterWorkload } from "../../maelstrom/workloads/counter.ts";
+import { gSetWorkload } from "../../maelstrom/workloads/g_set.ts";
 import { linKvWorkload } from "../../maelstrom/workloads/lin_kv.ts";
 import { uniqueIdsWorkload } from "../../maelstrom/workloads/unique_ids.ts";
 import { latencyStats, netStats, opStats } from "../../maelstrom/stats.ts";
@@ -70,12 +71,12 @@ Deno.test("broadcast: a final read missing an acknowledged value; an unknown one
     ...op(5, "read", "ok", [1, 9], { node: "n0" }),
     ...op(6, "read", "ok", [1], { node: "n1" }),
   ];
-  assert.match(w.check(phantom, ["n0", "n1"], from).explanation, /values never broadcast: 9/);
+  assert.match(w.check(phantom, ["n0", "n1"], from).explanation, /values never added: 9/);
   assert.match(w.check(h, ["n0"], from).explanation, /no final read of n0 succeeded/);
 });
 
 Deno.test("g-counter: the final read must lie between acknowledged and possible adds", () => {
-  const w = gCounterWorkload();
+  const w = counterWorkload("g-counter");
   const h = [...op(0, "add", "ok", 3), ...op(1, "add", "info", 4), ...op(2, "add", "fail", 5)];
   const from = t + 1;
   for (const [value, valid] of [[3, true], [7, true], [2, false], [8, false]] as const) {
@@ -85,8 +86,33 @@ Deno.test("g-counter: the final read must lie between acknowledged and possible 
   const over = w.check([...h, ...op(9, "read", "ok", 10, { node: "n0" })], ["n0"], from);
   assert.match(
     over.explanation,
-    /n0 reads 10 but at most 7 was ever added \(3 acknowledged \+ 4 of unknown outcome\)/,
+    /n0 reads 10 but the sum can be at most 7 \(3 acknowledged, 1 adds of unknown outcome\)/,
   );
+});
+
+Deno.test("g-set: a final read without an acknowledged element", () => {
+  const w = gSetWorkload();
+  const h = [...op(0, "add", "ok", 4)];
+  const from = t + 1;
+  assert.equal(
+    w.check([...h, ...op(5, "read", "ok", [4], { node: "n0" })], ["n0"], from).valid,
+    true,
+  );
+  const v = w.check([...h, ...op(5, "read", "ok", [], { node: "n0" })], ["n0"], from);
+  assert.match(
+    v.explanation,
+    /n0 never got 1 of the 1 acknowledged values \(e\.g\. 4\): did the nodes share/,
+  );
+});
+
+Deno.test("pn-counter: unknown negative adds widen the range downwards", () => {
+  const w = counterWorkload("pn-counter");
+  const h = [...op(0, "add", "ok", 5), ...op(1, "add", "info", -3), ...op(2, "add", "info", 2)];
+  const from = t + 1;
+  for (const [value, valid] of [[2, true], [4, true], [7, true], [1, false], [8, false]] as const) {
+    const v = w.check([...h, ...op(9, "read", "ok", value, { node: "n0" })], ["n0"], from);
+    assert.equal(v.valid, valid, `final read ${value}: ${v.explanation}`);
+  }
 });
 
 Deno.test("lin-kv: a stale read after an acknowledged write is not linearizable", () => {

@@ -70,6 +70,36 @@ Deno.test("g-counter (Python, gossip with retries deduplicated) is exact under l
   assert.equal(r.exitCode, 0, shown(r));
 });
 
+Deno.test("g-set (Python, state-based CRDT) converges through partitions", async () => {
+  const r = await maelstrom([
+    "-w",
+    "g-set",
+    "--bin",
+    `${NODES}g_set.py`,
+    ...quick,
+    "--nemesis",
+    "partition",
+    "--nemesis-interval",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+});
+
+Deno.test("pn-counter (Python, gossip with deduplicated retries) is exact under latency", async () => {
+  const r = await maelstrom([
+    "-w",
+    "pn-counter",
+    "--bin",
+    `${NODES}g_counter.py --dedupe`,
+    ...quick,
+    "--latency",
+    "100",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+  const lower = (r.results!.workload as { lower: number }).lower;
+  assert.equal(typeof lower, "number");
+});
+
 Deno.test("lin-kv (TypeScript proxy to the lin-kv service) is linearizable under partitions", async () => {
   const r = await maelstrom([
     "-w",

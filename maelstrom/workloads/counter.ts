@@ -1,9 +1,10 @@
 /**
- * Maelstrom's `g-counter` workload: `add` (a non-negative `delta`) and `read` (`value`).
- * Nodes usually keep the count in the `seq-kv` service. After the faults heal, every
- * node is read until its value lies between the sum of acknowledged adds and the sum of
- * every add that may have happened, or the recovery time runs out. Valid when each
- * node's last final read lies there.
+ * Maelstrom's counter workloads: `g-counter` (`add` a non-negative `delta`) and
+ * `pn-counter` (`delta` of either sign), with `read` (`value`). Nodes usually keep the
+ * count in the `seq-kv` service. After the faults heal, every node is read until its
+ * value lies between the lowest and highest sums the history allows (acknowledged adds,
+ * plus any subset of the adds of unknown outcome), or the recovery time runs out. Valid
+ * when each node's last final read lies there.
  *
  * @module
  */
@@ -11,26 +12,27 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { HistoryEvent } from "../../history/event.ts";
 import { completedOps, completeWith, type Workload } from "../workload.ts";
-import { lastFinalRead } from "./broadcast.ts";
+import { lastFinalRead } from "./grow_only_set.ts";
 
 const FINAL_POLL_MS = 100;
 
 /**
- * A g-counter workload.
+ * A counter workload; `kind` says whether deltas may be negative.
  *
  * @example
  * ```ts
- * import { gCounterWorkload } from "./g_counter.ts";
+ * import { counterWorkload } from "./counter.ts";
  * import { createRng } from "../../protocols/random.ts";
- * ["add", "read"].includes(gCounterWorkload().invoke(createRng(1), 0).f); // true
+ * ["add", "read"].includes(counterWorkload("g-counter").invoke(createRng(1), 0).f); // true
  * ```
  */
-export function gCounterWorkload(): Workload {
+export function counterWorkload(kind: "g-counter" | "pn-counter"): Workload {
+  const grows = kind === "g-counter";
   return {
-    name: "g-counter",
+    name: kind,
     invoke(rng) {
       if (rng.next() < 0.5) {
-        const delta = rng.int(5);
+        const delta = grows ? rng.int(5) : rng.int(11) - 5;
         return { f: "add", value: delta, body: { type: "add", delta } };
       }
       return { f: "read", body: { type: "read" } };
@@ -41,26 +43,27 @@ export function gCounterWorkload(): Workload {
         : completeWith(reply, "read", (b) => b.value);
     },
     async final(ctx) {
-      const { lower } = bounds(ctx.history());
+      const { lower, upper, acked } = bounds(ctx.history());
       const waiting = new Set(ctx.nodeIds);
       const deadline = performance.now() + ctx.recoveryMs;
       for (;;) {
         await Promise.all([...waiting].map(async (n) => {
           const c = await ctx.run(n, { f: "read", body: { type: "read" } });
-          // Reaching the acknowledged sum settles a grow-only count: if it is also above
-          // every possible add, it can never come back down, so asking again is no use.
-          if (c.type === "ok" && typeof c.value === "number" && c.value >= lower) {
-            waiting.delete(n);
-          }
+          if (c.type !== "ok" || typeof c.value !== "number") return;
+          // A grow-only count that reached the acknowledged sum has settled: if it is
+          // also above every possible sum it can never come back down, so asking again
+          // is no use. A pn-counter may still move: wait until it is in range.
+          if (grows ? c.value >= acked : c.value >= lower && c.value <= upper) waiting.delete(n);
         }));
         if (waiting.size === 0 || performance.now() >= deadline) return;
         await delay(FINAL_POLL_MS);
       }
     },
     check(history, nodeIds, finalFrom) {
-      const { lower, upper, acked, unknown } = bounds(history);
+      const { lower, upper, acked, ackedCount, unknownCount } = bounds(history);
       const problems: string[] = [];
       const finals: Record<string, unknown> = {};
+      const range = `${acked} acknowledged, ${unknownCount} adds of unknown outcome`;
       for (const n of nodeIds) {
         const last = lastFinalRead(history, n, finalFrom);
         if (last === undefined) {
@@ -73,23 +76,21 @@ export function gCounterWorkload(): Workload {
           problems.push(`${n}'s final read is not a number: ${JSON.stringify(v)}`);
         } else if (v > upper) {
           problems.push(
-            `${n} reads ${v} but at most ${upper} was ever added (${lower} acknowledged + ${
-              upper - lower
-            } of unknown outcome): an add was counted more than once (a retried add counted twice?)`,
+            `${n} reads ${v} but the sum can be at most ${upper} (${range}): ` +
+              `an add was counted more than once (a retried add counted twice?)`,
           );
         } else if (v < lower) {
           problems.push(
-            `${n} reads ${v} but ${lower} was acknowledged: ${
-              lower - v
-            } of acknowledged adds never reached it`,
+            `${n} reads ${v} but the sum is at least ${lower} (${range}): ` +
+              `acknowledged adds never reached it`,
           );
         }
       }
       const details = {
         lower,
         upper,
-        "acknowledged-adds": acked,
-        "unknown-adds": unknown,
+        "acknowledged-adds": ackedCount,
+        "unknown-adds": unknownCount,
         "final-reads": finals,
       };
       return problems.length === 0
@@ -104,19 +105,21 @@ export function gCounterWorkload(): Workload {
 }
 
 function bounds(history: readonly HistoryEvent[]) {
-  let lower = 0;
-  let possible = 0;
   let acked = 0;
-  let unknown = 0;
+  let minus = 0;
+  let plus = 0;
+  let ackedCount = 0;
+  let unknownCount = 0;
   for (const { invoke, done } of completedOps(history)) {
     if (invoke.f !== "add" || typeof invoke.value !== "number") continue;
     if (done?.type === "ok") {
-      lower += invoke.value;
-      acked++;
+      acked += invoke.value;
+      ackedCount++;
     } else if (done === null || done.type === "info") {
-      possible += invoke.value;
-      unknown++;
+      if (invoke.value < 0) minus += invoke.value;
+      else plus += invoke.value;
+      unknownCount++;
     }
   }
-  return { lower, upper: lower + possible, acked, unknown };
+  return { lower: acked + minus, upper: acked + plus, acked, ackedCount, unknownCount };
 }
