@@ -3,7 +3,8 @@
  * defaults (`--bin`, `-w/--workload`, `--node-count`, `--time-limit`, `--rate`,
  * `--concurrency` as a number or `Nn` for N per node, `--nemesis`, `--nemesis-interval`,
  * `--latency`, `--latency-dist`, `--topology`, `--key-count`), plus distlab's own:
- * `--seed`, `--recovery-time`, `--init-timeout`, `--rpc-timeout`, `--store`. Arguments
+ * `--seed`, `--drop`, `--duplicate`, `--reorder` (probabilities on every link between
+ * nodes), `--recovery-time`, `--init-timeout`, `--rpc-timeout`, `--store`. Arguments
  * after the flags are passed to the binary, as Maelstrom does.
  *
  * @module
@@ -62,6 +63,12 @@ export interface TestOptions {
   readonly topology: string;
   readonly keyCount: number;
   readonly seed: number;
+  /** Probability that a message between nodes is lost. */
+  readonly drop: number;
+  /** Probability that a message between nodes is delivered twice. */
+  readonly duplicate: number;
+  /** Probability that a message between nodes leaves FIFO order. */
+  readonly reorder: number;
   /** Seconds the final phase may wait for nodes to converge. */
   readonly recoveryTime: number;
   /** Seconds a node has to answer `init`. */
@@ -85,7 +92,7 @@ export const USAGE =
   "usage: deno task maelstrom test -w WORKLOAD --bin PROGRAM [--node-count N] [--time-limit S] " +
   "[--rate R] [--concurrency N|Nn] [--nemesis partition,kill,pause] [--nemesis-interval S] " +
   "[--latency MS] [--latency-dist constant|uniform|exponential] [--topology T] [--key-count K] " +
-  "[--seed S] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--store DIR] [-- ARGS…]";
+  "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--store DIR] [-- ARGS…]";
 
 /**
  * Parses `args` (starting with the command `test`); throws an `Error` whose message is
@@ -126,6 +133,9 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
         topology: { type: "string", default: "grid" },
         "key-count": { type: "string", default: "3" },
         seed: { type: "string", default: "1" },
+        drop: { type: "string", default: "0" },
+        duplicate: { type: "string", default: "0" },
+        reorder: { type: "string", default: "0" },
         "recovery-time": { type: "string", default: "10" },
         "init-timeout": { type: "string", default: "10" },
         "rpc-timeout": { type: "string", default: "5" },
@@ -171,6 +181,9 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
     topology: v.topology!,
     keyCount: integer(v["key-count"]!, "key-count", 1),
     seed: integer(v.seed!, "seed", 0),
+    drop: probability(v.drop!, "drop"),
+    duplicate: probability(v.duplicate!, "duplicate"),
+    reorder: probability(v.reorder!, "reorder"),
     recoveryTime: number(v["recovery-time"]!, "recovery-time", 0),
     initTimeout: positive(v["init-timeout"]!, "init-timeout"),
     rpcTimeout: positive(v["rpc-timeout"]!, "rpc-timeout"),
@@ -201,6 +214,14 @@ function number(text: string, name: string, min: number): number {
   const n = Number(text);
   if (text.trim() === "" || !Number.isFinite(n) || n < min) {
     throw new Error(`invalid --${name} '${text}': expected a number ≥ ${min}`);
+  }
+  return n;
+}
+
+function probability(text: string, name: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !(n >= 0 && n <= 1)) {
+    throw new Error(`invalid --${name} '${text}': expected a probability in [0, 1]`);
   }
   return n;
 }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Network } from "../nodes/faults/network.ts";
+import { type LinkFaults, Network } from "../nodes/faults/network.ts";
 import { Router } from "../nodes/worker/router.ts";
 import { LinkCounters } from "../nodes/worker/link_counters.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
@@ -57,8 +57,10 @@ export interface HostOptions {
   readonly logDir: string;
   /** The run's seeded source (the fault model's fates replay from it). */
   readonly random: () => number;
-  /** The network's fault-free delay. */
+  /** The network's delay between nodes. */
   readonly latency: import("../nodes/faults/delay.ts").Delay;
+  /** Faults on every link from the start (loss, duplication, reordering, …). */
+  readonly faults?: Omit<LinkFaults, "delay">;
   /** A message a node sent to a client (a reply, normally). */
   readonly onClientMessage: (m: Message) => void;
   /**
@@ -122,7 +124,7 @@ export function startHost(o: HostOptions): Host {
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const members = new Set(o.nodeIds);
-  const network = new Network(o.nodeIds, o.random, { delay: o.latency });
+  const network = new Network(o.nodeIds, o.random, { ...o.faults, delay: o.latency });
   const counters = new LinkCounters();
   const journal: JournalEntry[] = [];
   const procs = new Map<string, ProcessNode>();

@@ -77,6 +77,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     logDir: `${dir}/node-logs`,
     random: () => netRng.next(),
     latency: latencyOf(o),
+    faults: { drop: o.drop, duplicate: o.duplicate, reorder: o.reorder },
     onClientMessage: (m) => rpc.deliver(m),
     onFatal: (line) => {
       if (fatal !== null) return;

@@ -45,6 +45,27 @@ Deno.test("a g-counter that counts a retried add twice reads above every possibl
   assert.match(shown(r), /reads \d+ but the sum can be at most \d+ .* counted more than once/);
 });
 
+Deno.test("the same g-counter counts a message the network duplicated twice (--duplicate)", async () => {
+  const r = await maelstrom([
+    "-w",
+    "g-counter",
+    "--bin",
+    `${NODES}g_counter.py`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "30",
+    "--duplicate",
+    "0.3",
+    "--recovery-time",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /counted more than once/);
+});
+
 Deno.test("a lin-kv node that does not replicate is not linearizable under partitions", async () => {
   const r = await maelstrom([
     "-w",

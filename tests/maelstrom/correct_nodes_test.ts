@@ -70,6 +70,23 @@ Deno.test("g-counter (Python, gossip with retries deduplicated) is exact under l
   assert.equal(r.exitCode, 0, shown(r));
 });
 
+Deno.test("g-counter (Python, deduplicated) is exact when the network loses, duplicates and reorders", async () => {
+  const r = await maelstrom([
+    "-w",
+    "g-counter",
+    "--bin",
+    `${NODES}g_counter.py --dedupe`,
+    ...quick,
+    "--drop",
+    "0.2",
+    "--duplicate",
+    "0.3",
+    "--reorder",
+    "0.2",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+});
+
 Deno.test("g-set (Python, state-based CRDT) converges through partitions", async () => {
   const r = await maelstrom([
     "-w",
