@@ -124,9 +124,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       fatalSignal,
     ]);
   } catch (e) {
-    // A node that died says more than a timeout would: prefer its line.
-    await delay(20);
-    return await badInput(fatal ?? (e as Error).message);
+    return await badInput(fatal ?? (e as Error).message); // a death says more than a timeout
   }
   if (fatal !== null) return await badInput(fatal);
 
@@ -210,7 +208,11 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   };
   // As in Maelstrom, the time limit ends the nemesis too: operations still running then
   // finish (or time out) on a healed cluster.
-  const nemesisDone = delay(Math.max(0, end - performance.now())).then(() => nemesis.stop());
+  const timeUp = new AbortController();
+  void fatalSignal.then(() => timeUp.abort()); // a dead node ends the run now
+  const nemesisDone = delay(Math.max(0, end - performance.now()), undefined, {
+    signal: timeUp.signal,
+  }).catch(() => {}).then(() => nemesis.stop());
   await Promise.all(Array.from({ length: o.concurrency }, (_, i) => worker(i)));
   await nemesisDone;
   const finalFrom = nowNs();
