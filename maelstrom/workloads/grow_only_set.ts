@@ -84,14 +84,23 @@ export function checkSet(
   if (unexpected.size > 0) {
     problems.push(`reads returned values never added: ${[...unexpected].slice(0, 5).join(", ")}`);
   }
+  const stable = stableLatencies(history, addF);
   const details = {
     "acknowledged-count": acked.size,
     "attempt-count": attempted.size,
     lost,
     "unexpected-count": unexpected.size,
+    "stable-latencies": stable,
   };
+  const latency = stable === null
+    ? ""
+    : `; stable latency p50 ${stable["0.5"]} ms, p99 ${stable["0.99"]} ms`;
   return problems.length === 0
-    ? { valid: true, explanation: `every node read all ${acked.size} acknowledged values`, details }
+    ? {
+      valid: true,
+      explanation: `every node read all ${acked.size} acknowledged values${latency}`,
+      details,
+    }
     : { valid: false, explanation: problems.join("; "), details };
 }
 
@@ -120,6 +129,50 @@ export function lastFinalRead(
     if (last === undefined || done.time > last.time) last = done;
   }
   return last;
+}
+
+/**
+ * Maelstrom's stable latencies (ms): for each value added, how long after its add was
+ * invoked the last read that missed it returned — from then on every read had it.
+ * Quantiles 0, 0.5, 0.95, 0.99 and 1; null when no value was added.
+ *
+ * @example
+ * ```ts
+ * import { stableLatencies } from "./grow_only_set.ts";
+ * stableLatencies([
+ *   { process: 0, type: "invoke", f: "add", value: 1, time: 0 },
+ *   { process: 0, type: "ok", f: "add", value: 1, time: 1e6 },
+ *   { process: 1, type: "invoke", f: "read", time: 2e6 },
+ *   { process: 1, type: "ok", f: "read", value: [], time: 5e6 },
+ * ], "add")?.["1"]; // 5: the read that missed it ended 5 ms after the add began
+ * ```
+ */
+export function stableLatencies(
+  history: readonly HistoryEvent[],
+  addF: string,
+): Record<string, number> | null {
+  const ops = completedOps(history);
+  const reads = ops.filter(({ invoke, done }) =>
+    invoke.f === "read" && done?.type === "ok" && Array.isArray(done.value)
+  ).map(({ invoke, done }) => ({
+    call: invoke.time,
+    ret: done!.time,
+    has: new Set(done!.value as unknown[]),
+  }));
+  const lat: number[] = [];
+  for (const { invoke, done } of ops) {
+    if (invoke.f !== addF || done?.type !== "ok") continue;
+    let lastMiss = invoke.time;
+    for (const r of reads) {
+      if (r.call >= invoke.time && !r.has.has(invoke.value) && r.ret > lastMiss) lastMiss = r.ret;
+    }
+    lat.push((lastMiss - invoke.time) / 1e6);
+  }
+  if (lat.length === 0) return null;
+  lat.sort((a, b) => a - b);
+  const q = (p: number) =>
+    Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! * 1000) / 1000;
+  return { "0": q(0), "0.5": q(0.5), "0.95": q(0.95), "0.99": q(0.99), "1": q(1) };
 }
 
 function acknowledged(history: readonly HistoryEvent[], addF: string): Set<unknown> {

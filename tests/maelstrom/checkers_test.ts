@@ -90,6 +90,27 @@ Deno.test("g-counter: the final read must lie between acknowledged and possible 
   );
 });
 
+Deno.test("broadcast: stable latency is when the last read that missed a value returned", () => {
+  const w = broadcastWorkload("grid");
+  t = 0;
+  const h = [
+    ...op(0, "broadcast", "ok", 1), // invoked at 1 ms
+    ...op(1, "read", "ok", [], { node: "n1" }), // returns at 4 ms: missed it
+    ...op(2, "read", "ok", [1], { node: "n0" }),
+    ...op(3, "read", "ok", [1], { node: "n1" }),
+  ];
+  const v = w.check(h, ["n0", "n1"], 0);
+  assert.equal(v.valid, true);
+  assert.deepEqual(v.details["stable-latencies"], {
+    "0": 3,
+    "0.5": 3,
+    "0.95": 3,
+    "0.99": 3,
+    "1": 3,
+  });
+  assert.match(v.explanation, /stable latency p50 3 ms/);
+});
+
 Deno.test("g-set: a final read without an acknowledged element", () => {
   const w = gSetWorkload();
   const h = [...op(0, "add", "ok", 4)];
