@@ -5,7 +5,8 @@
  * apply to these nodes as to distlab's own. The host gives every node-to-node message a
  * Lamport time (the sender's clock ticks on send; the receiver's jumps past it on
  * delivery) and journals every message. Client traffic and service traffic do not cross
- * the faulty network, as in Maelstrom, whose nemesis partitions only the nodes.
+ * the faulty network, as in Maelstrom, whose nemesis partitions only the nodes. Vector
+ * clocks are kept the same way, so a run exports to ShiViz as a space-time diagram.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { type LinkFaults, Network } from "../nodes/faults/network.ts";
 import { Router } from "../nodes/worker/router.ts";
 import { LinkCounters } from "../nodes/worker/link_counters.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
+import { type VectorClock, vectorReceive, vectorTick } from "../clocks/vector.ts";
 import { type ProcessNode, spawnProcessNode } from "./process_node.ts";
 import { createServices, serviceReply, type Services } from "./services.ts";
 import { type Body, isClientId, type Message, parseMessage } from "./wire.ts";
@@ -37,6 +39,8 @@ export interface JournalEntry {
   readonly dest: string;
   readonly body: unknown;
   readonly lamport?: number;
+  /** The sender's (send) or receiver's (recv) vector clock after the event. */
+  readonly vclock?: VectorClock;
   readonly reason?: string;
 }
 
@@ -130,6 +134,7 @@ export function startHost(o: HostOptions): Host {
   const procs = new Map<string, ProcessNode>();
   const states = new Map<string, "up" | "crashed" | "paused">();
   const lamport = new Map<string, number>(o.nodeIds.map((id) => [id, 0]));
+  const vclocks = new Map<string, VectorClock>(o.nodeIds.map((id) => [id, { [id]: 0 }]));
   const services = createServices();
   /** Each node's unanswered `init`. */
   const inits = new Map<string, { msgId: number; done: (body: Body) => void }>();
@@ -137,7 +142,6 @@ export function startHost(o: HostOptions): Host {
   const killed = new Set<ProcessNode>();
   let closing = false;
   let hostMsgId = 0;
-  const NO_VCLOCK = Object.freeze({});
 
   const write = (dest: string, m: Message) => procs.get(dest)?.send(JSON.stringify(m));
 
@@ -152,6 +156,8 @@ export function startHost(o: HostOptions): Host {
         counters.add(c.from, to, "delivered");
         const clock = Math.max(lamport.get(to) ?? 0, c.lamport) + 1;
         lamport.set(to, clock);
+        const vclock = vectorReceive(vclocks.get(to) ?? {}, c.vclock, to);
+        vclocks.set(to, vclock);
         journal.push({
           time: now(),
           kind: "recv",
@@ -159,6 +165,7 @@ export function startHost(o: HostOptions): Host {
           dest: to,
           body: c.body,
           lamport: clock,
+          vclock,
         });
         // A paused process still has its pipe: bytes wait in it, as on a stalled host.
         if (states.get(to) !== "crashed") {
@@ -210,8 +217,18 @@ export function startHost(o: HostOptions): Host {
     // Node to node (or to nobody: the path drops it as "unknown").
     const clock = (lamport.get(id) ?? 0) + 1;
     lamport.set(id, clock);
-    journal.push({ time: now(), kind: "send", src: id, dest, body: m.body, lamport: clock });
-    router.send(id, [{ to: dest, body: m.body, lamport: clock, vclock: NO_VCLOCK }]);
+    const vclock = vectorTick(vclocks.get(id) ?? {}, id);
+    vclocks.set(id, vclock);
+    journal.push({
+      time: now(),
+      kind: "send",
+      src: id,
+      dest,
+      body: m.body,
+      lamport: clock,
+      vclock,
+    });
+    router.send(id, [{ to: dest, body: m.body, lamport: clock, vclock }]);
   };
 
   const fail = (line: string) => {

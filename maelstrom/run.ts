@@ -14,12 +14,14 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { HistoryEvent } from "../history/event.ts";
 import { formatHistory } from "../history/jsonl.ts";
+import { toShiViz, type TraceEvent } from "../nodes/trace.ts";
 import { createRng } from "../protocols/random.ts";
 import type { TestOptions } from "./args.ts";
 import { createRpc } from "./client_rpc.ts";
-import { type Host, startHost } from "./host.ts";
+import { type Host, type JournalEntry, startHost } from "./host.ts";
 import { type NemesisEvent, startNemesis } from "./nemesis.ts";
 import { SpawnError } from "./process_node.ts";
+import { spaceTimeSvg } from "./space_time_svg.ts";
 import { latencyStats, netStats, opStats } from "./stats.ts";
 import type { Body } from "./wire.ts";
 import type { Completion, Invocation, PhaseContext, Verdict } from "./workload.ts";
@@ -93,6 +95,8 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       host.journal.map((e) => JSON.stringify(e) + "\n").join(""),
     );
     await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(results, null, 2) + "\n");
+    await Deno.writeTextFile(`${dir}/shiviz.log`, toShiViz(spaceTime(host.journal)));
+    await Deno.writeTextFile(`${dir}/space-time.svg`, spaceTimeSvg(nodeIds, host.journal));
   };
   const badInput = async (line: string): Promise<RunOutcome> => {
     await host.close();
@@ -266,6 +270,23 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   );
   print(`results: ${dir}/`);
   return { exitCode: valid ? 0 : 1, error: null, dir, results };
+}
+
+/** Node-to-node sends and deliveries as trace events (the others carry no vector clock). */
+function* spaceTime(journal: readonly JournalEntry[]): Generator<TraceEvent> {
+  for (const e of journal) {
+    if (e.vclock === undefined) continue;
+    yield e.kind === "send"
+      ? { time: e.time, kind: "send", node: e.src, peer: e.dest, body: e.body, vclock: e.vclock }
+      : {
+        time: e.time,
+        kind: "deliver",
+        node: e.dest,
+        peer: e.src,
+        body: e.body,
+        vclock: e.vclock,
+      };
+  }
 }
 
 function latencyOf(o: TestOptions): import("../nodes/faults/delay.ts").Delay {

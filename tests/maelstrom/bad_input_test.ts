@@ -135,7 +135,14 @@ Deno.test("the command's exit codes: 0 valid, 1 invalid, 2 a missing binary", as
     const dir = /^results: (.*)\/$/m.exec(ok.out)?.[1];
     assert.ok(dir !== undefined && dir.startsWith(`${store}/echo/`), ok.out);
     const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-    assert.deepEqual(files, ["history.jsonl", "messages.jsonl", "node-logs", "results.json"]);
+    assert.deepEqual(files, [
+      "history.jsonl",
+      "messages.jsonl",
+      "node-logs",
+      "results.json",
+      "shiviz.log",
+      "space-time.svg",
+    ]);
     assert.deepEqual([...Deno.readDirSync(`${dir}/node-logs`)].map((e) => e.name).sort(), [
       "n0.log",
       "n1.log",

@@ -195,3 +195,17 @@ Deno.test("stats: counts by f, valid only when every f succeeded once; latency; 
   assert.equal(n.clients["msg-count"], 1);
   assert.equal(n.all["msg-count"], 3);
 });
+
+Deno.test("space-time SVG: an arrow per delivered message, a red cross per dropped one", async () => {
+  const { spaceTimeSvg } = await import("../../maelstrom/space_time_svg.ts");
+  const body = { type: "gossip", msg_id: 1 };
+  const svg = spaceTimeSvg(["n0", "n1"], [
+    { time: 1, kind: "send", src: "n0", dest: "n1", body, lamport: 1 },
+    { time: 3, kind: "recv", src: "n0", dest: "n1", body, lamport: 2 },
+    { time: 4, kind: "send", src: "n1", dest: "n0", body, lamport: 3 },
+    { time: 4, kind: "drop", src: "n1", dest: "n0", body, reason: "partition" },
+  ]);
+  assert.equal(svg.match(/marker-end/g)?.length, 1);
+  assert.equal(svg.match(/✕ gossip/g)?.length, 1);
+  assert.match(svg, /<title>gossip L1 → L2<\/title>/);
+});
