@@ -31,6 +31,7 @@ export const WORKLOADS: readonly string[] = [
   "g-counter",
   "pn-counter",
   "lin-kv",
+  "kafka",
 ];
 
 /**

@@ -10,6 +10,7 @@ import { broadcastWorkload } from "./broadcast.ts";
 import { echoWorkload } from "./echo.ts";
 import { counterWorkload } from "./counter.ts";
 import { gSetWorkload } from "./g_set.ts";
+import { kafkaWorkload } from "./kafka.ts";
 import { linKvWorkload } from "./lin_kv.ts";
 import { uniqueIdsWorkload } from "./unique_ids.ts";
 
@@ -38,6 +39,8 @@ export function createWorkload(o: TestOptions): Workload {
       return counterWorkload(o.workload);
     case "lin-kv":
       return linKvWorkload(o.keyCount);
+    case "kafka":
+      return kafkaWorkload(o.keyCount);
     default:
       throw new RangeError(`unknown workload ${o.workload}`);
   }

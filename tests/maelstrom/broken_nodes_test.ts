@@ -109,3 +109,25 @@ Deno.test("unique-ids from a per-node counter collide across nodes", async () =>
   assert.equal(r.exitCode, 1, shown(r));
   assert.match(shown(r), /duplicate ids among \d+; first: id \d+ given to n\d .* and again to n\d/);
 });
+
+Deno.test("a kafka node that reorders offsets in its polls is caught", async () => {
+  const r = await maelstrom([
+    "-w",
+    "kafka",
+    "--bin",
+    `${NODES}kafka.py --reverse`,
+    "--node-count",
+    "1",
+    "--concurrency",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "40",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(
+    shown(r),
+    /INVALID: key \d+: one poll returned offset \d+ after \d+: offsets out of order/,
+  );
+});

@@ -209,3 +209,55 @@ Deno.test("space-time SVG: an arrow per delivered message, a red cross per dropp
   assert.equal(svg.match(/✕ gossip/g)?.length, 1);
   assert.match(svg, /<title>gossip L1 → L2<\/title>/);
 });
+
+Deno.test("kafka: offsets acknowledged twice, going backwards, skipped, out of order, or committed backwards", async () => {
+  const { checkKafka } = await import("../../maelstrom/workloads/kafka.ts");
+  t = 0;
+  const send = (p: number, key: string, msg: number, offset: number) =>
+    op(p, "send", "ok", { msg, offset }, { key }, msg);
+  const poll = (
+    p: number,
+    from: Record<string, number>,
+    msgs: Record<string, [number, unknown][]>,
+  ) => op(p, "poll", "ok", msgs, {}, from);
+  const good = [
+    ...send(0, "a", 10, 0),
+    ...send(0, "a", 11, 1),
+    ...poll(1, { a: 0 }, { a: [[0, 10], [1, 11]] }),
+  ];
+  assert.equal(checkKafka(good).valid, true, checkKafka(good).explanation);
+  const cases: [HistoryEvent[], RegExp][] = [
+    [
+      [...send(0, "a", 10, 0), ...send(1, "a", 11, 0)],
+      /offset 0 acknowledged for message 10 and again for 11/,
+    ],
+    [
+      [...send(0, "a", 10, 5), ...send(0, "a", 11, 3)],
+      /was sent after 10 was acknowledged at offset 5, yet got offset 3/,
+    ],
+    [
+      [...good, ...poll(1, { a: 0 }, { a: [[1, 11], [0, 10]] })],
+      /one poll returned offset 0 after 1/,
+    ],
+    [
+      [...good, ...send(0, "a", 12, 2), ...poll(1, { a: 0 }, { a: [[0, 10], [3, 13]] })],
+      /skipped offset 1/,
+    ],
+    [
+      [...good, ...poll(1, { a: 0 }, { a: [[0, 99]] })],
+      /shows 99 at offset 0, where 10 was acknowledged/,
+    ],
+    [
+      [
+        ...op(2, "list_committed_offsets", "ok", { a: 4 }, {}, undefined),
+        ...op(2, "list_committed_offsets", "ok", { a: 2 }, {}, undefined),
+      ],
+      /committed offset went from 4 back to 2/,
+    ],
+  ];
+  for (const [h, why] of cases) {
+    const v = checkKafka(h);
+    assert.equal(v.valid, false, why.source);
+    assert.match(v.explanation, why);
+  }
+});

@@ -117,6 +117,24 @@ Deno.test("pn-counter (Python, gossip with deduplicated retries) is exact under 
   assert.equal(typeof lower, "number");
 });
 
+Deno.test("kafka (Python, one node as in Gossip Glomers 5a): no lost, reordered or inconsistent offsets", async () => {
+  const r = await maelstrom([
+    "-w",
+    "kafka",
+    "--bin",
+    `${NODES}kafka.py`,
+    "--node-count",
+    "1",
+    "--concurrency",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "40",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+});
+
 Deno.test("lin-kv (TypeScript proxy to the lin-kv service) is linearizable under partitions", async () => {
   const r = await maelstrom([
     "-w",
