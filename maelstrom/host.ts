@@ -135,7 +135,7 @@ export function startHost(o: HostOptions): Host {
   const states = new Map<string, "up" | "crashed" | "paused">();
   const lamport = new Map<string, number>(o.nodeIds.map((id) => [id, 0]));
   const vclocks = new Map<string, VectorClock>(o.nodeIds.map((id) => [id, { [id]: 0 }]));
-  const services = createServices();
+  const services = createServices(o.random);
   /** Each node's unanswered `init`. */
   const inits = new Map<string, { msgId: number; done: (body: Body) => void }>();
   /** Processes the host itself ended: their exit is no failure. */
@@ -206,7 +206,7 @@ export function startHost(o: HostOptions): Host {
       else o.onClientMessage({ src: id, dest, body: m.body });
       return;
     }
-    const answer = serviceReply(services, dest, m.body);
+    const answer = serviceReply(services, dest, m.body, id);
     if (answer !== null) {
       journal.push({ time: now(), kind: "service", src: id, dest, body: m.body });
       const reply = { ...answer, msg_id: ++hostMsgId };

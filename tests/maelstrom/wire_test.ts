@@ -19,15 +19,15 @@ Deno.test("error codes: Maelstrom's definite ones fail, timeout / crash / a node
 });
 
 Deno.test("services: kv read / write / cas with create_if_not_exists, lin-tso, unknown ids", () => {
-  const s = createServices();
-  assert.deepEqual(serviceReply(s, "lin-kv", { type: "read", msg_id: 1, key: 1 }), {
+  const s = createServices(() => 0.5);
+  assert.deepEqual(serviceReply(s, "lin-kv", { type: "read", msg_id: 1, key: 1 }, "n0"), {
     type: "error",
     code: 20,
     text: "key does not exist",
     in_reply_to: 1,
   });
   assert.equal(
-    serviceReply(s, "lin-kv", { type: "cas", msg_id: 2, key: 1, from: 0, to: 1 })?.code,
+    serviceReply(s, "lin-kv", { type: "cas", msg_id: 2, key: 1, from: 0, to: 1 }, "n0")?.code,
     20,
   );
   assert.equal(
@@ -38,23 +38,42 @@ Deno.test("services: kv read / write / cas with create_if_not_exists, lin-tso, u
       from: 0,
       to: 1,
       create_if_not_exists: true,
-    })
+    }, "n0")
       ?.type,
     "cas_ok",
   );
   assert.equal(
-    serviceReply(s, "lin-kv", { type: "cas", msg_id: 4, key: 1, from: 0, to: 2 })?.code,
+    serviceReply(s, "lin-kv", { type: "cas", msg_id: 4, key: 1, from: 0, to: 2 }, "n0")?.code,
     22,
   );
-  assert.equal(serviceReply(s, "lin-kv", { type: "read", msg_id: 5, key: 1 })?.value, 1);
+  assert.equal(serviceReply(s, "lin-kv", { type: "read", msg_id: 5, key: 1 }, "n0")?.value, 1);
   assert.equal(
-    serviceReply(s, "seq-kv", { type: "read", msg_id: 6, key: 1 })?.code,
+    serviceReply(s, "seq-kv", { type: "read", msg_id: 6, key: 1 }, "n0")?.code,
     20,
     "each service its own store",
   );
-  assert.equal(serviceReply(s, "lin-tso", { type: "ts", msg_id: 7 })?.ts, 1);
-  assert.equal(serviceReply(s, "lin-tso", { type: "ts", msg_id: 8 })?.ts, 2);
-  assert.equal(serviceReply(s, "n3", { type: "read" }), null);
+  assert.equal(serviceReply(s, "lin-tso", { type: "ts", msg_id: 7 }, "n0")?.ts, 1);
+  assert.equal(serviceReply(s, "lin-tso", { type: "ts", msg_id: 8 }, "n0")?.ts, 2);
+  assert.equal(serviceReply(s, "n3", { type: "read" }, "n0"), null);
+});
+
+Deno.test("seq-kv: a read may be stale, but never older than what the caller saw or wrote", () => {
+  let r = 0;
+  const s = createServices(() => r);
+  const call = (caller: string, body: Record<string, unknown>) =>
+    serviceReply(s, "seq-kv", { msg_id: 1, ...body, type: String(body.type) }, caller);
+  call("n0", { type: "write", key: "k", value: 1 });
+  call("n0", { type: "write", key: "k", value: 2 });
+  // r = 0: the oldest place allowed. n1 has seen nothing: it may read before any write.
+  assert.equal(call("n1", { type: "read", key: "k" })?.code, 20);
+  assert.equal(call("n0", { type: "read", key: "k" })?.value, 2, "its own writes, always");
+  r = 0.99; // the latest
+  assert.equal(call("n1", { type: "read", key: "k" })?.value, 2);
+  r = 0;
+  assert.equal(call("n1", { type: "read", key: "k" })?.value, 2, "never back before what it saw");
+  // A cas applies to the latest state even for a caller that saw an old one.
+  assert.equal(call("n2", { type: "cas", key: "k", from: 2, to: 3 })?.type, "cas_ok");
+  assert.equal(call("n2", { type: "read", key: "k" })?.value, 3);
 });
 
 Deno.test("topologies are symmetric and connected", () => {
