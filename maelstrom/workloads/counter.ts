@@ -82,7 +82,7 @@ export function counterWorkload(kind: "g-counter" | "pn-counter"): Workload {
         } else if (v < lower) {
           problems.push(
             `${n} reads ${v} but the sum is at least ${lower} (${range}): ` +
-              `acknowledged adds never reached it`,
+              `acknowledged adds are missing (never reached it, or overwritten from a stale read?)`,
           );
         }
       }

@@ -66,6 +66,25 @@ Deno.test("the same g-counter counts a message the network duplicated twice (--d
   assert.match(shown(r), /counted more than once/);
 });
 
+Deno.test("a g-counter that adds by read-then-write on seq-kv loses adds", async () => {
+  const r = await maelstrom([
+    "-w",
+    "g-counter",
+    "--bin",
+    `${NODES}g_counter_shared.py`,
+    "--node-count",
+    "3",
+    "--time-limit",
+    "2",
+    "--rate",
+    "40",
+    "--recovery-time",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /reads \d+ but the sum is at least \d+ .* acknowledged adds are missing/);
+});
+
 Deno.test("a lin-kv node that does not replicate is not linearizable under partitions", async () => {
   const r = await maelstrom([
     "-w",
