@@ -153,6 +153,19 @@ export function startHost(o: HostOptions): Host {
     isMember: (id) => members.has(id),
     sink: (to, batch) => {
       for (const c of batch) {
+        if (states.get(to) === "crashed") {
+          // It arrived at a dead process: lost, as on a crashed host.
+          counters.add(c.from, to, "dropped");
+          journal.push({
+            time: now(),
+            kind: "drop",
+            src: c.from,
+            dest: to,
+            body: c.body,
+            reason: "crashed",
+          });
+          continue;
+        }
         counters.add(c.from, to, "delivered");
         const clock = Math.max(lamport.get(to) ?? 0, c.lamport) + 1;
         lamport.set(to, clock);
@@ -168,9 +181,7 @@ export function startHost(o: HostOptions): Host {
           vclock,
         });
         // A paused process still has its pipe: bytes wait in it, as on a stalled host.
-        if (states.get(to) !== "crashed") {
-          write(to, { src: c.from, dest: to, body: c.body as Body });
-        }
+        write(to, { src: c.from, dest: to, body: c.body as Body });
       }
     },
     trace: (e: TraceEvent) => {
