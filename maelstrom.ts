@@ -79,4 +79,10 @@ async function node(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // `deno task` runs from the project's folder; paths on the command line (`--bin
+  // ./node.py`, `--store`) mean the folder the user typed them in.
+  const from = Deno.env.get("INIT_CWD");
+  if (from !== undefined && Deno.args.filter((a) => a !== "--")[0] === "test") Deno.chdir(from);
+  Deno.exit(await main(Deno.args));
+}
