@@ -4,7 +4,8 @@
  * `--concurrency` as a number or `Nn` for N per node, `--nemesis`, `--nemesis-interval`,
  * `--latency`, `--latency-dist`, `--topology`, `--key-count`), plus distlab's own:
  * `--seed`, `--drop`, `--duplicate`, `--reorder` (probabilities on every link between
- * nodes), `--recovery-time`, `--init-timeout`, `--rpc-timeout`, `--store`. Arguments
+ * nodes), `--recovery-time`, `--init-timeout`, `--rpc-timeout`, `--lin-kv-service` (a
+ * distlab protocol to serve Maelstrom's `lin-kv` service), `--store`. Arguments
  * after the flags are passed to the binary, as Maelstrom does.
  *
  * @module
@@ -13,6 +14,7 @@
 import { parseArgs } from "node:util";
 import { NEMESES } from "./nemesis.ts";
 import { TOPOLOGIES } from "./workloads/topology.ts";
+import { protocolByName } from "../protocols/registry.ts";
 
 /**
  * The workloads `-w` accepts.
@@ -74,6 +76,8 @@ export interface TestOptions {
   readonly recoveryTime: number;
   /** Seconds a node has to answer `init`. */
   readonly initTimeout: number;
+  /** The protocol that serves the `lin-kv` service, or null for the in-memory store. */
+  readonly linKvService: string | null;
   /** Seconds a client waits for a reply before recording the operation as unknown. */
   readonly rpcTimeout: number;
   /** Where results go: `<store>/<workload>/<timestamp>/`. */
@@ -93,7 +97,7 @@ export const USAGE =
   "usage: deno task maelstrom test -w WORKLOAD --bin PROGRAM [--node-count N] [--time-limit S] " +
   "[--rate R] [--concurrency N|Nn] [--nemesis partition,kill,pause] [--nemesis-interval S] " +
   "[--latency MS] [--latency-dist constant|uniform|exponential] [--topology T] [--key-count K] " +
-  "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--store DIR] [-- ARGS…]";
+  "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--lin-kv-service memory|PROTOCOL] [--store DIR] [-- ARGS…]";
 
 /**
  * Parses `args` (starting with the command `test`); throws an `Error` whose message is
@@ -140,6 +144,7 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
         "recovery-time": { type: "string", default: "10" },
         "init-timeout": { type: "string", default: "10" },
         "rpc-timeout": { type: "string", default: "5" },
+        "lin-kv-service": { type: "string", default: "memory" },
         store: { type: "string", default: "store" },
       },
     });
@@ -188,6 +193,9 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
     recoveryTime: number(v["recovery-time"]!, "recovery-time", 0),
     initTimeout: positive(v["init-timeout"]!, "init-timeout"),
     rpcTimeout: positive(v["rpc-timeout"]!, "rpc-timeout"),
+    linKvService: v["lin-kv-service"] === "memory"
+      ? null
+      : protocolByName(v["lin-kv-service"]!).name, // throws, naming the known ones
     store: v.store!,
   };
 }

@@ -18,6 +18,7 @@ import type { TraceEvent } from "../nodes/trace.ts";
 import { type VectorClock, vectorReceive, vectorTick } from "../clocks/vector.ts";
 import { type ProcessNode, spawnProcessNode } from "./process_node.ts";
 import { createServices, serviceReply, type Services } from "./services.ts";
+import type { KvService } from "./protocol_service.ts";
 import { type Body, isClientId, type Message, parseMessage } from "./wire.ts";
 
 /**
@@ -63,6 +64,8 @@ export interface HostOptions {
   readonly random: () => number;
   /** The network's delay between nodes. */
   readonly latency: import("../nodes/faults/delay.ts").Delay;
+  /** Serves `lin-kv` instead of the in-memory store (distlab's own protocol). */
+  readonly linKv?: KvService;
   /** Faults on every link from the start (loss, duplication, reordering, …). */
   readonly faults?: Omit<LinkFaults, "delay">;
   /** A message a node sent to a client (a reply, normally). */
@@ -215,6 +218,18 @@ export function startHost(o: HostOptions): Host {
       const pending = inits.get(id);
       if (pending !== undefined && m.body.in_reply_to === pending.msgId) pending.done(m.body);
       else o.onClientMessage({ src: id, dest, body: m.body });
+      return;
+    }
+    if (dest === "lin-kv" && o.linKv !== undefined) {
+      journal.push({ time: now(), kind: "service", src: id, dest, body: m.body });
+      const request = m.body;
+      void o.linKv.call(request).then((answer) => {
+        const reply = request.msg_id === undefined
+          ? { ...answer, msg_id: ++hostMsgId }
+          : { ...answer, msg_id: ++hostMsgId, in_reply_to: request.msg_id };
+        journal.push({ time: now(), kind: "service", src: dest, dest: id, body: reply });
+        if (!closing) write(id, { src: dest, dest: id, body: reply });
+      });
       return;
     }
     const answer = serviceReply(services, dest, m.body, id);

@@ -21,6 +21,7 @@ import { createRpc } from "./client_rpc.ts";
 import { type Host, type JournalEntry, startHost } from "./host.ts";
 import { type NemesisEvent, startNemesis } from "./nemesis.ts";
 import { SpawnError } from "./process_node.ts";
+import { type KvService, startProtocolService } from "./protocol_service.ts";
 import { spaceTimeSvg } from "./space_time_svg.ts";
 import { latencyStats, netStats, opStats } from "./stats.ts";
 import type { Body } from "./wire.ts";
@@ -73,7 +74,19 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   let onFatal: () => void = () => {};
   const fatalSignal = new Promise<void>((resolve) => (onFatal = resolve));
   const rpc = createRpc((src, dest, body) => host.sendToNode(src, dest, body));
+  let linKv: KvService | undefined = undefined;
+  if (o.linKvService !== null) {
+    print(`starting the lin-kv service: 3 ${o.linKvService} nodes`);
+    try {
+      linKv = await startProtocolService(o.linKvService, o.seed, o.rpcTimeout * 500);
+    } catch (e) {
+      const line = `the lin-kv service (${o.linKvService}) did not start: ${(e as Error).message}`;
+      print(`error: ${line}`);
+      return { exitCode: 2, error: line, dir, results: null };
+    }
+  }
   const host: Host = startHost({
+    ...(linKv === undefined ? {} : { linKv }),
     nodeIds,
     command: o.command,
     logDir: `${dir}/node-logs`,
@@ -100,6 +113,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   };
   const badInput = async (line: string): Promise<RunOutcome> => {
     await host.close();
+    await linKv?.close();
     const results = { valid: "error", error: line, options: o };
     await write(results); // what the nodes said before it went wrong
     print(`error: ${line}`);
@@ -222,6 +236,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   const finalFrom = nowNs();
   if (fatal === null) await workload.final?.(ctx);
   await host.close();
+  await linKv?.close();
   if (fatal !== null) return await badInput(fatal);
 
   const stats = opStats(history);

@@ -100,6 +100,7 @@ Deno.test("bad flags: exit 2 with the reason and the usage", async () => {
       [["test", "--bin", "x", "--nemesis", "flood"], /unknown --nemesis 'flood'/],
       [["test", "--bin", "x", "--frob"], /Unknown option '--frob'/],
       [["test", "--bin", "x", "--drop", "1.5"], /invalid --drop '1.5': expected a probability/],
+      [["test", "--bin", "x", "--lin-kv-service", "nope"], /unknown protocol 'nope' \(known: /],
       [["serve"], /unknown command 'serve'/],
     ] as [string[], RegExp][]
   ) {

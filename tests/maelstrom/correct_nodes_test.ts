@@ -181,3 +181,28 @@ Deno.test("a node behind a wrapper (as with `deno task`) is killed and restarted
   const actions = (r.results!.nemesis as { action: string }[]).map((e) => e.action);
   assert.ok(actions.includes("kill") && actions.includes("restart"), actions.join(","));
 });
+
+Deno.test("the lin-kv service served by distlab's raft-kv (a Worker cluster) keeps the proxy linearizable", async () => {
+  const r = await maelstrom([
+    "-w",
+    "lin-kv",
+    "--bin",
+    tsNode("lin_kv_proxy.ts"),
+    "--lin-kv-service",
+    "raft-kv",
+    "--node-count",
+    "3",
+    "--time-limit",
+    "3",
+    "--rate",
+    "30",
+    "--concurrency",
+    "2n",
+    "--nemesis",
+    "partition",
+    "--nemesis-interval",
+    "1",
+  ]);
+  assert.equal(r.exitCode, 0, shown(r));
+  assert.match(shown(r), /starting the lin-kv service: 3 raft-kv nodes/);
+});
