@@ -82,7 +82,9 @@ async function node(args: readonly string[]): Promise<number> {
 if (import.meta.main) {
   // `deno task` runs from the project's folder; paths on the command line (`--bin
   // ./node.py`, `--store`) mean the folder the user typed them in.
-  const from = Deno.env.get("INIT_CWD");
-  if (from !== undefined && Deno.args.filter((a) => a !== "--")[0] === "test") Deno.chdir(from);
+  if (Deno.args.filter((a) => a !== "--")[0] === "test") {
+    const from = Deno.env.get("INIT_CWD"); // only `test` has --allow-env
+    if (from !== undefined) Deno.chdir(from);
+  }
   Deno.exit(await main(Deno.args));
 }

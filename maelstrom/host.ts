@@ -366,7 +366,12 @@ export function startHost(o: HostOptions): Host {
   };
 }
 
-function quote(s: string): string {
+// deno-lint-ignore no-control-regex -- the escape character is the point
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
+function quote(text: string): string {
+  // Colour codes (Deno's own errors carry them) would only garble the one line.
+  const s = text.replace(ANSI_COLOUR, "");
   const t = s.length > 200 ? `${s.slice(0, 200)}…` : s;
   return JSON.stringify(t);
 }

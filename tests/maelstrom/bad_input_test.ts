@@ -31,7 +31,7 @@ Deno.test("a binary that is not executable", async () => {
   }
 });
 
-Deno.test("a binary that crashes at start: its exit code and stderr", async () => {
+Deno.test("a binary that crashes at start: its exit code and stderr, colour codes removed", async () => {
   const e = await badInput(`${NODES}crash_on_start.py`);
   assert.match(e, /^node n\d exited \(code 3\); stderr: "boom: cannot open config"$/);
 });
