@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   dashboard: () => import("./dashboard_bench.ts"),
   steady: () => import("./steady_bench.ts"),
   torture: () => import("./torture_bench.ts"),
+  maelstrom: () => import("./maelstrom_bench.ts"),
 };
 
 const words = Deno.args.filter((a) => a !== "--");
