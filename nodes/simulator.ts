@@ -21,7 +21,10 @@ import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../p
 import type { Runtime } from "./runtime.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { EventQueue } from "./event_queue.ts";
-import { type LinkFaults, Network } from "./faults/network.ts";
+import { DEFAULT_LINK_FAULTS, type LinkFaults, Network } from "./faults/network.ts";
+import { type Integrity, LinkIntegrity } from "./faults/link_integrity.ts";
+import { sha256 } from "./faults/hmac_sha256.ts";
+import { schemaCheck } from "../protocols/message_schema.ts";
 import { localTime, type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
 import { type PathSinks, routeMessages } from "./faults/message_path.ts";
 import { checkNodeIds } from "./faults/topology.ts";
@@ -55,6 +58,8 @@ export interface SimulationOptions {
   readonly options?: Readonly<Record<string, unknown>>;
   /** Fault-free network behaviour (default: 1–3 ms uniform delay, FIFO per link). */
   readonly network?: LinkFaults;
+  /** Every link's integrity option, on top of `network` (default `none`). */
+  readonly integrity?: Integrity;
   /** `none` (fastest), `hash` (for `traceHash()`), `full` (also keep every event). */
   readonly trace?: "none" | "hash" | "full";
 }
@@ -80,6 +85,23 @@ export interface SimStats {
   ticks: number;
   requests: number;
   replies: number;
+  /** Copies refused at the boundary: malformed, corrupt, unauthentic or replayed. */
+  rejected: number;
+}
+
+/**
+ * A node that threw out of a step: the simulator crashed it, and says why.
+ *
+ * @example
+ * ```ts
+ * import type { NodeFailure } from "./simulator.ts";
+ * const f: NodeFailure = { time: 1234.5, node: "n3", error: "RangeError: log: append at 30 after 28" };
+ * ```
+ */
+export interface NodeFailure {
+  readonly time: number;
+  readonly node: NodeId;
+  readonly error: string;
 }
 
 type SimEvent =
@@ -134,7 +156,10 @@ export class Simulation implements Runtime {
     ticks: 0,
     requests: 0,
     replies: 0,
+    rejected: 0,
   };
+  /** Nodes that threw out of a step (each was crashed), in order. */
+  readonly failures: NodeFailure[] = [];
   #options: Readonly<Record<string, unknown>>;
   #queue = new EventQueue<SimEvent>();
   readonly #traceFn = (e: TraceEvent) => this.#trace(e);
@@ -158,6 +183,8 @@ export class Simulation implements Runtime {
       });
     },
     random: () => this.rng.next(),
+    check: null,
+    integrity: new LinkIntegrity(new Uint8Array(0)),
   };
   #nodes = new Map<NodeId, NodeState>();
   #order: NodeId[] = [];
@@ -181,7 +208,15 @@ export class Simulation implements Runtime {
     checkNodeIds(ids);
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
     const rnd = () => this.rng.next();
-    this.network = new Network(ids, rnd, o.network);
+    const base = o.network ?? DEFAULT_LINK_FAULTS;
+    this.network = new Network(
+      ids,
+      rnd,
+      o.integrity === undefined ? base : { ...base, integrity: o.integrity },
+    );
+    this.#sinks.check = schemaCheck(o.protocol.messages);
+    // Link keys come from the seed, not the PRNG: turning integrity on changes no draw.
+    this.#sinks.integrity = new LinkIntegrity(sha256(new TextEncoder().encode(`sim:${o.seed}`)));
     const mode = o.trace ?? "none";
     this.#hasher = mode === "none" ? null : new TraceHasher();
     this.#events = mode === "full" ? [] : null;
@@ -289,7 +324,11 @@ export class Simulation implements Runtime {
 
   /** Crashes a node: its volatile state and unsynced writes are lost. */
   crash(node: NodeId): void {
-    const s = this.#node(node);
+    this.#crash(this.#node(node), undefined);
+  }
+
+  #crash(s: NodeState, reason: string | undefined): void {
+    const node = s.id;
     if (s.host === null) return;
     s.lastClocks = s.host.clocks();
     s.host = null;
@@ -298,14 +337,44 @@ export class Simulation implements Runtime {
     s.backlog = [];
     s.pendingRequests.clear();
     s.disk.crash();
-    this.#trace({ time: this.#now, kind: "crash", node });
+    this.#trace(
+      reason === undefined
+        ? { time: this.#now, kind: "crash", node }
+        : { time: this.#now, kind: "crash", node, reason },
+    );
+  }
+
+  /**
+   * The node threw out of a step (a lie it believed, a bug): that is a crash of the node,
+   * never of the simulation. Its half-done effects are never applied.
+   */
+  #threw(s: NodeState, e: unknown): void {
+    const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
+    this.failures.push({ time: this.#now, node: s.id, error });
+    if (s.host === null) {
+      this.#trace({ time: this.#now, kind: "crash", node: s.id, reason: error });
+      return;
+    }
+    s.host.outbox.length = 0;
+    s.host.replies.length = 0;
+    s.host.emitted.length = 0;
+    this.#crash(s, error);
   }
 
   /** Restarts a crashed node from its durable storage. */
   restart(node: NodeId): void {
     const s = this.#node(node);
     if (s.host !== null) return;
-    this.#start(s);
+    try {
+      this.#start(s);
+    } catch (e) {
+      // Recovery from what it stored threw: it stays down, and the trace says why.
+      s.host = null;
+      s.epoch++;
+      s.disk.crash();
+      this.#threw(s, e);
+      return;
+    }
     this.#trace({ time: this.#now, kind: "restart", node });
   }
 
@@ -431,14 +500,22 @@ export class Simulation implements Runtime {
     if (epoch !== s.epoch || s.host === null || s.paused) return;
     this.stats.ticks++;
     if (this.#tracing) this.#trace({ time: this.#now, kind: "tick", node: s.id });
-    s.host.tick();
+    try {
+      s.host.tick();
+    } catch (e) {
+      return this.#threw(s, e);
+    }
     this.#flush(s);
     this.#scheduleTick(s, this.#now + this.protocol.tickMs);
   }
 
   #request(s: NodeState, req: ClientRequest<unknown>): void {
     if (s.host === null) return;
-    s.host.request(req);
+    try {
+      s.host.request(req);
+    } catch (e) {
+      return this.#threw(s, e);
+    }
     this.#flush(s);
   }
 
@@ -476,7 +553,11 @@ export class Simulation implements Runtime {
     }
     this.stats.delivered++;
     const host = s.host;
-    host.deliver(m.from, m.body, m.lamport, m.vclock);
+    try {
+      host.deliver(m.from, m.body, m.lamport, m.vclock);
+    } catch (e) {
+      return this.#threw(s, e);
+    }
     if (this.#tracing) {
       this.#trace({
         time: this.#now,

@@ -167,6 +167,7 @@ export class Cluster implements Runtime {
     if (this.#started) throw new Error("the cluster is already started");
     this.#started = true;
     this.#descriptor = await loadProtocol(this.#o.protocol);
+    this.#router.setMessageSchema(this.#descriptor.messages);
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>

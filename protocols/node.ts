@@ -15,6 +15,7 @@ import type { ErrorCode } from "./errors.ts";
 import type { DurableStorage } from "./storage.ts";
 import type { ProtocolAdmin } from "./admin.ts";
 import type { ProtocolDisplay } from "./display.ts";
+import type { MessageSchema } from "./message_schema.ts";
 
 /**
  * A node's id: `n1` … `nN`.
@@ -234,6 +235,12 @@ export interface Protocol<M, Op = unknown> {
   readonly admin?: ProtocolAdmin;
   /** How front ends show the nodes (`status` table, summary line); see `display.ts`. */
   readonly display?: ProtocolDisplay;
+  /**
+   * The message schema: a validator per message `type` (see `message_schema.ts`). Hosts
+   * drop and count a message that fails it before the node sees it, so a tampered or
+   * malformed message cannot reach the protocol. Undeclared: every message is delivered.
+   */
+  readonly messages?: MessageSchema;
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

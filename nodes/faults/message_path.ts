@@ -1,9 +1,14 @@
 /**
  * The one path every message between nodes takes, whatever the runtime: count it, trace
- * its send, drop it if its destination is gone, ask the fault model its fate (partition,
- * loss, queue limit, delay, duplication, reorder, tamper), trace a drop or duplicate, and
- * hand each copy that survives to the runtime with its delivery time. The simulator puts
- * copies on its event queue, the Worker cluster's router on its timer queue.
+ * its send, drop it if its destination is gone or it fails the protocol's message schema,
+ * ask the fault model its fate (partition, loss, queue limit, delay, duplication, reorder,
+ * tamper), seal it and open each copy when the link has an integrity option, check a
+ * tampered copy against the schema again, trace a drop or duplicate, and hand each copy
+ * that survives to the runtime with its delivery time. The simulator puts copies on its
+ * event queue, the Worker cluster's router on its timer queue.
+ *
+ * The checks stand for the receiver's: they run here, on the sending side, so that both
+ * runtimes apply them once and the same way (the fate of a copy is known when it leaves).
  *
  * @module
  */
@@ -12,6 +17,7 @@ import type { NodeId } from "../../protocols/node.ts";
 import type { Outgoing } from "../node_host.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { Network } from "./network.ts";
+import type { LinkIntegrity } from "./link_integrity.ts";
 import { tamper } from "./tamper.ts";
 
 /**
@@ -20,20 +26,29 @@ import { tamper } from "./tamper.ts";
  * @example
  * ```ts ignore
  * import type { PathSinks } from "./message_path.ts";
- * const sinks: PathSinks = { isMember, count, trace: null, deliverAt, random };
+ * const sinks: PathSinks = {
+ *   isMember, count, trace: null, deliverAt, random, check: null, integrity,
+ * };
  * ```
  */
 export interface PathSinks {
   /** Whether `id` is a node of the cluster now. */
   isMember(id: NodeId): boolean;
-  /** Counts a message on the link `from → to`. */
-  count(from: NodeId, to: NodeId, what: "sent" | "dropped" | "duplicated"): void;
+  /**
+   * Counts a message on the link `from → to`. A copy refused by the schema or the
+   * integrity check is counted `dropped` and then `rejected`.
+   */
+  count(from: NodeId, to: NodeId, what: "sent" | "dropped" | "duplicated" | "rejected"): void;
   /** Where send, drop and duplicate events go; null while nobody traces. */
   trace: ((e: TraceEvent) => void) | null;
   /** Takes a copy to deliver to `to` at `time` (the runtime's clock). */
   deliverAt(time: number, from: NodeId, to: NodeId, body: unknown, m: Outgoing): void;
   /** The run's random source, for tampering. */
   random(): number;
+  /** The protocol's message check (its schema), or null to deliver every message. */
+  check: ((body: unknown) => boolean) | null;
+  /** The runtime's link keys and sequence numbers, for links with an integrity option. */
+  integrity: LinkIntegrity;
 }
 
 /**
@@ -43,6 +58,7 @@ export interface PathSinks {
  * ```ts
  * import { routeMessages } from "./message_path.ts";
  * import { Network } from "./network.ts";
+ * import { LinkIntegrity } from "./link_integrity.ts";
  * const net = new Network(["n1", "n2"], () => 0.5, { delay: { kind: "constant", ms: 2 } });
  * const at: number[] = [];
  * routeMessages(net, "n1", [{ to: "n2", body: 1, lamport: 1, vclock: {} }], 10, {
@@ -51,6 +67,8 @@ export interface PathSinks {
  *   trace: null,
  *   deliverAt: (time) => at.push(time),
  *   random: () => 0.5,
+ *   check: null,
+ *   integrity: new LinkIntegrity(new Uint8Array(32)),
  * });
  * at; // [12]
  * ```
@@ -63,6 +81,7 @@ export function routeMessages(
   sinks: PathSinks,
 ): void {
   const trace = sinks.trace;
+  const check = sinks.check;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const to = m.to;
@@ -83,6 +102,10 @@ export function routeMessages(
       trace?.({ time: now, kind: "drop", node: from, peer: to, body: m.body, reason: "unknown" });
       continue;
     }
+    if (check !== null && !check(m.body)) {
+      reject(sinks, from, to, m.body, now, "malformed");
+      continue;
+    }
     const fate = network.route(from, to, now);
     if (fate.count === 0) {
       sinks.count(from, to, "dropped");
@@ -100,9 +123,39 @@ export function routeMessages(
       sinks.count(from, to, "duplicated");
       trace?.({ time: now, kind: "duplicate", node: from, peer: to, body: m.body });
     }
+    const integrity = fate.integrity;
+    const seal = integrity === "none" ? null : sinks.integrity.seal(integrity, from, to, m.body);
     for (let c = 0; c < fate.count; c++) {
       const body = fate.tampered[c] ? tamper(m.body, sinks.random) : m.body;
+      if (seal !== null) {
+        const failure = sinks.integrity.open(integrity, from, to, body, seal);
+        if (failure !== null) {
+          network.delivered(from, to); // it left the link, refused
+          reject(sinks, from, to, body, now, failure);
+          continue;
+        }
+      }
+      // An untampered copy is the message already checked above.
+      if (body !== m.body && check !== null && !check(body)) {
+        network.delivered(from, to);
+        reject(sinks, from, to, body, now, "malformed");
+        continue;
+      }
       sinks.deliverAt(fate.at[c]!, from, to, body, m);
     }
   }
+}
+
+/** Counts and traces a copy the receiver refuses. */
+function reject(
+  sinks: PathSinks,
+  from: NodeId,
+  to: NodeId,
+  body: unknown,
+  now: number,
+  reason: string,
+): void {
+  sinks.count(from, to, "dropped");
+  sinks.count(from, to, "rejected");
+  sinks.trace?.({ time: now, kind: "drop", node: from, peer: to, body, reason });
 }

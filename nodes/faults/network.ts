@@ -10,6 +10,7 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { type Delay, sampleDelay } from "./delay.ts";
 import { bridgeLinks, linkKey, majoritiesRingLinks, partitionLinks } from "./topology.ts";
+import { type Integrity, INTEGRITY_KINDS } from "./link_integrity.ts";
 
 /**
  * Faults that apply to messages on a link. Omitted fields inherit from broader rules.
@@ -37,6 +38,11 @@ export interface LinkFaults {
   readonly queueLimit?: number;
   /** At most this many messages per second leave on the link; more wait their turn. */
   readonly bandwidth?: number;
+  /**
+   * What each message carries to prove itself: `crc32c` (a tampered copy is dropped),
+   * `hmac-sha256` (also a forged sender or a replayed copy); default `none`.
+   */
+  readonly integrity?: Integrity;
 }
 
 /**
@@ -85,6 +91,17 @@ export interface LinkBlock {
 export type DropReason = "partition" | "loss" | "queue";
 
 /**
+ * The fault-free behaviour of a network when none is given: 1–3 ms uniform delay.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LINK_FAULTS, Network } from "./network.ts";
+ * new Network(["n1", "n2"], () => 0.5, { ...DEFAULT_LINK_FAULTS, integrity: "crc32c" });
+ * ```
+ */
+export const DEFAULT_LINK_FAULTS: LinkFaults = { delay: { kind: "uniform", min: 1, max: 3 } };
+
+/**
  * The decision for one message; reused between calls, so copy what you keep.
  * `count === 0` means dropped for `reason`.
  *
@@ -103,6 +120,8 @@ export interface Fate {
   readonly at: number[];
   /** Whether each copy is tampered. */
   readonly tampered: boolean[];
+  /** The link's integrity option, for the copies delivered. */
+  integrity: Integrity;
 }
 
 /**
@@ -130,6 +149,7 @@ interface Effective {
   tamper: number;
   queueLimit: number;
   bandwidth: number;
+  integrity: Integrity;
 }
 
 interface LinkState {
@@ -167,13 +187,19 @@ export class Network {
   /** Bumped whenever the blocked set changes. */
   #blockVersion = 0;
   #nextId = 1;
-  #fate: Fate = { count: 0, reason: null, at: [0, 0], tampered: [false, false] };
+  #fate: Fate = {
+    count: 0,
+    reason: null,
+    at: [0, 0],
+    tampered: [false, false],
+    integrity: "none",
+  };
 
   /** `base` is the fault-free behaviour (default: 1–3 ms uniform delay). */
   constructor(
     nodes: readonly NodeId[],
     random: () => number,
-    base: LinkFaults = { delay: { kind: "uniform", min: 1, max: 3 } },
+    base: LinkFaults = DEFAULT_LINK_FAULTS,
   ) {
     this.#nodes = [...nodes];
     this.#random = random;
@@ -234,6 +260,7 @@ export class Network {
       fate.tampered[i] = e.tamper > 0 && rnd() < e.tamper;
     }
     fate.count = copies;
+    fate.integrity = e.integrity;
     link.inFlight += copies;
     return fate;
   }
@@ -402,6 +429,7 @@ export class Network {
       tamper: merged.tamper ?? 0,
       queueLimit: merged.queueLimit ?? Infinity,
       bandwidth: merged.bandwidth ?? Infinity,
+      integrity: merged.integrity ?? "none",
     };
   }
 }
@@ -414,6 +442,7 @@ const FIELDS = [
   "tamper",
   "queueLimit",
   "bandwidth",
+  "integrity",
 ] as const;
 
 /**
@@ -437,6 +466,11 @@ export function validateLinkFaults(f: LinkFaults): string | null {
     if (v !== undefined && !(typeof v === "number" && v > 0)) {
       return `${k} must be a positive number`;
     }
+  }
+  if (
+    f.integrity !== undefined && !(INTEGRITY_KINDS as readonly unknown[]).includes(f.integrity)
+  ) {
+    return `integrity must be one of ${INTEGRITY_KINDS.join(", ")}`;
   }
   return null;
 }

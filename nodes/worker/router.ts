@@ -20,6 +20,9 @@ import { type PathSinks, routeMessages } from "../faults/message_path.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import type { LinkCounters } from "./link_counters.ts";
+import { LinkIntegrity } from "../faults/link_integrity.ts";
+import { schemaCheck } from "../../protocols/message_schema.ts";
+import type { MessageSchema } from "../../protocols/message_schema.ts";
 
 /**
  * A copy on its way: due at `time` (router ms), tie-broken by `seq`.
@@ -58,6 +61,8 @@ export interface RouterOptions {
   readonly sink: (to: NodeId, batch: InFlight[]) => void;
   /** Receives send / drop / duplicate events while {@link Router.tracing} is on. */
   readonly trace: (e: TraceEvent) => void;
+  /** The secret every link key is derived from (default: 32 random bytes). */
+  readonly secret?: Uint8Array;
 }
 
 /**
@@ -94,6 +99,8 @@ export class Router {
   tracing = false;
   /** Batches handed to the sink so far (one per destination per firing). */
   batches = 0;
+  /** Copies refused at the boundary: malformed, corrupt, unauthentic or replayed. */
+  rejected = 0;
   readonly #o: RouterOptions;
   #queue = new EventQueue<InFlight>();
   #seq = 0;
@@ -112,7 +119,10 @@ export class Router {
     const counters = options.counters;
     this.#sinks = {
       isMember: options.isMember,
-      count: (from, to, what) => counters.add(from, to, what),
+      count: (from, to, what) => {
+        if (what === "rejected") this.rejected++;
+        else counters.add(from, to, what);
+      },
       trace: null,
       deliverAt: (time, from, to, body, m) => {
         this.#queue.push({
@@ -126,7 +136,17 @@ export class Router {
         });
       },
       random: options.random,
+      check: null,
+      integrity: new LinkIntegrity(options.secret ?? crypto.getRandomValues(new Uint8Array(32))),
     };
+  }
+
+  /**
+   * Checks every message against the protocol's schema from now on (the descriptor is
+   * known once the protocol is loaded); a message that fails it is dropped as `malformed`.
+   */
+  setMessageSchema(schema: MessageSchema | undefined): void {
+    this.#sinks.check = schemaCheck(schema);
   }
 
   /** Copies waiting in the queue. */

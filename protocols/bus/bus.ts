@@ -21,6 +21,7 @@
  * @module
  */
 
+import { busMessages } from "./message.ts";
 import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
 import { type Broker, brokerOptions, createBroker } from "./broker.ts";
 import { busConfig } from "./config.ts";
@@ -120,5 +121,6 @@ export const bus: Protocol<BusMessage, BusOp> = {
   tickMs: 10,
   liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000 },
   events: ["bus-hw"],
+  messages: busMessages,
   create: createBusNode,
 };

@@ -5,6 +5,17 @@
  */
 
 import type { Reply } from "../node.ts";
+import {
+  isArrayOf,
+  isNat,
+  isNum,
+  isObj,
+  isRecordOf,
+  isReply,
+  isStr,
+  type MessageSchema,
+  opt,
+} from "../message_schema.ts";
 
 /**
  * One message in a partition's log. `producer` and `seq` identify it for the idempotent
@@ -185,3 +196,29 @@ export function validateBusOp(op: unknown): string | null {
       return `unknown operation '${String(o.f)}'`;
   }
 }
+
+function isRecord(r: unknown): boolean {
+  return isObj(r) && isStr(r.key) && opt(r.producer, isStr) && opt(r.seq, isNat) && isNum(r.at);
+}
+
+/**
+ * The schema of the bus's messages.
+ *
+ * @example
+ * ```ts
+ * import { busMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * const m = { type: "bus/appended", topic: "t", partition: 0, length: 3, offsetsVersion: 1 };
+ * checkMessage(busMessages, m); // true
+ * checkMessage(busMessages, { ...m, partition: -1 }); // false
+ * ```
+ */
+export const busMessages: MessageSchema = {
+  "bus/append": (m) =>
+    isStr(m.topic) && isNat(m.partition) && isNat(m.from) && isArrayOf(m.entries, isRecord) &&
+    isNat(m.hw) && isRecordOf(m.offsets, isNat) && isNat(m.offsetsVersion),
+  "bus/appended": (m) =>
+    isStr(m.topic) && isNat(m.partition) && isNat(m.length) && isNat(m.offsetsVersion),
+  "bus/request": (m) => isNat(m.rid) && validateBusOp(m.op) === null,
+  "bus/reply": (m) => isNat(m.rid) && isReply(m.reply),
+};

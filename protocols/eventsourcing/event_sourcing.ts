@@ -21,6 +21,7 @@
  * @module
  */
 
+import { esMessages } from "./message.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { idleNode } from "../idle_node.ts";
 import { byNodeIndex } from "../node_order.ts";
@@ -121,5 +122,6 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
     },
   },
   events: ["es-append", "es-conflict", "es-retry"],
+  messages: esMessages,
   create: createNode,
 };

@@ -5,6 +5,16 @@
  */
 
 import type { NewEvent, StoredEvent } from "./event.ts";
+import {
+  isArrayOf,
+  isBool,
+  isInt,
+  isNat,
+  isNum,
+  isObj,
+  isStr,
+  type MessageSchema,
+} from "../message_schema.ts";
 
 /**
  * One message. `rid` pairs an answer with its request.
@@ -56,3 +66,35 @@ export type EsMessage =
     readonly events: readonly StoredEvent[];
     readonly head: number;
   };
+
+function isNewEvent(e: unknown): boolean {
+  return isObj(e) && isStr(e.type) && isObj(e.data);
+}
+
+function isStoredEvent(e: unknown): boolean {
+  return isNewEvent(e) && isStr((e as StoredEvent).stream) && isNat((e as StoredEvent).version) &&
+    isNat((e as StoredEvent).position) && isNum((e as StoredEvent).at) &&
+    isStr((e as StoredEvent).command);
+}
+
+/**
+ * The schema of event-sourcing messages.
+ *
+ * @example
+ * ```ts
+ * import { esMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(esMessages, { type: "es/read", rid: 1, stream: "item-a", from: 0 }); // true
+ * checkMessage(esMessages, { type: "es/read", rid: 1, stream: 7, from: 0 }); // false
+ * ```
+ */
+export const esMessages: MessageSchema = {
+  "es/read": (m) => isNat(m.rid) && isStr(m.stream) && isNat(m.from),
+  "es/stream": (m) => isNat(m.rid) && isStr(m.stream) && isArrayOf(m.events, isStoredEvent),
+  "es/append": (m) =>
+    isNat(m.rid) && isStr(m.stream) && isInt(m.expected) && isArrayOf(m.events, isNewEvent) &&
+    isStr(m.command),
+  "es/appended": (m) => isNat(m.rid) && isBool(m.ok) && isInt(m.version),
+  "es/fetch": (m) => isNat(m.rid) && isNat(m.from) && isNat(m.max),
+  "es/batch": (m) => isNat(m.rid) && isArrayOf(m.events, isStoredEvent) && isNat(m.head),
+};

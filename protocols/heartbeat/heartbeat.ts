@@ -10,6 +10,7 @@
  * @module
  */
 
+import { isNat } from "../message_schema.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { createFixedTimeout, heartbeatArrived, isSuspected } from "./fixed_timeout.ts";
 import { createPhiAccrual, phi, phiHeartbeat } from "./phi_accrual.ts";
@@ -161,5 +162,6 @@ export const heartbeat: Protocol<HeartbeatMessage> = {
   tickMs: 10,
   check: "none",
   events: ["suspect", "trust"],
+  messages: { heartbeat: (m) => isNat(m.seq) },
   create: createNode,
 };

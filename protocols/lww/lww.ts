@@ -11,6 +11,7 @@
  * @module
  */
 
+import { isArrayOf, isBool, isNum, isObj, isStr, opt } from "../message_schema.ts";
 import type { KvOp } from "../kv.ts";
 import { jsonEqual } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
@@ -45,6 +46,13 @@ export interface Stamped {
 export interface LwwMessage {
   readonly type: "gossip";
   readonly entries: readonly (readonly [string, Stamped])[];
+}
+
+/** A gossiped `[key, stamped value]` pair, as the schema checks it. */
+function isStampedEntry(e: unknown): boolean {
+  if (!Array.isArray(e) || e.length !== 2 || !isStr(e[0])) return false;
+  const s = e[1];
+  return isObj(s) && isNum(s.time) && isStr(s.node) && opt(s.deleted, isBool);
 }
 
 /**
@@ -143,5 +151,6 @@ export const lww: Protocol<LwwMessage, KvOp> = {
   description: "every node accepts writes; last-write-wins gossip with skewed clocks (AP control)",
   tickMs: 10,
   events: [],
+  messages: { gossip: (m) => isArrayOf(m.entries, isStampedEntry) },
   create: createNode,
 };

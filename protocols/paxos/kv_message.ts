@@ -11,7 +11,17 @@
  */
 
 import type { KvOp } from "../kv.ts";
-import type { Ballot } from "./ballot.ts";
+import { type Ballot, isBallot } from "./ballot.ts";
+import {
+  isArrayOf,
+  isInt,
+  isKvOp,
+  isNat,
+  isObj,
+  isStr,
+  type MessageSchema,
+  opt,
+} from "../message_schema.ts";
 
 /**
  * A KV operation, optionally inside a client session: `seq` numbers the client's
@@ -123,3 +133,42 @@ export type PaxosKvMessage =
     readonly entries: readonly (readonly [number, PaxosValue])[];
     readonly commit: number;
   };
+
+function isValue(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  if (v.noop === true) return true;
+  return isStr(v.id) && isInt(v.client) && opt(v.seq, isNat) && isKvOp(v.op);
+}
+
+function isSlotValue(x: unknown): boolean {
+  return Array.isArray(x) && x.length === 2 && isNat(x[0]) && isValue(x[1]);
+}
+
+function isSlotBallotValue(x: unknown): boolean {
+  return Array.isArray(x) && x.length === 3 && isNat(x[0]) && isBallot(x[1]) && isValue(x[2]);
+}
+
+/**
+ * The schema of Multi-Paxos messages.
+ *
+ * @example
+ * ```ts
+ * import { paxosKvMessages } from "./kv_message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(paxosKvMessages, { type: "fetch", from: 3 }); // true
+ * checkMessage(paxosKvMessages, { type: "fetch", from: "3" }); // false
+ * ```
+ */
+export const paxosKvMessages: MessageSchema = {
+  prepare: (m) => isBallot(m.ballot) && isNat(m.from),
+  promise: (m) =>
+    isBallot(m.ballot) && isArrayOf(m.accepted, isSlotBallotValue) &&
+    isArrayOf(m.chosen, isSlotValue) && isNat(m.applied),
+  accept: (m) => isBallot(m.ballot) && isArrayOf(m.entries, isSlotValue) && isNat(m.commit),
+  accepted: (m) => isBallot(m.ballot) && isArrayOf(m.instances, isNat) && isNat(m.applied),
+  nack: (m) => isBallot(m.ballot) && isBallot(m.promised),
+  heartbeat: (m) => isBallot(m.ballot) && isNat(m.commit) && isNat(m.forget),
+  "heartbeat-ack": (m) => isBallot(m.ballot) && isNat(m.applied),
+  fetch: (m) => isNat(m.from),
+  chosen: (m) => isArrayOf(m.entries, isSlotValue) && isNat(m.commit),
+};

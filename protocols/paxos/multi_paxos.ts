@@ -31,6 +31,7 @@
  * @module
  */
 
+import { paxosKvMessages } from "./kv_message.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node.ts";
 import { validateKvOp } from "../kv_store.ts";
 import {
@@ -740,5 +741,6 @@ export const paxosKv: Protocol<PaxosKvMessage, PaxosKvOp> = {
   },
   events: ["election", "leader", "pre-empted", "role", "step-down"],
   invariants: agreementInvariants,
+  messages: paxosKvMessages,
   create: createNode,
 };

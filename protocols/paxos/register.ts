@@ -20,6 +20,7 @@
  * @module
  */
 
+import { paxosRegisterMessages } from "./register_message.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { accept, type AcceptedValue, loadAcceptor, promise } from "./acceptor.ts";
 import {
@@ -254,5 +255,6 @@ export const paxosRegister: Protocol<PaxosRegisterMessage, PaxosRegisterOp> = {
   tickMs: 5,
   events: ["learn", "prepare"],
   invariants: agreementInvariants,
+  messages: paxosRegisterMessages,
   create: createNode,
 };

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { Ballot } from "./ballot.ts";
+import { type Ballot, isBallot } from "./ballot.ts";
+import { isObj, type MessageSchema } from "../message_schema.ts";
 import type { AcceptedValue } from "./acceptor.ts";
 
 /**
@@ -45,3 +46,25 @@ export type PaxosRegisterMessage =
 export type PaxosRegisterOp =
   | { readonly f: "propose"; readonly value: unknown }
   | { readonly f: "read" };
+
+/**
+ * The schema of single-decree Paxos messages.
+ *
+ * @example
+ * ```ts
+ * import { paxosRegisterMessages } from "./register_message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(paxosRegisterMessages, { type: "prepare", ballot: [1, 0] }); // true
+ * checkMessage(paxosRegisterMessages, { type: "prepare", ballot: [1.5, 0] }); // false
+ * ```
+ */
+export const paxosRegisterMessages: MessageSchema = {
+  prepare: (m) => isBallot(m.ballot),
+  promise: (m) =>
+    isBallot(m.ballot) &&
+    (m.accepted === null || (isObj(m.accepted) && isBallot(m.accepted.ballot))),
+  accept: (m) => isBallot(m.ballot),
+  accepted: (m) => isBallot(m.ballot),
+  nack: (m) => isBallot(m.ballot) && isBallot(m.promised),
+  decided: () => true,
+};

@@ -7,6 +7,7 @@
 import type { KvOp } from "../kv.ts";
 import type { NodeId } from "../node.ts";
 import type { ReplicationMode } from "./mode.ts";
+import { isArrayOf, isBool, isNat, isStr, type MessageSchema } from "../message_schema.ts";
 
 /**
  * One replicated change: sequence number, key, and the new value (`null` with
@@ -90,3 +91,38 @@ export type PrimaryBackupOp =
   | KvOp
   | { readonly f: "set-mode"; readonly mode: ReplicationMode }
   | { readonly f: "failover"; readonly to?: NodeId };
+
+function isMode(x: unknown): boolean {
+  return x === "sync" || x === "async" || x === "semi-sync";
+}
+
+function isChange(c: unknown): boolean {
+  return Array.isArray(c) && c.length === 4 && isNat(c[0]) && isStr(c[1]) && isBool(c[3]);
+}
+
+function isPair(p: unknown): boolean {
+  return Array.isArray(p) && p.length === 2 && isStr(p[0]);
+}
+
+/**
+ * The schema of primary-backup messages.
+ *
+ * @example
+ * ```ts
+ * import { primaryBackupMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(primaryBackupMessages, { type: "ack", epoch: 2, seq: 7 }); // true
+ * checkMessage(primaryBackupMessages, { type: "ack", epoch: 2 }); // false
+ * ```
+ */
+export const primaryBackupMessages: MessageSchema = {
+  replicate: (m) => isNat(m.epoch) && isMode(m.mode) && isArrayOf(m.changes, isChange),
+  heartbeat: (m) => isNat(m.epoch) && isMode(m.mode) && isNat(m.seq),
+  ack: (m) => isNat(m.epoch) && isNat(m.seq),
+  "snapshot-request": (m) => isNat(m.epoch),
+  snapshot: (m) => isNat(m.epoch) && isNat(m.seq) && isArrayOf(m.data, isPair),
+  probe: (m) => isNat(m.epoch),
+  "probe-reply": (m) => isNat(m.epoch) && isStr(m.primary) && isNat(m.seq) && isBool(m.trusts),
+  view: (m) => isNat(m.epoch) && isStr(m.primary) && isNat(m.seq) && isMode(m.mode),
+  handover: (m) => isNat(m.epoch) && isNat(m.seq),
+};

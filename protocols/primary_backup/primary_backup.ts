@@ -24,6 +24,7 @@
  * @module
  */
 
+import { primaryBackupMessages } from "./message.ts";
 import type { KvOp } from "../kv.ts";
 import { applyKvOp, validateKvOp } from "../kv_store.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node.ts";
@@ -683,5 +684,6 @@ export const primaryBackup: Protocol<PrimaryBackupMessage, PrimaryBackupOp> = {
     ],
   },
   events: ["failover", "handover", "mode", "role", "semi-sync", "suspect"],
+  messages: primaryBackupMessages,
   create: createNode,
 };

@@ -19,6 +19,17 @@
 import type { NodeId } from "../node.ts";
 import type { Membership } from "./membership.ts";
 import type { Version } from "./versions.ts";
+import {
+  isArrayOf,
+  isBool,
+  isNat,
+  isNum,
+  isObj,
+  isRecordOf,
+  isStr,
+  type MessageSchema,
+  opt,
+} from "../message_schema.ts";
 
 /**
  * A key with its siblings.
@@ -83,3 +94,55 @@ export type QuorumMessage =
     /** Whether the receiver should answer with its own entries of these leaves. */
     readonly reply: boolean;
   };
+
+function isVersion(v: unknown): boolean {
+  return isObj(v) && isRecordOf(v.clock, isNat) && opt(v.deleted, isBool) && isNum(v.time) &&
+    isStr(v.node);
+}
+
+function isVersions(x: unknown): boolean {
+  return isArrayOf(x, isVersion);
+}
+
+function isEntry(e: unknown): boolean {
+  return Array.isArray(e) && e.length === 2 && isStr(e[0]) && isVersions(e[1]);
+}
+
+function isMembership(x: unknown): boolean {
+  return isObj(x) && isNat(x.epoch) && isArrayOf(x.nodes, isStr);
+}
+
+function isStrPair(p: unknown): boolean {
+  return Array.isArray(p) && p.length === 2 && isStr(p[0]) && isStr(p[1]);
+}
+
+function isTreeNode(p: unknown): boolean {
+  return Array.isArray(p) && p.length === 2 && isNat(p[0]) && isNum(p[1]);
+}
+
+/**
+ * The schema of quorum-kv messages.
+ *
+ * @example
+ * ```ts
+ * import { quorumMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(quorumMessages, { type: "get", rid: "n1:4", key: "x" }); // true
+ * checkMessage(quorumMessages, { type: "get", rid: "n1:4" }); // false
+ * ```
+ */
+export const quorumMessages: MessageSchema = {
+  ping: (m) => isMembership(m.members),
+  put: (m) => isStr(m.rid) && isStr(m.key) && isVersions(m.versions) && opt(m.hintFor, isStr),
+  "put-ack": (m) => isStr(m.rid),
+  get: (m) => isStr(m.rid) && isStr(m.key),
+  "get-reply": (m) => isStr(m.rid) && isVersions(m.versions),
+  repair: (m) => isStr(m.key) && isVersions(m.versions),
+  handoff: (m) => isStr(m.owner) && isArrayOf(m.entries, isEntry),
+  "handoff-ack": (m) => isStr(m.owner) && isArrayOf(m.done, isStrPair),
+  transfer: (m) => isArrayOf(m.entries, isEntry),
+  "transfer-ack": (m) => isArrayOf(m.keys, isStr),
+  members: (m) => isMembership(m.members),
+  "ae-nodes": (m) => isNat(m.level) && isArrayOf(m.nodes, isTreeNode),
+  "ae-push": (m) => isArrayOf(m.leaves, isNat) && isArrayOf(m.entries, isEntry) && isBool(m.reply),
+};

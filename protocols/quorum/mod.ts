@@ -29,6 +29,7 @@
  * @module
  */
 
+import { quorumMessages } from "./message.ts";
 import type { KvOp } from "../kv.ts";
 import type { Protocol } from "../node.ts";
 import type { QuorumMessage } from "./message.ts";
@@ -107,5 +108,6 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
   },
   liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
   events: ["handoff", "membership", "read", "read-repair", "suspect", "trust", "write"],
+  messages: quorumMessages,
   create: createQuorumNode,
 };

@@ -36,6 +36,7 @@
  * @module
  */
 
+import { raftMessages } from "./message_schema.ts";
 import type { Protocol } from "../node.ts";
 import type { KvOp } from "../kv.ts";
 import type { RaftMessage } from "./message.ts";
@@ -90,5 +91,6 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
     const inv = new RaftInvariants();
     return (nodes) => inv.check([...nodes.values()].map((n) => (n as RaftNode).inspect()));
   },
+  messages: raftMessages,
   create: (ctx) => new RaftNode(ctx),
 };

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { isKvOp, isNat, isReply } from "../message_schema.ts";
 import type { KvOp } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node.ts";
 import { byNodeIndex } from "../node_order.ts";
@@ -93,5 +94,9 @@ export const register: Protocol<RegisterMessage, KvOp> = {
   description: "one node owns all data; others forward to it (linearizable control)",
   tickMs: 50,
   events: [],
+  messages: {
+    forward: (m) => isNat(m.rid) && isKvOp(m.op),
+    result: (m) => isNat(m.rid) && isReply(m.reply),
+  },
   create: createNode,
 };

@@ -6,7 +6,9 @@
  */
 
 import type { Order, Service } from "../txn/order.ts";
-import type { BusMessage } from "../bus/message.ts";
+import { type BusMessage, busMessages } from "../bus/message.ts";
+import { isOrder } from "../txn/message.ts";
+import { isBool, isStr, type MessageSchema, opt } from "../message_schema.ts";
 
 /**
  * A message between the orchestrator and a service, or a bus message (choreography).
@@ -82,3 +84,29 @@ export interface SagaEvent {
   readonly order: Order;
   readonly reason?: string;
 }
+
+function isService(x: unknown): boolean {
+  return x === "inventory" || x === "payment" || x === "delivery";
+}
+
+/**
+ * The schema of saga messages (orchestrated steps and results, and the bus's messages
+ * the choreographed saga travels on).
+ *
+ * @example
+ * ```ts
+ * import { sagaMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * const m = { type: "saga/result", orderId: "o1", service: "payment", kind: "do", ok: true };
+ * checkMessage(sagaMessages, m); // true
+ * checkMessage(sagaMessages, { ...m, service: "paymenu" }); // false
+ * ```
+ */
+export const sagaMessages: MessageSchema = {
+  ...busMessages,
+  "saga/do": (m) => isOrder(m.order) && isService(m.service),
+  "saga/undo": (m) => isOrder(m.order) && isService(m.service),
+  "saga/result": (m) =>
+    isStr(m.orderId) && isService(m.service) && (m.kind === "do" || m.kind === "undo") &&
+    isBool(m.ok) && opt(m.reason, isStr),
+};

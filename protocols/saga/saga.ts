@@ -27,6 +27,7 @@
  * @module
  */
 
+import { sagaMessages } from "./message.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { idleNode } from "../idle_node.ts";
 import { orderRoles, type Service } from "../txn/order.ts";
@@ -178,5 +179,6 @@ export const saga: Protocol<SagaMessage, unknown> = {
     "saga-step",
     "saga-undo",
   ],
+  messages: sagaMessages,
   create: createNode,
 };

@@ -17,6 +17,7 @@
  */
 
 import type { Order } from "./order.ts";
+import { isBool, isNum, isObj, isStr, type MessageSchema, opt } from "../message_schema.ts";
 
 /**
  * One message between the coordinator and a participant.
@@ -34,3 +35,37 @@ export type TxnMessage =
   | { readonly type: "ack"; readonly txn: string }
   | { readonly type: "query"; readonly txn: string }
   | { readonly type: "pending"; readonly txn: string };
+
+/**
+ * Whether `x` has the shape of an {@link Order}.
+ *
+ * @example
+ * ```ts
+ * import { isOrder } from "./message.ts";
+ * isOrder({ id: "o1", item: "apple", qty: 1, amount: 5, account: "a", region: "r" }); // true
+ * ```
+ */
+export function isOrder(x: unknown): boolean {
+  return isObj(x) && isStr(x.id) && isStr(x.item) && isNum(x.qty) && isNum(x.amount) &&
+    isStr(x.account) && isStr(x.region);
+}
+
+/**
+ * The schema of two-phase-commit messages.
+ *
+ * @example
+ * ```ts
+ * import { txnMessages } from "./message.ts";
+ * import { checkMessage } from "../message_schema.ts";
+ * checkMessage(txnMessages, { type: "decision", txn: "t1", commit: true }); // true
+ * checkMessage(txnMessages, { type: "decision", txn: "t1", commit: "yes" }); // false
+ * ```
+ */
+export const txnMessages: MessageSchema = {
+  prepare: (m) => isStr(m.txn) && isOrder(m.order),
+  vote: (m) => isStr(m.txn) && isBool(m.yes) && opt(m.reason, isStr),
+  decision: (m) => isStr(m.txn) && isBool(m.commit),
+  ack: (m) => isStr(m.txn),
+  query: (m) => isStr(m.txn),
+  pending: (m) => isStr(m.txn),
+};

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { txnMessages } from "./message.ts";
 import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
 import { idleNode } from "../idle_node.ts";
 import type { TxnMessage } from "./message.ts";
@@ -76,5 +77,6 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
     "unblocked",
     "vote",
   ],
+  messages: txnMessages,
   create: createNode,
 };
