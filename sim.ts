@@ -12,6 +12,7 @@ import { DEFAULT_SIM_PROTOCOL, protocolNames } from "./protocols/registry.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import {
   oneLineMessage,
   parseDuration,
@@ -44,6 +45,7 @@ function parseSchedule(text: string, file: string): NemesisStep[] {
 const USAGE = `usage: deno task sim [--protocol P] [--nodes N] [--seed S] [--duration T]
                      [--nemesis K,K…] [--trace-hash] [--json] [--shiviz FILE] [--option k=v]…
                      [--clients C] [--keys K] [--history FILE] [--schedule FILE] [--max-ops N]
+                     [--integrity none|crc32c|hmac-sha256]
 protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
 async function main(argv: string[]): Promise<number> {
@@ -66,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       history: { type: "string" },
       schedule: { type: "string" },
       option: { type: "string", multiple: true, default: [] },
+      integrity: { type: "string", default: "none" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       ? undefined
       : parseInteger(values["max-ops"], "max-ops", 1, Number.MAX_SAFE_INTEGER),
     schedule,
+    integrity: parseIntegrity(values.integrity),
   });
   if (values.history !== undefined) {
     Deno.writeTextFileSync(values.history, formatHistory(r.history ?? []));
@@ -116,10 +120,12 @@ async function main(argv: string[]): Promise<number> {
     seed,
     durationMs,
     nemesis,
+    integrity: values.integrity,
     faults: r.schedule.length,
     schedule: r.schedule,
     stats: r.stats,
     statuses: r.statuses,
+    ...(r.sim.failures.length > 0 ? { failures: r.sim.failures } : {}),
     wallMs: Math.round(r.wallMs),
     eventsPerSecond: Math.round(r.stats.events / (r.wallMs / 1000)),
     simulatedSecondsPerSecond: Math.round(simulatedS / (r.wallMs / 1000)),
@@ -136,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
   };
   if (values.json) {
     console.log(JSON.stringify(summary, null, 2));
-    return verdict?.violation ? 1 : 0;
+    return verdict?.violation || r.failure ? 1 : 0;
   }
   console.log(
     `${values.protocol} · ${nodes} nodes · seed ${seed} · ${durationMs / 1000}s simulated` +
@@ -145,8 +151,12 @@ async function main(argv: string[]): Promise<number> {
   const s = r.stats;
   console.log(
     `events ${s.events}  sent ${s.sent}  delivered ${s.delivered}  dropped ${s.dropped}  ` +
-      `duplicated ${s.duplicated}  ticks ${s.ticks}  requests ${s.requests}`,
+      `duplicated ${s.duplicated}  rejected ${s.rejected}  ticks ${s.ticks}  ` +
+      `requests ${s.requests}`,
   );
+  for (const f of r.sim.failures) {
+    console.log(`node ${f.node} threw at ${f.time.toFixed(1)} ms and was crashed: ${f.error}`);
+  }
   console.log("node  role        status");
   for (const [n, st] of Object.entries(r.statuses)) {
     const { role, ...rest } = st;
@@ -172,11 +182,12 @@ async function main(argv: string[]): Promise<number> {
     if (lin?.verdict === "not-linearizable") {
       console.log(lin.counterexample.explanation);
     }
+    if (verdict.violation !== null) console.log(`violation: ${verdict.violation}`);
   }
   if (values.history !== undefined) console.log(`history written to ${values.history}`);
   if (values["trace-hash"]) console.log(`trace-hash ${r.traceHash}`);
   if (values.shiviz !== undefined) console.log(`shiviz log written to ${values.shiviz}`);
-  return verdict?.violation ? 1 : 0;
+  return verdict?.violation || r.failure ? 1 : 0;
 }
 
 if (import.meta.main) {

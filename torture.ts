@@ -6,6 +6,9 @@
  *   deno task torture --protocol raft-kv --seeds 200 --duration 10s --clients 5 \
  *     --nemesis partition,kill,pause,loss,duplicate,reorder,skew
  *
+ * `--nemesis …,tamper` alters message bodies in transit; `--integrity crc32c` (or
+ * `hmac-sha256`) puts a checksum (or MAC) on every message, so tampering becomes loss.
+ *
  * @module
  */
 
@@ -13,6 +16,7 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import {
@@ -38,6 +42,7 @@ import {
 const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
          [--out DIR] [--no-shrink] [--json] [--check linearizability|stale-reads]
+         [--integrity none|crc32c|hmac-sha256]
 protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
 function parseCheck(v: string | undefined): TortureConfig["check"] {
@@ -69,6 +74,7 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
       nemesis: c.nemesis,
       clients: c.clients,
       options: c.options,
+      integrity: c.integrity,
     });
     totals.ops += o.ops.invoked;
     totals.ok += o.ops.ok;
@@ -82,7 +88,8 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
   if (tty) console.log();
   const replay = (seed: number) =>
     `deno task torture --protocol ${name} --seeds 1 --seed-start ${seed} ` +
-    `--duration ${c.durationMs}ms --clients ${c.clients} --nemesis ${c.nemesis.join(",")}`;
+    `--duration ${c.durationMs}ms --clients ${c.clients} --nemesis ${c.nemesis.join(",")}` +
+    (c.integrity !== undefined && c.integrity !== "none" ? ` --integrity ${c.integrity}` : "");
   const summary = {
     protocol: name,
     runs: c.seeds,
@@ -137,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
       option: { type: "string", multiple: true, default: [] },
       out: { type: "string", default: "out/torture" },
       check: { type: "string" },
+      integrity: { type: "string", default: "none" },
       "no-shrink": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -172,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
     nemesis: parseNemesis(values.nemesis),
     options: parseOptionPairs(values.option),
     check: parseCheck(values.check),
+    integrity: parseIntegrity(values.integrity),
   };
   const tty = Deno.stdout.isTerminal() && !values.json;
   if ((TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {

@@ -36,6 +36,7 @@ export const NEMESIS_KINDS = [
   "skew",
   "bridge",
   "ring",
+  "tamper",
 ] as const;
 
 /**
@@ -70,7 +71,7 @@ export type NemesisStep =
     | { readonly op: "heal-network" }
     | { readonly op: "crash" | "restart" | "pause" | "resume"; readonly node: NodeId }
     | {
-      readonly op: "loss" | "duplicate" | "reorder";
+      readonly op: "loss" | "duplicate" | "reorder" | "tamper";
       readonly p: number;
     }
     | { readonly op: "delay"; readonly meanMs: number; readonly jitterMs: number }
@@ -186,6 +187,11 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
         steps.push({ at, fault, op: kind, p: round(0.1 + 0.4 * rng.next()) });
         steps.push({ at: until, fault, op: "clear-rules" });
         break;
+      case "tamper":
+        // Rarer than loss: most protocols send many messages per operation.
+        steps.push({ at, fault, op: "tamper", p: round(0.01 + 0.09 * rng.next()) });
+        steps.push({ at: until, fault, op: "clear-rules" });
+        break;
       case "delay":
         steps.push({
           at,
@@ -292,6 +298,9 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
       return;
     case "reorder":
       rule({ reorder: s.p });
+      return;
+    case "tamper":
+      rule({ tamper: s.p });
       return;
     case "delay":
       rule({ delay: { kind: "normal", mean: s.meanMs, jitter: s.jitterMs } });

@@ -8,7 +8,8 @@
 
 import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols/node.ts";
 import { protocolByName } from "../protocols/registry.ts";
-import { type SimStats, Simulation } from "../nodes/simulator.ts";
+import { type NodeFailure, type SimStats, Simulation } from "../nodes/simulator.ts";
+import type { Integrity } from "../nodes/faults/link_integrity.ts";
 import { startKvWorkload } from "./kv_workload.ts";
 import type { HistoryEvent } from "../history/event.ts";
 import {
@@ -56,6 +57,8 @@ export interface SimRunConfig {
   readonly keys?: number;
   /** Check the protocol's invariants after every step (default true, when it has any). */
   readonly invariants?: boolean;
+  /** Every link's integrity option (default `none`). */
+  readonly integrity?: Integrity;
 }
 
 /**
@@ -85,6 +88,8 @@ export interface SimRunResult {
   readonly ownersOf?: (key: string) => NodeId[];
   /** The first invariant violation seen after a step, and when (virtual ms). */
   readonly invariant?: { readonly timeMs: number; readonly message: string };
+  /** The first node that threw out of a step (the simulator crashed it). */
+  readonly failure?: NodeFailure;
 }
 
 /**
@@ -110,6 +115,7 @@ export function runSimulation(
     seed: c.seed,
     options: c.options,
     trace: c.trace ?? "none",
+    integrity: c.integrity,
   });
   const schedule = c.schedule ?? seededSchedule(c.seed, {
     kinds: c.nemesis,
@@ -151,6 +157,7 @@ export function runSimulation(
     traceHash: c.trace && c.trace !== "none" ? sim.traceHash() : undefined,
     wallMs: performance.now() - started,
     ...(invariant?.found !== undefined ? { invariant: invariant.found } : {}),
+    ...(sim.failures.length > 0 ? { failure: sim.failures[0] } : {}),
   };
 }
 
@@ -174,7 +181,13 @@ function watchInvariants(
       const h = sim.host(n);
       if (h !== null) live.set(n, h.node);
     }
-    const v = check(live);
+    let v: string[];
+    try {
+      v = check(live);
+    } catch (e) {
+      // State a lie left behind can trip the checker itself: that is a finding too.
+      v = [`invariant check threw: ${e instanceof Error ? e.message : String(e)}`];
+    }
     if (v.length > 0) out.found = { timeMs: sim.now(), message: v[0]! };
   });
   return out;

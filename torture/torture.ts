@@ -8,6 +8,7 @@
 
 import type { NemesisKind, NemesisStep } from "../nodes/nemesis.ts";
 import type { AnyProtocol } from "../protocols/node.ts";
+import type { Integrity } from "../nodes/faults/link_integrity.ts";
 import { runSimulation, type SimRunConfig, type SimRunResult } from "./sim_run.ts";
 import { countOps, type RunVerdict, verifyRun } from "./verify_run.ts";
 
@@ -45,6 +46,8 @@ export interface TortureConfig {
   readonly protocolArg?: string;
   /** The history check (default: what the protocol declares, else linearizability). */
   readonly check?: "linearizability" | "stale-reads";
+  /** Every link's integrity option (default `none`). */
+  readonly integrity?: Integrity;
 }
 
 /**
@@ -92,6 +95,7 @@ export function seedConfig(
     keys: c.keys,
     schedule: o.schedule,
     maxOps: o.maxOps,
+    integrity: c.integrity,
   };
 }
 
@@ -221,6 +225,8 @@ export function replayCommand(
     (typeof c.protocol === "string" ? c.protocol : c.protocol.name);
   return `deno task sim --protocol ${name} --nodes ${c.nodes} --seed ${seed} ` +
     `--duration ${c.durationMs}ms --clients ${c.clients} --keys ${c.keys}` +
-    (c.nemesis.length ? ` --nemesis ${c.nemesis.join(",")}` : "") + options + extra +
+    (c.nemesis.length ? ` --nemesis ${c.nemesis.join(",")}` : "") +
+    (c.integrity !== undefined && c.integrity !== "none" ? ` --integrity ${c.integrity}` : "") +
+    options + extra +
     ` --history ${historyFile}`;
 }

@@ -128,7 +128,10 @@ export function verifyRun(
     ? checkConvergence(r.finalData)
     : convergenceByOwners(r.finalData, r.ownersOf);
   let violation: string | null = null;
-  if (r.invariant !== undefined) {
+  if (r.failure !== undefined) {
+    violation = `node ${r.failure.node} threw at ${r.failure.time.toFixed(1)} ms ` +
+      `(crashed): ${r.failure.error}`;
+  } else if (r.invariant !== undefined) {
     violation = `invariant violated at ${r.invariant.timeMs.toFixed(1)} ms: ${r.invariant.message}`;
   } else if (lin?.verdict === "not-linearizable") {
     violation = `not linearizable${lin.key !== undefined ? ` on key ${lin.key}` : ""}: ` +

@@ -11,6 +11,7 @@
 import type { AnyProtocol } from "../../protocols/node.ts";
 import { createRng } from "../../protocols/random.ts";
 import { type SimStats, Simulation } from "../../nodes/simulator.ts";
+import type { Integrity } from "../../nodes/faults/link_integrity.ts";
 import {
   healAll,
   type NemesisKind,
@@ -66,6 +67,8 @@ export interface TxnTortureOptions {
   readonly schedule?: readonly NemesisStep[];
   /** Runs this protocol instead of the named one (a test's deliberately broken variant). */
   readonly protocol?: AnyProtocol;
+  /** Every link's integrity option (default `none`). */
+  readonly integrity?: Integrity;
 }
 
 /**
@@ -146,6 +149,7 @@ export function tortureTxnSeed(
     nodes: h.nodes,
     seed,
     options: h.options,
+    integrity: o.integrity,
   });
   const schedule = o.schedule ?? seededSchedule(seed, {
     kinds: o.nemesis ?? DEFAULT_NEMESIS,
@@ -163,7 +167,11 @@ export function tortureTxnSeed(
   }
   let violation = w.violation(), violationAt = w.violationAt();
   if (violation === null) {
-    violation = h.settled(sim);
+    try {
+      violation = h.settled(sim);
+    } catch (e) {
+      violation = `end-state check threw: ${e instanceof Error ? e.message : String(e)}`;
+    }
     if (violation !== null) violationAt = sim.now();
   }
   return {
@@ -226,11 +234,22 @@ function watch(sim: Simulation, h: Harness): InvariantWatch {
   let violation: string | null = null, at: number | null = null, checks = 0, last = "";
   sim.afterStep(() => {
     if (violation !== null) return;
-    const fp = h.fingerprint(sim);
-    if (fp === last) return;
-    last = fp;
-    checks++;
-    violation = h.check(sim);
+    const threw = sim.failures[0];
+    if (threw !== undefined) {
+      violation = `node ${threw.node} threw (crashed): ${threw.error}`;
+      at = threw.time;
+      return;
+    }
+    try {
+      const fp = h.fingerprint(sim);
+      if (fp === last) return;
+      last = fp;
+      checks++;
+      violation = h.check(sim);
+    } catch (e) {
+      // State a lie left behind can trip the checker itself: that is a finding too.
+      violation = `invariant check threw: ${e instanceof Error ? e.message : String(e)}`;
+    }
     if (violation !== null) at = sim.now();
   });
   return { violation: () => violation, checks: () => checks, violationAt: () => at };
