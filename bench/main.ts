@@ -9,6 +9,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   simulator: () => import("./simulator_bench.ts"),
   router: () => import("./router_bench.ts"),
+  integrity: () => import("./integrity_bench.ts"),
   checker: () => import("./checker_bench.ts"),
   partitioning: () => import("./partitioning_bench.ts"),
   resilience: () => import("./resilience_bench.ts"),

@@ -10,6 +10,7 @@
  */
 
 import type { Protocol } from "../protocols/node.ts";
+import { isNat } from "../protocols/message_schema.ts";
 
 /**
  * The one message: a ball with a number.
@@ -38,6 +39,8 @@ export const pingPong: Protocol<Ball> = {
   name: "pingpong",
   description: "messages bounce between n1 and n2 (benchmark)",
   tickMs: 50,
+  // Checked at the boundary like any protocol's, so the router's figure includes it.
+  messages: { ball: (m) => isNat(m.seq) },
   create(ctx) {
     const window = typeof ctx.options.window === "number" ? ctx.options.window : 256;
     let served = false;

@@ -6,7 +6,7 @@
  * - `POST /faults/isolate` `{ node }`;
  * - `POST /faults/cut` `{ from, to }` — one direction only;
  * - `POST /faults/link` `{ from?, to?, drop?, delay?, duplicate?, reorder?, tamper?,
- *   queueLimit?, bandwidth? }` — per link, or for any node with `"*"` (the default);
+ *   queueLimit?, bandwidth?, integrity? }` — per link, or for any node with `"*"` (the default);
  *   `delay` is `"50ms"`, `"20..80ms"`, `"exp:30ms"`, `"50ms±10ms"` or a delay object;
  * - `POST /faults/clock` `{ node, skewMs?, drift? }`;
  * - `DELETE /faults/{id}` — removes one rule or block;
@@ -21,6 +21,7 @@ import { z } from "@hono/zod-openapi";
 import { type Context, Hono } from "hono";
 import { type Delay, parseDelay, validateDelay } from "../../nodes/faults/delay.ts";
 import { type LinkFaults, validateLinkFaults } from "../../nodes/faults/network.ts";
+import { INTEGRITY_KINDS } from "../../nodes/faults/link_integrity.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { ApiContext } from "../api_context.ts";
 import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
@@ -36,6 +37,7 @@ const LINK_FIELDS = [
   "tamper",
   "queueLimit",
   "bandwidth",
+  "integrity",
 ] as const;
 
 /** Largest clock skew accepted, in ms (a day). */
@@ -83,6 +85,11 @@ const LinkBody = z.strictObject({
   tamper: probability("tamper").optional(),
   queueLimit: positive("queueLimit").optional(),
   bandwidth: positive("bandwidth", "messages per second").optional(),
+  integrity: z.enum(INTEGRITY_KINDS, {
+    error: `integrity must be one of ${INTEGRITY_KINDS.join(", ")}`,
+  }).optional().openapi({
+    description: "a checksum (crc32c) or MAC (hmac-sha256) on every message",
+  }),
 }).refine((b) => LINK_FIELDS.some((k) => b[k] !== undefined), {
   error: `give at least one of ${LINK_FIELDS.join(", ")}`,
 }).openapi({ description: "`from` / `to` default to `*` (any node)" });
