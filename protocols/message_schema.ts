@@ -235,5 +235,17 @@ export function schemaCheck(
   schema: MessageSchema | undefined,
 ): ((body: unknown) => boolean) | null {
   if (schema === undefined) return null;
-  return (body) => checkMessage(schema, body);
+  // A prototype-free copy: a plain property load finds only the schema's own types,
+  // which is cheaper per message than Object.hasOwn.
+  const table: Record<string, ((m: Fields) => boolean) | undefined> = Object.assign(
+    Object.create(null),
+    schema,
+  );
+  return (body) => {
+    if (typeof body !== "object" || body === null) return false;
+    const type = (body as Fields).type;
+    if (typeof type !== "string") return false;
+    const valid = table[type];
+    return valid !== undefined && valid(body as Fields);
+  };
 }
