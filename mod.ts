@@ -33,7 +33,24 @@ export * from "./clocks/mod.ts";
 export { createRng, type Rng } from "./protocols/random.ts";
 export { protocolByName, protocolNames } from "./protocols/registry.ts";
 export * from "./protocols/heartbeat/mod.ts";
-export { type SimStats, Simulation, type SimulationOptions } from "./nodes/simulator.ts";
+export {
+  type NodeFailure,
+  type SimStats,
+  Simulation,
+  type SimulationOptions,
+} from "./nodes/simulator.ts";
+export {
+  checkMessage,
+  type Fields,
+  type MessageSchema,
+  schemaCheck,
+} from "./protocols/message_schema.ts";
+export {
+  type Integrity,
+  INTEGRITY_KINDS,
+  LinkIntegrity,
+  parseIntegrity,
+} from "./nodes/faults/link_integrity.ts";
 export { runSimulation, type SimRunConfig, type SimRunResult } from "./torture/sim_run.ts";
 export {
   type DropReason,
