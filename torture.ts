@@ -66,7 +66,7 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
   const enc = new TextEncoder();
   const started = performance.now();
   const failing: TxnTortureOutcome[] = [];
-  const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0 };
+  const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0, rejected: 0 };
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
     const o = tortureTxnSeed(name, seed, {
@@ -81,6 +81,7 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
     totals.fail += o.ops.fail;
     totals.info += o.ops.info;
     totals.checks += o.checks;
+    totals.rejected += o.stats.rejected;
     if (o.violation !== null) failing.push(o);
     if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failing.length)}`));
     else if (!json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
@@ -98,6 +99,7 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
     fail: totals.fail,
     info: totals.info,
     invariantChecks: totals.checks,
+    rejectedMessages: totals.rejected,
     violations: failing.length,
     wallMs: Math.round(performance.now() - started),
     failures: failing.map((f) => ({
@@ -117,6 +119,7 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
       ["operations", totals.ops],
       ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
       ["invariant checks", totals.checks],
+      ["rejected messages", totals.rejected],
       ["violations", failing.length],
       ["wall time", `${(summary.wallMs / 1000).toFixed(1)} s`],
     ];
@@ -189,7 +192,16 @@ async function main(argv: string[]): Promise<number> {
   const enc = new TextEncoder();
   const started = performance.now();
   const failures: SeedOutcome[] = [];
-  const totals = { runs: 0, ops: 0, ok: 0, fail: 0, info: 0, checkerMs: 0, unknown: 0 };
+  const totals = {
+    runs: 0,
+    ops: 0,
+    ok: 0,
+    fail: 0,
+    info: 0,
+    checkerMs: 0,
+    unknown: 0,
+    rejected: 0,
+  };
   let lastPrinted = -1;
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
@@ -200,6 +212,7 @@ async function main(argv: string[]): Promise<number> {
     totals.fail += o.verdict.counts.fail;
     totals.info += o.verdict.counts.info;
     totals.checkerMs += o.verdict.checkerMs;
+    totals.rejected += o.run.stats.rejected;
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
     if (tty) {
@@ -259,6 +272,7 @@ async function main(argv: string[]): Promise<number> {
     ok: totals.ok,
     fail: totals.fail,
     info: totals.info,
+    rejectedMessages: totals.rejected,
     violations: failures.length,
     unknownVerdicts: totals.unknown,
     checkerMs: Math.round(totals.checkerMs),
@@ -279,6 +293,7 @@ async function main(argv: string[]): Promise<number> {
         c.check ?? (typeof loaded === "string" ? protocolByName(loaded) : loaded).check ??
           "linearizability",
       ],
+      ["rejected messages", totals.rejected],
       ["violations", failures.length],
       ["unknown verdicts", totals.unknown],
       ["checker time", `${Math.round(totals.checkerMs)} ms`],
