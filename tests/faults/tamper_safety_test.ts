@@ -205,3 +205,51 @@ Deno.test("with hmac-sha256 too (replays of duplicated copies refused), raft-kv 
     assert.equal(o.verdict.violation, null, `seed ${seed}`);
   }
 });
+
+async function run(script: string, args: string[]): Promise<{ code: number; text: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(`../../${script}`, import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const d = new TextDecoder();
+  return { code: out.code, text: d.decode(out.stdout) + d.decode(out.stderr) };
+}
+
+Deno.test("deno task sim and torture take --integrity; a throw is reported, with its replay", async () => {
+  const sim = await run("sim.ts", [
+    "--protocol=raft-kv",
+    "--seed=2",
+    "--duration=8s",
+    "--clients=3",
+    "--nemesis=partition,kill,tamper",
+    "--integrity=crc32c",
+    "--json",
+  ]);
+  assert.equal(sim.code, 0, sim.text);
+  const summary = JSON.parse(sim.text);
+  assert.equal(summary.integrity, "crc32c");
+  assert.ok(summary.stats.rejected > 0);
+  assert.equal(summary.violation, null);
+  const bad = await run("sim.ts", ["--integrity=md5"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.text, /unknown integrity 'md5' \(known: none, crc32c, hmac-sha256\)/);
+
+  const dir = await Deno.makeTempDir({ prefix: "distlab_tamper_" });
+  try {
+    const t = await run("torture.ts", [
+      "--protocol=raft-kv",
+      "--seeds=1",
+      "--seed-start=2",
+      `--nemesis=${NEMESIS.join(",")}`,
+      "--no-shrink",
+      `--out=${dir}`,
+    ]);
+    assert.equal(t.code, 1, t.text);
+    assert.match(t.text, /seed 2: node n\d threw at \d+\.\d ms \(crashed\): /);
+    assert.match(t.text, /replay: +deno task sim --protocol raft-kv .*--seed 2 .*tamper/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
