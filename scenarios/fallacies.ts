@@ -246,6 +246,10 @@ function olderReleaseAt(node: NodeId): Protocol<RegisterMessage, KvOp> {
   return {
     ...register,
     name: "register-mixed-versions",
+    // A release from before message schemas: nothing checks a message's shape at the
+    // boundary, which is how the renamed field goes unnoticed (with register's schema
+    // these forwards are refused as malformed, and the calls fail visibly instead).
+    messages: undefined,
     create(ctx) {
       if (ctx.id !== node) return register.create(ctx);
       const old = (m: RegisterMessage): unknown => {
@@ -377,8 +381,8 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
       "The network is secure",
       "10% of n1's answers altered",
       {
-        // Only n1's answers: register does not validate a forwarded op, and an altered
-        // one would throw inside n1 rather than be dropped.
+        // Only n1's answers. An answer whose shape the alteration broke is refused at the
+        // boundary (register's message schema); a well-formed lie gets through.
         start: (sim) => {
           const id = sim.network.addRule("n1", "*", { tamper: 0.1 });
           return () => {

@@ -23,7 +23,7 @@ Deno.test("fallacies 1-5: loss, latency, bandwidth, tampering and a cut each cha
   assert.ok(run(2).calls.p50 > 10 * base.calls.p50, "2: latency");
   assert.ok(run(3).calls.timeout > 0 && run(3).dropped === 0, "3: queued, not lost");
   assert.ok(run(4).wrongAnswers > 0, "4: altered answers reach the client as ok");
-  assert.equal(run(4).dropped, 0);
+  assert.ok(run(4).dropped > 0, "4: answers whose shape broke are refused at the boundary");
   assert.equal(run(5).byRoute.n2!.okRate, 1, "5: n2 still reaches n1");
   assert.equal(run(5).byRoute.n3!.ok, 0, "5: n3 does not");
 });
