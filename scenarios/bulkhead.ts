@@ -23,8 +23,11 @@ import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
 import { Bulkhead } from "../resilience/bulkhead.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
 import { callWithTimeout, ms, percentile } from "./sim_calls.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/bulkhead.ts";
 
 const SEED = 11;
 const SERVICES = { A: "n2", B: "n3" } as const satisfies Record<string, NodeId>;
@@ -182,35 +185,30 @@ function pct(x: number): string {
  * r.peakSlotsHeldByA.bulkheads; // 10
  * ```
  */
-export function runBulkhead(out: (line: string) => void = () => {}): BulkheadResult {
+export function runBulkhead(
+  out: (line: string) => void = () => {},
+  lang: Lang = "en",
+): BulkheadResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const shared = simulate("shared");
   const split = simulate("bulkheads");
   const rows = [...shared.rows, ...split.rows];
 
-  out("Bulkhead: one slow dependency must not take every caller with it (§9).");
-  out(
-    `  A front end takes a request for service A every ${PERIOD_MS.A} ms and for B every ` +
-      `${PERIOD_MS.B} ms;`,
+  tell(
+    t`Bulkhead: one slow dependency must not take every caller with it (§9).\n  A front end takes a request for service A every ${PERIOD_MS.A} ms and for B every ${PERIOD_MS.B} ms;\n  each call holds a worker slot until it is answered or times out (${TIMEOUT_MS} ms).\n  A is reached through n2, B through n3 (register cluster, n1 owns the data).\n  From t=${SLOW_FROM} to t=${SLOW_TO} ms the n2-n1 link is ${SLOW_EXTRA_MS} ms slower: A hangs, B is healthy.\n  Two ways to give out ${POOL} slots: one shared pool, or a bulkhead of ${
+      POOL / 2
+    } per service.\n  A request that finds no free slot is refused at once.\n  ("after" starts ${TIMEOUT_MS} ms after the heal, once A's hanging calls have ended.)`,
   );
-  out(`  each call holds a worker slot until it is answered or times out (${TIMEOUT_MS} ms).`);
-  out(`  A is reached through n2, B through n3 (register cluster, n1 owns the data).`);
-  out(
-    `  From t=${SLOW_FROM} to t=${SLOW_TO} ms the n2-n1 link is ${SLOW_EXTRA_MS} ms slower: ` +
-      "A hangs, B is healthy.",
-  );
-  out(
-    `  Two ways to give out ${POOL} slots: one shared pool, or a bulkhead of ${POOL / 2} per ` +
-      "service.",
-  );
-  out("  A request that finds no free slot is refused at once.");
-  out(`  ("after" starts ${TIMEOUT_MS} ms after the heal, once A's hanging calls have ended.)`);
   out("");
   for (
     const l of table([
-      ["pool", "phase", "service", "requests", "ok", "refused", "timeout", "ok rate", "p99 ms"],
+      ["pool", "phase", "service", "requests", "ok", "refused", "timeout", "ok rate", "p99 ms"].map(
+        t.text,
+      ),
       ...rows.map((r) => [
-        r.mode === "shared" ? `one pool of ${POOL}` : `${POOL / 2} + ${POOL / 2}`,
-        r.phase,
+        r.mode === "shared" ? t`one pool of ${POOL}` : `${POOL / 2} + ${POOL / 2}`,
+        t.text(r.phase),
         r.service,
         r.requests,
         r.ok,
@@ -224,15 +222,13 @@ export function runBulkhead(out: (line: string) => void = () => {}): BulkheadRes
   out("");
   const b = (mode: PoolMode) =>
     rows.find((r) => r.mode === mode && r.phase === "A slow" && r.service === "B")!;
-  out(`With one pool, A's hanging calls held up to ${shared.peakA} of the ${POOL} slots and B's`);
-  out(`  requests succeeded only ${pct(b("shared").okRate)} of the time though B itself was fine:`);
-  out("  the failure spread from A to B through the shared resource.");
-  out(
-    `With bulkheads, A could hold at most ${split.peakA} slots; B succeeded ` +
-      `${pct(b("bulkheads").okRate)} of the time.`,
+  tell(
+    t`With one pool, A's hanging calls held up to ${shared.peakA} of the ${POOL} slots and B's\n  requests succeeded only ${
+      pct(b("shared").okRate)
+    } of the time though B itself was fine:\n  the failure spread from A to B through the shared resource.\nWith bulkheads, A could hold at most ${split.peakA} slots; B succeeded ${
+      pct(b("bulkheads").okRate)
+    } of the time.\n  A's extra requests were refused at once instead of waiting a second each, which\n  also tells A's callers about the problem sooner.`,
   );
-  out("  A's extra requests were refused at once instead of waiting a second each, which");
-  out("  also tells A's callers about the problem sooner.");
 
   return {
     pool: POOL,
@@ -254,7 +250,10 @@ export function runBulkhead(out: (line: string) => void = () => {}): BulkheadRes
 export const scenario: Scenario = {
   name: "bulkhead",
   description: "a slow service A exhausts a shared pool and fails B; bulkheads contain it (§9)",
-  run(out) {
-    runBulkhead(out);
+
+  descriptionJa:
+    "遅いサービス A が共有プールを使い切って B まで巻き込む。バルクヘッド (隔壁) で封じ込める (§9)",
+  run(out, _flags, lang) {
+    return runBulkhead(out, lang);
   },
 };

@@ -27,7 +27,10 @@ import type { NodeId, Reply } from "../protocols/node.ts";
 import { quorumKv } from "../protocols/quorum/mod.ts";
 import type { QuorumKvOp } from "../protocols/quorum/request.ts";
 import { raftKv } from "../protocols/raft/mod.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/cap.ts";
 
 /**
  * The minority side of the partition every CAP scenario uses.
@@ -599,7 +602,12 @@ function measurePacelc(): PacelcRow[] {
  * r.steps.length; // 8
  * ```
  */
-export async function runCap(out: (line: string) => void = () => {}): Promise<CapResult> {
+export async function runCap(
+  out: (line: string) => void = () => {},
+  lang: Lang = "en",
+): Promise<CapResult> {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const cp = createCapStore("CP", SEED);
   const ap = createCapStore("AP", SEED);
   const rows: string[][] = [["step", "client sent", "Raft KV (CP)", "quorum KV (AP)"]];
@@ -609,9 +617,11 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
     const a = cp.call(client, node, op);
     const b = ap.call(client, node, op);
     steps.push({ step: steps.length + 1, client, node, op, partitioned, cp: a, ap: b });
-    out(`Step ${steps.length} — ${clientText(client, node)} sends ${describeOp(op)}`);
-    out(`  Raft KV (CP):   ${describeOutcome(op, a)}`);
-    out(`  quorum KV (AP): ${describeOutcome(op, b)}`);
+    tell(
+      t`Step ${steps.length} — ${clientText(client, node)} sends ${
+        describeOp(op)
+      }\n  Raft KV (CP):   ${describeOutcome(op, a)}\n  quorum KV (AP): ${describeOutcome(op, b)}`,
+    );
     rows.push([
       String(steps.length),
       `${client} → ${node}: ${describeOp(op)}`,
@@ -639,23 +649,23 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
   };
   const preferenceList = ap.owners(KEY);
 
-  out(`cap: one partition, two stores, the same clients (seed ${SEED})`);
-  out(`  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)`);
+  tell(
+    t`cap: one partition, two stores, the same clients (seed ${SEED})\n  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)`,
+  );
   out(
     `  AP: quorum KV on n1…n5, N=3 R=2 W=2, sloppy quorum; ${KEY}'s preference list is ` +
       `${preferenceList.join(", ")}`,
   );
-  out(`  client A reaches only n1, n2; client B reaches only n3, n4, n5`);
+  tell(t`  client A reaches only n1, n2; client B reaches only n3, n4, n5`);
   out("");
-  out("  Where this differs from the chapter's CAP triangle: each system is named by the two");
-  out("  corners it keeps, so CP is the C–P side (Raft KV here), AP the A–P side (quorum KV)");
-  out("  and CA the C–A side. The chapter's figure prints CP beside the C–A side and CA beside");
-  out("  the C–P side. CA is only open to a system a partition cannot split — a single node.");
+  tell(
+    t`  Where this differs from the chapter's CAP triangle: each system is named by the two\n  corners it keeps, so CP is the C–P side (Raft KV here), AP the A–P side (quorum KV)\n  and CA the C–A side. The chapter's figure prints CP beside the C–A side and CA beside\n  the C–P side. CA is only open to a system a partition cannot split — a single node.`,
+  );
   out("");
   both("A", "n1", { f: "write", key: KEY, value: 1 }, false);
   out("");
 
-  out(`Partition: {${MINORITY.join(", ")}} | {${MAJORITY.join(", ")}}`);
+  tell(t`Partition: {${MINORITY.join(", ")}} | {${MAJORITY.join(", ")}}`);
   for (const l of cp.partition()) out(`  Raft KV:   ${l}`);
   for (const l of ap.partition()) out(`  quorum KV: ${l}`);
   out("");
@@ -676,14 +686,16 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
   if (stale.ap.status === "ok") {
     const outside = (ns: readonly NodeId[]) =>
       ns.map((n) => preferenceList.includes(n) ? n : `${n} (stand-in)`).join(", ");
-    out(
-      `  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged,`,
+    tell(
+      t`  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged,`,
     );
     out(
       `    although W + R = ${sloppy.w + sloppy.r} > N = ${sloppy.n}. That rule promises overlap ` +
         `only when both`,
     );
-    out(`    quorums come from ${KEY}'s preference list {${preferenceList.join(", ")}}. Here the`);
+    tell(
+      t`    quorums come from ${KEY}'s preference list {${preferenceList.join(", ")}}. Here the`,
+    );
     out(
       `    write was acked by ${outside(writeAcks)} and the read answered by ` +
         `${outside(readReplies)}:`,
@@ -693,16 +705,17 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
         sloppy.overlap.length === 0 ? "no node in common" : `in common: ${sloppy.overlap}`
       }. A sloppy quorum counts stand-ins (hint holders outside the list)`,
     );
-    out("    to stay available, and gives up the overlap to do so.");
+    tell(t`    to stay available, and gives up the overlap to do so.`);
   }
   both("A", "n1", { f: "cas", key: KEY, value: [1, 3] }, true);
-  out("  → the quorum KV's cas is not atomic: it read 1 on this side and wrote over it,");
-  out("    unaware of B's 2 on the other side (two concurrent versions now exist)");
+  tell(
+    t`  → the quorum KV's cas is not atomic: it read 1 on this side and wrote over it,\n    unaware of B's 2 on the other side (two concurrent versions now exist)`,
+  );
   both("A", "n1", { f: "read", key: KEY }, true);
   both("B", "n4", { f: "read", key: KEY }, true);
   out("");
 
-  out("Heal");
+  tell(t`Heal`);
   for (const l of cp.heal()) out(`  Raft KV:   ${l}`);
   for (const l of ap.heal()) out(`  quorum KV: ${l}`);
   out("");
@@ -710,14 +723,13 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
   both("B", "n5", { f: "read", key: KEY }, false);
   out("");
 
-  out("Side by side:");
+  tell(t`Side by side:`);
   for (const l of table(rows)) out("  " + l);
   out("");
 
-  out("Each replica's data after heal:");
-  out("  Raft KV (CP):");
+  tell(t`Each replica's data after heal:\n  Raft KV (CP):`);
   dataTable(cp);
-  out("  quorum KV (AP):");
+  tell(t`  quorum KV (AP):`);
   dataTable(ap);
   out("");
 
@@ -729,53 +741,51 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
   });
   const shown = ["linearizable", "sequential", "causal", "PRAM", "eventual"] as const;
   const verdicts = (name: string, c: ReturnType<typeof classifyHistory>) => {
-    out(`  ${name}: strongest model(s): ${c.strongest.join(" + ") || "none"}`);
+    tell(t`  ${name}: strongest model(s): ${c.strongest.join(" + ") || "none"}`);
     for (const m of shown) {
       const check = c.checks.find((x) => x.model === m)!;
       out(`    ${m.padEnd(12)} ${check.status.padEnd(5)} ${firstSentence(check.detail)}`);
     }
   };
-  out(`History check (classifyHistory over each store's ${steps.length} operations):`);
+  tell(t`History check (classifyHistory over each store's ${steps.length} operations):`);
   verdicts("Raft KV (CP)", cpClass);
   verdicts("quorum KV (AP)", apClass);
   const causal = apClass.checks.find((x) => x.model === "causal")!;
   if (causal.status === "pass") {
-    out("  The quorum KV is causal — the chapter's third level — though not sequential: A's");
-    out("  stale read had nothing of B's in its causal past (A had never seen B's 2), and the");
-    out("  two cas, each based on 1, are concurrent; siblings [2, 3] keep both. The checker");
-    out("  treats a cas as a read then a write: causal consistency cannot make it atomic.");
+    tell(
+      t`  The quorum KV is causal — the chapter's third level — though not sequential: A's\n  stale read had nothing of B's in its causal past (A had never seen B's 2), and the\n  two cas, each based on 1, are concurrent; siblings [2, 3] keep both. The checker\n  treats a cas as a read then a write: causal consistency cannot make it atomic.`,
+    );
   }
   out("");
 
   const refusedWithData = minorityReads.filter((r) => r.cp.status === "ok").length;
   const apAnswered = minorityReads.filter((r) => r.ap.status === "ok").length;
-  out("What CAP says, as measured here:");
+  tell(t`What CAP says, as measured here:`);
   out(
     `  Raft KV chose consistency: ${refusedWithData} of ${minorityReads.length} minority-side ` +
       `reads returned data during the partition,`,
   );
-  out("    while the majority side kept serving reads and writes.");
+  tell(t`    while the majority side kept serving reads and writes.`);
   out(
     `  quorum KV chose availability: ${apAnswered} of ${minorityReads.length} minority-side ` +
       `reads answered, the first with data`,
   );
-  out("    the majority had already overwritten; two concurrent writes became siblings");
-  out("    that every reader now sees until the application merges them.");
-  out(
-    `  Both converged after heal: Raft KV ${
+  tell(
+    t`    the majority had already overwritten; two concurrent writes became siblings\n    that every reader now sees until the application merges them.\n  Both converged after heal: Raft KV ${
       cpClass.convergence?.converged ? "yes" : "no"
     }, quorum KV ${apClass.convergence?.converged ? "yes" : "no"}.`,
   );
   out("");
 
   const pacelc = measurePacelc();
-  out("PACELC (the chapter's FAQ, Q3): with a Partition, choose A or C — the table above.");
-  out("Else, with no partition, choose Latency or Consistency. Fresh stores, no partition,");
+  tell(
+    t`PACELC (the chapter's FAQ, Q3): with a Partition, choose A or C — the table above.\nElse, with no partition, choose Latency or Consistency. Fresh stores, no partition,`,
+  );
   out(
     `links ${PACELC_DELAY.min}–${PACELC_DELAY.max} ms, ${PACELC_READS} reads of ${KEY} ` +
       "per setting (quorum writes use W=2;",
   );
-  out("quorum reads go through a node outside x's preference list):");
+  tell(t`quorum reads go through a node outside x's preference list):`);
   for (
     const l of table([
       ["store", "setting", "every read meets the last write", "mean ms", "p99 ms"],
@@ -788,9 +798,9 @@ export async function runCap(out: (line: string) => void = () => {}): Promise<Ca
       ]),
     ])
   ) out("  " + l);
-  out("  Waiting for more replies buys the overlap with the last write and costs latency on");
-  out("  every read, partition or not; the level can be chosen per operation, as with");
-  out("  DynamoDB's strongly consistent reads.");
+  tell(
+    t`  Waiting for more replies buys the overlap with the last write and costs latency on\n  every read, partition or not; the level can be chosen per operation, as with\n  DynamoDB's strongly consistent reads.`,
+  );
 
   const summary = (c: ReturnType<typeof classifyHistory>): CapVerdicts => ({
     strongest: c.strongest,
@@ -825,7 +835,10 @@ export const scenario: Scenario = {
   name: "cap",
   description: "§3 CAP: one partition, Raft KV (CP) refuses on the minority side, " +
     "quorum KV (AP) answers with stale data and siblings; both converge after heal; PACELC",
-  async run(out) {
-    await runCap(out);
+
+  descriptionJa:
+    "§3 CAP: 1 つの分断で Raft KV (CP) の少数派は拒否し、クォーラム KV (AP) は古い値や兄弟値で答える。修復後はどちらも収束する。PACELC も",
+  run(out, _flags, lang) {
+    return runCap(out, lang);
   },
 };

@@ -27,7 +27,10 @@ import {
   type Outcome,
   showValue,
 } from "./cap.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/cap_exercise.ts";
 
 const SEED = 1;
 
@@ -362,14 +365,19 @@ function wrap(text: string, width: number, indent: string): string[] {
 const WIDTH = 96;
 const LABEL = { cp: "CP  Raft KV:  ", ap: "AP  quorum KV:" } as const;
 
-async function run(out: (line: string) => void): Promise<void> {
+async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void> {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const say = (text: string, indent = "    ") => {
     for (const l of wrap(text, WIDTH, indent)) out(l);
   };
-  out(`cap-exercise: CP or AP? Five services under one partition (seed ${SEED})`);
-  out("  CP store: Raft KV, leader n1; AP store: quorum KV, N=3 R=2 W=2, sloppy quorum");
-  out(`  partition {${MINORITY.join(", ")}} | {${MAJORITY.join(", ")}}; fresh stores per service`);
-  out("  The chapter's hint: ask what the worst case is when consistency breaks.");
+  tell(
+    t`cap-exercise: CP or AP? Five services under one partition (seed ${SEED})\n  CP store: Raft KV, leader n1; AP store: quorum KV, N=3 R=2 W=2, sloppy quorum\n  partition {${
+      MINORITY.join(", ")
+    }} | {${
+      MAJORITY.join(", ")
+    }}; fresh stores per service\n  The chapter's hint: ask what the worst case is when consistency breaks.`,
+  );
   const summary: string[][] = [["use case", "worst case when consistency breaks", "choose"]];
 
   for (const [i, c] of CASES.entries()) {
@@ -377,25 +385,25 @@ async function run(out: (line: string) => void): Promise<void> {
     const results = { cp: new Map<string, Outcome>(), ap: new Map<string, Outcome>() };
     const last = { cp: new Map<string, Outcome>(), ap: new Map<string, Outcome>() };
     out("");
-    out(`(${i + 1}) ${c.title} — key "${c.key}"`);
+    tell(t`(${i + 1}) ${c.title} — key "${c.key}"`);
     if (c.initial !== undefined) {
       const op: KvOp = { f: "write", key: c.key, value: c.initial };
       const cp = stores.cp.call("app", "n1", op);
       const ap = stores.ap.call("app", "n1", op);
-      out(`  before the partition: ${describeOp(op)} (CP ${cp.status}, AP ${ap.status})`);
+      tell(t`  before the partition: ${describeOp(op)} (CP ${cp.status}, AP ${ap.status})`);
     } else out(`  before the partition: ${c.key} is absent (null)`);
     stores.cp.partition();
     stores.ap.partition();
-    out(
-      "  partition: Raft elects a leader on the majority side; quorum nodes suspect the far side",
+    tell(
+      t`  partition: Raft elects a leader on the majority side; quorum nodes suspect the far side`,
     );
     const act = (actions: readonly Action[]) => {
       for (const a of actions) {
-        out(`  ${a.who} (${side(a.node)} side, via ${a.node}) ${a.does}`);
+        tell(t`  ${a.who} (${side(a.node)} side, via ${a.node}) ${a.does}`);
         for (const s of ["cp", "ap"] as const) {
           const op = typeof a.op === "function" ? a.op(last[s].get(a.who)) : a.op;
           if (op === null) {
-            out(`    ${LABEL[s]} — (nothing to do)`);
+            tell(t`    ${LABEL[s]} — (nothing to do)`);
             continue;
           }
           const o = stores[s].call(a.who, a.node, op);
@@ -408,7 +416,7 @@ async function run(out: (line: string) => void): Promise<void> {
     act(c.during);
     stores.cp.heal();
     stores.ap.heal();
-    out("  heal: both stores converge");
+    tell(t`  heal: both stores converge`);
     act(c.after);
     const seen = c.sees((id) => ({ cp: results.cp.get(id), ap: results.ap.get(id) }));
     say(`  A user sees on CP: ${seen.cp}`, "                     ");
@@ -418,7 +426,7 @@ async function run(out: (line: string) => void): Promise<void> {
   }
 
   out("");
-  out("Summary:");
+  tell(t`Summary:`);
   for (const l of table(summary)) out("  " + l);
   await Promise.resolve();
 }
@@ -438,5 +446,8 @@ export const scenario: Scenario = {
   name: "cap-exercise",
   description: "exercise 1: bank balance, follower count, seat booking, comments, lock — " +
     "each on Raft KV (CP) and quorum KV (AP) under one partition, and which to choose",
-  run,
+
+  descriptionJa:
+    "演習 1: 口座残高、フォロワー数、座席予約、コメント、ロックを、同じ分断の下で Raft KV (CP) とクォーラム KV (AP) それぞれに流し、どちらを選ぶか",
+  run: (out, _flags, lang) => run(out, lang),
 };

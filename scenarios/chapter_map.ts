@@ -7,6 +7,8 @@
  */
 
 import type { Scenario } from "./scenario.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { displayWidth, padEndWidth } from "../i18n/width.ts";
 
 /**
  * One section (or exercise) of the chapter and the scenarios that show its topics.
@@ -150,7 +152,8 @@ export function sectionScenarios(section: ChapterSection): string[] {
 
 /**
  * The lines `deno task scenario` prints without a name: every section with its
- * scenarios, then every scenario with its description.
+ * scenarios, then every scenario with its description. In Japanese a section shows the
+ * chapter's own heading.
  *
  * @example
  * ```ts
@@ -159,14 +162,26 @@ export function sectionScenarios(section: ChapterSection): string[] {
  * // "usage: deno task scenario <name>"
  * ```
  */
-export function scenarioListing(scenarios: readonly Scenario[]): string[] {
-  const lines = ["usage: deno task scenario <name>", "", "by chapter section:"];
-  const idWidth = Math.max(...CHAPTER_SECTIONS.map((s) => s.id.length));
+export function scenarioListing(scenarios: readonly Scenario[], lang: Lang = "en"): string[] {
+  const ja = lang === "ja";
+  const lines = ja
+    ? [
+      "使い方: deno task scenario <名前> [--lang ja|en]",
+      "",
+      "章の節ごと (用語は docs/glossary.md):",
+    ]
+    : ["usage: deno task scenario <name> [--lang ja|en]", "", "by chapter section:"];
+  const id = (s: ChapterSection) => ja ? s.id.replace("exercise ", "演習 ") : s.id;
+  const idWidth = Math.max(...CHAPTER_SECTIONS.map((s) => displayWidth(id(s))));
   for (const s of CHAPTER_SECTIONS) {
-    lines.push(`  ${s.id.padEnd(idWidth)}  ${s.title}: ${sectionScenarios(s).join(", ")}`);
+    const title = ja ? s.heading.replace(/^演習\d: /, "") : s.title;
+    lines.push(`  ${padEndWidth(id(s), idWidth)}  ${title}: ${sectionScenarios(s).join(", ")}`);
   }
-  lines.push("", "scenarios:");
+  lines.push("", ja ? "シナリオ:" : "scenarios:");
   const nameWidth = Math.max(20, ...scenarios.map((s) => s.name.length));
-  for (const s of scenarios) lines.push(`  ${s.name.padEnd(nameWidth)} ${s.description}`);
+  for (const s of scenarios) {
+    const d = ja ? s.descriptionJa ?? s.description : s.description;
+    lines.push(`  ${s.name.padEnd(nameWidth)} ${d}`);
+  }
   return lines;
 }

@@ -25,7 +25,10 @@ import type { NodeId } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
 import { CircuitBreaker, type CircuitState } from "../resilience/circuit_breaker.ts";
 import { TimeoutError } from "../resilience/timeout.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/circuit_breaker.ts";
 
 const SEED = 42;
 const NODES: readonly NodeId[] = ["n1", "n2", "n3"];
@@ -71,7 +74,9 @@ function ms(x: number): string {
   return Number.isNaN(x) ? "-" : x.toFixed(1);
 }
 
-function run(out: (line: string) => void): void {
+function run(out: (line: string) => void, lang: Lang = "en"): void {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const sim = new Simulation({ protocol: register, nodes: [...NODES], seed: SEED });
   const clock = createSimClock(sim);
   const records: CallRecord[] = [];
@@ -86,23 +91,15 @@ function run(out: (line: string) => void): void {
   // Only the first refusal of each open spell is printed; the rest are counted.
   let refusalShown = false;
 
-  out("Circuit breaker: a client calls n1, n2, n3 through one breaker per node (§9).");
-  out("  register protocol: n1 owns the data, n2 and n3 forward to it; client links 1-3 ms.");
-  out(`  Every ${PERIOD_MS} ms the client sends each node one call (alternately a write and a`);
-  out(
-    `  read of "x") with a ${TIMEOUT_MS} ms timeout. Each node's breaker judges its last ${WINDOW}`,
+  tell(
+    t`Circuit breaker: a client calls n1, n2, n3 through one breaker per node (§9).\n  register protocol: n1 owns the data, n2 and n3 forward to it; client links 1-3 ms.\n  Every ${PERIOD_MS} ms the client sends each node one call (alternately a write and a\n  read of "x") with a ${TIMEOUT_MS} ms timeout. Each node's breaker judges its last ${WINDOW}\n  calls and opens at >= ${FAILURE_RATE}% failed (once it holds ${MINIMUM_CALLS} calls); it stays\n  open ${OPEN_WAIT_MS} ms, then lets ${TRIALS} trial calls through (half-open): if they\n  succeed it closes, otherwise it opens again.`,
   );
-  out(
-    `  calls and opens at >= ${FAILURE_RATE}% failed (once it holds ${MINIMUM_CALLS} calls); it stays`,
-  );
-  out(`  open ${OPEN_WAIT_MS} ms, then lets ${TRIALS} trial calls through (half-open): if they`);
-  out("  succeed it closes, otherwise it opens again.");
   out("");
-  out("Timeline (virtual time):");
+  tell(t`Timeline (virtual time):`);
 
   const flushRefusals = (node: NodeId): void => {
     if (node !== GRAY || refusedSinceOpen === 0) return;
-    out(`  ${fmt(sim.now())} n3: ${refusedSinceOpen} calls were refused at once since it opened`);
+    tell(t`  ${fmt(sim.now())} n3: ${refusedSinceOpen} calls were refused at once since it opened`);
     refusedSinceOpen = 0;
   };
 
@@ -125,7 +122,7 @@ function run(out: (line: string) => void): void {
       // Not `breaker.metrics()`: reading the breaker inside its own listener would run a
       // due transition before this one has finished.
       const extra = to === "open" ? `, trials again at t=${sim.now() + OPEN_WAIT_MS}ms` : "";
-      out(`  ${fmt(sim.now())} ${node} breaker ${from} -> ${to} (${reason})${extra}`);
+      tell(t`  ${fmt(sim.now())} ${node} breaker ${from} -> ${to} (${reason})${extra}`);
       if (to === "open") refusalShown = false;
     });
     breakers.set(node, breaker);
@@ -180,7 +177,9 @@ function run(out: (line: string) => void): void {
       rec.latency = TIMEOUT_MS;
       if (node === GRAY && (epochs.get(node) === epoch)) {
         const what = trial ? "trial call" : "call";
-        out(`  ${fmt(sim.now())} n3: ${what} sent at t=${rec.start} timed out (${TIMEOUT_MS} ms)`);
+        tell(
+          t`  ${fmt(sim.now())} n3: ${what} sent at t=${rec.start} timed out (${TIMEOUT_MS} ms)`,
+        );
       }
       report(false, new TimeoutError(TIMEOUT_MS));
     });
@@ -199,8 +198,8 @@ function run(out: (line: string) => void): void {
           rec.latency = sim.now() - rec.start;
           rec.outcome = reply.type === "ok" ? "ok" : "failed";
           if (trial && node === GRAY) {
-            out(
-              `  ${fmt(sim.now())} n3: trial call answered ${reply.type} in ${ms(rec.latency)} ms`,
+            tell(
+              t`  ${fmt(sim.now())} n3: trial call answered ${reply.type} in ${ms(rec.latency)} ms`,
             );
           }
           report(reply.type === "ok", reply);
@@ -214,22 +213,21 @@ function run(out: (line: string) => void): void {
   clock.setTimer(0, tick);
   sim.at(PAUSE_AT, () => {
     sim.pause(GRAY);
-    out(`  ${fmt(sim.now())} n3 paused (gray failure: alive, takes requests, processes none)`);
+    tell(t`  ${fmt(sim.now())} n3 paused (gray failure: alive, takes requests, processes none)`);
   });
   sim.at(RESUME_AT, () => {
     sim.resume(GRAY);
-    out(`  ${fmt(sim.now())} n3 resumed`);
+    tell(t`  ${fmt(sim.now())} n3 resumed`);
   });
   sim.runUntilTime(END_AT);
 
   out("");
-  out(`n3's late answers (after their callers had timed out): ${lateAnswers}. A timeout is an`);
-  out("  indefinite failure: the writes among them took effect after the client gave up.");
-  out(`Outcomes that arrived after their breaker had changed state: ${staleResults} (calls`);
-  out("  already in flight when it opened; ignored, as stale, like CircuitBreaker.execute).");
+  tell(
+    t`n3's late answers (after their callers had timed out): ${lateAnswers}. A timeout is an\n  indefinite failure: the writes among them took effect after the client gave up.\nOutcomes that arrived after their breaker had changed state: ${staleResults} (calls\n  already in flight when it opened; ignored, as stale, like CircuitBreaker.execute).`,
+  );
   out("");
 
-  out("Calls to n3 by phase (latency as the client saw it, virtual ms):");
+  tell(t`Calls to n3 by phase (latency as the client saw it, virtual ms):`);
   const gray = records.filter((r) => r.node === GRAY);
   const sent = (r: CallRecord) => r.outcome !== "refused";
   const phases: [string, (r: CallRecord) => boolean][] = [
@@ -260,7 +258,7 @@ function run(out: (line: string) => void): void {
   for (const l of table(rows)) out(`  ${l}`);
   out("");
 
-  out(`The other nodes while n3 was paused (t=${PAUSE_AT}..${RESUME_AT}ms):`);
+  tell(t`The other nodes while n3 was paused (t=${PAUSE_AT}..${RESUME_AT}ms):`);
   const others: (string | number)[][] = [
     ["node", "calls", "ok", "timeout", "refused", "p50 ms", "p99 ms", "breaker changes"],
   ];
@@ -285,7 +283,7 @@ function run(out: (line: string) => void): void {
   const opened = grayChanges.filter((c) => c.to === "open");
   const closed = grayChanges.find((c) => c.to === "closed");
   const fast = gray.filter((r) => r.outcome === "refused").map((r) => r.latency);
-  out("Summary:");
+  tell(t`Summary:`);
   const firstOpen = opened[0]?.at ?? NaN;
   const closedAt = closed?.at ?? NaN;
   out(
@@ -324,5 +322,8 @@ function run(out: (line: string) => void): void {
 export const scenario: Scenario = {
   name: "circuit-breaker",
   description: "per-node circuit breakers and timeouts around a paused (gray) node (§9)",
-  run,
+
+  descriptionJa:
+    "停止した (グレーな) ノードを囲むノードごとのサーキットブレーカーとタイムアウト (§9)",
+  run: (out, _flags, lang) => run(out, lang),
 };

@@ -23,7 +23,10 @@ import type { MulticastCounting } from "../clocks/lamport.ts";
 import { type Ordering, type VectorClock, vectorCompare } from "../clocks/vector.ts";
 import { Simulation } from "../nodes/simulator.ts";
 import type { NodeContext, Protocol, ProtocolNode } from "../protocols/node.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/clocks.ts";
 
 const PROCESSES = ["A", "B", "C"] as const;
 
@@ -182,37 +185,38 @@ function fmtVector(v: VectorClock): string {
  * r.pairs.happenedBeforeButLamportNotLess; // 0
  * ```
  */
-export function runClocks(out: (line: string) => void = () => {}): ClocksResult {
+export function runClocks(out: (line: string) => void = () => {}, lang: Lang = "en"): ClocksResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const events = replay("one-event");
   const perCopy = replay("per-destination");
   const chapter = byProcess(events);
   const copies = byProcess(perCopy);
   const simulator = simulate();
 
-  out("Logical clocks: the chapter's Lamport figure, then its vector clocks (§7).");
-  out("  Rules: a local event or a send adds 1; a receipt takes max(own, stamp) + 1.");
-  out("  A sends m1 to C, then m2 to B; B, after m2, sends m3 to both A and C; C ends");
-  out("  with a local event.");
+  tell(
+    t`Logical clocks: the chapter's Lamport figure, then its vector clocks (§7).\n  Rules: a local event or a send adds 1; a receipt takes max(own, stamp) + 1.\n  A sends m1 to C, then m2 to B; B, after m2, sends m3 to both A and C; C ends\n  with a local event.`,
+  );
   out("");
-  out("Events with the textbook rule (one multicast = one send event):");
+  tell(t`Events with the textbook rule (one multicast = one send event):`);
   for (
     const l of table([
-      ["event", "process", "Lamport", "vector"],
-      ...events.map((e) => [e.label, e.node, e.lamport, fmtVector(e.vector)]),
+      [t.text("event"), t.text("process"), "Lamport", t.text("vector")],
+      ...events.map((e) => [t.text(e.label), e.node, e.lamport, fmtVector(e.vector)]),
     ])
   ) out(`  ${l}`);
   out("");
-  out("Lamport times per process, three ways of counting the multicast m3:");
-  const rows: (string | number)[][] = [["process", "one event (chapter)", "per copy", "simulator"]];
+  tell(t`Lamport times per process, three ways of counting the multicast m3:`);
+  const rows: (string | number)[][] = [
+    [t.text("process"), t.text("one event (chapter)"), t.text("per copy"), t.text("simulator")],
+  ];
   for (const p of PROCESSES) {
     rows.push([p, chapter[p]!.join(", "), copies[p]!.join(", "), simulator[p]!.join(", ")]);
   }
   for (const l of table(rows)) out(`  ${l}`);
-  out("  With one event, B's send of m3 is 4 for both copies and C receives it at 5,");
-  out("  as in the chapter. distlab's node host stamps each copy as its own send (4 to A,");
-  out("  5 to C), so C receives at 6 and its local event is 7: still a valid Lamport");
-  out("  clock (every causal step increases), just with one more tick. The simulator run");
-  out("  of the same exchange agrees with the per-copy column.");
+  tell(
+    t`  With one event, B's send of m3 is 4 for both copies and C receives it at 5,\n  as in the chapter. distlab's node host stamps each copy as its own send (4 to A,\n  5 to C), so C receives at 6 and its local event is 7: still a valid Lamport\n  clock (every causal step increases), just with one more tick. The simulator run\n  of the same exchange agrees with the per-copy column.`,
+  );
   out("");
 
   const chapterPairs: [VectorClock, VectorClock][] = [
@@ -224,16 +228,16 @@ export function runClocks(out: (line: string) => void = () => {}): ClocksResult 
     b,
     ordering: vectorCompare(a, b),
   }));
-  out("The chapter's vector comparisons:");
+  tell(t`The chapter's vector comparisons:`);
   for (const c of chapterComparisons) {
     const why = c.ordering === "concurrent"
-      ? "neither is <= the other in every entry: concurrent"
-      : `every entry <= and one < : the first ${
-        c.ordering === "before" ? "happened before" : c.ordering
-      } the second`;
-    out(`  ${fmtVector(c.a)} vs ${fmtVector(c.b)}: ${why}`);
+      ? t`neither is <= the other in every entry: concurrent`
+      : c.ordering === "before"
+      ? t`every entry <= and one < : the first happened before the second`
+      : t`every entry >= and one > : the second happened before the first`;
+    tell(t`  ${fmtVector(c.a)} vs ${fmtVector(c.b)}: ${why}`);
   }
-  out("  (In the figure, [A:1, B:0, C:0] is a1 and [A:2, B:1, C:0] is b1.)");
+  tell(t`  (In the figure, [A:1, B:0, C:0] is a1 and [A:2, B:1, C:0] is b1.)`);
   out("");
 
   const pairs = classifyPairs(events);
@@ -253,18 +257,17 @@ export function runClocks(out: (line: string) => void = () => {}): ClocksResult 
     const b = events.find((e) => e.label === p.b)!;
     return p.ordering === "before" ? !(a.lamport < b.lamport) : !(b.lamport < a.lamport);
   }).length;
-  out(`All ${pairs.length} pairs of the figure's ${events.length} events, by their vectors:`);
-  out(`  happened-before: ${ordered.length}, and in every one of them L(a) < L(b)`);
-  out(`    (pairs where it fails: ${broken});`);
-  out(`  concurrent: ${concurrent.length}, of which ${counter.length} have different Lamport`);
-  out("    times, so comparing Lamport times alone would order events that are unrelated:");
+  tell(
+    t`All ${pairs.length} pairs of the figure's ${events.length} events, by their vectors:\n  happened-before: ${ordered.length}, and in every one of them L(a) < L(b)\n    (pairs where it fails: ${broken});\n  concurrent: ${concurrent.length}, of which ${counter.length} have different Lamport\n    times, so comparing Lamport times alone would order events that are unrelated:`,
+  );
   for (const c of counter.slice(0, 4)) {
     const a = events.find((e) => e.label === c.a)!;
     const b = events.find((e) => e.label === c.b)!;
-    out(`    ${c.a} (L=${a.lamport}) and ${c.b} (L=${b.lamport})`);
+    tell(t`    ${t.text(c.a)} (L=${a.lamport}) and ${t.text(c.b)} (L=${b.lamport})`);
   }
-  out("  Vector clocks tell the two cases apart; Lamport clocks only give a total order");
-  out("  consistent with causality.");
+  tell(
+    t`  Vector clocks tell the two cases apart; Lamport clocks only give a total order\n  consistent with causality.`,
+  );
 
   return {
     multicastAsOneEvent: chapter,
@@ -295,7 +298,9 @@ export function runClocks(out: (line: string) => void = () => {}): ClocksResult 
 export const scenario: Scenario = {
   name: "clocks",
   description: "the chapter's Lamport figure (A=1,2,5 B=3,4 C=2,5,6) and vector clocks (§7)",
-  run(out) {
-    runClocks(out);
+
+  descriptionJa: "章のランポート時計の図 (A=1,2,5 B=3,4 C=2,5,6) とベクトル時計 (§7)",
+  run(out, _flags, lang) {
+    return runClocks(out, lang);
   },
 };

@@ -14,7 +14,9 @@ import { eventSourcing } from "../protocols/eventsourcing/event_sourcing.ts";
 import type { StoredEvent } from "../protocols/eventsourcing/event.ts";
 import type { EventStoreNode } from "../protocols/eventsourcing/store.ts";
 import type { ItemState } from "../protocols/eventsourcing/inventory.ts";
-import { type Scenario, table, timeline } from "./scenario.ts";
+import { paragraphs, type Scenario, table, timeline } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import { JA } from "./ja/event_sourcing.ts";
 
 function outcome(r: Reply | undefined): string {
   if (r === undefined) return "no answer";
@@ -37,7 +39,12 @@ export const scenario: Scenario = {
   name: "event-sourcing",
   description:
     "event sourcing + CQRS: optimistic concurrency, time travel, a projection catching up",
-  run(out) {
+
+  descriptionJa:
+    "イベントソーシング + CQRS: 楽観的並行性制御、過去の状態の再現、追いつくプロジェクション",
+  run(out, _flags, lang = "en") {
+    const t = translator(lang, JA);
+    const tell = paragraphs(out);
     const sim = new Simulation({
       protocol: eventSourcing,
       nodes: 4,
@@ -67,27 +74,33 @@ export const scenario: Scenario = {
     };
     const store = () => (sim.host("n1")!.node as EventStoreNode).events;
 
-    out("Event sourcing + CQRS: n1 event store, n2 and n4 command nodes, n3 query node.");
-    out("The stock of 'apple' is never stored: it is the fold of stream item-apple's events.");
+    tell(
+      t`Event sourcing + CQRS: n1 event store, n2 and n4 command nodes, n3 query node.\nThe stock of 'apple' is never stored: it is the fold of stream item-apple's events.`,
+    );
     out("");
-    out("1. Commands, and two command nodes racing for the last units.");
+    tell(t`1. Commands, and two command nodes racing for the last units.`);
     command("n2", "add", { f: "add-stock", item: "apple", qty: 10 });
     sim.runFor(50);
     command("n2", "o1", { f: "reserve", item: "apple", order: "o1", qty: 3 });
     sim.runFor(50);
-    out(`   add-stock 10 at n2: ${outcome(replies.get("add"))}`);
-    out(`   reserve o1 ×3 at n2: ${outcome(replies.get("o1"))}`);
-    out("   Now n2 and n4 both decide a reservation of 5 against version 2 (7 available):");
+    tell(
+      t`   add-stock 10 at n2: ${outcome(replies.get("add"))}\n   reserve o1 ×3 at n2: ${
+        outcome(replies.get("o1"))
+      }\n   Now n2 and n4 both decide a reservation of 5 against version 2 (7 available):`,
+    );
     command("n2", "o2", { f: "reserve", item: "apple", order: "o2", qty: 5 });
     command("n4", "o3", { f: "reserve", item: "apple", order: "o3", qty: 5 });
     sim.runFor(300);
-    out(`   reserve o2 ×5 at n2: ${outcome(replies.get("o2"))}`);
-    out(`   reserve o3 ×5 at n4: ${outcome(replies.get("o3"))}`);
+    tell(
+      t`   reserve o2 ×5 at n2: ${outcome(replies.get("o2"))}\n   reserve o3 ×5 at n4: ${
+        outcome(replies.get("o3"))
+      }`,
+    );
     command("n4", "r1", { f: "release", item: "apple", order: "o1" });
     sim.runFor(100);
-    out(`   release o1 at n4: ${outcome(replies.get("r1"))}`);
+    tell(t`   release o1 at n4: ${outcome(replies.get("r1"))}`);
     out("");
-    out("   The stream (the only state there is):");
+    tell(t`   The stream (the only state there is):`);
     for (
       const l of table([
         ["version", "position", "event", "data", "at"],
@@ -102,20 +115,20 @@ export const scenario: Scenario = {
     ) out(`   ${l}`);
 
     out("");
-    out("2. Time travel: the query node replays the stream up to any version or time.");
+    tell(t`2. Time travel: the query node replays the stream up to any version or time.`);
     sim.runFor(300);
     const rows: (string | number)[][] = [["as of", "available", "reserved"]];
     for (let v = 0; v <= store().length; v++) {
       const s = query({ f: "as-of", item: "apple", version: v }) as ItemState;
       rows.push([`version ${v}`, s.available, JSON.stringify(s.reserved)]);
     }
-    const t = store()[1]!.at;
-    const atTime = query({ f: "as-of", item: "apple", time: t }) as ItemState;
-    rows.push([`time ${t.toFixed(1)} ms`, atTime.available, JSON.stringify(atTime.reserved)]);
+    const at = store()[1]!.at;
+    const atTime = query({ f: "as-of", item: "apple", time: at }) as ItemState;
+    rows.push([`time ${at.toFixed(1)} ms`, atTime.available, JSON.stringify(atTime.reserved)]);
     for (const l of table(rows)) out(`   ${l}`);
 
     out("");
-    out("3. The query node is cut off from the store while commands keep coming.");
+    tell(t`3. The query node is cut off from the store while commands keep coming.`);
     sim.network.partition([["n3"], ["n1", "n2", "n4"]]);
     for (let i = 0; i < 8; i++) {
       command(i % 2 === 0 ? "n2" : "n4", `a${i}`, { f: "add-stock", item: "apple", qty: 1 });
@@ -137,11 +150,9 @@ export const scenario: Scenario = {
       lagRow("cut off"),
     ];
     const stale = query({ f: "stock", item: "apple" }) as { available: number; position: number };
-    out(
-      `   n3 answers stock = ${stale.available} (as of position ${stale.position}); the store has ${store().length} events.`,
+    tell(
+      t`   n3 answers stock = ${stale.available} (as of position ${stale.position}); the store has ${store().length} events.\n   Heal: the projection catches up, three events per fetch (its first fetch after the\n   heal waits for the one lost in the partition to time out).`,
     );
-    out("   Heal: the projection catches up, three events per fetch (its first fetch after the");
-    out("   heal waits for the one lost in the partition to time out).");
     sim.network.heal();
     const healed = sim.now();
     const position = () => Number(sim.status("n3").position);
@@ -155,11 +166,11 @@ export const scenario: Scenario = {
     }
     for (const l of table(lagRows)) out(`   ${l}`);
     const fresh = query({ f: "stock", item: "apple" }) as { available: number; position: number };
-    out(`   n3 answers stock = ${fresh.available} (as of position ${fresh.position}).`);
+    tell(t`   n3 answers stock = ${fresh.available} (as of position ${fresh.position}).`);
 
     out("");
-    out(
-      "4. The query node crashes: its projection is gone, and it is rebuilt by replaying the store.",
+    tell(
+      t`4. The query node crashes: its projection is gone, and it is rebuilt by replaying the store.`,
     );
     sim.crash("n3");
     sim.restart("n3");

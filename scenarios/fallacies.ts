@@ -24,7 +24,7 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId, Protocol } from "../protocols/node.ts";
 import { register, type RegisterMessage } from "../protocols/register/register.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
 import {
   type CallRecord,
   type CallSummary,
@@ -32,6 +32,9 @@ import {
   ms,
   summarizeCalls,
 } from "./sim_calls.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/fallacies.ts";
 
 const SEED = 8;
 const FAULT_FROM = 500;
@@ -346,7 +349,12 @@ function pct(x: number): string {
  * r.runs[1]!.dropped > r.runs[0]!.dropped; // true: loss drops messages
  * ```
  */
-export function runFallacies(out: (line: string) => void = () => {}): FallaciesResult {
+export function runFallacies(
+  out: (line: string) => void = () => {},
+  lang: Lang = "en",
+): FallaciesResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const admins = [adminClash("heal all"), adminClash("remove own fault")];
   const transport = [transportCost(3), transportCost(9)];
   const t3 = transport[0]!, t9 = transport[1]!;
@@ -475,15 +483,16 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
     ),
   ];
 
-  out("The eight fallacies of distributed computing (§2), each made false on a running");
-  out("cluster: register protocol, n1 owns the data, n2 and n3 forward to it; a client");
-  out(`alternates between n2 and n3 every ${PERIOD_MS} ms (writes of fresh keys, reads of the`);
+  tell(
+    t`The eight fallacies of distributed computing (§2), each made false on a running\ncluster: register protocol, n1 owns the data, n2 and n3 forward to it; a client\nalternates between n2 and n3 every ${PERIOD_MS} ms (writes of fresh keys, reads of the`,
+  );
   out(
     `last key written), ${TIMEOUT_MS} ms timeout; the fault is on from t=${FAULT_FROM} to ` +
       `t=${FAULT_TO} ms.`,
   );
-  out('Figures are for the calls started while the fault was on; "wrong" counts reads');
-  out('answered ok with a value other than the one written; "dropped" counts messages.');
+  tell(
+    t`Figures are for the calls started while the fault was on; "wrong" counts reads\nanswered ok with a value other than the one written; "dropped" counts messages.`,
+  );
   out("");
   for (
     const l of table([
@@ -516,11 +525,12 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
     ])
   ) out(`  ${l}`);
   out("");
-  out("What each one shows:");
+  tell(t`What each one shows:`);
   for (const r of runs.filter((x) => x.number > 0)) out(`  ${r.number}. ${r.figure}.`);
   out("");
-  out("6 in detail: operator X isolates n3 for maintenance (t=500..1500 ms); operator Y,");
-  out("  unaware of X, adds 30% loss on n2's links for a test (t=1000..2500 ms).");
+  tell(
+    t`6 in detail: operator X isolates n3 for maintenance (t=500..1500 ms); operator Y,\n  unaware of X, adds 30% loss on n2's links for a test (t=1000..2500 ms).`,
+  );
   for (
     const l of table([
       [
@@ -537,11 +547,13 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
       ]),
     ])
   ) out(`    ${l}`);
-  out('  A global "heal" is one administrator\'s habit; with two, each removes only its own');
-  out("  fault, by id.");
+  tell(
+    t`  A global "heal" is one administrator's habit; with two, each removes only its own\n  fault, by id.`,
+  );
   out("");
-  out("7 in detail: every message is JSON, and every message also carries the sender's");
-  out("  Lamport and vector clocks, whose size grows with the number of nodes it has heard of:");
+  tell(
+    t`7 in detail: every message is JSON, and every message also carries the sender's\n  Lamport and vector clocks, whose size grows with the number of nodes it has heard of:`,
+  );
   for (
     const l of table([
       ["nodes", "messages/call", "payload bytes/msg", "clock bytes/msg", "bytes/call"],
@@ -554,17 +566,15 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
       ]),
     ])
   ) out(`    ${l}`);
-  out(
-    `  At ${t9.nodes} nodes the clocks are ${
+  tell(
+    t`  At ${t9.nodes} nodes the clocks are ${
       (t9.metadataBytesPerMessage / t9.payloadBytesPerMessage).toFixed(1)
     }x the payload: serialising and sending them is not free.`,
   );
   out("");
-  out("8 in detail: two kinds of heterogeneity. A slower machine (n3 runs 30% of the");
-  out("  time) slows and fails the calls routed through it. A rolling upgrade (n3 still on");
-  out('  a release whose forwards call the key "name") is worse: n1 does not check the');
-  out("  forwarded operation, stores the value under an undefined key and answers ok. Messages");
-  out("  need a version, and a receiver must refuse what it does not understand.");
+  tell(
+    t`8 in detail: two kinds of heterogeneity. A slower machine (n3 runs 30% of the\n  time) slows and fails the calls routed through it. A rolling upgrade (n3 still on\n  a release whose forwards call the key "name") is worse: n1 does not check the\n  forwarded operation, stores the value under an undefined key and answers ok. Messages\n  need a version, and a receiver must refuse what it does not understand.`,
+  );
 
   return { runs, admins, transport };
 }
@@ -581,7 +591,9 @@ export function runFallacies(out: (line: string) => void = () => {}): FallaciesR
 export const scenario: Scenario = {
   name: "fallacies",
   description: "the eight fallacies, each a fault on a running cluster, in one table (§2)",
-  run(out) {
-    runFallacies(out);
+
+  descriptionJa: "8 つの誤解を、動いているクラスタへの障害として 1 つの表に (§2)",
+  run(out, _flags, lang) {
+    return runFallacies(out, lang);
   },
 };

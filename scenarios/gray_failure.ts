@@ -22,7 +22,7 @@ import { heartbeat } from "../protocols/heartbeat/heartbeat.ts";
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
 import {
   type CallRecord,
   type CallSummary,
@@ -30,6 +30,9 @@ import {
   ms,
   summarizeCalls,
 } from "./sim_calls.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/gray_failure.ts";
 
 const SEED = 42;
 const NODES: readonly NodeId[] = ["n1", "n2", "n3"];
@@ -189,23 +192,28 @@ function pct(x: number): string {
  * runGrayFailure((l) => lines.push(l));
  * ```
  */
-export function runGrayFailure(out: (line: string) => void = () => {}): GrayFailureResult {
+export function runGrayFailure(
+  out: (line: string) => void = () => {},
+  lang: Lang = "en",
+): GrayFailureResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const clients = clientsView();
   const detectors = [...detectorsView("gray"), ...detectorsView("paused")];
   const delay = GRAY_FAULT.delay as { mean: number; jitter: number };
 
-  out("Gray failure: n3 is slow and lossy, not down (§9).");
+  tell(t`Gray failure: n3 is slow and lossy, not down (§9).`);
   out(
     `  From t=${FAULT_FROM} to t=${FAULT_TO} ms every message to or from n3 takes ` +
       `${delay.mean} ± ${delay.jitter} ms`,
   );
-  out(`  (instead of 1-3 ms) and is lost with probability ${GRAY_FAULT.drop}. n3's process`);
-  out("  runs normally.");
+  tell(
+    t`  (instead of 1-3 ms) and is lost with probability ${GRAY_FAULT.drop}. n3's process\n  runs normally.`,
+  );
   out("");
-  out(`1. The clients' view: register protocol (n1 owns the data, n2 and n3 forward to it);`);
-  out(`   every ${PERIOD_MS} ms a client calls each node with a ${TIMEOUT_MS} ms timeout.`);
-  out(`   (Calls started in the ${SETTLE_MS} ms after the heal are left out: they meet the`);
-  out("   backlog of the fault.)");
+  tell(
+    t`1. The clients' view: register protocol (n1 owns the data, n2 and n3 forward to it);\n   every ${PERIOD_MS} ms a client calls each node with a ${TIMEOUT_MS} ms timeout.\n   (Calls started in the ${SETTLE_MS} ms after the heal are left out: they meet the\n   backlog of the fault.)`,
+  );
   for (
     const l of table([
       ["phase", "node", "calls", "ok", "timeout", "ok rate", "p50 ms", "p99 ms"],
@@ -222,12 +230,15 @@ export function runGrayFailure(out: (line: string) => void = () => {}): GrayFail
     ])
   ) out(`   ${l}`);
   const g = clients.find((c) => c.phase === "gray" && c.node === GRAY)!.calls;
-  out(`   Through n3, ${pct(g.okRate)} of calls succeeded, with a median of ${ms(g.p50)} ms;`);
-  out("   the rest timed out, their outcome unknown to the client. n1 and n2 did not change.");
+  tell(
+    t`   Through n3, ${pct(g.okRate)} of calls succeeded, with a median of ${
+      ms(g.p50)
+    } ms;\n   the rest timed out, their outcome unknown to the client. n1 and n2 did not change.`,
+  );
   out("");
-  out("2. The failure detector's view: the heartbeat protocol (a beat every 100 ms; fixed");
-  out("   timeout 500 ms; phi-accrual threshold 8), what n1 thinks of n3 during the fault,");
-  out("   against the same four seconds with n3 paused (alive but processing nothing):");
+  tell(
+    t`2. The failure detector's view: the heartbeat protocol (a beat every 100 ms; fixed\n   timeout 500 ms; phi-accrual threshold 8), what n1 thinks of n3 during the fault,\n   against the same four seconds with n3 paused (alive but processing nothing):`,
+  );
   for (
     const l of table([
       ["n3 was", "detector", "suspected for", "suspicion episodes", "first suspicion"],
@@ -243,11 +254,11 @@ export function runGrayFailure(out: (line: string) => void = () => {}): GrayFail
   const grayMax = Math.max(
     ...detectors.filter((d) => d.fault === "gray").map((d) => d.suspectedShare),
   );
-  out(`   While a third of n3's calls failed, n1 suspected it for at most ${pct(grayMax)} of the`);
-  out("   time, in short spells. A heartbeat only needs to arrive now and then; a client");
-  out("   needs its own answer in time. Gray failure shows in what clients experience");
-  out("   (latency and error rate per node, which the circuit-breaker scenario acts on),");
-  out("   not in liveness checks.");
+  tell(
+    t`   While a third of n3's calls failed, n1 suspected it for at most ${
+      pct(grayMax)
+    } of the\n   time, in short spells. A heartbeat only needs to arrive now and then; a client\n   needs its own answer in time. Gray failure shows in what clients experience\n   (latency and error rate per node, which the circuit-breaker scenario acts on),\n   not in liveness checks.`,
+  );
 
   return { fault: GRAY_FAULT, timeoutMs: TIMEOUT_MS, clients, detectors };
 }
@@ -265,7 +276,10 @@ export const scenario: Scenario = {
   name: "gray-failure",
   description:
     "added latency and partial loss on one node: clients suffer, detectors see 'up' (§9)",
-  run(out) {
-    runGrayFailure(out);
+
+  descriptionJa:
+    "1 台のノードに遅延と部分的な損失: クライアントは苦しむのに、検出器には「稼働中」に見える (§9)",
+  run(out, _flags, lang) {
+    return runGrayFailure(out, lang);
   },
 };

@@ -32,8 +32,11 @@ import {
 } from "../protocols/quorum/mod.ts";
 import type { QuorumKvOp } from "../protocols/quorum/request.ts";
 import type { VectorClock } from "../clocks/vector.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
 import { info } from "../protocols/reply.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/kv_quorum.ts";
 
 const SEED = 7;
 const KEY = "cart";
@@ -54,7 +57,9 @@ function ms(t: number): string {
   return `${Math.round(t)} ms`;
 }
 
-async function run(out: (line: string) => void): Promise<void> {
+async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void> {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const sim = new Simulation({
     protocol: quorumKv,
     nodes: [...NODES],
@@ -96,8 +101,8 @@ async function run(out: (line: string) => void): Promise<void> {
           `W=${acks.length} acknowledged by ${acks.join(", ")}, clock ${clockText(clock)}`,
       );
     } else {
-      out(
-        `  PUT ${KEY}=${JSON.stringify(value)} via ${node}: ${r.type} (${
+      tell(
+        t`  PUT ${KEY}=${JSON.stringify(value)} via ${node}: ${r.type} (${
           "error" in r ? r.error : ""
         })`,
       );
@@ -148,38 +153,42 @@ async function run(out: (line: string) => void): Promise<void> {
     for (const line of table(rows)) out("    " + line);
   };
 
-  out(`kv-quorum: Dynamo-style quorum KV on ${NODES.join(", ")} with N=3, W=2, R=2 (seed ${SEED})`);
-  out("Anti-entropy is off here, so hinted handoff and read repair are the only repairs.");
+  tell(
+    t`kv-quorum: Dynamo-style quorum KV on ${
+      NODES.join(", ")
+    } with N=3, W=2, R=2 (seed ${SEED})\nAnti-entropy is off here, so hinted handoff and read repair are the only repairs.`,
+  );
   sim.runFor(300);
   const pref = (sim.host("n1")!.node as QuorumNode).inspect(KEY).preferenceList;
-  out(`Key "${KEY}" hashes onto the ring with preference list ${pref.join(", ")}.`);
+  tell(t`Key "${KEY}" hashes onto the ring with preference list ${pref.join(", ")}.`);
   out("");
 
-  out("Step 1 — a PUT with every node up");
+  tell(t`Step 1 — a PUT with every node up`);
   put("n1", "apple");
   sim.runFor(20);
   holdings();
   out("");
 
-  out("Step 2 — n3 crashes; a PUT while it is down");
+  tell(t`Step 2 — n3 crashes; a PUT while it is down`);
   sim.crash("n3");
   const crashedAt = sim.now();
   sim.runUntil(() => (sim.status("n1").suspects ?? []).includes("n3"), 2000);
-  out(`  n1's phi-accrual detector suspects n3 after ${ms(sim.now() - crashedAt)} without pings`);
+  tell(t`  n1's phi-accrual detector suspects n3 after ${ms(sim.now() - crashedAt)} without pings`);
   put("n1", "banana");
-  out("  W=2 is met by n1 and n2; with no fourth node to stand in, the coordinator n1");
-  out("  keeps a hint for n3 (the write it missed), to hand back when n3 returns");
+  tell(
+    t`  W=2 is met by n1 and n2; with no fourth node to stand in, the coordinator n1\n  keeps a hint for n3 (the write it missed), to hand back when n3 returns`,
+  );
   sim.runFor(20);
   holdings();
   out("");
 
-  out("Step 3 — a GET through another node (R=2) sees the new value");
+  tell(t`Step 3 — a GET through another node (R=2) sees the new value`);
   get("n2");
   out("");
 
-  out("Step 4 — n3 restarts: hinted handoff");
+  tell(t`Step 4 — n3 restarts: hinted handoff`);
   sim.restart("n3");
-  out(`  n3 restarts at t=${ms(sim.now())} from its disk, still holding the old value:`);
+  tell(t`  n3 restarts at t=${ms(sim.now())} from its disk, still holding the old value:`);
   holdings();
   take("handoff");
   sim.runUntil(
@@ -197,15 +206,15 @@ async function run(out: (line: string) => void): Promise<void> {
   holdings();
   out("");
 
-  out("Step 5 — a lost message, then read repair");
+  tell(t`Step 5 — a lost message, then read repair`);
   sim.network.cut("n1", "n3");
-  out(
-    "  the link n1 → n3 drops messages; n3 is not suspected (its pings still reach n1), so no hint",
+  tell(
+    t`  the link n1 → n3 drops messages; n3 is not suspected (its pings still reach n1), so no hint`,
   );
   put("n1", "cherry");
   sim.network.heal();
   sim.runFor(200);
-  out("  link healed; 200 ms later n3 is still stale:");
+  tell(t`  link healed; 200 ms later n3 is still stale:`);
   holdings();
   take("read-repair");
   get("n1");
@@ -214,13 +223,13 @@ async function run(out: (line: string) => void): Promise<void> {
   holdings();
   out("");
 
-  out("Step 6 — W=1, R=1 (R + W = 2 ≤ N = 3): a stale read");
+  tell(t`Step 6 — W=1, R=1 (R + W = 2 ≤ N = 3): a stale read`);
   const step6 = ns();
   sim.network.cut("n1", "n2");
   sim.network.cut("n1", "n3");
-  out("  the links n1 → n2 and n1 → n3 drop messages");
+  tell(t`  the links n1 → n2 and n1 → n3 drop messages`);
   put("n1", "damson", { w: 1 });
-  out("  acknowledged by n1 alone; n2 and n3 never got it");
+  tell(t`  acknowledged by n1 alone; n2 and n3 never got it`);
   sim.runFor(1);
   const stale = get("n3", { r: 1 });
   out(
@@ -233,18 +242,21 @@ async function run(out: (line: string) => void): Promise<void> {
   take("read-repair");
   sim.network.heal();
   sim.runFor(50);
-  out("  links healed; n3, the coordinator, kept collecting the other replies after answering,");
-  out("  and n1's newer one makes it repair the stale replicas (too late for that client):");
+  tell(
+    t`  links healed; n3, the coordinator, kept collecting the other replies after answering,\n  and n1's newer one makes it repair the stale replicas (too late for that client):`,
+  );
   repairs();
   holdings();
-  out("  a GET with consistency ALL now reads the acknowledged value everywhere:");
+  tell(t`  a GET with consistency ALL now reads the acknowledged value everywhere:`);
   get("n2", { consistency: "ALL" });
   sim.runFor(20);
   repairs();
   out("");
 
   const report = findStaleReads(history);
-  out(`Stale-read check over this scenario's ${report.reads} reads: ${report.stale.length} stale`);
+  tell(
+    t`Stale-read check over this scenario's ${report.reads} reads: ${report.stale.length} stale`,
+  );
   for (const s of report.stale) {
     out(
       `  GET ${s.key} at t=${ms(s.invokedNs / 1e6)} returned ${JSON.stringify(s.returned)}, ` +
@@ -258,7 +270,7 @@ async function run(out: (line: string) => void): Promise<void> {
     `With W=2, R=2 every read quorum overlaps every write quorum (2 + 2 > 3): steps 1–5 ` +
       `had ${early} stale reads.`,
   );
-  out(`With W=1, R=1 they need not overlap: step 6 had ${report.stale.length - early}.`);
+  tell(t`With W=1, R=1 they need not overlap: step 6 had ${report.stale.length - early}.`);
   await Promise.resolve();
 }
 
@@ -277,5 +289,8 @@ export const scenario: Scenario = {
   name: "kv-quorum",
   description: "exercise 3: N=3 W=2 R=2 — a PUT with a node down, hinted handoff, read repair; " +
     "then W=1 R=1 and a stale read",
-  run,
+
+  descriptionJa:
+    "演習 3: N=3 W=2 R=2 — ノードが 1 台落ちた状態での PUT、ヒンテッドハンドオフ、読み取り修復。続いて W=1 R=1 での古い値の読み取り",
+  run: (out, _flags, lang) => run(out, lang),
 };

@@ -21,7 +21,10 @@ import { murmur3 } from "../partitioning/hash.ts";
 import { balance, moves, type Partitioner } from "../partitioning/partitioner.ts";
 import { rangePartitionerFromSplits } from "../partitioning/range.ts";
 import { ringPartitioner, ringPartitionerAt } from "../partitioning/ring.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/partitioning.ts";
 
 const SHARDS = ["A-G", "H-N", "O-Z"] as const;
 const WORDS = [
@@ -179,8 +182,13 @@ function busiestShare(p: Partitioner, keys: readonly string[]): number {
  * r.growth.ring.fraction < r.growth.hashMod.fraction; // true
  * ```
  */
-export function runPartitioning(out: (line: string) => void = () => {}): PartitioningResult {
-  out("Partitioning: ranges, hashing and the consistent-hash ring (§5).");
+export function runPartitioning(
+  out: (line: string) => void = () => {},
+  lang: Lang = "en",
+): PartitioningResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
+  tell(t`Partitioning: ranges, hashing and the consistent-hash ring (§5).`);
   out("");
 
   // 1. Ranges.
@@ -193,10 +201,11 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
     rawShard: raw.owner(key),
     hashShard: hashed.owner(key),
   }));
-  out(`1. Range partitioning, three shards ${SHARDS.join(" / ")} (split before "h" and "o").`);
-  out("   Keys are folded to lower case first (Unicode NFKC, then lower case): compared");
-  out("   raw, 'Z' < 'a', so with splits \"H\" and \"O\" every lowercase key would sort past");
-  out('   "O" and land in O-Z. The raw column shows that mistake; hash mod 3 beside it:');
+  tell(
+    t`1. Range partitioning, three shards ${
+      SHARDS.join(" / ")
+    } (split before "h" and "o").\n   Keys are folded to lower case first (Unicode NFKC, then lower case): compared\n   raw, 'Z' < 'a', so with splits "H" and "O" every lowercase key would sort past\n   "O" and land in O-Z. The raw column shows that mistake; hash mod 3 beside it:`,
+  );
   for (
     const l of table([
       ["key", "range shard", "raw (wrong)", "hash mod 3"],
@@ -206,15 +215,19 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
   const inQuery = WORDS.filter((w) => caseFold(w) >= "a" && caseFold(w) < "c");
   const rangeShards = new Set(inQuery.map((k) => shards.owner(k))).size;
   const hashShards = new Set(inQuery.map((k) => hashed.owner(k))).size;
-  out(`   A range query for keys from "a" to "c" (${inQuery.join(", ")}) reads`);
-  out(`   ${rangeShards} shard with ranges and ${hashShards} with hashing: ranges keep neighbours`);
-  out("   together, hashing scatters them.");
+  tell(
+    t`   A range query for keys from "a" to "c" (${
+      inQuery.join(", ")
+    }) reads\n   ${rangeShards} shard with ranges and ${hashShards} with hashing: ranges keep neighbours\n   together, hashing scatters them.`,
+  );
   const orders = Array.from({ length: 1000 }, (_, i) => `order-${String(i + 1).padStart(4, "0")}`);
   const rangeBusiest = busiestShare(shards, orders);
   const hashBusiest = busiestShare(hashed, orders);
-  out(`   The other side: ${orders.length} sequential keys order-0001...order-1000 all start`);
-  out(`   with "o": the busiest range shard takes ${pct(rangeBusiest)} of them (a hot spot),`);
-  out(`   the busiest hash shard ${pct(hashBusiest)}.`);
+  tell(
+    t`   The other side: ${orders.length} sequential keys order-0001...order-1000 all start\n   with "o": the busiest range shard takes ${
+      pct(rangeBusiest)
+    } of them (a hot spot),\n   the busiest hash shard ${pct(hashBusiest)}.`,
+  );
   out("");
 
   // 2. The chapter's ring.
@@ -227,8 +240,9 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
     degrees,
     share: share.get(node)!,
   }));
-  out("2. The chapter's ring: hash space 0..2^32 drawn as 0..360 degrees, one token per node.");
-  out("   A key belongs to the first node clockwise from its hash (past 360 it wraps to 0).");
+  tell(
+    t`2. The chapter's ring: hash space 0..2^32 drawn as 0..360 degrees, one token per node.\n   A key belongs to the first node clockwise from its hash (past 360 it wraps to 0).`,
+  );
   for (
     const l of table([
       ["node", "position", "owns the arc", "share"],
@@ -243,7 +257,7 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
     degrees: Math.round(degreesOf(key) * 10) / 10,
     owner: ring.owner(key),
   }));
-  out("   Some keys:");
+  tell(t`   Some keys:`);
   for (
     const l of table([
       ["key", "hash position", "owner"],
@@ -262,7 +276,7 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
   );
   const left = ring.withoutNode(LEAVER);
   const leave = { ...movement(ring, left), arcShare: 90 / 360 };
-  out(`   ${LEAVER} leaves instead: its arc (120, 210] goes to the next node clockwise;`);
+  tell(t`   ${LEAVER} leaves instead: its arc (120, 210] goes to the next node clockwise;`);
   out(
     `   ${leave.moved} keys moved (${pct(leave.fraction)}), from ${leave.from.join(", ")} ` +
       `to ${leave.to.join(", ")} only.`,
@@ -286,7 +300,7 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
     expectedHashMod: four.length / (four.length + 1),
     expectedRing: 1 / (four.length + 1),
   };
-  out(`3. A fifth node joins four (${KEY_COUNT} keys; the ring has 256 virtual nodes each):`);
+  tell(t`3. A fifth node joins four (${KEY_COUNT} keys; the ring has 256 virtual nodes each):`);
   for (
     const l of table([
       ["scheme", "keys moved", "share", "expected", "moved between old nodes"],
@@ -306,9 +320,9 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
       ],
     ])
   ) out(`   ${l}`);
-  out("   The chapter says hash mod N moves all the data; precisely, a key stays only when");
-  out("   hash mod 4 = hash mod 5, about 1 in 5, so about N/(N+1) move, and most of them");
-  out("   between nodes that were already there. The ring moves only what the new node takes.");
+  tell(
+    t`   The chapter says hash mod N moves all the data; precisely, a key stays only when\n   hash mod 4 = hash mod 5, about 1 in 5, so about N/(N+1) move, and most of them\n   between nodes that were already there. The ring moves only what the new node takes.`,
+  );
   out("");
 
   // 4. Virtual nodes.
@@ -317,8 +331,9 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
     const b = balance(ringPartitioner(ten, { vnodes: v }), KEYS);
     return { vnodes: v, cv: b.cv, maxOverMean: b.max / b.mean };
   });
-  out(`4. Virtual nodes: ${ten.length} nodes, each placing V tokens at hashed positions`);
-  out(`   (${KEY_COUNT} keys; cv = standard deviation / mean of the keys per node).`);
+  tell(
+    t`4. Virtual nodes: ${ten.length} nodes, each placing V tokens at hashed positions\n   (${KEY_COUNT} keys; cv = standard deviation / mean of the keys per node).`,
+  );
   for (
     const l of table([
       ["V per node", "load spread (cv)", "about 1/sqrt(V)", "busiest / mean"],
@@ -330,9 +345,9 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
       ]),
     ])
   ) out(`   ${l}`);
-  out("   One token per node at a hashed position leaves arcs of very different lengths;");
-  out("   many small arcs per node average out (the spread falls roughly as 1/sqrt(V)). The");
-  out("   chapter's ring is even only because its four positions were chosen 90 deg apart.");
+  tell(
+    t`   One token per node at a hashed position leaves arcs of very different lengths;\n   many small arcs per node average out (the spread falls roughly as 1/sqrt(V)). The\n   chapter's ring is even only because its four positions were chosen 90 deg apart.`,
+  );
 
   return {
     range: {
@@ -362,7 +377,9 @@ export function runPartitioning(out: (line: string) => void = () => {}): Partiti
 export const scenario: Scenario = {
   name: "partitioning",
   description: "range shards A-G/H-N/O-Z, the chapter's ring, hash mod N vs the ring, vnodes (§5)",
-  run(out) {
-    runPartitioning(out);
+
+  descriptionJa: "範囲シャード A-G/H-N/O-Z、章のリング、hash mod N とリングの比較、仮想ノード (§5)",
+  run(out, _flags, lang) {
+    return runPartitioning(out, lang);
   },
 };

@@ -25,7 +25,10 @@ import type { NodeId } from "../protocols/node.ts";
 import { checkAgreementAfterEveryStep } from "../protocols/paxos/agreement.ts";
 import { paxosRegister } from "../protocols/paxos/register.ts";
 import type { PaxosRegisterMessage } from "../protocols/paxos/register_message.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/paxos.ts";
 
 const SEED = 3;
 
@@ -130,26 +133,27 @@ function learnedBy(sim: Simulation, nodes: readonly NodeId[]): Record<NodeId, un
   return Object.fromEntries(nodes.map((n) => [n, sim.status(n).learned]));
 }
 
-function race(out: (line: string) => void): PaxosResult["race"] {
+function race(out: (line: string) => void, t: Tr): PaxosResult["race"] {
+  const tell = paragraphs(out);
   const sim = new Simulation({ protocol: paxosRegister, nodes: 5, seed: SEED });
   const checker = checkAgreementAfterEveryStep(sim);
   const deliveries: PaxosDelivery[] = [];
   let accepted = 0;
   sim.onTrace((e: TraceEvent) => {
-    const t = `t=${e.time.toFixed(1).padStart(5)}ms`;
+    const at = `t=${e.time.toFixed(1).padStart(5)}ms`;
     if (e.kind === "deliver") {
       const m = e.body as PaxosRegisterMessage;
       if (m.type === "accepted") accepted++;
       const d = describe(m);
       if (d === null) return;
       deliveries.push({ at: e.time, from: e.peer!, to: e.node, type: m.type, text: d });
-      out(`  ${t} ${e.peer} -> ${e.node}  ${d}`);
+      out(`  ${at} ${e.peer} -> ${e.node}  ${d}`);
     } else if (e.kind === "learn") {
       const d = e.data as { value: unknown };
-      out(`  ${t} ${e.node} learns ${JSON.stringify(d.value)} (a majority accepted it)`);
+      tell(t`  ${at} ${e.node} learns ${JSON.stringify(d.value)} (a majority accepted it)`);
     }
   });
-  out('1. Two proposers race: n1 proposes "red", n5 proposes "blue".');
+  tell(t`1. Two proposers race: n1 proposes "red", n5 proposes "blue".`);
   const told: Record<NodeId, unknown> = {};
   const answers: string[] = [];
   for (const [node, value, client] of [["n1", "red", 1], ["n5", "blue", 2]] as const) {
@@ -174,17 +178,13 @@ function race(out: (line: string) => void): PaxosResult["race"] {
   return { deliveries, told, learned, agreement };
 }
 
-function adoption(out: (line: string) => void): PaxosResult["adoption"] {
+function adoption(out: (line: string) => void, t: Tr): PaxosResult["adoption"] {
+  const tell = paragraphs(out);
   const sim = new Simulation({ protocol: paxosRegister, nodes: 5, seed: SEED });
   const checker = checkAgreementAfterEveryStep(sim);
-  out("2. A Promise carries an accepted value, and the next proposer adopts it.");
-  out("   Where this differs from the chapter: its figure draws Promise(n) alone. Here, as in");
-  out("   Lamport's Paxos, a Promise also carries the highest-ballot value its acceptor has");
-  out("   accepted, and a proposer that hears of one must propose that value instead of its");
-  out("   own — it cannot know whether that value was already chosen.");
-  out('   n4 is down throughout. n1 proposes "red"; the answers of n3 and n5 to n1 are slow,');
-  out("   and once every Prepare has arrived, n1's links to n3 and n5 are cut: n1's");
-  out('   Accept("red") reaches only n2 (and n1 itself). Then n1 crashes.');
+  tell(
+    t`2. A Promise carries an accepted value, and the next proposer adopts it.\n   Where this differs from the chapter: its figure draws Promise(n) alone. Here, as in\n   Lamport's Paxos, a Promise also carries the highest-ballot value its acceptor has\n   accepted, and a proposer that hears of one must propose that value instead of its\n   own — it cannot know whether that value was already chosen.\n   n4 is down throughout. n1 proposes "red"; the answers of n3 and n5 to n1 are slow,\n   and once every Prepare has arrived, n1's links to n3 and n5 are cut: n1's\n   Accept("red") reaches only n2 (and n1 itself). Then n1 crashes.`,
+  );
   sim.crash("n4");
   const slow = [
     sim.network.addRule("n3", "n1", { delay: { kind: "constant", ms: 20 } }),
@@ -208,7 +208,7 @@ function adoption(out: (line: string) => void): PaxosResult["adoption"] {
     if (e.kind !== "deliver") return;
     const m = e.body as PaxosRegisterMessage;
     if (m.type === "promise" && e.node === "n5") {
-      out(`   t=${e.time.toFixed(1)}ms ${e.peer} -> n5  ${describe(m)}`);
+      tell(t`   t=${e.time.toFixed(1)}ms ${e.peer} -> n5  ${describe(m)}`);
       if (m.accepted !== null && promise === undefined) {
         promise = {
           from: e.peer!,
@@ -220,19 +220,20 @@ function adoption(out: (line: string) => void): PaxosResult["adoption"] {
     }
     if (m.type === "accept" && e.peer === "n5" && accept === undefined) {
       accept = { ballot: ballot(m.ballot), value: m.value };
-      out(`   t=${e.time.toFixed(1)}ms n5 -> ${e.node}  ${describe(m)}  ← n5 adopted "red"`);
+      tell(t`   t=${e.time.toFixed(1)}ms n5 -> ${e.node}  ${describe(m)}  ← n5 adopted "red"`);
     }
   });
-  out('   n5 proposes "blue". Only n2, n3 and n5 are up, so every majority includes n2:');
+  tell(t`   n5 proposes "blue". Only n2, n3 and n5 are up, so every majority includes n2:`);
   let told: unknown = undefined;
   sim.request("n5", { f: "propose", value: "blue" }, 2, (r) => told = valueOf(r));
   sim.runUntil(() => told !== undefined, 2000);
-  out(`   n5's client proposed "blue" and is told ${JSON.stringify(told)}.`);
-  out('   Had a majority accepted "red" before the crash, "red" would have been chosen; any');
-  out("   later majority overlaps that one, so adopting the value is what keeps a chosen");
-  out("   value chosen.");
+  tell(
+    t`   n5's client proposed "blue" and is told ${
+      JSON.stringify(told)
+    }.\n   Had a majority accepted "red" before the crash, "red" would have been chosen; any\n   later majority overlaps that one, so adopting the value is what keeps a chosen\n   value chosen.`,
+  );
   const agreement = checker.check().length === 0;
-  out(`   agreement: ${agreement ? "holds" : "VIOLATED"}`);
+  tell(t`   agreement: ${agreement ? "holds" : "VIOLATED"}`);
   if (promise === undefined || accept === undefined) {
     throw new Error("the adoption step did not show a Promise with a value and an Accept");
   }
@@ -255,8 +256,9 @@ function duel(backoff: boolean, seed: number): { rounds: number; ms: number } {
   return { rounds, ms: sim.now() };
 }
 
-function duelling(out: (line: string) => void): PaxosResult["duel"] {
-  out("3. Duelling proposers: n1, n3 and n5 propose at once (links 1-10 ms), seeds 1-10.");
+function duelling(out: (line: string) => void, t: Tr): PaxosResult["duel"] {
+  const tell = paragraphs(out);
+  tell(t`3. Duelling proposers: n1, n3 and n5 propose at once (links 1-10 ms), seeds 1-10.`);
   const result: PaxosResult["duel"][number][] = [];
   for (const backoff of [false, true]) {
     const runs = Array.from({ length: 10 }, (_, i) => duel(backoff, i + 1));
@@ -280,18 +282,15 @@ function duelling(out: (line: string) => void): PaxosResult["duel"] {
     ]);
   }
   for (const l of table(rows)) out(`  ${l}`);
-  out("  Without backoff a beaten proposer outbids at once and pre-empts the winner's");
-  out("  Accept; with it, one proposer usually finishes both phases alone.");
-  out("  This is the FLP impossibility result (Fischer, Lynch, Paterson, 1985) at work: in an");
-  out("  asynchronous network where even one node may fail, no deterministic protocol can");
-  out("  guarantee that it decides. Paxos stays safe in every run above and gives up only");
-  out("  guaranteed progress; random backoff (or a timeout-elected leader) makes a decision");
-  out("  very likely, never certain.");
+  tell(
+    t`  Without backoff a beaten proposer outbids at once and pre-empts the winner's\n  Accept; with it, one proposer usually finishes both phases alone.\n  This is the FLP impossibility result (Fischer, Lynch, Paterson, 1985) at work: in an\n  asynchronous network where even one node may fail, no deterministic protocol can\n  guarantee that it decides. Paxos stays safe in every run above and gives up only\n  guaranteed progress; random backoff (or a timeout-elected leader) makes a decision\n  very likely, never certain.`,
+  );
   return result;
 }
 
-function minority(out: (line: string) => void): PaxosResult["minority"] {
-  out("4. A minority never decides alone: {n1,n2} | {n3,n4,n5}.");
+function minority(out: (line: string) => void, t: Tr): PaxosResult["minority"] {
+  const tell = paragraphs(out);
+  tell(t`4. A minority never decides alone: {n1,n2} | {n3,n4,n5}.`);
   const sim = new Simulation({ protocol: paxosRegister, nodes: 5, seed: SEED });
   const checker = checkAgreementAfterEveryStep(sim);
   sim.network.partition([["n1", "n2"], ["n3", "n4", "n5"]]);
@@ -305,25 +304,25 @@ function minority(out: (line: string) => void): PaxosResult["minority"] {
       `n1's client: ${n1Answer === undefined ? "no answer" : JSON.stringify(n1Answer)}`,
   );
   sim.request("n4", { f: "propose", value: "majority" }, 2, (r) => {
-    out(`  t=${sim.now().toFixed(1)}ms n4's client is told ${JSON.stringify(valueOf(r))}`);
+    tell(t`  t=${sim.now().toFixed(1)}ms n4's client is told ${JSON.stringify(valueOf(r))}`);
   });
   sim.runFor(500);
   const majorityLearned = learnedBy(sim, ["n3", "n4", "n5"]);
   const minorityLearned = learnedBy(sim, ["n1", "n2"]);
   const side = (l: Record<NodeId, unknown>) =>
     Object.entries(l).map(([n, v]) => `${n}=${JSON.stringify(v)}`).join(" ");
-  out(`  majority side learned: ${side(majorityLearned)}; minority: ${side(minorityLearned)}`);
+  tell(t`  majority side learned: ${side(majorityLearned)}; minority: ${side(minorityLearned)}`);
   sim.network.heal();
-  out(`  t=${sim.now()}ms heal`);
+  tell(t`  t=${sim.now()}ms heal`);
   sim.runFor(2000);
   const n1LearnedAfterHeal = sim.status("n1").learned;
-  out(
-    `  n1's client is finally told ${JSON.stringify(n1Answer)}; n1 learned ${
+  tell(
+    t`  n1's client is finally told ${JSON.stringify(n1Answer)}; n1 learned ${
       JSON.stringify(n1LearnedAfterHeal)
     }`,
   );
   const agreement = checker.check().length === 0;
-  out(`  agreement after the heal: ${agreement ? "holds" : "VIOLATED"}`);
+  tell(t`  agreement after the heal: ${agreement ? "holds" : "VIOLATED"}`);
   return {
     n1Rounds,
     decidedDuringSplit,
@@ -344,16 +343,18 @@ function minority(out: (line: string) => void): PaxosResult["minority"] {
  * runPaxos().race.agreement; // true
  * ```
  */
-export function runPaxos(out: (line: string) => void = () => {}): PaxosResult {
-  out("Each part runs on a fresh five-node cluster; times are ms since that part began.");
+export function runPaxos(out: (line: string) => void = () => {}, lang: Lang = "en"): PaxosResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
+  tell(t`Each part runs on a fresh five-node cluster; times are ms since that part began.`);
   out("");
-  const r1 = race(out);
+  const r1 = race(out, t);
   out("");
-  const r2 = adoption(out);
+  const r2 = adoption(out, t);
   out("");
-  const r3 = duelling(out);
+  const r3 = duelling(out, t);
   out("");
-  const r4 = minority(out);
+  const r4 = minority(out, t);
   return { race: r1, adoption: r2, duel: r3, minority: r4 };
 }
 
@@ -370,7 +371,10 @@ export const scenario: Scenario = {
   name: "paxos",
   description: "single-decree Paxos: racing proposers, a Promise's value adopted, " +
     "duelling without backoff (FLP), minority partition",
-  run(out) {
-    runPaxos(out);
+
+  descriptionJa:
+    "単一値 Paxos: 競合する提案者、Promise が運ぶ値の採用、バックオフなしの決闘 (FLP)、少数派側の分断",
+  run(out, _flags, lang) {
+    return runPaxos(out, lang);
   },
 };

@@ -22,7 +22,10 @@ import { LOG_PREFIX } from "../protocols/raft/durable_state.ts";
 import type { Entry } from "../protocols/raft/entry.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/raft_failover.ts";
 
 const ROLE: Record<string, string> = {
   leader: "Leader",
@@ -281,7 +284,10 @@ function narrate(e: RaftStepEvent): string {
 export function runRaftFailover(
   o: { readonly plain: boolean },
   out: (line: string) => void = () => {},
+  lang: Lang = "en",
 ): RaftFailoverResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const { sim, seed } = startingPoint(o.plain);
   const cutOff = new Set<NodeId>();
   // One clock for the whole run: ms since n1's network failed.
@@ -308,23 +314,24 @@ export function runRaftFailover(
       `150–300 ms (seed ${seed})`,
   );
   if (o.plain) {
-    out("  The chapter's Raft: three roles only (Leader, Follower, Candidate); PreVote and");
-    out("  CheckQuorum are turned off (raft options preVote=false, checkQuorum=false).");
+    tell(
+      t`  The chapter's Raft: three roles only (Leader, Follower, Candidate); PreVote and\n  CheckQuorum are turned off (raft options preVote=false, checkQuorum=false).`,
+    );
   } else {
-    out("  distlab's default Raft: PreVote and CheckQuorum are on. The chapter's Raft has three");
-    out("  roles; PreVote adds a fourth, the pre-candidate, and CheckQuorum makes a leader that");
-    out("  hears no majority step down. `--plain` runs the chapter's Raft instead.");
+    tell(
+      t`  distlab's default Raft: PreVote and CheckQuorum are on. The chapter's Raft has three\n  roles; PreVote adds a fourth, the pre-candidate, and CheckQuorum makes a leader that\n  hears no majority step down. \`--plain\` runs the chapter's Raft instead.`,
+    );
   }
-  out("  Times are ms since n1's network fails (t=0), on one clock for the whole run.");
+  tell(t`  Times are ms since n1's network fails (t=0), on one clock for the whole run.`);
   out("");
   t0 = sim.now();
-  out("Initial state: n1 is Leader in term 3; x=1 (log index 4) is committed on every node.");
+  tell(t`Initial state: n1 is Leader in term 3; x=1 (log index 4) is committed on every node.`);
   show("initial");
 
   out("");
-  out("Step 1 — t=0: n1's network fails (every link to and from n1 is cut).");
-  out("  A client sends write x=2 to n1: n1 appends it at index 5 (term 3) but cannot reach");
-  out("  a majority, so it never commits.");
+  tell(
+    t`Step 1 — t=0: n1's network fails (every link to and from n1 is cut).\n  A client sends write x=2 to n1: n1 appends it at index 5 (term 3) but cannot reach\n  a majority, so it never commits.`,
+  );
   sim.network.isolate("n1");
   cutOff.add("n1");
   let pending: Reply | undefined;
@@ -353,27 +360,31 @@ export function runRaftFailover(
   let n1LeaderUntil = -1;
   narrating = true;
   if (o.plain) {
-    out("  Without CheckQuorum nothing tells n1 it has lost its majority. A leader has no");
-    out("  election timer, so n1 keeps sending heartbeats into the cut and stays Leader of");
-    out(`  term 3 until the heal at t=${HEAL_AT} — two leaders, of different terms, at once.`);
+    tell(
+      t`  Without CheckQuorum nothing tells n1 it has lost its majority. A leader has no\n  election timer, so n1 keeps sending heartbeats into the cut and stays Leader of\n  term 3 until the heal at t=${HEAL_AT} — two leaders, of different terms, at once.`,
+    );
   } else {
-    out("  With CheckQuorum, a leader that has not heard from a majority for an election");
+    tell(t`  With CheckQuorum, a leader that has not heard from a majority for an election`);
     out(
       "  timeout steps down — so n1 stops claiming leadership before it hears of term " +
         `${newTerm}.`,
     );
-    out("  Then, as a follower, it times out again and again; each time it asks for a");
-    out("  pre-vote, hears nothing, and keeps term 3:");
+    tell(
+      t`  Then, as a follower, it times out again and again; each time it asks for a\n  pre-vote, hears nothing, and keeps term 3:`,
+    );
     sim.runUntil(() => sim.status("n1").role !== "leader", 2000);
     n1LeaderUntil = at();
   }
   sim.runUntilTime(t0 + HEAL_AT);
   narrating = false;
-  out(`  write x=2 sent to n1: ${pending ? JSON.stringify(pending) : "no answer yet"}`);
-  out(`  Just before the heal (t=${at()}):`);
+  tell(
+    t`  write x=2 sent to n1: ${
+      pending ? JSON.stringify(pending) : "no answer yet"
+    }\n  Just before the heal (t=${at()}):`,
+  );
   show("before-heal");
   out("");
-  out(`Step 3 — t=${HEAL_AT}: n1's network comes back.`);
+  tell(t`Step 3 — t=${HEAL_AT}: n1's network comes back.`);
   const healAt = at();
   sim.network.heal();
   cutOff.clear();
@@ -398,23 +409,24 @@ export function runRaftFailover(
       `by the leader's entry of term ${newTerm}.`,
   );
   if (o.plain) {
-    out(`  n1 led term 3 from before t=0 until t=${n1LeaderUntil}, after the heal at t=${healAt}.`);
+    tell(
+      t`  n1 led term 3 from before t=0 until t=${n1LeaderUntil}, after the heal at t=${healAt}.`,
+    );
   } else {
-    out("  PreVote is why n1's return is quiet: after stepping down it could not win a");
-    out("  pre-vote while cut off, so it never raised its term and does not depose the");
-    out("  healthy leader when it rejoins.");
+    tell(
+      t`  PreVote is why n1's return is quiet: after stepping down it could not win a\n  pre-vote while cut off, so it never raised its term and does not depose the\n  healthy leader when it rejoins.`,
+    );
   }
   show("healed");
   const overwrittenBy = logTerms(sim, "n1")[isolatedIndex - 1]!;
   const read = call(sim, newLeader, { f: "read", key: "x" }, 103);
   out("");
-  out(
-    `  read x via ${newLeader}: ${JSON.stringify(read)} — the write n1 accepted alone was lost,`,
-  );
-  out(
-    `  and its client was told ${pending?.type ?? "nothing"} (${
-      pending?.type === "info" ? "outcome unknown" : "not applied"
-    }), never ok.`,
+  tell(
+    t`  read x via ${newLeader}: ${
+      JSON.stringify(read)
+    } — the write n1 accepted alone was lost,\n  and its client was told ${
+      pending?.type ?? "nothing"
+    } (${pending?.type === "info" ? "outcome unknown" : "not applied"}), never ok.`,
   );
   return {
     variant: o.plain ? "plain" : "default",
@@ -434,28 +446,29 @@ export function runRaftFailover(
 }
 
 /** Prints how the other variant went, so each run is explained beside the other. */
-function beside(r: RaftFailoverResult, other: RaftFailoverResult, out: (l: string) => void) {
+function beside(r: RaftFailoverResult, other: RaftFailoverResult, out: (l: string) => void, t: Tr) {
+  const tell = paragraphs(out);
   out("");
   if (r.variant === "default") {
-    out("Beside it, the chapter's plain Raft (`--plain`: no PreVote, no CheckQuorum):");
+    tell(t`Beside it, the chapter's plain Raft (\`--plain\`: no PreVote, no CheckQuorum):`);
     out(
       `  n1 stays Leader of term 3 until the heal (t=${other.healAt}) and only steps down at ` +
         `t=${other.n1LeaderUntil}, when`,
     );
-    out(
-      `  it hears term ${other.newTerm}; here CheckQuorum ended its lead at t=${r.n1LeaderUntil}.`,
+    tell(
+      t`  it hears term ${other.newTerm}; here CheckQuorum ended its lead at t=${r.n1LeaderUntil}.\n  The data is the same either way: the entry n1 took alone is overwritten, x stays 1.`,
     );
-    out("  The data is the same either way: the entry n1 took alone is overwritten, x stays 1.");
   } else {
-    out("Beside it, distlab's default (PreVote and CheckQuorum, `raft-failover` without flags):");
+    tell(
+      t`Beside it, distlab's default (PreVote and CheckQuorum, \`raft-failover\` without flags):`,
+    );
     out(
       `  n1 steps down by itself at t=${other.n1LeaderUntil}, well before the heal ` +
         `(t=${other.healAt}), so`,
     );
-    out("  clients of n1 are told early that it no longer leads. Safety is the same: a leader");
-    out("  of an old term can never commit, because no majority accepts its entries.");
-    out("  PreVote matters for a node cut off as a follower: plain Raft lets it raise its term");
-    out("  at every timeout and depose the healthy leader when it returns; PreVote stops that.");
+    tell(
+      t`  clients of n1 are told early that it no longer leads. Safety is the same: a leader\n  of an old term can never commit, because no majority accepts its entries.\n  PreVote matters for a node cut off as a follower: plain Raft lets it raise its term\n  at every timeout and depose the healthy leader when it returns; PreVote stops that.`,
+    );
   }
 }
 
@@ -474,10 +487,15 @@ export const scenario: Scenario = {
   name: "raft-failover",
   description: "exercise 2: n1 leads term 3, is cut off, n2–n5 elect a leader, n1 returns " +
     "(--plain: without PreVote and CheckQuorum)",
+
+  descriptionJa:
+    "演習 2: 任期 3 のリーダー n1 が切り離され、n2–n5 が新しいリーダーを選出し、n1 が戻る (--plain: PreVote と CheckQuorum なし)",
   flags: ["--plain"],
-  run(out, flags = []) {
+  run(out, flags = [], lang = "en") {
     const plain = flags.includes("--plain");
-    const r = runRaftFailover({ plain }, out);
-    beside(r, runRaftFailover({ plain: !plain }), out);
+    const r = runRaftFailover({ plain }, out, lang);
+    const other = runRaftFailover({ plain: !plain });
+    beside(r, other, out, translator(lang, JA));
+    return { run: r, other };
   },
 };

@@ -17,7 +17,9 @@ import { Simulation } from "../nodes/simulator.ts";
 import type { NodeId } from "../protocols/node.ts";
 import { primaryBackup } from "../protocols/primary_backup/primary_backup.ts";
 import { MODE_TRADEOFF, type ReplicationMode } from "../protocols/primary_backup/mode.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
+import { JA } from "./ja/replication_modes.ts";
 
 const SEED = 7;
 const CLIENTS = 8;
@@ -101,7 +103,8 @@ function measure(mode: ReplicationMode): ModeResult {
   };
 }
 
-function fallbackDemo(out: (line: string) => void): void {
+function fallbackDemo(out: (line: string) => void, t: Tr): void {
+  const tell = paragraphs(out);
   const sim = new Simulation({
     protocol: primaryBackup,
     nodes: 3,
@@ -136,14 +139,14 @@ function fallbackDemo(out: (line: string) => void): void {
   sim.runFor(100);
   write("a", "write a, backups reachable");
   sim.runFor(100);
-  out(`  t=${sim.now()}ms cut the links from n1 to both backups (failover off for this part)`);
+  tell(t`  t=${sim.now()}ms cut the links from n1 to both backups (failover off for this part)`);
   sim.network.cut("n1", "n2");
   sim.network.cut("n1", "n3");
   write("b", "write b, backups cut off");
   sim.runFor(300);
   write("c", "write c, after the fallback");
   sim.runFor(100);
-  out(`  t=${sim.now()}ms heal`);
+  tell(t`  t=${sim.now()}ms heal`);
   sim.network.heal();
   sim.runFor(200);
   write("d", "write d, after the backups caught up");
@@ -163,10 +166,15 @@ export const scenario: Scenario = {
   name: "replication-modes",
   description:
     "sync / semi-sync / async under the same load and primary crash: lost writes, latency, lag",
-  run(out) {
-    out("Three nodes: n1 primary, n2 nearby backup (1-3 ms), n3 distant backup (8-16 ms).");
-    out(`${CLIENTS} clients write new keys from t=${LOAD_FROM}ms; n1 crashes at t=${CRASH_AT}ms;`);
-    out("the most up-to-date backup takes over; then we look for every acknowledged write.");
+
+  descriptionJa:
+    "同期 / 準同期 / 非同期を同じ負荷とプライマリのクラッシュで比べる: 失われる書き込み、レイテンシ、遅れ",
+  run(out, _flags, lang = "en") {
+    const t = translator(lang, JA);
+    const tell = paragraphs(out);
+    tell(
+      t`Three nodes: n1 primary, n2 nearby backup (1-3 ms), n3 distant backup (8-16 ms).\n${CLIENTS} clients write new keys from t=${LOAD_FROM}ms; n1 crashes at t=${CRASH_AT}ms;\nthe most up-to-date backup takes over; then we look for every acknowledged write.`,
+    );
     out("");
     const results = (["sync", "semi-sync", "async"] as const).map(measure);
     for (const r of results) {
@@ -199,7 +207,8 @@ export const scenario: Scenario = {
     }
     for (const l of table(rows)) out(l);
     out("");
-    out("Semi-sync's fallback (MySQL's rpl_semi_sync_master_timeout), semiSyncTimeoutMs=200:");
-    fallbackDemo(out);
+    tell(t`Semi-sync's fallback (MySQL's rpl_semi_sync_master_timeout), semiSyncTimeoutMs=200:`);
+    fallbackDemo(out, t);
+    return results;
   },
 };

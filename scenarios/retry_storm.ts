@@ -23,7 +23,10 @@ import type { KvOp } from "../protocols/kv.ts";
 import type { Reply } from "../protocols/node.ts";
 import { register } from "../protocols/register/register.ts";
 import { type Backoff, backoffDelay } from "../resilience/backoff.ts";
-import { type Scenario, table } from "./scenario.ts";
+import { paragraphs, type Scenario, table } from "./scenario.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/retry_storm.ts";
 
 const SEEDS = [1, 2, 3, 4, 5];
 const CLIENT_COUNTS = [10, 50, 100];
@@ -112,13 +115,14 @@ function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function run(out: (line: string) => void): void {
-  out("Retry storm: N clients increment ONE counter with read + compare-and-set (§9).");
-  out(`  n1 owns "${KEY}" (register protocol, linearizable); clients reach it via n2 / n3,`);
-  out("  so each call crosses two 1-3 ms links. A client whose cas loses backs off, then");
-  out("  reads and tries again until its own increment lands. Backoff per variant");
-  out(`  (resilience/backoff.ts): base ${BASE_MS} ms, cap ${CAP_MS} ms.`);
-  out(`  Every figure is the mean over seeds ${SEEDS.join(", ")}; all clients start at t=0.`);
+function run(out: (line: string) => void, lang: Lang = "en"): void {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
+  tell(
+    t`Retry storm: N clients increment ONE counter with read + compare-and-set (§9).\n  n1 owns "${KEY}" (register protocol, linearizable); clients reach it via n2 / n3,\n  so each call crosses two 1-3 ms links. A client whose cas loses backs off, then\n  reads and tries again until its own increment lands. Backoff per variant\n  (resilience/backoff.ts): base ${BASE_MS} ms, cap ${CAP_MS} ms.\n  Every figure is the mean over seeds ${
+      SEEDS.join(", ")
+    }; all clients start at t=0.`,
+  );
   out("");
 
   const calls = new Map<string, number[]>();
@@ -140,7 +144,7 @@ function run(out: (line: string) => void): void {
   const last = CLIENT_COUNTS.length - 1;
   const nMax = CLIENT_COUNTS[last]!;
 
-  out("1. Total calls (reads + cas) until every client's increment succeeded");
+  tell(t`1. Total calls (reads + cas) until every client's increment succeeded`);
   const callRows: (string | number)[][] = [["variant", ...heads, `calls/N² at N=${nMax}`]];
   for (const v of VARIANTS) {
     const c = calls.get(v.label)!;
@@ -149,7 +153,7 @@ function run(out: (line: string) => void): void {
   for (const l of table(callRows)) out(`  ${l}`);
   out("");
 
-  out("2. Virtual time until all N clients succeeded (ms)");
+  tell(t`2. Virtual time until all N clients succeeded (ms)`);
   const timeRows: (string | number)[][] = [["variant", ...heads]];
   for (const v of VARIANTS) timeRows.push([v.label, ...times.get(v.label)!]);
   for (const l of table(timeRows)) out(`  ${l}`);
@@ -157,10 +161,10 @@ function run(out: (line: string) => void): void {
 
   const prev = CLIENT_COUNTS[last - 1]!;
   const ratio = nMax / prev;
-  out(`3. Growth of the calls from N=${prev} to N=${nMax} (N² would be x${ratio * ratio})`);
+  tell(t`3. Growth of the calls from N=${prev} to N=${nMax} (N² would be x${ratio * ratio})`);
   for (const v of VARIANTS) {
     const c = calls.get(v.label)!;
-    out(`  ${v.label.padEnd(22)} x${(c[last]! / c[last - 1]!).toFixed(1)}`);
+    tell(t`  ${v.label.padEnd(22)} x${(c[last]! / c[last - 1]!).toFixed(1)}`);
   }
   const none = calls.get("exponential, no jitter")![last]!;
   const full = calls.get("full jitter")![last]!;
@@ -171,10 +175,11 @@ function run(out: (line: string) => void): void {
     `  At N=${nMax}, full jitter needs ${Math.round((100 * full) / none)}% of the calls and ` +
       `${Math.round((100 * fullMs) / noneMs)}% of the time`,
   );
-  out("  of exponential backoff without jitter: clients that collided wait the same delay");
-  out("  and collide again. No backoff finishes soonest only because this store has spare");
-  out("  capacity: its extra calls are free here, and are load on a real, busy server.");
-  out(`  Every run ended with the counter equal to N: ${allCorrect ? "yes" : "NO"}`);
+  tell(
+    t`  of exponential backoff without jitter: clients that collided wait the same delay\n  and collide again. No backoff finishes soonest only because this store has spare\n  capacity: its extra calls are free here, and are load on a real, busy server.\n  Every run ended with the counter equal to N: ${
+      allCorrect ? "yes" : "NO"
+    }`,
+  );
 }
 
 /**
@@ -191,5 +196,8 @@ function run(out: (line: string) => void): void {
 export const scenario: Scenario = {
   name: "retry-storm",
   description: "N clients racing on one key with cas: backoff with and without jitter (§9)",
-  run,
+
+  descriptionJa:
+    "N 個のクライアントが 1 つのキーを cas で奪い合う: ジッターあり・なしのバックオフ (§9)",
+  run: (out, _flags, lang) => run(out, lang),
 };

@@ -16,8 +16,11 @@ import type { SagaRecord } from "../protocols/saga/orchestrator.ts";
 import type { SagaEvent } from "../protocols/saga/message.ts";
 import { busConfig, leaderOf, partitionOf } from "../protocols/bus/config.ts";
 import type { BusNode } from "../protocols/bus/bus.ts";
-import { type Scenario, timeline } from "./scenario.ts";
+import { paragraphs, type Scenario, timeline } from "./scenario.ts";
 import { ledgerTable, orderOp } from "./ec_order.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/saga.ts";
 
 const STEP: Record<string, string> = {
   inventory: "T1 reserve stock",
@@ -180,7 +183,8 @@ function outcome(r: Reply | undefined): string {
     : `${r.type}: ${"error" in r ? r.error : ""}`;
 }
 
-function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
+function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestrated"] {
+  const tell = paragraphs(out);
   const sim = new Simulation({
     protocol: saga,
     nodes: 4,
@@ -197,18 +201,19 @@ function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
     for (const l of ledgerTable(sim)) out(`    ${l}`);
   };
 
-  out("A. Orchestrated: n1 runs the saga and logs every transition before the next command.");
-  out("   A step gets 3 attempts; a step still unanswered then counts as failed.");
+  tell(
+    t`A. Orchestrated: n1 runs the saga and logs every transition before the next command.\n   A step gets 3 attempts; a step still unanswered then counts as failed.`,
+  );
   out("");
-  out("A1. Happy path.");
+  tell(t`A1. Happy path.`);
   send("o1");
   sim.runFor(200);
-  out(`    client: ${outcome(replies.get("o1"))}`);
+  tell(t`    client: ${outcome(replies.get("o1"))}`);
   showLedger("A1");
 
   out("");
-  out(
-    "A2. Payment refuses o2; the payment answer is slow, and a reader looks at the stock meanwhile.",
+  tell(
+    t`A2. Payment refuses o2; the payment answer is slow, and a reader looks at the stock meanwhile.`,
   );
   sim.network.cut("n3", "n1");
   send("o2");
@@ -228,14 +233,15 @@ function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
   );
   sim.network.heal();
   sim.runFor(400);
-  out(`    client: ${outcome(replies.get("o2"))}`);
-  out("    The reader saw stock reserved for an order that was then compensated: sagas give up");
-  out('    isolation; the order\'s "pending" state is the only (semantic) lock.');
-  out("    T2 failed outright, so it changed nothing and has no compensation to run: only C1.");
+  tell(
+    t`    client: ${
+      outcome(replies.get("o2"))
+    }\n    The reader saw stock reserved for an order that was then compensated: sagas give up\n    isolation; the order's "pending" state is the only (semantic) lock.\n    T2 failed outright, so it changed nothing and has no compensation to run: only C1.`,
+  );
   showLedger("A2");
 
   out("");
-  out("A3. The orchestrator crashes after T2 ran but before it heard so.");
+  tell(t`A3. The orchestrator crashes after T2 ran but before it heard so.`);
   let crashed = false;
   sim.onTrace((e) => {
     if (!crashed && e.kind === "saga-step" && e.node === "n3") {
@@ -247,21 +253,22 @@ function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
   sim.runFor(300);
   const logged = sim.disk("n1").get("saga/o3") as SagaRecord;
   const loggedAtCrash = { state: logged.state, done: [...logged.done] };
-  out(`    saga log on n1's disk: state ${logged.state}, steps done: ${logged.done.join(", ")}`);
+  tell(t`    saga log on n1's disk: state ${logged.state}, steps done: ${logged.done.join(", ")}`);
   sim.restart("n1");
   sim.runFor(500);
-  out("    The repeated T2 was answered from the service's record: alice paid once.");
-  out(`    client: ${outcome(replies.get("o3"))} (the client's request died with the crash)`);
-  out(`    saga log: ${(sim.disk("n1").get("saga/o3") as SagaRecord).state}`);
+  tell(
+    t`    The repeated T2 was answered from the service's record: alice paid once.\n    client: ${
+      outcome(replies.get("o3"))
+    } (the client's request died with the crash)\n    saga log: ${
+      (sim.disk("n1").get("saga/o3") as SagaRecord).state
+    }`,
+  );
   showLedger("A3");
 
   out("");
-  out("A4. T3 runs, but its answers to the orchestrator are lost: C3 → C2 → C1.");
-  out("    The chapter's example compensates C3 → C2 → C1 after T3 fails. Where this differs:");
-  out("    a step that fails outright changed nothing and needs no compensation (A2). C3 runs");
-  out("    when T3's outcome is unknown — it may have happened — as here: n4 arranges the");
-  out("    delivery, every answer from n4 to n1 is lost, and after 3 attempts the orchestrator");
-  out("    compensates everything, T3 first.");
+  tell(
+    t`A4. T3 runs, but its answers to the orchestrator are lost: C3 → C2 → C1.\n    The chapter's example compensates C3 → C2 → C1 after T3 fails. Where this differs:\n    a step that fails outright changed nothing and needs no compensation (A2). C3 runs\n    when T3's outcome is unknown — it may have happened — as here: n4 arranges the\n    delivery, every answer from n4 to n1 is lost, and after 3 attempts the orchestrator\n    compensates everything, T3 first.`,
+  );
   const cut = sim.network.cut("n4", "n1");
   send("o4");
   sim.runUntil(() => events.some((e) => e.kind === "compensate" && e.order === "o4"), 10_000);
@@ -274,9 +281,11 @@ function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
   // Answers get through again, so the compensations are acknowledged.
   sim.network.remove(cut);
   sim.runFor(2000);
-  out(`    client: ${outcome(replies.get("o4"))}`);
-  out("    Every counter is back where A3 left it: the delivery slot, alice's money and the");
-  out("    stock were each given back once.");
+  tell(
+    t`    client: ${
+      outcome(replies.get("o4"))
+    }\n    Every counter is back where A3 left it: the delivery slot, alice's money and the\n    stock were each given back once.`,
+  );
   showLedger("A4");
   const clients = Object.fromEntries(
     ["o1", "o2", "o3", "o4"].map((id) => [id, outcome(replies.get(id))]),
@@ -284,7 +293,8 @@ function orchestrated(out: (line: string) => void): SagaResult["orchestrated"] {
   return { events, clients, ledgers, dirtyRead, loggedAtCrash };
 }
 
-function choreographed(out: (line: string) => void): SagaResult["choreographed"] {
+function choreographed(out: (line: string) => void, t: Tr): SagaResult["choreographed"] {
+  const tell = paragraphs(out);
   const options = { style: "choreographed", refuse: { delivery: ["o6"] } };
   const sim = new Simulation({ protocol: saga, nodes: 5, seed: 11, options });
   const rows: SagaRow[] = [];
@@ -301,23 +311,27 @@ function choreographed(out: (line: string) => void): SagaResult["choreographed"]
       .map((e) => e.type);
   };
 
-  out(
-    "B. Choreographed: no orchestrator. Each service consumes the saga topic on the bus (broker n5)",
+  tell(
+    t`B. Choreographed: no orchestrator. Each service consumes the saga topic on the bus (broker n5)\n   and reacts to its neighbour's events; outcomes go out through a durable outbox.\n   (A fresh five-node cluster: its times start again at 0.)`,
   );
-  out("   and reacts to its neighbour's events; outcomes go out through a durable outbox.");
-  out("   (A fresh five-node cluster: its times start again at 0.)");
   out("");
-  out("B1. Happy path.");
+  tell(t`B1. Happy path.`);
   send("o5");
   sim.runFor(500);
-  out(`    events on the bus: ${events("o5").join(" → ")}`);
-  out(`    client: ${outcome(replies.get("o5"))}`);
+  tell(
+    t`    events on the bus: ${events("o5").join(" → ")}\n    client: ${
+      outcome(replies.get("o5"))
+    }`,
+  );
   out("");
-  out("B2. Delivery refuses o6: the failure travels back up the chain.");
+  tell(t`B2. Delivery refuses o6: the failure travels back up the chain.`);
   send("o6");
   sim.runFor(800);
-  out(`    events on the bus: ${events("o6").join(" → ")}`);
-  out(`    client: ${outcome(replies.get("o6"))}`);
+  tell(
+    t`    events on the bus: ${events("o6").join(" → ")}\n    client: ${
+      outcome(replies.get("o6"))
+    }`,
+  );
   for (const l of ledgerTable(sim)) out(`    ${l}`);
   return {
     events: rows,
@@ -336,14 +350,16 @@ function choreographed(out: (line: string) => void): SagaResult["choreographed"]
  * runSaga().choreographed.clients.o5; // "ok: done"
  * ```
  */
-export function runSaga(out: (line: string) => void = () => {}): SagaResult {
-  out("The EC-site order as a saga: T1 reserve stock → T2 take payment → T3 arrange delivery;");
-  out("on failure the compensations C3 → C2 → C1 undo what was done, in reverse.");
-  out("n1 order service, n2 inventory, n3 payment, n4 delivery.");
+export function runSaga(out: (line: string) => void = () => {}, lang: Lang = "en"): SagaResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
+  tell(
+    t`The EC-site order as a saga: T1 reserve stock → T2 take payment → T3 arrange delivery;\non failure the compensations C3 → C2 → C1 undo what was done, in reverse.\nn1 order service, n2 inventory, n3 payment, n4 delivery.`,
+  );
   out("");
-  const a = orchestrated(out);
+  const a = orchestrated(out, t);
   out("");
-  const b = choreographed(out);
+  const b = choreographed(out, t);
   return { orchestrated: a, choreographed: b };
 }
 
@@ -362,7 +378,10 @@ export const scenario: Scenario = {
   name: "saga",
   description:
     "the order as a saga: compensations C3 → C2 → C1, orchestrator crash, choreography over the bus",
-  run(out) {
-    runSaga(out);
+
+  descriptionJa:
+    "注文を Saga で: 補償 C3 → C2 → C1、オーケストレータのクラッシュ、バス上のコレオグラフィー",
+  run(out, _flags, lang) {
+    return runSaga(out, lang);
   },
 };

@@ -6,9 +6,13 @@
  */
 
 import type { TraceEvent } from "../nodes/trace.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { displayWidth, padEndWidth } from "../i18n/width.ts";
 
 /**
- * One scenario. `run` prints through `out` (one line per call) and must be deterministic.
+ * One scenario. `run` prints through `out` (one line per call) in `lang` (English if
+ * absent), must be deterministic, and returns what it found as data — the same data in
+ * every language.
  *
  * @example
  * ```ts
@@ -25,9 +29,15 @@ import type { TraceEvent } from "../nodes/trace.ts";
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** The description in Japanese. */
+  readonly descriptionJa?: string;
   /** Flags the scenario accepts after its name (e.g. `--plain`); none if absent. */
   readonly flags?: readonly string[];
-  run(out: (line: string) => void, flags?: readonly string[]): void | Promise<void>;
+  run(
+    out: (line: string) => void,
+    flags?: readonly string[],
+    lang?: Lang,
+  ): unknown;
 }
 
 /**
@@ -43,14 +53,35 @@ export interface Scenario {
 export async function collectLines(
   s: Scenario,
   flags: readonly string[] = [],
+  lang: Lang = "en",
 ): Promise<string[]> {
   const lines: string[] = [];
-  await s.run((l) => lines.push(l), flags);
+  await s.run((l) => lines.push(l), flags, lang);
   return lines;
 }
 
 /**
- * Formats rows as a fixed-width text table (first row is the header).
+ * A printer of paragraphs: each line of `text` goes to `out` on its own, so one catalogue
+ * entry can hold a whole paragraph and each language can break its lines where it reads
+ * best.
+ *
+ * @example
+ * ```ts
+ * import { paragraphs } from "./scenario.ts";
+ * const lines: string[] = [];
+ * paragraphs((l) => lines.push(l))("a\nb");
+ * lines; // ["a", "b"]
+ * ```
+ */
+export function paragraphs(out: (line: string) => void): (text: string) => void {
+  return (text) => {
+    for (const l of text.split("\n")) out(l);
+  };
+}
+
+/**
+ * Formats rows as a fixed-width text table (first row is the header), padded by display
+ * width so that Japanese cells line up.
  *
  * @example
  * ```ts
@@ -62,8 +93,10 @@ export async function collectLines(
 export function table(rows: readonly (readonly (string | number)[])[]): string[] {
   const cells = rows.map((r) => r.map(String));
   const widths: number[] = [];
-  for (const r of cells) r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, c.length));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  for (const r of cells) {
+    r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, displayWidth(c)));
+  }
+  const line = (r: string[]) => r.map((c, i) => padEndWidth(c, widths[i]!)).join("  ").trimEnd();
   const [head, ...body] = cells;
   if (head === undefined) return [];
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];

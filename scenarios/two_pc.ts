@@ -12,8 +12,11 @@ import type { Reply } from "../protocols/node.ts";
 import { twoPhaseCommit } from "../protocols/txn/two_phase_commit.ts";
 import type { ParticipantRecord } from "../protocols/txn/participant.ts";
 import type { TxnMessage } from "../protocols/txn/message.ts";
-import { type Scenario, table, timeline } from "./scenario.ts";
+import { paragraphs, type Scenario, table, timeline } from "./scenario.ts";
 import { ledgerTable, orderOp } from "./ec_order.ts";
+import { translator } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+import { JA } from "./ja/two_pc.ts";
 
 const PARTICIPANTS = ["n2", "n3", "n4"] as const;
 
@@ -178,8 +181,11 @@ export const scenario: Scenario = {
   name: "2pc",
   description:
     "two-phase commit of an order: commit, a no vote, blocking on a coordinator crash, recovery",
-  run(out) {
-    run2pc(out);
+
+  descriptionJa:
+    "注文の 2 フェーズコミット: コミット、No 投票、コーディネーターのクラッシュによるブロック、回復",
+  run(out, _flags, lang) {
+    return run2pc(out, lang);
   },
 };
 
@@ -239,7 +245,9 @@ function participantRows(sim: Simulation): ParticipantRow[] {
  * run2pc().totals; // { committed: 2, aborted: 2 }
  * ```
  */
-export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
+export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"): TwoPcResult {
+  const t = translator(lang, JA);
+  const tell = paragraphs(out);
   const sim = new Simulation({
     protocol: twoPhaseCommit,
     nodes: 4,
@@ -252,29 +260,31 @@ export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
   const replies = new Map<string, Reply>();
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
 
-  out(
-    "Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.",
+  tell(
+    t`Two-phase commit of an EC-site order: n1 coordinator, n2 inventory, n3 payment, n4 delivery.`,
   );
   out("");
-  out("1. Happy path: every participant votes yes, the coordinator logs COMMIT, and each");
-  out("   participant answers the commit with an ACK, so the coordinator can forget o1.");
+  tell(
+    t`1. Happy path: every participant votes yes, the coordinator logs COMMIT, and each\n   participant answers the commit with an ACK, so the coordinator can forget o1.`,
+  );
   send("o1");
   sim.runFor(200);
-  out(`   client: ${outcome(replies.get("o1"))}`);
+  tell(t`   client: ${outcome(replies.get("o1"))}`);
   for (const l of ledgerTable(sim)) out(`   ${l}`);
 
   out("");
-  out("2. The payment service votes no for o2: the coordinator aborts everywhere.");
+  tell(t`2. The payment service votes no for o2: the coordinator aborts everywhere.`);
   send("o2");
   sim.runFor(200);
-  out(`   client: ${outcome(replies.get("o2"))}`);
-  out("   No ACKs for an abort. The chapter's figure draws ACKs after a commit; distlab uses");
-  out("   presumed abort, so a transaction the coordinator has no record of is aborted, and");
-  out("   only commits need acknowledging before the coordinator may forget them.");
+  tell(
+    t`   client: ${
+      outcome(replies.get("o2"))
+    }\n   No ACKs for an abort. The chapter's figure draws ACKs after a commit; distlab uses\n   presumed abort, so a transaction the coordinator has no record of is aborted, and\n   only commits need acknowledging before the coordinator may forget them.`,
+  );
   for (const l of ledgerTable(sim)) out(`   ${l}`);
 
   out("");
-  out("3. The coordinator crashes after every participant voted yes on o3, before it decides.");
+  tell(t`3. The coordinator crashes after every participant voted yes on o3, before it decides.`);
   let crashed = false;
   sim.afterStep(() => {
     if (crashed) return;
@@ -288,26 +298,27 @@ export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
   });
   send("o3");
   sim.runFor(2000);
-  out(
-    "   Two seconds later the participants are still blocked — they promised to commit if told",
+  tell(
+    t`   Two seconds later the participants are still blocked — they promised to commit if told\n   to and may not decide alone — and they hold their locks all the while:`,
   );
-  out("   to and may not decide alone — and they hold their locks all the while:");
   participants["o3 blocked"] = participantRows(sim);
   for (const l of participantTable(sim)) out(`   ${l}`);
   let read: Reply | undefined;
   sim.request("n2", { f: "read", key: "stock/item-1" }, 2, (r) => read = r);
   sim.runFor(1);
   const rv = (read as { value: { value: number; lockedBy: string } }).value;
-  out(`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.`);
-  out(`   client: ${outcome(replies.get("o3"))}`);
-  out("   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.");
+  tell(
+    t`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.\n   client: ${
+      outcome(replies.get("o3"))
+    }\n   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.`,
+  );
   sim.restart("n1");
   sim.runFor(1000);
   participants["o3 after restart"] = participantRows(sim);
   for (const l of participantTable(sim)) out(`   ${l}`);
 
   out("");
-  out("4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.");
+  tell(t`4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.`);
   let cut = false;
   sim.onTrace((e) => {
     if (!cut && e.kind === "decision" && e.node === "n1") {
@@ -318,10 +329,10 @@ export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
   });
   send("o4");
   sim.runFor(1500);
-  out(`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
+  tell(t`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
   participants["o4 blocked"] = participantRows(sim);
   for (const l of participantTable(sim)) out(`   ${l}`);
-  out("   The coordinator restarts, reads COMMIT in its log and re-sends it.");
+  tell(t`   The coordinator restarts, reads COMMIT in its log and re-sends it.`);
   sim.network.heal();
   sim.restart("n1");
   sim.runFor(1000);
@@ -330,7 +341,7 @@ export function run2pc(out: (line: string) => void = () => {}): TwoPcResult {
   for (const l of ledgerTable(sim)) out(`   ${l}`);
   const c = sim.status("n1");
   out("");
-  out(`Coordinator totals: ${c.committed} committed, ${c.aborted} aborted.`);
+  tell(t`Coordinator totals: ${c.committed} committed, ${c.aborted} aborted.`);
   return {
     events,
     clients: Object.fromEntries(

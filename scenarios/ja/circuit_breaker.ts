@@ -1,0 +1,3 @@
+import type { Catalogue } from "../../i18n/catalogue.ts";
+/** x */
+export const JA: Catalogue = {};
