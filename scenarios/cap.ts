@@ -650,13 +650,10 @@ export async function runCap(
   const preferenceList = ap.owners(KEY);
 
   tell(
-    t`cap: one partition, two stores, the same clients (seed ${SEED})\n  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)`,
+    t`cap: one partition, two stores, the same clients (seed ${SEED})\n  CP: Raft KV on n1…n5, leader n1 (moved there, so it ends up on the minority side)\n  AP: quorum KV on n1…n5, N=3 R=2 W=2, sloppy quorum; ${KEY}'s preference list is ${
+      preferenceList.join(", ")
+    }\n  client A reaches only n1, n2; client B reaches only n3, n4, n5`,
   );
-  out(
-    `  AP: quorum KV on n1…n5, N=3 R=2 W=2, sloppy quorum; ${KEY}'s preference list is ` +
-      `${preferenceList.join(", ")}`,
-  );
-  tell(t`  client A reaches only n1, n2; client B reaches only n3, n4, n5`);
   out("");
   tell(
     t`  Where this differs from the chapter's CAP triangle: each system is named by the two\n  corners it keeps, so CP is the C–P side (Raft KV here), AP the A–P side (quorum KV)\n  and CA the C–A side. The chapter's figure prints CP beside the C–A side and CA beside\n  the C–P side. CA is only open to a system a partition cannot split — a single node.`,
@@ -687,18 +684,15 @@ export async function runCap(
     const outside = (ns: readonly NodeId[]) =>
       ns.map((n) => preferenceList.includes(n) ? n : `${n} (stand-in)`).join(", ");
     tell(
-      t`  → the quorum KV's ${showValue(stale.ap.value)} is stale: B's cas to 2 was acknowledged,`,
-    );
-    out(
-      `    although W + R = ${sloppy.w + sloppy.r} > N = ${sloppy.n}. That rule promises overlap ` +
-        `only when both`,
-    );
-    tell(
-      t`    quorums come from ${KEY}'s preference list {${preferenceList.join(", ")}}. Here the`,
-    );
-    out(
-      `    write was acked by ${outside(writeAcks)} and the read answered by ` +
-        `${outside(readReplies)}:`,
+      t`  → the quorum KV's ${
+        showValue(stale.ap.value)
+      } is stale: B's cas to 2 was acknowledged,\n    although W + R = ${
+        sloppy.w + sloppy.r
+      } > N = ${sloppy.n}. That rule promises overlap only when both\n    quorums come from ${KEY}'s preference list {${
+        preferenceList.join(", ")
+      }}. Here the\n    write was acked by ${outside(writeAcks)} and the read answered by ${
+        outside(readReplies)
+      }:`,
     );
     out(
       `    ${
@@ -760,18 +754,8 @@ export async function runCap(
 
   const refusedWithData = minorityReads.filter((r) => r.cp.status === "ok").length;
   const apAnswered = minorityReads.filter((r) => r.ap.status === "ok").length;
-  tell(t`What CAP says, as measured here:`);
-  out(
-    `  Raft KV chose consistency: ${refusedWithData} of ${minorityReads.length} minority-side ` +
-      `reads returned data during the partition,`,
-  );
-  tell(t`    while the majority side kept serving reads and writes.`);
-  out(
-    `  quorum KV chose availability: ${apAnswered} of ${minorityReads.length} minority-side ` +
-      `reads answered, the first with data`,
-  );
   tell(
-    t`    the majority had already overwritten; two concurrent writes became siblings\n    that every reader now sees until the application merges them.\n  Both converged after heal: Raft KV ${
+    t`What CAP says, as measured here:\n  Raft KV chose consistency: ${refusedWithData} of ${minorityReads.length} minority-side reads returned data during the partition,\n    while the majority side kept serving reads and writes.\n  quorum KV chose availability: ${apAnswered} of ${minorityReads.length} minority-side reads answered, the first with data\n    the majority had already overwritten; two concurrent writes became siblings\n    that every reader now sees until the application merges them.\n  Both converged after heal: Raft KV ${
       cpClass.convergence?.converged ? "yes" : "no"
     }, quorum KV ${apClass.convergence?.converged ? "yes" : "no"}.`,
   );
@@ -779,13 +763,8 @@ export async function runCap(
 
   const pacelc = measurePacelc();
   tell(
-    t`PACELC (the chapter's FAQ, Q3): with a Partition, choose A or C — the table above.\nElse, with no partition, choose Latency or Consistency. Fresh stores, no partition,`,
+    t`PACELC (the chapter's FAQ, Q3): with a Partition, choose A or C — the table above.\nElse, with no partition, choose Latency or Consistency. Fresh stores, no partition,\nlinks ${PACELC_DELAY.min}–${PACELC_DELAY.max} ms, ${PACELC_READS} reads of ${KEY} per setting (quorum writes use W=2;\nquorum reads go through a node outside x's preference list):`,
   );
-  out(
-    `links ${PACELC_DELAY.min}–${PACELC_DELAY.max} ms, ${PACELC_READS} reads of ${KEY} ` +
-      "per setting (quorum writes use W=2;",
-  );
-  tell(t`quorum reads go through a node outside x's preference list):`);
   for (
     const l of table([
       ["store", "setting", "every read meets the last write", "mean ms", "p99 ms"],

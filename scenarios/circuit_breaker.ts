@@ -151,9 +151,12 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
         refusedSinceOpen++;
         if (!refusalShown && breaker.state === "open") {
           refusalShown = true;
-          out(
-            `  ${fmt(sim.now())} n3: call refused at once (0 ms, not ${TIMEOUT_MS} ms); ` +
-              `trials resume in ${breaker.metrics().openUntil! - sim.now()} ms`,
+          tell(
+            t`  ${
+              fmt(sim.now())
+            } n3: call refused at once (0 ms, not ${TIMEOUT_MS} ms); trials resume in ${
+              breaker.metrics().openUntil! - sim.now()
+            } ms`,
           );
         }
       }
@@ -286,25 +289,24 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
   tell(t`Summary:`);
   const firstOpen = opened[0]?.at ?? NaN;
   const closedAt = closed?.at ?? NaN;
-  out(
-    `  n3's breaker opened ${opened.length} times, first at t=${firstOpen.toFixed(0)}ms ` +
-      `(${(firstOpen - PAUSE_AT).toFixed(0)} ms after the pause);`,
-  );
-  out(
-    `  it closed at t=${closedAt.toFixed(0)}ms (${(closedAt - RESUME_AT).toFixed(0)} ms ` +
-      `after the resume, at the first trials after it).`,
-  );
-  out(
-    `  fast failures: ${fast.length}, p99 ${ms(percentile(fast, 99))} ms against a ` +
-      `${TIMEOUT_MS} ms timeout: callers learn at once.`,
+  tell(
+    t`  n3's breaker opened ${opened.length} times, first at t=${firstOpen.toFixed(0)}ms (${
+      (firstOpen - PAUSE_AT).toFixed(0)
+    } ms after the pause);\n  it closed at t=${closedAt.toFixed(0)}ms (${
+      (closedAt - RESUME_AT).toFixed(0)
+    } ms after the resume, at the first trials after it).\n  fast failures: ${fast.length}, p99 ${
+      ms(percentile(fast, 99))
+    } ms against a ${TIMEOUT_MS} ms timeout: callers learn at once.`,
   );
   const othersOk = records.filter((r) =>
     r.node !== GRAY && r.start >= PAUSE_AT && r.start < RESUME_AT
   );
-  out(
-    `  n1 and n2 during the pause: ${othersOk.filter((r) => r.outcome === "ok").length} of ` +
-      `${othersOk.length} calls ok, their breakers never left closed: ` +
-      `${NODES.filter((n) => n !== GRAY).every((n) => changes.get(n)!.length === 0)}.`,
+  tell(
+    t`  n1 and n2 during the pause: ${
+      othersOk.filter((r) => r.outcome === "ok").length
+    } of ${othersOk.length} calls ok, their breakers never left closed: ${
+      NODES.filter((n) => n !== GRAY).every((n) => changes.get(n)!.length === 0)
+    }.`,
   );
 }
 

@@ -15,13 +15,18 @@ import type { StoredEvent } from "../protocols/eventsourcing/event.ts";
 import type { EventStoreNode } from "../protocols/eventsourcing/store.ts";
 import type { ItemState } from "../protocols/eventsourcing/inventory.ts";
 import { paragraphs, type Scenario, table, timeline } from "./scenario.ts";
-import { translator } from "../i18n/catalogue.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
 import { JA } from "./ja/event_sourcing.ts";
 
-function outcome(r: Reply | undefined): string {
-  if (r === undefined) return "no answer";
-  if (r.type === "ok") return `ok (stream version ${(r.value as { version: number }).version})`;
-  return `${r.type}: ${"error" in r ? r.error : ""}`;
+function outcome(t: Tr, r: Reply | undefined): string {
+  if (r === undefined) return t`no answer`;
+  if (r.type === "ok") return t`ok (stream version ${(r.value as { version: number }).version})`;
+  // The store's refusal is English prose with values in it; it is put in words again here.
+  const m = /^insufficient stock of (\S+): (\d+) available, (\d+) wanted$/.exec(r.error);
+  const why = m === null
+    ? t.text(r.error)
+    : t`insufficient stock of ${m[1]}: ${m[2]} available, ${m[3]} wanted`;
+  return `${r.type}: ${why}`;
 }
 
 /**
@@ -57,10 +62,10 @@ export const scenario: Scenario = {
       if (e.kind === "es-conflict") {
         say(
           e,
-          `store: conflict on ${d.stream} — expected version ${d.expected}, it is at ${d.current}`,
+          t`store: conflict on ${d.stream} — expected version ${d.expected}, it is at ${d.current}`,
         );
       } else if (e.kind === "es-retry") {
-        say(e, `command node: re-reads ${d.stream} and decides again (conflict ${d.conflicts})`);
+        say(e, t`command node: re-reads ${d.stream} and decides again (conflict ${d.conflicts})`);
       }
     });
     const replies = new Map<string, Reply>();
@@ -84,26 +89,26 @@ export const scenario: Scenario = {
     command("n2", "o1", { f: "reserve", item: "apple", order: "o1", qty: 3 });
     sim.runFor(50);
     tell(
-      t`   add-stock 10 at n2: ${outcome(replies.get("add"))}\n   reserve o1 ×3 at n2: ${
-        outcome(replies.get("o1"))
+      t`   add-stock 10 at n2: ${outcome(t, replies.get("add"))}\n   reserve o1 ×3 at n2: ${
+        outcome(t, replies.get("o1"))
       }\n   Now n2 and n4 both decide a reservation of 5 against version 2 (7 available):`,
     );
     command("n2", "o2", { f: "reserve", item: "apple", order: "o2", qty: 5 });
     command("n4", "o3", { f: "reserve", item: "apple", order: "o3", qty: 5 });
     sim.runFor(300);
     tell(
-      t`   reserve o2 ×5 at n2: ${outcome(replies.get("o2"))}\n   reserve o3 ×5 at n4: ${
-        outcome(replies.get("o3"))
+      t`   reserve o2 ×5 at n2: ${outcome(t, replies.get("o2"))}\n   reserve o3 ×5 at n4: ${
+        outcome(t, replies.get("o3"))
       }`,
     );
     command("n4", "r1", { f: "release", item: "apple", order: "o1" });
     sim.runFor(100);
-    tell(t`   release o1 at n4: ${outcome(replies.get("r1"))}`);
+    tell(t`   release o1 at n4: ${outcome(t, replies.get("r1"))}`);
     out("");
     tell(t`   The stream (the only state there is):`);
     for (
       const l of table([
-        ["version", "position", "event", "data", "at"],
+        ["version", "position", "event", "data", "at"].map(t.text),
         ...store().map((e: StoredEvent) => [
           e.version,
           e.position,
@@ -117,14 +122,14 @@ export const scenario: Scenario = {
     out("");
     tell(t`2. Time travel: the query node replays the stream up to any version or time.`);
     sim.runFor(300);
-    const rows: (string | number)[][] = [["as of", "available", "reserved"]];
+    const rows: (string | number)[][] = [["as of", "available", "reserved"].map(t.text)];
     for (let v = 0; v <= store().length; v++) {
       const s = query({ f: "as-of", item: "apple", version: v }) as ItemState;
-      rows.push([`version ${v}`, s.available, JSON.stringify(s.reserved)]);
+      rows.push([t`version ${v}`, s.available, JSON.stringify(s.reserved)]);
     }
     const at = store()[1]!.at;
     const atTime = query({ f: "as-of", item: "apple", time: at }) as ItemState;
-    rows.push([`time ${at.toFixed(1)} ms`, atTime.available, JSON.stringify(atTime.reserved)]);
+    rows.push([t`time ${at.toFixed(1)} ms`, atTime.available, JSON.stringify(atTime.reserved)]);
     for (const l of table(rows)) out(`   ${l}`);
 
     out("");
@@ -138,7 +143,7 @@ export const scenario: Scenario = {
     const lagRow = (label: string): (string | number)[] => {
       const s = sim.status("n3");
       return [
-        label,
+        t.text(label),
         store().length,
         Number(s.position),
         Number(s.lag),
@@ -146,7 +151,7 @@ export const scenario: Scenario = {
       ];
     };
     const lagRows: (string | number)[][] = [
-      ["moment", "store head", "projection at", "lag (known)", "stale for"],
+      ["moment", "store head", "projection at", "lag (known)", "stale for"].map(t.text),
       lagRow("cut off"),
     ];
     const stale = query({ f: "stock", item: "apple" }) as { available: number; position: number };
@@ -160,7 +165,7 @@ export const scenario: Scenario = {
     while (position() < store().length && sim.now() - healed < 1000) {
       sim.runFor(1);
       if (position() !== before) {
-        lagRows.push(lagRow(`healed +${(sim.now() - healed).toFixed(0)} ms`));
+        lagRows.push(lagRow(t`healed +${(sim.now() - healed).toFixed(0)} ms`));
       }
       before = position();
     }
@@ -175,10 +180,10 @@ export const scenario: Scenario = {
     sim.crash("n3");
     sim.restart("n3");
     const restarted = sim.now();
-    const rebuild: (string | number)[][] = [["moment", "projection at", "stock"]];
+    const rebuild: (string | number)[][] = [["moment", "projection at", "stock"].map(t.text)];
     const row = (label: string) => {
       const s = query({ f: "stock", item: "apple" }) as { available: number; position: number };
-      rebuild.push([label, s.position, s.available]);
+      rebuild.push([t.text(label), s.position, s.available]);
     };
     row("restarted");
     before = position();
@@ -188,5 +193,10 @@ export const scenario: Scenario = {
       before = position();
     }
     for (const l of table(rebuild)) out(`   ${l}`);
+    return {
+      stream: store(),
+      replies: Object.fromEntries([...replies].map(([k, r]) => [k, r.type])),
+      stock: fresh.available,
+    };
   },
 };

@@ -484,14 +484,7 @@ export function runFallacies(
   ];
 
   tell(
-    t`The eight fallacies of distributed computing (§2), each made false on a running\ncluster: register protocol, n1 owns the data, n2 and n3 forward to it; a client\nalternates between n2 and n3 every ${PERIOD_MS} ms (writes of fresh keys, reads of the`,
-  );
-  out(
-    `last key written), ${TIMEOUT_MS} ms timeout; the fault is on from t=${FAULT_FROM} to ` +
-      `t=${FAULT_TO} ms.`,
-  );
-  tell(
-    t`Figures are for the calls started while the fault was on; "wrong" counts reads\nanswered ok with a value other than the one written; "dropped" counts messages.`,
+    t`The eight fallacies of distributed computing (§2), each made false on a running\ncluster: register protocol, n1 owns the data, n2 and n3 forward to it; a client\nalternates between n2 and n3 every ${PERIOD_MS} ms (writes of fresh keys, reads of the\nlast key written), ${TIMEOUT_MS} ms timeout; the fault is on from t=${FAULT_FROM} to t=${FAULT_TO} ms.\nFigures are for the calls started while the fault was on; "wrong" counts reads\nanswered ok with a value other than the one written; "dropped" counts messages.`,
   );
   out("");
   for (

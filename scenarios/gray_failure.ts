@@ -202,13 +202,8 @@ export function runGrayFailure(
   const detectors = [...detectorsView("gray"), ...detectorsView("paused")];
   const delay = GRAY_FAULT.delay as { mean: number; jitter: number };
 
-  tell(t`Gray failure: n3 is slow and lossy, not down (§9).`);
-  out(
-    `  From t=${FAULT_FROM} to t=${FAULT_TO} ms every message to or from n3 takes ` +
-      `${delay.mean} ± ${delay.jitter} ms`,
-  );
   tell(
-    t`  (instead of 1-3 ms) and is lost with probability ${GRAY_FAULT.drop}. n3's process\n  runs normally.`,
+    t`Gray failure: n3 is slow and lossy, not down (§9).\n  From t=${FAULT_FROM} to t=${FAULT_TO} ms every message to or from n3 takes ${delay.mean} ± ${delay.jitter} ms\n  (instead of 1-3 ms) and is lost with probability ${GRAY_FAULT.drop}. n3's process\n  runs normally.`,
   );
   out("");
   tell(
@@ -216,9 +211,9 @@ export function runGrayFailure(
   );
   for (
     const l of table([
-      ["phase", "node", "calls", "ok", "timeout", "ok rate", "p50 ms", "p99 ms"],
+      ["phase", "node", "calls", "ok", "timeout", "ok rate", "p50 ms", "p99 ms"].map(t.text),
       ...clients.map((c) => [
-        c.phase,
+        t.text(c.phase),
         c.node,
         c.calls.calls,
         c.calls.ok,
@@ -241,13 +236,13 @@ export function runGrayFailure(
   );
   for (
     const l of table([
-      ["n3 was", "detector", "suspected for", "suspicion episodes", "first suspicion"],
+      ["n3 was", "detector", "suspected for", "suspicion episodes", "first suspicion"].map(t.text),
       ...detectors.map((d) => [
-        d.fault === "gray" ? "gray (slow, lossy)" : "paused",
-        d.detector === "fixed" ? "fixed timeout" : "phi accrual",
+        d.fault === "gray" ? t`gray (slow, lossy)` : t`paused`,
+        d.detector === "fixed" ? t`fixed timeout` : t`phi accrual`,
         pct(d.suspectedShare),
         d.episodes,
-        d.firstSuspicionMs === null ? "never" : `after ${d.firstSuspicionMs} ms`,
+        d.firstSuspicionMs === null ? t`never` : t`after ${d.firstSuspicionMs} ms`,
       ]),
     ])
   ) out(`   ${l}`);

@@ -96,9 +96,10 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     const r = request(node, { f: "write", key: KEY, value, ...extra } as QuorumKvOp);
     if (r.type === "ok") {
       const { clock, acks } = r.value as { clock: VectorClock; acks: NodeId[] };
-      out(
-        `  PUT ${KEY}=${JSON.stringify(value)} via ${node}: ok at t=${ms(sim.now())}, ` +
-          `W=${acks.length} acknowledged by ${acks.join(", ")}, clock ${clockText(clock)}`,
+      tell(
+        t`  PUT ${KEY}=${JSON.stringify(value)} via ${node}: ok at t=${
+          ms(sim.now())
+        }, W=${acks.length} acknowledged by ${acks.join(", ")}, clock ${clockText(clock)}`,
       );
     } else {
       tell(
@@ -196,11 +197,10 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     3000,
   );
   const handoff = take("handoff")[0];
-  out(
-    `  at t=${ms(sim.now())} n1 trusts n3 again and hands the hint off; ` +
-      `n3 merges it (from ${
-        (handoff?.data as { from?: string } | undefined)?.from ?? "?"
-      }) and n1 drops the hint:`,
+  tell(
+    t`  at t=${ms(sim.now())} n1 trusts n3 again and hands the hint off; n3 merges it (from ${
+      (handoff?.data as { from?: string } | undefined)?.from ?? "?"
+    }) and n1 drops the hint:`,
   );
   sim.runFor(20);
   holdings();
@@ -232,11 +232,10 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
   tell(t`  acknowledged by n1 alone; n2 and n3 never got it`);
   sim.runFor(1);
   const stale = get("n3", { r: 1 });
-  out(
-    `  n3 answers from its own copy: ${
+  tell(
+    t`  n3 answers from its own copy: ${
       JSON.stringify(stale.type === "ok" ? stale.value : null)
-    } — ` +
-      "older than a write acknowledged before this read began",
+    } — older than a write acknowledged before this read began`,
   );
   holdings();
   take("read-repair");
@@ -258,19 +257,20 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     t`Stale-read check over this scenario's ${report.reads} reads: ${report.stale.length} stale`,
   );
   for (const s of report.stale) {
-    out(
-      `  GET ${s.key} at t=${ms(s.invokedNs / 1e6)} returned ${JSON.stringify(s.returned)}, ` +
-        `missing PUT ${JSON.stringify(s.missed.value)} acknowledged at t=${
-          ms(s.missed.completedNs / 1e6)
-        }`,
+    tell(
+      t`  GET ${s.key} at t=${ms(s.invokedNs / 1e6)} returned ${
+        JSON.stringify(s.returned)
+      }, missing PUT ${JSON.stringify(s.missed.value)} acknowledged at t=${
+        ms(s.missed.completedNs / 1e6)
+      }`,
     );
   }
   const early = report.stale.filter((s) => s.invokedNs < step6).length;
-  out(
-    `With W=2, R=2 every read quorum overlaps every write quorum (2 + 2 > 3): steps 1–5 ` +
-      `had ${early} stale reads.`,
+  tell(
+    t`With W=2, R=2 every read quorum overlaps every write quorum (2 + 2 > 3): steps 1–5 had ${early} stale reads.\nWith W=1, R=1 they need not overlap: step 6 had ${
+      report.stale.length - early
+    }.`,
   );
-  tell(t`With W=1, R=1 they need not overlap: step 6 had ${report.stale.length - early}.`);
   await Promise.resolve();
 }
 

@@ -266,20 +266,19 @@ export function runPartitioning(
   ) out(`     ${l}`);
   const joined = ringPartitionerAt({ ...positions, [JOINER]: [tokenAt(JOIN_AT)] });
   const join = { ...movement(ring, joined), arcShare: (JOIN_AT - 30) / 360 };
-  out(
-    `   ${JOINER} joins at ${JOIN_AT} deg: it takes the arc (30, ${JOIN_AT}] from Node-B, ` +
-      `${pct(join.arcShare)} of the ring.`,
-  );
-  out(
-    `   Of ${KEY_COUNT} keys, ${join.moved} moved (${pct(join.fraction)}), all from ` +
-      `${join.from.join(", ")} to ${join.to.join(", ")}; no other node noticed.`,
+  tell(
+    t`   ${JOINER} joins at ${JOIN_AT} deg: it takes the arc (30, ${JOIN_AT}] from Node-B, ${
+      pct(join.arcShare)
+    } of the ring.\n   Of ${KEY_COUNT} keys, ${join.moved} moved (${
+      pct(join.fraction)
+    }), all from ${join.from.join(", ")} to ${join.to.join(", ")}; no other node noticed.`,
   );
   const left = ring.withoutNode(LEAVER);
   const leave = { ...movement(ring, left), arcShare: 90 / 360 };
-  tell(t`   ${LEAVER} leaves instead: its arc (120, 210] goes to the next node clockwise;`);
-  out(
-    `   ${leave.moved} keys moved (${pct(leave.fraction)}), from ${leave.from.join(", ")} ` +
-      `to ${leave.to.join(", ")} only.`,
+  tell(
+    t`   ${LEAVER} leaves instead: its arc (120, 210] goes to the next node clockwise;\n   ${leave.moved} keys moved (${
+      pct(leave.fraction)
+    }), from ${leave.from.join(", ")} to ${leave.to.join(", ")} only.`,
   );
   out("");
 

@@ -171,9 +171,10 @@ function race(out: (line: string) => void, t: Tr): PaxosResult["race"] {
     }; Accepted messages delivered: ${accepted}`,
   );
   const agreement = checker.check().length === 0;
-  out(
-    `  agreement: ${agreement ? "holds" : "VIOLATED"} ` +
-      `(${checker.decided.size} instance decided, one value)`,
+  tell(
+    t`  agreement: ${
+      agreement ? "holds" : "VIOLATED"
+    } (${checker.decided.size} instance decided, one value)`,
   );
   return { deliveries, told, learned, agreement };
 }
@@ -198,9 +199,10 @@ function adoption(out: (line: string) => void, t: Tr): PaxosResult["adoption"] {
   sim.crash("n1");
   for (const id of [...slow, ...cuts]) sim.network.remove(id);
   const acceptedRed = sim.nodes.filter((n) => n !== "n1" && sim.status(n).accepted === "red");
-  out(
-    `   t=${sim.now().toFixed(1)}ms n1 crashes. Accepted "red": n1, ${acceptedRed.join(", ")} — ` +
-      "not a majority, so nothing is chosen yet.",
+  tell(
+    t`   t=${sim.now().toFixed(1)}ms n1 crashes. Accepted "red": n1, ${
+      acceptedRed.join(", ")
+    } — not a majority, so nothing is chosen yet.`,
   );
   let promise: PaxosResult["adoption"]["promise"] | undefined;
   let accept: PaxosResult["adoption"]["accept"] | undefined;
@@ -299,9 +301,10 @@ function minority(out: (line: string) => void, t: Tr): PaxosResult["minority"] {
   sim.runFor(2000);
   const n1Rounds = Number(sim.status("n1").rounds);
   const decidedDuringSplit = sim.nodes.some((n) => sim.status(n).decided === true);
-  out(
-    `  after 2 s: n1 started ${n1Rounds} rounds; decided anywhere: ${decidedDuringSplit}; ` +
-      `n1's client: ${n1Answer === undefined ? "no answer" : JSON.stringify(n1Answer)}`,
+  tell(
+    t`  after 2 s: n1 started ${n1Rounds} rounds; decided anywhere: ${decidedDuringSplit}; n1's client: ${
+      n1Answer === undefined ? "no answer" : JSON.stringify(n1Answer)
+    }`,
   );
   sim.request("n4", { f: "propose", value: "majority" }, 2, (r) => {
     tell(t`  t=${sim.now().toFixed(1)}ms n4's client is told ${JSON.stringify(valueOf(r))}`);

@@ -309,9 +309,10 @@ export function runRaftFailover(
     for (const l of stateTable(s)) out(l);
   };
 
-  out(
-    `raft-failover${o.plain ? " --plain" : ""}: 5 nodes, heartbeat 50 ms, election timeout ` +
-      `150–300 ms (seed ${seed})`,
+  tell(
+    t`raft-failover${
+      o.plain ? " --plain" : ""
+    }: 5 nodes, heartbeat 50 ms, election timeout 150–300 ms (seed ${seed})`,
   );
   if (o.plain) {
     tell(
@@ -346,14 +347,12 @@ export function runRaftFailover(
   const isolatedIndex = logTerms(sim, "n1").length;
   const isolatedTerm = logTerms(sim, "n1")[isolatedIndex - 1]!;
   out("");
-  out(
-    `Step 2 — t=${at()}: ${newLeader} won a majority and leads term ${newTerm}. ` +
-      `n1, cut off, still believes it leads term 3:`,
+  tell(
+    t`Step 2 — t=${at()}: ${newLeader} won a majority and leads term ${newTerm}. n1, cut off, still believes it leads term 3:`,
   );
   show("elected");
-  out(
-    `  Index ${isolatedIndex} now differs: term ${isolatedTerm} (x=2) on n1, term ${newTerm} ` +
-      `(${newLeader}'s no-op) on ${newLeader}.`,
+  tell(
+    t`  Index ${isolatedIndex} now differs: term ${isolatedTerm} (x=2) on n1, term ${newTerm} (${newLeader}'s no-op) on ${newLeader}.`,
   );
 
   out("");
@@ -364,13 +363,8 @@ export function runRaftFailover(
       t`  Without CheckQuorum nothing tells n1 it has lost its majority. A leader has no\n  election timer, so n1 keeps sending heartbeats into the cut and stays Leader of\n  term 3 until the heal at t=${HEAL_AT} — two leaders, of different terms, at once.`,
     );
   } else {
-    tell(t`  With CheckQuorum, a leader that has not heard from a majority for an election`);
-    out(
-      "  timeout steps down — so n1 stops claiming leadership before it hears of term " +
-        `${newTerm}.`,
-    );
     tell(
-      t`  Then, as a follower, it times out again and again; each time it asks for a\n  pre-vote, hears nothing, and keeps term 3:`,
+      t`  With CheckQuorum, a leader that has not heard from a majority for an election\n  timeout steps down — so n1 stops claiming leadership before it hears of term ${newTerm}.\n  Then, as a follower, it times out again and again; each time it asks for a\n  pre-vote, hears nothing, and keeps term 3:`,
     );
     sim.runUntil(() => sim.status("n1").role !== "leader", 2000);
     n1LeaderUntil = at();
@@ -400,13 +394,8 @@ export function runRaftFailover(
     3000,
   );
   narrating = false;
-  out(
-    `  n1 hears of term ${newTerm} (> 3) from the others: it is Follower of term ` +
-      `${newTerm}, and its`,
-  );
-  out(
-    `  uncommitted entry at index ${isolatedIndex} (term ${isolatedTerm}, x=2) is overwritten ` +
-      `by the leader's entry of term ${newTerm}.`,
+  tell(
+    t`  n1 hears of term ${newTerm} (> 3) from the others: it is Follower of term ${newTerm}, and its\n  uncommitted entry at index ${isolatedIndex} (term ${isolatedTerm}, x=2) is overwritten by the leader's entry of term ${newTerm}.`,
   );
   if (o.plain) {
     tell(
@@ -450,24 +439,12 @@ function beside(r: RaftFailoverResult, other: RaftFailoverResult, out: (l: strin
   const tell = paragraphs(out);
   out("");
   if (r.variant === "default") {
-    tell(t`Beside it, the chapter's plain Raft (\`--plain\`: no PreVote, no CheckQuorum):`);
-    out(
-      `  n1 stays Leader of term 3 until the heal (t=${other.healAt}) and only steps down at ` +
-        `t=${other.n1LeaderUntil}, when`,
-    );
     tell(
-      t`  it hears term ${other.newTerm}; here CheckQuorum ended its lead at t=${r.n1LeaderUntil}.\n  The data is the same either way: the entry n1 took alone is overwritten, x stays 1.`,
+      t`Beside it, the chapter's plain Raft (\`--plain\`: no PreVote, no CheckQuorum):\n  n1 stays Leader of term 3 until the heal (t=${other.healAt}) and only steps down at t=${other.n1LeaderUntil}, when\n  it hears term ${other.newTerm}; here CheckQuorum ended its lead at t=${r.n1LeaderUntil}.\n  The data is the same either way: the entry n1 took alone is overwritten, x stays 1.`,
     );
   } else {
     tell(
-      t`Beside it, distlab's default (PreVote and CheckQuorum, \`raft-failover\` without flags):`,
-    );
-    out(
-      `  n1 steps down by itself at t=${other.n1LeaderUntil}, well before the heal ` +
-        `(t=${other.healAt}), so`,
-    );
-    tell(
-      t`  clients of n1 are told early that it no longer leads. Safety is the same: a leader\n  of an old term can never commit, because no majority accepts its entries.\n  PreVote matters for a node cut off as a follower: plain Raft lets it raise its term\n  at every timeout and depose the healthy leader when it returns; PreVote stops that.`,
+      t`Beside it, distlab's default (PreVote and CheckQuorum, \`raft-failover\` without flags):\n  n1 steps down by itself at t=${other.n1LeaderUntil}, well before the heal (t=${other.healAt}), so\n  clients of n1 are told early that it no longer leads. Safety is the same: a leader\n  of an old term can never commit, because no majority accepts its entries.\n  PreVote matters for a node cut off as a follower: plain Raft lets it raise its term\n  at every timeout and depose the healthy leader when it returns; PreVote stops that.`,
     );
   }
 }

@@ -118,8 +118,8 @@ function fallbackDemo(out: (line: string) => void, t: Tr): void {
       out(
         `  t=${Math.round(e.time)}ms ${e.node}: ` +
           (d.restored
-            ? `a backup caught up at change ${d.seq}: back to semi-sync`
-            : `no backup acknowledged for ${
+            ? t`a backup caught up at change ${d.seq}: back to semi-sync`
+            : t`no backup acknowledged for ${
               Math.round(d.waitedMs ?? 0)
             } ms: falling back to async`),
       );
@@ -128,11 +128,10 @@ function fallbackDemo(out: (line: string) => void, t: Tr): void {
   const write = (key: string, label: string) => {
     const t0 = sim.now();
     sim.request("n1", { f: "write", key, value: 1 }, 1, (r) => {
-      out(
-        `  t=${Math.round(sim.now())}ms ${label}: ${r.type} after ${
+      tell(
+        t`  t=${Math.round(sim.now())}ms ${t.text(label)}: ${r.type} after ${
           Math.round(sim.now() - t0)
-        } ms ` +
-          `(mode ${sim.status("n1").effectiveMode})`,
+        } ms (mode ${sim.status("n1").effectiveMode})`,
       );
     });
   };
@@ -178,10 +177,8 @@ export const scenario: Scenario = {
     out("");
     const results = (["sync", "semi-sync", "async"] as const).map(measure);
     for (const r of results) {
-      out(
-        `${r.mode}: ${r.acked} writes acknowledged, ${r.lost} lost; new primary ${r.newPrimary} ` +
-          `after ${r.failoverMs} ms; lag at the crash n2=${r.lag.n2} (${r.lagMs.n2} ms) ` +
-          `n3=${r.lag.n3} (${r.lagMs.n3} ms)`,
+      tell(
+        t`${r.mode}: ${r.acked} writes acknowledged, ${r.lost} lost; new primary ${r.newPrimary} after ${r.failoverMs} ms; lag at the crash n2=${r.lag.n2} (${r.lagMs.n2} ms) n3=${r.lag.n3} (${r.lagMs.n3} ms)`,
       );
     }
     out("");
@@ -193,7 +190,7 @@ export const scenario: Scenario = {
       "latency p99 ms",
       "lag n2/n3 at crash",
       "trade-off",
-    ]];
+    ].map(t.text)];
     for (const r of results) {
       rows.push([
         r.mode,
@@ -202,7 +199,7 @@ export const scenario: Scenario = {
         r.p50.toFixed(1),
         r.p99.toFixed(1),
         `${r.lag.n2}/${r.lag.n3}`,
-        MODE_TRADEOFF[r.mode],
+        t.text(MODE_TRADEOFF[r.mode]),
       ]);
     }
     for (const l of table(rows)) out(l);

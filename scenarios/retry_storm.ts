@@ -27,6 +27,7 @@ import { paragraphs, type Scenario, table } from "./scenario.ts";
 import { translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/retry_storm.ts";
+import { padEndWidth } from "../i18n/width.ts";
 
 const SEEDS = [1, 2, 3, 4, 5];
 const CLIENT_COUNTS = [10, 50, 100];
@@ -115,7 +116,14 @@ function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function run(out: (line: string) => void, lang: Lang = "en"): void {
+/** What the storm measured: mean calls and ms per variant and client count. */
+interface RetryStormResult {
+  readonly calls: Record<string, number[]>;
+  readonly times: Record<string, number[]>;
+  readonly allCorrect: boolean;
+}
+
+function run(out: (line: string) => void, lang: Lang = "en"): RetryStormResult {
   const t = translator(lang, JA);
   const tell = paragraphs(out);
   tell(
@@ -145,17 +153,17 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
   const nMax = CLIENT_COUNTS[last]!;
 
   tell(t`1. Total calls (reads + cas) until every client's increment succeeded`);
-  const callRows: (string | number)[][] = [["variant", ...heads, `calls/N² at N=${nMax}`]];
+  const callRows: (string | number)[][] = [[t`variant`, ...heads, t`calls/N² at N=${nMax}`]];
   for (const v of VARIANTS) {
     const c = calls.get(v.label)!;
-    callRows.push([v.label, ...c, (c[last]! / (nMax * nMax)).toFixed(2)]);
+    callRows.push([t.text(v.label), ...c, (c[last]! / (nMax * nMax)).toFixed(2)]);
   }
   for (const l of table(callRows)) out(`  ${l}`);
   out("");
 
   tell(t`2. Virtual time until all N clients succeeded (ms)`);
-  const timeRows: (string | number)[][] = [["variant", ...heads]];
-  for (const v of VARIANTS) timeRows.push([v.label, ...times.get(v.label)!]);
+  const timeRows: (string | number)[][] = [[t`variant`, ...heads]];
+  for (const v of VARIANTS) timeRows.push([t.text(v.label), ...times.get(v.label)!]);
   for (const l of table(timeRows)) out(`  ${l}`);
   out("");
 
@@ -164,22 +172,25 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
   tell(t`3. Growth of the calls from N=${prev} to N=${nMax} (N² would be x${ratio * ratio})`);
   for (const v of VARIANTS) {
     const c = calls.get(v.label)!;
-    tell(t`  ${v.label.padEnd(22)} x${(c[last]! / c[last - 1]!).toFixed(1)}`);
+    tell(t`  ${padEndWidth(t.text(v.label), 22)} x${(c[last]! / c[last - 1]!).toFixed(1)}`);
   }
   const none = calls.get("exponential, no jitter")![last]!;
   const full = calls.get("full jitter")![last]!;
   const noneMs = times.get("exponential, no jitter")![last]!;
   const fullMs = times.get("full jitter")![last]!;
   out("");
-  out(
-    `  At N=${nMax}, full jitter needs ${Math.round((100 * full) / none)}% of the calls and ` +
-      `${Math.round((100 * fullMs) / noneMs)}% of the time`,
-  );
   tell(
-    t`  of exponential backoff without jitter: clients that collided wait the same delay\n  and collide again. No backoff finishes soonest only because this store has spare\n  capacity: its extra calls are free here, and are load on a real, busy server.\n  Every run ended with the counter equal to N: ${
-      allCorrect ? "yes" : "NO"
+    t`  At N=${nMax}, full jitter needs ${Math.round((100 * full) / none)}% of the calls and ${
+      Math.round((100 * fullMs) / noneMs)
+    }% of the time\n  of exponential backoff without jitter: clients that collided wait the same delay\n  and collide again. No backoff finishes soonest only because this store has spare\n  capacity: its extra calls are free here, and are load on a real, busy server.\n  Every run ended with the counter equal to N: ${
+      allCorrect ? t`yes` : t`NO`
     }`,
   );
+  return {
+    calls: Object.fromEntries(calls),
+    times: Object.fromEntries(times),
+    allCorrect,
+  };
 }
 
 /**

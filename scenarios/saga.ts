@@ -227,9 +227,8 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
     stock: (read as { value: number }).value,
     orderState: (state as { value: { state: string } }).value.state,
   };
-  out(
-    `    read of stock/item-1 at n2: ${dirtyRead.stock}  ← includes o2's reservation ` +
-      `(order o2 reads "${dirtyRead.orderState}")`,
+  tell(
+    t`    read of stock/item-1 at n2: ${dirtyRead.stock}  ← includes o2's reservation (order o2 reads "${dirtyRead.orderState}")`,
   );
   sim.network.heal();
   sim.runFor(400);
@@ -274,9 +273,8 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
   sim.runUntil(() => events.some((e) => e.kind === "compensate" && e.order === "o4"), 10_000);
   const atGiveUp = ledger(sim);
   ledgers["A4 at give-up"] = atGiveUp;
-  out(
-    `    when the orchestrator gave up: stock ${atGiveUp.stock}, balance ${atGiveUp.balance}, ` +
-      `slots ${atGiveUp.slots} — T3 had taken its slot.`,
+  tell(
+    t`    when the orchestrator gave up: stock ${atGiveUp.stock}, balance ${atGiveUp.balance}, slots ${atGiveUp.slots} — T3 had taken its slot.`,
   );
   // Answers get through again, so the compensations are acknowledged.
   sim.network.remove(cut);
