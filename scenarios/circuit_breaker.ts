@@ -74,7 +74,10 @@ function ms(x: number): string {
   return Number.isNaN(x) ? "-" : x.toFixed(1);
 }
 
-function run(out: (line: string) => void, lang: Lang = "en"): void {
+/** What happened at each breaker: every state change, per node. */
+type BreakerChanges = Record<NodeId, { at: number; from: string; to: string; reason: string }[]>;
+
+function run(out: (line: string) => void, lang: Lang = "en"): BreakerChanges {
   const t = translator(lang, JA);
   const tell = paragraphs(out);
   const sim = new Simulation({ protocol: register, nodes: [...NODES], seed: SEED });
@@ -121,7 +124,7 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
       if (from === "open") flushRefusals(node);
       // Not `breaker.metrics()`: reading the breaker inside its own listener would run a
       // due transition before this one has finished.
-      const extra = to === "open" ? `, trials again at t=${sim.now() + OPEN_WAIT_MS}ms` : "";
+      const extra = to === "open" ? t`, trials again at t=${sim.now() + OPEN_WAIT_MS}ms` : "";
       tell(t`  ${fmt(sim.now())} ${node} breaker ${from} -> ${to} (${reason})${extra}`);
       if (to === "open") refusalShown = false;
     });
@@ -163,7 +166,7 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
       return;
     }
     const trial = state === "half_open";
-    if (trial && node === GRAY) out(`  ${fmt(sim.now())} n3: half-open trial call sent`);
+    if (trial && node === GRAY) tell(t`  ${fmt(sim.now())} n3: half-open trial call sent`);
     const epoch = epochs.get(node)!;
     let done = false;
     const report = (ok: boolean, error?: unknown): void => {
@@ -179,7 +182,7 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
       rec.outcome = "timeout";
       rec.latency = TIMEOUT_MS;
       if (node === GRAY && (epochs.get(node) === epoch)) {
-        const what = trial ? "trial call" : "call";
+        const what = trial ? t`trial call` : t`call`;
         tell(
           t`  ${fmt(sim.now())} n3: ${what} sent at t=${rec.start} timed out (${TIMEOUT_MS} ms)`,
         );
@@ -242,14 +245,14 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
     ["closed, after recovery", (r) => r.state === "closed" && r.start >= RESUME_AT],
   ];
   const rows: (string | number)[][] = [
-    ["phase", "calls", "ok", "timeout", "refused", "p50 ms", "p99 ms"],
+    ["phase", "calls", "ok", "timeout", "refused", "p50 ms", "p99 ms"].map(t.text),
   ];
   for (const [label, pick] of phases) {
     const rs = gray.filter((r) => pick(r) && r.outcome !== "pending");
     const lat = rs.map((r) => r.latency);
     const count = (o: Outcome) => rs.filter((r) => r.outcome === o).length;
     rows.push([
-      label,
+      t.text(label),
       rs.length,
       count("ok"),
       count("timeout"),
@@ -263,7 +266,9 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
 
   tell(t`The other nodes while n3 was paused (t=${PAUSE_AT}..${RESUME_AT}ms):`);
   const others: (string | number)[][] = [
-    ["node", "calls", "ok", "timeout", "refused", "p50 ms", "p99 ms", "breaker changes"],
+    ["node", "calls", "ok", "timeout", "refused", "p50 ms", "p99 ms", "breaker changes"].map(
+      t.text,
+    ),
   ];
   for (const node of NODES.filter((n) => n !== GRAY)) {
     const rs = records.filter((r) => r.node === node && r.start >= PAUSE_AT && r.start < RESUME_AT);
@@ -305,9 +310,10 @@ function run(out: (line: string) => void, lang: Lang = "en"): void {
     t`  n1 and n2 during the pause: ${
       othersOk.filter((r) => r.outcome === "ok").length
     } of ${othersOk.length} calls ok, their breakers never left closed: ${
-      NODES.filter((n) => n !== GRAY).every((n) => changes.get(n)!.length === 0)
+      t.text(String(NODES.filter((n) => n !== GRAY).every((n) => changes.get(n)!.length === 0)))
     }.`,
   );
+  return Object.fromEntries(changes);
 }
 
 /**

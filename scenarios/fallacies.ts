@@ -32,7 +32,7 @@ import {
   ms,
   summarizeCalls,
 } from "./sim_calls.ts";
-import { translator } from "../i18n/catalogue.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/fallacies.ts";
 
@@ -209,17 +209,20 @@ function simulate(setup: Setup, observe?: (sim: Simulation) => void): Outcome {
   return { records, wrongAnswers, lostWrites, strayKeys, sim, calls };
 }
 
+/** The figure in English for the result, and in the narration's language for the table. */
 function run(
+  shown: Map<FallacyRun, string>,
+  t: Tr,
   number: number,
   fallacy: string,
   fault: string,
   setup: Setup,
-  figure: (o: Outcome) => string,
+  figure: (o: Outcome, t: Tr) => string,
 ): FallacyRun {
   const o = simulate(setup);
   const byRoute: Record<NodeId, CallSummary> = {};
   for (const r of ROUTES) byRoute[r] = summarizeCalls(o.records.filter((x) => x.node === r));
-  return {
+  const r: FallacyRun = {
     number,
     fallacy,
     fault,
@@ -230,8 +233,10 @@ function run(
     strayKeys: o.strayKeys,
     sent: o.sim.stats.sent,
     dropped: o.sim.stats.dropped,
-    figure: figure(o),
+    figure: figure(o, translator("en")),
   };
+  shown.set(r, figure(o, t));
+  return r;
 }
 
 function everyLink(sim: Simulation, faults: Parameters<Simulation["network"]["addRule"]>[2]) {
@@ -358,33 +363,42 @@ export function runFallacies(
   const admins = [adminClash("heal all"), adminClash("remove own fault")];
   const transport = [transportCost(3), transportCost(9)];
   const t3 = transport[0]!, t9 = transport[1]!;
+  const shown = new Map<FallacyRun, string>();
   const runs: FallacyRun[] = [
-    run(0, "(baseline)", "none", {}, () => "every call ok in a few ms"),
+    run(shown, t, 0, "(baseline)", "none", {}, (_o, t) => t`every call ok in a few ms`),
     run(
+      shown,
+      t,
       1,
       "The network is reliable",
       "20% of messages lost",
       { start: (sim) => everyLink(sim, { drop: 0.2 }) },
-      (o) =>
-        `${o.sim.stats.dropped} messages lost; ${
+      (o, t) =>
+        t`${o.sim.stats.dropped} messages lost; ${
           summarizeCalls(o.records).timeout
         } calls timed out, outcome unknown`,
     ),
     run(
+      shown,
+      t,
       2,
       "Latency is zero",
       "50 ± 10 ms per message",
       { start: (sim) => everyLink(sim, { delay: { kind: "normal", mean: 50, jitter: 10 } }) },
-      (o) => `median call ${ms(summarizeCalls(o.records).p50)} ms (baseline a few ms)`,
+      (o, t) => t`median call ${ms(summarizeCalls(o.records).p50)} ms (baseline a few ms)`,
     ),
     run(
+      shown,
+      t,
       3,
       "Bandwidth is infinite",
       "40 messages/s per link",
       { start: (sim) => everyLink(sim, { bandwidth: 40 }) },
-      (o) => `50 forwards/s meet 40/s: a queue; p99 ${ms(summarizeCalls(o.records).p99)} ms`,
+      (o, t) => t`50 forwards/s meet 40/s: a queue; p99 ${ms(summarizeCalls(o.records).p99)} ms`,
     ),
     run(
+      shown,
+      t,
       4,
       "The network is secure",
       "10% of n1's answers altered",
@@ -398,9 +412,12 @@ export function runFallacies(
           };
         },
       },
-      (o) => `${o.wrongAnswers} reads answered ok with a value nobody wrote: nothing flags them`,
+      (o, t) =>
+        t`${o.wrongAnswers} reads answered ok with a value nobody wrote: nothing flags them`,
     ),
     run(
+      shown,
+      t,
       5,
       "Topology doesn't change",
       "n3 cut off from n1",
@@ -412,13 +429,15 @@ export function runFallacies(
           };
         },
       },
-      (o) => {
+      (o, t) => {
         const via = (n: string) =>
           pct(summarizeCalls(o.records.filter((r) => r.node === n)).okRate);
-        return `ok via n2 ${via("n2")}, via n3 ${via("n3")}: the route through n3 is gone`;
+        return t`ok via n2 ${via("n2")}, via n3 ${via("n3")}: the route through n3 is gone`;
       },
     ),
     run(
+      shown,
+      t,
       6,
       "There is one administrator",
       "two operators change faults at once",
@@ -434,22 +453,26 @@ export function runFallacies(
           };
         },
       },
-      () =>
-        `X's "heal all" ended Y's loss test after ${
+      (_o, t) =>
+        t`X's "heal all" ended Y's loss test after ${
           admins[0]!.yLossLastedMs
         } ms of the planned 1500`,
     ),
     run(
+      shown,
+      t,
       7,
       "Transport cost is zero",
       "(accounted, not injected)",
       {},
-      () =>
-        `${t3.messagesPerCall.toFixed(1)} messages and ${
+      (_o, t) =>
+        t`${t3.messagesPerCall.toFixed(1)} messages and ${
           Math.round(t3.messagesPerCall * (t3.payloadBytesPerMessage + t3.metadataBytesPerMessage))
         } bytes per call`,
     ),
     run(
+      shown,
+      t,
       8,
       "The network is homogeneous",
       "n3 a slower machine",
@@ -468,18 +491,20 @@ export function runFallacies(
           return () => on = false;
         },
       },
-      (o) => {
+      (o, t) => {
         const p50 = (n: string) => ms(summarizeCalls(o.records.filter((r) => r.node === n)).p50);
-        return `median via n2 ${p50("n2")} ms, via n3 ${p50("n3")} ms`;
+        return t`median via n2 ${p50("n2")} ms, via n3 ${p50("n3")} ms`;
       },
     ),
     run(
+      shown,
+      t,
       8,
       "The network is homogeneous",
       "n3 runs an older message format",
       { protocol: olderReleaseAt("n3") },
-      (o) =>
-        `n3's writes are stored under an undefined key: ${o.lostWrites} acknowledged writes lost, ${o.wrongAnswers} wrong answers, all "ok"`,
+      (o, t) =>
+        t`n3's writes are stored under an undefined key: ${o.lostWrites} acknowledged writes lost, ${o.wrongAnswers} wrong answers, all "ok"`,
     ),
   ];
 
@@ -501,11 +526,11 @@ export function runFallacies(
         "p50 ms",
         "p99 ms",
         "dropped",
-      ],
+      ].map(t.text),
       ...runs.map((r) => [
         r.number === 0 ? "-" : r.number,
-        r.fallacy,
-        r.fault,
+        t.text(r.fallacy),
+        t.text(r.fault),
         r.calls.calls,
         pct(r.calls.okRate),
         r.calls.fail,
@@ -519,7 +544,9 @@ export function runFallacies(
   ) out(`  ${l}`);
   out("");
   tell(t`What each one shows:`);
-  for (const r of runs.filter((x) => x.number > 0)) out(`  ${r.number}. ${r.figure}.`);
+  for (const r of runs.filter((x) => x.number > 0)) {
+    out(`  ${r.number}. ${shown.get(r)}${t.lang === "ja" ? "。" : "."}`);
+  }
   out("");
   tell(
     t`6 in detail: operator X isolates n3 for maintenance (t=500..1500 ms); operator Y,\n  unaware of X, adds 30% loss on n2's links for a test (t=1000..2500 ms).`,
@@ -531,12 +558,12 @@ export function runFallacies(
         "Y's loss lasted",
         "messages Y's rule dropped",
         "Y's rule still there at the end",
-      ],
+      ].map(t.text),
       ...admins.map((a) => [
-        a.howXEnds,
+        t.text(a.howXEnds),
         `${a.yLossLastedMs} ms`,
         a.lostToY,
-        a.yRemoveFoundRule ? "yes" : "no",
+        a.yRemoveFoundRule ? t`yes` : t`no`,
       ]),
     ])
   ) out(`    ${l}`);
@@ -549,13 +576,13 @@ export function runFallacies(
   );
   for (
     const l of table([
-      ["nodes", "messages/call", "payload bytes/msg", "clock bytes/msg", "bytes/call"],
-      ...transport.map((t) => [
-        t.nodes,
-        t.messagesPerCall.toFixed(2),
-        t.payloadBytesPerMessage.toFixed(0),
-        t.metadataBytesPerMessage.toFixed(0),
-        (t.messagesPerCall * (t.payloadBytesPerMessage + t.metadataBytesPerMessage)).toFixed(0),
+      ["nodes", "messages/call", "payload bytes/msg", "clock bytes/msg", "bytes/call"].map(t.text),
+      ...transport.map((c) => [
+        c.nodes,
+        c.messagesPerCall.toFixed(2),
+        c.payloadBytesPerMessage.toFixed(0),
+        c.metadataBytesPerMessage.toFixed(0),
+        (c.messagesPerCall * (c.payloadBytesPerMessage + c.metadataBytesPerMessage)).toFixed(0),
       ]),
     ])
   ) out(`    ${l}`);
