@@ -37,6 +37,7 @@ import { info } from "../protocols/reply.ts";
 import { translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/kv_quorum.ts";
+import type { StaleReadReport } from "../checker/stale_reads.ts";
 
 const SEED = 7;
 const KEY = "cart";
@@ -57,7 +58,7 @@ function ms(t: number): string {
   return `${Math.round(t)} ms`;
 }
 
-async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void> {
+async function run(out: (line: string) => void, lang: Lang = "en"): Promise<StaleReadReport> {
   const t = translator(lang, JA);
   const tell = paragraphs(out);
   const sim = new Simulation({
@@ -104,7 +105,7 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     } else {
       tell(
         t`  PUT ${KEY}=${JSON.stringify(value)} via ${node}: ${r.type} (${
-          "error" in r ? r.error : ""
+          "error" in r ? t.text(r.error) : ""
         })`,
       );
     }
@@ -114,9 +115,9 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     const r = request(node, { f: "read", key: KEY, ...extra } as QuorumKvOp);
     const read = take("read")[0]?.data as { replies: NodeId[]; context: VectorClock } | undefined;
     out(
-      `  GET ${KEY} via ${node}: ${r.type} ${JSON.stringify(r.type === "ok" ? r.value : r)}` +
+      t`  GET ${KEY} via ${node}: ${r.type} ${JSON.stringify(r.type === "ok" ? r.value : r)}` +
         (read
-          ? ` (answered from ${read.replies.join(", ")}, context ${clockText(read.context)})`
+          ? t` (answered from ${read.replies.join(", ")}, context ${clockText(read.context)})`
           : ""),
     );
     return r;
@@ -126,27 +127,27 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
       const replica = (e.data as { replica: string }).replica;
       out(
         replica === e.node
-          ? `  read repair: ${e.node}, the coordinator, updates its own older copy`
-          : `  read repair: ${e.node} sends the merged value to ${replica}, whose reply was older`,
+          ? t`  read repair: ${e.node}, the coordinator, updates its own older copy`
+          : t`  read repair: ${e.node} sends the merged value to ${replica}, whose reply was older`,
       );
     }
   };
   const holdings = () => {
-    const rows: string[][] = [["replica", "state", `holds ${KEY}`, "hints kept"]];
+    const rows: string[][] = [[t`replica`, t`state`, t`holds ${KEY}`, t`hints kept`]];
     for (const n of NODES) {
       const host = sim.host(n);
       if (host === null) {
-        rows.push([n, "down", "(on disk, unreadable)", "—"]);
+        rows.push([n, t`down`, t`(on disk, unreadable)`, "—"]);
         continue;
       }
       const q = host.node as QuorumNode;
       const k = q.inspect(KEY);
       const hints = Object.entries(k.hints)
-        .map(([owner, vs]) => `for ${owner}: ${versionsText(vs)}`).join("; ");
+        .map(([owner, vs]) => t`for ${owner}: ${versionsText(vs)}`).join("; ");
       const suspects = (sim.status(n).suspects ?? []).join(",");
       rows.push([
         n,
-        suspects ? `up, suspects ${suspects}` : "up",
+        suspects ? t`up, suspects ${suspects}` : t`up`,
         versionsText(k.versions),
         hints || "—",
       ]);
@@ -272,6 +273,7 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     }.`,
   );
   await Promise.resolve();
+  return report;
 }
 
 /**

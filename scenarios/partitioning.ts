@@ -208,7 +208,7 @@ export function runPartitioning(
   );
   for (
     const l of table([
-      ["key", "range shard", "raw (wrong)", "hash mod 3"],
+      ["key", "range shard", "raw (wrong)", "hash mod 3"].map(t.text),
       ...placements.map((p) => [p.key, p.shard, p.rawShard, p.hashShard]),
     ])
   ) out(`   ${l}`);
@@ -245,10 +245,10 @@ export function runPartitioning(
   );
   for (
     const l of table([
-      ["node", "position", "owns the arc", "share"],
+      ["node", "position", "owns the arc", "share"].map(t.text),
       ...ringNodes.map((n, i) => {
         const prev = ringNodes[(i + ringNodes.length - 1) % ringNodes.length]!.degrees;
-        return [n.node, `${n.degrees} deg`, `(${prev}, ${n.degrees}]`, pct(n.share)];
+        return [n.node, t`${n.degrees} deg`, `(${prev}, ${n.degrees}]`, pct(n.share)];
       }),
     ])
   ) out(`   ${l}`);
@@ -260,8 +260,8 @@ export function runPartitioning(
   tell(t`   Some keys:`);
   for (
     const l of table([
-      ["key", "hash position", "owner"],
-      ...examples.map((e) => [e.key, `${e.degrees.toFixed(1)} deg`, e.owner]),
+      ["key", "hash position", "owner"].map(t.text),
+      ...examples.map((e) => [e.key, t`${e.degrees.toFixed(1)} deg`, e.owner]),
     ])
   ) out(`     ${l}`);
   const joined = ringPartitionerAt({ ...positions, [JOINER]: [tokenAt(JOIN_AT)] });
@@ -302,7 +302,7 @@ export function runPartitioning(
   tell(t`3. A fifth node joins four (${KEY_COUNT} keys; the ring has 256 virtual nodes each):`);
   for (
     const l of table([
-      ["scheme", "keys moved", "share", "expected", "moved between old nodes"],
+      ["scheme", "keys moved", "share", "expected", "moved between old nodes"].map(t.text),
       [
         "hash mod N",
         hashMod.moved,
@@ -311,7 +311,7 @@ export function runPartitioning(
         hashMod.betweenOldNodes,
       ],
       [
-        "consistent hash",
+        t`consistent hash`,
         ringGrowth.moved,
         pct(ringGrowth.fraction),
         "1/(N+1) = 20%",
@@ -335,7 +335,7 @@ export function runPartitioning(
   );
   for (
     const l of table([
-      ["V per node", "load spread (cv)", "about 1/sqrt(V)", "busiest / mean"],
+      ["V per node", "load spread (cv)", "about 1/sqrt(V)", "busiest / mean"].map(t.text),
       ...vnodes.map((v) => [
         v.vnodes,
         v.cv.toFixed(3),
