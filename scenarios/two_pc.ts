@@ -14,7 +14,7 @@ import type { ParticipantRecord } from "../protocols/txn/participant.ts";
 import type { TxnMessage } from "../protocols/txn/message.ts";
 import { paragraphs, type Scenario, table, timeline } from "./scenario.ts";
 import { ledgerTable, orderOp } from "./ec_order.ts";
-import { translator } from "../i18n/catalogue.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/two_pc.ts";
 
@@ -55,7 +55,7 @@ export interface TwoPcRow {
 }
 
 /** Narrates the protocol's own trace events, one line each. */
-function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[]): void {
+function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[], t: Tr): void {
   const say = timeline(out);
   const finished = new Set<string>();
   sim.onTrace((e) => {
@@ -76,20 +76,23 @@ function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[])
         });
         return say(
           e,
-          `coordinator: ACK for ${m.txn} from ${e.peer}` +
-            (late ? ` (a duplicate: ${m.txn} is already finished; ignored)` : ""),
+          t`coordinator: ACK for ${m.txn} from ${e.peer}` +
+            (late ? t` (a duplicate: ${m.txn} is already finished; ignored)` : ""),
         );
       }
       case "begin":
         rows.push({ at: e.time, node: e.node, kind: "begin", ...txn });
-        return say(e, `coordinator: prepare ${d.txn} → ${(d.participants as string[]).join(", ")}`);
+        return say(
+          e,
+          t`coordinator: prepare ${d.txn} → ${(d.participants as string[]).join(", ")}`,
+        );
       case "vote":
         rows.push({ at: e.time, node: e.node, kind: "vote", ...txn, yes: Boolean(d.yes) });
         return say(
           e,
           d.yes
-            ? `votes YES on ${d.txn}, prepared record logged, locks ${d.lock}`
-            : `votes NO on ${d.txn} (${d.reason})`,
+            ? t`votes YES on ${d.txn}, prepared record logged, locks ${d.lock}`
+            : t`votes NO on ${d.txn} (${t.text(String(d.reason))})`,
         );
       case "decision":
         rows.push({
@@ -102,20 +105,22 @@ function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[])
         });
         return say(
           e,
-          `coordinator: decision ${String(d.decision).toUpperCase()} for ${d.txn} logged` +
-            (d.presumed ? " (presumed abort: no record of it)" : ` (${d.reason})`),
+          t`coordinator: decision ${String(d.decision).toUpperCase()} for ${d.txn} logged` +
+            (d.presumed ? t` (presumed abort: no record of it)` : ` (${t.text(String(d.reason))})`),
         );
       case "commit":
       case "abort":
         rows.push({ at: e.time, node: e.node, kind: e.kind, ...txn });
         return say(
           e,
-          `${e.kind}s ${d.txn}, releases its lock` + (e.kind === "commit" ? ", sends ACK" : ""),
+          e.kind === "commit"
+            ? t`commits ${d.txn}, releases its lock, sends ACK`
+            : t`aborts ${d.txn}, releases its lock`,
         );
       case "end":
         finished.add(String(d.txn));
         rows.push({ at: e.time, node: e.node, kind: "end", ...txn });
-        return say(e, `coordinator: every participant acknowledged ${d.txn}; it is finished`);
+        return say(e, t`coordinator: every participant acknowledged ${d.txn}; it is finished`);
       case "unblocked":
         // Every prepared participant is in doubt for a moment; only say so when it blocked.
         if (Number(d.waitedMs) < 100) return;
@@ -126,32 +131,32 @@ function narrate(sim: Simulation, out: (line: string) => void, rows: TwoPcRow[])
           ...txn,
           waitedMs: Number(d.waitedMs),
         });
-        return say(e, `was blocked on ${d.txn} for ${Number(d.waitedMs).toFixed(1)} ms`);
+        return say(e, t`was blocked on ${d.txn} for ${Number(d.waitedMs).toFixed(1)} ms`);
       case "recover":
         rows.push({ at: e.time, node: e.node, kind: "recover" });
         return say(
           e,
           d.resend
-            ? `recovers: log says commit, re-sends it for ${(d.resend as string[]).join(", ")}`
-            : `recovers: ${(d.inDoubt as string[]).join(", ")} still prepared, lock re-taken`,
+            ? t`recovers: log says commit, re-sends it for ${(d.resend as string[]).join(", ")}`
+            : t`recovers: ${(d.inDoubt as string[]).join(", ")} still prepared, lock re-taken`,
         );
       case "crash":
         rows.push({ at: e.time, node: e.node, kind: "crash" });
-        return say(e, "CRASHES");
+        return say(e, t`CRASHES`);
     }
   });
 }
 
-function participantTable(sim: Simulation): string[] {
+function participantTable(sim: Simulation, t: Tr): string[] {
   return table([
-    ["node", "role", "locks", "in doubt", "blocked since", "suspects"],
+    ["node", "role", "locks", "in doubt", "blocked since", "suspects"].map(t.text),
     ...PARTICIPANTS.map((n) => {
       const s = sim.status(n);
       const locks = Object.entries(s.locks as Record<string, string>).map(([k, t]) => `${k}:${t}`);
       const since = s.blockedSince as number | null;
       return [
         n,
-        String(s.role),
+        t.text(String(s.role)),
         locks.join(" ") || "-",
         (s.inDoubt as string[]).join(" ") || "-",
         since === null ? "-" : `${since.toFixed(1)} ms`,
@@ -256,7 +261,7 @@ export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"
   });
   const events: TwoPcRow[] = [];
   const participants: Record<string, ParticipantRow[]> = {};
-  narrate(sim, out, events);
+  narrate(sim, out, events, t);
   const replies = new Map<string, Reply>();
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
 
@@ -269,7 +274,7 @@ export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"
   );
   send("o1");
   sim.runFor(200);
-  tell(t`   client: ${outcome(replies.get("o1"))}`);
+  tell(t`   client: ${t.text(outcome(replies.get("o1")))}`);
   for (const l of ledgerTable(sim)) out(`   ${l}`);
 
   out("");
@@ -278,7 +283,7 @@ export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"
   sim.runFor(200);
   tell(
     t`   client: ${
-      outcome(replies.get("o2"))
+      t.text(outcome(replies.get("o2")))
     }\n   No ACKs for an abort. The chapter's figure draws ACKs after a commit; distlab uses\n   presumed abort, so a transaction the coordinator has no record of is aborted, and\n   only commits need acknowledging before the coordinator may forget them.`,
   );
   for (const l of ledgerTable(sim)) out(`   ${l}`);
@@ -302,20 +307,20 @@ export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"
     t`   Two seconds later the participants are still blocked — they promised to commit if told\n   to and may not decide alone — and they hold their locks all the while:`,
   );
   participants["o3 blocked"] = participantRows(sim);
-  for (const l of participantTable(sim)) out(`   ${l}`);
+  for (const l of participantTable(sim, t)) out(`   ${l}`);
   let read: Reply | undefined;
   sim.request("n2", { f: "read", key: "stock/item-1" }, 2, (r) => read = r);
   sim.runFor(1);
   const rv = (read as { value: { value: number; lockedBy: string } }).value;
   tell(
     t`   A read of stock/item-1 at n2: ${rv.value} units, locked by ${rv.lockedBy}.\n   client: ${
-      outcome(replies.get("o3"))
+      t.text(outcome(replies.get("o3")))
     }\n   The coordinator restarts. Presumed abort: it has no record of o3, so o3 aborted.`,
   );
   sim.restart("n1");
   sim.runFor(1000);
   participants["o3 after restart"] = participantRows(sim);
-  for (const l of participantTable(sim)) out(`   ${l}`);
+  for (const l of participantTable(sim, t)) out(`   ${l}`);
 
   out("");
   tell(t`4. The coordinator logs COMMIT for o4, its commit messages are lost, and it crashes.`);
@@ -329,15 +334,19 @@ export function run2pc(out: (line: string) => void = () => {}, lang: Lang = "en"
   });
   send("o4");
   sim.runFor(1500);
-  tell(t`   client: ${outcome(replies.get("o4"))} (the decision was on disk before the answer)`);
+  tell(
+    t`   client: ${
+      t.text(outcome(replies.get("o4")))
+    } (the decision was on disk before the answer)`,
+  );
   participants["o4 blocked"] = participantRows(sim);
-  for (const l of participantTable(sim)) out(`   ${l}`);
+  for (const l of participantTable(sim, t)) out(`   ${l}`);
   tell(t`   The coordinator restarts, reads COMMIT in its log and re-sends it.`);
   sim.network.heal();
   sim.restart("n1");
   sim.runFor(1000);
   participants["o4 after restart"] = participantRows(sim);
-  for (const l of participantTable(sim)) out(`   ${l}`);
+  for (const l of participantTable(sim, t)) out(`   ${l}`);
   for (const l of ledgerTable(sim)) out(`   ${l}`);
   const c = sim.status("n1");
   out("");
