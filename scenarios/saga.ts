@@ -62,7 +62,7 @@ export interface SagaRow {
   readonly state?: string;
 }
 
-function narrate(sim: Simulation, out: (line: string) => void, rows: SagaRow[]): void {
+function narrate(sim: Simulation, out: (line: string) => void, rows: SagaRow[], t: Tr): void {
   const say = timeline(out);
   sim.onTrace((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
@@ -84,41 +84,41 @@ function narrate(sim: Simulation, out: (line: string) => void, rows: SagaRow[]):
         return say(
           e,
           d.ok
-            ? `${STEP[service]} for ${d.order}: done`
-            : `${STEP[service]} for ${d.order}: FAILED (${d.reason})`,
+            ? t`${t.text(STEP[service]!)} for ${d.order}: done`
+            : t`${t.text(STEP[service]!)} for ${d.order}: FAILED (${t.text(String(d.reason))})`,
         );
       case "saga-repeat":
         row("repeat");
         return say(
           e,
-          `${
-            STEP[service]
+          t`${
+            t.text(STEP[service]!)
           } for ${d.order} again: answered from its record (key ${d.order}/${service})`,
         );
       case "saga-undo":
         if (e.node === "n1") return;
         row("undo");
-        return say(e, `${UNDO[service]} for ${d.order}`);
+        return say(e, t`${t.text(UNDO[service]!)} for ${d.order}`);
       case "saga-compensate":
         row("compensate", { toUndo: d.toUndo as string[] });
         return say(
           e,
-          `orchestrator: compensate ${d.order} (${d.reason}) in reverse: ${
-            (d.toUndo as string[]).map((s) => UNDO[s]).join(" → ")
+          t`orchestrator: compensate ${d.order} (${t.text(String(d.reason))}) in reverse: ${
+            (d.toUndo as string[]).map((s) => t.text(UNDO[s]!)).join(" → ")
           }`,
         );
       case "saga-end":
         row("end", { state: String(d.state) });
-        return say(e, `${d.order} ends ${String(d.state).toUpperCase()}`);
+        return say(e, t`${d.order} ends ${String(d.state).toUpperCase()}`);
       case "saga-recover":
         row("recover");
         return say(
           e,
-          `orchestrator recovers: resumes ${(d.resume as string[]).join(", ")} from its saga log`,
+          t`orchestrator recovers: resumes ${(d.resume as string[]).join(", ")} from its saga log`,
         );
       case "crash":
         row("crash");
-        return say(e, "CRASHES");
+        return say(e, t`CRASHES`);
     }
   });
 }
@@ -192,7 +192,7 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
     options: { style: "orchestrated", refuse: { payment: ["o2"] }, stepAttempts: 3 },
   });
   const events: SagaRow[] = [];
-  narrate(sim, out, events);
+  narrate(sim, out, events, t);
   const replies = new Map<string, Reply>();
   const ledgers: Record<string, Ledger> = {};
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
@@ -208,7 +208,7 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
   tell(t`A1. Happy path.`);
   send("o1");
   sim.runFor(200);
-  tell(t`    client: ${outcome(replies.get("o1"))}`);
+  tell(t`    client: ${t.text(outcome(replies.get("o1")))}`);
   showLedger("A1");
 
   out("");
@@ -234,7 +234,7 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
   sim.runFor(400);
   tell(
     t`    client: ${
-      outcome(replies.get("o2"))
+      t.text(outcome(replies.get("o2")))
     }\n    The reader saw stock reserved for an order that was then compensated: sagas give up\n    isolation; the order's "pending" state is the only (semantic) lock.\n    T2 failed outright, so it changed nothing and has no compensation to run: only C1.`,
   );
   showLedger("A2");
@@ -257,7 +257,7 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
   sim.runFor(500);
   tell(
     t`    The repeated T2 was answered from the service's record: alice paid once.\n    client: ${
-      outcome(replies.get("o3"))
+      t.text(outcome(replies.get("o3")))
     } (the client's request died with the crash)\n    saga log: ${
       (sim.disk("n1").get("saga/o3") as SagaRecord).state
     }`,
@@ -281,7 +281,7 @@ function orchestrated(out: (line: string) => void, t: Tr): SagaResult["orchestra
   sim.runFor(2000);
   tell(
     t`    client: ${
-      outcome(replies.get("o4"))
+      t.text(outcome(replies.get("o4")))
     }\n    Every counter is back where A3 left it: the delivery slot, alice's money and the\n    stock were each given back once.`,
   );
   showLedger("A4");
@@ -296,7 +296,7 @@ function choreographed(out: (line: string) => void, t: Tr): SagaResult["choreogr
   const options = { style: "choreographed", refuse: { delivery: ["o6"] } };
   const sim = new Simulation({ protocol: saga, nodes: 5, seed: 11, options });
   const rows: SagaRow[] = [];
-  narrate(sim, out, rows);
+  narrate(sim, out, rows, t);
   const replies = new Map<string, Reply>();
   const send = (id: string) => sim.request("n1", orderOp(id), 1, (r) => replies.set(id, r));
   const config = busConfig(sim.nodes, choreographyBusOptions(options, ["n5"], "saga"));
@@ -318,7 +318,7 @@ function choreographed(out: (line: string) => void, t: Tr): SagaResult["choreogr
   sim.runFor(500);
   tell(
     t`    events on the bus: ${events("o5").join(" → ")}\n    client: ${
-      outcome(replies.get("o5"))
+      t.text(outcome(replies.get("o5")))
     }`,
   );
   out("");
@@ -327,7 +327,7 @@ function choreographed(out: (line: string) => void, t: Tr): SagaResult["choreogr
   sim.runFor(800);
   tell(
     t`    events on the bus: ${events("o6").join(" → ")}\n    client: ${
-      outcome(replies.get("o6"))
+      t.text(outcome(replies.get("o6")))
     }`,
   );
   for (const l of ledgerTable(sim)) out(`    ${l}`);
