@@ -159,21 +159,21 @@ function race(out: (line: string) => void, t: Tr): PaxosResult["race"] {
   for (const [node, value, client] of [["n1", "red", 1], ["n5", "blue", 2]] as const) {
     sim.request(node, { f: "propose", value }, client, (r) => {
       told[node] = valueOf(r);
-      answers.push(`${node}'s client is told ${JSON.stringify(told[node])}`);
+      answers.push(t`${node}'s client is told ${JSON.stringify(told[node])}`);
     });
   }
   sim.runUntil(() => sim.nodes.every((n) => sim.status(n).decided === true), 2000);
   for (const a of answers) out(`  ${a}`);
   const learned = learnedBy(sim, sim.nodes);
-  out(
-    `  learned: ${
+  tell(
+    t`  learned: ${
       sim.nodes.map((n) => `${n}=${JSON.stringify(learned[n])}`).join(" ")
     }; Accepted messages delivered: ${accepted}`,
   );
   const agreement = checker.check().length === 0;
   tell(
     t`  agreement: ${
-      agreement ? "holds" : "VIOLATED"
+      agreement ? t`holds` : t`VIOLATED`
     } (${checker.decided.size} instance decided, one value)`,
   );
   return { deliveries, told, learned, agreement };
@@ -235,7 +235,7 @@ function adoption(out: (line: string) => void, t: Tr): PaxosResult["adoption"] {
     }.\n   Had a majority accepted "red" before the crash, "red" would have been chosen; any\n   later majority overlaps that one, so adopting the value is what keeps a chosen\n   value chosen.`,
   );
   const agreement = checker.check().length === 0;
-  tell(t`   agreement: ${agreement ? "holds" : "VIOLATED"}`);
+  tell(t`   agreement: ${agreement ? t`holds` : t`VIOLATED`}`);
   if (promise === undefined || accept === undefined) {
     throw new Error("the adoption step did not show a Promise with a value and an Accept");
   }
@@ -273,10 +273,12 @@ function duelling(out: (line: string) => void, t: Tr): PaxosResult["duel"] {
       meanMs: Math.round(runs.reduce((a, r) => a + r.ms, 0) / runs.length),
     });
   }
-  const rows: (string | number)[][] = [["backoff", "rounds per seed", "mean", "max", "mean ms"]];
+  const rows: (string | number)[][] = [
+    ["backoff", "rounds per seed", "mean", "max", "mean ms"].map(t.text),
+  ];
   for (const r of result) {
     rows.push([
-      r.backoff ? "randomized" : "none",
+      r.backoff ? t`randomized` : t`none`,
       r.rounds.join(" "),
       r.mean.toFixed(1),
       r.max,
@@ -302,9 +304,9 @@ function minority(out: (line: string) => void, t: Tr): PaxosResult["minority"] {
   const n1Rounds = Number(sim.status("n1").rounds);
   const decidedDuringSplit = sim.nodes.some((n) => sim.status(n).decided === true);
   tell(
-    t`  after 2 s: n1 started ${n1Rounds} rounds; decided anywhere: ${decidedDuringSplit}; n1's client: ${
-      n1Answer === undefined ? "no answer" : JSON.stringify(n1Answer)
-    }`,
+    t`  after 2 s: n1 started ${n1Rounds} rounds; decided anywhere: ${
+      t.text(String(decidedDuringSplit))
+    }; n1's client: ${n1Answer === undefined ? t`no answer` : JSON.stringify(n1Answer)}`,
   );
   sim.request("n4", { f: "propose", value: "majority" }, 2, (r) => {
     tell(t`  t=${sim.now().toFixed(1)}ms n4's client is told ${JSON.stringify(valueOf(r))}`);
@@ -325,7 +327,7 @@ function minority(out: (line: string) => void, t: Tr): PaxosResult["minority"] {
     }`,
   );
   const agreement = checker.check().length === 0;
-  tell(t`  agreement after the heal: ${agreement ? "holds" : "VIOLATED"}`);
+  tell(t`  agreement after the heal: ${agreement ? t`holds` : t`VIOLATED`}`);
   return {
     n1Rounds,
     decidedDuringSplit,
