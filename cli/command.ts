@@ -7,6 +7,7 @@
 import type { OptionSpec } from "./args.ts";
 import type { ApiClient } from "./client.ts";
 import type { CliIo } from "./io.ts";
+import type { Tr } from "../i18n/catalogue.ts";
 
 /**
  * What a command runs with.
@@ -24,6 +25,8 @@ export interface CommandContext {
   readonly json: boolean;
   /** The command's own options. */
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** The language of the CLI's own words (`--lang`, else the locale); absent means English. */
+  readonly t?: Tr;
 }
 
 /**

@@ -5,19 +5,25 @@
  * @module
  */
 
+import { displayWidth, padEndWidth } from "../i18n/width.ts";
+
 /**
- * Left-aligned columns separated by two spaces; the first row is the header.
+ * Left-aligned columns separated by two spaces; the first row is the header. Cells are
+ * padded by display width, so Japanese headers (two columns a character) line up.
  *
  * @example
  * ```ts
  * import { table } from "./format.ts";
  * table([["NODE", "ROLE"], ["n1", "leader"]]); // ["NODE  ROLE", "n1    leader"]
+ * table([["ノード", "役割"], ["n1", "leader"]]); // ["ノード  役割", "n1      leader"]
  * ```
  */
 export function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, c.length));
-  return rows.map((r) => r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i]!)).join("  "));
+  for (const r of rows) r.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, displayWidth(c)));
+  return rows.map((r) =>
+    r.map((c, i) => i === r.length - 1 ? c : padEndWidth(c, widths[i]!)).join("  ")
+  );
 }
 
 /**

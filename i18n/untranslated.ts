@@ -49,11 +49,12 @@ const NAMES = new Set([
  * englishRuns("n1 がリーダーになった"); // []
  * englishRuns("n1 becomes the leader"); // ["becomes the leader"]
  * englishRuns('値 "hello world again" を書く'); // [] (quoted: a value)
+ * englishRuns("使い方: deno task cli help"); // [] (a command)
  * ```
  */
 export function englishRuns(line: string): string[] {
   // Quoted text and code are values and identifiers, not prose.
-  const bare = line.replace(/"[^"]*"|'[^']*'|`[^`]*`|「[^」]*」/g, " ");
+  const bare = line.replace(/"[^"]*"|'[^']*'|`[^`]*`|「[^」]*」|\bdeno task [\w-]+/g, " ");
   const runs: string[] = [];
   let run: string[] = [];
   const flush = () => {

@@ -8,6 +8,8 @@
 import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
+import { type Tr, translator } from "../../i18n/catalogue.ts";
+import { CLI_JA } from "../ja.ts";
 import { type ColumnContext, type NodeRow, statusColumns } from "../../client/status_columns.ts";
 import { headline } from "../../client/headline.ts";
 import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.ts";
@@ -52,18 +54,18 @@ export type StatusBody =
  * // "protocol raft-kv, no leader"
  * ```
  */
-export function statusLines(body: StatusBody): string[] {
+export function statusLines(body: StatusBody, t: Tr = translator("en", CLI_JA)): string[] {
   const protocol = body.protocol;
   const nodes = body.nodes;
   const display: ProtocolDisplay = body.display ?? DEFAULT_DISPLAY;
-  const out = [`protocol ${protocol}, ${headlineLine(display, body)}`];
+  const out = [t`protocol ${protocol}, ${headlineLine(display, body)}`];
   const clocks = body.clocks ?? {};
   const ctx: ColumnContext = {
     wallClockMs: typeof body.wallClockMs === "number" ? body.wallClockMs : null,
     skewMs: (id) => clocks[id]?.skewMs ?? 0,
   };
   const columns = statusColumns(display);
-  const rows: string[][] = [columns.map((c) => c.header)];
+  const rows: string[][] = [columns.map((c) => t.text(c.header))];
   for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
   out.push(...table(rows));
   const net = body.network;
@@ -99,7 +101,7 @@ export const status: Command = {
   async run(ctx) {
     const body = await ctx.client.parsed({ method: "GET", path: "/cluster" }, ClusterSchema);
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
-    for (const line of statusLines(body)) ctx.io.out(line);
+    for (const line of statusLines(body, ctx.t)) ctx.io.out(line);
   },
 };
 

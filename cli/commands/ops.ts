@@ -7,6 +7,8 @@
  */
 
 import { parseNode, UsageError } from "../args.ts";
+import { type Tr, translator } from "../../i18n/catalogue.ts";
+import { CLI_JA } from "../ja.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { show, table } from "../format.ts";
 import { RingSchema, type RingShape } from "../../http/api_schemas.ts";
@@ -148,17 +150,22 @@ function versionText(v: Version): string {
  * })[0]; // "ring epoch 0 (as n1 sees it), N=3 R=2 W=2, 64 tokens per node"
  * ```
  */
-export function ringLines(body: RingShape): string[] {
+export function ringLines(body: RingShape, t: Tr = translator("en", CLI_JA)): string[] {
   const out = [
-    `ring epoch ${body.epoch} (as ${body.source} sees it), N=${body.n} R=${dash(body.r)} ` +
-    `W=${dash(body.w)}, ${body.vnodes} tokens per node`,
+    t`ring epoch ${body.epoch} (as ${body.source} sees it), N=${body.n} R=${dash(body.r)} W=${
+      dash(body.w)
+    }, ${body.vnodes} tokens per node`,
   ];
-  if (body.converged === false) out.push("membership still spreading: nodes differ on the epoch");
-  const rows: string[][] = [["NODE", "STATE", "TOKENS", "SHARE", "KEYS", "HINTS", "EPOCH"]];
+  if (body.converged === false) {
+    out.push(t`membership still spreading: nodes differ on the epoch`);
+  }
+  const rows: string[][] = [
+    ["NODE", "STATE", "TOKENS", "SHARE", "KEYS", "HINTS", "EPOCH"].map(t.text),
+  ];
   for (const n of body.nodes) {
     rows.push([
       n.id,
-      !n.up ? "crashed" : n.member ? "up" : "up (not a member)",
+      !n.up ? t`crashed` : n.member ? t`up` : t`up (not a member)`,
       String(n.tokens),
       `${(n.share * 100).toFixed(1)}%`,
       dash(n.keys),
@@ -171,10 +178,10 @@ export function ringLines(body: RingShape): string[] {
   if (key === undefined) return out;
   out.push(
     "",
-    `key ${show(key.key)}: hash ${key.hash} -> token ${key.token.token} of ${key.token.node}`,
-    `preference list: ${key.preferenceList.join(", ")}`,
+    t`key ${show(key.key)}: hash ${key.hash} -> token ${key.token.token} of ${key.token.node}`,
+    t`preference list: ${key.preferenceList.join(", ")}`,
   );
-  const held: string[][] = [["NODE", "REPLICA", "VERSIONS", "HINTS"]];
+  const held: string[][] = [["NODE", "REPLICA", "VERSIONS", "HINTS"].map(t.text)];
   for (const h of key.holders) {
     const hints = Object.entries(h.hints).map(([owner, vs]) =>
       `for ${owner}: ${vs.map(versionText).join(" | ")}`
@@ -210,6 +217,6 @@ export const ring: Command = {
     const qs = typeof key === "string" ? `?key=${encodeURIComponent(key)}` : "";
     const body = await ctx.client.parsed({ method: "GET", path: `/ring${qs}` }, RingSchema);
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
-    for (const line of ringLines(body)) ctx.io.out(line);
+    for (const line of ringLines(body, ctx.t)) ctx.io.out(line);
   },
 };
