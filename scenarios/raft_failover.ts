@@ -200,7 +200,7 @@ function snapshot(
   return { label, at, rows };
 }
 
-function stateTable(s: RaftSnapshot): string[] {
+function stateTable(s: RaftSnapshot, t: Tr): string[] {
   const rows: (string | number)[][] = [[
     "node",
     "state",
@@ -211,18 +211,18 @@ function stateTable(s: RaftSnapshot): string[] {
     "last index",
     "commit",
     "network",
-  ]];
+  ].map(t.text)];
   for (const r of s.rows) {
     rows.push([
       r.node,
-      ROLE[r.role] ?? r.role,
+      t.text(ROLE[r.role] ?? r.role),
       r.term,
       r.votedFor ?? "-",
       r.leader ?? "-",
       r.logTerms.join(" "),
       r.logTerms.length,
       r.commitIndex,
-      r.cutOff ? "cut off" : "ok",
+      r.cutOff ? t`cut off` : "ok",
     ]);
   }
   return table(rows).map((l) => "    " + l);
@@ -252,21 +252,26 @@ function toStep(e: TraceEvent, at: number): RaftStepEvent | null {
   }
 }
 
-function narrate(e: RaftStepEvent): string {
+function narrate(e: RaftStepEvent, t: Tr): string {
   const at = `  t=${String(e.at).padStart(5)} ms`;
   switch (e.kind) {
     case "campaign":
       return e.pre
-        ? `${at}  ${e.node}: election timeout; pre-vote for term ${e.term} ` +
-          `(asks first, without raising its term)`
-        : `${at}  ${e.node}: election timeout; becomes Candidate, term ${e.term}, ` +
-          "votes for itself, asks the others";
-    case "vote":
-      return `${at}  ${e.node} ${e.granted ? "grants" : "refuses"} ${
-        e.pre ? "pre-vote" : "vote"
-      } to ${e.to} (term ${e.term})` + (e.lease ? " — it still hears a leader" : "");
+        ? t`${at}  ${e.node}: election timeout; pre-vote for term ${e.term} (asks first, without raising its term)`
+        : t`${at}  ${e.node}: election timeout; becomes Candidate, term ${e.term}, votes for itself, asks the others`;
+    case "vote": {
+      const lease = e.lease ? t` — it still hears a leader` : "";
+      if (e.pre) {
+        return (e.granted
+          ? t`${at}  ${e.node} grants pre-vote to ${e.to} (term ${e.term})`
+          : t`${at}  ${e.node} refuses pre-vote to ${e.to} (term ${e.term})`) + lease;
+      }
+      return (e.granted
+        ? t`${at}  ${e.node} grants vote to ${e.to} (term ${e.term})`
+        : t`${at}  ${e.node} refuses vote to ${e.to} (term ${e.term})`) + lease;
+    }
     case "role":
-      return `${at}  ${e.node} is now ${ROLE[e.role!] ?? e.role} (term ${e.term})`;
+      return t`${at}  ${e.node} is now ${t.text(ROLE[e.role!] ?? e.role!)} (term ${e.term})`;
   }
 }
 
@@ -301,12 +306,12 @@ export function runRaftFailover(
     const step = toStep(e, Math.round(e.time - t0));
     if (step === null) return;
     events.push(step);
-    out(narrate(step));
+    out(narrate(step, t));
   });
   const show = (label: RaftSnapshot["label"]) => {
     const s = snapshot(sim, label, at(), cutOff);
     snapshots.push(s);
-    for (const l of stateTable(s)) out(l);
+    for (const l of stateTable(s, t)) out(l);
   };
 
   tell(
@@ -373,7 +378,7 @@ export function runRaftFailover(
   narrating = false;
   tell(
     t`  write x=2 sent to n1: ${
-      pending ? JSON.stringify(pending) : "no answer yet"
+      pending ? JSON.stringify(pending) : t`no answer yet`
     }\n  Just before the heal (t=${at()}):`,
   );
   show("before-heal");
@@ -414,8 +419,8 @@ export function runRaftFailover(
     t`  read x via ${newLeader}: ${
       JSON.stringify(read)
     } — the write n1 accepted alone was lost,\n  and its client was told ${
-      pending?.type ?? "nothing"
-    } (${pending?.type === "info" ? "outcome unknown" : "not applied"}), never ok.`,
+      pending?.type ?? t`nothing`
+    } (${pending?.type === "info" ? t`outcome unknown` : t`not applied`}), never ok.`,
   );
   return {
     variant: o.plain ? "plain" : "default",
