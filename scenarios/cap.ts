@@ -28,7 +28,7 @@ import { quorumKv } from "../protocols/quorum/mod.ts";
 import type { QuorumKvOp } from "../protocols/quorum/request.ts";
 import { raftKv } from "../protocols/raft/mod.ts";
 import { paragraphs, type Scenario, table } from "./scenario.ts";
-import { translator } from "../i18n/catalogue.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/cap.ts";
 
@@ -109,9 +109,9 @@ export interface CapStore {
   call(client: string, node: NodeId, op: QuorumKvOp): Outcome;
   /** Splits the network {n1, n2} | {n3, n4, n5} and runs until the store has adapted;
    * returns lines saying what happened. */
-  partition(): string[];
+  partition(t?: Tr): string[];
   /** Heals the network and runs until the replicas converge; returns lines saying so. */
-  heal(): string[];
+  heal(t?: Tr): string[];
   /** Each node's local data (key → value). */
   data(): Record<NodeId, Readonly<Record<string, unknown>>>;
   /** The nodes meant to hold `key` (all five for Raft; the preference list for quorum). */
@@ -133,9 +133,12 @@ function waitReply(sim: Simulation, node: NodeId, op: unknown, process: number):
 }
 
 /** `after 120 ms`, or `not within the time allowed` for -1. */
-function afterMs(ms: number): string {
-  return ms < 0 ? "not within the time allowed (unexpected)" : `after ${ms} ms`;
+function afterMs(ms: number, t: Tr): string {
+  return ms < 0 ? t`not within the time allowed (unexpected)` : t`after ${ms} ms`;
 }
+
+/** The narration's words when a caller gives none: English. */
+const EN: Tr = translator("en");
 
 /** Steps `sim` in 10 ms slices until `done()` or `maxMs`; returns the ms it took, or -1. */
 function runUntilSliced(sim: Simulation, done: () => boolean, maxMs: number): number {
@@ -276,7 +279,7 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
       if (o.status === "info" || o.status === "timeout") processes.delete(client);
       return o;
     },
-    partition() {
+    partition(t = EN) {
       sim.network.partition([MINORITY, MAJORITY]);
       split = true;
       const splitAt = sim.now();
@@ -285,16 +288,17 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
         let n1Down = -1;
         let elected = -1;
         runUntilSliced(sim, () => {
-          const t = Math.round(sim.now() - splitAt);
-          if (n1Down < 0 && sim.status("n1").role !== "leader") n1Down = t;
-          if (elected < 0 && leaderOf(sim, MAJORITY) !== undefined) elected = t;
+          const ms = Math.round(sim.now() - splitAt);
+          if (n1Down < 0 && sim.status("n1").role !== "leader") n1Down = ms;
+          if (elected < 0 && leaderOf(sim, MAJORITY) !== undefined) elected = ms;
           return n1Down >= 0 && elected >= 0;
         }, 3000);
         const l = leaderOf(sim, MAJORITY);
         return [
-          `n1 hears from no majority and steps down (CheckQuorum) ${afterMs(n1Down)};`,
-          `${l} is elected leader of term ${sim.status(l!).term} on the majority side ` +
-          afterMs(elected),
+          t`n1 hears from no majority and steps down (CheckQuorum) ${afterMs(n1Down, t)};`,
+          t`${l} is elected leader of term ${sim.status(l!).term} on the majority side ${
+            afterMs(elected, t)
+          }`,
         ];
       }
       const suspects = (n: NodeId) => sim.status(n).suspects ?? [];
@@ -307,11 +311,11 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
         5000,
       );
       return [
-        `every node's phi-accrual detector suspects the far side ${afterMs(took)};`,
-        "from now on a coordinator sends each write to the healthy nodes on its own side",
+        t`every node's phi-accrual detector suspects the far side ${afterMs(took, t)};`,
+        t`from now on a coordinator sends each write to the healthy nodes on its own side`,
       ];
     },
-    heal() {
+    heal(t = EN) {
       sim.network.heal();
       split = false;
       const keys = () => [...new Set(Object.values(store.data()).flatMap(Object.keys))];
@@ -325,13 +329,13 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
       sim.runFor(100);
       if (kind === "CP") {
         return [
-          `n1, n2 hear leader ${store.leader()} (term ${sim.status("n1").term}) and catch up`,
-          `from its log: replicas agree ${afterMs(took)} of heal`,
+          t`n1, n2 hear leader ${store.leader()} (term ${sim.status("n1").term}) and catch up`,
+          t`from its log: replicas agree ${afterMs(took, t)} of heal`,
         ];
       }
       return [
-        "detectors trust the far side again; hinted handoff and anti-entropy bring",
-        `every replica of every key up to date: replicas agree ${afterMs(took)} of heal`,
+        t`detectors trust the far side again; hinted handoff and anti-entropy bring`,
+        t`every replica of every key up to date: replicas agree ${afterMs(took, t)} of heal`,
       ];
     },
     data() {
@@ -357,10 +361,10 @@ export function createCapStore(kind: "CP" | "AP", seed: number): CapStore {
  * showValue(null); // "null"
  * ```
  */
-export function showValue(v: unknown): string {
+export function showValue(v: unknown, t: Tr = EN): string {
   if (v !== null && typeof v === "object" && "siblings" in v) {
     const s = (v as { siblings: unknown[] }).siblings;
-    return `siblings [${s.map((x) => JSON.stringify(x)).join(", ")}]`;
+    return t`siblings [${s.map((x) => JSON.stringify(x)).join(", ")}]`;
   }
   return JSON.stringify(v);
 }
@@ -374,20 +378,30 @@ export function showValue(v: unknown): string {
  * describeOutcome({ f: "read", key: "x" }, { status: "ok", value: 2, path: ["n4"] }); // "ok: 2"
  * ```
  */
-export function describeOutcome(op: KvOp, o: Outcome): string {
+export function describeOutcome(op: KvOp, o: Outcome, t: Tr = EN): string {
   const via = o.path.length > 1 ? ` (${o.path.join(" → ")})` : "";
   switch (o.status) {
     case "ok":
       return op.f === "read"
-        ? `ok: ${showValue(o.value)}${via}`
-        : `ok${o.detail ? ", " + o.detail : via}`;
+        ? `ok: ${showValue(o.value, t)}${via}`
+        : `ok${o.detail ? ", " + ackText(o, t) : via}`;
     case "fail":
-      return `refused: ${o.error}${via}`;
+      return t`refused: ${t.text(o.error ?? "")}${via}`;
     case "info":
-      return `unknown outcome: ${o.error}${via}`;
+      return t`unknown outcome: ${t.text(o.error ?? "")}${via}`;
     case "timeout":
-      return `no answer in ${CLIENT_TIMEOUT_MS} ms${via}`;
+      return t`no answer in ${CLIENT_TIMEOUT_MS} ms${via}`;
   }
+}
+
+/** Who acknowledged a quorum write, stand-ins named (the same words as `Outcome.detail`). */
+function ackText(o: Outcome, t: Tr): string {
+  if (o.acks === undefined) return o.detail ?? "";
+  const stand = Object.entries(o.standIns ?? {});
+  return t`acked by ${o.acks.join(", ")}` +
+    (stand.length > 0
+      ? t` (stand-in ${stand.map(([h, owner]) => t`${h} for ${owner}`).join(", ")})`
+      : "");
 }
 
 /**
@@ -414,10 +428,10 @@ export function describeOp(op: KvOp): string {
 }
 
 /** Who client A and client B are, for the narrative. */
-function clientText(client: string, node: NodeId): string {
-  return `client ${client} (${
-    MINORITY.includes(node) ? "minority" : "majority"
-  } side, via ${node})`;
+function clientText(client: string, node: NodeId, t: Tr): string {
+  return MINORITY.includes(node)
+    ? t`client ${client} (minority side, via ${node})`
+    : t`client ${client} (majority side, via ${node})`;
 }
 
 /** The first sentence of a checker's explanation (the rest is for `check-history`). */
@@ -610,7 +624,7 @@ export async function runCap(
   const tell = paragraphs(out);
   const cp = createCapStore("CP", SEED);
   const ap = createCapStore("AP", SEED);
-  const rows: string[][] = [["step", "client sent", "Raft KV (CP)", "quorum KV (AP)"]];
+  const rows: string[][] = [["step", "client sent", "Raft KV (CP)", "quorum KV (AP)"].map(t.text)];
   const steps: CapStep[] = [];
   const minorityReads: { cp: Outcome; ap: Outcome }[] = [];
   const both = (client: string, node: NodeId, op: KvOp, partitioned: boolean) => {
@@ -618,15 +632,17 @@ export async function runCap(
     const b = ap.call(client, node, op);
     steps.push({ step: steps.length + 1, client, node, op, partitioned, cp: a, ap: b });
     tell(
-      t`Step ${steps.length} — ${clientText(client, node)} sends ${
+      t`Step ${steps.length} — ${clientText(client, node, t)} sends ${
         describeOp(op)
-      }\n  Raft KV (CP):   ${describeOutcome(op, a)}\n  quorum KV (AP): ${describeOutcome(op, b)}`,
+      }\n  Raft KV (CP):   ${describeOutcome(op, a, t)}\n  quorum KV (AP): ${
+        describeOutcome(op, b, t)
+      }`,
     );
     rows.push([
       String(steps.length),
       `${client} → ${node}: ${describeOp(op)}`,
-      a.status === "ok" ? (op.f === "read" ? showValue(a.value) : "ok") : `${a.status}`,
-      b.status === "ok" ? (op.f === "read" ? showValue(b.value) : "ok") : `${b.status}`,
+      a.status === "ok" ? (op.f === "read" ? showValue(a.value, t) : "ok") : `${a.status}`,
+      b.status === "ok" ? (op.f === "read" ? showValue(b.value, t) : "ok") : `${b.status}`,
     ]);
     if (partitioned && MINORITY.includes(node) && op.f === "read") {
       minorityReads.push({ cp: a, ap: b });
@@ -636,13 +652,13 @@ export async function runCap(
   const dataTable = (s: CapStore) => {
     const d = s.data();
     const owners = s.owners(KEY);
-    const rs: string[][] = [["node", "side", `holds ${KEY}`]];
+    const rs: string[][] = [[t`node`, t`side`, t`holds ${KEY}`]];
     for (const n of s.sim.nodes) {
-      const v = Object.hasOwn(d[n]!, KEY) ? showValue(d[n]![KEY]) : "—";
+      const v = Object.hasOwn(d[n]!, KEY) ? showValue(d[n]![KEY], t) : "—";
       rs.push([
         n,
-        MINORITY.includes(n) ? "minority" : "majority",
-        owners.includes(n) ? v : `${v} (not a replica of ${KEY})`,
+        MINORITY.includes(n) ? t`minority` : t`majority`,
+        owners.includes(n) ? v : t`${v} (not a replica of ${KEY})`,
       ]);
     }
     for (const l of table(rs)) out("    " + l);
@@ -663,8 +679,8 @@ export async function runCap(
   out("");
 
   tell(t`Partition: {${MINORITY.join(", ")}} | {${MAJORITY.join(", ")}}`);
-  for (const l of cp.partition()) out(`  Raft KV:   ${l}`);
-  for (const l of ap.partition()) out(`  quorum KV: ${l}`);
+  for (const l of cp.partition(t)) out(`  Raft KV:   ${l}`);
+  for (const l of ap.partition(t)) out(`  quorum KV: ${l}`);
   out("");
   const write = both("B", "n3", { f: "cas", key: KEY, value: [1, 2] }, true);
   const stale = both("A", "n2", { f: "read", key: KEY }, true);
@@ -682,10 +698,10 @@ export async function runCap(
   };
   if (stale.ap.status === "ok") {
     const outside = (ns: readonly NodeId[]) =>
-      ns.map((n) => preferenceList.includes(n) ? n : `${n} (stand-in)`).join(", ");
+      ns.map((n) => preferenceList.includes(n) ? n : t`${n} (stand-in)`).join(", ");
     tell(
       t`  → the quorum KV's ${
-        showValue(stale.ap.value)
+        showValue(stale.ap.value, t)
       } is stale: B's cas to 2 was acknowledged,\n    although W + R = ${
         sloppy.w + sloppy.r
       } > N = ${sloppy.n}. That rule promises overlap only when both\n    quorums come from ${KEY}'s preference list {${
@@ -694,12 +710,11 @@ export async function runCap(
         outside(readReplies)
       }:`,
     );
-    out(
-      `    ${
-        sloppy.overlap.length === 0 ? "no node in common" : `in common: ${sloppy.overlap}`
-      }. A sloppy quorum counts stand-ins (hint holders outside the list)`,
+    tell(
+      sloppy.overlap.length === 0
+        ? t`    no node in common. A sloppy quorum counts stand-ins (hint holders outside the list)\n    to stay available, and gives up the overlap to do so.`
+        : t`    in common: ${sloppy.overlap}. A sloppy quorum counts stand-ins (hint holders outside the list)\n    to stay available, and gives up the overlap to do so.`,
     );
-    tell(t`    to stay available, and gives up the overlap to do so.`);
   }
   both("A", "n1", { f: "cas", key: KEY, value: [1, 3] }, true);
   tell(
@@ -710,8 +725,8 @@ export async function runCap(
   out("");
 
   tell(t`Heal`);
-  for (const l of cp.heal()) out(`  Raft KV:   ${l}`);
-  for (const l of ap.heal()) out(`  quorum KV: ${l}`);
+  for (const l of cp.heal(t)) out(`  Raft KV:   ${l}`);
+  for (const l of ap.heal(t)) out(`  quorum KV: ${l}`);
   out("");
   both("A", "n1", { f: "read", key: KEY }, false);
   both("B", "n5", { f: "read", key: KEY }, false);
@@ -735,10 +750,11 @@ export async function runCap(
   });
   const shown = ["linearizable", "sequential", "causal", "PRAM", "eventual"] as const;
   const verdicts = (name: string, c: ReturnType<typeof classifyHistory>) => {
-    tell(t`  ${name}: strongest model(s): ${c.strongest.join(" + ") || "none"}`);
+    tell(t`  ${name}: strongest model(s): ${c.strongest.join(" + ") || t`none`}`);
     for (const m of shown) {
       const check = c.checks.find((x) => x.model === m)!;
-      out(`    ${m.padEnd(12)} ${check.status.padEnd(5)} ${firstSentence(check.detail)}`);
+      // The checker's explanation is English prose; its first sentence has an entry here.
+      out(`    ${m.padEnd(12)} ${check.status.padEnd(5)} ${t.text(firstSentence(check.detail))}`);
     }
   };
   tell(t`History check (classifyHistory over each store's ${steps.length} operations):`);
@@ -756,8 +772,8 @@ export async function runCap(
   const apAnswered = minorityReads.filter((r) => r.ap.status === "ok").length;
   tell(
     t`What CAP says, as measured here:\n  Raft KV chose consistency: ${refusedWithData} of ${minorityReads.length} minority-side reads returned data during the partition,\n    while the majority side kept serving reads and writes.\n  quorum KV chose availability: ${apAnswered} of ${minorityReads.length} minority-side reads answered, the first with data\n    the majority had already overwritten; two concurrent writes became siblings\n    that every reader now sees until the application merges them.\n  Both converged after heal: Raft KV ${
-      cpClass.convergence?.converged ? "yes" : "no"
-    }, quorum KV ${apClass.convergence?.converged ? "yes" : "no"}.`,
+      cpClass.convergence?.converged ? t`yes` : t`no`
+    }, quorum KV ${apClass.convergence?.converged ? t`yes` : t`no`}.`,
   );
   out("");
 
@@ -767,11 +783,11 @@ export async function runCap(
   );
   for (
     const l of table([
-      ["store", "setting", "every read meets the last write", "mean ms", "p99 ms"],
+      ["store", "setting", "every read meets the last write", "mean ms", "p99 ms"].map(t.text),
       ...pacelc.map((r) => [
         r.store,
-        r.setting,
-        r.r === undefined ? "yes" : `${r.overlapsWrites ? "yes" : "no"} (R+W=${r.r + 2}, N=3)`,
+        t.text(r.setting),
+        r.r === undefined ? t`yes` : `${r.overlapsWrites ? t`yes` : t`no`} (R+W=${r.r + 2}, N=3)`,
         r.meanMs.toFixed(1),
         r.p99Ms.toFixed(1),
       ]),
