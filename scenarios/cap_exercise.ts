@@ -28,9 +28,10 @@ import {
   showValue,
 } from "./cap.ts";
 import { paragraphs, type Scenario, table } from "./scenario.ts";
-import { translator } from "../i18n/catalogue.ts";
+import { type Tr, translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { JA } from "./ja/cap_exercise.ts";
+import { JA as CAP_JA } from "./ja/cap.ts";
 
 const SEED = 1;
 
@@ -61,7 +62,7 @@ interface UseCase {
   readonly during: readonly Action[];
   readonly after: readonly Action[];
   /** What a user sees on each store, from the outcomes by action id. */
-  readonly sees: (r: (id: string) => Pair) => { cp: string; ap: string };
+  readonly sees: (r: (id: string) => Pair, t: Tr) => { cp: string; ap: string };
   /** The worst case when consistency breaks, in a few words (for the summary). */
   readonly worst: string;
   readonly choice: "CP" | "AP";
@@ -112,18 +113,21 @@ const CASES: readonly UseCase[] = [
       does: "shows the balance again",
       op: { f: "read", key: "balance:alice" },
     }],
-    sees: (r) => ({
+    sees: (r, t) => ({
       cp: ok(r("inquiry").cp)
-        ? `a balance of ${showValue(r("inquiry").cp!.value)}`
-        : `"balance unavailable, try again later" — never a wrong figure; after heal ${
+        ? t`a balance of ${showValue(r("inquiry").cp!.value)}`
+        : t`"balance unavailable, try again later" — never a wrong figure; after heal ${
           showValue(r("later").cp?.value)
         }`,
-      ap: `a balance of ${showValue(r("inquiry").ap?.value)} although the ATM already paid ` +
-        `out 30 (the account holds 70); after heal ${showValue(r("later").ap?.value)}`,
+      ap: t`a balance of ${
+        showValue(r("inquiry").ap?.value)
+      } although the ATM already paid out 30 (the account holds 70); after heal ${
+        showValue(r("later").ap?.value)
+      }`,
     }),
     choice: "CP",
-    why: "a balance is a statement about money: shown too high, the customer spends money " +
-      "that is not there; a short 'try again later' is the lesser harm.",
+    why:
+      "a balance is a statement about money: shown too high, the customer spends money that is not there; a short 'try again later' is the lesser harm.",
   },
   {
     title: "Follower count display",
@@ -160,18 +164,19 @@ const CASES: readonly UseCase[] = [
       does: "reloads the page",
       op: { f: "read", key: "followers:@distlab" },
     }],
-    sees: (r) => ({
+    sees: (r, t) => ({
       cp: ok(r("view").cp)
-        ? `${showValue(r("view").cp!.value)} followers`
-        : `a profile page that fails to load its count; after heal ${
+        ? t`${showValue(r("view").cp!.value)} followers`
+        : t`a profile page that fails to load its count; after heal ${
           showValue(r("later").cp?.value)
         }`,
-      ap: `${showValue(r("view").ap?.value)} followers (two behind) during the partition; ` +
-        `after heal ${showValue(r("later").ap?.value)}`,
+      ap: t`${
+        showValue(r("view").ap?.value)
+      } followers (two behind) during the partition; after heal ${showValue(r("later").ap?.value)}`,
     }),
     choice: "AP",
-    why: "a count a little behind for a few seconds harms nobody, while a page that fails " +
-      "to load is what every visitor notices.",
+    why:
+      "a count a little behind for a few seconds harms nobody, while a page that fails to load is what every visitor notices.",
   },
   {
     title: "Airline seat booking",
@@ -201,20 +206,23 @@ const CASES: readonly UseCase[] = [
       does: "looks up seat 12A at boarding",
       op: { f: "read", key: SEAT },
     }],
-    sees: (r) => {
+    sees: (r, t) => {
       const confirmed = (s: "cp" | "ap") => ["alice", "bob"].filter((id) => ok(r(id)[s]));
       const at = (s: "cp" | "ap") => holders(r("gate")[s]);
       const text = (s: "cp" | "ap") => {
         const c = confirmed(s);
         const g = at(s);
-        return `${c.length} confirmed booking(s) (${c.join(", ") || "none"}); at the gate ` +
-          `seat 12A is ${g.length > 1 ? `held by ${g.join(" and ")}: DOUBLE-BOOKED` : g[0]}`;
+        return t`${c.length} confirmed booking(s) (${
+          c.join(", ") || t`none`
+        }); at the gate seat 12A is ${
+          g.length > 1 ? t`held by ${g.join(t.text(" and "))}: DOUBLE-BOOKED` : g[0]
+        }`;
       };
       return { cp: text("cp"), ap: text("ap") };
     },
     choice: "CP",
-    why: "two confirmed passengers for one seat are found out at the gate, where it costs " +
-      "most; refusing one booking during the partition costs a retry.",
+    why:
+      "two confirmed passengers for one seat are found out at the gate, where it costs most; refusing one booking during the partition costs a retry.",
   },
   {
     title: "News-site comments",
@@ -272,15 +280,17 @@ const CASES: readonly UseCase[] = [
         op: { f: "read", key: COMMENTS },
       },
     ],
-    sees: (r) => ({
-      cp: `reader A's comment is refused ("posting unavailable, try later"); ` +
-        `the page then shows ${showValue(r("final").cp?.value)}`,
-      ap: `both comments accepted; after heal the page gets ${showValue(r("read").ap?.value)},` +
-        ` merges them and shows ${showValue(r("final").ap?.value)}`,
+    sees: (r, t) => ({
+      cp: t`reader A's comment is refused ("posting unavailable, try later"); the page then shows ${
+        showValue(r("final").cp?.value)
+      }`,
+      ap: t`both comments accepted; after heal the page gets ${
+        showValue(r("read").ap?.value)
+      }, merges them and shows ${showValue(r("final").ap?.value)}`,
     }),
     choice: "AP",
-    why: "a comment shown late or out of order harms nobody, and comment lists merge " +
-      "without loss (their union); refusing to post throws away what the reader wrote.",
+    why:
+      "a comment shown late or out of order harms nobody, and comment lists merge without loss (their union); refusing to post throws away what the reader wrote.",
   },
   {
     title: "Distributed lock / leader election",
@@ -323,28 +333,24 @@ const CASES: readonly UseCase[] = [
       does: "reads the lock",
       op: { f: "read", key: LOCK },
     }],
-    sees: (r) => {
+    sees: (r, t) => {
       const holding = (s: "cp" | "ap") =>
         (["A", "B"] as const).filter((w) =>
           ok(r(`take${w}`)[s]) && holders(r(`check${w}`)[s]).includes(`worker-${w}`)
         ).map((w) => `worker-${w}`);
       const text = (s: "cp" | "ap") => {
         const h = holding(s);
-        return `${h.length} holder(s) during the partition (${h.join(", ") || "none"})` +
-          (h.length > 1 ? ": both run the nightly billing — customers are charged twice" : "") +
-          `; after heal the lock reads ${showValue(r("after")[s]?.value)}`;
+        return t`${h.length} holder(s) during the partition (${h.join(", ") || t`none`})` +
+          (h.length > 1 ? t`: both run the nightly billing — customers are charged twice` : "") +
+          t`; after heal the lock reads ${showValue(r("after")[s]?.value)}`;
       };
       return { cp: text("cp"), ap: text("ap") };
     },
     choice: "CP",
-    why: "a lock two workers hold is no lock at all: both act, and the damage is done " +
-      "before anyone merges anything; a lock service must refuse rather than grant twice.",
+    why:
+      "a lock two workers hold is no lock at all: both act, and the damage is done before anyone merges anything; a lock service must refuse rather than grant twice.",
   },
 ];
-
-function side(node: NodeId): string {
-  return MINORITY.includes(node) ? "minority" : "majority";
-}
 
 /** Splits `text` into lines of at most `width` characters, later lines indented by `indent`. */
 function wrap(text: string, width: number, indent: string): string[] {
@@ -365,11 +371,19 @@ function wrap(text: string, width: number, indent: string): string[] {
 const WIDTH = 96;
 const LABEL = { cp: "CP  Raft KV:  ", ap: "AP  quorum KV:" } as const;
 
-async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void> {
-  const t = translator(lang, JA);
+/** Each use case's outcomes, by store and action id. */
+type CapExerciseResult = Record<
+  string,
+  { cp: Record<string, Outcome>; ap: Record<string, Outcome> }
+>;
+
+async function run(out: (line: string) => void, lang: Lang = "en"): Promise<CapExerciseResult> {
+  // The stores' own words (refusals, siblings, ...) are the cap scenario's.
+  const t = translator(lang, CAP_JA, JA);
   const tell = paragraphs(out);
+  // Japanese has no spaces to break at: a long line stays whole.
   const say = (text: string, indent = "    ") => {
-    for (const l of wrap(text, WIDTH, indent)) out(l);
+    for (const l of lang === "ja" ? [text] : wrap(text, WIDTH, indent)) out(l);
   };
   tell(
     t`cap-exercise: CP or AP? Five services under one partition (seed ${SEED})\n  CP store: Raft KV, leader n1; AP store: quorum KV, N=3 R=2 W=2, sloppy quorum\n  partition {${
@@ -378,20 +392,23 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
       MAJORITY.join(", ")
     }}; fresh stores per service\n  The chapter's hint: ask what the worst case is when consistency breaks.`,
   );
-  const summary: string[][] = [["use case", "worst case when consistency breaks", "choose"]];
+  const summary: string[][] = [
+    ["use case", "worst case when consistency breaks", "choose"].map(t.text),
+  ];
+  const found: CapExerciseResult = {};
 
   for (const [i, c] of CASES.entries()) {
     const stores = { cp: createCapStore("CP", SEED), ap: createCapStore("AP", SEED) };
     const results = { cp: new Map<string, Outcome>(), ap: new Map<string, Outcome>() };
     const last = { cp: new Map<string, Outcome>(), ap: new Map<string, Outcome>() };
     out("");
-    tell(t`(${i + 1}) ${c.title} — key "${c.key}"`);
+    tell(t`(${i + 1}) ${t.text(c.title)} — key "${c.key}"`);
     if (c.initial !== undefined) {
       const op: KvOp = { f: "write", key: c.key, value: c.initial };
       const cp = stores.cp.call("app", "n1", op);
       const ap = stores.ap.call("app", "n1", op);
       tell(t`  before the partition: ${describeOp(op)} (CP ${cp.status}, AP ${ap.status})`);
-    } else out(`  before the partition: ${c.key} is absent (null)`);
+    } else tell(t`  before the partition: ${c.key} is absent (null)`);
     stores.cp.partition();
     stores.ap.partition();
     tell(
@@ -399,7 +416,11 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     );
     const act = (actions: readonly Action[]) => {
       for (const a of actions) {
-        tell(t`  ${a.who} (${side(a.node)} side, via ${a.node}) ${a.does}`);
+        tell(
+          MINORITY.includes(a.node)
+            ? t`  ${t.text(a.who)} (minority side, via ${a.node}) ${t.text(a.does)}`
+            : t`  ${t.text(a.who)} (majority side, via ${a.node}) ${t.text(a.does)}`,
+        );
         for (const s of ["cp", "ap"] as const) {
           const op = typeof a.op === "function" ? a.op(last[s].get(a.who)) : a.op;
           if (op === null) {
@@ -409,7 +430,7 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
           const o = stores[s].call(a.who, a.node, op);
           last[s].set(a.who, o);
           results[s].set(a.id, o);
-          say(`    ${LABEL[s]} ${describeOutcome(op, o)}`, "                   ");
+          say(`    ${LABEL[s]} ${describeOutcome(op, o, t)}`, "                   ");
         }
       }
     };
@@ -418,17 +439,22 @@ async function run(out: (line: string) => void, lang: Lang = "en"): Promise<void
     stores.ap.heal();
     tell(t`  heal: both stores converge`);
     act(c.after);
-    const seen = c.sees((id) => ({ cp: results.cp.get(id), ap: results.ap.get(id) }));
-    say(`  A user sees on CP: ${seen.cp}`, "                     ");
-    say(`  A user sees on AP: ${seen.ap}`, "                     ");
-    say(`  Choose ${c.choice}: ${c.why}`, "             ");
-    summary.push([c.title, c.worst, c.choice]);
+    const seen = c.sees((id) => ({ cp: results.cp.get(id), ap: results.ap.get(id) }), t);
+    say(t`  A user sees on CP: ${seen.cp}`, "                     ");
+    say(t`  A user sees on AP: ${seen.ap}`, "                     ");
+    say(t`  Choose ${c.choice}: ${t.text(c.why)}`, "             ");
+    summary.push([t.text(c.title), t.text(c.worst), c.choice]);
+    found[c.title] = {
+      cp: Object.fromEntries(results.cp),
+      ap: Object.fromEntries(results.ap),
+    };
   }
 
   out("");
   tell(t`Summary:`);
   for (const l of table(summary)) out("  " + l);
   await Promise.resolve();
+  return found;
 }
 
 /**
