@@ -28,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   await s.run((line) => console.log(line), flags, lang);
+  console.log("");
+  console.log(lang === "ja" ? "用語集: docs/glossary.md" : "Glossary: docs/glossary.md");
   return 0;
 }
 
