@@ -30,6 +30,7 @@ import { readGrowingHistory } from "../history/jsonl.ts";
 import { pairLiveOperations } from "../history/operations.ts";
 import { TimelineView } from "./timeline_view.ts";
 import { headlineText } from "./status_table.ts";
+import { initialLang, startTranslating } from "./i18n.ts";
 
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { LiveOperation as Op } from "../history/operations.ts";
@@ -53,6 +54,11 @@ const FAULT_KINDS = new Set(["crash", "restart", "pause", "resume", "fault"]);
  * ```
  */
 export function startDashboard(): void {
+  const lang = initialLang();
+  const setLang = startTranslating(document, lang);
+  const langSelect = byId("lang") as HTMLSelectElement;
+  langSelect.value = lang;
+  langSelect.addEventListener("change", () => setLang(langSelect.value === "ja" ? "ja" : "en"));
   const params = new URLSearchParams(location.search);
   const api = new ApiClient("/api/v1", params.get("access_token"));
   const model = new ClusterModel();

@@ -2,7 +2,7 @@
  * The dashboard in a real Chromium: watch a 5-node Raft cluster, break it with clicks,
  * and check what the page shows (DOM and SVG, screenshots of the right size), not just
  * that it loaded. Set UPDATE_DASHBOARD_PNG=1 to refresh docs/dashboard.png (a screenshot
- * taken during an election).
+ * taken during an election) and docs/dashboard_ja.png (the page switched to Japanese).
  */
 
 import assert from "node:assert/strict";
@@ -13,6 +13,7 @@ import { notYet, waitFor as poll } from "../support/deadline.ts";
 const WIDTH = 1400;
 const HEIGHT = 1000;
 const DOCS_PNG = new URL("../../docs/dashboard.png", import.meta.url);
+const DOCS_JA_PNG = new URL("../../docs/dashboard_ja.png", import.meta.url);
 
 async function screenshot(page: BrowserPage, name: string): Promise<Uint8Array> {
   const bytes = await page.screenshot();
@@ -298,6 +299,50 @@ Deno.test({
       assert.ok(svgText.startsWith("<svg") && svgText.includes('class="st-delivered"'));
 
       await screenshot(page, "after the write");
+
+      // The switch in the header puts the page into Japanese: labels, tooltips, and the
+      // text the views keep writing (the leader pill, the legend, the verdict).
+      assert.equal(await attr(page, "html", "lang"), "en");
+      await page.select("#lang", "ja");
+      await waitFor(
+        "the page is in Japanese",
+        async () =>
+          (await attr(page, "html", "lang")) === "ja" ||
+          notYet(`lang ${await attr(page, "html", "lang")}`),
+      );
+      const headings = await page.evaluate(() =>
+        [...document.querySelectorAll("main h2")].map((h) => h.firstChild?.textContent?.trim())
+      );
+      assert.deepEqual(headings, ["クラスタ", "操作", "ノード", "時空図", "クライアント操作"]);
+      assert.equal(await page.text("#btn-crash"), "クラッシュ");
+      assert.equal(await page.text("#btn-heal"), "すべて修復");
+      assert.equal(await attr(page, "#btn-timeout", "title"), "選挙タイムアウトを今すぐ発火させる");
+      assert.equal(await attr(page, "#view-live", "title"), "現在に戻る");
+      assert.equal(await page.evaluate(() => document.title), "distlab — ライブダッシュボード");
+      // Text a view writes after the switch is Japanese too.
+      await viewMode(page, "paused");
+      await waitFor(
+        "the toggle offers to play, in Japanese",
+        async () =>
+          (await page.text("#view-toggle")) === "再生" ||
+          notYet(String(await page.text("#view-toggle"))),
+      );
+      await viewMode(page, "live");
+      const legend = (await page.text("#cluster-panel .legend")) ?? "";
+      assert.match(legend, /リーダー.*フォロワー.*候補者/s);
+      const ja = await screenshot(page, "in Japanese");
+      if (Deno.env.get("UPDATE_DASHBOARD_PNG") === "1") {
+        await Deno.writeFile(DOCS_JA_PNG, ja);
+      }
+      // And back: the English the page was written in returns.
+      await page.select("#lang", "en");
+      await waitFor(
+        "the page is in English again",
+        async () =>
+          (await page.text("#btn-crash")) === "crash" ||
+          notYet(String(await page.text("#btn-crash"))),
+      );
+      assert.equal(await attr(page, "#btn-timeout", "title"), "fire the election timeout now");
       assert.deepEqual(page.errors, [], "the page logged no errors");
     } finally {
       await browser.close();
