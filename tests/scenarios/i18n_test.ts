@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { allScenarios } from "../../scenarios/registry.ts";
 import { scenarioListing } from "../../scenarios/chapter_map.ts";
 import { englishRuns } from "../../i18n/untranslated.ts";
+import { type Catalogue, takeUsedKeys } from "../../i18n/catalogue.ts";
 
 function passThrough(names: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -67,4 +68,28 @@ Deno.test("deno task scenario: LANG=ja_JP.UTF-8 makes Japanese the default; --la
   assert.match(en, /^Logical clocks: the chapter's Lamport figure/);
   const c = await scenario(["clocks"], { LANG: "C.UTF-8" });
   assert.match(c, /^Logical clocks/);
+});
+
+Deno.test("scenario catalogues hold no stale entry: each is printed by a run, or written in its scenario", async () => {
+  const used = new Set<string>();
+  takeUsedKeys();
+  for (const s of allScenarios()) {
+    for (const flags of [[], ...(s.flags ?? []).map((f) => [f])]) {
+      await s.run(() => {}, flags, "ja");
+      for (const k of takeUsedKeys()) used.add(k);
+    }
+  }
+  const dir = new URL("../../scenarios/", import.meta.url);
+  const stale: string[] = [];
+  for await (const f of Deno.readDir(new URL("ja/", dir))) {
+    const { JA } = await import(new URL(`ja/${f.name}`, dir).href) as { JA: Catalogue };
+    const source = await Deno.readTextFile(new URL(f.name, dir));
+    for (const key of Object.keys(JA)) {
+      if (used.has(key) || !/[A-Za-z]/.test(key)) continue;
+      // A branch this seed does not take: its English must still be in the scenario.
+      const parts = key.split(/\{\d+\}|\n/).filter((p) => /[A-Za-z]/.test(p));
+      if (!parts.every((p) => source.includes(p))) stale.push(`${f.name}: ${key}`);
+    }
+  }
+  assert.deepEqual(stale, []);
 });
