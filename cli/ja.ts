@@ -158,4 +158,14 @@ export const CLI_JA: Catalogue = {
   "up (not a member)": "稼働中 (メンバーではない)",
   "key {0}: hash {1} -> token {2} of {3}": "キー {0}: ハッシュ {1} -> {3} のトークン {2}",
   "preference list: {0}": "優先リスト: {0}",
+  // What the commands print.
+  "{0}: crashed": "{0}: クラッシュ",
+  "paused": "一時停止中",
+  "{0}: {1}, role {2}, term {3}": "{0}: {1}、役割 {2}、任期 {3}",
+  "added {0}; members: {1}": "{0} を追加。メンバー: {1}",
+  "removed {0}; members: {1}": "{0} を削除。メンバー: {1}",
+  "healed: the network is reliable again": "修復: ネットワークはまた信頼できる",
+  "no network faults": "ネットワーク障害なし",
+  "removed fault #{0}": "障害 #{0} を取り除いた",
+  "watching {0}/api/v1/events (Ctrl-C stops)": "{0}/api/v1/events を監視中 (Ctrl-C で停止)",
 };

@@ -16,6 +16,9 @@ import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.t
 import type { z } from "@hono/zod-openapi";
 import { ClusterSchema, type ClusterShape, MembersSchema } from "../../http/api_schemas.ts";
 
+/** The CLI's words in the language it was asked for (English when none was). */
+const words = (ctx: CommandContext) => ctx.t ?? translator("en", CLI_JA);
+
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
 /** The first line's summary: `leader n1 (term 2)`, `coordinator n1`, `leaderless, N=3 R=2 W=2`. */
@@ -134,9 +137,10 @@ function nodeAction(name: string, summary: string): Command {
       const id = parseNode(node!, "NODE");
       const body = await ctx.client.json({ method: "POST", path: `/nodes/${id}/${name}` });
       if (ctx.json) return ctx.io.out(JSON.stringify(body));
-      if (!body.up) return ctx.io.out(`${id}: crashed`);
-      const state = body.paused ? "paused" : "up";
-      ctx.io.out(`${id}: ${state}, role ${dash(body.role)}, term ${dash(body.term)}`);
+      const t = words(ctx);
+      if (!body.up) return ctx.io.out(t`${id}: crashed`);
+      const state = body.paused ? t`paused` : t`up`;
+      ctx.io.out(t`${id}: ${state}, role ${dash(body.role)}, term ${dash(body.term)}`);
     },
   };
 }
@@ -234,8 +238,11 @@ export const members: Command = {
       throw new UsageError(`members wants 'add' or 'remove', got '${action}'`);
     }
     if (ctx.json) return ctx.io.out(JSON.stringify(body));
+    const t = words(ctx);
     ctx.io.out(
-      `${action === "add" ? "added" : "removed"} ${id}; members: ${body.members.join(",")}`,
+      action === "add"
+        ? t`added ${id}; members: ${body.members.join(",")}`
+        : t`removed ${id}; members: ${body.members.join(",")}`,
     );
   },
 };

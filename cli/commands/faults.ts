@@ -6,7 +6,12 @@
  */
 
 import { parseNode, parseNodeList, parseNumber, parseSkew, UsageError } from "../args.ts";
+import { translator } from "../../i18n/catalogue.ts";
+import { CLI_JA } from "../ja.ts";
 import type { Command, CommandContext } from "../command.ts";
+
+/** The CLI's words in the language it was asked for (English when none was). */
+const words = (ctx: CommandContext) => ctx.t ?? translator("en", CLI_JA);
 
 function created(ctx: CommandContext, body: Record<string, unknown>, text: string): void {
   ctx.io.out(ctx.json ? JSON.stringify(body) : `fault #${body.id}: ${text}`);
@@ -177,7 +182,7 @@ export const heal: Command = {
   arity: [0, 0],
   async run(ctx) {
     const body = await ctx.client.json({ method: "POST", path: "/faults/heal" });
-    ctx.io.out(ctx.json ? JSON.stringify(body) : "healed: the network is reliable again");
+    ctx.io.out(ctx.json ? JSON.stringify(body) : words(ctx)`healed: the network is reliable again`);
   },
 };
 
@@ -204,7 +209,7 @@ export const faults: Command = {
       const { id, from, to, ...rest } = r;
       ctx.io.out(`#${id} link ${from} -> ${to} ${JSON.stringify(rest)}`);
     }
-    if (blocks.length === 0 && rules.length === 0) ctx.io.out("no network faults");
+    if (blocks.length === 0 && rules.length === 0) ctx.io.out(words(ctx)`no network faults`);
     for (
       const [id, c] of Object.entries(
         body.clocks as Record<string, { skewMs: number; drift: number }>,
@@ -233,6 +238,6 @@ export const unfault: Command = {
   async run(ctx, [id]) {
     if (!/^\d+$/.test(id!)) throw new UsageError(`ID must be a fault number, got '${id}'`);
     const body = await ctx.client.json({ method: "DELETE", path: `/faults/${id}` });
-    ctx.io.out(ctx.json ? JSON.stringify(body) : `removed fault #${id}`);
+    ctx.io.out(ctx.json ? JSON.stringify(body) : words(ctx)`removed fault #${id}`);
   },
 };

@@ -5,9 +5,14 @@
  * @module
  */
 
-import type { Command } from "../command.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { translator } from "../../i18n/catalogue.ts";
+import { CLI_JA } from "../ja.ts";
 import { colour } from "../format.ts";
 import { readSse } from "../../client/sse.ts";
+
+/** The CLI's words in the language it was asked for (English when none was). */
+const words = (ctx: CommandContext) => ctx.t ?? translator("en", CLI_JA);
 
 /**
  * One line for an event: time, kind, node, peer and data.
@@ -65,7 +70,9 @@ export const watch: Command = {
       { method: "GET", path: `/events${qs ? "?" + qs : ""}` },
       ctx.io.interrupt,
     );
-    if (!ctx.json) ctx.io.out(`watching ${ctx.client.base}/api/v1/events (Ctrl-C stops)`);
+    if (!ctx.json) {
+      ctx.io.out(words(ctx)`watching ${ctx.client.base}/api/v1/events (Ctrl-C stops)`);
+    }
     try {
       for await (const m of readSse(res.body!)) {
         if (ctx.json) ctx.io.out(m.data);

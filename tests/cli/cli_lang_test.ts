@@ -78,3 +78,18 @@ Deno.test("cli status in Japanese: translated headers, columns aligned by displa
   assert.equal(displayWidth(head.slice(0, head.indexOf("状態"))), n1.indexOf("up"));
   assert.notEqual(head.indexOf("状態"), n1.indexOf("up"));
 });
+
+Deno.test("cli: a command's own message in Japanese (the server's problem details stay as sent)", async () => {
+  const fetchHeal = (() =>
+    Promise.resolve(
+      new Response(JSON.stringify({ healed: true }), {
+        headers: { "content-type": "application/json" },
+      }),
+    )) as typeof fetch;
+  const ja = memoryIo({ fetch: fetchHeal, env: { LANG: "ja_JP.UTF-8" } });
+  assert.equal(await runCli(["heal"], ja), 0);
+  assert.deepEqual(ja.stdout, ["修復: ネットワークはまた信頼できる"]);
+  const en = memoryIo({ fetch: fetchHeal });
+  assert.equal(await runCli(["heal"], en), 0);
+  assert.deepEqual(en.stdout, ["healed: the network is reliable again"]);
+});
