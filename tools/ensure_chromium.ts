@@ -11,6 +11,9 @@
  */
 
 const path = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
+/** Debian's Japanese font, so the dashboard in Japanese renders (and screenshots) as text. */
+const JA_FONT = "fonts-ipafont-gothic";
+const JA_FONT_DIR = "/usr/share/fonts/opentype/ipafont-gothic";
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -42,7 +45,7 @@ if (import.meta.main) {
     if (root && await exists("/usr/bin/apt-get")) {
       console.error("installing Chromium (Debian package) for the dashboard's browser tests…");
       const ok = await run("apt-get", ["update", "-qq"]) &&
-        await run("apt-get", ["install", "-y", "-qq", "chromium"]);
+        await run("apt-get", ["install", "-y", "-qq", "chromium", JA_FONT]);
       console.error(ok ? "Chromium installed" : "Chromium could not be installed");
     } else {
       console.error(
@@ -51,5 +54,11 @@ if (import.meta.main) {
           "CHROMIUM to a Chromium binary.",
       );
     }
+  } else if (
+    Deno.uid() === 0 && !(await exists(JA_FONT_DIR)) && await exists("/usr/bin/apt-get")
+  ) {
+    // Without a CJK font the Japanese dashboard draws boxes (its screenshot); not fatal.
+    await run("apt-get", ["update", "-qq"]) &&
+      await run("apt-get", ["install", "-y", "-qq", JA_FONT]);
   }
 }
