@@ -14,6 +14,7 @@ import type { KvService } from "./kv_service.ts";
 import type { NodeGateway } from "./node_gateway.ts";
 import type { OpService } from "./op_service.ts";
 import type { ProtocolAdmin } from "./protocol_admin.ts";
+import type { ClientOperation } from "../protocols/operations.ts";
 
 /**
  * The API's shared state, handed to every route module.
@@ -35,6 +36,8 @@ export interface ApiContext {
   readonly metrics: ApiMetrics;
   readonly sessions: ClientSessions;
   readonly admin: ProtocolAdmin;
+  /** The protocol's declared client operations; null: it declares none (any is sent). */
+  readonly operations: readonly ClientOperation[] | null;
   /** How the protocol's nodes are shown (served with `GET /cluster`). */
   readonly display: ProtocolDisplay;
 }

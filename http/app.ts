@@ -38,7 +38,7 @@ import { OpService } from "./op_service.ts";
 import { type GatewayOptions, NodeGateway } from "./node_gateway.ts";
 import { openApiDocument } from "./openapi.ts";
 import { notFound, ProblemError, problemResponse } from "./problem.ts";
-import { protocolAdmin, protocolDisplay } from "./protocol_admin.ts";
+import { protocolAdmin, protocolDisplay, protocolOperations } from "./protocol_admin.ts";
 import { clusterRoutes } from "./routes/cluster.ts";
 import { faultRoutes } from "./routes/faults.ts";
 import { kvRoutes } from "./routes/kv.ts";
@@ -125,6 +125,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
   const hub = new EventHub(cluster, options.events);
   const protocol = cluster.descriptor ?? cluster.protocol;
   const admin = protocolAdmin(protocol);
+  const operations = protocolOperations(protocol);
   const kv = new KvService({
     cluster,
     gateway,
@@ -138,6 +139,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     gateway,
     history,
     admin,
+    operations,
     knownLeader: () => kv.knownLeader,
     onLeadershipChange: () => kv.forgetLeader(),
   });
@@ -151,6 +153,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     metrics,
     sessions: new ClientSessions(randomClientBase()),
     admin,
+    operations,
     display: protocolDisplay(protocol),
   };
   hub.observe((e) => metrics.observeEvent(e));
@@ -182,7 +185,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
   v1.route("/", kvRoutes(ctx));
   v1.route("/", ringRoutes(ctx));
   v1.route("/", observeRoutes(ctx));
-  const doc = openApiDocument();
+  const doc = openApiDocument(operations);
   const docsHtml = docsPage(doc);
   v1.get("/openapi.json", (c) => c.json(doc));
   v1.get("/docs", (c) => c.html(docsHtml));

@@ -6,7 +6,7 @@
  * node whose role takes client operations (a 2PC coordinator, a saga orchestrator),
  * else any live node; a `fail` that names another node (`leader`) is followed, twice
  * at most. Protocols whose nodes play different parts name the roles that take each op
- * (`ProtocolAdmin.opRoles`: an event-sourcing `reserve` goes to a command node, a `stock`
+ * (the roles of its declared operation: an event-sourcing `reserve` goes to a command node, a `stock`
  * query to a query node). Every operation is recorded in the history with `f` = the
  * op's `f`.
  *
@@ -28,6 +28,7 @@ import type { NodeGateway } from "./node_gateway.ts";
 import { assertIdle, failedCall } from "./call_outcome.ts";
 import { routeCall } from "./call_route.ts";
 import { leaderOf, type ProtocolAdmin } from "./protocol_admin.ts";
+import type { ClientOperation } from "../protocols/operations.ts";
 
 /**
  * One protocol operation: a JSON object with a string `f`.
@@ -91,8 +92,10 @@ export interface OpServiceOptions {
   readonly cluster: ClusterControl;
   readonly gateway: NodeGateway;
   readonly history: HistoryLog;
-  /** The protocol's abilities (`opRoles` routes ops by the role of the node). */
+  /** The protocol's abilities. */
   readonly admin?: ProtocolAdmin;
+  /** The protocol's declared operations: their roles say which nodes take each. */
+  readonly operations?: readonly ClientOperation[] | null;
   /** The KV service's known leader, a good first guess for a leader-based protocol. */
   readonly knownLeader?: () => NodeId | null;
   /** Told when an operation moved leadership (`failover`, `transfer`). */
@@ -179,7 +182,7 @@ export class OpService {
    */
   async #pick(tried: ReadonlySet<NodeId>, f: string): Promise<NodeId | null> {
     const nodes = this.#o.cluster.nodes;
-    const roles = this.#o.admin?.opRoles?.[f];
+    const roles = this.#o.operations?.find((o) => o.f === f)?.roles;
     if (roles === undefined) {
       for (const guess of [this.#entry, this.#o.knownLeader?.() ?? null]) {
         if (guess !== null && !tried.has(guess) && nodes.includes(guess)) return guess;

@@ -17,7 +17,8 @@ import { KV_API } from "./routes/kv.ts";
 import { MEMBER_API } from "./routes/members.ts";
 import { NODE_API } from "./routes/nodes.ts";
 import { OBSERVE_API } from "./routes/observe.ts";
-import { OP_API } from "./routes/ops.ts";
+import { opApi } from "./routes/ops.ts";
+import type { ClientOperation } from "../protocols/operations.ts";
 import { RING_API } from "./routes/ring.ts";
 
 const DOC_API: readonly ApiRoute[] = [
@@ -43,28 +44,42 @@ const DOC_API: readonly ApiRoute[] = [
 ];
 
 /**
- * Every route's contract, in the order of the document.
+ * Every route's contract, in the order of the document, for a protocol that declares
+ * `operations` (null: none, so `POST /ops` takes any `f`).
+ *
+ * @example
+ * ```ts
+ * import { apiRoutes } from "./openapi.ts";
+ * apiRoutes(null).some((r) => r.path === "/api/v1/kv/{key}"); // true
+ * ```
+ */
+export function apiRoutes(operations: readonly ClientOperation[] | null): readonly ApiRoute[] {
+  return [
+    ...CLUSTER_API,
+    ...MEMBER_API,
+    ...NODE_API,
+    ...FAULT_API,
+    ...KV_API,
+    ...RING_API,
+    ...opApi(operations),
+    ...OBSERVE_API,
+    ...DOC_API,
+  ];
+}
+
+/**
+ * {@link apiRoutes} for a protocol that declares no operations.
  *
  * @example
  * ```ts
  * import { API_ROUTES } from "./openapi.ts";
- * API_ROUTES.some((r) => r.path === "/api/v1/kv/{key}"); // true
+ * API_ROUTES.some((r) => r.path === "/api/v1/ops"); // true
  * ```
  */
-export const API_ROUTES: readonly ApiRoute[] = [
-  ...CLUSTER_API,
-  ...MEMBER_API,
-  ...NODE_API,
-  ...FAULT_API,
-  ...KV_API,
-  ...RING_API,
-  ...OP_API,
-  ...OBSERVE_API,
-  ...DOC_API,
-];
+export const API_ROUTES: readonly ApiRoute[] = apiRoutes(null);
 
 /**
- * The OpenAPI document.
+ * The OpenAPI document; `operations`: the running protocol's (documented in `/ops`).
  *
  * @example
  * ```ts
@@ -73,9 +88,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
  * Object.keys(doc.paths as object).includes("/api/v1/cluster"); // true
  * ```
  */
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(
+  operations: readonly ClientOperation[] | null = null,
+): Record<string, unknown> {
   const app = new OpenAPIHono();
-  for (const route of API_ROUTES) app.openAPIRegistry.registerPath(route);
+  for (const route of apiRoutes(operations)) app.openAPIRegistry.registerPath(route);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

@@ -10,6 +10,7 @@ import type { AnyProtocol } from "../protocols/node.ts";
 import { PLAIN_ADMIN, type ProtocolAdmin } from "../protocols/admin.ts";
 import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../protocols/display.ts";
 import { protocolByName, protocolNames } from "../protocols/registry.ts";
+import type { ClientOperation } from "../protocols/operations.ts";
 
 export type { ProtocolAdmin };
 
@@ -41,6 +42,21 @@ export function protocolAdmin(protocol: AnyProtocol | string | undefined): Proto
  */
 export function protocolDisplay(protocol: AnyProtocol | string | undefined): ProtocolDisplay {
   return resolve(protocol)?.display ?? DEFAULT_DISPLAY;
+}
+
+/**
+ * The client operations `protocol` declares, or null when it declares none.
+ *
+ * @example
+ * ```ts
+ * import { protocolOperations } from "./protocol_admin.ts";
+ * protocolOperations("2pc")?.map((o) => o.f); // ["order"]
+ * ```
+ */
+export function protocolOperations(
+  protocol: AnyProtocol | string | undefined,
+): readonly ClientOperation[] | null {
+  return resolve(protocol)?.operations ?? null;
 }
 
 function resolve(protocol: AnyProtocol | string | undefined): AnyProtocol | undefined {

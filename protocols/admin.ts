@@ -45,11 +45,6 @@ export interface ProtocolAdmin {
   /** The op that hands leadership to `to`, sent to the leader. */
   readonly transfer?: (to: NodeId) => unknown;
   /**
-   * Which node roles take each protocol operation sent to `POST /ops` (by `f`), for
-   * protocols whose nodes play different parts; unlisted ops go to the leader.
-   */
-  readonly opRoles?: Readonly<Record<string, readonly string[]>>;
-  /**
    * The message that makes a node start an election now, forged as coming from a peer,
    * given the node's status; `null` when it cannot (a leader, a crashed node).
    */

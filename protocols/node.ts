@@ -15,6 +15,7 @@ import type { ErrorCode } from "./errors.ts";
 import type { DurableStorage } from "./storage.ts";
 import type { ProtocolAdmin } from "./admin.ts";
 import type { ProtocolDisplay } from "./display.ts";
+import type { ClientOperation } from "./operations.ts";
 import type { MessageSchema } from "./message_schema.ts";
 
 /**
@@ -235,6 +236,12 @@ export interface Protocol<M, Op = unknown> {
   readonly admin?: ProtocolAdmin;
   /** How front ends show the nodes (`status` table, summary line); see `display.ts`. */
   readonly display?: ProtocolDisplay;
+  /**
+   * The client operations it takes (see `operations.ts`): front ends refuse any other
+   * before sending it, document each, and send each to a node of its roles. Undeclared:
+   * whatever the nodes accept.
+   */
+  readonly operations?: readonly ClientOperation[];
   /**
    * The message schema: a validator per message `type` (see `message_schema.ts`). Hosts
    * drop and count a message that fails it before the node sees it, so a tampered or

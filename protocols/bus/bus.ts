@@ -27,6 +27,55 @@ import { type Broker, brokerOptions, createBroker } from "./broker.ts";
 import { busConfig } from "./config.ts";
 import { type BusMessage, type BusOp, validateBusOp } from "./message.ts";
 import { fail } from "../reply.ts";
+import type { Arg, ClientOperation } from "../operations.ts";
+
+const TOPIC: Arg = { type: "string", summary: "the topic" };
+const PARTITION: Arg = { type: "integer", summary: "the partition, from 0" };
+const BUS_OPERATIONS: readonly ClientOperation[] = [
+  {
+    f: "produce",
+    summary: "append a record to a topic (its key picks the partition)",
+    kind: "write",
+    idempotent: false,
+    args: {
+      topic: TOPIC,
+      key: { type: "string", summary: "the record's key" },
+      value: { type: "json", summary: "the record" },
+      partition: { ...PARTITION, optional: true },
+    },
+  },
+  {
+    f: "poll",
+    summary: "records of a partition from an offset",
+    kind: "read",
+    idempotent: true,
+    args: {
+      topic: TOPIC,
+      partition: PARTITION,
+      offset: { type: "integer", summary: "the first offset", optional: true },
+      waitMs: { type: "number", summary: "how long to wait for records", optional: true },
+    },
+  },
+  {
+    f: "commit",
+    summary: "commit a consumer group's offset",
+    kind: "write",
+    idempotent: true,
+    args: {
+      topic: TOPIC,
+      partition: PARTITION,
+      group: { type: "string", summary: "the consumer group" },
+      offset: { type: "integer", summary: "the next offset to read" },
+    },
+  },
+  {
+    f: "metadata",
+    summary: "topics, partitions and leaders",
+    kind: "read",
+    idempotent: true,
+    args: {},
+  },
+];
 
 /**
  * A bus node, with white-box access to its broker (null on a node that is no broker).
@@ -117,6 +166,7 @@ export function createBusNode(ctx: NodeContext<BusMessage>): BusNode {
  */
 export const bus: Protocol<BusMessage, BusOp> = {
   name: "bus",
+  operations: BUS_OPERATIONS,
   description: "Kafka-like partitioned, replicated log with consumer groups (at-least-once)",
   tickMs: 10,
   liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000 },

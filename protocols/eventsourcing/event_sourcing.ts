@@ -31,6 +31,74 @@ import { createEventStore } from "./store.ts";
 import { createCommandNode } from "./command_node.ts";
 import { createQueryNode } from "./query_node.ts";
 import { PLAIN_ADMIN } from "../admin.ts";
+import type { Arg, ClientOperation } from "../operations.ts";
+
+const ITEM: Arg = { type: "string", summary: "the item" };
+const ORDER: Arg = { type: "string", summary: "the order holding the reservation" };
+const QTY: Arg = { type: "integer", summary: "how many, at least 1" };
+/** Commands go to a command node, queries to a query node, a stream read to the store. */
+const ES_OPERATIONS: readonly ClientOperation[] = [
+  {
+    f: "add-stock",
+    summary: "add stock of an item",
+    kind: "write",
+    idempotent: false,
+    roles: ["command"],
+    args: { item: ITEM, qty: QTY },
+  },
+  {
+    f: "reserve",
+    summary: "reserve stock for an order",
+    kind: "write",
+    idempotent: true,
+    roles: ["command"],
+    args: { item: ITEM, order: ORDER, qty: QTY },
+  },
+  {
+    f: "release",
+    summary: "release an order's reservation",
+    kind: "write",
+    idempotent: true,
+    roles: ["command"],
+    args: { item: ITEM, order: ORDER },
+  },
+  {
+    f: "stock",
+    summary: "an item's stock as the projection has it",
+    kind: "read",
+    idempotent: true,
+    roles: ["query"],
+    args: { item: ITEM },
+  },
+  {
+    f: "as-of",
+    summary: "an item's stock replayed to a version or a time",
+    kind: "read",
+    idempotent: true,
+    roles: ["query"],
+    args: {
+      item: ITEM,
+      version: { type: "integer", summary: "the stream version", optional: true },
+      time: { type: "number", summary: "the event time", optional: true },
+    },
+  },
+  {
+    f: "items",
+    summary: "every item's stock as the projection has it",
+    kind: "read",
+    idempotent: true,
+    roles: ["query"],
+    args: {},
+  },
+  {
+    f: "stream",
+    summary: "one stream's events from the store",
+    kind: "read",
+    idempotent: true,
+    roles: ["event-store"],
+    args: { stream: { type: "string", summary: "the stream, e.g. item-1" } },
+  },
+];
 
 /**
  * Which node does what.
@@ -109,18 +177,8 @@ export const eventSourcing: Protocol<EsMessage, unknown> = {
   description: "event store with optimistic concurrency, command nodes, async projections (CQRS)",
   tickMs: 10,
   liveOptions: { requestTimeoutMs: 1000 },
-  admin: {
-    ...PLAIN_ADMIN,
-    opRoles: {
-      "add-stock": ["command"],
-      reserve: ["command"],
-      release: ["command"],
-      stock: ["query"],
-      "as-of": ["query"],
-      items: ["query"],
-      stream: ["event-store"],
-    },
-  },
+  admin: PLAIN_ADMIN,
+  operations: ES_OPERATIONS,
   events: ["es-append", "es-conflict", "es-retry"],
   messages: esMessages,
   create: createNode,

@@ -17,6 +17,7 @@ import { jsonEqual } from "../kv.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { validateKvOp } from "../kv_store.ts";
 import { fail } from "../reply.ts";
+import { KV_OPERATIONS } from "../operations.ts";
 
 /**
  * A value with its last-write-wins stamp; `deleted` marks a tombstone.
@@ -148,6 +149,7 @@ function createNode(ctx: NodeContext<LwwMessage>): ProtocolNode<LwwMessage, KvOp
  */
 export const lww: Protocol<LwwMessage, KvOp> = {
   name: "lww",
+  operations: KV_OPERATIONS,
   description: "every node accepts writes; last-write-wins gossip with skewed clocks (AP control)",
   tickMs: 10,
   events: [],

@@ -74,6 +74,7 @@ import {
 } from "../heartbeat/fixed_timeout.ts";
 import { fail, info } from "../reply.ts";
 import { agreementInvariants } from "./agreement.ts";
+import { KV_OPERATIONS } from "../operations.ts";
 
 /**
  * The role a node plays right now.
@@ -731,6 +732,7 @@ function createNode(ctx: NodeContext<PaxosKvMessage>): PaxosKvNode {
  */
 export const paxosKv: Protocol<PaxosKvMessage, PaxosKvOp> = {
   name: "paxos-kv",
+  operations: KV_OPERATIONS,
   description: "Multi-Paxos replicated KV: stable leader, no-op gap filling, forgetting",
   tickMs: 10,
   liveOptions: {

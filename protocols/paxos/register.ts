@@ -251,6 +251,16 @@ function createNode(ctx: NodeContext<PaxosRegisterMessage>): PaxosRegisterNode {
  */
 export const paxosRegister: Protocol<PaxosRegisterMessage, PaxosRegisterOp> = {
   name: "paxos-register",
+  operations: [
+    {
+      f: "propose",
+      summary: "propose a value; the answer is the value chosen (maybe another's)",
+      kind: "write",
+      idempotent: true,
+      args: { value: { type: "json", summary: "the value to propose" } },
+    },
+    { f: "read", summary: "the chosen value, if any", kind: "read", idempotent: true, args: {} },
+  ],
   description: "single-decree Paxos: proposers, acceptors, learners agree on one value",
   tickMs: 5,
   events: ["learn", "prepare"],

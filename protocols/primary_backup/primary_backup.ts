@@ -36,6 +36,7 @@ import type { Change, PrimaryBackupMessage, PrimaryBackupOp } from "./message.ts
 import { isReplicationMode, type ReplicationMode } from "./mode.ts";
 import { parsePrimaryBackupOptions, type PrimaryBackupOptions } from "./options.ts";
 import { fail, info } from "../reply.ts";
+import { KV_OPERATIONS } from "../operations.ts";
 
 /**
  * A node's role. `electing`: suspects the primary and collects positions; `recovering`: a
@@ -668,6 +669,23 @@ function failingOver(pb: PbState): Reply {
  */
 export const primaryBackup: Protocol<PrimaryBackupMessage, PrimaryBackupOp> = {
   name: "primary-backup",
+  operations: [
+    ...KV_OPERATIONS,
+    {
+      f: "set-mode",
+      summary: "switch replication: sync, async or semi-sync",
+      kind: "write",
+      idempotent: true,
+      args: { mode: { type: "string", summary: "sync, async or semi-sync" } },
+    },
+    {
+      f: "failover",
+      summary: "hand the primary's part to a backup (the most up to date by default)",
+      kind: "write",
+      idempotent: false,
+      args: { to: { type: "string", summary: "the backup to promote", optional: true } },
+    },
+  ],
   description: "primary-backup replication: sync / async / semi-sync, failover",
   tickMs: 5,
   liveOptions: { heartbeatMs: 100, failureTimeoutMs: 1000, semiSyncTimeoutMs: 1000 },

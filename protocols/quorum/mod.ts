@@ -35,6 +35,7 @@ import type { Protocol } from "../node.ts";
 import type { QuorumMessage } from "./message.ts";
 import type { QuorumOp } from "./request.ts";
 import { createQuorumNode } from "./quorum_node.ts";
+import { KV_OPERATIONS, MEMBERSHIP_OPERATIONS } from "../operations.ts";
 
 export { createQuorumNode } from "./quorum_node.ts";
 export type { KeyInspection, QuorumNode } from "./quorum_node.ts";
@@ -83,6 +84,7 @@ export type { StaleRead, StaleReadReport } from "../../checker/stale_reads.ts";
  */
 export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
   name: "quorum-kv",
+  operations: [...KV_OPERATIONS, ...MEMBERSHIP_OPERATIONS],
   description: "Dynamo-style leaderless KV: ring, N/R/W quorums, vector clocks and siblings, " +
     "read repair, sloppy quorum with hinted handoff, Merkle anti-entropy",
   tickMs: 10,

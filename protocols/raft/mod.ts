@@ -43,6 +43,19 @@ import type { RaftMessage } from "./message.ts";
 import type { RaftAdminOp } from "./op.ts";
 import { RaftNode } from "./raft_node.ts";
 import { RaftInvariants } from "./invariants.ts";
+import { type ClientOperation, KV_OPERATIONS, MEMBERSHIP_OPERATIONS } from "../operations.ts";
+
+/** Leadership by hand: hand it over, or make this node stand for election now. */
+const RAFT_ADMIN_OPERATIONS: readonly ClientOperation[] = [
+  {
+    f: "transfer",
+    summary: "hand leadership to another node",
+    kind: "write",
+    idempotent: true,
+    args: { node: { type: "string", summary: "the node to lead" } },
+  },
+  { f: "campaign", summary: "stand for election now", kind: "write", idempotent: true, args: {} },
+];
 
 export type { ConfChange, Entry, EntryData } from "./entry.ts";
 export type { RaftMessage } from "./message.ts";
@@ -70,6 +83,7 @@ export type { RaftNodeView } from "./invariants.ts";
  */
 export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   name: "raft-kv",
+  operations: [...KV_OPERATIONS, ...MEMBERSHIP_OPERATIONS, ...RAFT_ADMIN_OPERATIONS],
   description: "Raft consensus (PreVote, CheckQuorum, ReadIndex, snapshots, membership changes, " +
     "leadership transfer) replicating a key-value store with client sessions",
   tickMs: 10,

@@ -14,6 +14,7 @@ import type { NodeContext, NodeId, Protocol, ProtocolNode, Reply } from "../node
 import { byNodeIndex } from "../node_order.ts";
 import { applyKvOp, validateKvOp } from "../kv_store.ts";
 import { fail } from "../reply.ts";
+import { KV_OPERATIONS } from "../operations.ts";
 
 /**
  * Messages between a forwarding node and the owner.
@@ -91,6 +92,7 @@ function createNode(ctx: NodeContext<RegisterMessage>): ProtocolNode<RegisterMes
  */
 export const register: Protocol<RegisterMessage, KvOp> = {
   name: "register",
+  operations: KV_OPERATIONS,
   description: "one node owns all data; others forward to it (linearizable control)",
   tickMs: 50,
   events: [],

@@ -42,6 +42,9 @@ import { createOrchestrator } from "./orchestrator.ts";
 import { createChoreographyOrderService, createChoreographyService } from "./choreography.ts";
 import { fail } from "../reply.ts";
 import { PLAIN_ADMIN } from "../admin.ts";
+import { orderOperation } from "../operations.ts";
+
+const ORDER_ROLES = ["orchestrator", "order-service"];
 
 /**
  * The bus options of a choreography: the saga topic on the broker nodes.
@@ -162,13 +165,18 @@ export const saga: Protocol<SagaMessage, unknown> = {
     "the order as a saga with compensations (orchestrated or choreographed over the bus)",
   tickMs: 10,
   liveOptions: { replyTimeoutMs: 1000 },
-  admin: {
-    ...PLAIN_ADMIN,
-    opRoles: {
-      order: ["orchestrator", "order-service"],
-      "read-order": ["orchestrator", "order-service"],
+  admin: PLAIN_ADMIN,
+  operations: [
+    orderOperation(ORDER_ROLES),
+    {
+      f: "read-order",
+      summary: "an order's saga: its state and steps",
+      kind: "read",
+      idempotent: true,
+      roles: ORDER_ROLES,
+      args: { id: { type: "string", summary: "the order's id" } },
     },
-  },
+  ],
   events: [
     "bus-hw",
     "saga-begin",

@@ -26,6 +26,7 @@ import { twoPhaseOptions } from "./options.ts";
 import { createCoordinator } from "./coordinator.ts";
 import { createParticipant } from "./participant.ts";
 import { PLAIN_ADMIN } from "../admin.ts";
+import { orderOperation } from "../operations.ts";
 
 function createNode(ctx: NodeContext<TxnMessage>): ProtocolNode<TxnMessage, unknown> {
   const roles = orderRoles([ctx.id, ...ctx.peers], ctx.options);
@@ -52,7 +53,8 @@ export const twoPhaseCommit: Protocol<TxnMessage, unknown> = {
   description: "two-phase commit of an order across inventory, payment and delivery",
   tickMs: 20,
   liveOptions: { voteTimeoutMs: 5000, suspectMs: 2000 },
-  admin: { ...PLAIN_ADMIN, opRoles: { order: ["coordinator"] } },
+  admin: PLAIN_ADMIN,
+  operations: [orderOperation(["coordinator"])],
   display: {
     headline: { kind: "role", role: "coordinator" },
     columns: [

@@ -90,7 +90,13 @@ Deno.test("op sends any operation, to the coordinator or a pinned node, and repo
     r = await cli("op", '{"f":"order","id":"o2","item":"apple","qty":1,"amount":5}');
     assert.equal(r.code, 1);
     assert.match(r.err[0]!, /^error: Aborted: node n1: aborted: n2 \(inventory\) voted no/);
-    r = await cli("op", '{"f":"order","id":"o3"}', "--node", "n2", "--json");
+    r = await cli(
+      "op",
+      '{"f":"order","id":"o3","item":"item-1","qty":1,"amount":5}',
+      "--node",
+      "n2",
+      "--json",
+    );
     assert.equal(r.code, 1);
     assert.match(r.err[0]!, /Wrong node: .* send it to n1/);
   });

@@ -5,6 +5,9 @@ import { parseHistory } from "../../history/jsonl.ts";
 import { fakeApi, json, problemOf, snapshot } from "./fake_cluster.ts";
 import { fail, info } from "../../protocols/reply.ts";
 
+/** A protocol the registry does not know: it declares no operations, so any `f` is sent. */
+const UNDECLARED = "undeclared";
+
 type Fake = ReturnType<typeof fakeApi>["fake"];
 
 /** A 2PC-like fake: n1 coordinates orders; the others are participants that redirect. */
@@ -33,7 +36,7 @@ function historyOf(api: ReturnType<typeof fakeApi>["api"]) {
 }
 
 Deno.test("POST /ops finds the coordinator by role, answers its value and records f = op.f", async () => {
-  const { fake, api, req } = fakeApi({ nodes: ["n2", "n1", "n3"] });
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED, nodes: ["n2", "n1", "n3"] });
   try {
     twoPhase(fake);
     const res = await req("/api/v1/ops", json(order("o1")));
@@ -57,7 +60,7 @@ Deno.test("POST /ops finds the coordinator by role, answers its value and record
 });
 
 Deno.test("POST /ops follows a participant's hint to the coordinator and remembers it", async () => {
-  const { fake, api, req } = fakeApi({ nodes: ["n2", "n1", "n3"] });
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED, nodes: ["n2", "n1", "n3"] });
   try {
     twoPhase(fake);
     fake.status = () => ({ role: "participant" }); // no role tells where to go
@@ -72,7 +75,7 @@ Deno.test("POST /ops follows a participant's hint to the coordinator and remembe
 });
 
 Deno.test("an aborted transaction is a 409 (even through hints) and a fail in the history", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     twoPhase(fake);
     const p = await problemOf(await req("/api/v1/ops", json(order("o3", "apple"))), 409);
@@ -88,7 +91,7 @@ Deno.test("an aborted transaction is a 409 (even through hints) and a fail in th
 });
 
 Deno.test("POST /nodes/{id}/ops asks that node only: 409 naming the right node, 503 when it may pass", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     twoPhase(fake);
     let p = await problemOf(await req("/api/v1/nodes/n2/ops", json(order("o1"))), 409);
@@ -108,7 +111,7 @@ Deno.test("POST /nodes/{id}/ops asks that node only: 409 naming the right node, 
 });
 
 Deno.test("/nodes/{id}/ops is not taken for a node action, and node actions still work", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     fake.handler = () => ({ type: "ok", value: "pong" });
     const res = await req("/api/v1/nodes/n2/ops", json({ op: { f: "ping" } }));
@@ -123,7 +126,7 @@ Deno.test("/nodes/{id}/ops is not taken for a node action, and node actions stil
 });
 
 Deno.test("an info reply or no answer in time is a 504 and an info in the history", async () => {
-  const { fake, api, clock, req } = fakeApi();
+  const { fake, api, clock, req } = fakeApi({ protocol: UNDECLARED });
   try {
     fake.handler = () => info("crash", "node crashed holding the request");
     let p = await problemOf(await req("/api/v1/nodes/n1/ops", json(order("o1"))), 504);
@@ -142,7 +145,7 @@ Deno.test("an info reply or no answer in time is a 504 and an info in the histor
 });
 
 Deno.test("a key in the op keys the history; a failover makes the API forget the leader", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     fake.handler = (node, op) => {
       if (node !== fake.leader) return fake.notLeader();
@@ -167,7 +170,7 @@ Deno.test("a key in the op keys the history; a failover makes the API forget the
 });
 
 Deno.test("bad op requests are 400 / 404 naming the field, and reach no node", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     const before = snapshot(fake, api);
     const cases: [string, string | object, number, string | null][] = [
@@ -197,7 +200,7 @@ Deno.test("bad op requests are 400 / 404 naming the field, and reach no node", a
 });
 
 Deno.test("GET /cluster keeps protocol state under status (2PC locks, inDoubt, blockedSince) and gives wallClockMs", async () => {
-  const { fake, api, req } = fakeApi();
+  const { fake, api, req } = fakeApi({ protocol: UNDECLARED });
   try {
     twoPhase(fake);
     const before = Date.now();
@@ -227,10 +230,70 @@ Deno.test("POST /ops sends each event-sourcing op to a node of the role that tak
     for (
       const [f, role] of [["reserve", "command"], ["stock", "query"], ["add-stock", "command"]]
     ) {
-      const res = await req("/api/v1/ops", json({ op: { f, item: "apple" } }));
+      const res = await req("/api/v1/ops", json({ op: { f, item: "apple", order: "o1", qty: 1 } }));
       assert.equal((await res.json()).value, role, f);
     }
     assert.deepEqual(fake.requests.map((r) => r.node), ["n2", "n3", "n2"]);
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("POST /ops refuses, before sending anything, an operation the protocol does not declare or one missing an argument", async () => {
+  const { fake, api, req } = fakeApi({ protocol: "2pc" });
+  try {
+    const before = snapshot(fake, api);
+    let p = await problemOf(
+      await req("/api/v1/ops", json({ op: { f: "propose", value: 1 } })),
+      400,
+    );
+    assert.equal(p.field, "op.f");
+    assert.match(String(p.detail), /no operation 'propose' here; the protocol takes order/);
+    p = await problemOf(
+      await req("/api/v1/ops", json({ op: { f: "order", id: "o1", item: "i", amount: 5 } })),
+      400,
+    );
+    assert.equal(p.field, "op.qty");
+    assert.match(String(p.detail), /qty is required/);
+    p = await problemOf(
+      await req(
+        "/api/v1/nodes/n1/ops",
+        json({ op: { f: "order", id: "o1", item: "i", qty: "2", amount: 5 } }),
+      ),
+      400,
+    );
+    assert.equal(p.field, "op.qty");
+    assert.match(String(p.detail), /qty must be an integer/);
+    assert.equal(snapshot(fake, api), before, "nothing was sent or recorded");
+  } finally {
+    api.close();
+  }
+});
+
+Deno.test("the OpenAPI document of a cluster documents its protocol's own operations", async () => {
+  const { api, req } = fakeApi({ protocol: "event-sourcing", nodes: ["n1", "n2", "n3"] });
+  try {
+    const doc = await (await req("/api/v1/openapi.json")).json();
+    const body = doc.paths["/api/v1/ops"].post.requestBody.content["application/json"];
+    const variants = body.schema.properties.op.anyOf as {
+      title: string;
+      description: string;
+      properties: Record<string, unknown>;
+      required: string[];
+    }[];
+    assert.deepEqual(variants.map((v) => v.title), [
+      "add-stock",
+      "reserve",
+      "release",
+      "stock",
+      "as-of",
+      "items",
+      "stream",
+    ]);
+    const reserve = variants.find((v) => v.title === "reserve")!;
+    assert.deepEqual(reserve.required.sort(), ["f", "item", "order", "qty"]);
+    assert.match(reserve.description, /write; idempotent; taken by command/);
+    assert.equal(body.example.op.f, "add-stock");
   } finally {
     api.close();
   }
