@@ -75,8 +75,6 @@ export type ElectionWindow = {
   readonly max: number;
 };
 
-/** Message bodies that tell a follower its leader is alive. */
-const FROM_LEADER = new Set(["append", "heartbeat", "snapshot"]);
 function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
@@ -256,7 +254,9 @@ export class ClusterModel {
     const b = obj(e.body);
     const type = str(b.type);
     const term = num(b.term);
-    if (type === null || !FROM_LEADER.has(type) || term === null || e.peer === undefined) {
+    // The protocol's display names the messages that tell a follower its leader is alive.
+    const fromLeader = this.display.leaderMessages ?? [];
+    if (type === null || !fromLeader.includes(type) || term === null || e.peer === undefined) {
       return false;
     }
     if (n.term !== null && term < n.term) return false;

@@ -120,6 +120,7 @@ export const DisplaySchema = z.object({
       .readonly(),
   ]),
   columns: z.array(ColumnSchema).readonly(),
+  leaderMessages: z.array(z.string()).readonly().optional(),
 }).readonly().openapi("Display", {
   description: "How the protocol shows its nodes, as it declares: `headline` " +
     "(leader with its term, a role, or leaderless with settings) and `columns` " +

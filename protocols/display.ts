@@ -66,6 +66,11 @@ export type Headline =
 export interface ProtocolDisplay {
   readonly headline: Headline;
   readonly columns: readonly StatusColumn[];
+  /**
+   * The message types by which a leader tells a follower it is alive (and its term):
+   * a live view restarts the follower's election countdown when one arrives.
+   */
+  readonly leaderMessages?: readonly string[];
 }
 
 /**

@@ -44,6 +44,7 @@ import type { RaftAdminOp } from "./op.ts";
 import { RaftNode } from "./raft_node.ts";
 import { RaftInvariants } from "./invariants.ts";
 import { type ClientOperation, KV_OPERATIONS, MEMBERSHIP_OPERATIONS } from "../operations.ts";
+import { DEFAULT_DISPLAY } from "../display.ts";
 
 /** Leadership by hand: hand it over, or make this node stand for election now. */
 const RAFT_ADMIN_OPERATIONS: readonly ClientOperation[] = [
@@ -83,6 +84,7 @@ export type { RaftNodeView } from "./invariants.ts";
  */
 export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   name: "raft-kv",
+  display: { ...DEFAULT_DISPLAY, leaderMessages: ["append", "heartbeat", "snapshot"] },
   operations: [...KV_OPERATIONS, ...MEMBERSHIP_OPERATIONS, ...RAFT_ADMIN_OPERATIONS],
   description: "Raft consensus (PreVote, CheckQuorum, ReadIndex, snapshots, membership changes, " +
     "leadership transfer) replicating a key-value store with client sessions",

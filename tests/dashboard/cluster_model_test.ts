@@ -40,7 +40,7 @@ function state(over: Record<string, Partial<NodeViewShape>> = {}) {
     nodeView(id, role, extra, over[id]);
   const data: ClusterShape = {
     protocol: "any-protocol",
-    display: DEFAULT_DISPLAY,
+    display: { ...DEFAULT_DISPLAY, leaderMessages: ["append", "heartbeat", "snapshot"] },
     leader: "n1",
     term: 2,
     clocks: {},
@@ -191,4 +191,18 @@ Deno.test("model: the election window is the one the nodes' status reports", () 
     body: { type: "heartbeat", term: 2, commit: 5, round: 1 },
   });
   assert.deepEqual(m.electionWindow("n2", 260), { elapsed: 60, min: 400, max: 800 });
+});
+
+Deno.test("model: only the messages the display names as the leader's restart a follower's timer", () => {
+  const m = new ClusterModel();
+  const s = state();
+  const data = s.data as { display: unknown };
+  data.display = { ...DEFAULT_DISPLAY, leaderMessages: ["beat"] };
+  m.apply(s);
+  const deliver = (time: number, type: string) =>
+    m.apply({ time, kind: "deliver", node: "n2", peer: "n1", body: { type, term: 2 } });
+  deliver(200, "heartbeat");
+  assert.equal(m.electionWindow("n2", 260), null, "heartbeat is not this protocol's");
+  deliver(210, "beat");
+  assert.equal(m.electionWindow("n2", 260)!.elapsed, 50);
 });

@@ -75,7 +75,7 @@ Deno.test("outside protocols/, only the registry, scenarios, torture, bench and 
       if (literal.test(l)) offenders.push(`${f.slice(root.length)}:${i + 1}: ${l.trim()}`);
     });
   };
-  for (const dir of ["nodes", "http", "cli", "args", "client"]) {
+  for (const dir of ["nodes", "http", "cli", "args", "client", "dashboard"]) {
     for await (const f of tsFiles(root + dir)) await check(f);
   }
   for (
