@@ -174,16 +174,20 @@ function runNemesis(
     `nemesis: ${kinds.join(",")} (seed ${seed}): ${steps.length} steps over ` +
       `${durationMs / 1000} s, then heal`,
   );
-  const timers = steps.map((s) =>
-    setTimeout(() => {
+  let stopped = false;
+  // On the runtime's own timers; the schedule's times count from now.
+  for (const s of steps) {
+    cluster.after(s.at, () => {
+      if (stopped) return;
       console.log(`nemesis +${(s.at / 1000).toFixed(1)}s ${JSON.stringify(s)}`);
       applyStep(cluster, s);
-    }, s.at)
-  );
-  timers.push(setTimeout(() => {
+    });
+  }
+  cluster.after(durationMs, () => {
+    if (stopped) return;
     void healAll(cluster).then(() => console.log("nemesis: done; everything healed"));
-  }, durationMs));
-  return () => timers.forEach(clearTimeout);
+  });
+  return () => void (stopped = true);
 }
 
 /** What the cluster prints once it listens: where to find it and what to try. */

@@ -10,7 +10,6 @@
 
 import type { NodeId } from "../protocols/node.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
-import type { Simulation } from "./simulator.ts";
 import type { LinkFaults } from "./faults/network.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -232,7 +231,8 @@ export function seededSchedule(seed: number, o: ScheduleOptions): NemesisStep[] 
 }
 
 /**
- * Schedules every step on the simulation (times are absolute virtual ms).
+ * Schedules every step on the runtime (times are absolute: virtual ms in the simulator,
+ * ms since the start on a live cluster); `onStep` sees each step as it is applied.
  *
  * @example
  * ```ts
@@ -243,8 +243,17 @@ export function seededSchedule(seed: number, o: ScheduleOptions): NemesisStep[] 
  * scheduleNemesis(sim, [{ at: 100, fault: 1, op: "crash", node: "n1" }]);
  * ```
  */
-export function scheduleNemesis(sim: Simulation, steps: readonly NemesisStep[]): void {
-  for (const s of steps) sim.at(s.at, () => applyStep(sim, s));
+export function scheduleNemesis(
+  rt: Runtime,
+  steps: readonly NemesisStep[],
+  onStep?: (s: NemesisStep) => void,
+): void {
+  for (const s of steps) {
+    rt.at(s.at, () => {
+      onStep?.(s);
+      applyStep(rt, s);
+    });
+  }
 }
 
 /**

@@ -1,15 +1,18 @@
 /**
  * What every runtime offers to drive it from outside — the simulator (virtual time) and
  * the Worker cluster (real time) alike: its nodes, their faults (crash, restart, pause,
- * resume, clock skew and drift), the shared fault model for links, and a way to note an
- * outside event in its trace. The nemesis takes this, so one fault schedule drives a
- * simulated run and a live cluster the same way.
+ * resume, clock skew and drift), the shared fault model for links, its clock and timers,
+ * client operations, its trace events, and a way to note an outside event in the trace.
+ * The nemesis and the KV workload take this, so one fault schedule and one client load
+ * drive a simulated run and a live cluster the same way.
  *
  * @module
  */
 
-import type { NodeId } from "../protocols/node.ts";
+import type { NodeId, Reply } from "../protocols/node.ts";
+import type { Rng } from "../protocols/random.ts";
 import type { Network } from "./faults/network.ts";
+import type { TraceEvent } from "./trace.ts";
 
 /**
  * A runtime's fault surface.
@@ -25,6 +28,21 @@ import type { Network } from "./faults/network.ts";
 export interface Runtime {
   /** Every node id, in order. */
   readonly nodes: readonly NodeId[];
+  /** The runtime's seeded random source, for what drives it (clients, schedules). */
+  readonly rng: Rng;
+  /** Milliseconds since the runtime started (virtual in the simulator). */
+  now(): number;
+  /** Runs `fn` after `ms` (virtual time in the simulator, a timer on a live cluster). */
+  after(ms: number, fn: () => void): void;
+  /** Runs `fn` when {@link now} reaches `time` (at once if it has). */
+  at(time: number, fn: () => void): void;
+  /**
+   * Sends client `client`'s operation to `node`; `onReply` gets its reply once (`fail`
+   * when the node is down, `info` when the outcome is unknown).
+   */
+  submit(node: NodeId, op: unknown, client: number, onReply: (reply: Reply) => void): void;
+  /** Observes every trace event; returns the function that stops observing. */
+  onTrace(fn: (e: TraceEvent) => void): () => void;
   /** The fault model for links: partitions, cuts, rules. */
   readonly network: Network;
   /** Crashes a node: volatile state and unsynced writes are lost. */

@@ -244,10 +244,19 @@ export class Simulation implements Runtime {
     this.at(this.#now + ms, fn);
   }
 
-  /** Observes every trace event (turns tracing on). */
-  onTrace(fn: (e: TraceEvent) => void): void {
+  /** Observes every trace event (turns tracing on); returns the function that stops it. */
+  onTrace(fn: (e: TraceEvent) => void): () => void {
     this.#listeners.push(fn);
     this.#tracing = true;
+    return () => {
+      const i = this.#listeners.indexOf(fn);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
+  }
+
+  /** {@link request} as the runtime interface has it (the reply callback required). */
+  submit(node: NodeId, op: unknown, client: number, onReply: (reply: Reply) => void): void {
+    this.request(node, op, client, onReply);
   }
 
   /** Runs `fn` after every step (invariant checks). */

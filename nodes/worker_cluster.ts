@@ -35,7 +35,7 @@
 
 import { setImmediate } from "node:timers";
 import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
-import { createRng } from "../protocols/random.ts";
+import { createRng, type Rng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
 import { Network } from "./faults/network.ts";
@@ -108,6 +108,7 @@ export class Cluster implements Runtime {
   #nextIndex: number;
   #started = false;
   #closed = false;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
   /** Use {@link startCluster}. */
   constructor(o: ClusterOptions) {
@@ -126,6 +127,8 @@ export class Cluster implements Runtime {
     this.#nextIndex = ids.length;
     const rng = createRng(o.seed);
     const random = () => rng.next();
+    // A stream of its own for what drives the cluster, so clients never shift the network's.
+    this.rng = createRng(o.seed * 104_729 + 31);
     // Real Workers already pay a real hop; add no simulated delay unless asked.
     this.network = new Network(ids, random, o.network ?? {});
     ids.forEach((id, index) => {
@@ -187,6 +190,36 @@ export class Cluster implements Runtime {
   /** Milliseconds since the cluster was created (the time of trace events and the router). */
   now(): number {
     return this.#now();
+  }
+
+  /** The seeded random source of what drives the cluster (clients of a workload). */
+  readonly rng: Rng;
+
+  /** Runs `fn` after `ms` of real time, unless the cluster is closed by then. */
+  after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  /** Runs `fn` when {@link now} reaches `time` (a timer; at once if it has passed). */
+  at(time: number, fn: () => void): void {
+    this.after(Math.max(0, time - this.#now()), fn);
+  }
+
+  /** {@link request} with a callback, as the runtime interface has it. */
+  submit(node: NodeId, op: unknown, client: number, onReply: (reply: Reply) => void): void {
+    this.request(node, op, client).then(
+      onReply,
+      (e) => onReply(info("timeout", e instanceof Error ? e.message : String(e))),
+    );
+  }
+
+  /** Every trace event, message events included (the runtime interface's view). */
+  onTrace(fn: (e: TraceEvent) => void): () => void {
+    return this.onEvent(fn, { messages: true });
   }
 
   /**
@@ -435,6 +468,8 @@ export class Cluster implements Runtime {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     this.#router.close();
     await Promise.all([...this.#slots.values()].map((s) => this.#stop(s)));
     this.#listeners.clear();

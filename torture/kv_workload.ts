@@ -12,7 +12,7 @@
 import type { KvOp } from "../protocols/kv.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { createHistoryRecorder, type HistoryRecorder } from "../history/recorder.ts";
-import type { Simulation } from "../nodes/simulator.ts";
+import type { Runtime } from "../nodes/runtime.ts";
 
 /**
  * Workload settings.
@@ -78,7 +78,7 @@ export interface KvWorkload {
  * w.history.events().length > 0; // true
  * ```
  */
-export function startKvWorkload(sim: Simulation, o: KvWorkloadOptions): KvWorkload {
+export function startKvWorkload(rt: Runtime, o: KvWorkloadOptions): KvWorkload {
   const history = createHistoryRecorder();
   const keys = Array.from({ length: o.keys ?? 3 }, (_, i) => `k${i + 1}`);
   const timeoutMs = o.timeoutMs ?? 1000;
@@ -87,24 +87,24 @@ export function startKvWorkload(sim: Simulation, o: KvWorkloadOptions): KvWorklo
   const writeShare = o.writeShare ?? 0.4;
   let nextValue = 1;
   let invoked = 0;
-  const ns = () => Math.round(sim.now() * 1e6);
+  const ns = () => Math.round(rt.now() * 1e6);
 
   const client = (index: number) => {
     let process = index;
     let leader: NodeId | undefined;
     const lastSeen = new Map<string, unknown>();
     const next = () => {
-      if (sim.now() >= o.untilMs || (o.maxOps !== undefined && invoked >= o.maxOps)) return;
-      const key = keys[sim.rng.int(keys.length)]!;
-      const r = sim.rng.next();
+      if (rt.now() >= o.untilMs || (o.maxOps !== undefined && invoked >= o.maxOps)) return;
+      const key = keys[rt.rng.int(keys.length)]!;
+      const r = rt.rng.next();
       const op: KvOp = r < readShare
         ? { f: "read", key }
         : r < readShare + writeShare
         ? { f: "write", key, value: nextValue++ }
         : { f: "cas", key, value: [lastSeen.get(key) ?? null, nextValue++] };
-      const node = leader !== undefined && sim.nodes.includes(leader)
+      const node = leader !== undefined && rt.nodes.includes(leader)
         ? leader
-        : sim.nodes[sim.rng.int(sim.nodes.length)]!;
+        : rt.nodes[rt.rng.int(rt.nodes.length)]!;
       invoked++;
       const me = process;
       history.invoke(me, op.f, op.key, op.value, ns());
@@ -114,9 +114,9 @@ export function startKvWorkload(sim: Simulation, o: KvWorkloadOptions): KvWorklo
         done = true;
         history.complete(me, type, value, ns(), error);
         if (type === "info") process += o.clients; // the old op may still be in flight
-        sim.after(sim.rng.next() * think, next);
+        rt.after(rt.rng.next() * think, next);
       };
-      sim.request(node, op, me, (reply: Reply) => {
+      rt.submit(node, op, me, (reply: Reply) => {
         if (reply.type === "ok") {
           const value = op.f === "read" ? reply.value : op.value;
           if (op.f === "read") lastSeen.set(key, reply.value);
@@ -131,12 +131,12 @@ export function startKvWorkload(sim: Simulation, o: KvWorkloadOptions): KvWorklo
           complete("info", op.value, reply.error);
         }
       });
-      sim.after(timeoutMs, () => {
+      rt.after(timeoutMs, () => {
         if (!done) leader = undefined;
         complete("info", op.value, "timeout");
       });
     };
-    sim.after(sim.rng.next() * think, next);
+    rt.after(rt.rng.next() * think, next);
   };
   for (let i = 0; i < o.clients; i++) client(i);
 
