@@ -15,6 +15,7 @@ import { paxosKv } from "./paxos/multi_paxos.ts";
 import { paxosRegister } from "./paxos/register.ts";
 import { primaryBackup } from "./primary_backup/primary_backup.ts";
 import { twoPhaseCommit } from "./txn/two_phase_commit.ts";
+import { paxosCommit } from "./paxos_commit/paxos_commit.ts";
 import { bus } from "./bus/bus.ts";
 import { saga } from "./saga/saga.ts";
 import { eventSourcing } from "./eventsourcing/event_sourcing.ts";
@@ -29,6 +30,7 @@ const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>
   [paxosKv.name, paxosKv],
   [primaryBackup.name, primaryBackup],
   [twoPhaseCommit.name, twoPhaseCommit],
+  [paxosCommit.name, paxosCommit],
   [bus.name, bus],
   [saga.name, saga],
   [eventSourcing.name, eventSourcing],

@@ -21,6 +21,7 @@ const FOLDERS: Record<string, readonly string[]> = {
   "paxos-kv": ["paxos/multi_paxos.ts"],
   "primary-backup": ["primary_backup"],
   "2pc": ["txn"],
+  "paxos-commit": ["paxos_commit"],
   "bus": ["bus"],
   "saga": ["saga", "bus"],
   "event-sourcing": ["eventsourcing"],
@@ -68,7 +69,10 @@ Deno.test("a simulated run under faults emits only declared and host kinds", () 
   const host = new Set<string>(HOST_EVENT_KINDS);
   for (const name of protocolNames()) {
     const p = protocolByName(name);
-    const kv = p.check !== "none" && !["2pc", "bus", "saga", "event-sourcing"].includes(name);
+    const kv = p.check !== "none" &&
+      !["2pc", "paxos-commit", "bus", "saga", "event-sourcing"].includes(
+        name,
+      );
     const r = runSimulation({
       protocol: name,
       nodes: 5,

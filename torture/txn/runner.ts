@@ -24,6 +24,7 @@ import { twoPcWorkload } from "./two_pc.ts";
 import { sagaWorkload } from "./saga.ts";
 import { busWorkload } from "./bus.ts";
 import { eventSourcingWorkload } from "./event_sourcing.ts";
+import { paxosCommitWorkload } from "./paxos_commit.ts";
 
 /**
  * The protocols this driver knows.
@@ -34,10 +35,17 @@ import { eventSourcingWorkload } from "./event_sourcing.ts";
  * TXN_TORTURE_PROTOCOLS.includes("saga"); // true
  * ```
  */
-export const TXN_TORTURE_PROTOCOLS = ["2pc", "saga", "bus", "event-sourcing"] as const;
+export const TXN_TORTURE_PROTOCOLS = [
+  "2pc",
+  "paxos-commit",
+  "saga",
+  "bus",
+  "event-sourcing",
+] as const;
 
 const WORKLOADS = new Map<string, TxnWorkload>([
   ["2pc", twoPcWorkload],
+  ["paxos-commit", paxosCommitWorkload],
   ["saga", sagaWorkload],
   ["bus", busWorkload],
   ["event-sourcing", eventSourcingWorkload],
