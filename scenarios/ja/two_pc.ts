@@ -73,4 +73,20 @@ export const JA: Catalogue = {
   "fail: aborted: n3 (payment) voted no: payment refused o2":
     "fail: アボート: n3 (決済) が no に投票: 決済が o2 を拒否",
   "no answer (the outcome is unknown to the client)": "応答なし (クライアントには結果がわからない)",
+  "5. The same crash under Paxos Commit (Gray and Lamport): each participant's vote is\n   chosen by its own Paxos instance among three acceptors (n1, n2, n3), so when the\n   coordinator dies after every prepare, n2 takes over, finishes the instances and\n   decides — proposing abort for any vote it cannot find. The coordinator stays down\n   for 2 s, then 4 s:":
+    "5. 同じクラッシュを Paxos Commit (Gray と Lamport) で: 各参加者の投票は 3 つのアクセプター\n   (n1、n2、n3) の間の参加者ごとの Paxos インスタンスで決まる。だからコーディネーターが\n   全員の Prepare の後に落ちても、n2 が引き継いでインスタンスを終わらせ、決定する —\n   見つからない投票にはアボートを提案する。コーディネーターは 2 秒、次に 4 秒落ちたまま:",
+  "protocol": "プロトコル",
+  "coordinator down": "コーディネーター停止",
+  "locks held": "ロック保持",
+  "blocked": "ブロック",
+  "released while down": "停止中に解放",
+  "decision": "決定",
+  "decided by": "決定したノード",
+  "messages per transaction": "トランザクションあたりのメッセージ",
+  "yes": "はい",
+  "no": "いいえ",
+  "commit": "コミット",
+  "abort": "アボート",
+  "   2PC blocks for as long as the coordinator is down ({0} ms, then {1} ms);\n   Paxos Commit does not block: its participants wait {2} ms, the takeover delay,\n   however long the coordinator stays down. The price is messages: {3} per\n   transaction against 2PC's {4} (here F = 1: two more acceptors hear every vote).":
+    "   2PC はコーディネーターが落ちている間ずっとブロックする ({0} ms、次に {1} ms)。\n   Paxos Commit はブロックしない: 参加者が待つのは引き継ぎの遅延 {2} ms だけで、\n   コーディネーターがどれだけ長く落ちていても変わらない。代償はメッセージ数: トランザクション\n   あたり {3} 通、2PC は {4} 通 (ここでは F = 1: 2 つの追加のアクセプターがすべての投票を聞く)。",
 };

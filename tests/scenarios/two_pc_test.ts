@@ -74,3 +74,35 @@ Deno.test("2pc: a logged COMMIT is re-sent after recovery and acknowledged by al
   for (const p of r.participants["o4 after restart"]!) assert.deepEqual(p.locks, []);
   assert.deepEqual(r.totals, { committed: 2, aborted: 2 });
 });
+
+Deno.test("2pc vs Paxos Commit: 2PC blocks as long as the coordinator is down, Paxos Commit not at all", () => {
+  assert.deepEqual(r.comparison.map((c) => c.downMs), [2000, 4000]);
+  for (const c of r.comparison) {
+    // 2PC: the locks stay until the coordinator returns and presumes abort.
+    assert.equal(c.twoPc.decidedWhileDown, false);
+    assert.ok(c.twoPc.blockedMs >= c.downMs, `2PC blocked ${c.twoPc.blockedMs} ms`);
+    assert.equal(c.twoPc.blockedMs, c.twoPc.lockHeldMs);
+    assert.deepEqual([c.twoPc.decision, c.twoPc.decidedBy], ["abort", "n1"]);
+    // Paxos Commit: n2 takes over and commits (every RM prepared) while n1 is down.
+    assert.equal(c.paxosCommit.decidedWhileDown, true);
+    assert.equal(c.paxosCommit.blockedMs, 0);
+    assert.ok(c.paxosCommit.lockHeldMs < 1500, `locks held ${c.paxosCommit.lockHeldMs} ms`);
+    assert.deepEqual([c.paxosCommit.decision, c.paxosCommit.decidedBy], ["commit", "n2"]);
+  }
+  const [short, long] = r.comparison;
+  assert.ok(long!.twoPc.blockedMs - short!.twoPc.blockedMs >= 1900, "2PC's window grows");
+  assert.equal(
+    long!.paxosCommit.lockHeldMs,
+    short!.paxosCommit.lockHeldMs,
+    "Paxos Commit's does not",
+  );
+});
+
+Deno.test("2pc vs Paxos Commit: messages per transaction — 12 for 2PC, 19 for Paxos Commit with F = 1", () => {
+  for (const c of r.comparison) {
+    // prepare, vote, decision and ack to and from each of three participants.
+    assert.equal(c.twoPc.messagesPerTxn, 12);
+    // 3 prepares, 7 votes to the acceptors on other nodes, 6 acceptances to n1, 3 decisions.
+    assert.equal(c.paxosCommit.messagesPerTxn, 19);
+  }
+});
