@@ -10,16 +10,31 @@ import { paxosCommit, type PcNode } from "../../protocols/paxos_commit/paxos_com
 import type { PcMessage } from "../../protocols/paxos_commit/message.ts";
 
 Deno.test("paxos-commit keeps its invariants under coordinator crashes and the nemesis (8 seeds)", () => {
-  let committed = 0, takeovers = 0;
+  let committed = 0;
   for (let seed = 1; seed <= 8; seed++) {
     const o = tortureTxnSeed("paxos-commit", seed, { durationMs: 4000 });
     assert.equal(o.violation, null, `seed ${seed}: ${o.violation}`);
     assert.ok(o.checks > 100, `seed ${seed} ran only ${o.checks} checks`);
     committed += o.ops.ok;
-    takeovers += o.stats.sent > 0 ? 1 : 0;
   }
   assert.ok(committed > 300, `only ${committed} orders committed`);
-  assert.equal(takeovers, 8);
+});
+
+Deno.test("the workload crashes the coordinator, and other nodes take over and decide while it is down", () => {
+  const h = paxosCommitWorkload.harness(paxosCommitWorkload.defaults);
+  const sim = new Simulation({ protocol: h.protocol, nodes: h.nodes, seed: 1, options: h.options });
+  const watch = watchTxnInvariants(sim, "paxos-commit", h.options);
+  let crashes = 0, decidedWithoutN1 = 0;
+  sim.onTrace((e) => {
+    if (e.kind === "crash" && e.node === "n1") crashes++;
+    if (e.kind === "decision" && e.node !== "n1" && !sim.isUp("n1")) decidedWithoutN1++;
+  });
+  const ops: Ops = { invoked: 0, ok: 0, fail: 0, info: 0 };
+  h.start(sim, createRng(1), 3, 6000, ops);
+  sim.runFor(8000);
+  assert.equal(watch.violation(), null);
+  assert.ok(crashes >= 2, `${crashes} coordinator crashes`);
+  assert.ok(decidedWithoutN1 >= 1, `${decidedWithoutN1} decisions while n1 was down`);
 });
 
 /** A registrar that sends "commit" whatever it decided. */

@@ -101,7 +101,9 @@ export const paxosCommitWorkload: TxnWorkload = {
   harness(options) {
     const replies = new Map<string, "ok" | "fail">();
     let tracked: Tracked | null = null;
-    const roles = pcRoles(["n1", "n2", "n3", "n4"], options, Number(options.f ?? 1));
+    const f = Number(options.f ?? 1);
+    const ids = Array.from({ length: Math.max(4, 2 * f + 1) }, (_, i) => `n${i + 1}`);
+    const roles = pcRoles(ids, options, f);
     const locksOf = (sim: Simulation, n: NodeId) =>
       (sim.host(n)?.node as PcNode | undefined)?.locks ?? null;
     const view = (sim: Simulation): PcClusterView =>
