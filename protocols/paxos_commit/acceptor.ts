@@ -45,8 +45,9 @@ export function onP2a(
 ): void {
   const d = s.decided.get(m.txn);
   if (d !== undefined) return send(s, from, { type: "decision", txn: m.txn, commit: d.commit });
-  // Only the RM proposes at ballot 0, and only for its own instance.
-  if (m.ballot === 0 && from !== m.rm) return;
+  // Only the RM proposes at ballot 0, and only for its own instance; a higher ballot's
+  // proposals come from its owner.
+  if (m.ballot === 0 ? from !== m.rm : ballotOwner(s.roles, m.ballot) !== from) return;
   if (!s.roles.rms.some((r) => r.node === m.rm)) return;
   const r = record(s, m.txn);
   seen(s, m.txn, m.ballot);

@@ -136,7 +136,16 @@ export function chosenValues(
   const chosen = new Map<string, boolean>();
   for (const [rm, accs] of byRm) {
     const count = new Map<number, number>();
-    for (const a of accs) count.set(a.ballot, (count.get(a.ballot) ?? 0) + 1);
+    const valueAt = new Map<number, { prepared: boolean; node: NodeId }>();
+    for (const a of accs) {
+      count.set(a.ballot, (count.get(a.ballot) ?? 0) + 1);
+      const other = valueAt.get(a.ballot);
+      // One proposer per ballot, one value: two means a ballot was reused.
+      if (other !== undefined && other.prepared !== a.prepared) {
+        return `${txn}/${rm}: ${other.node} and ${a.node} accepted different values at ballot ${a.ballot}`;
+      }
+      valueAt.set(a.ballot, a);
+    }
     const ballots = [...count].filter(([, n]) => n >= majority).map(([b]) => b);
     if (ballots.length === 0) continue;
     const lowest = Math.min(...ballots);

@@ -139,6 +139,7 @@ function learnt(s: PcState, txn: string, commit: boolean, reason: string): void 
   s.ctx.storage.set("dec/" + txn, d);
   s.pending.delete(txn);
   s.highest.delete(txn);
+  s.ctx.storage.delete("ballot/" + txn);
   s.votes.delete(txn);
   s.chosen.delete(txn);
   s.lead.delete(txn);
@@ -163,6 +164,9 @@ export function startLead(s: PcState, txn: string): void {
   const seen = Math.max(s.highest.get(txn) ?? 0, s.lead.get(txn)?.ballot ?? 0);
   const ballot = ballotAbove(s.roles, s.ctx.id, seen);
   s.highest.set(txn, ballot);
+  // Durable before any p1a leaves: a restarted leader must never reuse a ballot, or it
+  // could propose a second value under it.
+  s.ctx.storage.set("ballot/" + txn, ballot);
   const l: Lead = {
     ballot,
     phase: 1,

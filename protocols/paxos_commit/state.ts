@@ -216,6 +216,9 @@ export function pcState(ctx: NodeContext<PcMessage>, o: PaxosCommitOptions): PcS
   for (const k of ctx.storage.keys("dec/")) {
     s.decided.set(k.slice(4), ctx.storage.get(k) as DecisionRecord);
   }
+  for (const k of ctx.storage.keys("ballot/")) {
+    if (!s.decided.has(k.slice(7))) s.highest.set(k.slice(7), ctx.storage.get(k) as number);
+  }
   for (const k of ctx.storage.keys("acc/")) {
     const txn = k.slice(4);
     s.acc.set(txn, ctx.storage.get(k) as AcceptorRecord);

@@ -168,4 +168,38 @@ Deno.test("checkPcTxn catches split decisions, a commit without every prepare, a
     chosenValues("o1", [["n1", yes], ["n2", undefined], ["n3", flipped]], 2),
     new Map(),
   );
+  const reused = { promised: 102, accepted: { n2: { ballot: 102, prepared: true } } };
+  assert.match(
+    String(chosenValues("o1", [["n1", reused], ["n2", flipped], ["n3", undefined]], 2)),
+    /n1 and n2 accepted different values at ballot 102/,
+  );
+});
+
+Deno.test("paxos-commit: a leader that crashes mid-ballot never reuses its ballot after a restart", () => {
+  // Nobody else takes over here: n1 is the only leader.
+  const { sim, send } = cluster({ takeoverMs: 100_000 });
+  sim.network.isolate("n4");
+  const ballots: number[] = [];
+  let crashed = false;
+  sim.onTrace((e) => {
+    if (e.kind === "lead" && e.node === "n1") {
+      ballots.push(Number((e.data as { ballot: number }).ballot));
+    }
+    // Down once its phase 1a is out and answered, back up at once.
+    if (
+      !crashed && e.kind === "deliver" && e.node === "n1" &&
+      (e.body as { type: string }).type === "p1b"
+    ) {
+      crashed = true;
+      sim.after(0, () => {
+        sim.crash("n1");
+        sim.after(50, () => sim.restart("n1"));
+      });
+    }
+  });
+  send("o6");
+  sim.runFor(3000);
+  assert.ok(crashed);
+  assert.ok(ballots.length >= 2, `n1 led ${ballots.length} ballots`);
+  assert.equal(new Set(ballots).size, ballots.length, `ballots ${ballots.join(", ")}`);
 });
