@@ -19,6 +19,7 @@ import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { parseOrder } from "../txn/order.ts";
 import { ledgerSnapshot } from "../txn/ledger.ts";
 import { PLAIN_ADMIN } from "../admin.ts";
+import { orderOperation } from "../operations.ts";
 import { fail } from "../reply.ts";
 import { type PcMessage, pcMessages } from "./message.ts";
 import { paxosCommitOptions } from "./options.ts";
@@ -117,7 +118,8 @@ export const paxosCommit = {
   description: "Paxos Commit of an order: each RM's vote chosen by Paxos among 2F + 1 acceptors",
   tickMs: 20,
   liveOptions: { voteTimeoutMs: 5000, takeoverMs: 2000, ballotTimeoutMs: 3000 },
-  admin: { ...PLAIN_ADMIN, opRoles: { order: ["registrar"] } },
+  admin: PLAIN_ADMIN,
+  operations: [orderOperation(["registrar"])],
   display: {
     headline: { kind: "role", role: "registrar" },
     columns: [
