@@ -1,5 +1,5 @@
 /**
- * Torture runs for the transaction-style protocols — `2pc`, `saga` (orchestrated or
+ * Torture runs for the transaction-style protocols — `2pc`, `paxos-commit`, `saga` (orchestrated or
  * choreographed), `bus` and `event-sourcing` — whose correctness is not a KV history
  * but a set of invariants. One seeded run: a nemesis schedule (`nemesis.ts`), concurrent
  * simulated clients driving the protocol's own operations, the protocol's invariants
