@@ -3,7 +3,9 @@
  *
  * ```
  * deno task cluster [--nodes 5] [--protocol raft-kv] [--port 8080] [--host 127.0.0.1]
- *   [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE] [--option key=value ...]
+ *   [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE] [--history-limit N]
+ *   [--max-clients N] [--max-streams N] [--stream-buffer SIZE] [--max-in-flight N]
+ *   [--node-concurrency N] [--node-queue N] [--option key=value ...]
  * ```
  *
  * It prints the API, docs and dashboard URLs and three example CLI commands. Bad input
@@ -19,11 +21,12 @@
  * @module
  */
 
-import { createApi } from "./http/app.ts";
+import { type ApiOptions, createApi } from "./http/app.ts";
 import { dashboardRoutes } from "./http/dashboard/routes.ts";
 import {
   CLUSTER_USAGE,
   type ClusterArgs,
+  type ClusterLimits,
   parseClusterArgs,
   UsageError,
 } from "./args/cluster_args.ts";
@@ -120,6 +123,7 @@ async function serve(args: ClusterArgs): Promise<number> {
     dashboard: dashboardRoutes(),
     ...(args.token !== undefined ? { token: args.token } : {}),
     ...(args.maxBody !== undefined ? { maxBody: args.maxBody } : {}),
+    ...apiLimits(args.limits ?? {}),
   });
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -155,6 +159,23 @@ async function serve(args: ClusterArgs): Promise<number> {
   for (const s of signals) Deno.removeSignalListener(s, force);
   console.log("distlab: stopped");
   return 0;
+}
+
+/** The API's options for the limits given on the command line (the rest: defaults). */
+function apiLimits(l: Partial<ClusterLimits>): ApiOptions {
+  const gateway: { maxConcurrent?: number; maxQueue?: number } = {};
+  if (l.nodeConcurrency !== undefined) gateway.maxConcurrent = l.nodeConcurrency;
+  if (l.nodeQueue !== undefined) gateway.maxQueue = l.nodeQueue;
+  const events: { maxStreams?: number; streamBufferBytes?: number } = {};
+  if (l.maxStreams !== undefined) events.maxStreams = l.maxStreams;
+  if (l.streamBuffer !== undefined) events.streamBufferBytes = l.streamBuffer;
+  return {
+    ...(l.historyLimit !== undefined ? { historyLimit: l.historyLimit } : {}),
+    ...(l.maxClients !== undefined ? { maxClients: l.maxClients } : {}),
+    ...(l.maxInFlight !== undefined ? { maxInFlight: l.maxInFlight } : {}),
+    gateway,
+    events,
+  };
 }
 
 /**

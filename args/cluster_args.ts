@@ -5,7 +5,8 @@
  * ```
  * deno task cluster [--nodes 5] [--protocol NAME|FILE.ts[#export]] [--port 8080]
  *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
- *   [--option key=value ...]
+ *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
+ *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--option key=value ...]
  * ```
  *
  * @module
@@ -49,8 +50,40 @@ export interface ClusterArgs {
   readonly maxBody?: number;
   /** Delay added to every message (default: none beyond the real postMessage hop). */
   readonly latency?: Delay;
+  /** Memory and load limits given on the command line (absent: the API's defaults). */
+  readonly limits?: Partial<ClusterLimits>;
   /** `--nemesis KINDS --nemesis-for D`: a seeded fault schedule run live, then healed. */
   readonly nemesis?: { readonly kinds: readonly NemesisKind[]; readonly durationMs: number };
+}
+
+/**
+ * What the API keeps and admits, each bounded so that a long run under load holds a
+ * fixed amount of memory and sheds what it cannot serve.
+ *
+ * @example
+ * ```ts
+ * import type { ClusterLimits } from "./cluster_args.ts";
+ * const l: ClusterLimits = {
+ *   historyLimit: 100_000, maxClients: 100_000, maxStreams: 64, streamBuffer: 1 << 20,
+ *   maxInFlight: 1024, nodeConcurrency: 256, nodeQueue: 1024,
+ * };
+ * ```
+ */
+export interface ClusterLimits {
+  /** History events kept, newest (`--history-limit`). */
+  readonly historyLimit: number;
+  /** Named clients and idempotency keys remembered, least recently used forgotten. */
+  readonly maxClients: number;
+  /** Event streams (SSE) open at once. */
+  readonly maxStreams: number;
+  /** Bytes one event stream may hold back for a slow reader before it is dropped. */
+  readonly streamBuffer: number;
+  /** API requests in progress at once; beyond, 503 + Retry-After at once. */
+  readonly maxInFlight: number;
+  /** Calls to one node at a time. */
+  readonly nodeConcurrency: number;
+  /** Calls waiting for one node; beyond, 503 + Retry-After. */
+  readonly nodeQueue: number;
 }
 
 /**
@@ -85,6 +118,15 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
+  --history-limit N     history events kept in memory, newest first; older ones are dropped
+                        and /history says so (x-history-* headers) (default 100000)
+  --max-clients N       client ids and idempotency keys remembered (default 100000)
+  --max-streams N       event streams open at once (default 64)
+  --stream-buffer SIZE  bytes a slow event-stream reader may hold back before it is
+                        dropped (default 1MiB)
+  --max-in-flight N     API requests served at once; more get 503 + Retry-After (default 1024)
+  --node-concurrency N  calls to one node at a time (default 256)
+  --node-queue N        calls waiting for one node; more get 503 + Retry-After (default 1024)
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
                         (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
@@ -144,6 +186,13 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
+        "history-limit": { type: "string" },
+        "max-clients": { type: "string" },
+        "max-streams": { type: "string" },
+        "stream-buffer": { type: "string" },
+        "max-in-flight": { type: "string" },
+        "node-concurrency": { type: "string" },
+        "node-queue": { type: "string" },
         latency: { type: "string" },
         option: { type: "string", multiple: true },
         nemesis: { type: "string" },
@@ -159,7 +208,23 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     throw new UsageError("--data-dir must not be empty");
   }
   const token = bearerToken(values.token ?? ctx.env?.("DISTLAB_TOKEN"));
-  const maxBody = values["max-body"] === undefined ? undefined : byteSize(values["max-body"]);
+  const maxBody = values["max-body"] === undefined
+    ? undefined
+    : byteSize("--max-body", values["max-body"]);
+  const limits: Partial<Record<keyof ClusterLimits, number>> = {};
+  const limit = (key: keyof ClusterLimits, flag: string, min: number, max: number) => {
+    const raw = values[flag as "history-limit"];
+    if (raw !== undefined) limits[key] = integer(`--${flag}`, raw, 0, min, max);
+  };
+  limit("historyLimit", "history-limit", 2, 100_000_000);
+  limit("maxClients", "max-clients", 1, 100_000_000);
+  limit("maxStreams", "max-streams", 1, 100_000);
+  limit("maxInFlight", "max-in-flight", 1, 1_000_000);
+  limit("nodeConcurrency", "node-concurrency", 1, 1_000_000);
+  limit("nodeQueue", "node-queue", 0, 1_000_000);
+  if (values["stream-buffer"] !== undefined) {
+    limits.streamBuffer = byteSize("--stream-buffer", values["stream-buffer"]);
+  }
   let latency: Delay | undefined;
   if (values.latency !== undefined) {
     try {
@@ -194,6 +259,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(nemesis !== undefined ? { nemesis } : {}),
   };
 }
@@ -294,13 +360,13 @@ const UNITS: Readonly<Record<string, number>> = {
   mib: 1024 ** 2,
 };
 
-/** `--max-body`: bytes, or a number with k / KB / KiB / m / MB / MiB; 1 KiB to 1 GiB. */
-function byteSize(raw: string): number {
+/** A size: bytes, or a number with k / KB / KiB / m / MB / MiB; 1 KiB to 1 GiB. */
+function byteSize(flag: string, raw: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
   const unit = UNITS[(m?.[2] ?? "").toLowerCase()];
   const n = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
   if (!(n >= 1024 && n <= 1024 ** 3)) {
-    throw new UsageError(`--max-body must be a size from 1KiB to 1024MiB, got '${raw}'`);
+    throw new UsageError(`${flag} must be a size from 1KiB to 1024MiB, got '${raw}'`);
   }
   return n;
 }

@@ -34,6 +34,7 @@ import { HistoryLog } from "./history_log.ts";
 import { KvService } from "./kv_service.ts";
 import { DEFAULT_MAX_BODY, limitBody } from "./middleware/body_limit.ts";
 import { guard } from "./middleware/guard.ts";
+import { type LoadShedder, shedLoad } from "./middleware/shed.ts";
 import { OpService } from "./op_service.ts";
 import { type GatewayOptions, NodeGateway } from "./node_gateway.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -66,8 +67,12 @@ export interface ApiOptions {
   readonly gateway?: GatewayOptions;
   /** The clock of the resilience policies (default: real time, timers unref'd). */
   readonly clock?: Clock;
-  /** Events kept in the history (default 1 000 000). */
+  /** Events kept in the history, newest (default 100 000; older ones are dropped). */
   readonly historyLimit?: number;
+  /** Named clients and idempotency keys remembered (default 100 000). */
+  readonly maxClients?: number;
+  /** API requests served at once; more are shed with 503 + Retry-After (default 1024). */
+  readonly maxInFlight?: number;
   /** Mounted at `/` (the dashboard). */
   readonly dashboard?: Hono;
   /** Limits of the event streams: how many at once, bytes a slow reader may hold back. */
@@ -93,6 +98,8 @@ export interface Api {
   /** `app.fetch`, bound. */
   readonly fetch: (req: Request) => Response | Promise<Response>;
   readonly context: ApiContext;
+  /** The front door's load shedder: requests in flight and shed. */
+  readonly shedder: LoadShedder;
   /** Ends every event stream, stops listening to the cluster and clears timers. */
   close(): void;
 }
@@ -151,7 +158,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     hub,
     history,
     metrics,
-    sessions: new ClientSessions(randomClientBase()),
+    sessions: new ClientSessions(randomClientBase(), options.maxClients),
     admin,
     operations,
     display: protocolDisplay(protocol),
@@ -173,6 +180,8 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     await next();
     metrics.observeHttp(c.req.method, c.req.routePath, c.res.status);
   });
+  const shedder = shedLoad(options.maxInFlight);
+  app.use("/api/v1/*", shedder.middleware);
   app.use("/api/v1/*", limitBody(options.maxBody ?? DEFAULT_MAX_BODY));
 
   const v1 = new Hono();
@@ -212,6 +221,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     app,
     fetch: (req) => app.fetch(req),
     context: ctx,
+    shedder,
     close() {
       hub.close();
       realClock?.dispose();

@@ -44,8 +44,24 @@ export interface ClientIdentity {
 interface Session {
   readonly process: number;
   seq: number;
-  /** The fingerprint of the request numbered `seq`. */
-  fingerprint: string;
+  /**
+   * A 53-bit hash of the fingerprint of the request numbered `seq`: a body may be up to
+   * `--max-body`, and 100 000 sessions must not each hold one.
+   */
+  fingerprint: number;
+}
+
+/** cyrb53: a fast 53-bit string hash (not cryptographic; a mix-up needs a collision). */
+function hash53(s: string): number {
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -90,9 +106,14 @@ export function fingerprint(v: unknown): string {
   );
 }
 
+/** The default number of named clients and idempotency keys remembered. */
+export const DEFAULT_MAX_CLIENTS = 100_000;
+
 /**
  * Maps request headers to client identities; at most `limit` named clients and keys are
- * remembered (least recently used forgotten).
+ * remembered (least recently used forgotten, counted in {@link ClientSessions.forgotten}):
+ * a forgotten client that retries an old request gets a new session, so the protocol
+ * may apply that retry again — the limit is how many clients can retry safely at once.
  *
  * @example
  * ```ts
@@ -108,11 +129,22 @@ export class ClientSessions {
   readonly #limit: number;
   readonly #named = new Map<string, Session>();
   #next = 1;
+  #forgotten = 0;
 
   /** `base` is added to every process number to make the client number. */
-  constructor(base: number, limit = 100_000) {
+  constructor(base: number, limit = DEFAULT_MAX_CLIENTS) {
     this.#base = base;
     this.#limit = limit;
+  }
+
+  /** Named clients and keys remembered now (at most the limit). */
+  get size(): number {
+    return this.#named.size;
+  }
+
+  /** Named clients and keys forgotten so far to stay within the limit. */
+  get forgotten(): number {
+    return this.#forgotten;
   }
 
   /**
@@ -125,26 +157,29 @@ export class ClientSessions {
     h: { clientId?: string; seq?: number; idempotencyKey?: string },
     fingerprint = "",
   ): ClientIdentity {
+    const print = h.clientId !== undefined || h.idempotencyKey !== undefined
+      ? hash53(fingerprint)
+      : 0;
     if (h.clientId !== undefined) {
       const name = "c:" + h.clientId;
       const known = this.#named.get(name);
-      if (known !== undefined && h.seq === known.seq && known.fingerprint !== fingerprint) {
+      if (known !== undefined && h.seq === known.seq && known.fingerprint !== print) {
         throw new IdempotencyMismatchError("X-Request-Seq", `${h.seq} of ${h.clientId}`);
       }
       const s = this.#session(name);
       s.seq = h.seq ?? s.seq + 1;
-      s.fingerprint = fingerprint;
+      s.fingerprint = print;
       return this.#identity(s.process, s.seq);
     }
     if (h.idempotencyKey !== undefined) {
       const name = "k:" + h.idempotencyKey;
       const known = this.#named.get(name);
-      if (known !== undefined && known.fingerprint !== fingerprint) {
+      if (known !== undefined && known.fingerprint !== print) {
         throw new IdempotencyMismatchError("Idempotency-Key", h.idempotencyKey);
       }
       const s = this.#session(name);
       s.seq = 1;
-      s.fingerprint = fingerprint;
+      s.fingerprint = print;
       return this.#identity(s.process, 1);
     }
     return this.#identity(this.#next++, 1);
@@ -159,9 +194,10 @@ export class ClientSessions {
     if (s !== undefined) {
       this.#named.delete(name); // re-inserted below: most recently used last
     } else {
-      s = { process: this.#next++, seq: 0, fingerprint: "" };
+      s = { process: this.#next++, seq: 0, fingerprint: 0 };
       if (this.#named.size >= this.#limit) {
         this.#named.delete(this.#named.keys().next().value!);
+        this.#forgotten++;
       }
     }
     this.#named.set(name, s);

@@ -149,6 +149,7 @@ export class EventHub {
   readonly #maxStreams: number;
   readonly #bufferBytes: number;
   #nextId = 1;
+  #dropped = 0;
 
   /** Listens to `cluster`'s node and protocol events until {@link close}. */
   constructor(cluster: ClusterControl, options: EventHubOptions = {}) {
@@ -230,6 +231,7 @@ export class EventHub {
           if ((ctrl.desiredSize ?? 1) <= 0) {
             const why = { reason: `too slow: over ${limit} bytes of events waiting`, limit };
             put(`event: dropped\ndata: ${JSON.stringify(why)}\n\n`);
+            this.#dropped++;
             return close();
           }
           put(`id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
@@ -259,6 +261,11 @@ export class EventHub {
   /** Open SSE streams. */
   get streams(): number {
     return this.#closers.size;
+  }
+
+  /** Streams ended so far because their reader fell more than the buffer behind. */
+  get droppedStreams(): number {
+    return this.#dropped;
   }
 
   /** Ends every stream and stops listening to the cluster. */

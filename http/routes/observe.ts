@@ -4,7 +4,10 @@
  * - `GET /events?kind=election,role&node=n1` — Server-Sent Events of trace events;
  *   without `kind`, every event but per-message ones (name `send`, `deliver`, `drop`,
  *   `duplicate`, `request`, `reply`, or `all`, to get those too);
- * - `GET /history` — the client history of every KV request, as JSON Lines;
+ * - `GET /history` — the client history of every KV request, as JSON Lines: the newest
+ *   events up to the limit; once older ones are dropped, `x-history-truncated: true`,
+ *   `x-history-dropped` (how many), `x-history-first` (the number of the first event
+ *   served) and `x-history-first-time` (its time, ns);
  * - `GET /metrics` — Prometheus text.
  *
  * @module
@@ -125,7 +128,14 @@ export function observeRoutes(ctx: ApiContext): Hono {
 
   app.get("/history", (c) => {
     c.header("content-type", "application/jsonl; charset=utf-8");
-    if (history.truncated) c.header("x-history-truncated", "true");
+    // Kept: the newest events; the headers say from which event number and time on.
+    const w = history.window();
+    if (w.dropped > 0) {
+      c.header("x-history-truncated", "true");
+      c.header("x-history-dropped", String(w.dropped));
+      c.header("x-history-first", String(w.first));
+      if (w.firstTimeNs !== undefined) c.header("x-history-first-time", String(w.firstTimeNs));
+    }
     return c.body(history.jsonl());
   });
 

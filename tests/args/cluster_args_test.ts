@@ -110,3 +110,39 @@ Deno.test("cluster args: loopback hosts are accepted", () => {
     assert.ok(["127.0.0.1", "127.1.2.3", "localhost", "::1"].includes(parse("--host", h).host));
   }
 });
+
+Deno.test("cluster args: memory and load limits, each checked", () => {
+  assert.equal(parse().limits, undefined, "absent: the API's defaults");
+  assert.deepEqual(
+    parse(
+      "--history-limit=5000",
+      "--max-clients=10",
+      "--max-streams=2",
+      "--stream-buffer=64KiB",
+      "--max-in-flight=100",
+      "--node-concurrency=8",
+      "--node-queue=0",
+    ).limits,
+    {
+      historyLimit: 5000,
+      maxClients: 10,
+      maxStreams: 2,
+      streamBuffer: 65536,
+      maxInFlight: 100,
+      nodeConcurrency: 8,
+      nodeQueue: 0,
+    },
+  );
+  const bad: [string[], RegExp][] = [
+    [["--history-limit", "1"], /--history-limit must be an integer from 2 to/],
+    [["--max-clients", "x"], /--max-clients must be an integer/],
+    [["--max-in-flight", "0"], /--max-in-flight must be an integer from 1/],
+    [["--stream-buffer", "12"], /--stream-buffer must be a size from 1KiB/],
+  ];
+  for (const [argv, message] of bad) {
+    assert.throws(
+      () => parse(...argv),
+      (e: Error) => e instanceof UsageError && message.test(e.message),
+    );
+  }
+});

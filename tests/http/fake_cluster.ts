@@ -12,7 +12,7 @@ import type { TraceEvent } from "../../nodes/trace.ts";
 import type { CounterSnapshot } from "../../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../../nodes/worker_cluster.ts";
 import type { ClusterControl } from "../../http/cluster_control.ts";
-import { type Api, createApi } from "../../http/app.ts";
+import { type Api, type ApiOptions, createApi } from "../../http/app.ts";
 import { fail } from "../../protocols/reply.ts";
 
 export type Handler = (
@@ -202,6 +202,8 @@ export function fakeApi(
     token?: string;
     maxBody?: number;
     events?: EventHubOptions;
+    /** More API options (limits); `gateway` is merged over the test defaults. */
+    options?: ApiOptions;
   } = {},
 ): {
   fake: FakeCluster;
@@ -216,7 +218,8 @@ export function fakeApi(
     ...(o.token !== undefined ? { token: o.token } : {}),
     ...(o.maxBody !== undefined ? { maxBody: o.maxBody } : {}),
     ...(o.events !== undefined ? { events: o.events } : {}),
-    gateway: { timeoutMs: 1000, failures: 3, openWaitMs: 1000 },
+    ...o.options,
+    gateway: { timeoutMs: 1000, failures: 3, openWaitMs: 1000, ...o.options?.gateway },
   });
   const req = (path: string, init?: RequestInit) => Promise.resolve(api.app.request(path, init));
   return { fake, api, clock, req };

@@ -97,6 +97,30 @@ Deno.test("GET /history is JSON Lines in the DESIGN format", async () => {
   }
 });
 
+Deno.test("GET /history at its limit serves the newest events and says what it dropped", async () => {
+  const { api, req } = fakeApi({ options: { historyLimit: 4 } });
+  try {
+    const plain = await req("/api/v1/history");
+    assert.equal(plain.headers.get("x-history-truncated"), null);
+    await plain.body?.cancel();
+    for (const v of [1, 2, 3]) (await req("/api/v1/kv/x", json(v, "PUT"))).body?.cancel();
+    const res = await req("/api/v1/history");
+    assert.equal(res.headers.get("x-history-truncated"), "true");
+    assert.equal(res.headers.get("x-history-dropped"), "2");
+    assert.equal(res.headers.get("x-history-first"), "2");
+    const lines = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.type, l.value]), [
+      ["invoke", 2],
+      ["ok", 2],
+      ["invoke", 3],
+      ["ok", 3],
+    ]);
+    assert.equal(res.headers.get("x-history-first-time"), String(lines[0].time));
+  } finally {
+    api.close();
+  }
+});
+
 Deno.test("GET /metrics reports links, breakers, elections, requests and commit latency", async () => {
   const { fake, api, req } = fakeApi();
   try {
@@ -134,6 +158,7 @@ Deno.test("a reader that never reads is dropped with a last event saying why, ho
       fake.emit({ time: i, kind: "election", node: "n1", data: { pad: "x".repeat(100) } });
     }
     assert.equal(api.context.hub.streams, 0, "dropped while the events kept coming");
+    assert.equal(api.context.hub.droppedStreams, 1);
     const text = await res.text();
     assert.ok(text.length < 8 * 1024 + 1024, `${text.length} bytes were held for it`);
     const last = text.trimEnd().split("\n\n").at(-1)!;

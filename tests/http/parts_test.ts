@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ClientSessions, randomClientBase } from "../../http/client_sessions.ts";
+import {
+  ClientSessions,
+  IdempotencyMismatchError,
+  randomClientBase,
+} from "../../http/client_sessions.ts";
 import { HistoryLog } from "../../http/history_log.ts";
 import { Counter, Histogram } from "../../http/prometheus.ts";
 import { leaderOf, protocolAdmin } from "../../http/protocol_admin.ts";
@@ -32,7 +36,28 @@ Deno.test("client sessions: the least recently used name is forgotten beyond the
   s.identify({ clientId: "a" }); // a is now the most recent
   s.identify({ clientId: "c" }); // evicts b
   assert.equal(s.identify({ clientId: "a" }).process, a);
+  assert.equal(s.forgotten, 1);
   assert.notEqual(s.identify({ clientId: "b" }).process, 2);
+  assert.equal(s.forgotten, 2);
+  assert.equal(s.size, 2);
+});
+
+Deno.test("client sessions: at the limit, many clients and keys keep the size bounded", () => {
+  const s = new ClientSessions(0, 100);
+  for (let i = 0; i < 1000; i++) {
+    s.identify({ clientId: `c${i}`, seq: 1 }, "x".repeat(1000));
+    s.identify({ idempotencyKey: `k${i}` }, "y");
+  }
+  assert.equal(s.size, 100);
+  assert.equal(s.forgotten, 1900);
+  // The newest are remembered: their retry is the same identity, a changed one refused.
+  const a = s.identify({ idempotencyKey: "k999" }, "y");
+  assert.deepEqual(s.identify({ idempotencyKey: "k999" }, "y"), a);
+  assert.throws(() => s.identify({ idempotencyKey: "k999" }, "z"), IdempotencyMismatchError);
+  assert.throws(
+    () => s.identify({ clientId: "c999", seq: 1 }, "x".repeat(999) + "y"),
+    IdempotencyMismatchError,
+  );
 });
 
 Deno.test("client number bases leave room for 2^21 processes below 2^53", () => {
@@ -42,7 +67,7 @@ Deno.test("client number bases leave room for 2^21 processes below 2^53", () => 
   }
 });
 
-Deno.test("history log: complete pairs only, and it stops (truncated) at its limit", () => {
+Deno.test("history log: at its limit it drops the oldest events and says from where", () => {
   let t = 0;
   const log = new HistoryLog(() => t += 10, 4);
   assert.ok(log.invoke(1, "write", "x", 1));
@@ -50,17 +75,63 @@ Deno.test("history log: complete pairs only, and it stops (truncated) at its lim
   assert.ok(log.invoke(2, "read", "x", undefined));
   assert.equal(log.isPending(2), true);
   log.complete(2, "info", undefined, undefined, "timeout");
-  assert.equal(log.invoke(3, "read", "x", undefined), false);
+  assert.equal(log.truncated, false);
+  assert.deepEqual(log.window(), { first: 0, next: 4, dropped: 0, firstTimeNs: 10 });
+  assert.ok(log.invoke(3, "read", "x", undefined));
+  log.complete(3, "ok", 1, "n1");
   assert.equal(log.truncated, true);
-  assert.equal(log.isPending(3), false);
+  assert.deepEqual(log.window(), { first: 2, next: 6, dropped: 2, firstTimeNs: 30 });
   const lines = log.jsonl().trimEnd().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => [l.process, l.type, l.node]), [
-    [1, "invoke", undefined],
-    [1, "ok", "n2"],
     [2, "invoke", undefined],
     [2, "info", undefined],
+    [3, "invoke", undefined],
+    [3, "ok", "n1"],
   ]);
-  assert.equal(lines[3].error, "timeout");
+  assert.equal(lines[1].error, "timeout");
+});
+
+Deno.test("history log: a completion whose invocation was dropped is left out", () => {
+  const log = new HistoryLog(() => 0, 3);
+  log.invoke(1, "write", "x", 1); // #0, dropped below
+  log.invoke(2, "write", "y", 2); // #1
+  log.complete(1, "ok", 1); // #2: its invocation is gone once #3 is recorded
+  log.complete(2, "ok", 2); // #3
+  assert.deepEqual(log.window().first, 1);
+  assert.deepEqual(log.events().map((e) => [e.process, e.type]), [[2, "invoke"], [2, "ok"]]);
+  log.invoke(3, "read", "x", undefined);
+  assert.throws(() => log.invoke(3, "read", "x", undefined), /already has a pending/);
+});
+
+Deno.test("history log: the newest events stay exactly those of an unbounded log", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 2, max: 9 }),
+      fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 60 }),
+      (limit, procs) => {
+        const small = new HistoryLog(() => 0, limit);
+        const all = new HistoryLog(() => 0, 1000);
+        for (const p of procs) {
+          for (const log of [small, all]) {
+            if (log.isPending(p)) log.complete(p, "ok", p);
+            else log.invoke(p, "write", "k", p);
+          }
+        }
+        const { first } = small.window();
+        const full = all.events();
+        const kept = full.slice(first);
+        // Completions whose invocation is before `first` are left out.
+        const expected = kept.filter((e, i) =>
+          e.type === "invoke" ||
+          full.slice(0, first + i).findLastIndex((x) =>
+              x.process === e.process && x.type === "invoke"
+            ) >= first
+        );
+        assert.deepEqual(small.events(), expected);
+        assert.ok(small.events().length <= limit);
+      },
+    ),
+  );
 });
 
 Deno.test("prometheus: counters and cumulative histograms in text format", () => {
