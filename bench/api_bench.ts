@@ -17,6 +17,8 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 interface Proc {
   readonly url: string;
+  /** The process id, for reading its memory from /proc. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function spawn(cmd: string, args: string[], pattern: RegExp): Promi
   child.stderr.cancel();
   return {
     url: m[1]!,
+    pid: child.pid,
     async stop() {
       try {
         child.kill("SIGINT");

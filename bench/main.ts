@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: every benchmark, each printing its figures beside an anchor
  * measured in the same run. `deno task bench simulator checker` runs only those whose
- * names contain one of the words.
+ * names contain one of the words; `--name=value` words are left to the benchmarks
+ * (`deno task bench soak --seconds=180`).
  *
  * @module
  */
@@ -22,11 +23,14 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   txn: () => import("./txn_bench.ts"),
   dashboard: () => import("./dashboard_bench.ts"),
   steady: () => import("./steady_bench.ts"),
+  soak: () => import("./soak_bench.ts"),
+  overload: () => import("./overload_bench.ts"),
   torture: () => import("./torture_bench.ts"),
   maelstrom: () => import("./maelstrom_bench.ts"),
 };
 
-const words = Deno.args.filter((a) => a !== "--");
+// `--name=value` flags are the benchmarks' own (e.g. `soak --seconds=180`).
+const words = Deno.args.filter((a) => !a.startsWith("--"));
 const unknown = words.filter((w) => !Object.keys(BENCHES).some((name) => name.includes(w)));
 if (unknown.length > 0) {
   console.error(

@@ -106,7 +106,15 @@ export function fingerprint(v: unknown): string {
   );
 }
 
-/** The default number of named clients and idempotency keys remembered. */
+/**
+ * The default number of named clients and idempotency keys remembered.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_CLIENTS } from "./client_sessions.ts";
+ * DEFAULT_MAX_CLIENTS; // 100000
+ * ```
+ */
 export const DEFAULT_MAX_CLIENTS = 100_000;
 
 /**

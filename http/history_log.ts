@@ -14,7 +14,15 @@
 
 import type { HistoryEvent } from "../history/event.ts";
 
-/** The default number of history events kept (about 200 B each: some 20 MB). */
+/**
+ * The default number of history events kept (some 300 B each: about 30 MB).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HISTORY_LIMIT, HistoryLog } from "./history_log.ts";
+ * new HistoryLog(() => 0).limit === DEFAULT_HISTORY_LIMIT; // true
+ * ```
+ */
 export const DEFAULT_HISTORY_LIMIT = 100_000;
 
 /**

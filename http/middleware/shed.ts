@@ -12,7 +12,15 @@
 import type { MiddlewareHandler } from "hono";
 import { unavailable } from "../problem.ts";
 
-/** The default limit of requests served at once. */
+/**
+ * The default limit of requests served at once.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_IN_FLIGHT } from "./shed.ts";
+ * DEFAULT_MAX_IN_FLIGHT; // 1024
+ * ```
+ */
 export const DEFAULT_MAX_IN_FLIGHT = 1024;
 
 /**
