@@ -124,7 +124,7 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --max-streams N       event streams open at once (default 64)
   --stream-buffer SIZE  bytes a slow event-stream reader may hold back before it is
                         dropped (default 1MiB)
-  --max-in-flight N     API requests served at once; more get 503 + Retry-After (default 1024)
+  --max-in-flight N     API requests served at once; more get 503 + Retry-After (default 256)
   --node-concurrency N  calls to one node at a time (default 256)
   --node-queue N        calls waiting for one node; more get 503 + Retry-After (default 1024)
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms

@@ -71,7 +71,7 @@ export interface ApiOptions {
   readonly historyLimit?: number;
   /** Named clients and idempotency keys remembered (default 100 000). */
   readonly maxClients?: number;
-  /** API requests served at once; more are shed with 503 + Retry-After (default 1024). */
+  /** API requests served at once; more are shed with 503 + Retry-After (default 256). */
   readonly maxInFlight?: number;
   /** Mounted at `/` (the dashboard). */
   readonly dashboard?: Hono;

@@ -13,15 +13,17 @@ import type { MiddlewareHandler } from "hono";
 import { unavailable } from "../problem.ts";
 
 /**
- * The default limit of requests served at once.
+ * The default limit of requests served at once: as many as one node's bulkhead runs at
+ * once. More in flight would only queue — a 3-node raft-kv serves a few thousand PUT/s,
+ * so 256 in flight is already some 100 ms of waiting.
  *
  * @example
  * ```ts
  * import { DEFAULT_MAX_IN_FLIGHT } from "./shed.ts";
- * DEFAULT_MAX_IN_FLIGHT; // 1024
+ * DEFAULT_MAX_IN_FLIGHT; // 256
  * ```
  */
-export const DEFAULT_MAX_IN_FLIGHT = 1024;
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 /**
  * Requests being served and requests shed, for tests and metrics.
