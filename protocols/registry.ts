@@ -19,6 +19,7 @@ import { paxosCommit } from "./paxos_commit/paxos_commit.ts";
 import { bus } from "./bus/bus.ts";
 import { saga } from "./saga/saga.ts";
 import { eventSourcing } from "./eventsourcing/event_sourcing.ts";
+import { pbft } from "./pbft/mod.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
@@ -34,6 +35,7 @@ const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>
   [bus.name, bus],
   [saga.name, saga],
   [eventSourcing.name, eventSourcing],
+  [pbft.name, pbft],
 ]);
 
 /**
