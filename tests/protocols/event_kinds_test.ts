@@ -25,6 +25,7 @@ const FOLDERS: Record<string, readonly string[]> = {
   "bus": ["bus"],
   "saga": ["saga", "bus"],
   "event-sourcing": ["eventsourcing"],
+  "pbft": ["pbft"],
 };
 
 async function sources(path: string): Promise<string[]> {
