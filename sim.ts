@@ -13,6 +13,7 @@ import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
+import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import {
   oneLineMessage,
   parseDuration,
@@ -45,7 +46,7 @@ function parseSchedule(text: string, file: string): NemesisStep[] {
 const USAGE = `usage: deno task sim [--protocol P] [--nodes N] [--seed S] [--duration T]
                      [--nemesis K,K…] [--trace-hash] [--json] [--shiviz FILE] [--option k=v]…
                      [--clients C] [--keys K] [--history FILE] [--schedule FILE] [--max-ops N]
-                     [--integrity none|crc32c|hmac-sha256]
+                     [--integrity none|crc32c|hmac-sha256] [--byzantine NODE=MODE,…]
 protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
 async function main(argv: string[]): Promise<number> {
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       schedule: { type: "string" },
       option: { type: "string", multiple: true, default: [] },
       integrity: { type: "string", default: "none" },
+      byzantine: { type: "string", default: "" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -107,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
       : parseInteger(values["max-ops"], "max-ops", 1, Number.MAX_SAFE_INTEGER),
     schedule,
     integrity: parseIntegrity(values.integrity),
+    byzantine: parseByzantine(values.byzantine),
   });
   if (values.history !== undefined) {
     Deno.writeTextFileSync(values.history, formatHistory(r.history ?? []));

@@ -17,6 +17,7 @@ import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
+import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import {
@@ -42,7 +43,7 @@ import {
 const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S] [--nodes N]
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
          [--out DIR] [--no-shrink] [--json] [--check linearizability|stale-reads]
-         [--integrity none|crc32c|hmac-sha256]
+         [--integrity none|crc32c|hmac-sha256] [--byzantine NODE=MODE,…]
 protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
 
 function parseCheck(v: string | undefined): TortureConfig["check"] {
@@ -148,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string", default: "out/torture" },
       check: { type: "string" },
       integrity: { type: "string", default: "none" },
+      byzantine: { type: "string", default: "" },
       "no-shrink": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -184,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
     options: parseOptionPairs(values.option),
     check: parseCheck(values.check),
     integrity: parseIntegrity(values.integrity),
+    byzantine: parseByzantine(values.byzantine),
   };
   const tty = Deno.stdout.isTerminal() && !values.json;
   if ((TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {

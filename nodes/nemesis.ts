@@ -12,6 +12,7 @@ import type { NodeId } from "../protocols/node.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import type { LinkFaults } from "./faults/network.ts";
 import type { Runtime } from "./runtime.ts";
+import { BYZANTINE_MODES, type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
 
 const ruleIds = new WeakMap<Runtime, Map<number, number>>();
 
@@ -47,7 +48,21 @@ export const NEMESIS_KINDS = [
  * const kinds: NemesisKind[] = ["partition", "kill"];
  * ```
  */
-export type NemesisKind = typeof NEMESIS_KINDS[number];
+export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine";
+
+/**
+ * Every kind `--nemesis` takes: {@link NEMESIS_KINDS}, which a crash-fault protocol is
+ * meant to survive (tamper with link integrity on), and `byzantine` (up to f = ⌊(n − 1)
+ * / 3⌋ nodes, picked once per run from the seed, lie in a mode drawn per fault; only a
+ * Byzantine-tolerant protocol survives it). Simulator only.
+ *
+ * @example
+ * ```ts
+ * import { ALL_NEMESIS_KINDS } from "./nemesis.ts";
+ * ALL_NEMESIS_KINDS.includes("byzantine"); // true
+ * ```
+ */
+export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [...NEMESIS_KINDS, "byzantine"];
 
 /**
  * One scheduled action. `fault` numbers pair a start with its end.
@@ -75,6 +90,8 @@ export type NemesisStep =
     }
     | { readonly op: "delay"; readonly meanMs: number; readonly jitterMs: number }
     | { readonly op: "clear-rules" }
+    | { readonly op: "byzantine"; readonly nodes: NodeId[]; readonly mode: ByzantineMode }
+    | { readonly op: "honest"; readonly nodes: NodeId[] }
     | {
       readonly op: "skew";
       readonly node: NodeId;
@@ -96,8 +113,8 @@ export function parseNemesis(text: string): NemesisKind[] {
   if (text.trim() === "" || text === "none") return [];
   const kinds = text.split(",").map((s) => s.trim());
   for (const k of kinds) {
-    if (!(NEMESIS_KINDS as readonly string[]).includes(k)) {
-      throw new Error(`unknown nemesis '${k}' (known: ${NEMESIS_KINDS.join(", ")})`);
+    if (!(ALL_NEMESIS_KINDS as readonly string[]).includes(k)) {
+      throw new Error(`unknown nemesis '${k}' (known: ${ALL_NEMESIS_KINDS.join(", ")})`);
     }
   }
   return kinds as NemesisKind[];
@@ -149,6 +166,8 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
   const nodes = o.nodes;
   let t = interval * (0.5 + rng.next());
   let fault = 0;
+  // The Byzantine nodes of the run: picked once, so overlapping faults never exceed f.
+  let liars: NodeId[] | null = null;
   while (t < o.durationMs) {
     const kind = o.kinds[rng.int(o.kinds.length)]!;
     const end = Math.min(o.durationMs, t + length * (0.5 + rng.next()));
@@ -201,6 +220,15 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
         });
         steps.push({ at: until, fault, op: "clear-rules" });
         break;
+      case "byzantine": {
+        const f = Math.floor((nodes.length - 1) / 3);
+        if (f === 0) break;
+        liars ??= shuffle(rng, nodes).slice(0, 1 + rng.int(f));
+        const mode = BYZANTINE_MODES[rng.int(BYZANTINE_MODES.length)]!;
+        steps.push({ at, fault, op: "byzantine", nodes: liars, mode });
+        steps.push({ at: until, fault, op: "honest", nodes: liars });
+        break;
+      }
       case "skew": {
         const skewMs = Math.round((rng.next() - 0.5) * 2000);
         const drift = round((rng.next() - 0.5) * 0.2);
@@ -323,6 +351,11 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
     }
     case "skew":
       return sim.setClock(s.node, { skew: s.skewMs, drift: s.drift });
+    case "byzantine":
+    case "honest":
+      // Only the simulator's message path rewrites a Byzantine node's messages.
+      for (const n of s.nodes) byzantineOf(sim).set(n, s.op === "byzantine" ? s.mode : null);
+      return;
   }
 }
 

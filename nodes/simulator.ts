@@ -27,6 +27,7 @@ import { sha256 } from "./faults/hmac_sha256.ts";
 import { schemaCheck } from "../protocols/message_schema.ts";
 import { localTime, type NodeClock, perfectClock, setClock } from "./faults/clock_skew.ts";
 import { type PathSinks, routeMessages } from "./faults/message_path.ts";
+import { type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
 import { checkNodeIds } from "./faults/topology.ts";
 import { MemoryDisk } from "./storage/memory_disk.ts";
 import { type LogicalClocks, NodeHost } from "./node_host.ts";
@@ -60,6 +61,8 @@ export interface SimulationOptions {
   readonly network?: LinkFaults;
   /** Every link's integrity option, on top of `network` (default `none`). */
   readonly integrity?: Integrity;
+  /** Nodes that are Byzantine from the start, and how (see `faults/byzantine.ts`). */
+  readonly byzantine?: Readonly<Record<NodeId, ByzantineMode>>;
   /** `none` (fastest), `hash` (for `traceHash()`), `full` (also keep every event). */
   readonly trace?: "none" | "hash" | "full";
 }
@@ -217,6 +220,9 @@ export class Simulation implements Runtime {
     this.#sinks.check = schemaCheck(o.protocol.messages);
     // Link keys come from the seed, not the PRNG: turning integrity on changes no draw.
     this.#sinks.integrity = new LinkIntegrity(sha256(new TextEncoder().encode(`sim:${o.seed}`)));
+    const byz = this.#sinks.byzantine = byzantineOf(this);
+    if (o.protocol.byzantine !== undefined) byz.liar = o.protocol.byzantine.lie;
+    for (const [n, mode] of Object.entries(o.byzantine ?? {})) byz.set(n, mode);
     const mode = o.trace ?? "none";
     this.#hasher = mode === "none" ? null : new TraceHasher();
     this.#events = mode === "full" ? [] : null;

@@ -248,6 +248,15 @@ export interface Protocol<M, Op = unknown> {
    * malformed message cannot reach the protocol. Undeclared: every message is delivered.
    */
   readonly messages?: MessageSchema;
+  /**
+   * How a Byzantine node of this protocol lies, for the simulator's `lie` and
+   * `equivocate` modes: a well-formed message that says something else (`shared` is one
+   * map per run, for colluding liars). Undeclared: a generic lie (booleans true, terms,
+   * ballots and views one higher).
+   */
+  readonly byzantine?: {
+    readonly lie: (body: unknown, from: NodeId, shared: Map<string, unknown>) => unknown;
+  };
   create(ctx: NodeContext<M>): ProtocolNode<M, Op>;
 }
 

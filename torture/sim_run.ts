@@ -10,6 +10,7 @@ import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols
 import { protocolByName } from "../protocols/registry.ts";
 import { type NodeFailure, type SimStats, Simulation } from "../nodes/simulator.ts";
 import type { Integrity } from "../nodes/faults/link_integrity.ts";
+import { type ByzantineMode, byzantineOf } from "../nodes/faults/byzantine.ts";
 import { startKvWorkload } from "./kv_workload.ts";
 import type { HistoryEvent } from "../history/event.ts";
 import {
@@ -59,6 +60,8 @@ export interface SimRunConfig {
   readonly invariants?: boolean;
   /** Every link's integrity option (default `none`). */
   readonly integrity?: Integrity;
+  /** Nodes Byzantine for the whole run, and how. */
+  readonly byzantine?: Readonly<Record<NodeId, ByzantineMode>>;
 }
 
 /**
@@ -116,6 +119,7 @@ export function runSimulation(
     options: c.options,
     trace: c.trace ?? "none",
     integrity: c.integrity,
+    byzantine: c.byzantine,
   });
   const schedule = c.schedule ?? seededSchedule(c.seed, {
     kinds: c.nemesis,
@@ -139,10 +143,12 @@ export function runSimulation(
   workload?.finish();
   const statuses: Record<NodeId, NodeStatus> = {};
   const finalData: Record<NodeId, Readonly<Record<string, unknown>>> = {};
+  // A node that was Byzantine promises nothing: neither invariants nor convergence.
+  const faulty = byzantineOf(sim).ever();
   for (const n of sim.nodes) {
     statuses[n] = sim.status(n);
     const node = sim.host(n)?.node;
-    if (node?.dump !== undefined) finalData[n] = node.dump();
+    if (node?.dump !== undefined && !faulty.has(n)) finalData[n] = node.dump();
   }
   return {
     history: workload?.history.events(),
@@ -174,12 +180,13 @@ function watchInvariants(
   const check = make();
   const live = new Map<NodeId, ProtocolNode<unknown, unknown>>();
   const out: { found: { timeMs: number; message: string } | undefined } = { found: undefined };
+  const faulty = byzantineOf(sim).ever();
   sim.afterStep(() => {
     if (out.found !== undefined) return;
     live.clear();
     for (const n of sim.nodes) {
       const h = sim.host(n);
-      if (h !== null) live.set(n, h.node);
+      if (h !== null && !faulty.has(n)) live.set(n, h.node);
     }
     let v: string[];
     try {

@@ -9,6 +9,7 @@
 import type { NemesisKind, NemesisStep } from "../nodes/nemesis.ts";
 import type { AnyProtocol } from "../protocols/node.ts";
 import type { Integrity } from "../nodes/faults/link_integrity.ts";
+import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
 import { runSimulation, type SimRunConfig, type SimRunResult } from "./sim_run.ts";
 import { countOps, type RunVerdict, verifyRun } from "./verify_run.ts";
 
@@ -48,6 +49,8 @@ export interface TortureConfig {
   readonly check?: "linearizability" | "stale-reads";
   /** Every link's integrity option (default `none`). */
   readonly integrity?: Integrity;
+  /** Nodes Byzantine for the whole run, and how (beyond the `byzantine` nemesis). */
+  readonly byzantine?: Readonly<Record<string, ByzantineMode>>;
 }
 
 /**
@@ -96,6 +99,7 @@ export function seedConfig(
     schedule: o.schedule,
     maxOps: o.maxOps,
     integrity: c.integrity,
+    byzantine: c.byzantine,
   };
 }
 
@@ -227,6 +231,9 @@ export function replayCommand(
     `--duration ${c.durationMs}ms --clients ${c.clients} --keys ${c.keys}` +
     (c.nemesis.length ? ` --nemesis ${c.nemesis.join(",")}` : "") +
     (c.integrity !== undefined && c.integrity !== "none" ? ` --integrity ${c.integrity}` : "") +
+    (c.byzantine !== undefined && Object.keys(c.byzantine).length > 0
+      ? ` --byzantine ${Object.entries(c.byzantine).map(([n, m]) => `${n}=${m}`).join(",")}`
+      : "") +
     options + extra +
     ` --history ${historyFile}`;
 }

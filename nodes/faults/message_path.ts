@@ -19,6 +19,7 @@ import type { TraceEvent } from "../trace.ts";
 import type { Network } from "./network.ts";
 import type { LinkIntegrity } from "./link_integrity.ts";
 import { tamper } from "./tamper.ts";
+import type { Byzantine } from "./byzantine.ts";
 
 /**
  * What the runtime does with what the path decides.
@@ -49,6 +50,8 @@ export interface PathSinks {
   check: ((body: unknown) => boolean) | null;
   /** The runtime's link keys and sequence numbers, for links with an integrity option. */
   integrity: LinkIntegrity;
+  /** Byzantine nodes, whose messages are rewritten before anything else (simulator). */
+  byzantine?: Byzantine;
 }
 
 /**
@@ -82,6 +85,9 @@ export function routeMessages(
 ): void {
   const trace = sinks.trace;
   const check = sinks.check;
+  if (sinks.byzantine !== undefined) {
+    messages = sinks.byzantine.rewrite(from, messages, sinks.random);
+  }
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const to = m.to;

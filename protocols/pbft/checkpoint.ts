@@ -12,7 +12,7 @@ import type { NodeId } from "../node.ts";
 import { certified, digest, type Sig, sign } from "./digest.ts";
 import { checkpointContent, commitContent, type PbftRequest, type Snapshot } from "./message.ts";
 import { broadcast, type PbftState, save } from "./state.ts";
-import { decide, execute, requestDigest } from "./normal.ts";
+import { decide, execute, matches } from "./normal.ts";
 
 /** Results older than this many sequence numbers are dropped at a checkpoint. */
 const RESULT_HORIZON = 256;
@@ -217,7 +217,7 @@ export function onCommitted(
   req: PbftRequest | null,
   sigs: readonly Sig[],
 ): void {
-  if (n <= s.lastExec || s.committed.has(n) || requestDigest(req) !== d) return;
+  if (n <= s.lastExec || s.committed.has(n) || !matches(req, d)) return;
   if (!certified(sigs, commitContent(v, n, d), s.quorum, s.members)) return;
   decide(s, n, v, d, req, [...sigs]);
   execute(s);

@@ -17,21 +17,51 @@ import {
   isStr,
   type MessageSchema,
 } from "../message_schema.ts";
-import type { Sig } from "./digest.ts";
+import { canonical, type Sig, verify } from "./digest.ts";
 
 /**
- * A client request as the replicas order it: `c` is the proxy node, `rid` its request id.
+ * A client request as the replicas order it: `c` is the proxy node, `rid` its request id,
+ * `sig` the proxy's signature over {@link requestContent} (the paper's signed client
+ * request: a primary cannot forge one).
  *
  * @example
  * ```ts
  * import type { PbftRequest } from "./message.ts";
- * const r: PbftRequest = { c: "n2", rid: 7, op: { f: "read", key: "x" } };
+ * const r: PbftRequest = { c: "n2", rid: 7, op: { f: "read", key: "x" }, sig: { i: "n2", s: "" } };
  * ```
  */
 export interface PbftRequest {
   readonly c: NodeId;
   readonly rid: number;
   readonly op: KvOp;
+  readonly sig: Sig;
+}
+
+/**
+ * What a request's proxy signs.
+ *
+ * @example
+ * ```ts
+ * import { requestContent } from "./message.ts";
+ * requestContent("n1", 3, { f: "read", key: "x" }); // 'r|n1|3|{"f":"read","key":"x"}'
+ * ```
+ */
+export function requestContent(c: NodeId, rid: number, op: KvOp): string {
+  return `r|${c}|${rid}|${canonical(op)}`;
+}
+
+/**
+ * Whether a request (null: a no-op, always valid) carries its proxy's signature.
+ *
+ * @example
+ * ```ts
+ * import { validRequest } from "./message.ts";
+ * validRequest(null); // true
+ * ```
+ */
+export function validRequest(req: PbftRequest | null): boolean {
+  return req === null ||
+    (req.sig.i === req.c && verify(req.sig, requestContent(req.c, req.rid, req.op)));
 }
 
 /**
@@ -182,7 +212,8 @@ export function checkpointContent(n: number, d: string): string {
 }
 
 const isSig = (x: unknown) => isObj(x) && isStr(x.i) && isStr(x.s);
-const isReq = (x: unknown) => isObj(x) && isStr(x.c) && isNat(x.rid) && isKvOp(x.op);
+const isReq = (x: unknown) =>
+  isObj(x) && isStr(x.c) && isNat(x.rid) && isKvOp(x.op) && isSig(x.sig);
 const isReqOrNull = (x: unknown) => x === null || isReq(x);
 const isPrepared = (x: unknown) =>
   isObj(x) && isNat(x.n) && isNat(x.v) && isStr(x.d) && isReqOrNull(x.req) &&

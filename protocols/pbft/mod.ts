@@ -25,6 +25,7 @@ import type { Protocol } from "../node.ts";
 import { type PbftMessage, pbftMessages } from "./message.ts";
 import { createPbftNode } from "./replica.ts";
 import { pbftInvariants } from "./invariants.ts";
+import { pbftLie } from "./byzantine.ts";
 
 /**
  * The PBFT protocol descriptor.
@@ -45,5 +46,6 @@ export const pbft: Protocol<PbftMessage, KvOp> = {
   events: ["execute", "stable", "state-transfer", "view-change", "new-view"],
   messages: pbftMessages,
   invariants: pbftInvariants,
+  byzantine: { lie: pbftLie },
   create: createPbftNode,
 };

@@ -9,7 +9,7 @@
 import type { NodeId, Reply } from "../node.ts";
 import { applyKvOp } from "../kv_store.ts";
 import { canonical, certified, digest, type Sig, sign } from "./digest.ts";
-import { commitContent, type PbftRequest, prepareContent } from "./message.ts";
+import { commitContent, type PbftRequest, prepareContent, validRequest } from "./message.ts";
 import { broadcast, type PbftState, primaryOf, requestKey, save, votesOf } from "./state.ts";
 import { afterExecute } from "./checkpoint.ts";
 
@@ -27,6 +27,19 @@ export function requestDigest(req: PbftRequest | null): string {
 }
 
 /**
+ * Whether `req` is well signed and `d` is its digest.
+ *
+ * @example
+ * ```ts
+ * import { matches } from "./normal.ts";
+ * matches(null, "null"); // true
+ * ```
+ */
+export function matches(req: PbftRequest | null, d: string): boolean {
+  return requestDigest(req) === d && validRequest(req);
+}
+
+/**
  * A request reached this replica (from its proxy, or the proxy is this node): answer it if
  * already executed; the primary orders it; a backup starts its timer.
  *
@@ -36,6 +49,7 @@ export function requestDigest(req: PbftRequest | null): string {
  * ```
  */
 export function onRequest(s: PbftState, req: PbftRequest): void {
+  if (!validRequest(req)) return;
   const key = requestKey(req);
   const done = s.results.get(key);
   if (done !== undefined) return sendReply(s, req, done.r);
@@ -98,7 +112,7 @@ export function onPrePrepare(
 ): void {
   if (v !== s.view || s.inViewChange || from !== primaryOf(s, v) || from === s.id) return;
   if (n <= s.stable.n || n > s.stable.n + s.window) return;
-  if (requestDigest(req) !== d || sig.i !== from) return;
+  if (!matches(req, d) || sig.i !== from) return;
   const must = s.expected.get(n);
   if (must !== undefined && must !== d) return; // the new view fixed this slot
   if (!certified([sig], prepareContent(v, n, d), 1, [from])) return;

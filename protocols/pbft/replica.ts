@@ -13,7 +13,8 @@ import type { KvOp } from "../kv.ts";
 import type { ClientRequest, NodeContext, NodeId, ProtocolNode } from "../node.ts";
 import { validateKvOp } from "../kv_store.ts";
 import { fail } from "../reply.ts";
-import type { PbftMessage, PbftRequest } from "./message.ts";
+import { type PbftMessage, type PbftRequest, requestContent } from "./message.ts";
+import { sign } from "./digest.ts";
 import { broadcast, createState, type PbftState, persist, primaryOf } from "./state.ts";
 import { onPrePrepare, onReply, onRequest, onVote } from "./normal.ts";
 import {
@@ -110,7 +111,12 @@ function onTick(s: PbftState): void {
 function onClientRequest(s: PbftState, r: ClientRequest<KvOp>): void {
   const bad = validateKvOp(r.op);
   if (bad !== null) return s.ctx.reply(r.id, fail("malformed-request", bad));
-  const req: PbftRequest = { c: s.id, rid: r.id, op: r.op };
+  const req: PbftRequest = {
+    c: s.id,
+    rid: r.id,
+    op: r.op,
+    sig: sign(s.id, requestContent(s.id, r.id, r.op)),
+  };
   s.proxied.set(r.id, { req, replies: new Map(), sentAt: s.ctx.now() });
   broadcast(s, { type: "request", req });
   onRequest(s, req);

@@ -46,7 +46,8 @@ export interface Votes {
  * @example
  * ```ts
  * import type { ProxyWait } from "./state.ts";
- * const w: ProxyWait = { req: { c: "n1", rid: 1, op: { f: "read", key: "x" } }, replies: new Map(), sentAt: 0 };
+ * const req = { c: "n1", rid: 1, op: { f: "read" as const, key: "x" }, sig: { i: "n1", s: "" } };
+ * const w: ProxyWait = { req, replies: new Map(), sentAt: 0 };
  * ```
  */
 export interface ProxyWait {
@@ -125,7 +126,7 @@ export interface PbftState {
  * @example
  * ```ts
  * import { requestKey } from "./state.ts";
- * requestKey({ c: "n1", rid: 3, op: { f: "read", key: "x" } }); // "n1:3"
+ * requestKey({ c: "n1", rid: 3, op: { f: "read", key: "x" }, sig: { i: "n1", s: "" } }); // "n1:3"
  * ```
  */
 export function requestKey(req: PbftRequest): string {

@@ -14,7 +14,7 @@ import type { NodeId } from "../node.ts";
 import { canonical, certified, sign, verify } from "./digest.ts";
 import { checkpointContent, type PbftRequest, prepareContent, type ViewChange } from "./message.ts";
 import { broadcast, type PbftState, primaryOf, requestKey } from "./state.ts";
-import { assign, prePrepare, requestDigest } from "./normal.ts";
+import { assign, matches, prePrepare, requestDigest } from "./normal.ts";
 import { makeStable } from "./checkpoint.ts";
 
 /**
@@ -78,7 +78,7 @@ export function validViewChange(s: PbftState, vc: ViewChange): boolean {
   }
   if (vc.h === 0 && vc.hd !== "") return false;
   for (const p of vc.p) {
-    if (p.n <= vc.h || p.v >= vc.v || requestDigest(p.req) !== p.d) return false;
+    if (p.n <= vc.h || p.v >= vc.v || !matches(p.req, p.d)) return false;
     if (!certified(p.sigs, prepareContent(p.v, p.n, p.d), s.quorum, s.members)) return false;
   }
   return true;

@@ -7,7 +7,7 @@ import type { PbftNode } from "../../protocols/pbft/replica.ts";
 import { newViewPlan } from "../../protocols/pbft/view_change.ts";
 import { pbftInvariants } from "../../protocols/pbft/invariants.ts";
 import { sign } from "../../protocols/pbft/digest.ts";
-import { prepareContent, type ViewChange } from "../../protocols/pbft/message.ts";
+import { prepareContent, requestContent, type ViewChange } from "../../protocols/pbft/message.ts";
 import { requestDigest } from "../../protocols/pbft/normal.ts";
 import type { Reply } from "../../protocols/node.ts";
 
@@ -74,7 +74,8 @@ Deno.test("pbft: checkpoints become stable and the log is garbage-collected belo
 });
 
 Deno.test("pbft: a new view re-proposes the prepared request of the highest view, else a no-op", () => {
-  const req = { c: "n1", rid: 9, op: { f: "write" as const, key: "x", value: 1 } };
+  const op = { f: "write" as const, key: "x", value: 1 };
+  const req = { c: "n1", rid: 9, op, sig: sign("n1", requestContent("n1", 9, op)) };
   const d = requestDigest(req);
   const cert = (v: number) => ["n1", "n2", "n3"].map((i) => sign(i, prepareContent(v, 2, d)));
   const vc = (i: string, p: ViewChange["p"]): ViewChange => ({
