@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   "raft-cluster": () => import("./raft_cluster_bench.ts"),
   api: () => import("./api_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
+  pbft: () => import("./pbft_bench.ts"),
   txn: () => import("./txn_bench.ts"),
   dashboard: () => import("./dashboard_bench.ts"),
   steady: () => import("./steady_bench.ts"),
