@@ -11,7 +11,6 @@ import { applyKvOp } from "../kv_store.ts";
 import { canonical, certified, digest, type Sig, sign } from "./digest.ts";
 import { commitContent, type PbftRequest, prepareContent, validRequest } from "./message.ts";
 import { broadcast, type PbftState, primaryOf, requestKey, save, votesOf } from "./state.ts";
-import { afterExecute } from "./checkpoint.ts";
 
 /**
  * The digest of a request slot's content (a no-op is "null").
@@ -236,7 +235,7 @@ export function execute(s: PbftState): void {
       sendReply(s, req, r);
     }
     s.ctx.emit("execute", { n, d: c.d });
-    afterExecute(s, n);
+    s.afterExecute(n);
   }
 }
 

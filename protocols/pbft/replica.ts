@@ -18,6 +18,7 @@ import { sign } from "./digest.ts";
 import { broadcast, createState, type PbftState, persist, primaryOf } from "./state.ts";
 import { onPrePrepare, onReply, onRequest, onVote } from "./normal.ts";
 import {
+  afterExecute,
   fetchState,
   helpCatchUp,
   onCheckpoint,
@@ -133,6 +134,7 @@ function onClientRequest(s: PbftState, r: ClientRequest<KvOp>): void {
  */
 export function createPbftNode(ctx: NodeContext<PbftMessage>): PbftNode {
   const s = createState(ctx);
+  s.afterExecute = (n) => afterExecute(s, n);
   const step = (f: () => void) => {
     f();
     persist(s);

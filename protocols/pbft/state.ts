@@ -70,6 +70,11 @@ export interface ProxyWait {
 export interface PbftState {
   readonly ctx: NodeContext<PbftMessage>;
   readonly id: NodeId;
+  /**
+   * Called after sequence number `n` executes: the checkpoint step, wired in by the
+   * replica (execution and checkpoints call each other; the hook keeps their files apart).
+   */
+  afterExecute: (n: number) => void;
   /** Every replica, sorted: the primary of view v is members[v mod n]. */
   readonly members: readonly NodeId[];
   readonly f: number;
@@ -252,6 +257,7 @@ export function createState(ctx: NodeContext<PbftMessage>): PbftState {
   return {
     ctx,
     id: ctx.id,
+    afterExecute: () => {},
     members,
     f,
     // 2f + 1 when n = 3f + 1; with more replicas, any two quorums still share f + 1.
