@@ -6,22 +6,9 @@
  * @module
  */
 
-/** Slicing-by-8 tables, as in `storage/crc32.ts` (only the polynomial differs). */
-const TABLES: Uint32Array = (() => {
-  const t = new Uint32Array(256 * 8);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  for (let n = 0; n < 256; n++) {
-    for (let k = 1; k < 8; k++) {
-      const prev = t[(k - 1) * 256 + n];
-      t[k * 256 + n] = (prev >>> 8) ^ t[prev & 0xff];
-    }
-  }
-  return t;
-})();
+import { crcOf, crcTables } from "../storage/crc32.ts";
+
+const TABLES: Uint32Array = crcTables(0x82f63b78);
 
 /**
  * The CRC-32C of `bytes[start..end)`, as an unsigned 32-bit number.
@@ -33,17 +20,5 @@ const TABLES: Uint32Array = (() => {
  * ```
  */
 export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
-  const t = TABLES;
-  let c = 0xffffffff;
-  let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const lo = c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
-    const hi = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
-    c = t[1792 + (lo & 0xff)] ^ t[1536 + ((lo >>> 8) & 0xff)] ^
-      t[1280 + ((lo >>> 16) & 0xff)] ^ t[1024 + (lo >>> 24)] ^
-      t[768 + (hi & 0xff)] ^ t[512 + ((hi >>> 8) & 0xff)] ^
-      t[256 + ((hi >>> 16) & 0xff)] ^ t[hi >>> 24];
-  }
-  for (; i < end; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crcOf(TABLES, bytes, start, end);
 }
