@@ -39,6 +39,8 @@ import type { Verdict } from "./timeline_view.ts";
 const CLUSTER_POLL_MS = 400;
 const HISTORY_POLL_MS = 1000;
 const CHECK_EVERY_MS = 2000;
+/** How often one history is sent again after an answer without a verdict. */
+const MAX_RECHECKS = 5;
 /** Histories larger than this are not sent for a live check. */
 const MAX_CHECK_BYTES = 4 * 1024 * 1024;
 /** Kinds that start or end fault periods. */
@@ -177,6 +179,9 @@ export function startDashboard(): void {
   let checking = false;
   let lastCheck = 0;
   let checkedText = "";
+  /** Checks of the same history that came back without a verdict (busy, out of time). */
+  let undecided = 0;
+  let lastTried = "";
   async function pollHistory() {
     const text = await api.text("/history");
     if (text === null) return;
@@ -201,9 +206,16 @@ export function startDashboard(): void {
         return;
       }
       checking = true;
+      if (text !== lastTried) undecided = 0;
+      lastTried = text;
       try {
         const v = await api.postText("/dashboard/check", text);
         if (v !== null) verdict = v as Verdict;
+        // A busy checker (503) or one that ran out of time — a Worker still starting on a
+        // loaded machine — gets the same history again, a few times, CHECK_EVERY_MS apart.
+        const decided = v !== null && (v as Verdict).verdict !== "unknown";
+        undecided = decided ? 0 : undecided + 1;
+        if (!decided && undecided <= MAX_RECHECKS) checkedText = "";
       } catch {
         // The next poll tries again.
         checkedText = "";

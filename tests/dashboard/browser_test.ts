@@ -253,10 +253,10 @@ Deno.test({
               r.querySelector('td.entry.committed[data-label="write dash=42"]') !== null
             );
         }));
-      await waitFor(
-        "the checker's verdict",
-        async () => (await attr(page, "#verdict", "data-verdict")) === "linearizable",
-      );
+      await waitFor("the checker's verdict", async () => {
+        const v = await attr(page, "#verdict", "data-verdict");
+        return v === "linearizable" ? true : notYet({ verdict: v });
+      });
       await waitFor(
         "the timeline shows the page's operations",
         async () => Number(await attr(page, "#timeline", "data-ops")) >= 2,
