@@ -7,6 +7,7 @@
  *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
  *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
  *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--option key=value ...]
+ *   [--processes]
  * ```
  *
  * @module
@@ -40,6 +41,8 @@ export interface ClusterArgs {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string | undefined;
+  /** `--processes`: each node an OS process instead of a Worker. */
+  readonly processes?: boolean;
   readonly seed: number;
   readonly options: Readonly<Record<string, unknown>>;
   /** `--help` was given: print {@link CLUSTER_USAGE} and exit. */
@@ -115,6 +118,8 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --port N              HTTP port (default 8080)
   --host H              HTTP host (default 127.0.0.1); other than loopback only with --token
   --data-dir DIR        keep each node's storage in DIR/<id>.log (default: in memory)
+  --processes           run each node as an OS process instead of a Worker: crash is a real
+                        SIGKILL, and kill -9 of a node's pid (in cli status) is a crash
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
@@ -183,6 +188,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         port: { type: "string" },
         host: { type: "string" },
         "data-dir": { type: "string" },
+        processes: { type: "boolean" },
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
@@ -256,6 +262,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     seed: integer("--seed", values.seed, 1, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     options: protocolOptions(values.option ?? []),
     help: values.help ?? false,
+    ...(values.processes === true ? { processes: true } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),

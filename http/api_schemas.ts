@@ -55,6 +55,10 @@ export const NodeViewSchema = z.object({
       "a primary-backup node's mode and lag, a quorum-kv replica's keys, hints, " +
       "ownership and holdings",
   }),
+  pid: z.number().int().optional().openapi({
+    description: "The node's OS process id, when the cluster runs nodes as processes " +
+      "(deno task cluster --processes) and the node is up",
+  }),
 }).openapi("NodeView");
 
 /**

@@ -46,6 +46,8 @@ export interface NodeView {
   readonly breaker: CircuitState;
   /** The protocol's whole status. */
   readonly status: Readonly<Record<string, unknown>>;
+  /** The node's OS process id, with `--processes` while it is up. */
+  readonly pid?: number;
 }
 
 function suspectsOf(info: NodeInfo): NodeId[] {
@@ -97,6 +99,7 @@ export function nodeViews(
       suspectedBy: suspectedBy.get(info.id) ?? [],
       breaker: breaker(info.id),
       status: st,
+      ...(info.pid === undefined ? {} : { pid: info.pid }),
     };
   });
 }

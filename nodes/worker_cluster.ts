@@ -49,6 +49,7 @@ import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
+import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
 import {
   type ClockState,
   type ClusterOptions,
@@ -286,7 +287,8 @@ export class Cluster implements Runtime {
     const lastSeenMs = s.worker === null || s.lastSeen === null
       ? null
       : Math.max(0, Math.round(this.#now() - s.lastSeen));
-    return { id: node, up: s.worker !== null, paused: s.paused, status, lastSeenMs };
+    const pid = s.worker !== null && "pid" in s.worker ? { pid: s.worker.pid as number } : {};
+    return { id: node, up: s.worker !== null, paused: s.paused, status, lastSeenMs, ...pid };
   }
 
   /** {@link info} of every node, in order. */
@@ -517,7 +519,9 @@ export class Cluster implements Runtime {
 
   #spawn(s: Slot): Promise<void> {
     const epoch = ++s.epoch;
-    const worker = new Worker(WORKER_URL, { type: "module", name: s.id });
+    const worker: NodeWorker = this.#o.processes === true
+      ? spawnProcessNode(s.id)
+      : new Worker(WORKER_URL, { type: "module", name: s.id });
     s.worker = worker;
     s.ready = false;
     s.paused = false;

@@ -52,6 +52,11 @@ export interface ClusterOptions {
   readonly startTimeoutMs?: number;
   /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Run each node as an OS process of its own instead of a Web Worker: a crash is a real
+   * `SIGKILL`, and a node killed from outside (`kill -9 PID`) is seen as crashed.
+   */
+  readonly processes?: boolean;
 }
 
 /**
@@ -76,6 +81,8 @@ export interface NodeInfo {
    * answer): a heartbeat as the host sees it. `null` while the node is down.
    */
   readonly lastSeenMs?: number | null;
+  /** The node's OS process id, when nodes run as processes (`--processes`) and it is up. */
+  readonly pid?: number;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ClientRequest, NodeId, NodeStatus, Reply } from "../../protocols/n
 import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
 import type { LogicalClocks } from "../node_host.ts";
 import type { InFlight } from "./router.ts";
+import type { NodeWorker } from "../process/process_worker.ts";
 
 /**
  * The main thread's record of one node.
@@ -27,7 +28,8 @@ export interface Slot {
   readonly index: number;
   /** Protocol options of this node (the cluster's, plus any given when it was added). */
   readonly options: Readonly<Record<string, unknown>>;
-  worker: Worker | null;
+  /** Its Worker, or its process with `--processes`; null while it is down. */
+  worker: NodeWorker | null;
   /** Bumped on every start and stop, so messages of a dead incarnation are ignored. */
   epoch: number;
   incarnation: number;
