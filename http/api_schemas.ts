@@ -7,6 +7,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { BYZANTINE_MODES } from "../nodes/faults/byzantine.ts";
 
 /**
  * RFC 9457 problem details: every error the API answers.
@@ -41,6 +42,10 @@ export const NodeViewSchema = z.object({
   id: z.string(),
   up: z.boolean(),
   paused: z.boolean(),
+  byzantine: z.enum(BYZANTINE_MODES).nullable().openapi({
+    description: "How the node lies (its messages are rewritten on their way out: " +
+      "POST /faults/byzantine), or null while it is correct",
+  }),
   role: z.string().nullable(),
   term: z.number().int().nullable(),
   commitIndex: z.number().int().nullable(),

@@ -10,6 +10,7 @@ import type { LinkFaults, NetworkState } from "../nodes/faults/network.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster.ts";
+import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
 
 /**
  * The parts of the fault model the API drives (a `Network` has them all).
@@ -70,6 +71,13 @@ export interface ClusterControl {
   /** A node's clock skew and drift. */
   clock(node: NodeId): ClockState;
   setClock(node: NodeId, change: { skew?: number; drift?: number }): void;
+  /**
+   * Makes a node Byzantine in `mode` (its messages rewritten on their way out), or (null)
+   * correct again; publishes a `fault` event with `data.byzantine`.
+   */
+  setByzantine(node: NodeId, mode: ByzantineMode | null): void;
+  /** A node's Byzantine mode, or null while it is correct. */
+  byzantineMode(node: NodeId): ByzantineMode | null;
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
   counters(): CounterSnapshot;
   /** Trace events; returns the unsubscribe function. */

@@ -353,7 +353,7 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
       return sim.setClock(s.node, { skew: s.skewMs, drift: s.drift });
     case "byzantine":
     case "honest":
-      // Only the simulator's message path rewrites a Byzantine node's messages.
+      // The runtime's message path (simulator or Worker router) rewrites their messages.
       for (const n of s.nodes) byzantineOf(sim).set(n, s.op === "byzantine" ? s.mode : null);
       return;
   }

@@ -3,7 +3,8 @@
  * between them through a fault-injecting {@link Router} on the main thread. It is the
  * real-time twin of the simulator (`simulator.ts`) with the same semantics: the same
  * fault model ({@link Network}), crash / restart from durable storage, pause (gray
- * failure), clock skew and drift, and the same trace events.
+ * failure), clock skew and drift, Byzantine node modes (rewritten on the same message
+ * path as the simulator's), and the same trace events.
  *
  * Storage: without `dataDir` each node keeps its storage in memory and ships every
  * synced write to the main thread, which mirrors it, so a crashed (terminated) Worker
@@ -38,6 +39,7 @@ import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../p
 import { createRng, type Rng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
+import { type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
 import { Network } from "./faults/network.ts";
 import { checkNodeIds } from "./faults/topology.ts";
 import type { TraceEvent } from "./trace.ts";
@@ -143,6 +145,8 @@ export class Cluster implements Runtime {
       isMember: (id) => this.#slots.has(id),
       sink: (to, batch) => this.#arrive(to, batch),
       trace: (e) => this.#emit(e),
+      // The same per-runtime state the nemesis sets (`byzantineOf(runtime)`).
+      byzantine: byzantineOf(this),
     });
   }
 
@@ -172,6 +176,9 @@ export class Cluster implements Runtime {
     this.#started = true;
     this.#descriptor = await loadProtocol(this.#o.protocol);
     this.#router.setMessageSchema(this.#descriptor.messages);
+    if (this.#descriptor.byzantine !== undefined) {
+      byzantineOf(this).liar = this.#descriptor.byzantine.lie;
+    }
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>
@@ -288,7 +295,16 @@ export class Cluster implements Runtime {
       ? null
       : Math.max(0, Math.round(this.#now() - s.lastSeen));
     const pid = s.worker !== null && "pid" in s.worker ? { pid: s.worker.pid as number } : {};
-    return { id: node, up: s.worker !== null, paused: s.paused, status, lastSeenMs, ...pid };
+    const byzantine = byzantineOf(this).modeOf(node);
+    return {
+      id: node,
+      up: s.worker !== null,
+      paused: s.paused,
+      status,
+      lastSeenMs,
+      byzantine,
+      ...pid,
+    };
   }
 
   /** {@link info} of every node, in order. */
@@ -432,6 +448,29 @@ export class Cluster implements Runtime {
   }
 
   /**
+   * Makes a node Byzantine in `mode`, or (null) correct again: from now on what it sends
+   * is rewritten on its way out (see `faults/byzantine.ts`), whatever its Worker does.
+   * Kept across restarts; published as a `fault` event (`data.byzantine`: the mode or
+   * `"honest"`).
+   */
+  setByzantine(node: NodeId, mode: ByzantineMode | null): void {
+    this.#slot(node);
+    byzantineOf(this).set(node, mode);
+    this.#emit({
+      time: this.#now(),
+      kind: "fault",
+      node,
+      data: { byzantine: mode ?? "honest" },
+    });
+  }
+
+  /** The node's Byzantine mode, or null while it is correct. */
+  byzantineMode(node: NodeId): ByzantineMode | null {
+    this.#slot(node);
+    return byzantineOf(this).modeOf(node);
+  }
+
+  /**
    * Observes trace events: crash, restart, pause, resume, fault, member and the
    * protocol's own, and (unless `options.messages` is false) send, deliver, drop,
    * duplicate, request and reply. Returns the unsubscribe function. Message events cost a
@@ -499,6 +538,7 @@ export class Cluster implements Runtime {
   #forget(s: Slot): void {
     this.#kill(s, "node removed");
     this.#slots.delete(s.id);
+    byzantineOf(this).set(s.id, null); // a node added again under its id starts correct
     this.#ids = this.#ids.filter((id) => id !== s.id);
     this.network.setNodes(this.#ids);
   }

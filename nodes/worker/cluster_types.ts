@@ -8,6 +8,7 @@
 import type { NodeId, NodeStatus } from "../../protocols/node.ts";
 import type { LinkFaults } from "../faults/network.ts";
 import type { ProtocolSpec } from "../worker_protocol.ts";
+import type { ByzantineMode } from "../faults/byzantine.ts";
 
 /**
  * The most nodes a Worker cluster runs (at start, with `--nodes`, and after adding
@@ -65,7 +66,9 @@ export interface ClusterOptions {
  * @example
  * ```ts
  * import type { NodeInfo } from "./cluster_types.ts";
- * const n: NodeInfo = { id: "n1", up: true, paused: false, status: { role: "leader" }, lastSeenMs: 3 };
+ * const n: NodeInfo = {
+ *   id: "n1", up: true, paused: false, status: { role: "leader" }, lastSeenMs: 3, byzantine: null,
+ * };
  * ```
  */
 export interface NodeInfo {
@@ -83,6 +86,8 @@ export interface NodeInfo {
   readonly lastSeenMs?: number | null;
   /** The node's OS process id, when nodes run as processes (`--processes`) and it is up. */
   readonly pid?: number;
+  /** How the node lies (its messages are rewritten on their way out), or null: correct. */
+  readonly byzantine?: ByzantineMode | null;
 }
 
 /**

@@ -14,6 +14,7 @@ function nodeView(
     id,
     up: true,
     paused: false,
+    byzantine: null,
     role,
     term: 2,
     commitIndex: 5,

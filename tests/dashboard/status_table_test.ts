@@ -20,6 +20,7 @@ function view(id: string, status: Record<string, unknown>): NodeViewShape {
     id,
     up: true,
     paused: false,
+    byzantine: null,
     role: String(status.role),
     term: 1,
     commitIndex: null,
