@@ -1,31 +1,10 @@
 import assert from "node:assert/strict";
 import { helpText, runCli } from "../../cli/main.ts";
 import { memoryIo } from "../../cli/io.ts";
-import { fakeApi } from "../http/fake_cluster.ts";
+import { withFakeCli as withFake } from "./fake_cli.ts";
 
 /** A fetch that must not be called: argument errors never reach the server. */
 const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
-
-type Cli = (...argv: string[]) => Promise<{ code: number; out: string[]; err: string[] }>;
-
-/** Runs the CLI against an in-process API over a fake cluster. */
-async function withFake(
-  o: { protocol?: string; nodes?: string[] },
-  fn: (cli: Cli, fake: ReturnType<typeof fakeApi>["fake"]) => Promise<void>,
-): Promise<void> {
-  const { fake, api } = fakeApi(o);
-  const fetchFake: typeof fetch = (input, init) =>
-    Promise.resolve(api.app.request(String(input), init));
-  try {
-    await fn(async (...argv) => {
-      const io = memoryIo({ env: { DISTLAB_URL: "http://127.0.0.1:9" }, fetch: fetchFake });
-      const code = await runCli([...argv, "--retries", "0"], io);
-      return { code, out: io.stdout, err: io.stderr };
-    }, fake);
-  } finally {
-    api.close();
-  }
-}
 
 Deno.test("cli byzantine: a node lies, status and faults show it, --mode honest or none ends it", async () => {
   await withFake({}, async (cli, fake) => {
