@@ -16,7 +16,7 @@
 import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
 import { MAX_CLUSTER_NODES } from "../nodes/worker/cluster_types.ts";
 import { oneLineMessage, parseDuration, parseOptionPairs } from "./cli_args.ts";
-import { NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
+import { ALL_NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
 import { parseArgs } from "node:util";
 import { type Delay, parseDelay } from "../nodes/faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
@@ -135,7 +135,7 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
                         (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
-  --nemesis K,K         inject seeded faults live: ${NEMESIS_KINDS.join(", ")}
+  --nemesis K,K         inject seeded faults live: ${ALL_NEMESIS_KINDS.join(", ")}
                         (the same --seed gives the same schedule as deno task sim)
   --nemesis-for D       how long the nemesis runs before it heals everything (default 60s)
   --help                show this text`;

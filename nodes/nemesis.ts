@@ -54,7 +54,7 @@ export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine";
  * Every kind `--nemesis` takes: {@link NEMESIS_KINDS}, which a crash-fault protocol is
  * meant to survive (tamper with link integrity on), and `byzantine` (up to f = ⌊(n − 1)
  * / 3⌋ nodes, picked once per run from the seed, lie in a mode drawn per fault; only a
- * Byzantine-tolerant protocol survives it). Simulator only.
+ * Byzantine-tolerant protocol survives it). The simulator and the live cluster both take it.
  *
  * @example
  * ```ts
