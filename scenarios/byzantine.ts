@@ -22,7 +22,7 @@
 
 import { Simulation } from "../nodes/simulator.ts";
 import { BYZANTINE_MODES, type ByzantineMode, byzantineOf } from "../nodes/faults/byzantine.ts";
-import type { NodeId, ProtocolNode, Reply } from "../protocols/node.ts";
+import type { NodeId, Reply } from "../protocols/node.ts";
 import { raftKv } from "../protocols/raft/mod.ts";
 import { pbft } from "../protocols/pbft/mod.ts";
 import type { PbftNode } from "../protocols/pbft/replica.ts";
@@ -30,6 +30,7 @@ import { createHistoryRecorder } from "../history/recorder.ts";
 import { checkLinearizability } from "../checker/linearizability.ts";
 import { kvModel } from "../checker/models.ts";
 import { startKvWorkload } from "../torture/kv_workload.ts";
+import { watchInvariants } from "../torture/sim_run.ts";
 import { paragraphs, type Scenario, table } from "./scenario.ts";
 import { type Tr, translator } from "../i18n/catalogue.ts";
 import type { Lang } from "../i18n/lang.ts";
@@ -171,23 +172,10 @@ export interface ByzantineResult {
   };
 }
 
-/** Checks the protocol's invariants after every step, leaving Byzantine nodes out. */
+/** The first invariant violation among the correct nodes, once `sim` has run. */
 function watch(sim: Simulation): () => { atMs: number; message: string } | null {
-  const check = sim.protocol.invariants!();
-  const faulty = byzantineOf(sim).ever();
-  let found: { atMs: number; message: string } | null = null;
-  const live = new Map<NodeId, ProtocolNode<unknown, unknown>>();
-  sim.afterStep(() => {
-    if (found !== null) return;
-    live.clear();
-    for (const n of sim.nodes) {
-      const h = sim.host(n);
-      if (h !== null && !faulty.has(n)) live.set(n, h.node);
-    }
-    const v = check(live);
-    if (v.length > 0) found = { atMs: sim.now(), message: v[0]! };
-  });
-  return () => found;
+  const w = watchInvariants(sim)!;
+  return () => w.found === undefined ? null : { atMs: w.found.timeMs, message: w.found.message };
 }
 
 /** An invariant's message in the narration's language (the checkers speak English). */
