@@ -88,6 +88,8 @@ export interface RaftRun {
   readonly verdict: string;
   /** `x` on every node, 2 s after the heal. */
   readonly finalX: Readonly<Record<NodeId, unknown>>;
+  /** Leaders (`node/term`) 2 s after the heal. */
+  readonly leadersAfterHeal: readonly string[];
   readonly converged: boolean;
   /** Votes n3's own code refused before the clients started (the lie sent them as grants). */
   readonly refusedVotes: number;
@@ -289,6 +291,9 @@ function raftRun(liar: RaftLiar, out: (line: string) => void, t: Tr): RaftRun {
     calls,
     verdict,
     finalX,
+    leadersAfterHeal: sim.nodes.filter((n) => sim.status(n).role === "leader").map((n) =>
+      `${n}/${sim.status(n).term}`
+    ),
     converged: values.size === 1,
     refusedVotes,
   };
@@ -338,7 +343,13 @@ function raftPart(out: (line: string) => void, t: Tr): RaftRun[] {
   }
   for (const l of table(rows)) out(`  ${l}`);
   tell(
-    t`  Honest, n3 gives its one vote of term 1 to one side; the other side's write fails.\n  The generic lie claims a higher term in every message, so each leader steps down as\n  soon as n3 answers: nothing commits — a liar can stop Raft. A forged vote costs it\n  nothing and breaks safety: two leaders in one term, two committed values for x, and\n  two halves that stay different after the heal (both leaders keep term 1).`,
+    t`  Honest, n3 gives its one vote of term 1 to one side; the other side's write fails.\n  The generic lie claims a higher term in every message, so a candidate that hears n3\n  steps down before it wins: no leader, nothing commits — a liar can stop Raft. A forged\n  vote costs it nothing and breaks safety: two leaders in one term, two committed values\n  for x, and two halves that stay different after the heal.`,
+  );
+  const after = (r: RaftRun) => r.leadersAfterHeal.join(" ") || t`none`;
+  tell(
+    t`  Leaders 2 s after the heal: honest ${after(runs[0]!)}; generic lie ${
+      after(runs[1]!)
+    }; forged votes ${after(runs[2]!)}.`,
   );
   return runs;
 }

@@ -53,8 +53,11 @@ export const JA: Catalogue = {
   "hold": "成立",
   "holds": "成立",
   "VIOLATED": "違反",
-  "  Honest, n3 gives its one vote of term 1 to one side; the other side's write fails.\n  The generic lie claims a higher term in every message, so each leader steps down as\n  soon as n3 answers: nothing commits — a liar can stop Raft. A forged vote costs it\n  nothing and breaks safety: two leaders in one term, two committed values for x, and\n  two halves that stay different after the heal (both leaders keep term 1).":
-    "  正直な n3 は任期 1 のただ 1 票を片側に与え、もう片側の書き込みは失敗する。\n  汎用の嘘はすべてのメッセージでより大きな任期を名乗るので、n3 が応答するたびにリーダーは\n  退く: 何もコミットされない — 嘘をつくノードは Raft を止められる。偽の投票は嘘つきに何の\n  代償もなく安全性を壊す: 1 つの任期に 2 つのリーダー、x にコミットされた 2 つの値、そして\n  修復後も食い違ったままの 2 つの半分 (どちらのリーダーも任期 1 のまま)。",
+  "  Honest, n3 gives its one vote of term 1 to one side; the other side's write fails.\n  The generic lie claims a higher term in every message, so a candidate that hears n3\n  steps down before it wins: no leader, nothing commits — a liar can stop Raft. A forged\n  vote costs it nothing and breaks safety: two leaders in one term, two committed values\n  for x, and two halves that stay different after the heal.":
+    "  正直な n3 は任期 1 のただ 1 票を片側に与え、もう片側の書き込みは失敗する。\n  汎用の嘘はすべてのメッセージでより大きな任期を名乗るので、n3 の応答を受けた候補者は\n  勝つ前に退く: リーダーはおらず、何もコミットされない — 嘘をつくノードは Raft を止められる。\n  偽の投票は嘘つきに何の代償もなく安全性を壊す: 1 つの任期に 2 つのリーダー、x にコミット\n  された 2 つの値、そして修復後も食い違ったままの 2 つの半分。",
+  "  Leaders 2 s after the heal: honest {0}; generic lie {1}; forged votes {2}.":
+    "  修復の 2 秒後のリーダー: 正直 {0}。汎用の嘘 {1}。偽の投票 {2}。",
+  "none": "なし",
   "2. PBFT with 4 replicas tolerates f = 1 liar: every step waits for 2f + 1 = 3 matching\n   signed votes, and a client believes a result only when f + 1 = 2 replicas agree.\n   n1, the primary of view 0, is Byzantine; links are authenticated (HMAC-SHA256), so\n   n1 cannot speak for another replica. Three clients for 3 s, each mode in turn:":
     "2. 4 レプリカの PBFT は f = 1 台の嘘つきに耐える: どの段階も署名付きの一致する投票を\n   2f + 1 = 3 票待ち、クライアントは f + 1 = 2 台のレプリカが一致したときだけ結果を信じる。\n   ビュー 0 のプライマリ n1 がビザンチンノードで、リンクは認証されている (HMAC-SHA256) ので\n   n1 は他のレプリカになりすませない。3 つのクライアントで 3 秒、モードを 1 つずつ試す:",
   "operations": "操作数",

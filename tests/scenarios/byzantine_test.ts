@@ -40,6 +40,7 @@ Deno.test("byzantine raft: both writes are acknowledged, the checker rejects the
   assert.equal(f.verdict, "not-linearizable");
   assert.equal(f.converged, false);
   assert.deepEqual(f.finalX, { n1: "left", n2: "left", n3: "left", n4: "right", n5: "right" });
+  assert.deepEqual(f.leadersAfterHeal, ["n1/1", "n4/1"], "still two leaders of term 1");
 });
 
 Deno.test("byzantine raft: with n3 honest one leader, one write, linearizable; the generic lie stops every write", () => {
@@ -53,6 +54,8 @@ Deno.test("byzantine raft: with n3 honest one leader, one write, linearizable; t
   assert.deepEqual(g.leaders, []);
   assert.equal(g.calls.filter((c) => c.answer === "ok").length, 0);
   assert.equal(g.verdict, "linearizable");
+  assert.deepEqual(g.leadersAfterHeal, [], "no leader even after the heal");
+  assert.deepEqual(h.leadersAfterHeal, ["n4/1"]);
 });
 
 Deno.test("byzantine pbft: 4 replicas with the primary lying in every mode stay linearizable and agree", () => {
