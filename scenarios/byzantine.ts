@@ -24,6 +24,7 @@ import { Simulation } from "../nodes/simulator.ts";
 import { BYZANTINE_MODES, type ByzantineMode, byzantineOf } from "../nodes/faults/byzantine.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { raftKv } from "../protocols/raft/mod.ts";
+import { isDefinite } from "../protocols/errors.ts";
 import { pbft } from "../protocols/pbft/mod.ts";
 import type { PbftNode } from "../protocols/pbft/replica.ts";
 import { createHistoryRecorder } from "../history/recorder.ts";
@@ -263,7 +264,9 @@ function raftRun(liar: RaftLiar, out: (line: string) => void, t: Tr): RaftRun {
     const read = op.f === "read";
     history.complete(
       p,
-      r === undefined ? "info" : r.type === "ok" ? "ok" : "fail",
+      r === undefined || (r.type === "fail" && !isDefinite(r.code)) || r.type === "info"
+        ? "info"
+        : r.type,
       read ? (r?.type === "ok" ? r.value ?? null : undefined) : op.value,
       ns(),
     );
