@@ -406,14 +406,6 @@ function pbftPart(out: (line: string) => void, t: Tr): PbftModeRun[] {
   tell(
     t`  A lying or equivocating primary cannot gather 3 votes for two different requests at\n  one sequence number: any two groups of 3 among 4 share 2 replicas, at least one of\n  them correct, and a correct replica votes once. The backups time out and elect a new\n  primary (view 1).`,
   );
-  const silent = runs.find((r) => r.mode === "silent")!;
-  if (silent.views.some((v) => v !== silent.views[0])) {
-    tell(
-      t`  Silence towards n2 and n4 is another matter here: the correct replicas keep changing\n  views (${
-        silent.views.join(" ")
-      } at the end) and only ${silent.ok} operations succeed. Still safe, but this PBFT\n  loses its liveness to that liar — an open weakness, not something PBFT allows.`,
-    );
-  }
   return runs;
 }
 

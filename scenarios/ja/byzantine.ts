@@ -68,8 +68,6 @@ export const JA: Catalogue = {
   "differs": "食い違う",
   "  A lying or equivocating primary cannot gather 3 votes for two different requests at\n  one sequence number: any two groups of 3 among 4 share 2 replicas, at least one of\n  them correct, and a correct replica votes once. The backups time out and elect a new\n  primary (view 1).":
     "  嘘をつく、あるいは相手ごとに違うことを言うプライマリでも、1 つのシーケンス番号で 2 つの\n  異なる要求にそれぞれ 3 票を集めることはできない: 4 台中 3 台の組どうしは必ず 2 台を共有し、\n  そのうち少なくとも 1 台は正しく、正しいレプリカは 1 回しか投票しない。バックアップは\n  タイムアウトし、新しいプライマリを選ぶ (ビュー 1)。",
-  "  Silence towards n2 and n4 is another matter here: the correct replicas keep changing\n  views ({0} at the end) and only {1} operations succeed. Still safe, but this PBFT\n  loses its liveness to that liar — an open weakness, not something PBFT allows.":
-    "  ただし n2 と n4 に対する沈黙は別だ: 正しいレプリカはビューを変え続け (最後は {0})、\n  成功する操作は {1} 個だけ。安全性は保たれるが、この PBFT はその嘘つきに活性を奪われる\n  — 未解決の弱点であり、PBFT が許すことではない。",
   "3. Why 3f + 1. A quorum of q among n replicas must form while f liars stay silent\n   (q ≤ n − f), and two quorums must share a correct replica, since the liars among the\n   shared ones can vote both ways (2q − n ≥ f + 1). Together: n ≥ 3f + 1.":
     "3. なぜ 3f + 1 か。n 台のレプリカのうち q 台のクォーラムは、f 台の嘘つきが黙っていても\n   そろわなければならない (q ≤ n − f)。また 2 つのクォーラムは正しいレプリカを共有しなければ\n   ならない。共有する中の嘘つきは両方に投票できるからだ (2q − n ≥ f + 1)。合わせると n ≥ 3f + 1。",
   "quorum": "クォーラム",

@@ -71,6 +71,11 @@ Deno.test("byzantine pbft: 4 replicas with the primary lying in every mode stay 
     assert.deepEqual(p.views, [1, 1, 1, 1], `${mode}: the lying primary is replaced`);
     assert.ok(p.ok > 300, `${mode}: ${p.ok}`);
   }
+  // A primary silent towards two backups: the one that waited relays the request, so all
+  // three correct replicas change view together instead of one alone, and work goes on.
+  const silent = r.pbft.find((x) => x.mode === "silent")!;
+  assert.ok(silent.views.every((v) => v === silent.views[0] && v >= 1), `${silent.views}`);
+  assert.ok(silent.ok > 200, `silent: only ${silent.ok} ok`);
 });
 
 Deno.test("byzantine 3f + 1: the arithmetic — 4 replicas are both live and safe, 3 are one or the other", () => {
