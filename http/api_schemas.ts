@@ -301,3 +301,37 @@ export type RingShape = z.infer<typeof RingSchema>;
  */
 export const MembersSchema = z.object({ node: z.string(), members: z.array(z.string()) })
   .openapi("Members");
+
+/**
+ * `GET /nodes/{id}/log`: a page of one node's replicated log.
+ *
+ * @example
+ * ```ts
+ * import { LogPageSchema } from "./api_schemas.ts";
+ * LogPageSchema.safeParse({ node: "n1", first: 1, last: 0, commit: 0, entries: [] }).success; // true
+ * ```
+ */
+export const LogPageSchema = z.object({
+  node: z.string(),
+  first: z.number().int().openapi({
+    description: "The first index the node still holds (older ones are in its snapshot)",
+  }),
+  last: z.number().int().openapi({ description: "The last index of its log" }),
+  commit: z.number().int().openapi({ description: "The highest index it knows committed" }),
+  entries: z.array(z.object({
+    index: z.number().int(),
+    term: z.number().int(),
+    data: z.unknown().openapi({ description: "What the entry applies, as the protocol has it" }),
+  })),
+}).openapi("LogPage");
+
+/**
+ * The type of a {@link LogPageSchema} answer.
+ *
+ * @example
+ * ```ts
+ * import type { LogPageShape } from "./api_schemas.ts";
+ * const p: LogPageShape = { node: "n1", first: 1, last: 0, commit: 0, entries: [] };
+ * ```
+ */
+export type LogPageShape = z.infer<typeof LogPageSchema>;

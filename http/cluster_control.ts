@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AnyProtocol, NodeId, Reply } from "../protocols/node.ts";
+import type { AnyProtocol, LogPage, NodeId, Reply } from "../protocols/node.ts";
 import type { LinkFaults, NetworkState } from "../nodes/faults/network.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
@@ -62,6 +62,11 @@ export interface ClusterControl {
   info(node: NodeId): Promise<NodeInfo>;
   /** {@link info} of every node, in order. */
   statuses(): Promise<NodeInfo[]>;
+  /**
+   * A page of a node's log (`from` 0: the newest `limit` entries); null when the
+   * protocol keeps none. Absent: this runtime cannot read logs.
+   */
+  log?(node: NodeId, from: number, limit: number): Promise<LogPage | null>;
   crash(node: NodeId): void | Promise<void>;
   restart(node: NodeId): void | Promise<void>;
   pause(node: NodeId): void | Promise<void>;

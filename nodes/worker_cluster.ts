@@ -35,7 +35,14 @@
  */
 
 import { setImmediate } from "node:timers";
-import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import type {
+  AnyProtocol,
+  ClientRequest,
+  LogPage,
+  NodeId,
+  NodeStatus,
+  Reply,
+} from "../protocols/node.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
@@ -285,6 +292,26 @@ export class Cluster implements Runtime {
     const answer = new Promise<NodeStatus>((resolve) => s.statusWaiters.set(id, resolve));
     this.#post(s, { type: "status", id });
     return answer;
+  }
+
+  /**
+   * Up to `limit` entries of `node`'s log from index `from` (null: its protocol keeps no
+   * log). Throws a {@link NodeStateError} while the node is down.
+   */
+  log(node: NodeId, from: number, limit: number): Promise<LogPage | null> {
+    const s = this.#slot(node);
+    if (s.worker === null || !s.ready) {
+      return Promise.reject(new NodeStateError(node, "crashed", `node ${node} is down`));
+    }
+    const id = this.#nextId++;
+    const answer = new Promise<LogPage | null | undefined>((resolve) =>
+      s.logWaiters.set(id, resolve)
+    );
+    this.#post(s, { type: "log", id, from, limit });
+    return answer.then((page) => {
+      if (page === undefined) throw new NodeStateError(node, "crashed", `node ${node} went down`);
+      return page;
+    });
   }
 
   /** Up, paused, status and last sign of life of one node. */
@@ -627,6 +654,12 @@ export class Cluster implements Runtime {
         w?.(m.status);
         return;
       }
+      case "log": {
+        const w = s.logWaiters.get(m.id);
+        s.logWaiters.delete(m.id);
+        w?.(m.page);
+        return;
+      }
       case "failed":
         if (m.storageCorrupted === true) {
           s.corrupted = m.error;
@@ -674,6 +707,8 @@ export class Cluster implements Runtime {
     s.replies.clear();
     for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
     s.statusWaiters.clear();
+    for (const resolve of s.logWaiters.values()) resolve(undefined);
+    s.logWaiters.clear();
     if (s.starting !== null) {
       s.starting.reject(new NodeStateError(s.id, "crashed", `node ${s.id}: ${why} while starting`));
       s.starting = null;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ClientRequest, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
+import type { ClientRequest, LogPage, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
 import type { LogicalClocks } from "../node_host.ts";
 import type { InFlight } from "./router.ts";
@@ -51,6 +51,8 @@ export interface Slot {
   readonly mirror: Map<string, unknown> | null;
   readonly replies: Map<number, (r: Reply) => void>;
   readonly statusWaiters: Map<number, (s: NodeStatus) => void>;
+  /** `log` queries waiting for an answer; settled with undefined if the node goes down. */
+  readonly logWaiters: Map<number, (page: LogPage | null | undefined) => void>;
   starting: { resolve(): void; reject(e: Error): void } | null;
   closing: (() => void) | null;
   /** Cluster time (ms) of the Worker's last message, or null while it is down. */
@@ -95,6 +97,7 @@ export function createSlot(
     mirror: inMemory ? new Map() : null,
     replies: new Map(),
     statusWaiters: new Map(),
+    logWaiters: new Map(),
     starting: null,
     closing: null,
     lastSeen: null,
