@@ -14,7 +14,8 @@ import { ruleLabel } from "./ring_layout.ts";
 import { nodePanelHtml } from "./status_table.ts";
 
 import type { z } from "zod";
-import type { KvResultSchema } from "../http/api_schemas.ts";
+import type { KvResultSchema, RingShape } from "../http/api_schemas.ts";
+import { type KeyPlacement, placementOf, placementText } from "./key_placement.ts";
 import type { ApiClient } from "./api_client.ts";
 import type { ApiResult } from "./api_client.ts";
 import type { ClusterModel } from "./cluster_model.ts";
@@ -42,6 +43,8 @@ export interface ControlsOptions {
   readonly selection: Set<string>;
   readonly refresh: () => void;
   readonly onSelectionChange: () => void;
+  /** A key's placement on the hash ring was asked for (null: none, or no ring). */
+  readonly onPlacement?: (p: KeyPlacement | null) => void;
 }
 
 /**
@@ -89,6 +92,7 @@ export class Controls {
     byId("btn-clock").addEventListener("click", () => this.#clock());
     byId("btn-byzantine").addEventListener("click", () => this.#byzantine());
     byId("btn-write").addEventListener("click", () => this.#kv("write"));
+    byId("btn-where").addEventListener("click", () => void this.#where());
     byId("btn-read").addEventListener("click", () => this.#kv("read"));
     byId("btn-cas").addEventListener("click", () => this.#kv("cas"));
     byId("btn-delete").addEventListener("click", () => this.#kv("delete"));
@@ -264,6 +268,23 @@ export class Controls {
     out.setAttribute("data-ok", String(r.ok));
     out.setAttribute("data-op", f);
     this.#o.refresh();
+  }
+  /** A key's preference list, versions and hints (`GET /ring?key=`), marked on the ring. */
+  async #where() {
+    const key = (byId("kv-key") as HTMLInputElement).value.trim();
+    const out = byId("key-placement");
+    if (key === "") {
+      this.#status("give a key", false);
+      return;
+    }
+    const r = await this.#o.api.request("GET", `/ring?key=${encodeURIComponent(key)}`);
+    const placement = r.ok ? placementOf(r.data as RingShape) : null;
+    this.#o.onPlacement?.(placement);
+    setText(
+      out,
+      placement !== null ? placementText(placement) : `${key}: ${r.error || "no ring"}`,
+    );
+    out.setAttribute("data-ok", String(placement !== null));
   }
   async #act(what: string, run: () => Promise<ApiResult>) {
     this.#status(`${what}…`, true);

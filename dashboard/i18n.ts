@@ -109,6 +109,10 @@ export const DASHBOARD_JA: Catalogue = {
   "read": "読み取り",
   "delete": "削除",
   "no request yet": "リクエストはまだない",
+  "where?": "どこ?",
+  "where the key lives on the hash ring": "キーがハッシュリングのどこにあるか",
+  "{0}: preference list {1} · versions on {2}": "{0}: 優先リスト {1} · 版を持つノード {2}",
+  "{0}: preference list {1} · no versions yet": "{0}: 優先リスト {1} · 版はまだない",
   "Nodes": "ノード",
   "the protocol's columns; a log's entries show their term, solid: committed":
     "プロトコルの列。ログのエントリは任期を示し、塗りつぶしはコミット済み",

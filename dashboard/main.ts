@@ -121,6 +121,7 @@ export function startDashboard(): void {
     selection,
     refresh: () => void pollCluster(),
     onSelectionChange: () => controls.render(),
+    onPlacement: (p) => ring.setPlacement(p),
   });
 
   // --- input: the event stream and the polls; nothing is drawn here ---

@@ -27,6 +27,7 @@ import {
 import type { ClusterModel, NodeState } from "./cluster_model.ts";
 import type { MessageChange } from "./message_matcher.ts";
 import type { Point } from "./ring_layout.ts";
+import type { KeyPlacement } from "./key_placement.ts";
 
 const SIZE = 520;
 const CENTER = SIZE / 2;
@@ -76,6 +77,7 @@ export class RingView {
   #links: Map<string, { line: SVGElement; label: SVGElement }> = new Map();
   #pos: Map<string, Point> = new Map();
   #layoutKey = "";
+  #placement: KeyPlacement | null = null;
   #dots: Dot[] = [];
   #pool: SVGElement[] = [];
   /** Recent traffic per link, decaying. */
@@ -205,15 +207,26 @@ export class RingView {
       setText(label, unique.map(ruleLabel).join("; "));
     }
   }
+  /** Marks a key's replicas and hint holders (null: none); drawn at the next render. */
+  setPlacement(p: KeyPlacement | null): void {
+    this.#placement = p;
+  }
   #renderNodes(model: ClusterModel, at: number, selected: ReadonlySet<string>) {
+    const place = this.#placement;
     for (const n of model.all()) {
       const el = this.#nodes.get(n.id);
       if (el === undefined) continue;
       const role = n.up ? n.role : "crashed";
+      const rank = place?.replicas.get(n.id);
+      const hintFor = place?.hints.get(n.id);
       setAttrs(el.g, {
+        "data-replica": rank ?? "",
+        "data-hint-for": hintFor?.join(",") ?? "",
         class: `node role-${role}${n.paused ? " paused" : ""}${
           n.byzantine === null ? "" : " byzantine"
-        }${selected.has(n.id) ? " selected" : ""}`,
+        }${selected.has(n.id) ? " selected" : ""}${rank === undefined ? "" : " replica"}${
+          hintFor === undefined ? "" : " hint"
+        }`,
         "data-role": role,
         "data-up": String(n.up),
         "data-paused": String(n.paused),

@@ -76,3 +76,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "dashboard ring view marks a key's preference list, as GET /ring?key= gives it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const served = await serveDashboard({ protocol: "quorum-kv", nodes: 5, seed: 3 });
+    const browser = await Chromium.launch();
+    try {
+      const expected = await poll("the ring places key apple", async () => {
+        const res = await served.api.app.request("/api/v1/ring?key=apple");
+        const body = await res.json();
+        return res.status === 200 ? body.key.preferenceList as string[] : notYet(body);
+      });
+      const p = await browser.newPage(1400, 1000);
+      await p.goto(served.url);
+      await waitFor("the ring shows 5 nodes", async () => (await p.count("#ring g.node")) === 5);
+      await p.fill("#kv-key", "apple");
+      await p.click("#btn-where");
+      const marked = await waitFor("the key's replicas are marked on the ring", async () => {
+        const ranks: string[] = [];
+        for (const id of expected) {
+          ranks.push(
+            (await p.attrs(`#ring g.node[data-id="${id}"]`, "data-replica"))[0] ?? "",
+          );
+        }
+        return ranks.every((r) => r !== "") ? ranks : null;
+      });
+      assert.deepEqual(marked, expected.map((_, i) => String(i + 1)));
+      assert.equal(await p.count("#ring g.node.replica"), expected.length);
+      assert.match(
+        (await p.text("#key-placement")) ?? "",
+        new RegExp(`^apple: preference list ${expected.join(", ")}`),
+      );
+    } finally {
+      await browser.close();
+      await served.close();
+    }
+  },
+});
