@@ -2,7 +2,9 @@
  * The command line of `deno task maelstrom test`, with Maelstrom's flag names and
  * defaults (`--bin`, `-w/--workload`, `--node-count`, `--time-limit`, `--rate`,
  * `--concurrency` as a number or `Nn` for N per node, `--nemesis`, `--nemesis-interval`,
- * `--latency`, `--latency-dist`, `--topology`, `--key-count`), plus distlab's own:
+ * `--latency`, `--latency-dist`, `--topology`, `--key-count`, and for the transactional
+ * workloads `--max-txn-length`, `--max-writes-per-key`, `--consistency-models`), plus
+ * distlab's own:
  * `--seed`, `--drop`, `--duplicate`, `--reorder` (probabilities on every link between
  * nodes), `--recovery-time`, `--init-timeout`, `--rpc-timeout`, `--lin-kv-service` (a
  * distlab protocol to serve Maelstrom's `lin-kv` service), `--store`. Arguments
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { NEMESES } from "./nemesis.ts";
 import { TOPOLOGIES } from "./workloads/topology.ts";
 import { protocolByName } from "../protocols/registry.ts";
+import { parseTxnModel, type TxnModel } from "../checker/txn_models.ts";
 
 /**
  * The workloads `-w` accepts.
@@ -34,6 +37,8 @@ export const WORKLOADS: readonly string[] = [
   "pn-counter",
   "lin-kv",
   "kafka",
+  "txn-rw-register",
+  "txn-list-append",
 ];
 
 /**
@@ -64,7 +69,14 @@ export interface TestOptions {
   readonly latency: number;
   readonly latencyDist: "constant" | "uniform" | "exponential";
   readonly topology: string;
+  /** Keys at once: `--key-count`, else 10 for the transactional workloads (Elle's), 3 for others. */
   readonly keyCount: number;
+  /** Most micro-operations per transaction (Maelstrom: 4). */
+  readonly maxTxnLength: number;
+  /** Most writes (or appends) to one key before it is retired for a fresh one (Maelstrom: 16). */
+  readonly maxWritesPerKey: number;
+  /** The models a transactional run must satisfy (Maelstrom: strict-serializable). */
+  readonly consistencyModels: readonly TxnModel[];
   readonly seed: number;
   /** Probability that a message between nodes is lost. */
   readonly drop: number;
@@ -97,6 +109,7 @@ export const USAGE =
   "usage: deno task maelstrom test -w WORKLOAD --bin PROGRAM [--node-count N] [--time-limit S] " +
   "[--rate R] [--concurrency N|Nn] [--nemesis partition,kill,pause] [--nemesis-interval S] " +
   "[--latency MS] [--latency-dist constant|uniform|exponential] [--topology T] [--key-count K] " +
+  "[--max-txn-length N] [--max-writes-per-key N] [--consistency-models M,…] " +
   "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--lin-kv-service memory|PROTOCOL] [--store DIR] [-- ARGS…]";
 
 /**
@@ -136,7 +149,10 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
         latency: { type: "string", default: "0" },
         "latency-dist": { type: "string", default: "constant" },
         topology: { type: "string", default: "grid" },
-        "key-count": { type: "string", default: "3" },
+        "key-count": { type: "string" },
+        "max-txn-length": { type: "string", default: "4" },
+        "max-writes-per-key": { type: "string", default: "16" },
+        "consistency-models": { type: "string", default: "strict-serializable" },
         seed: { type: "string", default: "1" },
         drop: { type: "string", default: "0" },
         duplicate: { type: "string", default: "0" },
@@ -185,7 +201,12 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
     latency: number(v.latency!, "latency", 0),
     latencyDist: dist,
     topology: v.topology!,
-    keyCount: integer(v["key-count"]!, "key-count", 1),
+    keyCount: v["key-count"] === undefined
+      ? (workload.startsWith("txn-") ? 10 : 3)
+      : integer(v["key-count"], "key-count", 1),
+    maxTxnLength: integer(v["max-txn-length"]!, "max-txn-length", 1),
+    maxWritesPerKey: integer(v["max-writes-per-key"]!, "max-writes-per-key", 1),
+    consistencyModels: models(v["consistency-models"]!),
     seed: integer(v.seed!, "seed", 0),
     drop: probability(v.drop!, "drop"),
     duplicate: probability(v.duplicate!, "duplicate"),
@@ -216,6 +237,16 @@ export function splitBin(bin: string): string[] {
     return [bin];
   } catch {
     return bin.trim().split(/\s+/);
+  }
+}
+
+function models(text: string): TxnModel[] {
+  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (names.length === 0) throw new Error("invalid --consistency-models '': expected a model");
+  try {
+    return names.map(parseTxnModel);
+  } catch (e) {
+    throw new Error(`invalid --consistency-models: ${(e as Error).message}`);
   }
 }
 

@@ -13,6 +13,8 @@ import { gSetWorkload } from "./g_set.ts";
 import { kafkaWorkload } from "./kafka.ts";
 import { linKvWorkload } from "./lin_kv.ts";
 import { uniqueIdsWorkload } from "./unique_ids.ts";
+import { txnListAppendWorkload } from "./txn_list_append.ts";
+import { txnRwRegisterWorkload } from "./txn_rw_register.ts";
 
 /**
  * The workload `o.workload`, configured by `o`.
@@ -41,6 +43,10 @@ export function createWorkload(o: TestOptions): Workload {
       return linKvWorkload(o.keyCount);
     case "kafka":
       return kafkaWorkload(o.keyCount);
+    case "txn-rw-register":
+      return txnRwRegisterWorkload(o);
+    case "txn-list-append":
+      return txnListAppendWorkload(o);
     default:
       throw new RangeError(`unknown workload ${o.workload}`);
   }
