@@ -1,0 +1,87 @@
+// Maelstrom's transactional workloads end to end, on the one-node Python store of
+// nodes/txn.py: whole transactions pass both workloads; transactions that interleave
+// their micro-ops, or that install their writes without checking for conflicts, are
+// caught with the anomaly and the transactions named.
+import assert from "node:assert/strict";
+import { maelstrom, NODES, shown } from "./harness.ts";
+
+const run = (workload: string, mode: string, ...extra: string[]) =>
+  maelstrom([
+    "-w",
+    workload,
+    "--bin",
+    `${NODES}txn.py${mode === "" ? "" : ` ${mode}`}`,
+    "--node-count",
+    "1",
+    "--concurrency",
+    "4",
+    "--time-limit",
+    "2",
+    "--rate",
+    "60",
+    ...extra,
+  ]);
+
+interface TxnResults {
+  strongest: string[];
+  counts: Record<string, number>;
+  txns: { ok: number };
+}
+
+for (const workload of ["txn-list-append", "txn-rw-register"]) {
+  Deno.test(`${workload}: a store that runs each transaction whole is strict-serializable`, async () => {
+    const r = await run(workload, "");
+    assert.equal(r.exitCode, 0, shown(r));
+    assert.match(
+      shown(r),
+      /valid: strict-serializable: \d+ committed transactions, \d+ ww, \d+ wr/,
+    );
+    const w = r.results!.workload as unknown as TxnResults;
+    assert.deepEqual(w.strongest, ["strict-serializable"]);
+    assert.ok(w.txns.ok > 20, shown(r));
+    assert.match(shown(r), /^ {2}txn: ok \d+, fail 0, info 0$/m);
+  });
+}
+
+Deno.test("txn-list-append: micro-ops interleaved across transactions are not read committed", async () => {
+  const r = await run("txn-list-append", "--interleave");
+  assert.equal(r.exitCode, 1, shown(r));
+  const w = r.results!.workload as unknown as TxnResults;
+  assert.ok(["G0", "G1b", "G1c"].some((t) => w.counts[t]), JSON.stringify(w.counts));
+  assert.ok(!w.strongest.includes("read-committed"), w.strongest.join());
+  assert.match(
+    shown(r),
+    /INVALID: not strict-serializable; strongest model left: .*(G0|G1b|G1c) ×/,
+  );
+});
+
+Deno.test("txn-rw-register: transactions that install writes without a conflict check lose updates", async () => {
+  const r = await run(
+    "txn-rw-register",
+    "--no-conflict-check",
+    "--key-count",
+    "2",
+    "--time-limit",
+    "3",
+  );
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(
+    shown(r),
+    /lost update: T\d+ \(process \d+, ok: .*\) and T\d+ .* all read key \d+ = \d+ and then wrote it/,
+  );
+  const w = r.results!.workload as unknown as TxnResults;
+  assert.ok(!w.strongest.includes("snapshot-isolation"), w.strongest.join());
+});
+
+Deno.test("txn-list-append: the same store loses appends, and the lists say so", async () => {
+  const r = await run(
+    "txn-list-append",
+    "--no-conflict-check",
+    "--key-count",
+    "2",
+    "--time-limit",
+    "3",
+  );
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /lost update: |disagree on the list's order \(an append lost or moved\)/);
+});
