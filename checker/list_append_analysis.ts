@@ -12,7 +12,7 @@
  */
 
 import { type AnomalyCase, observationAnomaly, WriteIndex } from "./txn_anomalies.ts";
-import { TxnGraph } from "./txn_graph.ts";
+import { type Rel, TxnGraph } from "./txn_graph.ts";
 import { describeTxn, idOf, type Txn } from "./txn_history.ts";
 
 /**
@@ -56,6 +56,11 @@ export function analyzeListAppend(txns: readonly Txn[]): Analysis {
   const anomalies: AnomalyCase[] = [];
   const writes = new WriteIndex(txns, "append");
   const reads: Read[] = [];
+  /** An edge between two transactions that may have committed (failed ones did not). */
+  const link = (from: Txn | undefined, to: Txn | undefined, rel: Rel, why: string) => {
+    if (from === undefined || to === undefined) return;
+    if (from.status !== "fail" && to.status !== "fail") graph.add(from.id, to.id, rel, why);
+  };
   for (const t of txns) {
     if (t.status !== "ok") continue;
     const own = new Map<string, unknown[]>(); // this txn's appends so far, by key
@@ -113,42 +118,36 @@ export function analyzeListAppend(txns: readonly Txn[]): Analysis {
     if (r.seen.length > 0) {
       const a = observationAnomaly(writes, r.txn, r.key, last, "read a list ending in");
       if (a?.type === "G1b") anomalies.push(a);
-      const w = writes.writer(r.key, last);
-      if (w !== undefined && w.txn.status !== "fail") {
-        graph.add(
-          w.txn.id,
-          r.txn.id,
-          "wr",
-          `key ${k}: T${r.txn.id} read ${
-            JSON.stringify(r.seen)
-          }, whose last element T${w.txn.id} appended`,
-        );
-      }
-    }
-    const next = order[r.seen.length];
-    const w = next === undefined ? undefined : writes.writer(r.key, next);
-    if (w !== undefined && w.txn.status !== "fail") {
-      graph.add(
-        r.txn.id,
-        w.txn.id,
-        "rw",
+      const w = writes.writer(r.key, last)?.txn;
+      link(
+        w,
+        r.txn,
+        "wr",
         `key ${k}: T${r.txn.id} read ${
           JSON.stringify(r.seen)
-        }; T${w.txn.id} appended the next element, ${JSON.stringify(next)}`,
+        }, whose last element T${w?.id} appended`,
       );
     }
+    const next = order[r.seen.length];
+    const w = next === undefined ? undefined : writes.writer(r.key, next)?.txn;
+    link(
+      r.txn,
+      w,
+      "rw",
+      `key ${k}: T${r.txn.id} read ${
+        JSON.stringify(r.seen)
+      }; T${w?.id} appended the next element, ${JSON.stringify(next)}`,
+    );
   }
   for (const [key, order] of orders) {
     for (let i = 1; i < order.length; i++) {
-      const a = writes.writer(JSON.parse(key), order[i - 1]);
-      const b = writes.writer(JSON.parse(key), order[i]);
-      if (a === undefined || b === undefined) continue;
-      if (a.txn.status === "fail" || b.txn.status === "fail") continue;
-      graph.add(
-        a.txn.id,
-        b.txn.id,
+      const a = writes.writer(JSON.parse(key), order[i - 1])?.txn;
+      const b = writes.writer(JSON.parse(key), order[i])?.txn;
+      link(
+        a,
+        b,
         "ww",
-        `key ${key}: T${b.txn.id} appended ${JSON.stringify(order[i])} right after T${a.txn.id}'s ${
+        `key ${key}: T${b?.id} appended ${JSON.stringify(order[i])} right after T${a?.id}'s ${
           JSON.stringify(order[i - 1])
         }`,
       );

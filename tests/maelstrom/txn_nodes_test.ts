@@ -1,26 +1,35 @@
 // Maelstrom's transactional workloads end to end, on the one-node Python store of
-// nodes/txn.py: whole transactions pass both workloads; transactions that interleave
-// their micro-ops, or that install their writes without checking for conflicts, are
-// caught with the anomaly and the transactions named.
+// nodes/txn.py and the replicated one of nodes/txn_lin_kv.py (the whole database in the
+// lin-kv service, installed by cas): whole transactions pass both workloads; transactions
+// that interleave their micro-ops, or that install their writes without checking for
+// conflicts, are caught with the anomaly and the transactions named.
 import assert from "node:assert/strict";
 import { maelstrom, NODES, shown } from "./harness.ts";
 
-const run = (workload: string, mode: string, ...extra: string[]) =>
-  maelstrom([
-    "-w",
-    workload,
-    "--bin",
-    `${NODES}txn.py${mode === "" ? "" : ` ${mode}`}`,
-    "--node-count",
-    "1",
-    "--concurrency",
-    "4",
-    "--time-limit",
-    "2",
-    "--rate",
-    "60",
-    ...extra,
-  ]);
+const quick = ["--time-limit", "2", "--rate", "60"];
+
+/** Runs `workload` on `nodes` nodes of `file` (with `mode`), with `concurrency` clients. */
+const txnRun =
+  (file: string, nodes: string, concurrency: string) =>
+  (workload: string, mode: string, ...extra: string[]) =>
+    maelstrom([
+      "-w",
+      workload,
+      "--bin",
+      `${NODES}${file}${mode === "" ? "" : ` ${mode}`}`,
+      "--node-count",
+      nodes,
+      "--concurrency",
+      concurrency,
+      ...quick,
+      ...extra, // later flags win
+    ]);
+
+const run = txnRun("txn.py", "1", "4");
+/** The one-node store without a conflict check, on two hot keys. */
+const unchecked = (workload: string) =>
+  run(workload, "--no-conflict-check", "--key-count", "2", "--time-limit", "3");
+const replicated = txnRun("txn_lin_kv.py", "3", "2n");
 
 interface TxnResults {
   strongest: string[];
@@ -56,14 +65,7 @@ Deno.test("txn-list-append: micro-ops interleaved across transactions are not re
 });
 
 Deno.test("txn-rw-register: transactions that install writes without a conflict check lose updates", async () => {
-  const r = await run(
-    "txn-rw-register",
-    "--no-conflict-check",
-    "--key-count",
-    "2",
-    "--time-limit",
-    "3",
-  );
+  const r = await unchecked("txn-rw-register");
   assert.equal(r.exitCode, 1, shown(r));
   assert.match(
     shown(r),
@@ -74,14 +76,24 @@ Deno.test("txn-rw-register: transactions that install writes without a conflict 
 });
 
 Deno.test("txn-list-append: the same store loses appends, and the lists say so", async () => {
-  const r = await run(
-    "txn-list-append",
-    "--no-conflict-check",
-    "--key-count",
-    "2",
-    "--time-limit",
-    "3",
-  );
+  const r = await unchecked("txn-list-append");
+  assert.equal(r.exitCode, 1, shown(r));
+  assert.match(shown(r), /lost update: |disagree on the list's order \(an append lost or moved\)/);
+});
+
+for (const workload of ["txn-list-append", "txn-rw-register"]) {
+  Deno.test(`${workload}: three nodes sharing one database by cas on lin-kv are strict-serializable`, async () => {
+    const r = await replicated(workload, "");
+    assert.equal(r.exitCode, 0, shown(r));
+    const w = r.results!.workload as unknown as TxnResults;
+    assert.deepEqual(w.strongest, ["strict-serializable"]);
+    const net = r.results!.net as { servers: { "msg-count": number } };
+    assert.ok(net.servers["msg-count"] > 0, "the nodes used the lin-kv service");
+  });
+}
+
+Deno.test("txn-list-append: replicas that install their copy with a blind write lose appends", async () => {
+  const r = await replicated("txn-list-append", "--blind-write");
   assert.equal(r.exitCode, 1, shown(r));
   assert.match(shown(r), /lost update: |disagree on the list's order \(an append lost or moved\)/);
 });
