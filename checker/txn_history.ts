@@ -66,9 +66,9 @@ export function txnsOf(history: readonly HistoryEvent[]): { txns: Txn[]; malform
     let mops = asked;
     if (op.status === "ok") {
       const got = asMops(op.output);
-      const why = got === null ? "it is not a list of [f, k, v]" : mismatch(asked, got);
+      const why = got === null ? "its txn is not a list of [f, k, v]" : mismatch(asked, got);
       if (why === null) mops = got!;
-      else malformed.push(`T${op.id} (process ${op.process}): txn_ok ${why}`);
+      else malformed.push(`T${op.id} (process ${op.process}): txn_ok: ${why}`);
     }
     txns.push({
       id: op.id,

@@ -59,7 +59,8 @@ export function txnWorkload(
       return { f: "txn", value: txn, body: { type: "txn", txn } };
     },
     complete(_inv, reply) {
-      return completeWith(reply, "txn", (b) => b.txn);
+      // A txn_ok without a txn records null (malformed), never the request in its place.
+      return completeWith(reply, "txn", (b) => b.txn ?? null);
     },
     check(history) {
       const r = checkTxns(history, { kind, models: o.consistencyModels });

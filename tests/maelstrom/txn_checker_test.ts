@@ -211,7 +211,15 @@ Deno.test("what no model allows: internal contradictions, garbage, duplicates, d
   const [p, f, key, asked, , call, ret] = txn(0, [["w", "x", 1]], 0, 1);
   const malformed = check([[p, f, key, asked, [["w", "x", 2]], call, ret]], "rw-register");
   assert.deepEqual(types(malformed), ["malformed"]);
-  for (const r of [internal, garbage, twice, order, malformed]) assert.deepEqual(r.strongest, []);
+  const [q, g, k, a, , c, e] = txn(0, [["w", "x", 1]], 0, 1);
+  const missing = check([[q, g, k, a, null, c, e]], "rw-register");
+  assert.match(
+    missing.explanation,
+    /T0 \(process 0\): txn_ok: its txn is not a list of \[f, k, v\]/,
+  );
+  for (const r of [internal, garbage, twice, order, malformed, missing]) {
+    assert.deepEqual(r.strongest, []);
+  }
 });
 
 Deno.test("an unknown (info) transaction whose write was read committed; a failed one did not", () => {
@@ -256,6 +264,11 @@ Deno.test("Maelstrom's defaults for the transactional workloads, and its generat
   assert.throws(
     () => parseTestArgs(["test", "--bin", "./n.py", "--consistency-models", "causal"]),
     /unknown consistency model 'causal': expected one of strict-serializable, /,
+  );
+  assert.throws(
+    () =>
+      parseTestArgs(["test", "-w", "txn-rw-register", "--bin", "./n.py", "--max-txn-length", "0"]),
+    /invalid --max-txn-length '0': expected a whole number ≥ 1/,
   );
   const next = txnGenerator({ write: "append", keyCount: 3, maxTxnLength: 4, maxWritesPerKey: 5 });
   const rng = createRng(7);

@@ -64,6 +64,17 @@ Deno.test("txn-list-append: micro-ops interleaved across transactions are not re
   );
 });
 
+Deno.test("txn-rw-register: the same interleaving shows registers read mid-transaction", async () => {
+  const r = await run("txn-rw-register", "--interleave");
+  assert.equal(r.exitCode, 1, shown(r));
+  const w = r.results!.workload as unknown as TxnResults;
+  assert.ok(!w.strongest.includes("read-committed"), JSON.stringify(w.counts));
+  assert.match(
+    shown(r),
+    /intermediate read: |G1c \(circular information flow\)|after its own reads and writes made it/,
+  );
+});
+
 Deno.test("txn-rw-register: transactions that install writes without a conflict check lose updates", async () => {
   const r = await unchecked("txn-rw-register");
   assert.equal(r.exitCode, 1, shown(r));
