@@ -6,7 +6,7 @@
 #                        so concurrent transactions see each other's uncommitted and
 #                        intermediate writes (G1b, G1c);
 #   --no-conflict-check  reads from a snapshot taken when the transaction begins and
-#                        installs its writes 10 ms later without checking whether anyone
+#                        installs its writes 30 ms later without checking whether anyone
 #                        wrote the same keys meanwhile: concurrent updates are lost.
 import sys
 from maelstrom_node import Node
@@ -54,7 +54,7 @@ def txn_unchecked(msg):
             data[k] = snapshot[k]
         node.reply(msg, {"type": "txn_ok", "txn": done})
 
-    node.after(0.01, commit)
+    node.after(0.03, commit)
 
 
 if "--interleave" in sys.argv:
