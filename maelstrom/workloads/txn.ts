@@ -6,13 +6,15 @@
  * and the completed transaction as the completion's. The verdict comes from the Elle-like
  * checker (`checker/elle_like.ts`): valid when no anomaly that one of
  * `--consistency-models` forbids was found, with the strongest models the run leaves
- * standing and the anomalies with their transactions.
+ * standing and the anomalies with their transactions. `results.json` also carries Elle's
+ * `anomaly-types`, `not` (the weakest models ruled out) and `also-not` (the models above
+ * them).
  *
  * @module
  */
 
 import { checkTxns } from "../../checker/elle_like.ts";
-import type { TxnModel } from "../../checker/txn_models.ts";
+import { type TxnModel, WEAKER } from "../../checker/txn_models.ts";
 import { completeWith, type Workload } from "../workload.ts";
 import { txnGenerator } from "./txn_generator.ts";
 
@@ -65,10 +67,19 @@ export function txnWorkload(
     check(history) {
       const r = checkTxns(history, { kind, models: o.consistencyModels });
       const { explanation, valid, ...details } = r;
+      // Elle's boundary: `not` the weakest models ruled out, `also-not` those above them.
+      const out = Object.keys(r.ruledOut) as TxnModel[];
+      const weakest = out.filter((m) => !WEAKER[m].some((w) => out.includes(w)));
       return {
         valid,
         explanation,
-        details: { "consistency-models": o.consistencyModels, ...details },
+        details: {
+          "consistency-models": o.consistencyModels,
+          "anomaly-types": Object.keys(r.counts).sort(),
+          not: weakest,
+          "also-not": out.filter((m) => !weakest.includes(m)),
+          ...details,
+        },
       };
     },
   };

@@ -33,6 +33,9 @@ const replicated = txnRun("txn_lin_kv.py", "3", "2n");
 
 interface TxnResults {
   strongest: string[];
+  "anomaly-types": string[];
+  not: string[];
+  "also-not": string[];
   counts: Record<string, number>;
   txns: { ok: number };
 }
@@ -84,6 +87,9 @@ Deno.test("txn-rw-register: transactions that install writes without a conflict 
   );
   const w = r.results!.workload as unknown as TxnResults;
   assert.ok(!w.strongest.includes("snapshot-isolation"), w.strongest.join());
+  assert.ok(w["anomaly-types"].includes("lost-update"), w["anomaly-types"].join());
+  assert.ok(w.not.includes("cursor-stability"), w.not.join());
+  assert.ok(w["also-not"].includes("strict-serializable"), w["also-not"].join());
 });
 
 Deno.test("txn-list-append: the same store loses appends, and the lists say so", async () => {
