@@ -1,22 +1,23 @@
 // Maelstrom's transactional workloads end to end, on the one-node Python store of
-// nodes/txn.py and the replicated one of nodes/txn_lin_kv.py (the whole database in the
-// lin-kv service, installed by cas): whole transactions pass both workloads; transactions
+// nodes/txn.py, the replicated one of nodes/txn_lin_kv.py (the whole database in the
+// lin-kv service, installed by cas) and the TypeScript one of nodes/txn_locked.ts (a key
+// per key in lin-kv, under a lock): whole transactions pass both workloads; transactions
 // that interleave their micro-ops, or that install their writes without checking for
 // conflicts, are caught with the anomaly and the transactions named.
 import assert from "node:assert/strict";
-import { maelstrom, NODES, shown } from "./harness.ts";
+import { maelstrom, NODES, shown, tsNode } from "./harness.ts";
 
 const quick = ["--time-limit", "2", "--rate", "60"];
 
-/** Runs `workload` on `nodes` nodes of `file` (with `mode`), with `concurrency` clients. */
+/** Runs `workload` on `nodes` nodes of `bin` (with `mode`), with `concurrency` clients. */
 const txnRun =
-  (file: string, nodes: string, concurrency: string) =>
+  (bin: string, nodes: string, concurrency: string) =>
   (workload: string, mode: string, ...extra: string[]) =>
     maelstrom([
       "-w",
       workload,
       "--bin",
-      `${NODES}${file}${mode === "" ? "" : ` ${mode}`}`,
+      `${bin}${mode === "" ? "" : ` ${mode}`}`,
       "--node-count",
       nodes,
       "--concurrency",
@@ -25,11 +26,12 @@ const txnRun =
       ...extra, // later flags win
     ]);
 
-const run = txnRun("txn.py", "1", "4");
+const run = txnRun(`${NODES}txn.py`, "1", "4");
 /** The one-node store broken by `mode`, on two hot keys so that transactions collide. */
 const broken = (workload: string, mode: string) =>
   run(workload, mode, "--key-count", "2", "--time-limit", "3");
-const replicated = txnRun("txn_lin_kv.py", "3", "2n");
+const replicated = txnRun(`${NODES}txn_lin_kv.py`, "3", "2n");
+const locked = txnRun(tsNode("txn_locked.ts"), "3", "2n");
 
 interface TxnResults {
   strongest: string[];
@@ -114,3 +116,13 @@ Deno.test("txn-list-append: replicas that install their copy with a blind write 
   assert.equal(r.exitCode, 1, shown(r));
   assert.match(shown(r), /lost update: |disagree on the list's order \(an append lost or moved\)/);
 });
+
+for (const workload of ["txn-list-append", "txn-rw-register"]) {
+  Deno.test(`${workload} (TypeScript): three nodes taking a lock in lin-kv are strict-serializable`, async () => {
+    const r = await locked(workload, "");
+    assert.equal(r.exitCode, 0, shown(r));
+    assert.deepEqual((r.results!.workload as unknown as TxnResults).strongest, [
+      "strict-serializable",
+    ]);
+  });
+}
