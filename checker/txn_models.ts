@@ -6,6 +6,12 @@
  * serializability (PL-3) forbids. Monotonic atomic view, between snapshot isolation and
  * read committed, needs a check not made here, so it is not named.
  *
+ * Where this differs from Elle: a transaction whose reads contradict its own earlier
+ * reads and writes (`internal`), a read of a value nobody wrote, and a reply that does
+ * not answer its request rule out every model here, read uncommitted included (no
+ * history in Adya's sense can hold them); Elle lets `internal` stand below snapshot
+ * isolation.
+ *
  * @module
  */
 
@@ -74,10 +80,11 @@ const OWN: Record<TxnModel, readonly AnomalyType[]> = {
     "internal",
     "garbage-read",
     "duplicate-elements",
-    "incompatible-order",
     "malformed",
   ],
-  "read-committed": ["G1a", "G1b", "G1c"],
+  // Two reads that disagree on a list's order saw an append that was later lost: a
+  // dirty read (Elle: incompatible-order implies G1a).
+  "read-committed": ["G1a", "G1b", "G1c", "incompatible-order"],
   "cursor-stability": ["lost-update"],
   "snapshot-isolation": ["lost-update", "G-single", "G-nonadjacent"],
   "repeatable-read": ["G-single", "G-nonadjacent", "G2-item"],
