@@ -84,6 +84,7 @@ const ORDER: readonly AnomalyType[] = [
   "G1a",
   "G1b",
   "G1c",
+  "future-read",
   "lost-update",
   "G-single",
   "G-nonadjacent",

@@ -14,7 +14,8 @@ import { describeTxn, idOf, type Txn } from "./txn_history.ts";
  * An anomaly type. Cycles: `G0` (ww only), `G1c` (ww and wr), `G-single` (exactly one
  * rw), `G-nonadjacent` (rw edges, none adjacent), `G2-item` (any other with rw), and
  * each with `-realtime` when it needs a real-time edge. Others: `G1a` (aborted read),
- * `G1b` (intermediate read), `lost-update`, and the ones no model allows: `internal`
+ * `G1b` (intermediate read), `future-read` (a transaction read its own later write, a
+ * trivial G1c), `lost-update`, and the ones no model allows: `internal`
  * (a transaction contradicts itself), `garbage-read` (a value nobody wrote),
  * `duplicate-elements`, `incompatible-order` (two reads of a list disagree on its order),
  * `malformed` (a reply that does not answer its request).
@@ -30,6 +31,7 @@ export type AnomalyType =
   | "G1a"
   | "G1b"
   | "G1c"
+  | "future-read"
   | "G-single"
   | "G-nonadjacent"
   | "G2-item"
@@ -111,8 +113,9 @@ export class WriteIndex {
 
 /**
  * What `reader`'s observation of `value` at `key` says on its own: a garbage read (no
- * transaction wrote it), an aborted read (G1a: its writer failed) or an intermediate
- * read (G1b: its writer wrote the key again later); null when none.
+ * transaction wrote it), an aborted read (G1a: its writer failed), an intermediate read
+ * (G1b: its writer wrote the key again later) or a future read (the reader wrote it
+ * itself, later); null when none.
  *
  * @example
  * ```ts
@@ -139,7 +142,15 @@ export function observationAnomaly(
       explanation: `${describeTxn(reader)} ${what} ${v} at key ${k}, which no transaction wrote`,
     };
   }
-  if (w.txn === reader) return null;
+  if (w.txn === reader) {
+    return {
+      type: "future-read",
+      txns: [reader.id],
+      explanation: `future read: ${
+        describeTxn(reader)
+      } ${what} ${v} at key ${k}, which it wrote itself only later`,
+    };
+  }
   if (w.txn.status === "fail") {
     return {
       type: "G1a",

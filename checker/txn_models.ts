@@ -84,7 +84,7 @@ const OWN: Record<TxnModel, readonly AnomalyType[]> = {
   ],
   // Two reads that disagree on a list's order saw an append that was later lost: a
   // dirty read (Elle: incompatible-order implies G1a).
-  "read-committed": ["G1a", "G1b", "G1c", "incompatible-order"],
+  "read-committed": ["G1a", "G1b", "G1c", "future-read", "incompatible-order"],
   "cursor-stability": ["lost-update"],
   "snapshot-isolation": ["lost-update", "G-single", "G-nonadjacent"],
   "repeatable-read": ["G-single", "G-nonadjacent", "G2-item"],

@@ -113,6 +113,20 @@ Deno.test("G1c: each of two transactions reads the other's write", () => {
   assert.deepEqual(r.strongest, ["read-uncommitted"]);
 });
 
+Deno.test("future read: a transaction reads what it writes only later (a trivial G1c)", () => {
+  const h = (read: unknown[]) => [txn(0, [["r", "x", read], ["append", "x", 1]], 0, 1)];
+  assert.equal(check(h([]), "list-append").valid, true);
+  const r = check(h([1]), "list-append");
+  assert.deepEqual(types(r), ["future-read"]);
+  assert.match(
+    r.explanation,
+    /future read: T0 .* read an element 1 at key "x", which it wrote itself only later/,
+  );
+  assert.deepEqual(r.strongest, ["read-uncommitted"]);
+  const reg = check([txn(0, [["r", "x", 1], ["w", "x", 1]], 0, 1)], "rw-register");
+  assert.deepEqual(types(reg), ["future-read"]);
+});
+
 Deno.test("lost update: two transactions read the same version and both write it", () => {
   const h = (secondRead: number) => [
     txn(0, [["w", "x", 1]], 0, 1),
