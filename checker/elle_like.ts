@@ -173,7 +173,9 @@ export function checkTxns(
       valid === false ? `not ${models.join(", ")}` : `${models.join(", ")} allows what was found`
     }; strongest model left: ${best} (${
       Object.entries(counts).map(([t, n]) => `${t} ×${n}`).join(", ")
-    }); ${shown.join("; ")}`;
+    }); ${shown.join("; ")}${
+      cycles.exhausted ? "; the cycle search ran out of steps before it finished" : ""
+    }`;
   }
   return {
     valid,

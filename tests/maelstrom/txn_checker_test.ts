@@ -181,6 +181,19 @@ Deno.test("G2-item (write skew): snapshot isolation allows it, serializability d
   assert.match(r.explanation, /G2-item .*T[01] rw→ T[01].*T[01] rw→ T[01]/);
 });
 
+Deno.test("a cycle search out of steps says unknown, never valid", () => {
+  const skew = [
+    txn(0, [["r", "x", []], ["r", "y", []], ["append", "x", 1]], 0, 3),
+    txn(1, [["r", "x", []], ["r", "y", []], ["append", "y", 1]], 0, 3),
+    txn(2, [["r", "x", [1]], ["r", "y", [1]]], 4, 5),
+  ];
+  const r = checkTxns(history(skew), { kind: "list-append", maxSteps: 1 });
+  assert.equal(r.valid, "unknown", r.explanation);
+  assert.ok(r.exhausted);
+  assert.match(r.explanation, /the cycle search ran out of steps before it finished/);
+  assert.equal(checkTxns(history(skew), { kind: "list-append" }).valid, false);
+});
+
 Deno.test("a stale read is serializable but not strict-serializable (G-single-realtime)", () => {
   const h = (read: number | null) => [
     txn(0, [["w", "x", 1]], 0, 1),
