@@ -52,11 +52,14 @@ export function findCycles(graph: TxnGraph, maxSteps: number): CycleSearch {
   let exhausted = false;
   const spend = () => ++steps <= maxSteps;
   const found = new Map<AnomalyType, AnomalyCase>();
-  const plain = (rels: ReadonlySet<Rel>) => (n: number) => [...graph.out(n, rels)].map((e) => [e]);
-  // Ways on that never take two rw edges in a row, nor end on one.
-  const nonadjacent = (n: number) => {
+  const plain = (rels: ReadonlySet<Rel>) => () => (n: number) =>
+    [...graph.out(n, rels)].map((e) => [e]);
+  // Ways on that never take two rw edges in a row, nor end on one; from `start`, the node
+  // an rw edge just reached, no rw at all.
+  const nonadjacent = (start: number) => (n: number) => {
     const out: Edge[][] = [];
     for (const e of graph.out(n, WWR)) out.push([e]);
+    if (n === start) return out;
     for (const r of graph.out(n, RW)) for (const e of graph.out(r.to, WWR)) out.push([r, e]);
     return out;
   };
@@ -64,14 +67,14 @@ export function findCycles(graph: TxnGraph, maxSteps: number): CycleSearch {
   const search = (
     through: ReadonlySet<Rel>,
     within: ReadonlySet<Rel>,
-    steps: (n: number) => Iterable<readonly Edge[]>,
+    steps: (start: number) => (n: number) => Iterable<readonly Edge[]>,
   ) => {
     if (exhausted) return;
     const comp = graph.components(within);
     for (const e of graph.edges(through)) {
       const c = comp.get(e.from);
       if (c === undefined || comp.get(e.to) !== c) continue;
-      const back = shortestPath(e.to, e.from, steps, spend);
+      const back = shortestPath(e.to, e.from, steps(e.to), spend);
       if (back === "budget") {
         exhausted = true;
         return;

@@ -2,6 +2,8 @@
 // each beside a near twin that is fine, and the models each history leaves standing.
 import assert from "node:assert/strict";
 import { checkTxns, type TxnCheckOptions, type TxnCheckResult } from "../../checker/elle_like.ts";
+import { findCycles } from "../../checker/txn_cycles.ts";
+import { TxnGraph } from "../../checker/txn_graph.ts";
 import { modelsLeft } from "../../checker/txn_models.ts";
 import { parseTestArgs } from "../../maelstrom/args.ts";
 import { txnGenerator } from "../../maelstrom/workloads/txn_generator.ts";
@@ -167,6 +169,20 @@ Deno.test("G-nonadjacent (long fork): two readers see two writes in opposite ord
   ], "list-append");
   assert.deepEqual(types(r), ["G-nonadjacent"]);
   assert.deepEqual(r.strongest, ["cursor-stability"], "snapshot isolation forbids a long fork");
+});
+
+Deno.test("G-nonadjacent is found even where a shorter cycle has two rw edges in a row", () => {
+  const g = new TxnGraph();
+  const [a, b, c, d, e] = [1, 2, 3, 4, 5];
+  g.add(a, b, "rw", "1");
+  g.add(b, c, "rw", "2"); // a → b → c → a: two rw in a row (G2-item)
+  g.add(c, a, "ww", "3");
+  g.add(b, d, "ww", "4"); // a → b → d → e → a: rw, ww, rw, wr (G-nonadjacent)
+  g.add(d, e, "rw", "5");
+  g.add(e, a, "wr", "6");
+  const found = findCycles(g, 1_000).cases;
+  assert.deepEqual(found.map((x) => x.type), ["G-nonadjacent"]);
+  assert.deepEqual(found[0]!.txns, [a, b, d, e]);
 });
 
 Deno.test("G2-item (write skew): snapshot isolation allows it, serializability does not", () => {
