@@ -11,24 +11,14 @@
  * @module
  */
 
-import { type AnomalyCase, observationAnomaly, WriteIndex } from "./txn_anomalies.ts";
+import {
+  type Analysis,
+  type AnomalyCase,
+  observationAnomaly,
+  WriteIndex,
+} from "./txn_anomalies.ts";
 import { type Rel, TxnGraph } from "./txn_graph.ts";
 import { describeTxn, idOf, type Txn } from "./txn_history.ts";
-
-/**
- * A history's dependency graph (without real-time edges) and the anomalies found on the
- * way.
- *
- * @example
- * ```ts
- * import type { Analysis } from "./list_append_analysis.ts";
- * const show = (a: Analysis) => a.anomalies.map((c) => c.explanation);
- * ```
- */
-export interface Analysis {
-  readonly graph: TxnGraph;
-  readonly anomalies: AnomalyCase[];
-}
 
 interface Read {
   readonly txn: Txn;

@@ -12,8 +12,12 @@
  * @module
  */
 
-import type { Analysis } from "./list_append_analysis.ts";
-import { type AnomalyCase, observationAnomaly, WriteIndex } from "./txn_anomalies.ts";
+import {
+  type Analysis,
+  type AnomalyCase,
+  observationAnomaly,
+  WriteIndex,
+} from "./txn_anomalies.ts";
 import { TxnGraph } from "./txn_graph.ts";
 import { describeTxn, idOf, type Txn } from "./txn_history.ts";
 

@@ -2,7 +2,8 @@
  * The anomalies a transactional history can show, named as Adya and Elle name them, and
  * the checks that do not need a cycle: aborted reads (G1a), intermediate reads (G1b),
  * garbage reads and lost updates, shared by the list-append and rw-register analyses;
- * and the real-time edges that strict serializability adds to the graph.
+ * the real-time edges that strict serializability adds to the graph; and what each
+ * analysis (list-append, rw-register) returns.
  *
  * @module
  */
@@ -60,6 +61,21 @@ export interface AnomalyCase {
   readonly type: AnomalyType;
   readonly txns: readonly number[];
   readonly explanation: string;
+}
+
+/**
+ * A history's dependency graph (without real-time edges) and the anomalies found on the
+ * way.
+ *
+ * @example
+ * ```ts
+ * import type { Analysis } from "./txn_anomalies.ts";
+ * const show = (a: Analysis) => a.anomalies.map((c) => c.explanation);
+ * ```
+ */
+export interface Analysis {
+  readonly graph: TxnGraph;
+  readonly anomalies: AnomalyCase[];
 }
 
 /** Who wrote one value of one key, and whether it was the writer's last write of the key. */
