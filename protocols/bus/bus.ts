@@ -1,22 +1,27 @@
 /**
  * The `bus` protocol (chapter §8): a Kafka-like partitioned, replicated log. Every
- * broker node (option `brokers`, default all) runs a {@link createBroker} broker.
+ * broker node (option `brokers`, default all) runs a {@link createBroker} broker. Each
+ * partition elects its leader among its replicas, one per leader epoch, and fails over
+ * when it dies (`election.ts`).
  *
  * Client operations (see `BusOp`), sent to the partition's leader (others answer
- * `fail` with a `leader` hint):
+ * `fail` `not-leader` with a `leader` hint when they know it; a client tries the hint,
+ * or the next replica):
  *
- * - `{ f: "produce", topic, key, value, producer?, seq? }` → `{ partition, offset }`
- *   once a quorum of replicas holds it; `info` if that takes longer than
- *   `produceTimeoutMs` (it may still be acknowledged later);
+ * - `{ f: "produce", topic, key, value, producer?, seq? }` → `{ partition, offset, epoch }`
+ *   once a majority of replicas holds it; `info` if that takes longer than
+ *   `produceTimeoutMs` or the leader steps down first (it may still be acknowledged
+ *   later);
  * - `{ f: "poll", topic, partition, group?, offset?, max? }` → records up to the
  *   high watermark, from `offset` or else from the group's committed offset — a consumer
  *   that crashed and polls again from the committed offset gets everything it had not
  *   committed once more (at-least-once delivery);
  * - `{ f: "commit", topic, partition, group, offset }`;
- * - `{ f: "metadata" }` → topics and each partition's replicas, leader first.
+ * - `{ f: "metadata" }` → topics, each partition's replicas (preferred leader first),
+ *   and the leader the answering broker knows of for the partitions it holds.
  *
  * Options: `topics`, `brokers`, `acks` (`config.ts`) and `replicateMs`,
- * `produceTimeoutMs`, `isrLagMs`, `batch` (`broker.ts`).
+ * `produceTimeoutMs`, `isrLagMs`, `batch`, `electionMs` (`slot.ts`).
  *
  * @module
  */
@@ -78,6 +83,24 @@ const BUS_OPERATIONS: readonly ClientOperation[] = [
 ];
 
 /**
+ * The trace event kinds a broker emits: the high watermark moved, a replica stood for
+ * election, one took the lead of an epoch, a leader that heard from no majority stepped
+ * down. A protocol that embeds brokers declares them too.
+ *
+ * @example
+ * ```ts
+ * import { BUS_EVENTS } from "./bus.ts";
+ * BUS_EVENTS.includes("bus-leader"); // true
+ * ```
+ */
+export const BUS_EVENTS: readonly string[] = [
+  "bus-campaign",
+  "bus-hw",
+  "bus-leader",
+  "bus-step-down",
+];
+
+/**
  * A bus node, with white-box access to its broker (null on a node that is no broker).
  *
  * @example
@@ -112,6 +135,7 @@ export function createBusNode(ctx: NodeContext<BusMessage>): BusNode {
       {
         id: ctx.id,
         now: ctx.now,
+        random: ctx.random,
         storage: ctx.storage,
         send: ctx.send,
         emit: ctx.emit,
@@ -169,8 +193,8 @@ export const bus: Protocol<BusMessage, BusOp> = {
   operations: BUS_OPERATIONS,
   description: "Kafka-like partitioned, replicated log with consumer groups (at-least-once)",
   tickMs: 10,
-  liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000 },
-  events: ["bus-hw"],
+  liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000, electionMs: 1000 },
+  events: BUS_EVENTS,
   messages: busMessages,
   create: createBusNode,
 };

@@ -14,6 +14,11 @@
  *   commits. The commit leaves the node only after the handler's writes are durable, so
  *   a crash between the two means the record is delivered again (at-least-once).
  *
+ * Requests go to the broker the client takes for the partition's leader (at first the
+ * preferred leader); a `not-leader` answer moves it to the hinted leader, or to the next
+ * replica when there is no hint, as does a request left unanswered (the leader may be
+ * down). Control records (a new leader's marker) are skipped, not handed to handlers.
+ *
  * Retries use the resilience module's backoff formulas with the node's seeded random.
  *
  * @module
@@ -22,9 +27,10 @@
 import type { NodeId, Reply } from "../node.ts";
 import type { DurableStorage } from "../storage.ts";
 import { type Backoff, backoffDelay } from "../../resilience/backoff.ts";
-import { type BusConfig, leaderOf, partitionOf, topicOf } from "./config.ts";
+import { type BusConfig, partitionOf, replicasOf, topicOf } from "./config.ts";
 import type { BusMessage, BusOp, Delivered, PollResult } from "./message.ts";
 import { info } from "../reply.ts";
+import { ERROR } from "../errors.ts";
 
 /**
  * What the client needs from its node.
@@ -167,6 +173,23 @@ export function createBusClient(
   let producing: Pending | null = null;
   const produceRetry: Retry = { attempt: 0, previous: undefined, nextTry: host.now() };
   const consumers: Consumer[] = [];
+  const leaders = new Map<string, NodeId>(); // topic/partition → whom we take for its leader
+
+  const leaderFor = (topic: string, partition: number): NodeId =>
+    leaders.get(`${topic}/${partition}`) ?? replicasOf(config, topic, partition)[0]!;
+
+  /** Learns from a failed or unanswered request where to send the next one. */
+  const follow = (topic: string, partition: number, reply: Reply) => {
+    if (reply.type === "ok") return;
+    if (reply.type === "fail" && reply.code !== ERROR["not-leader"]) return;
+    const hint = reply.type === "fail" ? (reply as { leader?: NodeId }).leader : undefined;
+    const replicas = replicasOf(config, topic, partition);
+    const now = leaderFor(topic, partition);
+    const next = hint !== undefined && replicas.includes(hint)
+      ? hint
+      : replicas[(replicas.indexOf(now) + 1) % replicas.length]!;
+    leaders.set(`${topic}/${partition}`, next);
+  };
 
   const request = (to: NodeId, op: BusOp, onReply: (r: Reply) => void): Pending => {
     const waitMs = op.f === "poll" ? op.waitMs ?? 0 : 0;
@@ -194,7 +217,7 @@ export function createBusClient(
     if (head === undefined || producing !== null || host.now() < produceRetry.nextTry) return;
     const partition = partitionOf(config, head.topic, head.key);
     producing = request(
-      leaderOf(config, head.topic, partition),
+      leaderFor(head.topic, partition),
       {
         f: "produce",
         topic: head.topic,
@@ -206,7 +229,10 @@ export function createBusClient(
       },
       (reply) => {
         producing = null;
-        if (reply.type !== "ok") return backoff(produceRetry);
+        if (reply.type !== "ok") {
+          follow(head.topic, partition, reply);
+          return backoff(produceRetry);
+        }
         succeeded(produceRetry);
         outbox.shift();
         host.storage.delete(head.slot);
@@ -226,15 +252,18 @@ export function createBusClient(
       waitMs: o.pollWaitMs,
       ...(c.position === null ? {} : { offset: c.position }),
     };
-    c.pending = request(leaderOf(config, c.topic, c.partition), op, (reply) => {
+    c.pending = request(leaderFor(c.topic, c.partition), op, (reply) => {
       c.pending = null;
-      if (reply.type !== "ok") return backoff(c.retry);
+      if (reply.type !== "ok") {
+        follow(c.topic, c.partition, reply);
+        return backoff(c.retry);
+      }
       const result = reply.value as PollResult;
       c.committed = Math.max(c.committed, result.committed);
       c.position ??= result.committed;
       for (const rec of result.records) {
         if (rec.offset !== c.position) continue; // a duplicate or stale reply
-        c.handler(rec);
+        if (rec.control !== true) c.handler(rec);
         c.position = rec.offset + 1;
       }
       succeeded(c.retry);
@@ -244,7 +273,7 @@ export function createBusClient(
 
   const commit = (c: Consumer, offset: number) => {
     request(
-      leaderOf(config, c.topic, c.partition),
+      leaderFor(c.topic, c.partition),
       { f: "commit", topic: c.topic, partition: c.partition, group: c.group, offset },
       (reply) => {
         if (reply.type === "ok") c.committed = Math.max(c.committed, offset);

@@ -4,8 +4,9 @@
  * replicas must have a message before it is acknowledged.
  *
  * Placement is static and deterministic — partition `p` of a topic lives on brokers
- * `p, p+1, …` (mod the broker count) and the first of them is its leader — so every
- * node, and every client, computes the same map from the options alone. A key always
+ * `p, p+1, …` (mod the broker count), and the first of them is its preferred leader
+ * (the leader of its first epoch; later leaders are elected, see `election.ts`) — so
+ * every node, and every client, computes the same map from the options alone. A key always
  * lands in the same partition (MurmurHash3 of the key), which is what keeps the
  * messages of one key in order.
  *
@@ -22,7 +23,10 @@ import { byNodeIndex } from "../node_order.ts";
 import { murmur3 } from "../../partitioning/hash.ts";
 
 /**
- * How many replicas must hold a message before it is acknowledged.
+ * How many replicas must hold a message before it is acknowledged. The high watermark
+ * (what consumers may read) always needs a majority; `"all"` waits for every replica
+ * besides, and `"leader"` answers as soon as the leader holds it — which a failover may
+ * lose (Kafka's `acks=1`).
  *
  * @example
  * ```ts
@@ -124,7 +128,7 @@ export function partitionOf(config: BusConfig, topic: string, key: string): numb
 }
 
 /**
- * The replicas of a partition, leader first.
+ * The replicas of a partition, preferred leader first.
  *
  * @example
  * ```ts
@@ -139,7 +143,8 @@ export function replicasOf(config: BusConfig, topic: string, partition: number):
 }
 
 /**
- * The leader of a partition.
+ * The preferred leader of a partition: the leader of its first epoch, and where a
+ * client looks first (a broker that does not lead answers with a hint).
  *
  * @example
  * ```ts

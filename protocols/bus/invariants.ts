@@ -1,11 +1,19 @@
 /**
  * What the bus must keep, checked incrementally so it can run after every simulated
- * step: each replica's log only grows and agrees, offset by offset, with every other
- * replica of its partition (so order within a partition is one order everywhere); an
- * idempotent producer's records appear once each, in its sequence order; the high
- * watermark never passes the log end and committed offsets never pass the high
- * watermark; and no acknowledged record is lost — at the end each is held, unchanged,
- * by at least a quorum of its partition's replicas.
+ * step:
+ *
+ * - **one leader per partition per epoch**: no two brokers ever lead the same epoch;
+ * - **committed records never change**: every replica's records below its high
+ *   watermark agree, offset by offset, with every other replica's (one committed order
+ *   per partition), and the high watermark never goes back nor passes the log end —
+ *   above it a follower may still cut off a tail its leader does not have;
+ * - **acknowledged records are never lost**: an acknowledged record is committed at its
+ *   offset, and a broker that takes the lead of a new epoch holds every acknowledged
+ *   record of the partition; at the end each is held by at least a quorum of replicas;
+ * - **no consumer sees an uncommitted record**: whatever a poll delivered is committed,
+ *   at that offset, unchanged;
+ * - an idempotent producer's records appear once each in the committed log, in its
+ *   sequence order; committed group offsets never pass the committed log.
  *
  * @module
  */
@@ -14,7 +22,7 @@ import { jsonEqual } from "../kv.ts";
 import type { NodeId } from "../node.ts";
 import type { DurableStorage } from "../storage.ts";
 import type { Broker } from "./broker.ts";
-import { type BusConfig, leaderOf, replicasOf } from "./config.ts";
+import { type BusConfig, replicasOf } from "./config.ts";
 import type { BusRecord } from "./message.ts";
 import { loadReplica } from "./partition.ts";
 
@@ -28,10 +36,11 @@ import { loadReplica } from "./partition.ts";
  *   node: "n1",
  *   topic: "events",
  *   partition: 0,
- *   log: [{ key: "k", value: 1, at: 5 }],
+ *   log: [{ key: "k", value: 1, at: 5, epoch: 1 }],
  *   hw: 1,
  *   offsets: new Map([["g", 1]]),
  *   leader: true,
+ *   epoch: 1,
  * };
  * ```
  */
@@ -42,12 +51,14 @@ export interface BusReplicaView {
   readonly log: readonly BusRecord[];
   readonly hw: number;
   readonly offsets: ReadonlyMap<string, number>;
-  /** Whether this replica leads its partition (committed offsets are bounded by its hw). */
+  /** Whether this replica leads its partition now, in `epoch`. */
   readonly leader: boolean;
+  /** The highest leader epoch the replica knows of. */
+  readonly epoch: number;
 }
 
 /**
- * An acknowledged produce: the record is at this offset.
+ * An acknowledged produce, or a delivered record: this record is at this offset.
  *
  * @example
  * ```ts
@@ -76,15 +87,20 @@ export interface AckedRecord {
 export interface BusChecker {
   /** Checks what changed since the last call; the first violation or null. */
   observe(replicas: readonly BusReplicaView[]): string | null;
-  /** Notes an acknowledgement; a violation if it contradicts what the replicas hold. */
+  /** Notes an acknowledgement; a violation if it contradicts the committed log. */
   acknowledged(a: AckedRecord): string | null;
-  /** Every acknowledged record is on at least `quorum(topic)` replicas. */
+  /** Notes a record a consumer was given; a violation if it is not the committed one. */
+  delivered(d: AckedRecord): string | null;
+  /**
+   * At the end: every acknowledged record is committed and on at least `quorum(topic)`
+   * replicas, and every delivered one is committed.
+   */
   checkDurable(
     replicas: readonly BusReplicaView[],
     quorum: (topic: string) => number,
   ): string | null;
-  /** How many records the checker has seen, and acknowledgements it holds. */
-  readonly counts: { records: number; acked: number };
+  /** Committed records the checker has seen, acknowledgements it holds, leaders seen. */
+  readonly counts: { records: number; acked: number; leaders: number };
 }
 
 /**
@@ -94,25 +110,82 @@ export interface BusChecker {
  * ```ts
  * import { createBusChecker } from "./invariants.ts";
  * const c = createBusChecker();
- * const rec = { key: "k", value: 1, at: 0 };
- * const view = { topic: "t", partition: 0, hw: 0, offsets: new Map<string, number>() };
+ * const rec = { key: "k", value: 1, at: 0, epoch: 1 };
+ * const view = { topic: "t", partition: 0, hw: 1, offsets: new Map<string, number>(), epoch: 1 };
  * c.observe([{ ...view, node: "n1", log: [rec], leader: true }]); // null
  * c.observe([{ ...view, node: "n2", log: [{ ...rec, value: 2 }], leader: false }]);
- * // "n2 t/0 offset 0 differs from another replica"
+ * // "n2 t/0 committed offset 0 differs from another replica's"
  * ```
  */
 export function createBusChecker(): BusChecker {
-  const canonical = new Map<string, BusRecord[]>();
-  const verified = new Map<string, { length: number; hw: number }>();
+  const committed = new Map<string, BusRecord[]>();
+  const seenHw = new Map<string, number>(); // replica → high watermark already checked
   const lastSeq = new Map<string, number>(); // partition + producer → last seq
-  const acked = new Map<string, AckedRecord[]>();
-  const counts = { records: 0, acked: 0 };
+  const acked = new Map<string, Map<number, AckedRecord>>(); // partition → offset → record
+  const delivered = new Map<string, Map<number, AckedRecord>>();
+  const leaders = new Map<string, NodeId>(); // partition@epoch → leader
+  const counts = { records: 0, acked: 0, leaders: 0 };
   const part = (topic: string, p: number) => `${topic}/${p}`;
   const same = (a: BusRecord, b: BusRecord) =>
-    a.key === b.key && a.producer === b.producer && a.seq === b.seq && jsonEqual(a.value, b.value);
-
+    a.key === b.key && a.producer === b.producer && a.seq === b.seq && a.epoch === b.epoch &&
+    jsonEqual(a.value, b.value);
   const matches = (a: AckedRecord, r: BusRecord | undefined) =>
-    r === undefined || (r.key === a.key && jsonEqual(r.value, a.value));
+    r !== undefined && r.key === a.key && jsonEqual(r.value, a.value);
+
+  const commit = (pk: string, c: BusRecord[], r: BusRecord): string | null => {
+    const o = c.length;
+    c.push(r);
+    counts.records++;
+    if (r.producer !== undefined && r.seq !== undefined) {
+      const pp = `${pk} ${r.producer}`;
+      const last = lastSeq.get(pp);
+      if (last !== undefined && r.seq <= last) {
+        return `${pk} offset ${o}: producer ${r.producer} seq ${r.seq} after seq ${last}`;
+      }
+      lastSeq.set(pp, r.seq);
+    }
+    const a = acked.get(pk)?.get(o);
+    if (a !== undefined && !matches(a, r)) return `acknowledged ${pk}@${o} was overwritten`;
+    const d = delivered.get(pk)?.get(o);
+    if (d !== undefined && !matches(d, r)) {
+      return `a consumer was given ${pk}@${o}, which was never committed`;
+    }
+    return null;
+  };
+
+  const newLeader = (v: BusReplicaView, pk: string): string | null => {
+    const k = `${pk}@${v.epoch}`;
+    const known = leaders.get(k);
+    if (known === v.node) return null;
+    if (known !== undefined) {
+      return `${pk} has two leaders in epoch ${v.epoch}: ${known}, ${v.node}`;
+    }
+    leaders.set(k, v.node);
+    counts.leaders++;
+    for (const [o, a] of acked.get(pk) ?? []) {
+      if (!matches(a, v.log[o])) {
+        return `${v.node} leads ${pk} in epoch ${v.epoch} without acknowledged offset ${o}`;
+      }
+    }
+    return null;
+  };
+
+  const note = (
+    book: Map<string, Map<number, AckedRecord>>,
+    a: AckedRecord,
+    what: string,
+  ): string | null => {
+    const pk = part(a.topic, a.partition);
+    const known = committed.get(pk)?.[a.offset];
+    if (known !== undefined && !matches(a, known)) {
+      return `${what} ${pk}@${a.offset} is not the committed record`;
+    }
+    let m = book.get(pk);
+    if (m === undefined) book.set(pk, m = new Map());
+    if (m.has(a.offset)) return null;
+    m.set(a.offset, a);
+    return null;
+  };
 
   return {
     counts,
@@ -120,73 +193,67 @@ export function createBusChecker(): BusChecker {
       for (const v of replicas) {
         const pk = part(v.topic, v.partition);
         const id = `${v.node} ${pk}`;
-        const seen = verified.get(id) ?? { length: 0, hw: 0 };
-        if (v.log.length < seen.length) {
-          return `${id} log shrank from ${seen.length} to ${v.log.length}`;
-        }
-        if (v.hw < seen.hw) return `${id} high watermark went back from ${seen.hw} to ${v.hw}`;
+        const seen = seenHw.get(id) ?? 0;
+        if (v.hw < seen) return `${id} high watermark went back from ${seen} to ${v.hw}`;
         if (v.hw > v.log.length) {
           return `${id} high watermark ${v.hw} is past the log end ${v.log.length}`;
         }
-        let c = canonical.get(pk);
-        if (c === undefined) canonical.set(pk, c = []);
-        for (let o = seen.length; o < v.log.length; o++) {
+        if (v.leader) {
+          const bad = newLeader(v, pk);
+          if (bad !== null) return bad;
+        }
+        let c = committed.get(pk);
+        if (c === undefined) committed.set(pk, c = []);
+        for (let o = seen; o < v.hw; o++) {
           const r = v.log[o]!;
           const known = c[o];
           if (known !== undefined) {
-            if (!same(known, r)) return `${id} offset ${o} differs from another replica`;
+            if (!same(known, r)) {
+              return `${id} committed offset ${o} differs from another replica's`;
+            }
             continue;
           }
-          if (o !== c.length) return `${id} has offset ${o} before any replica had ${c.length}`;
-          c.push(r);
-          counts.records++;
-          if (r.producer !== undefined && r.seq !== undefined) {
-            const pp = `${pk} ${r.producer}`;
-            const last = lastSeq.get(pp);
-            if (last !== undefined && r.seq <= last) {
-              return `${pk} offset ${o}: producer ${r.producer} seq ${r.seq} after seq ${last}`;
-            }
-            lastSeq.set(pp, r.seq);
-          }
-          for (const a of acked.get(pk) ?? []) {
-            if (a.offset === o && !matches(a, r)) return `acknowledged ${pk}@${o} was overwritten`;
-          }
+          const bad = commit(pk, c, r);
+          if (bad !== null) return bad;
         }
+        seenHw.set(id, v.hw);
+      }
+      for (const v of replicas) {
+        const length = committed.get(part(v.topic, v.partition))?.length ?? 0;
         for (const [g, off] of v.offsets) {
-          if (v.leader && off > v.hw) {
-            return `${id} group ${g} committed ${off} past the high watermark ${v.hw}`;
+          if (off > length) {
+            return `${v.node} ${v.topic}/${v.partition} group ${g} committed ${off} past the committed log (${length})`;
           }
         }
-        verified.set(id, { length: v.log.length, hw: v.hw });
       }
       return null;
     },
     acknowledged(a) {
-      const pk = part(a.topic, a.partition);
-      if (!matches(a, canonical.get(pk)?.[a.offset])) {
-        return `acknowledged ${pk}@${a.offset} does not match the log`;
-      }
-      const list = acked.get(pk) ?? [];
-      if (!list.some((x) => x.offset === a.offset)) {
-        list.push(a);
-        acked.set(pk, list);
+      const bad = note(acked, a, "acknowledged");
+      if (bad === null && acked.get(part(a.topic, a.partition))?.get(a.offset) === a) {
         counts.acked++;
       }
-      return null;
+      return bad;
     },
+    delivered: (d) => note(delivered, d, "delivered"),
     checkDurable(replicas, quorum) {
       for (const [pk, list] of acked) {
         const holders = replicas.filter((v) => part(v.topic, v.partition) === pk);
-        for (const a of list) {
-          const have = holders.filter((v) =>
-            v.log[a.offset] !== undefined && matches(a, v.log[a.offset])
-          )
-            .length;
+        const length = committed.get(pk)?.length ?? 0;
+        for (const a of list.values()) {
+          if (a.offset >= length) return `acknowledged ${pk}@${a.offset} was never committed`;
+          const have = holders.filter((v) => matches(a, v.log[a.offset])).length;
           if (have < quorum(a.topic)) {
             return `acknowledged ${pk}@${a.offset} is on ${have} replicas, fewer than ${
               quorum(a.topic)
             }`;
           }
+        }
+      }
+      for (const [pk, list] of delivered) {
+        const length = committed.get(pk)?.length ?? 0;
+        for (const d of list.values()) {
+          if (d.offset >= length) return `a consumer was given ${pk}@${d.offset}, never committed`;
         }
       }
       return null;
@@ -219,6 +286,7 @@ export function liveReplicaViews(
         hw: r.hw,
         offsets: r.offsets,
         leader: v.leader,
+        epoch: r.epoch,
       });
     }
   }
@@ -226,7 +294,8 @@ export function liveReplicaViews(
 }
 
 /**
- * Every partition replica as each node's durable storage holds it (up or down).
+ * Every partition replica as each node's durable storage holds it (up or down); none
+ * counts as a leader (leadership is volatile).
  *
  * @example
  * ```ts
@@ -254,7 +323,8 @@ export function durableReplicaViews(
           log: r.log,
           hw: r.hw,
           offsets: r.offsets,
-          leader: leaderOf(config, topic, p) === node,
+          leader: false, // leadership is not on disk
+          epoch: r.epoch,
         });
       }
     }

@@ -7,6 +7,7 @@
 import type { Reply } from "../node.ts";
 import {
   isArrayOf,
+  isBool,
   isNat,
   isNum,
   isObj,
@@ -24,7 +25,7 @@ import {
  * @example
  * ```ts
  * import type { BusRecord } from "./message.ts";
- * const r: BusRecord = { key: "order-1", value: { type: "OrderCreated" }, producer: "n1#1", seq: 0, at: 12 };
+ * const r: BusRecord = { key: "order-1", value: { type: "OrderCreated" }, producer: "n1#1", seq: 0, at: 12, epoch: 1 };
  * ```
  */
 export interface BusRecord {
@@ -34,6 +35,14 @@ export interface BusRecord {
   readonly seq?: number;
   /** The leader's clock when it was appended. */
   readonly at: number;
+  /** The leader epoch in which it was appended (leader-epoch truncation compares these). */
+  readonly epoch: number;
+  /**
+   * A control record, not data: the marker a new leader appends so that records of
+   * earlier epochs become committed with it (Kafka's leader-change control batch,
+   * Raft's no-op). Consumers skip it; it still takes an offset.
+   */
+  readonly control?: true;
 }
 
 /**
@@ -42,7 +51,7 @@ export interface BusRecord {
  * @example
  * ```ts
  * import type { Delivered } from "./message.ts";
- * const d: Delivered = { topic: "events", partition: 2, offset: 7, key: "order-1", value: {}, at: 40 };
+ * const d: Delivered = { topic: "events", partition: 2, offset: 7, key: "order-1", value: {}, at: 40, epoch: 1 };
  * ```
  */
 export interface Delivered extends BusRecord {
@@ -115,12 +124,24 @@ export interface PollResult {
 }
 
 /**
- * Messages between brokers (replication) and between embedded clients and brokers.
+ * Messages between brokers (replication and leader elections) and between embedded
+ * clients and brokers.
+ *
+ * - `bus/append` — the leader of `epoch` sends records from offset `from`; `prevEpoch`
+ *   is the epoch of its record at `from - 1` (the follower's log must agree there);
+ * - `bus/appended` — the follower's answer: `success` with the length of the prefix it
+ *   now shares with the leader, or not, with the length to resend from;
+ * - `bus/vote` — a candidate asks for a replica's vote in `epoch`, showing the epoch of
+ *   its last record and its log length (only a log at least as complete gets a vote);
+ * - `bus/voted` — the answer.
  *
  * @example
  * ```ts
  * import type { BusMessage } from "./message.ts";
- * const m: BusMessage = { type: "bus/appended", topic: "events", partition: 0, length: 4, offsetsVersion: 1 };
+ * const m: BusMessage = {
+ *   type: "bus/appended", topic: "events", partition: 0, epoch: 2, success: true, length: 4,
+ *   offsetsVersion: 1,
+ * };
  * ```
  */
 export type BusMessage =
@@ -128,8 +149,12 @@ export type BusMessage =
     readonly type: "bus/append";
     readonly topic: string;
     readonly partition: number;
+    /** The leader's epoch. */
+    readonly epoch: number;
     /** The offset of `entries[0]`. */
     readonly from: number;
+    /** The epoch of the leader's record at `from - 1` (0 when `from` is 0). */
+    readonly prevEpoch: number;
     readonly entries: readonly BusRecord[];
     readonly hw: number;
     readonly offsets: Readonly<Record<string, number>>;
@@ -139,9 +164,27 @@ export type BusMessage =
     readonly type: "bus/appended";
     readonly topic: string;
     readonly partition: number;
-    /** The follower's log length after applying the append. */
+    /** The follower's epoch (higher than the leader's: the leader is stale). */
+    readonly epoch: number;
+    readonly success: boolean;
+    /** On success the length of the log the follower shares with the leader; else where to resend from. */
     readonly length: number;
     readonly offsetsVersion: number;
+  }
+  | {
+    readonly type: "bus/vote";
+    readonly topic: string;
+    readonly partition: number;
+    readonly epoch: number;
+    readonly lastEpoch: number;
+    readonly length: number;
+  }
+  | {
+    readonly type: "bus/voted";
+    readonly topic: string;
+    readonly partition: number;
+    readonly epoch: number;
+    readonly granted: boolean;
   }
   | { readonly type: "bus/request"; readonly rid: number; readonly op: BusOp }
   | { readonly type: "bus/reply"; readonly rid: number; readonly reply: Reply };
@@ -198,7 +241,8 @@ export function validateBusOp(op: unknown): string | null {
 }
 
 function isRecord(r: unknown): boolean {
-  return isObj(r) && isStr(r.key) && opt(r.producer, isStr) && opt(r.seq, isNat) && isNum(r.at);
+  return isObj(r) && isStr(r.key) && opt(r.producer, isStr) && opt(r.seq, isNat) &&
+    isNum(r.at) && isNat(r.epoch) && opt(r.control, (c) => c === true);
 }
 
 /**
@@ -208,17 +252,26 @@ function isRecord(r: unknown): boolean {
  * ```ts
  * import { busMessages } from "./message.ts";
  * import { checkMessage } from "../message_schema.ts";
- * const m = { type: "bus/appended", topic: "t", partition: 0, length: 3, offsetsVersion: 1 };
+ * const m = {
+ *   type: "bus/appended", topic: "t", partition: 0, epoch: 1, success: true, length: 3,
+ *   offsetsVersion: 1,
+ * };
  * checkMessage(busMessages, m); // true
  * checkMessage(busMessages, { ...m, partition: -1 }); // false
  * ```
  */
 export const busMessages: MessageSchema = {
   "bus/append": (m) =>
-    isStr(m.topic) && isNat(m.partition) && isNat(m.from) && isArrayOf(m.entries, isRecord) &&
-    isNat(m.hw) && isRecordOf(m.offsets, isNat) && isNat(m.offsetsVersion),
+    isStr(m.topic) && isNat(m.partition) && isNat(m.epoch) && isNat(m.from) &&
+    isNat(m.prevEpoch) && isArrayOf(m.entries, isRecord) && isNat(m.hw) &&
+    isRecordOf(m.offsets, isNat) && isNat(m.offsetsVersion),
   "bus/appended": (m) =>
-    isStr(m.topic) && isNat(m.partition) && isNat(m.length) && isNat(m.offsetsVersion),
+    isStr(m.topic) && isNat(m.partition) && isNat(m.epoch) && isBool(m.success) &&
+    isNat(m.length) && isNat(m.offsetsVersion),
+  "bus/vote": (m) =>
+    isStr(m.topic) && isNat(m.partition) && isNat(m.epoch) && isNat(m.lastEpoch) &&
+    isNat(m.length),
+  "bus/voted": (m) => isStr(m.topic) && isNat(m.partition) && isNat(m.epoch) && isBool(m.granted),
   "bus/request": (m) => isNat(m.rid) && validateBusOp(m.op) === null,
   "bus/reply": (m) => isNat(m.rid) && isReply(m.reply),
 };

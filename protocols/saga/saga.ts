@@ -33,7 +33,7 @@ import { idleNode } from "../idle_node.ts";
 import { orderRoles, type Service } from "../txn/order.ts";
 import { ledgerValue } from "../txn/ledger.ts";
 import { busConfig } from "../bus/config.ts";
-import { createBusNode } from "../bus/bus.ts";
+import { BUS_EVENTS, createBusNode } from "../bus/bus.ts";
 import type { BusMessage } from "../bus/message.ts";
 import type { SagaMessage } from "./message.ts";
 import { type SagaOptions, sagaOptions } from "./options.ts";
@@ -178,7 +178,7 @@ export const saga: Protocol<SagaMessage, unknown> = {
     },
   ],
   events: [
-    "bus-hw",
+    ...BUS_EVENTS,
     "saga-begin",
     "saga-compensate",
     "saga-end",

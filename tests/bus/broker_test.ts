@@ -27,7 +27,7 @@ Deno.test("a produce is acknowledged once a quorum of replicas holds it, and rep
   const { sim, call } = cluster(1);
   const r = call("n1", produce("k", "v1"));
   sim.runFor(100);
-  assert.deepEqual(r, [{ type: "ok", value: { partition: 0, offset: 0 } }]);
+  assert.deepEqual(r, [{ type: "ok", value: { partition: 0, offset: 0, epoch: 1 } }]);
   for (const n of ["n1", "n2", "n3"]) {
     const b = (sim.host(n)!.node as BusNode).broker!;
     assert.equal(b.partitions()[0]!.replica.log.length, 1);
@@ -116,7 +116,7 @@ Deno.test("a long poll waits for the next record instead of answering empty at o
   assert.deepEqual((empty[0] as { value: PollResult }).value.records, []);
 });
 
-Deno.test("a restarted follower catches up from the leader, and a restarted leader keeps every record", () => {
+Deno.test("a restarted follower catches up from the leader; a restarted leader keeps every record and follows the leader elected meanwhile", () => {
   const { sim, call } = cluster(7);
   sim.crash("n3");
   for (let i = 0; i < 20; i++) call("n1", produce(`k${i}`, i));
@@ -125,16 +125,26 @@ Deno.test("a restarted follower catches up from the leader, and a restarted lead
   sim.runFor(300);
   const f = (sim.host("n3")!.node as BusNode).broker!.partitions()[0]!.replica;
   assert.equal(f.log.length, 20);
+  type Status = { partitions: Record<string, { leader: boolean; isr?: string[] }> };
   sim.crash("n1");
+  sim.runFor(1000);
+  const leader = ["n2", "n3"].find((n) => (sim.status(n) as Status).partitions["t/0"]!.leader);
+  assert.ok(leader !== undefined, "no new leader");
   sim.restart("n1");
-  const l = (sim.host("n1")!.node as BusNode).broker!.partitions()[0]!.replica;
-  assert.equal(l.log.length, 20);
-  assert.equal(l.hw, 20);
-  const status = sim.status("n1") as { partitions: Record<string, { isr: string[] }> };
-  assert.deepEqual(status.partitions["t/0"]!.isr, ["n1"]); // followers not heard from yet
-  sim.runFor(200);
-  const later = sim.status("n1") as { partitions: Record<string, { isr: string[] }> };
-  assert.deepEqual(later.partitions["t/0"]!.isr, ["n1", "n2", "n3"]);
+  const l = (sim.host("n1")!.node as BusNode).broker!.partitions()[0]!;
+  assert.equal(l.replica.log.length, 20);
+  assert.equal(l.replica.hw, 20);
+  assert.equal(l.leader, false); // its leadership ended with the crash
+  sim.runFor(300);
+  assert.deepEqual([...(sim.status(leader) as Status).partitions["t/0"]!.isr!].sort(), [
+    "n1",
+    "n2",
+    "n3",
+  ]);
+  assert.equal(l.replica.epoch, 2);
+  const r = call("n1", produce("k", "after"));
+  sim.runFor(10);
+  assert.equal((r[0] as { leader?: string }).leader, leader);
 });
 
 Deno.test("records with the same key stay in order within their partition", () => {
@@ -151,17 +161,32 @@ Deno.test("records with the same key stay in order within their partition", () =
   assert.deepEqual(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
-Deno.test("a follower skips records it already has and refuses a gap", () => {
+Deno.test("a follower skips records it already has, refuses a gap, and cuts off a tail its leader does not have", () => {
   const storage = memoryStorage();
   const r = loadReplica(storage, "t", 0);
-  const rec = (v: number) => ({ key: "k", value: v, at: 0 });
+  const rec = (v: number, epoch = 1) => ({ key: "k", value: v, at: 0, epoch });
   appendRecord(storage, r, rec(0));
-  assert.equal(applyAppend(storage, r, 0, [rec(0), rec(1)], 2, { g: 1 }, 1), true);
+  assert.deepEqual(applyAppend(storage, r, 1, 0, 0, [rec(0), rec(1)], 2, { g: 1 }, 1), {
+    shared: 2,
+  });
   assert.deepEqual(r.log.map((x) => x.value), [0, 1]);
-  assert.equal(applyAppend(storage, r, 5, [rec(5)], 6, {}, 0), false);
+  assert.deepEqual(applyAppend(storage, r, 1, 5, 1, [rec(5)], 6, {}, 0), { resend: 2 });
   assert.equal(r.log.length, 2);
+  // Two uncommitted records of epoch 1 that the leader of epoch 2 does not have.
+  appendRecord(storage, r, rec(2));
+  appendRecord(storage, r, rec(3));
+  assert.deepEqual(applyAppend(storage, r, 2, 2, 1, [rec(20, 2)], 3, { g: 2 }, 0), {
+    shared: 3,
+  });
+  assert.deepEqual(r.log.map((x) => x.value), [0, 1, 20]);
+  // A record before `from` that disagrees: back to the high watermark, resend from there.
+  appendRecord(storage, r, rec(4, 1));
+  assert.deepEqual(applyAppend(storage, r, 3, 4, 3, [rec(5, 3)], 3, {}, 0), { resend: 3 });
+  assert.deepEqual(r.log.map((x) => x.value), [0, 1, 20]);
   const reloaded = loadReplica(storage, "t", 0);
-  assert.deepEqual(reloaded.log.map((x) => x.value), [0, 1]);
-  assert.equal(reloaded.hw, 2);
-  assert.equal(reloaded.offsets.get("g"), 1);
+  assert.deepEqual(reloaded.log.map((x) => x.value), [0, 1, 20]);
+  assert.equal(reloaded.hw, 3);
+  // A later epoch's offsets replace an earlier one's, whatever their versions.
+  assert.equal(reloaded.offsets.get("g"), 2);
+  assert.equal(reloaded.epoch, 0); // applying appends does not vote
 });

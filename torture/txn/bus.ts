@@ -1,14 +1,18 @@
 /**
  * The `bus` torture workload: producers that retry each record until it is
  * acknowledged, one consumer per partition that now and then "crashes" and resumes from
- * its committed offset; after every change the replica checks; at the end every
- * acknowledged record durable on a quorum and consumed.
+ * its committed offset; both follow the partition's leader as it moves (a `not-leader`
+ * hint, or the next replica when there is none or no answer). After every change the
+ * replica checks (one leader per epoch, committed records agree, a new leader holds
+ * every acknowledged record, consumers see only committed records, in offset order);
+ * at each crash or restart and at the end the exhaustive ones; at the end every
+ * acknowledged record committed, durable on a quorum and consumed.
  *
  * @module
  */
 
 import { bus, type BusNode } from "../../protocols/bus/bus.ts";
-import { ackQuorum, busConfig, leaderOf, partitionOf } from "../../protocols/bus/config.ts";
+import { ackQuorum, busConfig, partitionOf, replicasOf } from "../../protocols/bus/config.ts";
 import type { PollResult } from "../../protocols/bus/message.ts";
 import {
   type BusReplicaView,
@@ -17,6 +21,8 @@ import {
   liveReplicaViews,
 } from "../../protocols/bus/invariants.ts";
 import type { Simulation } from "../../nodes/simulator.ts";
+import type { NodeId, Reply } from "../../protocols/node.ts";
+import { ERROR } from "../../protocols/errors.ts";
 import { diskFingerprint, type TxnWorkload, upDownWatch } from "./harness.ts";
 
 /**
@@ -63,6 +69,22 @@ export const busWorkload: TxnWorkload = {
       },
       start(sim, rng, clients, untilMs, ops) {
         const config = busConfig(sim.nodes, options);
+        // Whom the clients take for each partition's leader: the preferred one at first,
+        // then the hint of a `not-leader` answer, or the next replica.
+        const leaders = new Map<number, NodeId>();
+        const leaderOf = (p: number) => leaders.get(p) ?? replicasOf(config, "events", p)[0]!;
+        const follow = (p: number, reply: Reply) => {
+          if (reply.type === "ok") return;
+          if (reply.type === "fail" && reply.code !== ERROR["not-leader"]) return;
+          const hint = reply.type === "fail" ? (reply as { leader?: NodeId }).leader : undefined;
+          const replicas = replicasOf(config, "events", p);
+          leaders.set(
+            p,
+            hint !== undefined && replicas.includes(hint)
+              ? hint
+              : replicas[(replicas.indexOf(leaderOf(p)) + 1) % replicas.length]!,
+          );
+        };
         // Producers: each sends its records one at a time, retrying the same seq until it
         // is acknowledged, so its records must appear once each, in order.
         for (let c = 1; c <= clients; c++) {
@@ -73,9 +95,10 @@ export const busWorkload: TxnWorkload = {
             const key = `p${c}-k${seq % 4}`, value = { c, seq };
             const partition = partitionOf(config, "events", key);
             let done = false;
-            const retry = () => {
+            const retry = (reply: Reply) => {
               done = true;
               retrying = true;
+              follow(partition, reply);
               sim.after(30 + rng.next() * 70, send);
             };
             const op = {
@@ -87,10 +110,10 @@ export const busWorkload: TxnWorkload = {
               seq,
             };
             ops.invoked++;
-            sim.request(leaderOf(config, "events", partition), op, c, (reply) => {
+            sim.request(leaderOf(partition), op, c, (reply) => {
               ops[reply.type]++;
               if (done) return;
-              if (reply.type !== "ok") return retry();
+              if (reply.type !== "ok") return retry(reply);
               done = true;
               retrying = false;
               const offset = (reply.value as { offset: number }).offset;
@@ -98,7 +121,7 @@ export const busWorkload: TxnWorkload = {
               seq++;
               sim.after(rng.next() * 30, send);
             });
-            sim.after(1000, () => done || retry());
+            sim.after(1000, () => done || retry({ type: "info", code: 0, error: "no answer" }));
           };
           sim.after(rng.next() * 50, send);
         }
@@ -109,28 +132,36 @@ export const busWorkload: TxnWorkload = {
           const poll = () => {
             if (sim.now() > untilMs + 8000) return;
             let done = false;
-            const again = () => {
+            const again = (reply?: Reply) => {
               if (done) return;
               done = true;
+              follow(p, reply ?? { type: "info", code: 0, error: "no answer" });
               sim.after(20 + rng.next() * 30, poll);
             };
             const op = position === null
               ? { f: "poll", topic: "events", partition: p, group: "g", max: 20 }
               : { f: "poll", topic: "events", partition: p, group: "g", offset: position, max: 20 };
-            sim.request(leaderOf(config, "events", p), op, 100 + p, (reply) => {
+            sim.request(leaderOf(p), op, 100 + p, (reply) => {
               if (done) return;
               if (reply.type === "ok") {
                 const r = reply.value as PollResult;
                 const from = position ?? r.committed;
                 r.records.forEach((rec, i) => {
                   if (rec.offset !== from + i) late ??= `poll of events/${p} skipped an offset`;
+                  late ??= checker.delivered({
+                    topic: "events",
+                    partition: p,
+                    offset: rec.offset,
+                    key: rec.key,
+                    value: rec.value,
+                  });
                   let set = consumed.get(`events/${p}`);
                   if (set === undefined) consumed.set(`events/${p}`, set = new Set());
                   set.add(rec.offset);
                 });
                 position = from + r.records.length;
                 if (r.records.length > 0) {
-                  sim.request(leaderOf(config, "events", p), {
+                  sim.request(leaderOf(p), {
                     f: "commit",
                     topic: "events",
                     partition: p,
@@ -140,7 +171,7 @@ export const busWorkload: TxnWorkload = {
                 }
                 if (rng.next() < 0.05) position = null; // consumer crash
               }
-              again();
+              again(reply);
             });
             sim.after(500, again);
           };
@@ -153,12 +184,15 @@ export const busWorkload: TxnWorkload = {
           checker.checkDurable(all, (topic) => ackQuorum(busConfig(sim.nodes, options), topic));
         if (bad !== null) return bad;
         if (late !== null) return late;
-        for (const v of all.filter((x) => x.leader)) {
-          const got = consumed.get(`${v.topic}/${v.partition}`) ?? new Set();
-          for (let o = 0; o < v.hw; o++) {
-            if (!got.has(o)) {
-              return `${v.topic}/${v.partition}@${o} was acknowledged but never consumed`;
-            }
+        const committed = new Map<string, number>(); // partition → highest high watermark
+        for (const v of all) {
+          const pk = `${v.topic}/${v.partition}`;
+          committed.set(pk, Math.max(committed.get(pk) ?? 0, v.hw));
+        }
+        for (const [pk, hw] of committed) {
+          const got = consumed.get(pk) ?? new Set();
+          for (let o = 0; o < hw; o++) {
+            if (!got.has(o)) return `${pk}@${o} was committed but never consumed`;
           }
         }
         return null;
