@@ -66,6 +66,10 @@ Deno.test("killing a partition leader under produce load: a new leader takes wri
     assert.deepEqual(leaders(), ["n1"]);
     const before = acked.length;
     assert.ok(before > 10, `seed ${seed}: only ${before} acknowledged before the kill`);
+    const kinds = new Set<string>();
+    sim.onTrace((e) => {
+      if (e.kind === "send") kinds.add((e.body as { type: string }).type);
+    });
     const killedAt = sim.now();
     sim.crash("n1");
     sim.runFor(1500);
@@ -102,6 +106,9 @@ Deno.test("killing a partition leader under produce load: a new leader takes wri
     const views = liveReplicaViews(sim.nodes.map((n) => [n, broker(n)]));
     assert.equal(checker.checkDurable(views, () => 2), null);
     assert.equal(violation(), null, `seed ${seed}`);
+    // The election's messages are honest traffic: their schema lets every one through.
+    assert.ok(kinds.has("bus/vote") && kinds.has("bus/voted"), [...kinds].join(", "));
+    assert.equal(sim.stats.rejected, 0);
   }
 });
 
@@ -183,6 +190,7 @@ Deno.test("torture slice: leader kills, partitions and message loss; nothing ack
       nemesis: ["kill", "partition", "loss"],
     });
     assert.equal(o.violation, null, `seed ${seed}: ${o.violation}`);
+    assert.equal(o.stats.rejected, 0, `seed ${seed}: honest messages rejected`);
     acked += o.ops.ok;
   }
   assert.ok(acked > 1000, `only ${acked} records acknowledged`);
