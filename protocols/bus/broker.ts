@@ -330,7 +330,18 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
           };
       }
       const leads = [...slots].filter(([, s]) => s.role === "leader").map(([k]) => k);
-      return { role: "broker", leads, partitions: parts };
+      const each = <T>(f: (s: PartitionSlot) => T) =>
+        Object.fromEntries([...slots].map(([k, s]) => [k, f(s)]));
+      return {
+        role: "broker",
+        acks: config.acks,
+        leads,
+        leaders: each((s) => s.leader ?? "-"),
+        epochs: each((s) => s.replica.epoch),
+        hw: each((s) => s.replica.hw),
+        length: each((s) => s.replica.log.length),
+        partitions: parts,
+      };
     },
     partitions: () =>
       [...slots.values()].map((s) => ({

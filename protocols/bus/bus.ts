@@ -195,6 +195,17 @@ export const bus: Protocol<BusMessage, BusOp> = {
   tickMs: 10,
   liveOptions: { isrLagMs: 2000, produceTimeoutMs: 5000, electionMs: 1000 },
   events: BUS_EVENTS,
+  display: {
+    // Every partition has a leader of its own: the LEADS column says which this broker has.
+    headline: { kind: "leaderless", fields: ["acks"] },
+    columns: [
+      { header: "ROLE", field: "role" },
+      { header: "LEADS", field: "status.leads", format: "list" },
+      { header: "LEADERS", field: "status.leaders", format: "pairs" },
+      { header: "EPOCHS", field: "status.epochs", format: "pairs" },
+      { header: "HW/LEN", field: "status.hw", format: "pairs", with: "status.length" },
+    ],
+  },
   messages: busMessages,
   create: createBusNode,
 };

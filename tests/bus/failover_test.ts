@@ -195,3 +195,21 @@ Deno.test("torture slice: leader kills, partitions and message loss; nothing ack
   }
   assert.ok(acked > 1000, `only ${acked} records acknowledged`);
 });
+
+Deno.test("a broker's status says which partitions it leads, whom it follows, and each epoch", () => {
+  const { sim } = cluster(9);
+  sim.runFor(100);
+  const status = sim.status("n2") as Record<string, unknown>;
+  assert.deepEqual(status.leads, []);
+  assert.deepEqual(status.leaders, { "t/0": "n1" });
+  assert.deepEqual(status.epochs, { "t/0": 1 });
+  sim.crash("n1");
+  sim.runFor(1000);
+  const after = ["n2", "n3"].map((n) => sim.status(n) as Record<string, unknown>);
+  assert.deepEqual(after.map((s) => (s.leads as string[]).length).sort(), [0, 1]);
+  // Both name the same new leader.
+  const named = after.map((s) => (s.leaders as Record<string, string>)["t/0"]);
+  assert.equal(named[0], named[1]);
+  assert.ok(named[0] === "n2" || named[0] === "n3", String(named[0]));
+  assert.deepEqual(after.map((s) => s.epochs), [{ "t/0": 2 }, { "t/0": 2 }]);
+});
