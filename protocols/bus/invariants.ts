@@ -103,6 +103,17 @@ export interface BusChecker {
   readonly counts: { records: number; acked: number; leaders: number };
 }
 
+interface ReplicaState {
+  readonly node: NodeId;
+  readonly pk: string;
+  readonly id: string;
+  /** The partition's committed log, as far as the checker has seen it. */
+  readonly c: BusRecord[];
+  seen: number;
+  /** The epoch this replica was last seen leading in (-1: none yet). */
+  ledEpoch: number;
+}
+
 /**
  * Creates an incremental bus checker.
  *
@@ -153,6 +164,22 @@ export function createBusChecker(): BusChecker {
     return null;
   };
 
+  // What the checker keeps per replica, found by its log array (the same array while
+  // the replica lives), so that a step's check builds no strings; `seen` also survives a
+  // restart in `seenHw`, by node and partition.
+  const states = new WeakMap<readonly BusRecord[], ReplicaState>();
+  const stateOf = (v: BusReplicaView): ReplicaState => {
+    let st = states.get(v.log);
+    if (st !== undefined && st.node === v.node) return st;
+    const pk = part(v.topic, v.partition);
+    const id = `${v.node} ${pk}`;
+    let c = committed.get(pk);
+    if (c === undefined) committed.set(pk, c = []);
+    st = { node: v.node, pk, id, c, seen: seenHw.get(id) ?? 0, ledEpoch: -1 };
+    states.set(v.log, st);
+    return st;
+  };
+
   const newLeader = (v: BusReplicaView, pk: string): string | null => {
     const k = `${pk}@${v.epoch}`;
     const known = leaders.get(k);
@@ -191,19 +218,18 @@ export function createBusChecker(): BusChecker {
     counts,
     observe(replicas) {
       for (const v of replicas) {
-        const pk = part(v.topic, v.partition);
-        const id = `${v.node} ${pk}`;
-        const seen = seenHw.get(id) ?? 0;
+        const st = stateOf(v);
+        const { pk, id, c } = st;
+        const seen = st.seen;
         if (v.hw < seen) return `${id} high watermark went back from ${seen} to ${v.hw}`;
         if (v.hw > v.log.length) {
           return `${id} high watermark ${v.hw} is past the log end ${v.log.length}`;
         }
-        if (v.leader) {
+        if (v.leader && st.ledEpoch !== v.epoch) {
           const bad = newLeader(v, pk);
           if (bad !== null) return bad;
+          st.ledEpoch = v.epoch;
         }
-        let c = committed.get(pk);
-        if (c === undefined) committed.set(pk, c = []);
         for (let o = seen; o < v.hw; o++) {
           const r = v.log[o]!;
           const known = c[o];
@@ -216,10 +242,14 @@ export function createBusChecker(): BusChecker {
           const bad = commit(pk, c, r);
           if (bad !== null) return bad;
         }
-        seenHw.set(id, v.hw);
+        if (v.hw !== seen) {
+          st.seen = v.hw;
+          seenHw.set(id, v.hw);
+        }
       }
       for (const v of replicas) {
-        const length = committed.get(part(v.topic, v.partition))?.length ?? 0;
+        if (v.offsets.size === 0) continue;
+        const length = stateOf(v).c.length;
         for (const [g, off] of v.offsets) {
           if (off > length) {
             return `${v.node} ${v.topic}/${v.partition} group ${g} committed ${off} past the committed log (${length})`;
