@@ -25,15 +25,15 @@
  */
 
 import type { NodeId, Reply } from "../node.ts";
-import type { DurableStorage } from "../storage.ts";
 import { type Backoff, backoffDelay } from "../../resilience/backoff.ts";
 import { type BusConfig, partitionOf, replicasOf, topicOf } from "./config.ts";
 import type { BusMessage, BusOp, Delivered, PollResult } from "./message.ts";
 import { info } from "../reply.ts";
 import { ERROR } from "../errors.ts";
+import type { BrokerHost } from "./slot.ts";
 
 /**
- * What the client needs from its node.
+ * What the client needs from its node: the same as a broker does.
  *
  * @example
  * ```ts
@@ -44,14 +44,7 @@ import { ERROR } from "../errors.ts";
  * const host: BusClientHost = ctx; // a node context is a client host
  * ```
  */
-export interface BusClientHost {
-  readonly id: NodeId;
-  now(): number;
-  random(): number;
-  readonly storage: DurableStorage;
-  send(to: NodeId, message: BusMessage): void;
-  emit(kind: string, data?: Record<string, unknown>): void;
-}
+export type BusClientHost = BrokerHost;
 
 /**
  * Client timing.
