@@ -183,6 +183,16 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
     }
   }
 
+  // One view per slot for the broker's life: `leader` is read from the slot when asked.
+  const views: readonly PartitionView[] = [...slots.values()].map((s) => ({
+    topic: s.topic,
+    partition: s.partition,
+    get leader() {
+      return s.role === "leader";
+    },
+    replica: s.replica,
+  }));
+
   const slotOr = (topic: string, p: number, respond: (r: Reply) => void) => {
     const slot = slots.get(slotKey(topic, p));
     if (slot !== undefined) return slot;
@@ -343,12 +353,6 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
         partitions: parts,
       };
     },
-    partitions: () =>
-      [...slots.values()].map((s) => ({
-        topic: s.topic,
-        partition: s.partition,
-        leader: s.role === "leader",
-        replica: s.replica,
-      })),
+    partitions: () => views,
   };
 }

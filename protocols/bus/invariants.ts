@@ -21,7 +21,7 @@
 import { jsonEqual } from "../kv.ts";
 import type { NodeId } from "../node.ts";
 import type { DurableStorage } from "../storage.ts";
-import type { Broker } from "./broker.ts";
+import type { Broker, PartitionView } from "./broker.ts";
 import { type BusConfig, replicasOf } from "./config.ts";
 import type { BusRecord } from "./message.ts";
 import { loadReplica } from "./partition.ts";
@@ -307,20 +307,36 @@ export function liveReplicaViews(
   const out: BusReplicaView[] = [];
   for (const [node, broker] of brokers) {
     for (const v of broker?.partitions() ?? []) {
-      const r = v.replica;
-      out.push({
-        node,
-        topic: v.topic,
-        partition: v.partition,
-        log: r.log,
-        hw: r.hw,
-        offsets: r.offsets,
-        leader: v.leader,
-        epoch: r.epoch,
-      });
+      let view = liveViews.get(v);
+      if (view === undefined || view.node !== node) liveViews.set(v, view = liveView(node, v));
+      out.push(view);
     }
   }
   return out;
+}
+
+// A broker's partition views live as long as the broker: so do the checker's views of
+// them, whose changing fields are read through.
+const liveViews = new WeakMap<PartitionView, BusReplicaView>();
+
+function liveView(node: NodeId, v: PartitionView): BusReplicaView {
+  const r = v.replica;
+  return {
+    node,
+    topic: v.topic,
+    partition: v.partition,
+    log: r.log,
+    get hw() {
+      return r.hw;
+    },
+    offsets: r.offsets,
+    get leader() {
+      return v.leader;
+    },
+    get epoch() {
+      return r.epoch;
+    },
+  };
 }
 
 /**
