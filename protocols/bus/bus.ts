@@ -75,7 +75,7 @@ const BUS_OPERATIONS: readonly ClientOperation[] = [
   },
   {
     f: "metadata",
-    summary: "topics, partitions and leaders",
+    summary: "topics, each partition's replicas, and the leaders this broker knows of",
     kind: "read",
     idempotent: true,
     args: {},
