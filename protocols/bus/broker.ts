@@ -41,6 +41,7 @@ import { FIRST_EPOCH, firstLeader } from "./leader_epoch.ts";
 import {
   advance,
   becomeLeader,
+  inSync,
   leaderTick,
   notLeader,
   onAppended,
@@ -330,10 +331,7 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
             hw: r.hw,
             isr: [
               host.id,
-              ...[...l.followers].filter(([, f]) =>
-                now - f.lastAck <= o.isrLagMs &&
-                (f.match >= r.log.length || now - f.caughtUp <= o.isrLagMs)
-              ).map(([n]) => n),
+              ...[...l.followers].filter(([, f]) => inSync(core, s, f, now)).map(([n]) => n),
             ],
             lag: Object.fromEntries([...l.followers].map(([n, f]) => [n, r.log.length - f.match])),
             offsets: Object.fromEntries(r.offsets),

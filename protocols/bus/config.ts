@@ -24,9 +24,10 @@ import { murmur3 } from "../../partitioning/hash.ts";
 
 /**
  * How many replicas must hold a message before it is acknowledged. The high watermark
- * (what consumers may read) always needs a majority; `"all"` waits for every replica
- * besides, and `"leader"` answers as soon as the leader holds it — which a failover may
- * lose (Kafka's `acks=1`).
+ * (what consumers may read) always needs a majority; `"all"` waits besides for every
+ * follower still in sync (the ISR: one silent or behind for `isrLagMs` leaves it), and
+ * `"leader"` answers as soon as the leader holds it — which a failover may lose (Kafka's
+ * `acks=1`).
  *
  * @example
  * ```ts

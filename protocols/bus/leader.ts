@@ -203,9 +203,14 @@ export function advance(
   if (raiseHw(host.storage, r, hw)) {
     host.emit("bus-hw", { topic: r.topic, partition: r.partition, hw: r.hw });
   }
+  // acks "all": a majority, and besides every follower still in sync (Kafka's acks=all
+  // on the ISR); a follower that fell behind or silent leaves the set after isrLagMs.
+  const now = host.now();
   const all = config.acks === "all";
   const acked = (offset: number) =>
-    offset < r.hw && (!all || [...l.followers.values()].every((f) => f.match > offset));
+    offset < r.hw &&
+    (!all ||
+      [...l.followers.values()].every((f) => f.match > offset || !inSync(core, slot, f, now)));
   if (l.produceWaiters.length > 0) {
     const ready = l.produceWaiters.filter((w) => acked(w.at));
     l.produceWaiters = l.produceWaiters.filter((w) => !acked(w.at));
@@ -220,6 +225,29 @@ export function advance(
     for (const w of done) w.respond({ type: "ok" });
   }
   if (l.pollWaiters.length > 0) answerPolls(slot);
+}
+
+/**
+ * Whether a follower is in sync (in the ISR): heard from within `isrLagMs`, and caught
+ * up with the leader's log end, or was within `isrLagMs`.
+ *
+ * @example
+ * ```ts
+ * import { inSync } from "./leader.ts";
+ * import type { BrokerCore, FollowerState, PartitionSlot } from "./slot.ts";
+ * declare const core: BrokerCore, slot: PartitionSlot, f: FollowerState;
+ * inSync(core, slot, f, core.host.now());
+ * ```
+ */
+export function inSync(
+  core: BrokerCore,
+  slot: PartitionSlot,
+  f: FollowerState,
+  now: number,
+): boolean {
+  const lag = core.o.isrLagMs;
+  return now - f.lastAck <= lag &&
+    (f.match >= slot.replica.log.length || now - f.caughtUp <= lag);
 }
 
 /**
@@ -276,7 +304,7 @@ export function onAppended(
 export function leaderTick(
   core: BrokerCore,
   slot: PartitionSlot,
-  answerPolls: (slot: PartitionSlot, expiredOnly: boolean) => void,
+  answerPolls: (slot: PartitionSlot, expiredOnly?: boolean) => void,
 ): void {
   const l = slot.led;
   if (l === null) return;
@@ -297,6 +325,8 @@ export function leaderTick(
     l.commitWaiters = l.commitWaiters.filter((w) => w.deadline > now);
   }
   if (l.pollWaiters.some((w) => w.deadline <= now)) answerPolls(slot, true);
+  // With acks "all", a follower leaving the in-sync set may be what a produce waits for.
+  if (core.config.acks === "all" && l.produceWaiters.length > 0) advance(core, slot, answerPolls);
   const lease = 2 * o.electionMs;
   if (now - l.since >= lease) {
     let heard = 1;

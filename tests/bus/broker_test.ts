@@ -190,3 +190,26 @@ Deno.test("a follower skips records it already has, refuses a gap, and cuts off 
   assert.equal(reloaded.offsets.get("g"), 2);
   assert.equal(reloaded.epoch, 0); // applying appends does not vote
 });
+
+Deno.test("acks all waits for every in-sync follower; one that falls silent leaves the in-sync set and holds nothing up after isrLagMs", () => {
+  const options = { ...ONE, acks: "all", isrLagMs: 200 };
+  const { sim, call } = cluster(10, options);
+  const first = call("n1", produce("k", 0));
+  sim.runFor(100);
+  assert.equal(first[0]?.type, "ok");
+  sim.crash("n3");
+  const second = call("n1", produce("k", 1));
+  sim.runFor(100);
+  assert.equal(second.length, 0); // n2 has it (a majority), n3 is still counted in sync
+  sim.runFor(300);
+  assert.equal(second[0]?.type, "ok");
+  type Status = { partitions: Record<string, { isr: string[] }> };
+  assert.deepEqual((sim.status("n1") as Status).partitions["t/0"]!.isr, ["n1", "n2"]);
+  // With the default acks, a majority is enough at once.
+  const { sim: sim2, call: call2 } = cluster(10);
+  sim2.runFor(100);
+  sim2.crash("n3");
+  const quick = call2("n1", produce("k", 1));
+  sim2.runFor(100);
+  assert.equal(quick[0]?.type, "ok");
+});
