@@ -47,7 +47,7 @@ import {
   onAppended,
   replicateAll,
 } from "./leader.ts";
-import { adoptEpoch, campaign, onVote, onVoted } from "./election.ts";
+import { adoptEpoch, campaign, onVote, onVoted, preCampaign } from "./election.ts";
 import { onAppend } from "./follower.ts";
 import {
   type BrokerCore,
@@ -168,6 +168,8 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
         leader: null,
         electionAt: 0,
         votes: new Set(),
+        preVotes: new Set(),
+        prevoting: false,
         heardAt: -Infinity,
         led: null,
       };
@@ -305,7 +307,7 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
       const now = host.now();
       for (const slot of slots.values()) {
         if (slot.role === "leader") leaderTick(core, slot, answerPolls);
-        else if (now >= slot.electionAt) campaign(core, slot, answerPolls);
+        else if (now >= slot.electionAt) preCampaign(core, slot, answerPolls);
       }
     },
     status() {

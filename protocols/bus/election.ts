@@ -6,9 +6,13 @@
  * least as complete as its own; a majority of votes makes the candidate the epoch's only
  * leader. Any message of a later epoch makes a replica adopt that epoch and step down.
  *
- * A replica that heard from a live leader less than `electionMs` ago ignores a vote
- * request (a leader, always): a replica cut off by a partition that comes back with a
- * higher epoch cannot unseat a leader the others still hear.
+ * Before it stands, a follower asks for pre-votes (Raft's PreVote, thesis §9.6): would a
+ * majority vote for it in the next epoch? A replica says yes only if its log is no more
+ * complete and it has not heard from a live leader for `electionMs`; nothing changes on
+ * either side. So a replica cut off by a partition does not keep raising its epoch, and
+ * when it comes back it cannot unseat a leader the others still hear. A replica that
+ * heard from its leader less than `electionMs` ago also ignores a real vote request (a
+ * leader, always).
  *
  * @module
  */
@@ -49,6 +53,46 @@ export function adoptEpoch(
 }
 
 /**
+ * Asks the other replicas for pre-votes for the next epoch (its election timer has run
+ * out); stands for election once a majority would vote for it.
+ *
+ * @example
+ * ```ts
+ * import { preCampaign } from "./election.ts";
+ * import type { BrokerCore, PartitionSlot } from "./slot.ts";
+ * declare const core: BrokerCore, slot: PartitionSlot;
+ * preCampaign(core, slot, () => {});
+ * ```
+ */
+export function preCampaign(
+  core: BrokerCore,
+  slot: PartitionSlot,
+  answerPolls: (slot: PartitionSlot) => void,
+): void {
+  const { host } = core;
+  const r = slot.replica;
+  slot.electionAt = electionDeadline(core);
+  slot.prevoting = true;
+  slot.preVotes.clear();
+  slot.preVotes.add(host.id);
+  if (slot.preVotes.size >= majority(slot.replicas.length)) {
+    return campaign(core, slot, answerPolls);
+  }
+  for (const to of slot.replicas) {
+    if (to === host.id) continue;
+    host.send(to, {
+      type: "bus/vote",
+      topic: slot.topic,
+      partition: slot.partition,
+      epoch: r.epoch + 1,
+      lastEpoch: lastEpoch(r.log),
+      length: r.log.length,
+      pre: true,
+    });
+  }
+}
+
+/**
  * Stands for election in the next epoch.
  *
  * @example
@@ -67,6 +111,7 @@ export function campaign(
   const { host } = core;
   const r = slot.replica;
   saveEpoch(host.storage, r, r.epoch + 1, host.id);
+  slot.prevoting = false;
   slot.role = "candidate";
   slot.leader = null;
   slot.votes.clear();
@@ -110,13 +155,27 @@ export function onVote(
 ): void {
   const { host, o } = core;
   const r = slot.replica;
+  const hearsLeader = slot.role === "leader" || host.now() - slot.heardAt < o.electionMs;
+  const complete = () =>
+    atLeastAsComplete(m, { lastEpoch: lastEpoch(r.log), length: r.log.length });
+  if (m.pre === true) {
+    // Yes names the epoch asked about; no names ours, which a candidate behind adopts.
+    const yes = m.epoch > r.epoch && !hearsLeader && complete();
+    return host.send(from, {
+      type: "bus/voted",
+      topic: slot.topic,
+      partition: slot.partition,
+      epoch: yes ? m.epoch : r.epoch,
+      granted: yes,
+      pre: true,
+    });
+  }
   if (m.epoch > r.epoch) {
     // A leader we still hear makes us ignore it altogether (and not adopt its epoch).
-    if (slot.role === "leader" || host.now() - slot.heardAt < o.electionMs) return;
+    if (hearsLeader) return;
     adoptEpoch(core, slot, m.epoch, null);
   }
-  const granted = m.epoch === r.epoch && (r.vote === null || r.vote === from) &&
-    atLeastAsComplete(m, { lastEpoch: lastEpoch(r.log), length: r.log.length });
+  const granted = m.epoch === r.epoch && (r.vote === null || r.vote === from) && complete();
   if (granted) {
     if (r.vote === null) saveEpoch(host.storage, r, r.epoch, from);
     slot.electionAt = electionDeadline(core);
@@ -151,6 +210,13 @@ export function onVoted(
   answerPolls: (slot: PartitionSlot) => void,
 ): void {
   const r = slot.replica;
+  if (m.pre === true) {
+    if (!m.granted) return m.epoch > r.epoch ? adoptEpoch(core, slot, m.epoch, null) : undefined;
+    if (!slot.prevoting || slot.role === "leader" || m.epoch !== r.epoch + 1) return;
+    slot.preVotes.add(from);
+    if (slot.preVotes.size >= majority(slot.replicas.length)) campaign(core, slot, answerPolls);
+    return;
+  }
   if (m.epoch > r.epoch) return adoptEpoch(core, slot, m.epoch, null);
   if (slot.role !== "candidate" || m.epoch !== r.epoch || !m.granted) return;
   slot.votes.add(from);

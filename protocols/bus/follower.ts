@@ -50,6 +50,7 @@ export function onAppend(
   slot.role = "follower";
   slot.leader = from;
   slot.votes.clear();
+  slot.prevoting = false;
   slot.heardAt = host.now();
   slot.electionAt = electionDeadline(core);
   const applied = applyAppend(

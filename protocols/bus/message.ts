@@ -133,7 +133,8 @@ export interface PollResult {
  *   now shares with the leader, or not, with the length to resend from;
  * - `bus/vote` — a candidate asks for a replica's vote in `epoch`, showing the epoch of
  *   its last record and its log length (only a log at least as complete gets a vote);
- * - `bus/voted` — the answer.
+ *   with `pre`, it only asks whether it would get one (PreVote), changing nothing;
+ * - `bus/voted` — the answer (`pre` for a pre-vote's, with the epoch it was asked about).
  *
  * @example
  * ```ts
@@ -178,6 +179,8 @@ export type BusMessage =
     readonly epoch: number;
     readonly lastEpoch: number;
     readonly length: number;
+    /** A pre-vote: would the replica vote so? It changes nothing. */
+    readonly pre?: boolean;
   }
   | {
     readonly type: "bus/voted";
@@ -185,6 +188,7 @@ export type BusMessage =
     readonly partition: number;
     readonly epoch: number;
     readonly granted: boolean;
+    readonly pre?: boolean;
   }
   | { readonly type: "bus/request"; readonly rid: number; readonly op: BusOp }
   | { readonly type: "bus/reply"; readonly rid: number; readonly reply: Reply };

@@ -187,6 +187,10 @@ export interface PartitionSlot {
   electionAt: number;
   /** Votes a candidate has in its epoch. */
   readonly votes: Set<NodeId>;
+  /** While a follower asks for pre-votes: those it has for the next epoch. */
+  readonly preVotes: Set<NodeId>;
+  /** Whether it is asking for pre-votes (before it may stand for election). */
+  prevoting: boolean;
   /** When the leader of the current epoch was last heard from. */
   heardAt: number;
   /** Leader state, while this broker leads. */

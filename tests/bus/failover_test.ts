@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Simulation } from "../../nodes/simulator.ts";
 import type { NodeId, Reply } from "../../protocols/node.ts";
 import { bus, type BusNode } from "../../protocols/bus/bus.ts";
-import type { PollResult } from "../../protocols/bus/message.ts";
+import type { BusMessage, PollResult } from "../../protocols/bus/message.ts";
+import type { AnyProtocol, NodeContext } from "../../protocols/node.ts";
 import { createBusChecker, liveReplicaViews } from "../../protocols/bus/invariants.ts";
 import { ERROR } from "../../protocols/errors.ts";
 import { tortureTxnSeed } from "../../torture/txn_torture.ts";
@@ -10,8 +11,22 @@ import { tortureTxnSeed } from "../../torture/txn_torture.ts";
 const ELECTION_MS = 300; // the default: a follower stands after [300, 600) ms of silence
 const ONE = { topics: { t: { partitions: 1, replicas: 3 } } };
 
-function cluster(seed: number) {
-  const sim = new Simulation({ protocol: bus, nodes: 3, seed, options: ONE });
+/** Every vote request claims a log more complete than any: votes ignore completeness. */
+const careless: AnyProtocol = {
+  ...bus,
+  create(ctx: NodeContext<BusMessage>) {
+    const node = bus.create(ctx);
+    return {
+      ...node,
+      message(from: string, m: BusMessage) {
+        node.message(from, m.type === "bus/vote" ? { ...m, lastEpoch: 1_000_000 } : m);
+      },
+    };
+  },
+};
+
+function cluster(seed: number, protocol: AnyProtocol = bus) {
+  const sim = new Simulation({ protocol, nodes: 3, seed, options: ONE });
   const broker = (n: NodeId) => (sim.host(n)?.node as BusNode | undefined)?.broker ?? null;
   const leaders = () => sim.nodes.filter((n) => broker(n)?.partitions()[0]?.leader === true);
   const checker = createBusChecker();
@@ -212,4 +227,49 @@ Deno.test("a broker's status says which partitions it leads, whom it follows, an
   assert.equal(named[0], named[1]);
   assert.ok(named[0] === "n2" || named[0] === "n3", String(named[0]));
   assert.deepEqual(after.map((s) => s.epochs), [{ "t/0": 2 }, { "t/0": 2 }]);
+});
+
+Deno.test("only a replica holding every acknowledged record can win: a follower that missed records loses to one that has them (and an election that ignores it is caught)", () => {
+  const run = (seed: number, protocol: AnyProtocol) => {
+    const { sim, checker, leaders, violation } = cluster(seed, protocol);
+    const ack = (value: number) =>
+      sim.request("n1", { f: "produce", topic: "t", key: "k", value }, 1, (r) => {
+        if (r.type !== "ok") return;
+        const offset = (r.value as { offset: number }).offset;
+        assert.equal(
+          checker.acknowledged({ topic: "t", partition: 0, offset, key: "k", value }),
+          null,
+        );
+      });
+    for (let i = 0; i < 3; i++) ack(i);
+    sim.runFor(100);
+    sim.network.partition([["n1", "n2"], ["n3"]]); // n3 misses what follows
+    for (let i = 3; i < 6; i++) ack(i);
+    sim.runFor(100);
+    sim.crash("n1");
+    sim.network.heal();
+    sim.runFor(1500);
+    return { leader: leaders()[0], violation: violation() };
+  };
+  let caught = 0;
+  for (let seed = 1; seed <= 8; seed++) {
+    const honest = run(seed, bus);
+    assert.equal(honest.violation, null, `seed ${seed}`);
+    assert.equal(honest.leader, "n2", `seed ${seed}`);
+    if (run(seed, careless).violation !== null) caught++;
+  }
+  assert.ok(caught >= 2, `the careless election was caught in only ${caught} of 8 seeds`);
+});
+
+Deno.test("a replica cut off by a partition does not raise its epoch, and does not unseat the leader when it returns (PreVote)", () => {
+  const { sim, broker, leaders, violation } = cluster(11);
+  sim.runFor(100);
+  sim.network.partition([["n1", "n2"], ["n3"]]);
+  sim.runFor(5000); // n3 asks for pre-votes again and again, and gets none
+  assert.equal(broker("n3")!.partitions()[0]!.replica.epoch, 1);
+  sim.network.heal();
+  sim.runFor(2000);
+  assert.deepEqual(leaders(), ["n1"]);
+  for (const n of sim.nodes) assert.equal(broker(n)!.partitions()[0]!.replica.epoch, 1, n);
+  assert.equal(violation(), null);
 });
