@@ -91,3 +91,15 @@ Deno.test("a consumer that crashes before committing has the records delivered a
   assert.ok(Number(sim.disk("n4").get("handled")) > before);
   assert.deepEqual(seen(sim), [0, 1, 2]);
 });
+
+Deno.test("with a partition's leader down for good, the client follows the leader elected in its place", () => {
+  const sim = new Simulation({ protocol: relay, nodes: 4, seed: 4, options: OPTIONS });
+  sim.runFor(100);
+  sim.crash("n1"); // leads partition 0 (epoch 1), and never comes back
+  for (let i = 0; i < 6; i++) sim.request("n4", { key: `k${i}`, value: i }, 1);
+  sim.runFor(3000);
+  assert.equal(sim.status("n4").outbox, 0);
+  assert.deepEqual([...new Set(seen(sim))].sort(), [0, 1, 2, 3, 4, 5]);
+  const leads = ["n2", "n3"].flatMap((n) => sim.status(n).leads as string[]).sort();
+  assert.deepEqual(leads, ["t/0", "t/1"]);
+});
