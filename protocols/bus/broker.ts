@@ -321,7 +321,7 @@ export function createBroker(host: BrokerHost, config: BusConfig, o: BrokerOptio
             leader: false,
             role: s.role,
             epoch: r.epoch,
-            leads: s.leader,
+            follows: s.leader,
             length: r.log.length,
             hw: r.hw,
           }

@@ -30,6 +30,7 @@ import { busMessages } from "./message.ts";
 import type { NodeContext, Protocol, ProtocolNode } from "../node.ts";
 import { type Broker, brokerOptions, createBroker } from "./broker.ts";
 import { busConfig } from "./config.ts";
+import { createBusChecker, liveReplicaViews } from "./invariants.ts";
 import { type BusMessage, type BusOp, validateBusOp } from "./message.ts";
 import { fail } from "../reply.ts";
 import type { Arg, ClientOperation } from "../operations.ts";
@@ -207,5 +208,14 @@ export const bus: Protocol<BusMessage, BusOp> = {
     ],
   },
   messages: busMessages,
+  // The replica checks of `invariants.ts` over the live brokers, after every step.
+  invariants: () => {
+    const checker = createBusChecker();
+    return (nodes) => {
+      const brokers = [...nodes].map(([id, n]) => [id, (n as BusNode).broker ?? null] as const);
+      const bad = checker.observe(liveReplicaViews(brokers));
+      return bad === null ? [] : [bad];
+    };
+  },
   create: createBusNode,
 };
