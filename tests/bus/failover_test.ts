@@ -273,3 +273,24 @@ Deno.test("a replica cut off by a partition does not raise its epoch, and does n
   for (const n of sim.nodes) assert.equal(broker(n)!.partitions()[0]!.replica.epoch, 1, n);
   assert.equal(violation(), null);
 });
+
+Deno.test("the descriptor's invariants check the live brokers: two leaders of one epoch are caught", () => {
+  const check = bus.invariants!();
+  const brokerLeading = (epoch: number) => ({
+    broker: {
+      partitions: () => [{
+        topic: "t",
+        partition: 0,
+        leader: true,
+        replica: { log: [], hw: 0, offsets: new Map(), epoch },
+      }],
+    },
+  });
+  // deno-lint-ignore no-explicit-any
+  const nodes = (m: Record<string, unknown>) => new Map(Object.entries(m)) as Map<string, any>;
+  assert.deepEqual(check(nodes({ n1: brokerLeading(1) })), []);
+  assert.deepEqual(check(nodes({ n1: brokerLeading(1), n2: brokerLeading(2) })), []);
+  assert.deepEqual(check(nodes({ n3: brokerLeading(2) })), [
+    "t/0 has two leaders in epoch 2: n2, n3",
+  ]);
+});
