@@ -78,18 +78,7 @@ export function preCampaign(
   if (slot.preVotes.size >= majority(slot.replicas.length)) {
     return campaign(core, slot, answerPolls);
   }
-  for (const to of slot.replicas) {
-    if (to === host.id) continue;
-    host.send(to, {
-      type: "bus/vote",
-      topic: slot.topic,
-      partition: slot.partition,
-      epoch: r.epoch + 1,
-      lastEpoch: lastEpoch(r.log),
-      length: r.log.length,
-      pre: true,
-    });
-  }
+  askVotes(core, slot, r.epoch + 1, true);
 }
 
 /**
@@ -121,15 +110,23 @@ export function campaign(
   if (slot.votes.size >= majority(slot.replicas.length)) {
     return becomeLeader(core, slot, answerPolls);
   }
+  askVotes(core, slot, r.epoch, false);
+}
+
+/** Asks every other replica for its vote (or pre-vote) in `epoch`. */
+function askVotes(core: BrokerCore, slot: PartitionSlot, epoch: number, pre: boolean): void {
+  const { host } = core;
+  const r = slot.replica;
   for (const to of slot.replicas) {
     if (to === host.id) continue;
     host.send(to, {
       type: "bus/vote",
       topic: slot.topic,
       partition: slot.partition,
-      epoch: r.epoch,
+      epoch,
       lastEpoch: lastEpoch(r.log),
       length: r.log.length,
+      ...(pre ? { pre: true } : {}),
     });
   }
 }
