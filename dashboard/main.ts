@@ -25,7 +25,7 @@ import { SpacetimeView } from "./spacetime_view.ts";
 import { readEvents } from "./event_stream.ts";
 import type { SseMessage } from "../client/sse.ts";
 import { TimeBase } from "./time_base.ts";
-import { faultPeriods, historyOffset } from "./timeline.ts";
+import { faultPeriods } from "./timeline.ts";
 import { readGrowingHistory } from "../history/jsonl.ts";
 import { pairLiveOperations } from "../history/operations.ts";
 import { TimelineView } from "./timeline_view.ts";
@@ -79,11 +79,9 @@ export function startDashboard(): void {
   const took = (name: string, since: number) =>
     (parts[name] ??= new FrameStats()).add(performance.now() - since);
   const selection: Set<string> = new Set();
-  const requests: TraceEvent[] = [];
   const faultEvents: TraceEvent[] = [];
   let ops: Op[] = [];
   let verdict: Verdict | null = null;
-  let offset = 0;
   let received = 0;
   let lagged = 0;
   let logsVersion = 0;
@@ -140,10 +138,6 @@ export function startDashboard(): void {
     rateCount++;
     timeBase.observe(e.time, performance.now());
     playback.push(e);
-    if (e.kind === "request") {
-      requests.push(e);
-      if (requests.length > 5000) requests.splice(0, 1000);
-    }
     if (FAULT_KINDS.has(e.kind)) faultEvents.push(e);
   };
   const onState = (state: "open" | "down") =>
@@ -207,8 +201,6 @@ export function startDashboard(): void {
       lastHistory = text;
       const events = readGrowingHistory(text);
       ops = pairLiveOperations(events);
-      const o = historyOffset(events, requests);
-      if (o !== null) offset = o;
     }
     const now = performance.now();
     if (!checking && text !== checkedText && now - lastCheck >= CHECK_EVERY_MS) {
@@ -355,7 +347,7 @@ export function startDashboard(): void {
         faults: faultPeriods(faultEvents),
         from: Math.max(0, to - 60_000),
         to,
-        offset,
+        offset: 0, // the API stamps the history with the cluster's clock, as the trace
         verdict,
       });
       took("timeline", t1);

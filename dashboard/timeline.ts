@@ -3,13 +3,12 @@
  * operations, latency points and throughput per second coloured by outcome (ok, fail,
  * info = unknown), and the periods of faults to shade behind them.
  *
- * The history is stamped by the API's clock (ns), the trace by the cluster's (ms);
- * {@link historyOffset} lines them up from the requests the trace shows.
+ * The history and the trace share one clock, the cluster's: history times are its
+ * nanoseconds, trace times its milliseconds.
  *
  * @module
  */
 
-import type { HistoryEvent } from "../history/event.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { LiveOperation as Op } from "../history/operations.ts";
 
@@ -39,52 +38,6 @@ export type FaultPeriod = {
  * ```
  */
 export type Bucket = { readonly t: number; ok: number; fail: number; info: number };
-
-/**
- * Cluster ms minus history ms, from the requests the trace shows: the API records an
- * invocation, then hands the request to a node (a `request` event). Only operations
- * that appear once in the history are used (a repeated one cannot be told apart), each
- * with its first request (a retry is later); each such pair bounds the offset from
- * above, and the smallest is the estimate. Null until a request is matched.
- *
- * @example
- * ```ts
- * import { historyOffset } from "./timeline.ts";
- * historyOffset(
- *   [{ process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 5_000_000 }],
- *   [{ time: 250, kind: "request", node: "n1", body: { f: "write", key: "x", value: 1, seq: 1 } }],
- * ); // 245
- * ```
- */
-export function historyOffset(
-  history: readonly HistoryEvent[],
-  requests: readonly TraceEvent[],
-): number | null {
-  const invokes: Map<string, number | null> = new Map();
-  for (const e of history) {
-    if (e.type !== "invoke") continue;
-    const k = opKey(e.f, e.key, e.value);
-    invokes.set(k, invokes.has(k) ? null : e.time / 1e6);
-  }
-  const seen: Set<string> = new Set();
-  let best = null;
-  for (const r of requests) {
-    if (r.kind !== "request") continue;
-    const b = (r.body ?? {}) as { f?: unknown; key?: unknown; value?: unknown };
-    if (typeof b.f !== "string") continue;
-    const k = opKey(b.f, typeof b.key === "string" ? b.key : undefined, b.value);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const at = invokes.get(k);
-    if (at === undefined || at === null) continue;
-    const d = r.time - at;
-    if (best === null || d < best) best = d;
-  }
-  return best;
-}
-function opKey(f: string, key: string | undefined, value: unknown) {
-  return `${f} ${key ?? ""} ${JSON.stringify(value) ?? ""}`;
-}
 
 /**
  * Completions per second per outcome over [from, to) cluster ms.

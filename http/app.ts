@@ -122,12 +122,10 @@ export interface Api {
 export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Api {
   let realClock: RealClock | undefined;
   const clock = options.clock ?? (realClock = createRealClock({ unref: true }));
-  const t0 = performance.now();
   const gateway = new NodeGateway(cluster, clock, options.gateway);
-  const history = new HistoryLog(
-    () => Math.round((performance.now() - t0) * 1e6),
-    options.historyLimit,
-  );
+  // One clock for the history and the trace: nanoseconds of the cluster's own clock, so a
+  // front end lines operations up with events without guessing an offset.
+  const history = new HistoryLog(() => Math.round(cluster.now() * 1e6), options.historyLimit);
   const metrics = new ApiMetrics();
   const hub = new EventHub(cluster, options.events);
   const protocol = cluster.descriptor ?? cluster.protocol;

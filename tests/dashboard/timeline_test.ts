@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { faultPeriods, historyOffset, percentile, throughput } from "../../dashboard/timeline.ts";
+import { faultPeriods, percentile, throughput } from "../../dashboard/timeline.ts";
 // The page reads and pairs the history with the history library's own functions.
 import { pairLiveOperations as pairOperations, toOperations } from "../../history/operations.ts";
 import { readGrowingHistory as parseJsonl } from "../../history/jsonl.ts";
@@ -60,28 +60,6 @@ Deno.test("timeline: JSON Lines with a torn last line parse up to it", () => {
   const text = '{"process":0,"type":"invoke","f":"read","key":"x","time":1}\n{"process":0,"ty';
   assert.equal(parseJsonl(text).length, 1);
   assert.equal(parseJsonl("[1]\nnull\n\n").length, 0);
-});
-
-Deno.test("timeline: history and trace are lined up by the requests of unrepeated operations", () => {
-  const h: HistoryEvent[] = [
-    { process: 0, type: "invoke", f: "write", key: "x", value: 1, time: 10e6 },
-    { process: 0, type: "ok", f: "write", key: "x", value: 1, time: 12e6 },
-    { process: 1, type: "invoke", f: "write", key: "x", value: 2, time: 20e6 },
-    { process: 1, type: "ok", f: "write", key: "x", value: 2, time: 22e6 },
-    { process: 1, type: "invoke", f: "write", key: "x", value: 2, time: 40e6 },
-    { process: 2, type: "invoke", f: "read", key: "x", time: 30e6 },
-  ];
-  const req = (time: number, body: unknown) => ({ time, kind: "request", node: "n1", body });
-  const requests = [
-    { time: 5, kind: "crash", node: "n1" },
-    req(510.5, { f: "write", key: "x", value: 1, seq: 1 }),
-    req(521, { f: "write", key: "x", value: 2, seq: 2 }), // x=2 twice: which one is unknown
-    req(533, { f: "read", key: "x", seq: 1 }),
-    req(700, { f: "write", key: "x", value: 1, seq: 1 }), // a retry of x=1: not its first
-  ];
-  assert.equal(historyOffset(h, requests), 500.5);
-  assert.equal(historyOffset(h, requests.slice(2)), 503);
-  assert.equal(historyOffset(h, []), null);
 });
 
 Deno.test("timeline: throughput counts completions per second per outcome, info at its call", () => {
