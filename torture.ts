@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import { addFaultCounts, emptyFaultCounts, formatDiskFaults } from "./nodes/storage/disk_faults.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
@@ -205,6 +206,8 @@ async function main(argv: string[]): Promise<number> {
     unknown: 0,
     rejected: 0,
   };
+  const disk = emptyFaultCounts();
+  const stopped: { seed: number; node: string; atMs: number; reason: string }[] = [];
   let lastPrinted = -1;
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
@@ -216,6 +219,10 @@ async function main(argv: string[]): Promise<number> {
     totals.info += o.verdict.counts.info;
     totals.checkerMs += o.verdict.checkerMs;
     totals.rejected += o.run.stats.rejected;
+    addFaultCounts(disk, o.run.diskFaults);
+    for (const x of o.run.stopped) {
+      stopped.push({ seed, node: x.node, atMs: Math.round(x.time), reason: x.reason });
+    }
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
     if (tty) {
@@ -281,6 +288,7 @@ async function main(argv: string[]): Promise<number> {
     checkerMs: Math.round(totals.checkerMs),
     wallMs: Math.round(wallMs),
     failures: reports,
+    ...(c.nemesis.includes("disk") ? { storageFaults: disk, stoppedNodes: stopped } : {}),
   };
   if (values.json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -302,7 +310,15 @@ async function main(argv: string[]): Promise<number> {
       ["checker time", `${Math.round(totals.checkerMs)} ms`],
       ["wall time", `${(wallMs / 1000).toFixed(1)} s`],
     ];
+    if (c.nemesis.includes("disk")) {
+      rows.push(["storage faults", `(injected/detected) ${formatDiskFaults(disk)}`]);
+      rows.push(["stopped nodes", stopped.length]);
+    }
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
+    for (const x of stopped.slice(0, 20)) {
+      console.log(`  seed ${x.seed} ${x.node} at ${x.atMs} ms: ${x.reason}`);
+    }
+    if (stopped.length > 20) console.log(`  (${stopped.length - 20} more; --json lists them all)`);
     for (const r of reports.slice(0, 10)) {
       console.log(`\nseed ${r.seed}: ${r.violation}`);
       console.log(`  history: ${r.history}`);
