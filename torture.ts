@@ -16,7 +16,12 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
-import { addFaultCounts, emptyFaultCounts, formatDiskFaults } from "./nodes/storage/disk_faults.ts";
+import {
+  addFaultCounts,
+  type DiskFaultCounts,
+  emptyFaultCounts,
+  formatDiskFaults,
+} from "./nodes/storage/disk_faults.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
@@ -59,6 +64,45 @@ function bar(done: number, total: number, failed: number): string {
     (failed ? `  ${failed} failing` : "");
 }
 
+/** A node its storage stopped in one seed: first time, reason, and how often (restarts). */
+interface Stop {
+  seed: number;
+  node: string;
+  atMs: number;
+  reason: string;
+  times: number;
+}
+
+/** Adds a seed's stops, one row per node and reason (a damaged disk stops each restart). */
+function collectStops(
+  into: Stop[],
+  seed: number,
+  stops: readonly { node: string; time: number; reason: string }[],
+): void {
+  const rows = new Map<string, Stop>();
+  for (const x of stops) {
+    const key = `${x.node} ${x.reason}`;
+    const row = rows.get(key);
+    if (row !== undefined) row.times++;
+    else {
+      const r = { seed, node: x.node, atMs: Math.round(x.time), reason: x.reason, times: 1 };
+      rows.set(key, r);
+      into.push(r);
+    }
+  }
+}
+
+/** The storage faults of a run with the disk nemesis, and the nodes they stopped. */
+function printDiskSummary(disk: DiskFaultCounts, stopped: readonly Stop[]): void {
+  console.log(`${"storage faults".padEnd(18)} (injected/detected) ${formatDiskFaults(disk)}`);
+  console.log(`${"stopped nodes".padEnd(18)} ${stopped.length}`);
+  for (const x of stopped.slice(0, 20)) {
+    const again = x.times > 1 ? ` (again at ${x.times - 1} restarts)` : "";
+    console.log(`  seed ${x.seed} ${x.node} at ${x.atMs} ms: ${x.reason}${again}`);
+  }
+  if (stopped.length > 20) console.log(`  (${stopped.length - 20} more; --json lists them all)`);
+}
+
 /**
  * Transactions, sagas, the bus and event sourcing have invariants rather than KV
  * histories: each seed runs with its own clients and checks them after every step.
@@ -69,6 +113,9 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
   const started = performance.now();
   const failing: TxnTortureOutcome[] = [];
   const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0, rejected: 0 };
+  let lostRuns = 0;
+  const disk = emptyFaultCounts();
+  const stopped: Stop[] = [];
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
     const o = tortureTxnSeed(name, seed, {
@@ -84,6 +131,9 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
     totals.info += o.ops.info;
     totals.checks += o.checks;
     totals.rejected += o.stats.rejected;
+    addFaultCounts(disk, o.diskFaults);
+    if (o.lost.length > 0) lostRuns++;
+    collectStops(stopped, seed, o.stopped);
     if (o.violation !== null) failing.push(o);
     if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failing.length)}`));
     else if (!json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
@@ -110,6 +160,9 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
       atMs: f.violationAt,
       replay: replay(f.seed),
     })),
+    ...(c.nemesis.includes("disk")
+      ? { storageFaults: disk, stoppedNodes: stopped, runsWithANodeLost: lostRuns }
+      : {}),
   };
   if (json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -126,6 +179,10 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
       ["wall time", `${(summary.wallMs / 1000).toFixed(1)} s`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
+    if (c.nemesis.includes("disk")) {
+      console.log(`${"node lost for good".padEnd(18)} in ${lostRuns} runs (end state not checked)`);
+      printDiskSummary(disk, stopped);
+    }
     for (const f of summary.failures.slice(0, 10)) {
       console.log(`\nseed ${f.seed}: ${f.violation} (at ${f.atMs} ms)\n  replay: ${f.replay}`);
     }
@@ -207,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
     rejected: 0,
   };
   const disk = emptyFaultCounts();
-  const stopped: { seed: number; node: string; atMs: number; reason: string }[] = [];
+  const stopped: Stop[] = [];
   let lastPrinted = -1;
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
@@ -220,9 +277,7 @@ async function main(argv: string[]): Promise<number> {
     totals.checkerMs += o.verdict.checkerMs;
     totals.rejected += o.run.stats.rejected;
     addFaultCounts(disk, o.run.diskFaults);
-    for (const x of o.run.stopped) {
-      stopped.push({ seed, node: x.node, atMs: Math.round(x.time), reason: x.reason });
-    }
+    collectStops(stopped, seed, o.run.stopped);
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
     if (tty) {
@@ -310,15 +365,8 @@ async function main(argv: string[]): Promise<number> {
       ["checker time", `${Math.round(totals.checkerMs)} ms`],
       ["wall time", `${(wallMs / 1000).toFixed(1)} s`],
     ];
-    if (c.nemesis.includes("disk")) {
-      rows.push(["storage faults", `(injected/detected) ${formatDiskFaults(disk)}`]);
-      rows.push(["stopped nodes", stopped.length]);
-    }
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
-    for (const x of stopped.slice(0, 20)) {
-      console.log(`  seed ${x.seed} ${x.node} at ${x.atMs} ms: ${x.reason}`);
-    }
-    if (stopped.length > 20) console.log(`  (${stopped.length - 20} more; --json lists them all)`);
+    if (c.nemesis.includes("disk")) printDiskSummary(disk, stopped);
     for (const r of reports.slice(0, 10)) {
       console.log(`\nseed ${r.seed}: ${r.violation}`);
       console.log(`  history: ${r.history}`);

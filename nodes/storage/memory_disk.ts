@@ -6,7 +6,7 @@
  */
 
 import { BufferedDisk } from "./buffered_disk.ts";
-import { StorageFault } from "../../protocols/storage.ts";
+import { type DurableStorage, StorageFault } from "../../protocols/storage.ts";
 import {
   checkDiskFaults,
   decodeRecord,
@@ -76,6 +76,8 @@ export class MemoryDisk extends BufferedDisk {
   /** Once faults were on: each key's frame on the medium, and the index of versions. */
   #medium: Map<string, Uint8Array> | null = null;
   #index = new Map<string, number>();
+  /** Once faults were on: what was last synced under each key, for checkers only. */
+  #truth = new Map<string, unknown>();
   #version = 0;
   /** Keys whose frame failed its check when the medium was last read, and why. */
   #damaged = new Map<string, StorageFault>();
@@ -95,8 +97,35 @@ export class MemoryDisk extends BufferedDisk {
     if (faults !== null && this.#medium === null) {
       this.#medium = new Map();
       for (const [k, v] of this.#durable) this.#write(k, v, this.#medium);
-      this.#durable.clear();
+      this.#truth = this.#durable;
+      this.#durable = new Map();
     }
+  }
+
+  /**
+   * The disk as an invariant checker reads it: what the node sees, except that a
+   * damaged record reads as what was last synced under its key, and no fault is drawn
+   * or thrown. For oracles only — a node must read through the disk itself.
+   */
+  inspect(): DurableStorage {
+    const readOnly = (): never => {
+      throw new Error("a disk's inspection view is read-only");
+    };
+    return {
+      set: readOnly,
+      delete: readOnly,
+      get: (key) => {
+        const damage = this.#damaged.get(key);
+        return damage === undefined ? super.get(key) : this.#truth.get(key);
+      },
+      keys: (prefix) => super.keys(prefix).concat(...this.#damagedKeys(prefix ?? "")).sort(),
+    };
+  }
+
+  #damagedKeys(prefix: string): string[] {
+    const out: string[] = [];
+    for (const k of this.#damaged.keys()) if (k.startsWith(prefix)) out.push(k);
+    return out;
   }
 
   /** The fault probabilities in force, or null. */
@@ -129,6 +158,7 @@ export class MemoryDisk extends BufferedDisk {
       this.#durable.set(key, value);
       return;
     }
+    this.#truth.set(key, value);
     const places = this.#persisted++ === this.#astray
       ? [...medium.keys()].filter((k) => k !== key)
       : [];
@@ -148,6 +178,7 @@ export class MemoryDisk extends BufferedDisk {
     this.#durable.delete(key);
     this.#medium?.delete(key);
     this.#index.delete(key);
+    this.#truth.delete(key);
   }
 
   override get(key: string): unknown {
@@ -165,8 +196,7 @@ export class MemoryDisk extends BufferedDisk {
     const keys = super.keys(prefix);
     if (this.#damaged.size === 0) return keys;
     // A damaged key is still there: reading it says so.
-    for (const k of this.#damaged.keys()) if (k.startsWith(prefix)) keys.push(k);
-    return keys.sort();
+    return keys.concat(this.#damagedKeys(prefix)).sort();
   }
 
   override set(key: string, value: unknown): void {
