@@ -75,15 +75,15 @@ export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [...NEMESIS_KINDS, "byz
  * @example
  * ```ts
  * import { DISK_NEMESIS_RATES } from "./nemesis.ts";
- * DISK_NEMESIS_RATES["bit-flip"]; // 0.05
+ * DISK_NEMESIS_RATES["bit-flip"]; // 0.01
  * ```
  */
 export const DISK_NEMESIS_RATES: Readonly<Record<DiskFaultKind, number>> = {
   "fsync-error": 0.02,
   "disk-full": 0.02,
   "torn-write": 0.02,
-  "bit-flip": 0.05,
-  "misdirected-write": 0.05,
+  "bit-flip": 0.01,
+  "misdirected-write": 0.01,
   "read-error": 0.005,
 };
 
