@@ -84,7 +84,7 @@ export const DISK_NEMESIS_RATES: Readonly<Record<DiskFaultKind, number>> = {
   "torn-write": 0.02,
   "bit-flip": 0.01,
   "misdirected-write": 0.01,
-  "read-error": 0.005,
+  "read-error": 0.02,
 };
 
 /**
