@@ -94,12 +94,17 @@ export class MemoryDisk extends BufferedDisk {
   setFaults(faults: DiskFaults | null, random: () => number): void {
     this.#faults = faults === null ? null : checkDiskFaults(faults);
     this.#random = random;
-    if (faults !== null && this.#medium === null) {
-      this.#medium = new Map();
-      for (const [k, v] of this.#durable) this.#write(k, v, this.#medium);
-      this.#truth = this.#durable;
-      this.#durable = new Map();
-    }
+    if (faults !== null) this.#arm();
+  }
+
+  /** From now on, keeps durable keys as checksummed frames on a medium that can fail. */
+  #arm(): Map<string, Uint8Array> {
+    if (this.#medium !== null) return this.#medium;
+    const medium = this.#medium = new Map();
+    for (const [k, v] of this.#durable) this.#write(k, v, medium);
+    this.#truth = this.#durable;
+    this.#durable = new Map();
+    return medium;
   }
 
   /**
@@ -126,6 +131,24 @@ export class MemoryDisk extends BufferedDisk {
     const out: string[] = [];
     for (const k of this.#damaged.keys()) if (k.startsWith(prefix)) out.push(k);
     return out;
+  }
+
+  /**
+   * Flips bit `bit` (modulo its length) of the synced record of `key`, as a latent
+   * sector error would — a fault put exactly where a test wants it. The disk keeps
+   * checksummed records from now on, as with {@link setFaults}, but draws nothing.
+   * Found when the medium is next read back (after a crash). Returns false when nothing
+   * is synced under `key`.
+   */
+  corrupt(key: string, bit = 77): boolean {
+    const medium = this.#arm();
+    const bytes = medium.get(key)?.slice();
+    if (bytes === undefined) return false;
+    const at = bit % (bytes.length * 8);
+    bytes[at >> 3] = bytes[at >> 3]! ^ (1 << (at & 7));
+    medium.set(key, bytes);
+    this.faultCounts.injected["bit-flip"]++;
+    return true;
   }
 
   /** The fault probabilities in force, or null. */

@@ -93,9 +93,9 @@ export const raftMessages: MessageSchema = {
     isNat(m.commit) && isRun(m.entries, m.prevIndex, m.prevTerm, m.term),
   "append-resp": (m) =>
     isNat(m.term) && isNat(m.index) && isBool(m.reject) && opt(m.hintIndex, isNat) &&
-    opt(m.hintTerm, isNat),
+    opt(m.hintTerm, isNat) && opt(m.lost, isBool),
   heartbeat: (m) => isNat(m.term) && isNat(m.commit) && isNat(m.round),
-  "heartbeat-resp": (m) => isNat(m.term) && isNat(m.round),
+  "heartbeat-resp": (m) => isNat(m.term) && isNat(m.round) && opt(m.lost, isBool),
   snapshot: (m) => isNat(m.term) && isSnapshot(m.snapshot, m.term),
   "timeout-now": (m) => isNat(m.term),
 };

@@ -1,13 +1,24 @@
 /**
  * Raft under storage faults in the simulator: a node whose sync fails acknowledges
- * nothing, and distlab's voting rule — a node whose disk returns a record that does not
- * verify stops, loudly, and stays down: it never votes, so it can never help elect a
- * leader that lacks the entries it lost.
+ * nothing, and distlab's voting rule — a node whose log or snapshot does not verify
+ * drops them and repairs from the leader, refusing every vote until its log has reached
+ * a leader's commit index (so it cannot help elect a leader that lacks what it lost); a
+ * node whose term and vote do not verify stops, loudly, for good (it could vote twice).
  */
 import assert from "node:assert/strict";
 import type { Reply } from "../../protocols/node.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
-import { ask, checkOneLeader, nApplied, one, raftSim } from "./sim_helpers.ts";
+import {
+  ask,
+  checkOneLeader,
+  connect,
+  disconnect,
+  nApplied,
+  one,
+  raftNode,
+  raftSim,
+} from "./sim_helpers.ts";
+import { HARD_STATE_KEY, logKey } from "../../protocols/raft/durable_state.ts";
 
 function crashReasons(events: readonly TraceEvent[], node: string): string[] {
   return events.filter((e) => e.kind === "crash" && e.node === node && e.reason !== undefined)
@@ -50,31 +61,51 @@ Deno.test("sim: a follower whose disk is full never acknowledges, so nothing com
   one(r, "b", 3, 3);
 });
 
-Deno.test("sim: a node whose log was damaged stays down and never votes; the rest go on", () => {
+Deno.test("sim: a node that lost an acknowledged entry refuses its vote until repaired", () => {
   const r = raftSim(3, 33);
+  one(r, "a", 1, 3);
+  const leader = checkOneLeader(r);
+  const [damaged, lagging] = r.sim.nodes.filter((n) => n !== leader) as [string, string];
+  // "e" is committed by the leader and `damaged` alone; `lagging` never sees it.
+  disconnect(r, lagging);
+  one(r, "e", 2, 2);
+  const index = raftNode(r.sim, damaged).inspect().entries.at(-1)!.index;
+  assert.ok(r.sim.disk(damaged).corrupt(logKey(index)), "the entry of e is on its disk");
+  r.sim.crash(damaged); // the damage shows when recovery reads the medium back
+  r.sim.crash(leader);
+  connect(r, lagging);
+  r.sim.restart(damaged);
+  assert.equal(r.sim.status(damaged).repairing, true);
+  // With its vote, `lagging` (which lacks e) would win and e would be lost.
+  r.sim.runFor(5000);
+  assert.notEqual(r.sim.status(lagging).role, "leader");
+  assert.notEqual(r.sim.status(damaged).role, "leader");
+  assert.equal(r.sim.disk(damaged).faultCounts.detected["bit-flip"], 1);
+  // The old leader back: it leads, the damaged node catches up from it and votes again.
+  r.sim.restart(leader);
+  r.sim.runUntil(() => nApplied(r.sim, "e", 2) === 3, 5000);
+  assert.equal(nApplied(r.sim, "e", 2), 3);
+  assert.equal(r.sim.status(damaged).repairing, undefined);
+  one(r, "after", 3, 3);
+  assert.equal(r.sim.failures.length, 0);
+});
+
+Deno.test("sim: a node whose term and vote were damaged stays down, loudly, for good", () => {
+  const r = raftSim(3, 34);
   const events: TraceEvent[] = [];
   r.sim.onTrace((e) => events.push(e));
   one(r, "a", 1, 3);
   const leader = checkOneLeader(r);
-  const [damaged, other] = r.sim.nodes.filter((n) => n !== leader) as [string, string];
-  // Bits flip in its synced records while it runs; its cache hides that until a reboot.
-  r.sim.setDiskFaults(damaged, { "bit-flip": 1 });
-  for (let i = 0; i < 5; i++) one(r, `k${i}`, i, 3);
-  r.sim.setDiskFaults(damaged, null);
+  const damaged = r.sim.nodes.find((n) => n !== leader)!;
+  assert.ok(r.sim.disk(damaged).corrupt(HARD_STATE_KEY));
   r.sim.crash(damaged);
-  r.sim.restart(damaged);
-  assert.equal(r.sim.isUp(damaged), false, "recovered from records that do not verify");
-  assert.ok(r.sim.stopped.some((s) => s.node === damaged && s.kind === "bit-flip"));
-  assert.match(crashReasons(events, damaged).at(-1) ?? "", /checksum/);
-  // Without it, the other follower cannot become leader: its vote is never given.
-  r.sim.crash(leader);
-  r.sim.runFor(5000);
-  r.sim.restart(damaged); // every restart finds the same damage
-  r.sim.runFor(2000);
-  assert.equal(r.sim.isUp(damaged), false);
-  assert.notEqual(r.sim.status(other).role, "leader");
-  // With the old leader back, a majority of intact disks elects and commits.
-  r.sim.restart(leader);
-  one(r, "after", 9, 2);
+  for (let i = 0; i < 3; i++) {
+    r.sim.restart(damaged); // every restart finds the same damage
+    r.sim.runFor(1000);
+    assert.equal(r.sim.isUp(damaged), false);
+  }
+  assert.equal(r.sim.stopped.filter((s) => s.node === damaged).length, 3);
+  assert.match(crashReasons(events, damaged).at(-1) ?? "", /raft\/hard: .*checksum/);
+  one(r, "b", 2, 2); // the two intact nodes go on
   assert.equal(r.sim.failures.length, 0);
 });
