@@ -55,6 +55,12 @@ export type RaftMessage =
     readonly prevTerm: number;
     readonly entries: readonly Entry[];
     readonly commit: number;
+    /**
+     * Only to a follower repairing a damaged log: the leader's last index when sent. The
+     * follower votes again once it holds the leader's log up to here — every committed
+     * entry, even one committed on the follower's acknowledgement before it lost it.
+     */
+    readonly upTo?: number;
   }
   | {
     readonly type: "append-resp";

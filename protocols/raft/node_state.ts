@@ -132,7 +132,7 @@ export interface RaftState {
   lastLeaderContact: number;
   /**
    * Its disk lost synced log records: it neither votes nor campaigns until an append
-   * from a leader has brought its log up to that leader's commit index.
+   * from a leader has brought its log up to that leader's last index.
    */
   repairing: boolean;
   votes: Map<NodeId, boolean>;

@@ -135,6 +135,11 @@ export class Progress {
    * (returns true); until it says it is repaired, it is not reset again, so the catch-up
    * it then makes counts.
    */
+  /** Whether the follower said it is repairing, and has not said it is repaired since. */
+  get repairing(): boolean {
+    return this.#lost;
+  }
+
   lost(repairing: boolean): boolean {
     if (!repairing) {
       this.#lost = false;

@@ -76,6 +76,7 @@ export function sendAppend(s: RaftState, to: NodeId, pr: Progress, commitOnly = 
     prevTerm,
     entries,
     commit: s.commit,
+    ...(pr.repairing ? { upTo: last } : {}),
   });
   pr.sentEntries(entries.length);
   pr.sentCommit(s.commit);
@@ -199,14 +200,7 @@ export function handleAppend(
     // Everything up to our commit index is known to match; skip that part.
     const skip = s.commit - prevIndex;
     if (skip >= entries.length) {
-      send(s, from, {
-        type: "append-resp",
-        term: s.term,
-        index: s.commit,
-        reject: false,
-        ...lost(s),
-      });
-      return;
+      return matched(s, from, s.commit);
     }
     prevIndex = s.commit;
     prevTerm = entries[skip - 1].term;
@@ -230,16 +224,23 @@ export function handleAppend(
   if (s.log.version !== version && entries.length > 0) {
     reloadConfigs(s, entries[0].index, entries);
   }
-  // Its log now matches this term's leader up to the leader's commit index, which holds
-  // every committed entry (none was elected with this node's vote while it repaired).
-  if (s.repairing && lastNew >= m.commit) {
+  // Its log now matches this term's leader up to the leader's last index, so it holds
+  // every committed entry: the leader has them all (none was elected with this node's
+  // vote while it repaired), even one committed on this node's lost acknowledgement,
+  // which a leader's commit index may not show yet.
+  if (s.repairing && m.upTo !== undefined && lastNew >= m.upTo) {
     s.repairing = false;
     s.ctx.storage.delete(REPAIR_KEY);
     s.ctx.emit("repaired", { leader: from, term: s.term, index: lastNew });
   }
-  send(s, from, { type: "append-resp", term: s.term, index: lastNew, reject: false, ...lost(s) });
+  matched(s, from, lastNew);
   const commit = Math.min(m.commit, lastNew);
   if (commit > s.commit) advanceCommit(s, commit);
+}
+
+/** Follower: tells the leader its log matches up to `index`. */
+function matched(s: RaftState, leader: NodeId, index: number): void {
+  send(s, leader, { type: "append-resp", term: s.term, index, reject: false, ...lost(s) });
 }
 
 /** `lost: true` on a repairing follower's answers (see `Progress.lost`). */
@@ -282,14 +283,7 @@ export function handleHeartbeat(
  */
 export function handleSnapshot(s: RaftState, from: NodeId, snap: Snapshot): void {
   if (snap.index <= s.commit) {
-    send(s, from, {
-      type: "append-resp",
-      term: s.term,
-      index: s.commit,
-      reject: false,
-      ...lost(s),
-    });
-    return;
+    return matched(s, from, s.commit);
   }
   if (s.log.matchTerm(snap.index, snap.term)) {
     // We hold the snapshot's last entry, hence everything before it: just commit.
@@ -307,11 +301,5 @@ export function handleSnapshot(s: RaftState, from: NodeId, snap: Snapshot): void
     membershipChanged(s, before);
     s.ctx.emit("snapshot", { action: "install", from, index: snap.index, term: snap.term });
   }
-  send(s, from, {
-    type: "append-resp",
-    term: s.term,
-    index: snap.index,
-    reject: false,
-    ...lost(s),
-  });
+  matched(s, from, snap.index);
 }
