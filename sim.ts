@@ -164,6 +164,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (nemesis.includes("disk")) {
     console.log(`storage faults (injected/detected): ${formatDiskFaults(r.diskFaults)}`);
+    for (const x of r.sim.repaired) {
+      console.log(`node ${x.node} repaired its storage from a peer at ${x.time.toFixed(1)} ms`);
+    }
     for (const x of r.stopped) {
       console.log(`node ${x.node} stopped by its storage at ${x.time.toFixed(1)} ms: ${x.reason}`);
     }

@@ -265,6 +265,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const disk = emptyFaultCounts();
   const stopped: Stop[] = [];
+  let repairs = 0;
   let lastPrinted = -1;
   for (let i = 0; i < c.seeds; i++) {
     const seed = c.seedStart + i;
@@ -277,6 +278,7 @@ async function main(argv: string[]): Promise<number> {
     totals.checkerMs += o.verdict.checkerMs;
     totals.rejected += o.run.stats.rejected;
     addFaultCounts(disk, o.run.diskFaults);
+    repairs += o.run.repairs;
     collectStops(stopped, seed, o.run.stopped);
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
@@ -343,7 +345,9 @@ async function main(argv: string[]): Promise<number> {
     checkerMs: Math.round(totals.checkerMs),
     wallMs: Math.round(wallMs),
     failures: reports,
-    ...(c.nemesis.includes("disk") ? { storageFaults: disk, stoppedNodes: stopped } : {}),
+    ...(c.nemesis.includes("disk")
+      ? { storageFaults: disk, repairedFromAPeer: repairs, stoppedNodes: stopped }
+      : {}),
   };
   if (values.json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -366,7 +370,10 @@ async function main(argv: string[]): Promise<number> {
       ["wall time", `${(wallMs / 1000).toFixed(1)} s`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
-    if (c.nemesis.includes("disk")) printDiskSummary(disk, stopped);
+    if (c.nemesis.includes("disk")) {
+      console.log(`${"repaired".padEnd(18)} ${repairs} times, from a peer`);
+      printDiskSummary(disk, stopped);
+    }
     for (const r of reports.slice(0, 10)) {
       console.log(`\nseed ${r.seed}: ${r.violation}`);
       console.log(`  history: ${r.history}`);

@@ -193,6 +193,11 @@ export class Simulation implements Runtime {
   readonly failures: NodeFailure[] = [];
   /** Nodes their storage stopped (a fault it found, not a bug), in order. */
   readonly stopped: NodeStop[] = [];
+  /**
+   * Nodes that repaired damaged storage from a peer (they emitted a `repaired` event, as
+   * a raft-kv node does once caught up from the leader), in order.
+   */
+  readonly repaired: { readonly time: number; readonly node: NodeId }[] = [];
   #options: Readonly<Record<string, unknown>>;
   #queue = new EventQueue<SimEvent>();
   readonly #traceFn = (e: TraceEvent) => this.#trace(e);
@@ -654,6 +659,9 @@ export class Simulation implements Runtime {
     }
     const tracing = this.#tracing;
     if (host.emitted.length > 0) {
+      for (const e of host.emitted) {
+        if (e.kind === "repaired") this.repaired.push({ time: this.#now, node: s.id });
+      }
       if (tracing) {
         for (const e of host.emitted) {
           this.#trace({

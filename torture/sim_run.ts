@@ -98,6 +98,8 @@ export interface SimRunResult {
   readonly stopped: readonly NodeStop[];
   /** Storage faults injected and detected over every disk. */
   readonly diskFaults: DiskFaultCounts;
+  /** Times a node repaired damaged storage from a peer. */
+  readonly repairs: number;
 }
 
 /**
@@ -171,6 +173,7 @@ export function runSimulation(
     ...(sim.failures.length > 0 ? { failure: sim.failures[0] } : {}),
     stopped: [...sim.stopped],
     diskFaults: sim.diskFaultCounts(),
+    repairs: sim.repaired.length,
   };
 }
 

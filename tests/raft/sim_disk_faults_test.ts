@@ -86,6 +86,7 @@ Deno.test("sim: a node that lost an acknowledged entry refuses its vote until re
   r.sim.runUntil(() => nApplied(r.sim, "e", 2) === 3, 5000);
   assert.equal(nApplied(r.sim, "e", 2), 3);
   assert.equal(r.sim.status(damaged).repairing, undefined);
+  assert.deepEqual(r.sim.repaired.map((x) => x.node), [damaged]);
   one(r, "after", 3, 3);
   assert.equal(r.sim.failures.length, 0);
 });
