@@ -16,6 +16,7 @@ import {
   nApplied,
   one,
   raftNode,
+  type RaftSim,
   raftSim,
 } from "./sim_helpers.ts";
 import { HARD_STATE_KEY, logKey } from "../../protocols/raft/durable_state.ts";
@@ -25,12 +26,17 @@ function crashReasons(events: readonly TraceEvent[], node: string): string[] {
     .map((e) => String(e.reason));
 }
 
-Deno.test("sim: a leader whose fsync fails stops, loudly, and acknowledges nothing", () => {
-  const r = raftSim(3, 31);
+/** Three nodes with a trace recorder, one write committed everywhere, and the leader. */
+function tracedCluster(seed: number): { r: RaftSim; events: TraceEvent[]; leader: string } {
+  const r = raftSim(3, seed);
   const events: TraceEvent[] = [];
   r.sim.onTrace((e) => events.push(e));
   one(r, "a", 1, 3);
-  const leader = checkOneLeader(r);
+  return { r, events, leader: checkOneLeader(r) };
+}
+
+Deno.test("sim: a leader whose fsync fails stops, loudly, and acknowledges nothing", () => {
+  const { r, events, leader } = tracedCluster(31);
   r.sim.setDiskFaults(leader, { "fsync-error": 1 });
   const reply = ask(r.sim, leader, { f: "write", key: "a", value: 2, seq: 1 }, 900, 3000);
   assert.equal(reply, undefined, `a write the leader may have lost was answered: ${reply}`);
@@ -92,11 +98,7 @@ Deno.test("sim: a node that lost an acknowledged entry refuses its vote until re
 });
 
 Deno.test("sim: a node whose term and vote were damaged stays down, loudly, for good", () => {
-  const r = raftSim(3, 34);
-  const events: TraceEvent[] = [];
-  r.sim.onTrace((e) => events.push(e));
-  one(r, "a", 1, 3);
-  const leader = checkOneLeader(r);
+  const { r, events, leader } = tracedCluster(34);
   const damaged = r.sim.nodes.find((n) => n !== leader)!;
   assert.ok(r.sim.disk(damaged).corrupt(HARD_STATE_KEY));
   r.sim.crash(damaged);
