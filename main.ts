@@ -105,6 +105,7 @@ async function serve(args: ClusterArgs): Promise<number> {
     seed: args.seed,
     options: args.options,
     dataDir: args.dataDir,
+    ...(args.processes === true ? { processes: true } : {}),
     network: args.latency !== undefined ? { delay: args.latency } : {},
   });
   // A node that stays down (its storage is corrupted) or fails while running is said on
@@ -235,7 +236,9 @@ function banner(
   const auth = args.token === undefined ? "" : ` -H "Authorization: Bearer $DISTLAB_TOKEN"`;
   const victim = nodes[1] ?? nodes[0];
   return [
-    `distlab: ${nodes.length} ${protocol} nodes (seed ${args.seed}, storage ${storage})`,
+    `distlab: ${nodes.length} ${protocol} nodes` +
+    (args.processes === true ? " as OS processes" : "") +
+    ` (seed ${args.seed}, storage ${storage})`,
     `API: ${api}`,
     `docs: ${api}/docs`,
     `dashboard: ${base}/`,

@@ -9,6 +9,10 @@
  * `--nemesis …,tamper` alters message bodies in transit; `--integrity crc32c` (or
  * `hmac-sha256`) puts a checksum (or MAC) on every message, so tampering becomes loss.
  *
+ * On many machines: `--shard K/N --result FILE` runs the K-th of N shares of the seeds
+ * (K from 0) and writes its summary; `deno task torture merge FILE…` combines every
+ * shard's file into the summary one run of all the seeds prints.
+ *
  * @module
  */
 
@@ -16,12 +20,7 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
-import {
-  addFaultCounts,
-  type DiskFaultCounts,
-  emptyFaultCounts,
-  formatDiskFaults,
-} from "./nodes/storage/disk_faults.ts";
+import { addFaultCounts, emptyFaultCounts } from "./nodes/storage/disk_faults.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
@@ -38,6 +37,17 @@ import {
   parseOptionPairs,
   stripDashDash,
 } from "./args/cli_args.ts";
+import { parseShard, type Shard, shardSeeds } from "./torture/shard.ts";
+import {
+  collectStops,
+  type FailureReport,
+  formatSummary,
+  mergeSummaries,
+  shardField,
+  SHRINK_LIMIT,
+  type StoppedNode,
+  type TortureSummary,
+} from "./torture/summary.ts";
 import {
   replayCommand,
   type SeedOutcome,
@@ -50,7 +60,13 @@ const USAGE = `usage: deno task torture --protocol P [--seeds K] [--seed-start S
          [--duration T] [--clients C] [--keys K] [--nemesis K,K…] [--option k=v]…
          [--out DIR] [--no-shrink] [--json] [--check linearizability|stale-reads]
          [--integrity none|crc32c|hmac-sha256] [--byzantine NODE=MODE,…]
+         [--shard K/N] [--result FILE]
+       deno task torture merge [--json] [--result FILE] FILE…
 protocols: ${protocolNames().join(", ")}, or FILE.ts#export for your own`;
+
+const MERGE_USAGE = `usage: deno task torture merge [--json] [--result FILE] FILE…
+combines the --result files of every shard (--shard K/N, K = 0 … N-1) of one run into
+the summary a single run of the same seeds prints`;
 
 function parseCheck(v: string | undefined): TortureConfig["check"] {
   if (v === undefined || v === "linearizability" || v === "stale-reads") return v;
@@ -64,60 +80,21 @@ function bar(done: number, total: number, failed: number): string {
     (failed ? `  ${failed} failing` : "");
 }
 
-/** A node its storage stopped in one seed: first time, reason, and how often (restarts). */
-interface Stop {
-  seed: number;
-  node: string;
-  atMs: number;
-  reason: string;
-  times: number;
-}
-
-/** Adds a seed's stops, one row per node and reason (a damaged disk stops each restart). */
-function collectStops(
-  into: Stop[],
-  seed: number,
-  stops: readonly { node: string; time: number; reason: string }[],
-): void {
-  const rows = new Map<string, Stop>();
-  for (const x of stops) {
-    const key = `${x.node} ${x.reason}`;
-    const row = rows.get(key);
-    if (row !== undefined) row.times++;
-    else {
-      const r = { seed, node: x.node, atMs: Math.round(x.time), reason: x.reason, times: 1 };
-      rows.set(key, r);
-      into.push(r);
-    }
-  }
-}
-
-/** The storage faults of a run with the disk nemesis, and the nodes they stopped. */
-function printDiskSummary(disk: DiskFaultCounts, stopped: readonly Stop[]): void {
-  console.log(`${"storage faults".padEnd(18)} (injected/detected) ${formatDiskFaults(disk)}`);
-  console.log(`${"stopped nodes".padEnd(18)} ${stopped.length}`);
-  for (const x of stopped.slice(0, 20)) {
-    const again = x.times > 1 ? ` (again at ${x.times - 1} restarts)` : "";
-    console.log(`  seed ${x.seed} ${x.node} at ${x.atMs} ms: ${x.reason}${again}`);
-  }
-  if (stopped.length > 20) console.log(`  (${stopped.length - 20} more; --json lists them all)`);
-}
-
 /**
  * Transactions, sagas, the bus and event sourcing have invariants rather than KV
  * histories: each seed runs with its own clients and checks them after every step.
  */
-async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promise<number> {
+async function txnTorture(run: ParsedTorture, tty: boolean): Promise<TortureSummary> {
+  const { c, seeds } = run;
   const name = String(c.protocol);
   const enc = new TextEncoder();
   const started = performance.now();
   const failing: TxnTortureOutcome[] = [];
   const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0, rejected: 0 };
-  let lostRuns = 0;
   const disk = emptyFaultCounts();
-  const stopped: Stop[] = [];
-  for (let i = 0; i < c.seeds; i++) {
-    const seed = c.seedStart + i;
+  const stopped: StoppedNode[] = [];
+  let lostRuns = 0;
+  for (const [i, seed] of seeds.entries()) {
     const o = tortureTxnSeed(name, seed, {
       durationMs: c.durationMs,
       nemesis: c.nemesis,
@@ -135,17 +112,17 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
     if (o.lost.length > 0) lostRuns++;
     collectStops(stopped, seed, o.stopped);
     if (o.violation !== null) failing.push(o);
-    if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failing.length)}`));
-    else if (!json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
+    if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, seeds.length, failing.length)}`));
+    else if (!run.json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
   }
   if (tty) console.log();
   const replay = (seed: number) =>
     `deno task torture --protocol ${name} --seeds 1 --seed-start ${seed} ` +
     `--duration ${c.durationMs}ms --clients ${c.clients} --nemesis ${c.nemesis.join(",")}` +
     (c.integrity !== undefined && c.integrity !== "none" ? ` --integrity ${c.integrity}` : "");
-  const summary = {
-    protocol: name,
-    runs: c.seeds,
+  return {
+    ...runHeader(run, name),
+    runs: seeds.length,
     operations: totals.ops,
     ok: totals.ok,
     fail: totals.fail,
@@ -161,36 +138,47 @@ async function txnTorture(c: TortureConfig, tty: boolean, json: boolean): Promis
       replay: replay(f.seed),
     })),
     ...(c.nemesis.includes("disk")
-      ? { storageFaults: disk, stoppedNodes: stopped, runsWithANodeLost: lostRuns }
+      ? { storageFaults: disk, runsWithANodeLost: lostRuns, stoppedNodes: stopped }
       : {}),
   };
-  if (json) {
-    console.log(JSON.stringify(summary, null, 2));
-  } else {
-    console.log();
-    const rows: [string, string | number][] = [
-      ["protocol", name],
-      ["runs", c.seeds],
-      ["operations", totals.ops],
-      ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
-      ["invariant checks", totals.checks],
-      ["rejected messages", totals.rejected],
-      ["violations", failing.length],
-      ["wall time", `${(summary.wallMs / 1000).toFixed(1)} s`],
-    ];
-    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
-    if (c.nemesis.includes("disk")) {
-      console.log(`${"node lost for good".padEnd(18)} in ${lostRuns} runs (end state not checked)`);
-      printDiskSummary(disk, stopped);
-    }
-    for (const f of summary.failures.slice(0, 10)) {
-      console.log(`\nseed ${f.seed}: ${f.violation} (at ${f.atMs} ms)\n  replay: ${f.replay}`);
-    }
-  }
-  return failing.length > 0 ? 1 : 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** A torture command line, parsed and checked: what to run and where to report it. */
+export interface ParsedTorture {
+  /** The run's configuration. */
+  readonly c: TortureConfig;
+  /** The protocol's name (a file's export name for `FILE.ts#export`). */
+  readonly protocol: string;
+  /** The seeds this process runs (its shard's share, or all). */
+  readonly seeds: readonly number[];
+  /** `--shard K/N`, when given. */
+  readonly shard?: Shard;
+  /** The run's parameters as written into the summary (shards must agree on them). */
+  readonly config: Record<string, unknown>;
+  /** `--out DIR` for failing histories and shrunk schedules. */
+  readonly out: string;
+  /** `--result FILE`, where the JSON summary goes. */
+  readonly result?: string;
+  /** `--json`. */
+  readonly json: boolean;
+  /** Whether to shrink failing seeds. */
+  readonly shrink: boolean;
+  /** `--help` was asked for. */
+  readonly help: boolean;
+}
+
+/**
+ * Parses `deno task torture` arguments (not `merge`) without running anything; throws
+ * the one-line message a user sees on bad input.
+ *
+ * @example
+ * ```ts
+ * import { parseTortureArgs } from "./torture.ts";
+ * const run = await parseTortureArgs(["--protocol", "raft-kv", "--seeds", "8", "--shard", "1/4"]);
+ * run.seeds; // [2, 6]
+ * ```
+ */
+export async function parseTortureArgs(argv: readonly string[]): Promise<ParsedTorture> {
   const { values } = parseArgs({
     args: stripDashDash(argv),
     strict: true,
@@ -198,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
       protocol: { type: "string" },
       seeds: { type: "string", default: "20" },
       "seed-start": { type: "string", default: "1" },
+      shard: { type: "string" },
       nodes: { type: "string", default: "5" },
       duration: { type: "string", default: "10s" },
       clients: { type: "string", default: "5" },
@@ -205,6 +194,7 @@ async function main(argv: string[]): Promise<number> {
       nemesis: { type: "string", default: "partition,kill,pause,loss,duplicate,reorder,skew" },
       option: { type: "string", multiple: true, default: [] },
       out: { type: "string", default: "out/torture" },
+      result: { type: "string" },
       check: { type: "string" },
       integrity: { type: "string", default: "none" },
       byzantine: { type: "string", default: "" },
@@ -213,9 +203,15 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
+  const flags = {
+    out: values.out,
+    json: values.json,
+    shrink: !values["no-shrink"],
+    help: values.help,
+    ...(values.result === undefined ? {} : { result: values.result }),
+  };
   if (values.help) {
-    console.log(USAGE);
-    return 0;
+    return { ...flags, c: undefined as never, protocol: "", seeds: [], config: {} };
   }
   if (values.protocol === undefined) throw new Error("--protocol is required");
   const spec = parseProtocolSpec(values.protocol, {
@@ -246,10 +242,45 @@ async function main(argv: string[]): Promise<number> {
     integrity: parseIntegrity(values.integrity),
     byzantine: parseByzantine(values.byzantine),
   };
-  const tty = Deno.stdout.isTerminal() && !values.json;
-  if ((TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {
-    return await txnTorture(c, tty, values.json);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard !== undefined && shard.count > c.seeds) {
+    throw new Error(`--shard ${values.shard}: more shards than the ${c.seeds} seeds`);
   }
+  const config = {
+    protocol: values.protocol,
+    nodes: c.nodes,
+    durationMs: c.durationMs,
+    clients: c.clients,
+    keys: c.keys,
+    nemesis: c.nemesis,
+    options: c.options,
+    check: c.check ?? null,
+    integrity: values.integrity,
+    byzantine: values.byzantine,
+  };
+  return {
+    ...flags,
+    c,
+    protocol,
+    seeds: shardSeeds(c.seedStart, c.seeds, shard),
+    ...(shard === undefined ? {} : { shard }),
+    config,
+  };
+}
+
+/** The fields every summary starts with: what was run, and which share of it. */
+function runHeader(run: ParsedTorture, protocol: string) {
+  return {
+    protocol,
+    config: run.config,
+    seeds: { start: run.c.seedStart, count: run.c.seeds },
+    ...shardField(run.shard),
+  };
+}
+
+/** The KV protocols: each seed's history checked, failures written and shrunk. */
+async function kvTorture(run: ParsedTorture, tty: boolean): Promise<TortureSummary> {
+  const { c, protocol, seeds } = run;
   const enc = new TextEncoder();
   const started = performance.now();
   const failures: SeedOutcome[] = [];
@@ -264,11 +295,10 @@ async function main(argv: string[]): Promise<number> {
     rejected: 0,
   };
   const disk = emptyFaultCounts();
-  const stopped: Stop[] = [];
+  const stopped: StoppedNode[] = [];
   let repairs = 0;
   let lastPrinted = -1;
-  for (let i = 0; i < c.seeds; i++) {
-    const seed = c.seedStart + i;
+  for (const [i, seed] of seeds.entries()) {
     const o = tortureSeed(c, seed);
     totals.runs++;
     totals.ops += o.verdict.counts.ops;
@@ -283,14 +313,14 @@ async function main(argv: string[]): Promise<number> {
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
     if (tty) {
-      await Deno.stdout.write(enc.encode(`\r${bar(i + 1, c.seeds, failures.length)}`));
-    } else if (!values.json) {
-      const pct = Math.floor(((i + 1) / c.seeds) * 20);
+      await Deno.stdout.write(enc.encode(`\r${bar(i + 1, seeds.length, failures.length)}`));
+    } else if (!run.json) {
+      const pct = Math.floor(((i + 1) / seeds.length) * 20);
       if (o.verdict.violation !== null || pct !== lastPrinted) {
         lastPrinted = pct;
         console.log(
           `seed ${seed}: ${o.verdict.counts.ops} ops, ` +
-            (o.verdict.violation ?? "ok") + `  (${i + 1}/${c.seeds})`,
+            (o.verdict.violation ?? "ok") + `  (${i + 1}/${seeds.length})`,
         );
       }
     }
@@ -298,47 +328,53 @@ async function main(argv: string[]): Promise<number> {
   if (tty) console.log();
   const wallMs = performance.now() - started;
 
-  await Deno.mkdir(values.out, { recursive: true });
-  const reports = [];
+  await Deno.mkdir(run.out, { recursive: true });
+  const reports: FailureReport[] = [];
   for (const f of failures) {
-    const file = `${values.out}/${protocol}-seed${f.seed}.jsonl`;
+    const file = `${run.out}/${protocol}-seed${f.seed}.jsonl`;
     await Deno.writeTextFile(file, formatHistory(f.run.history ?? []));
-    const report: Record<string, unknown> = {
+    const report: FailureReport = {
       seed: f.seed,
       violation: f.verdict.violation,
       history: file,
       replay: replayCommand(c, f.seed, file),
     };
-    if (!values["no-shrink"] && reports.length < 3) {
+    if (run.shrink && reports.length < SHRINK_LIMIT) {
       const s = shrinkFailure(c, f);
-      const schedFile = `${values.out}/${protocol}-seed${f.seed}-shrunk.json`;
-      const shrunkHistory = `${values.out}/${protocol}-seed${f.seed}-shrunk.jsonl`;
+      const schedFile = `${run.out}/${protocol}-seed${f.seed}-shrunk.json`;
+      const shrunkHistory = `${run.out}/${protocol}-seed${f.seed}-shrunk.jsonl`;
       await Deno.writeTextFile(schedFile, JSON.stringify(s.schedule, null, 2) + "\n");
       await Deno.writeTextFile(shrunkHistory, formatHistory(s.outcome.run.history ?? []));
-      report.shrunk = {
-        faults: `${s.originalFaults} -> ${s.faults}`,
-        operations: `${s.originalOps} -> ${s.maxOps}`,
-        reruns: s.runs,
-        schedule: s.schedule,
-        violation: s.outcome.verdict.violation,
-        replay: replayCommand(
-          c,
-          f.seed,
-          shrunkHistory,
-          ` --schedule ${schedFile} --max-ops ${s.maxOps}`,
-        ),
-      };
+      reports.push({
+        ...report,
+        shrunk: {
+          faults: `${s.originalFaults} -> ${s.faults}`,
+          operations: `${s.originalOps} -> ${s.maxOps}`,
+          reruns: s.runs,
+          schedule: s.schedule,
+          violation: s.outcome.verdict.violation,
+          replay: replayCommand(
+            c,
+            f.seed,
+            shrunkHistory,
+            ` --schedule ${schedFile} --max-ops ${s.maxOps}`,
+          ),
+        },
+      });
+    } else {
+      reports.push(report);
     }
-    reports.push(report);
   }
-
-  const summary = {
-    protocol,
+  return {
+    ...runHeader(run, protocol),
     runs: totals.runs,
     operations: totals.ops,
     ok: totals.ok,
     fail: totals.fail,
     info: totals.info,
+    check: c.check ??
+      (typeof c.protocol === "string" ? protocolByName(c.protocol) : c.protocol).check ??
+      "linearizability",
     rejectedMessages: totals.rejected,
     violations: failures.length,
     unknownVerdicts: totals.unknown,
@@ -349,51 +385,87 @@ async function main(argv: string[]): Promise<number> {
       ? { storageFaults: disk, repairedFromAPeer: repairs, stoppedNodes: stopped }
       : {}),
   };
-  if (values.json) {
-    console.log(JSON.stringify(summary, null, 2));
-  } else {
-    console.log();
-    const rows: [string, string | number][] = [
-      ["protocol", protocol],
-      ["runs", totals.runs],
-      ["operations", totals.ops],
-      ["ok / fail / info", `${totals.ok} / ${totals.fail} / ${totals.info}`],
-      [
-        "check",
-        c.check ?? (typeof loaded === "string" ? protocolByName(loaded) : loaded).check ??
-          "linearizability",
-      ],
-      ["rejected messages", totals.rejected],
-      ["violations", failures.length],
-      ["unknown verdicts", totals.unknown],
-      ["checker time", `${Math.round(totals.checkerMs)} ms`],
-      ["wall time", `${(wallMs / 1000).toFixed(1)} s`],
-    ];
-    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
-    if (c.nemesis.includes("disk")) {
-      console.log(`${"repaired".padEnd(18)} ${repairs} times, from a peer`);
-      printDiskSummary(disk, stopped);
-    }
-    for (const r of reports.slice(0, 10)) {
-      console.log(`\nseed ${r.seed}: ${r.violation}`);
-      console.log(`  history: ${r.history}`);
-      console.log(`  replay:  ${r.replay}`);
-      const s = r.shrunk as Record<string, unknown> | undefined;
-      if (s) {
-        console.log(
-          `  shrunk:  faults ${s.faults}, operations ${s.operations} (${s.reruns} reruns)`,
-        );
-        for (const step of s.schedule as { at: number; op: string }[]) {
-          console.log(`           at ${step.at} ms: ${JSON.stringify(step)}`);
-        }
-        console.log(`  replay shrunk: ${s.replay}`);
-      }
-    }
-    if (reports.length > 10) {
-      console.log(`\n(${reports.length - 10} more failing seeds; --json lists them all)`);
-    }
+}
+
+/** Prints a summary (JSON or aligned lines), writes `--result`, and gives the exit code. */
+async function report(s: TortureSummary, json: boolean, result?: string): Promise<number> {
+  if (result !== undefined) await Deno.writeTextFile(result, JSON.stringify(s, null, 2) + "\n");
+  if (json) console.log(JSON.stringify(s, null, 2));
+  else console.log("\n" + formatSummary(s));
+  return s.violations > 0 ? 1 : 0;
+}
+
+/**
+ * Parses `deno task torture merge [--json] [--result FILE] FILE…`.
+ *
+ * @example
+ * ```ts
+ * import { parseMergeArgs } from "./torture.ts";
+ * parseMergeArgs(["a.json", "b.json", "--json"]).files; // ["a.json", "b.json"]
+ * ```
+ */
+export function parseMergeArgs(
+  argv: readonly string[],
+): { files: string[]; json: boolean; result?: string; help: boolean } {
+  const { values, positionals } = parseArgs({
+    args: stripDashDash(argv),
+    strict: true,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      result: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (!values.help && positionals.length === 0) {
+    throw new Error("merge: give the shards' result files (deno task torture merge FILE…)");
   }
-  return failures.length > 0 ? 1 : 0;
+  return {
+    files: positionals,
+    json: values.json,
+    help: values.help,
+    ...(values.result === undefined ? {} : { result: values.result }),
+  };
+}
+
+async function merge(argv: readonly string[]): Promise<number> {
+  const m = parseMergeArgs(argv);
+  if (m.help) {
+    console.log(MERGE_USAGE);
+    return 0;
+  }
+  const parts = [];
+  for (const name of m.files) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(name);
+    } catch (e) {
+      throw new Error(`${name}: cannot read (${e instanceof Error ? e.message : e})`);
+    }
+    let summary: unknown;
+    try {
+      summary = JSON.parse(text);
+    } catch {
+      throw new Error(`${name}: not JSON (deno task torture --result FILE writes it)`);
+    }
+    parts.push({ name, summary });
+  }
+  const merged = mergeSummaries(parts);
+  if (!m.json) console.log(`merged ${m.files.length} shards`);
+  return await report(merged, m.json, m.result);
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "merge") return await merge(argv.slice(1));
+  const run = await parseTortureArgs(argv);
+  if (run.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const tty = Deno.stdout.isTerminal() && !run.json;
+  const txn = (TXN_TORTURE_PROTOCOLS as readonly string[]).includes(run.protocol);
+  const summary = txn ? await txnTorture(run, tty) : await kvTorture(run, tty);
+  return await report(summary, run.json, run.result);
 }
 
 if (import.meta.main) {

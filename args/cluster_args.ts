@@ -7,6 +7,7 @@
  *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
  *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
  *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--option key=value ...]
+ *   [--processes]
  * ```
  *
  * @module
@@ -15,7 +16,7 @@
 import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
 import { MAX_CLUSTER_NODES } from "../nodes/worker/cluster_types.ts";
 import { oneLineMessage, parseDuration, parseOptionPairs } from "./cli_args.ts";
-import { NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
+import { ALL_NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
 import { parseArgs } from "node:util";
 import { type Delay, parseDelay } from "../nodes/faults/delay.ts";
 import { isAbsolute, resolve } from "node:path";
@@ -40,6 +41,8 @@ export interface ClusterArgs {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string | undefined;
+  /** `--processes`: each node an OS process instead of a Worker. */
+  readonly processes?: boolean;
   readonly seed: number;
   readonly options: Readonly<Record<string, unknown>>;
   /** `--help` was given: print {@link CLUSTER_USAGE} and exit. */
@@ -115,6 +118,8 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --port N              HTTP port (default 8080)
   --host H              HTTP host (default 127.0.0.1); other than loopback only with --token
   --data-dir DIR        keep each node's storage in DIR/<id>.log (default: in memory)
+  --processes           run each node as an OS process instead of a Worker: crash is a real
+                        SIGKILL, and kill -9 of a node's pid (in cli status) is a crash
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
@@ -130,7 +135,7 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
                         (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
-  --nemesis K,K         inject seeded faults live: ${NEMESIS_KINDS.join(", ")}
+  --nemesis K,K         inject seeded faults live: ${ALL_NEMESIS_KINDS.join(", ")}
                         (the same --seed gives the same schedule as deno task sim)
   --nemesis-for D       how long the nemesis runs before it heals everything (default 60s)
   --help                show this text`;
@@ -183,6 +188,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         port: { type: "string" },
         host: { type: "string" },
         "data-dir": { type: "string" },
+        processes: { type: "boolean" },
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
@@ -259,6 +265,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     seed: integer("--seed", values.seed, 1, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     options: protocolOptions(values.option ?? []),
     help: values.help ?? false,
+    ...(values.processes === true ? { processes: true } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),

@@ -1,7 +1,8 @@
 /**
  * REST API throughput and latency: PUT and linearizable GET through `/api/v1/kv` of a
  * 3-node `raft-kv` cluster (the real `main.ts` process, on loopback), with 1 and 64
- * concurrent clients, in memory and with `--data-dir` (fsync, group commit).
+ * concurrent clients, in memory, with each node an OS process (`--processes`), and with
+ * `--data-dir` (fsync, group commit).
  *
  * Anchors, measured in the same run: the HTTP floor (a bare `Deno.serve` answering a
  * small JSON body, driven by the same load generator), and — when `etcd` is on PATH — a
@@ -201,9 +202,11 @@ export async function run(): Promise<void> {
       await floor.stop();
     }
 
-    for (const storage of ["memory", "data-dir"] as const) {
+    // "processes": in memory too, each node an OS process (--processes) instead of a Worker.
+    for (const storage of ["memory", "processes", "data-dir"] as const) {
       const args = ["run", "-A", MAIN, "--port", "0", "--nodes", "3", "--protocol", "raft-kv"];
       if (storage === "data-dir") args.push("--data-dir", `${tmp}/distlab`);
+      if (storage === "processes") args.push("--processes");
       const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
       try {
         await waitLeader(server.url);
@@ -217,9 +220,13 @@ export async function run(): Promise<void> {
           });
           results.set(`${storage} ${label(p)}`, r);
           const f = results.get(`floor ${label(p)}`)!;
+          const w = results.get(`memory ${label(p)}`)!;
           console.log(
             `distlab ${storage.padEnd(9)}  ${label(p)} ${formatResult(r)}   ` +
-              `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor)`,
+              `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor` +
+              (storage === "processes"
+                ? `, ${(r.throughput / w.throughput * 100).toFixed(1)}% of Workers)`
+                : ")"),
           );
         }
       } finally {

@@ -69,6 +69,12 @@ export const CLI_JA: Catalogue = {
     "ノードの時計のずれを設定する (+200ms、-50ms、1s)、--drift も可 (0.01 = 1% 速い)",
   "clock rate error, e.g. 0.01": "時計の進み方の誤差 (例: 0.01)",
   "remove every partition, cut and link fault": "分断、切断、リンクの障害をすべて取り除く",
+  "make a node lie (--mode equivocate, lie, silent, replay) or honest again (--mode honest)":
+    "ノードに嘘をつかせる (--mode equivocate、lie、silent、replay)、または正直に戻す (--mode honest)",
+  "equivocate: lies to the peers with an even number, the truth to the others; lie: every message forged (votes granted, terms raised); silent: nothing to the even-numbered peers; replay: old messages again now and then; honest (or none): correct again.":
+    "equivocate: 番号が偶数のピアには嘘を、ほかには真実を送る。lie: すべてのメッセージを偽造する (投票を与え、任期を上げる)。silent: 番号が偶数のピアには何も送らない。replay: 古いメッセージをときどき送り直す。honest (または none): 正しいノードに戻す。",
+  "equivocate, lie, silent, replay, or honest":
+    "equivocate、lie、silent、replay、honest のいずれか",
   "list active faults and clocks": "有効な障害と時計を一覧する",
   "remove one fault by its id (see 'faults')": "障害を ID で 1 つ取り除く ('faults' を参照)",
   "crash a node (volatile state and unsynced writes lost)":
@@ -166,6 +172,8 @@ export const CLI_JA: Catalogue = {
   "removed {0}; members: {1}": "{0} を削除。メンバー: {1}",
   "healed: the network is reliable again": "修復: ネットワークはまた信頼できる",
   "no network faults": "ネットワーク障害なし",
+  "{0}: honest again": "{0}: 正直に戻った",
+  "{0}: Byzantine ({1})": "{0}: ビザンチン ({1})",
   "removed fault #{0}": "障害 #{0} を取り除いた",
   "watching {0}/api/v1/events (Ctrl-C stops)": "{0}/api/v1/events を監視中 (Ctrl-C で停止)",
 };

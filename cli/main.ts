@@ -50,6 +50,7 @@ export const COMMANDS: readonly Command[] = [
   f.cut,
   f.link,
   f.skew,
+  f.byzantine,
   f.heal,
   f.faults,
   f.unfault,

@@ -3,7 +3,8 @@
  * `GET /cluster`), so that each shows what its chapter is about — Raft its role, term
  * and commit index; a quorum store its keys, siblings and hints; primary-backup its
  * mode and each backup's lag; 2PC its locks and blocked participants. Every set starts
- * with the node and its state and ends with the host's view (last seen, suspected by,
+ * with the node and its state (`up`, `paused` or `crashed`, and `,byzantine:MODE` while
+ * it lies) and ends with the host's view (last seen, suspected by,
  * breaker). Nothing here knows a protocol by name.
  *
  * @module
@@ -38,7 +39,11 @@ export type NodeRow =
     | "suspectedBy"
     | "breaker"
   >
-  & { readonly status?: NodeViewShape["status"] };
+  & {
+    readonly status?: NodeViewShape["status"];
+    /** How the node lies, if it is Byzantine (absent or null: correct). */
+    readonly byzantine?: NodeViewShape["byzantine"];
+  };
 
 /**
  * What a cell may need besides its node: the server's time and the node's clock skew
@@ -117,7 +122,9 @@ function cellOf(c: StatusColumn): Column["cell"] {
 const NODE: Column = { header: "NODE", cell: (n) => n.id };
 const STATE: Column = {
   header: "STATE",
-  cell: (n) => !n.up ? "crashed" : n.paused ? "paused" : "up",
+  cell: (n) =>
+    (!n.up ? "crashed" : n.paused ? "paused" : "up") +
+    (n.byzantine ? `,byzantine:${n.byzantine}` : ""),
 };
 const HOST: readonly Column[] = [
   { header: "SEEN", cell: (n) => n.lastSeenMs === null ? "-" : `${n.lastSeenMs}ms` },

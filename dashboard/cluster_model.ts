@@ -1,7 +1,7 @@
 /**
  * The state the live view draws, rebuilt from what it has played: polls of the
  * cluster (`cluster-state` events, authoritative) and, between polls, trace events (roles,
- * elections, votes, commits, crashes, pauses, deliveries), so the view moves event by
+ * elections, votes, commits, crashes, pauses, Byzantine modes, deliveries), so the view moves event by
  * event when slowed down or stepped. Where the nodes' status declares an election
  * timeout window (`electionTimeoutMs`), it also follows each node's election timer:
  * reset whenever the node hears from a leader of its term, grants a vote or campaigns,
@@ -41,6 +41,8 @@ export type NodeState = {
   readonly id: string;
   up: boolean;
   paused: boolean;
+  /** How the node lies (`equivocate`, `lie`, `silent`, `replay`), or null: correct. */
+  byzantine: NodeViewShape["byzantine"];
   role: string;
   term: number | null;
   commitIndex: number | null;
@@ -91,6 +93,7 @@ function emptyNode(id: string): NodeState {
     id,
     up: true,
     paused: false,
+    byzantine: null,
     role: "unknown",
     term: null,
     commitIndex: null,
@@ -228,6 +231,13 @@ export class ClusterModel {
       case "resume":
         n.paused = false;
         break;
+      case "fault": {
+        // Only a Byzantine mode is a node's own state; other faults come with the poll.
+        const mode = d.byzantine;
+        if (typeof mode !== "string") return;
+        n.byzantine = mode === "honest" ? null : mode as NonNullable<NodeState["byzantine"]>;
+        break;
+      }
       default:
         return;
     }
@@ -316,6 +326,7 @@ export class ClusterModel {
       const wasUp = n.up;
       n.up = v.up;
       n.paused = v.paused;
+      n.byzantine = v.byzantine ?? null;
       n.role = v.up ? (v.role ?? "unknown") : "crashed";
       n.term = v.term;
       n.commitIndex = v.commitIndex;

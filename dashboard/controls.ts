@@ -1,7 +1,8 @@
 /**
  * The controls: act on the selected nodes (crash, restart, pause, resume, time out),
  * build a partition from groups of selected nodes (shift-click picks several), isolate,
- * set loss / delay / duplication per link or for every link, skew a node's clock, list
+ * set loss / delay / duplication per link or for every link, skew a node's clock, make a
+ * node Byzantine (equivocate, lie, silent, replay) or honest again, list
  * and remove active faults, heal, and send client reads and writes. Every action goes
  * through the API and is answered in the status line.
  *
@@ -86,6 +87,7 @@ export class Controls {
     );
     byId("btn-link").addEventListener("click", () => this.#link());
     byId("btn-clock").addEventListener("click", () => this.#clock());
+    byId("btn-byzantine").addEventListener("click", () => this.#byzantine());
     byId("btn-write").addEventListener("click", () => this.#kv("write"));
     byId("btn-read").addEventListener("click", () => this.#kv("read"));
     byId("btn-cas").addEventListener("click", () => this.#kv("cas"));
@@ -140,6 +142,7 @@ export class Controls {
       byId("link-from").innerHTML = `<option value="*">any</option>${opts}`;
       byId("link-to").innerHTML = `<option value="*">any</option>${opts}`;
       byId("clock-node").innerHTML = opts;
+      byId("byz-node").innerHTML = opts;
     }
     const net = model.network;
     const faultsKey = JSON.stringify([net.rules, net.blocks]);
@@ -221,6 +224,14 @@ export class Controls {
     if (skew !== null) body.skewMs = skew;
     if (drift !== null) body.drift = drift;
     this.#act(`clock ${node}`, () => this.#o.api.request("POST", "/faults/clock", body));
+  }
+  #byzantine() {
+    const node = (byId("byz-node") as HTMLSelectElement).value;
+    const mode = (byId("byz-mode") as HTMLSelectElement).value;
+    this.#act(
+      `byzantine ${node} ${mode}`,
+      () => this.#o.api.request("POST", "/faults/byzantine", { node, mode }),
+    );
   }
   async #kv(f: "write" | "read" | "cas" | "delete") {
     const key = (byId("kv-key") as HTMLInputElement).value.trim();

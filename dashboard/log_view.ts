@@ -16,8 +16,17 @@ import { statusTableHtml } from "./status_table.ts";
 import type { ClusterModel } from "./cluster_model.ts";
 import type { RaftLogs } from "./raft_log.ts";
 
-/** Columns of the log grid. */
-const COLUMNS = 20;
+/**
+ * Columns of the log grid: the latest indexes shown.
+ *
+ * @example
+ * ```ts
+ * import { LOG_COLUMNS } from "./log_view.ts";
+ * LOG_COLUMNS; // 20
+ * ```
+ */
+export const LOG_COLUMNS = 20;
+const COLUMNS = LOG_COLUMNS;
 
 /**
  * Renders the log view into a container (at most as often as it is called; the page

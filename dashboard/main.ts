@@ -16,7 +16,7 @@ import { Controls } from "./controls.ts";
 import { byId, setAttrs, setText } from "./dom.ts";
 import { EventLog } from "./event_log.ts";
 import { FrameStats } from "./frame_stats.ts";
-import { LogView } from "./log_view.ts";
+import { LOG_COLUMNS, LogView } from "./log_view.ts";
 import { MessageMatcher } from "./message_matcher.ts";
 import { Playback } from "./playback.ts";
 import { RaftLogs } from "./raft_log.ts";
@@ -35,9 +35,12 @@ import { initialLang, startTranslating } from "./i18n.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { LiveOperation as Op } from "../history/operations.ts";
 import type { Verdict } from "./timeline_view.ts";
+import type { LogPageShape } from "../http/api_schemas.ts";
 
 const CLUSTER_POLL_MS = 400;
 const HISTORY_POLL_MS = 1000;
+/** How often the page looks for log entries it has not seen on the wire. */
+const LOG_POLL_MS = 1000;
 const CHECK_EVERY_MS = 2000;
 /** How often one history is sent again after an answer without a verdict. */
 const MAX_RECHECKS = 5;
@@ -175,6 +178,20 @@ export function startDashboard(): void {
     }
   }
 
+  /**
+   * Entries written before the page connected never cross the wire again: while the view
+   * is live, a node whose latest indexes the page lacks has them read from the API.
+   */
+  async function pollLogs() {
+    if (playback.mode !== "live" || !model.logs) return;
+    for (const n of model.all()) {
+      const last = n.lastIndex ?? 0;
+      if (!n.up || last === 0 || !logs.missing(n.id, last - LOG_COLUMNS + 1, last)) continue;
+      const r = await api.request("GET", `/nodes/${n.id}/log?limit=${LOG_COLUMNS}`);
+      if (r.ok && logs.load(n.id, r.data as LogPageShape)) logsVersion++;
+    }
+  }
+
   let lastHistory = "";
   let checking = false;
   let lastCheck = 0;
@@ -236,6 +253,7 @@ export function startDashboard(): void {
   }
   every(pollCluster, CLUSTER_POLL_MS);
   every(pollHistory, HISTORY_POLL_MS);
+  every(pollLogs, LOG_POLL_MS);
 
   // --- view controls ---
 

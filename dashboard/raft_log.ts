@@ -11,6 +11,7 @@
  */
 
 import type { TraceEvent } from "../nodes/trace.ts";
+import type { LogPageShape } from "../http/api_schemas.ts";
 
 /**
  * One entry as the page knows it.
@@ -98,6 +99,40 @@ export class RaftLogs {
       const log = this.#log(e.node);
       for (const i of log.keys()) if (i <= snap.index) log.delete(i);
       return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes in a page of `node`'s log read from the API (`GET /nodes/{id}/log`): fills the
+   * indexes the page has not seen on the wire (entries sent before it connected), and
+   * marks what the node holds only in its snapshot. Entries seen on the wire stay: the
+   * wire is newer than a poll. Returns whether anything changed.
+   */
+  load(node: string, page: LogPageShape): boolean {
+    const log = this.#log(node);
+    let changed = false;
+    if (page.first - 1 > (this.#snapshotIndex.get(node) ?? 0)) {
+      this.#snapshotIndex.set(node, page.first - 1);
+      changed = true;
+    }
+    for (const en of page.entries) {
+      if (log.has(en.index)) continue;
+      log.set(en.index, { term: en.term, label: entryLabel(en.data) });
+      changed = true;
+    }
+    if (changed) this.#trim(log);
+    return changed;
+  }
+
+  /**
+   * Whether `node`'s log, as seen, lacks one of the indexes from `lo` to `hi` (those in
+   * its snapshot count as present): the page then asks the API for them.
+   */
+  missing(node: string, lo: number, hi: number): boolean {
+    const log = this.#logs.get(node);
+    for (let i = Math.max(lo, 1); i <= hi; i++) {
+      if (!this.inSnapshot(node, i) && log?.get(i) === undefined) return true;
     }
     return false;
   }

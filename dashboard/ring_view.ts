@@ -4,7 +4,8 @@
  * it heard from a leader, amber once the earliest timeout has passed); links between
  * every pair (red and dashed where a partition or cut blocks them, orange with a label
  * where a loss / delay rule applies, thicker while busy); partitions drawn as groups
- * around their nodes; crashed and paused nodes marked; and messages moving along the
+ * around their nodes; crashed, paused and Byzantine nodes marked (a Byzantine one with a
+ * jagged outline and its mode); and messages moving along the
  * links as they are delivered, dropped (a cross where they are lost) or duplicated.
  *
  * @module
@@ -23,7 +24,7 @@ import {
   rulesFor,
 } from "./ring_layout.ts";
 
-import type { ClusterModel } from "./cluster_model.ts";
+import type { ClusterModel, NodeState } from "./cluster_model.ts";
 import type { MessageChange } from "./message_matcher.ts";
 import type { Point } from "./ring_layout.ts";
 
@@ -211,21 +212,19 @@ export class RingView {
       const role = n.up ? n.role : "crashed";
       setAttrs(el.g, {
         class: `node role-${role}${n.paused ? " paused" : ""}${
-          selected.has(n.id) ? " selected" : ""
-        }`,
+          n.byzantine === null ? "" : " byzantine"
+        }${selected.has(n.id) ? " selected" : ""}`,
         "data-role": role,
         "data-up": String(n.up),
         "data-paused": String(n.paused),
+        "data-byzantine": n.byzantine ?? "",
         "data-term": n.term ?? "",
         "data-commit": n.commitIndex ?? "",
         "data-selected": String(selected.has(n.id)),
       });
       setText(el.term, n.term === null ? role : `T${n.term} ${short(role)}`);
       setText(el.commit, n.commitIndex === null ? "" : `c${n.commitIndex}`);
-      setText(
-        el.badge,
-        !n.up ? "× crashed" : n.paused ? "paused" : n.role === "leader" ? "★ leader" : "",
-      );
+      setText(el.badge, nodeBadge(n));
       const w = model.electionWindow(n.id, at);
       if (w === null || n.paused) {
         setAttrs(el.timer, { d: "", class: "timer" });
@@ -294,4 +293,24 @@ function linkId(a: string, b: string) {
 }
 function short(role: string) {
   return role === "pre-candidate" ? "pre-cand." : role;
+}
+
+/**
+ * The line under a node on the ring: crashed, paused, Byzantine (and how it lies) or the
+ * leader's star.
+ *
+ * @example
+ * ```ts
+ * import { nodeBadge } from "./ring_view.ts";
+ * nodeBadge({ up: true, paused: false, byzantine: "lie", role: "leader" }); // "☠ lie ★"
+ * ```
+ */
+export function nodeBadge(
+  n: Pick<NodeState, "up" | "paused" | "byzantine" | "role">,
+): string {
+  if (!n.up) return "× crashed";
+  if (n.paused) return "paused";
+  const star = n.role === "leader" ? "★" : "";
+  if (n.byzantine !== null) return `☠ ${n.byzantine}${star === "" ? "" : " " + star}`;
+  return star === "" ? "" : "★ leader";
 }

@@ -32,6 +32,7 @@ function row(n: NodeState): NodeRow {
     id: n.id,
     up: n.up,
     paused: n.paused,
+    byzantine: n.byzantine,
     role: n.up ? n.role : null,
     term: n.term,
     commitIndex: n.commitIndex,
@@ -82,7 +83,8 @@ export function statusTableHtml(model: ClusterModel): string {
       `<td data-column="${esc(c.header)}">${esc(c.text)}</td>`
     ).join("");
     const role = n.up ? n.role : "crashed";
-    return `<tr class="status-row role-${esc(role)}" data-node="${esc(n.id)}">${cells}</tr>`;
+    const byz = n.byzantine === null ? "" : ` byzantine" data-byzantine="${esc(n.byzantine)}`;
+    return `<tr class="status-row role-${esc(role)}${byz}" data-node="${esc(n.id)}">${cells}</tr>`;
   }).join("");
   return `<table class="status"><tr>${headers}</tr>${rows}</table>`;
 }

@@ -7,6 +7,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { BYZANTINE_MODES } from "../nodes/faults/byzantine.ts";
 
 /**
  * RFC 9457 problem details: every error the API answers.
@@ -41,6 +42,10 @@ export const NodeViewSchema = z.object({
   id: z.string(),
   up: z.boolean(),
   paused: z.boolean(),
+  byzantine: z.enum(BYZANTINE_MODES).nullable().openapi({
+    description: "How the node lies (its messages are rewritten on their way out: " +
+      "POST /faults/byzantine), or null while it is correct",
+  }),
   role: z.string().nullable(),
   term: z.number().int().nullable(),
   commitIndex: z.number().int().nullable(),
@@ -54,6 +59,10 @@ export const NodeViewSchema = z.object({
       "locks, inDoubt and blockedSince (its clock, Unix ms; null unless blocked), " +
       "a primary-backup node's mode and lag, a quorum-kv replica's keys, hints, " +
       "ownership and holdings",
+  }),
+  pid: z.number().int().optional().openapi({
+    description: "The node's OS process id, when the cluster runs nodes as processes " +
+      "(deno task cluster --processes) and the node is up",
   }),
 }).openapi("NodeView");
 
@@ -292,3 +301,37 @@ export type RingShape = z.infer<typeof RingSchema>;
  */
 export const MembersSchema = z.object({ node: z.string(), members: z.array(z.string()) })
   .openapi("Members");
+
+/**
+ * `GET /nodes/{id}/log`: a page of one node's replicated log.
+ *
+ * @example
+ * ```ts
+ * import { LogPageSchema } from "./api_schemas.ts";
+ * LogPageSchema.safeParse({ node: "n1", first: 1, last: 0, commit: 0, entries: [] }).success; // true
+ * ```
+ */
+export const LogPageSchema = z.object({
+  node: z.string(),
+  first: z.number().int().openapi({
+    description: "The first index the node still holds (older ones are in its snapshot)",
+  }),
+  last: z.number().int().openapi({ description: "The last index of its log" }),
+  commit: z.number().int().openapi({ description: "The highest index it knows committed" }),
+  entries: z.array(z.object({
+    index: z.number().int(),
+    term: z.number().int(),
+    data: z.unknown().openapi({ description: "What the entry applies, as the protocol has it" }),
+  })),
+}).openapi("LogPage");
+
+/**
+ * The type of a {@link LogPageSchema} answer.
+ *
+ * @example
+ * ```ts
+ * import type { LogPageShape } from "./api_schemas.ts";
+ * const p: LogPageShape = { node: "n1", first: 1, last: 0, commit: 0, entries: [] };
+ * ```
+ */
+export type LogPageShape = z.infer<typeof LogPageSchema>;

@@ -5,11 +5,12 @@
  * @module
  */
 
-import type { AnyProtocol, NodeId, Reply } from "../protocols/node.ts";
+import type { AnyProtocol, LogPage, NodeId, Reply } from "../protocols/node.ts";
 import type { LinkFaults, NetworkState } from "../nodes/faults/network.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster.ts";
+import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
 
 /**
  * The parts of the fault model the API drives (a `Network` has them all).
@@ -61,6 +62,11 @@ export interface ClusterControl {
   info(node: NodeId): Promise<NodeInfo>;
   /** {@link info} of every node, in order. */
   statuses(): Promise<NodeInfo[]>;
+  /**
+   * A page of a node's log (`from` 0: the newest `limit` entries); null when the
+   * protocol keeps none. Absent: this runtime cannot read logs.
+   */
+  log?(node: NodeId, from: number, limit: number): Promise<LogPage | null>;
   crash(node: NodeId): void | Promise<void>;
   restart(node: NodeId): void | Promise<void>;
   pause(node: NodeId): void | Promise<void>;
@@ -70,6 +76,13 @@ export interface ClusterControl {
   /** A node's clock skew and drift. */
   clock(node: NodeId): ClockState;
   setClock(node: NodeId, change: { skew?: number; drift?: number }): void;
+  /**
+   * Makes a node Byzantine in `mode` (its messages rewritten on their way out), or (null)
+   * correct again; publishes a `fault` event with `data.byzantine`.
+   */
+  setByzantine(node: NodeId, mode: ByzantineMode | null): void;
+  /** A node's Byzantine mode, or null while it is correct. */
+  byzantineMode(node: NodeId): ByzantineMode | null;
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
   counters(): CounterSnapshot;
   /** Trace events; returns the unsubscribe function. */

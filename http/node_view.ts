@@ -17,6 +17,7 @@
 import type { NodeId } from "../protocols/node.ts";
 import type { CircuitState } from "../resilience/circuit_breaker.ts";
 import type { NodeInfo } from "../nodes/worker_cluster.ts";
+import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
 
 /**
  * One node, flattened for clients.
@@ -31,6 +32,8 @@ export interface NodeView {
   readonly id: NodeId;
   readonly up: boolean;
   readonly paused: boolean;
+  /** How the node lies (equivocate, lie, silent, replay), or null while it is correct. */
+  readonly byzantine: ByzantineMode | null;
   readonly role: string | null;
   readonly term: number | null;
   readonly commitIndex: number | null;
@@ -46,6 +49,8 @@ export interface NodeView {
   readonly breaker: CircuitState;
   /** The protocol's whole status. */
   readonly status: Readonly<Record<string, unknown>>;
+  /** The node's OS process id, with `--processes` while it is up. */
+  readonly pid?: number;
 }
 
 function suspectsOf(info: NodeInfo): NodeId[] {
@@ -88,6 +93,7 @@ export function nodeViews(
       id: info.id,
       up: info.up,
       paused: info.paused,
+      byzantine: info.byzantine ?? null,
       role: typeof st.role === "string" ? st.role : null,
       term: typeof st.term === "number" ? st.term : null,
       commitIndex: typeof st.commitIndex === "number" ? st.commitIndex : null,
@@ -97,6 +103,7 @@ export function nodeViews(
       suspectedBy: suspectedBy.get(info.id) ?? [],
       breaker: breaker(info.id),
       status: st,
+      ...(info.pid === undefined ? {} : { pid: info.pid }),
     };
   });
 }

@@ -56,9 +56,10 @@ export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk";
  * Every kind `--nemesis` takes: {@link NEMESIS_KINDS}, which a crash-fault protocol is
  * meant to survive (tamper with link integrity on), `byzantine` (up to f = ⌊(n − 1)
  * / 3⌋ nodes, picked once per run from the seed, lie in a mode drawn per fault; only a
- * Byzantine-tolerant protocol survives it; simulator only), and `disk` (one node's disk
- * suffers one storage fault kind for the fault's length, with the probability of
- * {@link DISK_NEMESIS_RATES}; the node reboots when it ends; simulator only).
+ * Byzantine-tolerant protocol survives it; the simulator and the live cluster both take
+ * it), and `disk` (one node's disk suffers one storage fault kind for the fault's length,
+ * with the probability of {@link DISK_NEMESIS_RATES}; the node reboots when it ends;
+ * simulator only).
  *
  * @example
  * ```ts
@@ -393,7 +394,7 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
       return sim.setDiskFaults(s.node, s.faults);
     case "byzantine":
     case "honest":
-      // Only the simulator's message path rewrites a Byzantine node's messages.
+      // The runtime's message path (simulator or Worker router) rewrites their messages.
       for (const n of s.nodes) byzantineOf(sim).set(n, s.op === "byzantine" ? s.mode : null);
       return;
   }

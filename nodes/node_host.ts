@@ -10,6 +10,7 @@
 import type {
   AnyProtocol,
   ClientRequest,
+  LogPage,
   NodeId,
   NodeStatus,
   ProtocolNode,
@@ -176,6 +177,11 @@ export class NodeHost {
   /** The node's status. */
   status(): NodeStatus {
     return this.node.status();
+  }
+
+  /** A page of the node's log, or null when its protocol keeps none. */
+  log(from: number, limit: number): LogPage | null {
+    return this.node.log?.(from, limit) ?? null;
   }
 
   /** The clocks to hand to the next incarnation after a crash. */

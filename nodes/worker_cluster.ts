@@ -3,7 +3,8 @@
  * between them through a fault-injecting {@link Router} on the main thread. It is the
  * real-time twin of the simulator (`simulator.ts`) with the same semantics: the same
  * fault model ({@link Network}), crash / restart from durable storage, pause (gray
- * failure), clock skew and drift, and the same trace events.
+ * failure), clock skew and drift, Byzantine node modes (rewritten on the same message
+ * path as the simulator's), and the same trace events.
  *
  * Storage: without `dataDir` each node keeps its storage in memory and ships every
  * synced write to the main thread, which mirrors it, so a crashed (terminated) Worker
@@ -34,10 +35,18 @@
  */
 
 import { setImmediate } from "node:timers";
-import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../protocols/node.ts";
+import type {
+  AnyProtocol,
+  ClientRequest,
+  LogPage,
+  NodeId,
+  NodeStatus,
+  Reply,
+} from "../protocols/node.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { fail, info } from "../protocols/reply.ts";
 import { localTime, setClock } from "./faults/clock_skew.ts";
+import { type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
 import { Network } from "./faults/network.ts";
 import { checkNodeIds } from "./faults/topology.ts";
 import type { TraceEvent } from "./trace.ts";
@@ -49,6 +58,7 @@ import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
+import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
 import {
   type ClockState,
   type ClusterOptions,
@@ -142,6 +152,8 @@ export class Cluster implements Runtime {
       isMember: (id) => this.#slots.has(id),
       sink: (to, batch) => this.#arrive(to, batch),
       trace: (e) => this.#emit(e),
+      // The same per-runtime state the nemesis sets (`byzantineOf(runtime)`).
+      byzantine: byzantineOf(this),
     });
   }
 
@@ -171,6 +183,9 @@ export class Cluster implements Runtime {
     this.#started = true;
     this.#descriptor = await loadProtocol(this.#o.protocol);
     this.#router.setMessageSchema(this.#descriptor.messages);
+    if (this.#descriptor.byzantine !== undefined) {
+      byzantineOf(this).liar = this.#descriptor.byzantine.lie;
+    }
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>
@@ -279,6 +294,26 @@ export class Cluster implements Runtime {
     return answer;
   }
 
+  /**
+   * Up to `limit` entries of `node`'s log from index `from` (null: its protocol keeps no
+   * log). Throws a {@link NodeStateError} while the node is down.
+   */
+  log(node: NodeId, from: number, limit: number): Promise<LogPage | null> {
+    const s = this.#slot(node);
+    if (s.worker === null || !s.ready) {
+      return Promise.reject(new NodeStateError(node, "crashed", `node ${node} is down`));
+    }
+    const id = this.#nextId++;
+    const answer = new Promise<LogPage | null | undefined>((resolve) =>
+      s.logWaiters.set(id, resolve)
+    );
+    this.#post(s, { type: "log", id, from, limit });
+    return answer.then((page) => {
+      if (page === undefined) throw new NodeStateError(node, "crashed", `node ${node} went down`);
+      return page;
+    });
+  }
+
   /** Up, paused, status and last sign of life of one node. */
   async info(node: NodeId): Promise<NodeInfo> {
     const s = this.#slot(node);
@@ -286,7 +321,17 @@ export class Cluster implements Runtime {
     const lastSeenMs = s.worker === null || s.lastSeen === null
       ? null
       : Math.max(0, Math.round(this.#now() - s.lastSeen));
-    return { id: node, up: s.worker !== null, paused: s.paused, status, lastSeenMs };
+    const pid = s.worker !== null && "pid" in s.worker ? { pid: s.worker.pid as number } : {};
+    const byzantine = byzantineOf(this).modeOf(node);
+    return {
+      id: node,
+      up: s.worker !== null,
+      paused: s.paused,
+      status,
+      lastSeenMs,
+      byzantine,
+      ...pid,
+    };
   }
 
   /** {@link info} of every node, in order. */
@@ -430,6 +475,29 @@ export class Cluster implements Runtime {
   }
 
   /**
+   * Makes a node Byzantine in `mode`, or (null) correct again: from now on what it sends
+   * is rewritten on its way out (see `faults/byzantine.ts`), whatever its Worker does.
+   * Kept across restarts; published as a `fault` event (`data.byzantine`: the mode or
+   * `"honest"`).
+   */
+  setByzantine(node: NodeId, mode: ByzantineMode | null): void {
+    this.#slot(node);
+    byzantineOf(this).set(node, mode);
+    this.#emit({
+      time: this.#now(),
+      kind: "fault",
+      node,
+      data: { byzantine: mode ?? "honest" },
+    });
+  }
+
+  /** The node's Byzantine mode, or null while it is correct. */
+  byzantineMode(node: NodeId): ByzantineMode | null {
+    this.#slot(node);
+    return byzantineOf(this).modeOf(node);
+  }
+
+  /**
    * Observes trace events: crash, restart, pause, resume, fault, member and the
    * protocol's own, and (unless `options.messages` is false) send, deliver, drop,
    * duplicate, request and reply. Returns the unsubscribe function. Message events cost a
@@ -497,6 +565,7 @@ export class Cluster implements Runtime {
   #forget(s: Slot): void {
     this.#kill(s, "node removed");
     this.#slots.delete(s.id);
+    byzantineOf(this).set(s.id, null); // a node added again under its id starts correct
     this.#ids = this.#ids.filter((id) => id !== s.id);
     this.network.setNodes(this.#ids);
   }
@@ -517,7 +586,9 @@ export class Cluster implements Runtime {
 
   #spawn(s: Slot): Promise<void> {
     const epoch = ++s.epoch;
-    const worker = new Worker(WORKER_URL, { type: "module", name: s.id });
+    const worker: NodeWorker = this.#o.processes === true
+      ? spawnProcessNode(s.id)
+      : new Worker(WORKER_URL, { type: "module", name: s.id });
     s.worker = worker;
     s.ready = false;
     s.paused = false;
@@ -583,6 +654,12 @@ export class Cluster implements Runtime {
         w?.(m.status);
         return;
       }
+      case "log": {
+        const w = s.logWaiters.get(m.id);
+        s.logWaiters.delete(m.id);
+        w?.(m.page);
+        return;
+      }
       case "failed":
         if (m.storageCorrupted === true) {
           s.corrupted = m.error;
@@ -630,6 +707,8 @@ export class Cluster implements Runtime {
     s.replies.clear();
     for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
     s.statusWaiters.clear();
+    for (const resolve of s.logWaiters.values()) resolve(undefined);
+    s.logWaiters.clear();
     if (s.starting !== null) {
       s.starting.reject(new NodeStateError(s.id, "crashed", `node ${s.id}: ${why} while starting`));
       s.starting = null;

@@ -11,7 +11,14 @@
  * @module
  */
 
-import type { ClientRequest, NodeId, NodeStatus, Reply, TraceData } from "../protocols/node.ts";
+import type {
+  ClientRequest,
+  LogPage,
+  NodeId,
+  NodeStatus,
+  Reply,
+  TraceData,
+} from "../protocols/node.ts";
 import type { VectorClock } from "../clocks/vector.ts";
 import type { NodeClock } from "./faults/clock_skew.ts";
 import type { LogicalClocks, Outgoing } from "./node_host.ts";
@@ -139,6 +146,7 @@ export type ControlMessage =
   | { readonly type: "clock"; readonly clock: NodeClock }
   | { readonly type: "tracing"; readonly on: boolean }
   | { readonly type: "status"; readonly id: number }
+  | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" };
 
 /**
@@ -241,6 +249,21 @@ export interface StatusMessage {
 }
 
 /**
+ * Worker → main: the answer to a `log` query (null: the protocol keeps no log).
+ *
+ * @example
+ * ```ts
+ * import type { LogMessage } from "./worker_protocol.ts";
+ * const m: LogMessage = { type: "log", id: 3, page: null };
+ * ```
+ */
+export interface LogMessage {
+  readonly type: "log";
+  readonly id: number;
+  readonly page: LogPage | null;
+}
+
+/**
  * Worker → main: the node failed (init failed or the protocol threw); it processes
  * nothing more and the main thread treats it as crashed.
  *
@@ -273,5 +296,6 @@ export type FromWorker =
   | ReadyMessage
   | OutputMessage
   | StatusMessage
+  | LogMessage
   | FailureMessage
   | { readonly type: "closed" };

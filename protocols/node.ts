@@ -170,6 +170,37 @@ export interface ProtocolNode<M, Op = unknown> {
    * Convergence then compares a key only across the replicas that own it.
    */
   owns?(key: string): boolean;
+  /**
+   * For protocols with a replicated log: up to `limit` entries from index `from` (or
+   * from the first one kept, after compaction; `from` 0: the newest `limit`), read locally. The API serves it paged
+   * (`GET /nodes/{id}/log`) so a front end shows the entries, not just their count.
+   */
+  log?(from: number, limit: number): LogPage;
+}
+
+/**
+ * A page of a node's replicated log.
+ *
+ * @example
+ * ```ts
+ * import type { LogPage } from "./node.ts";
+ * const p: LogPage = { first: 1, last: 1, commit: 1,
+ *   entries: [{ index: 1, term: 2, data: { type: "noop" } }] };
+ * ```
+ */
+export interface LogPage {
+  /** The first index the node still holds (after a snapshot: its index + 1). */
+  readonly first: number;
+  /** The last index in its log (first − 1 when it holds none). */
+  readonly last: number;
+  /** The highest index it knows committed. */
+  readonly commit: number;
+  /** The entries asked for, in index order. */
+  readonly entries: readonly {
+    readonly index: number;
+    readonly term: number;
+    readonly data: unknown;
+  }[];
 }
 
 /**

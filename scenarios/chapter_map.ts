@@ -56,7 +56,10 @@ export const CHAPTER_SECTIONS: readonly ChapterSection[] = [
     id: "§2",
     heading: "分散システムの8つの誤解",
     title: "the eight fallacies",
-    topics: [{ topic: "each fallacy as a fault", scenario: "fallacies" }],
+    topics: [
+      { topic: "each fallacy as a fault", scenario: "fallacies" },
+      { topic: "the network is secure: an authentic message that lies", scenario: "byzantine" },
+    ],
   },
   {
     id: "§3",
@@ -71,6 +74,7 @@ export const CHAPTER_SECTIONS: readonly ChapterSection[] = [
     topics: [
       { topic: "Paxos", scenario: "paxos" },
       { topic: "Raft", scenario: "raft-failover" },
+      { topic: "Byzantine nodes: Raft deceived, PBFT with 3f + 1 replicas", scenario: "byzantine" },
     ],
   },
   {
@@ -114,6 +118,7 @@ export const CHAPTER_SECTIONS: readonly ChapterSection[] = [
       { topic: "circuit breaker", scenario: "circuit-breaker" },
       { topic: "bulkhead", scenario: "bulkhead" },
       { topic: "retry with backoff and jitter", scenario: "retry-storm" },
+      { topic: "Byzantine failures: tolerated below a third of the nodes", scenario: "byzantine" },
     ],
   },
   {

@@ -21,6 +21,7 @@ import { scenario as partitioning } from "./partitioning.ts";
 import { scenario as grayFailure } from "./gray_failure.ts";
 import { scenario as bulkhead } from "./bulkhead.ts";
 import { scenario as fallacies } from "./fallacies.ts";
+import { scenario as byzantine } from "./byzantine.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -39,6 +40,7 @@ const SCENARIOS: readonly Scenario[] = [
   grayFailure,
   bulkhead,
   fallacies,
+  byzantine,
 ];
 
 /**

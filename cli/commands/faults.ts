@@ -1,11 +1,12 @@
 /**
- * Network and clock faults: `partition`, `isolate`, `cut`, `link`, `skew`, `heal`, and
- * `faults` (list) / `unfault ID` (remove one).
+ * Network, clock and Byzantine faults: `partition`, `isolate`, `cut`, `link`, `skew`,
+ * `byzantine`, `heal`, and `faults` (list) / `unfault ID` (remove one).
  *
  * @module
  */
 
 import { parseNode, parseNodeList, parseNumber, parseSkew, UsageError } from "../args.ts";
+import { BYZANTINE_MODES } from "../../nodes/faults/byzantine.ts";
 import { translator } from "../../i18n/catalogue.ts";
 import { CLI_JA } from "../ja.ts";
 import type { Command, CommandContext } from "../command.ts";
@@ -167,6 +168,54 @@ export const skew: Command = {
   },
 };
 
+/** What `byzantine --mode` takes: a Byzantine mode, or `honest` / `none` to end it. */
+const BYZANTINE_CHOICES = [...BYZANTINE_MODES, "honest", "none"] as const;
+
+/**
+ * `byzantine NODE --mode equivocate|lie|silent|replay|honest`.
+ *
+ * @example
+ * ```sh
+ * deno task cli byzantine n2 --mode equivocate
+ * deno task cli byzantine n2 --mode honest
+ * ```
+ */
+export const byzantine: Command = {
+  name: "byzantine",
+  args: "NODE",
+  summary:
+    "make a node lie (--mode equivocate, lie, silent, replay) or honest again (--mode honest)",
+  details: "equivocate: lies to the peers with an even number, the truth to the others; " +
+    "lie: every message forged (votes granted, terms raised); silent: nothing to the " +
+    "even-numbered peers; replay: old messages again now and then; honest (or none): " +
+    "correct again.",
+  options: {
+    mode: { type: "string", arg: "MODE", help: "equivocate, lie, silent, replay, or honest" },
+  },
+  arity: [1, 1],
+  async run(ctx, [node]) {
+    const raw = ctx.values.mode;
+    if (typeof raw !== "string") {
+      throw new UsageError(`byzantine needs --mode (${BYZANTINE_CHOICES.join(", ")})`);
+    }
+    if (!(BYZANTINE_CHOICES as readonly string[]).includes(raw)) {
+      throw new UsageError(`--mode must be one of ${BYZANTINE_CHOICES.join(", ")}, got '${raw}'`);
+    }
+    const mode = raw === "none" ? "honest" : raw;
+    const body = await ctx.client.json({
+      method: "POST",
+      path: "/faults/byzantine",
+      body: { node: parseNode(node!, "NODE"), mode },
+    });
+    if (ctx.json) return ctx.io.out(JSON.stringify(body));
+    ctx.io.out(
+      body.mode === "honest"
+        ? words(ctx)`${body.node}: honest again`
+        : words(ctx)`${body.node}: Byzantine (${body.mode})`,
+    );
+  },
+};
+
 /**
  * `heal`.
  *
@@ -210,6 +259,10 @@ export const faults: Command = {
       ctx.io.out(`#${id} link ${from} -> ${to} ${JSON.stringify(rest)}`);
     }
     if (blocks.length === 0 && rules.length === 0) ctx.io.out(words(ctx)`no network faults`);
+    const liars = (body.byzantine ?? {}) as Record<string, string>;
+    for (const [id, mode] of Object.entries(liars)) {
+      ctx.io.out(words(ctx)`${id}: Byzantine (${mode})`);
+    }
     for (
       const [id, c] of Object.entries(
         body.clocks as Record<string, { skewMs: number; drift: number }>,

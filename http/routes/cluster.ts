@@ -14,11 +14,23 @@
 import { Hono } from "hono";
 import type { ApiContext } from "../api_context.ts";
 import { nodeViews } from "../node_view.ts";
-import { unavailable, unknownNode } from "../problem.ts";
+import { conflict, unavailable, unknownNode } from "../problem.ts";
 import { leaderOf } from "../protocol_admin.ts";
 import { z } from "@hono/zod-openapi";
 import { type ApiRoute, jsonAnswer, problems } from "../api_route.ts";
-import { ClusterSchema, NodeViewSchema } from "../api_schemas.ts";
+import { ClusterSchema, LogPageSchema, NodeViewSchema } from "../api_schemas.ts";
+import { validQuery } from "../validate.ts";
+import { NodeStateError } from "../../nodes/worker/cluster_types.ts";
+
+const MAX_LOG_PAGE = 1000;
+const LogQuery = z.object({
+  from: z.coerce.number().int().min(0).optional().openapi({
+    description: "The first index to return (default 0: the newest `limit` entries)",
+  }),
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_PAGE).optional().openapi({
+    description: `How many entries, 1 to ${MAX_LOG_PAGE} (default 100)`,
+  }),
+});
 
 /**
  * The contract of the routes above, for the OpenAPI document.
@@ -48,6 +60,18 @@ export const CLUSTER_API: readonly ApiRoute[] = [
       params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }),
     },
     responses: { 200: jsonAnswer("The node", NodeViewSchema), ...problems(404) },
+  },
+  {
+    method: "get",
+    path: "/api/v1/nodes/{id}/log",
+    operationId: "getNodeLog",
+    summary: "A page of one node's replicated log (its entries, not just their count)",
+    tags: ["cluster"],
+    request: {
+      params: z.object({ id: z.string().openapi({ description: "A node id, e.g. n1" }) }),
+      query: LogQuery,
+    },
+    responses: { 200: jsonAnswer("The page", LogPageSchema), ...problems(400, 404, 409, 503) },
   },
   {
     method: "get",
@@ -102,6 +126,24 @@ export function clusterRoutes(ctx: ApiContext): Hono {
     if (!cluster.nodes.includes(id)) throw unknownNode(id, cluster.nodes);
     const infos = await cluster.statuses();
     return c.json(nodeViews(infos, breaker).find((v) => v.id === id));
+  });
+
+  app.get("/nodes/:id/log", async (c) => {
+    const id = c.req.param("id");
+    const { from = 0, limit = 100 } = validQuery(c, LogQuery);
+    if (!cluster.nodes.includes(id)) throw unknownNode(id, cluster.nodes);
+    const noLog = () =>
+      conflict("not-supported", "Not supported", `protocol ${cluster.protocol} keeps no log`);
+    if (cluster.log === undefined) throw noLog();
+    let page;
+    try {
+      page = await cluster.log(id, from, limit);
+    } catch (e) {
+      if (!(e instanceof NodeStateError)) throw e;
+      throw unavailable("node-down", "Node down", `node ${id} is down: its log cannot be read`, 1);
+    }
+    if (page === null) throw noLog();
+    return c.json({ node: id, ...page });
   });
 
   app.get("/leader", async (c) => {

@@ -9,10 +9,15 @@
  *   queueLimit?, bandwidth?, integrity? }` — per link, or for any node with `"*"` (the default);
  *   `delay` is `"50ms"`, `"20..80ms"`, `"exp:30ms"`, `"50ms±10ms"` or a delay object;
  * - `POST /faults/clock` `{ node, skewMs?, drift? }`;
+ * - `POST /faults/byzantine` `{ node, mode }` — the node lies (`equivocate`, `lie`,
+ *   `silent`, `replay`: its messages are rewritten on their way out) or, with `honest`,
+ *   is correct again; a Byzantine-tolerant protocol (one that declares how its nodes lie)
+ *   refuses more than f = ⌊(n − 1) / 3⌋ liars (409);
  * - `DELETE /faults/{id}` — removes one rule or block;
  * - `POST /faults/heal` — removes every rule and block.
  *
- * Every change is published as a `fault` event.
+ * Every change is published as a `fault` event (a Byzantine mode by the cluster itself,
+ * with `data.byzantine`, as a clock change is with `data.clock`).
  *
  * @module
  */
@@ -22,11 +27,13 @@ import { type Context, Hono } from "hono";
 import { type Delay, parseDelay, validateDelay } from "../../nodes/faults/delay.ts";
 import { type LinkFaults, validateLinkFaults } from "../../nodes/faults/network.ts";
 import { INTEGRITY_KINDS } from "../../nodes/faults/link_integrity.ts";
-import type { NodeId } from "../../protocols/node.ts";
+import { BYZANTINE_MODES, type ByzantineMode } from "../../nodes/faults/byzantine.ts";
+import type { AnyProtocol, NodeId } from "../../protocols/node.ts";
+import { protocolByName, protocolNames } from "../../protocols/registry.ts";
 import type { ApiContext } from "../api_context.ts";
 import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
 import { FaultCreatedSchema } from "../api_schemas.ts";
-import { badRequest, notFound } from "../problem.ts";
+import { badRequest, conflict, notFound } from "../problem.ts";
 import { knownNode, nodeField, validBody } from "../validate.ts";
 
 const LINK_FIELDS = [
@@ -105,6 +112,25 @@ const ClockBody = z.strictObject({
     .optional().openapi({ description: "Rate error (0.01 = 1% fast)" }),
 }).refine((b) => b.skewMs !== undefined || b.drift !== undefined, {
   error: "give skewMs, drift or both",
+});
+
+const BYZANTINE_CHOICES = ["honest", ...BYZANTINE_MODES] as const;
+const ByzantineBody = z.strictObject({
+  node: nodeField("node"),
+  mode: z.enum(BYZANTINE_CHOICES, {
+    error: `mode must be one of ${BYZANTINE_CHOICES.join(", ")}`,
+  }).openapi({
+    description: "equivocate: lies to the peers with an even number, the truth to the rest; " +
+      "lie: every message forged (votes granted, terms raised); silent: nothing to the " +
+      "even-numbered peers; replay: old messages again now and then; honest: correct again",
+  }),
+});
+const ByzantineAnswer = z.object({
+  node: z.string(),
+  mode: z.enum(BYZANTINE_CHOICES),
+  byzantine: z.record(z.string(), z.enum(BYZANTINE_MODES)).openapi({
+    description: "Every Byzantine node now and its mode",
+  }),
 });
 
 const created = jsonAnswer("The fault was added; `id` removes it", FaultCreatedSchema);
@@ -197,6 +223,20 @@ export const FAULT_API: readonly ApiRoute[] = [
     },
   },
   {
+    method: "post",
+    path: "/api/v1/faults/byzantine",
+    operationId: "setByzantine",
+    summary: "Make a node Byzantine (equivocate, lie, silent, replay) or honest again",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("The node and how it lies", ByzantineBody, { node: "n2", mode: "equivocate" }),
+    },
+    responses: {
+      200: jsonAnswer("The node's mode and every Byzantine node", ByzantineAnswer),
+      ...problems(400, 404, 409, 413),
+    },
+  },
+  {
     method: "delete",
     path: "/api/v1/faults/{id}",
     operationId: "removeFault",
@@ -236,7 +276,7 @@ export function faultRoutes(ctx: ApiContext): Hono {
   app.get("/faults", (c) => {
     const clocks: Record<string, unknown> = {};
     for (const id of cluster.nodes) clocks[id] = cluster.clock(id);
-    return c.json({ ...net.state(), clocks });
+    return c.json({ ...net.state(), clocks, byzantine: liars() });
   });
 
   app.post("/faults/partition", async (c) => {
@@ -284,6 +324,15 @@ export function faultRoutes(ctx: ApiContext): Hono {
     return c.json({ node, ...cluster.clock(node) });
   });
 
+  app.post("/faults/byzantine", async (c) => {
+    const body = await validBody(c, ByzantineBody);
+    const node = knownNode(cluster.nodes, body.node, "node");
+    const mode: ByzantineMode | null = body.mode === "honest" ? null : body.mode;
+    if (mode !== null) withinTolerance(node);
+    cluster.setByzantine(node, mode);
+    return c.json({ node, mode: body.mode, byzantine: liars() });
+  });
+
   app.delete("/faults/:id", (c) => {
     const raw = c.req.param("id");
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
@@ -300,6 +349,37 @@ export function faultRoutes(ctx: ApiContext): Hono {
     announce("*", { action: "heal" });
     return c.json(net.state());
   });
+
+  /** Every Byzantine node and its mode. */
+  function liars(): Record<NodeId, ByzantineMode> {
+    const out: Record<NodeId, ByzantineMode> = {};
+    for (const id of cluster.nodes) {
+      const mode = cluster.byzantineMode(id);
+      if (mode !== null) out[id] = mode;
+    }
+    return out;
+  }
+
+  /**
+   * A protocol that tolerates Byzantine nodes (it declares how they lie) does so for
+   * f = ⌊(n − 1) / 3⌋ of them: one more liar is refused (409). A crash-fault protocol
+   * tolerates none, and lying to it is what the laboratory shows, so nothing is refused.
+   */
+  function withinTolerance(node: NodeId): void {
+    if (descriptorOf(cluster.descriptor, cluster.protocol)?.byzantine === undefined) return;
+    const n = cluster.nodes.length;
+    const f = Math.floor((n - 1) / 3);
+    const others = Object.keys(liars()).filter((id) => id !== node);
+    if (others.length + 1 <= f) return;
+    throw conflict(
+      "too-many-byzantine",
+      "Too many Byzantine nodes",
+      `${cluster.protocol} with ${n} nodes tolerates f = ${f} Byzantine node${
+        f === 1 ? "" : "s"
+      } (n ≥ 3f + 1)` + (others.length === 0 ? "" : `; already Byzantine: ${others.join(", ")}`),
+      { node, tolerated: f, byzantine: others },
+    );
+  }
 
   function added(
     c: Context,
@@ -377,4 +457,10 @@ function delayOf(v: unknown): Delay {
     case "normal":
       return { kind: "normal", mean: d.mean, jitter: d.jitter };
   }
+}
+
+/** The cluster's protocol descriptor: the loaded one, else the registry's (if known). */
+function descriptorOf(loaded: AnyProtocol | undefined, name: string): AnyProtocol | undefined {
+  if (loaded !== undefined) return loaded;
+  return protocolNames().includes(name) ? protocolByName(name) : undefined;
 }

@@ -50,7 +50,7 @@ export interface PathSinks {
   check: ((body: unknown) => boolean) | null;
   /** The runtime's link keys and sequence numbers, for links with an integrity option. */
   integrity: LinkIntegrity;
-  /** Byzantine nodes, whose messages are rewritten before anything else (simulator). */
+  /** Byzantine nodes, whose messages are rewritten before anything else (every runtime). */
   byzantine?: Byzantine;
 }
 

@@ -8,6 +8,7 @@
 import type { NodeId, NodeStatus } from "../../protocols/node.ts";
 import type { LinkFaults } from "../faults/network.ts";
 import type { ProtocolSpec } from "../worker_protocol.ts";
+import type { ByzantineMode } from "../faults/byzantine.ts";
 
 /**
  * The most nodes a Worker cluster runs (at start, with `--nodes`, and after adding
@@ -52,6 +53,11 @@ export interface ClusterOptions {
   readonly startTimeoutMs?: number;
   /** How long `close()` waits for a Worker to flush its storage; default 2 s. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Run each node as an OS process of its own instead of a Web Worker: a crash is a real
+   * `SIGKILL`, and a node killed from outside (`kill -9 PID`) is seen as crashed.
+   */
+  readonly processes?: boolean;
 }
 
 /**
@@ -60,7 +66,9 @@ export interface ClusterOptions {
  * @example
  * ```ts
  * import type { NodeInfo } from "./cluster_types.ts";
- * const n: NodeInfo = { id: "n1", up: true, paused: false, status: { role: "leader" }, lastSeenMs: 3 };
+ * const n: NodeInfo = {
+ *   id: "n1", up: true, paused: false, status: { role: "leader" }, lastSeenMs: 3, byzantine: null,
+ * };
  * ```
  */
 export interface NodeInfo {
@@ -76,6 +84,10 @@ export interface NodeInfo {
    * answer): a heartbeat as the host sees it. `null` while the node is down.
    */
   readonly lastSeenMs?: number | null;
+  /** The node's OS process id, when nodes run as processes (`--processes`) and it is up. */
+  readonly pid?: number;
+  /** How the node lies (its messages are rewritten on their way out), or null: correct. */
+  readonly byzantine?: ByzantineMode | null;
 }
 
 /**

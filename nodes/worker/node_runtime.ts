@@ -147,6 +147,10 @@ export class NodeRuntime {
         return this.#guard(() =>
           this.#post({ type: "status", id: m.id, status: this.#host.status() })
         );
+      case "log":
+        return this.#guard(() =>
+          this.#post({ type: "log", id: m.id, page: this.#host.log(m.from, m.limit) })
+        );
       case "init":
       case "close":
         return; // handled by the Worker entry

@@ -23,6 +23,7 @@ import type { LinkCounters } from "./link_counters.ts";
 import { LinkIntegrity } from "../faults/link_integrity.ts";
 import { schemaCheck } from "../../protocols/message_schema.ts";
 import type { MessageSchema } from "../../protocols/message_schema.ts";
+import type { Byzantine } from "../faults/byzantine.ts";
 
 /**
  * A copy on its way: due at `time` (router ms), tie-broken by `seq`.
@@ -63,6 +64,11 @@ export interface RouterOptions {
   readonly trace: (e: TraceEvent) => void;
   /** The secret every link key is derived from (default: 32 random bytes). */
   readonly secret?: Uint8Array;
+  /**
+   * The cluster's Byzantine nodes: what they send is rewritten on the shared message
+   * path before anything else, as in the simulator (default: none ever).
+   */
+  readonly byzantine?: Byzantine;
 }
 
 /**
@@ -138,6 +144,7 @@ export class Router {
       random: options.random,
       check: null,
       integrity: new LinkIntegrity(options.secret ?? crypto.getRandomValues(new Uint8Array(32))),
+      ...(options.byzantine === undefined ? {} : { byzantine: options.byzantine }),
     };
   }
 

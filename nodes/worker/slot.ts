@@ -6,10 +6,11 @@
  * @module
  */
 
-import type { ClientRequest, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
+import type { ClientRequest, LogPage, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
 import type { LogicalClocks } from "../node_host.ts";
 import type { InFlight } from "./router.ts";
+import type { NodeWorker } from "../process/process_worker.ts";
 
 /**
  * The main thread's record of one node.
@@ -27,7 +28,8 @@ export interface Slot {
   readonly index: number;
   /** Protocol options of this node (the cluster's, plus any given when it was added). */
   readonly options: Readonly<Record<string, unknown>>;
-  worker: Worker | null;
+  /** Its Worker, or its process with `--processes`; null while it is down. */
+  worker: NodeWorker | null;
   /** Bumped on every start and stop, so messages of a dead incarnation are ignored. */
   epoch: number;
   incarnation: number;
@@ -49,6 +51,8 @@ export interface Slot {
   readonly mirror: Map<string, unknown> | null;
   readonly replies: Map<number, (r: Reply) => void>;
   readonly statusWaiters: Map<number, (s: NodeStatus) => void>;
+  /** `log` queries waiting for an answer; settled with undefined if the node goes down. */
+  readonly logWaiters: Map<number, (page: LogPage | null | undefined) => void>;
   starting: { resolve(): void; reject(e: Error): void } | null;
   closing: (() => void) | null;
   /** Cluster time (ms) of the Worker's last message, or null while it is down. */
@@ -93,6 +97,7 @@ export function createSlot(
     mirror: inMemory ? new Map() : null,
     replies: new Map(),
     statusWaiters: new Map(),
+    logWaiters: new Map(),
     starting: null,
     closing: null,
     lastSeen: null,

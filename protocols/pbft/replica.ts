@@ -44,8 +44,9 @@ export interface PbftNode extends ProtocolNode<PbftMessage, KvOp> {
 function onMessage(s: PbftState, from: NodeId, m: PbftMessage): void {
   switch (m.type) {
     case "request":
-      if (m.req.c === from) onRequest(s, m.req); // a proxy speaks only for itself
-      return;
+      // From its proxy, or relayed by a replica that waited for it: the proxy's signature,
+      // checked in onRequest, says who asked, whoever carried it.
+      return onRequest(s, m.req);
     case "pre-prepare":
       return onPrePrepare(s, from, m.v, m.n, m.d, m.req, m.sig);
     case "prepare":
@@ -85,11 +86,13 @@ function onTick(s: PbftState): void {
     const wait = s.requestTimeoutMs * 2 ** Math.min(s.viewChangeRound + 1, 6);
     if (now - s.viewChangeSince > wait) startViewChange(s, s.view + 1);
   } else if (primaryOf(s, s.view) !== s.id) {
-    for (const p of s.pending.values()) {
-      if (now - p.since > s.requestTimeoutMs) {
-        startViewChange(s, s.view + 1);
-        break;
-      }
+    const late = [...s.pending.values()].filter((p) => now - p.since > s.requestTimeoutMs);
+    if (late.length > 0) {
+      // A proxy that is silent to some replicas leaves this one alone in a view change that
+      // the others never join: it first relays what it waited for, so their timers run too
+      // (Castro and Liskov: a backup forwards a request it was sent and times out on).
+      for (const p of late) broadcast(s, { type: "request", req: p.req });
+      startViewChange(s, s.view + 1);
     }
   }
   if (now - s.lastStatusAt < s.resendMs) return;

@@ -77,6 +77,7 @@ export interface PbftState {
   afterExecute: (n: number) => void;
   /** Every replica, sorted: the primary of view v is members[v mod n]. */
   readonly members: readonly NodeId[];
+  /** Byzantine replicas tolerated: ⌊(n − 1) / 3⌋, or the option `f`. */
   readonly f: number;
   /** 2f + 1 of 3f + 1 (⌈(n + f + 1) / 2⌉ in general). */
   readonly quorum: number;
@@ -251,7 +252,11 @@ function load<K, V>(
  */
 export function createState(ctx: NodeContext<PbftMessage>): PbftState {
   const members = [ctx.id, ...ctx.peers].sort(byNodeIndex);
-  const f = Math.floor((members.length - 1) / 3);
+  // Option `f` overrides the faults tolerated: with fewer than 3f + 1 replicas the quorum
+  // below cannot be both reachable and safe (the `byzantine` scenario shows it).
+  const f = ctx.options.f === undefined
+    ? Math.floor((members.length - 1) / 3)
+    : Number(ctx.options.f);
   const interval = Number(ctx.options.checkpointInterval ?? 32);
   const p = ctx.storage.get("core") as Core | undefined;
   return {

@@ -12,7 +12,14 @@
  * @module
  */
 
-import type { ClientRequest, NodeContext, NodeId, NodeStatus, ProtocolNode } from "../node.ts";
+import type {
+  ClientRequest,
+  LogPage,
+  NodeContext,
+  NodeId,
+  NodeStatus,
+  ProtocolNode,
+} from "../node.ts";
 import type { KvOp } from "../kv.ts";
 import type { EntryData } from "./entry.ts";
 import type { RaftMessage } from "./message.ts";
@@ -229,6 +236,14 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
       : { type: "kv", client: req.client, seq, op: withoutSeq(op) };
     s.pendingWrites.set(s.log.lastIndex + 1, { id: req.id, term: s.term });
     propose(s, data);
+  }
+
+  log(from: number, limit: number): LogPage {
+    const s = this.#s;
+    const first = s.log.firstIndex;
+    const lo = Math.max(from > 0 ? from : s.log.lastIndex - limit + 1, first);
+    const entries = lo > s.log.lastIndex ? [] : s.log.slice(lo, Math.max(0, limit));
+    return { first, last: s.log.lastIndex, commit: s.commit, entries };
   }
 
   status(): NodeStatus {

@@ -37,6 +37,7 @@ Deno.test("cluster args: every flag, with a leading -- ignored", () => {
     "detector=fixed",
     "--option",
     "peers=[1,2]",
+    "--processes",
   );
   assert.deepEqual(a, {
     nodes: 3,
@@ -47,7 +48,9 @@ Deno.test("cluster args: every flag, with a leading -- ignored", () => {
     seed: -7,
     options: { intervalMs: 20, detector: "fixed", peers: [1, 2] },
     help: false,
+    processes: true,
   });
+  assert.throws(() => parse("--processes=yes"), UsageError);
   assert.equal(parse("--help").help, true);
 });
 

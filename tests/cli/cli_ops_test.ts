@@ -6,35 +6,24 @@ import { statusLines } from "../../cli/commands/cluster.ts";
 import { type NodeRow, statusColumns } from "../../client/status_columns.ts";
 import { UsageError } from "../../cli/args.ts";
 import type { NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
-import { fakeApi } from "../http/fake_cluster.ts";
+import type { FakeCluster } from "../http/fake_cluster.ts";
+import { type CliRun, withFakeCli } from "./fake_cli.ts";
 import { fail } from "../../protocols/reply.ts";
 import { protocolDisplay } from "../../http/protocol_admin.ts";
 
 /** A fetch that must not be called: argument errors never reach the server. */
 const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
 
-/** Runs the CLI against an in-process API over a fake cluster. */
-async function withFake(
+/** Runs the CLI against an in-process API over a fake cluster set up by `setup`. */
+function withFake(
   protocol: string,
-  setup: (fake: ReturnType<typeof fakeApi>["fake"]) => void,
-  fn: (
-    cli: (...argv: string[]) => Promise<{ code: number; out: string[]; err: string[] }>,
-  ) => Promise<void>,
-): Promise<ReturnType<typeof fakeApi>["fake"]> {
-  const { fake, api } = fakeApi({ protocol });
-  setup(fake);
-  const fetchFake: typeof fetch = (input, init) =>
-    Promise.resolve(api.app.request(String(input), init));
-  try {
-    await fn(async (...argv) => {
-      const io = memoryIo({ env: { DISTLAB_URL: "http://127.0.0.1:9" }, fetch: fetchFake });
-      const code = await runCli([...argv, "--retries", "0"], io);
-      return { code, out: io.stdout, err: io.stderr };
-    });
-  } finally {
-    api.close();
-  }
-  return fake;
+  setup: (fake: FakeCluster) => void,
+  fn: (cli: CliRun) => Promise<void>,
+): Promise<FakeCluster> {
+  return withFakeCli({ protocol }, (cli, fake) => {
+    setup(fake);
+    return fn(cli);
+  });
 }
 
 Deno.test("op, mode, failover and ring are listed in the help", () => {

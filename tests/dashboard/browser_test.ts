@@ -300,6 +300,27 @@ Deno.test({
 
       await screenshot(page, "after the write");
 
+      // A node made Byzantine from its control is drawn so on the ring and in the table,
+      // and honest again from the same control.
+      const liar = served.cluster.nodes[1]!;
+      await page.select("#byz-node", liar);
+      await page.select("#byz-mode", "replay");
+      await page.click("#btn-byzantine");
+      await waitFor(
+        `${liar} is drawn as Byzantine`,
+        async () =>
+          (await attr(page, node(liar), "data-byzantine")) === "replay" &&
+          (await attr(page, `#log-view tr.status-row[data-node="${liar}"]`, "data-byzantine")) ===
+            "replay",
+      );
+      assert.equal(served.cluster.byzantineMode(liar), "replay");
+      await page.select("#byz-mode", "honest");
+      await page.click("#btn-byzantine");
+      await waitFor(
+        `${liar} is honest again`,
+        async () => (await attr(page, node(liar), "data-byzantine")) === "",
+      );
+
       // The switch in the header puts the page into Japanese: labels, tooltips, and the
       // text the views keep writing (the leader pill, the legend, the verdict).
       assert.equal(await attr(page, "html", "lang"), "en");

@@ -14,6 +14,7 @@ function nodeView(
     id,
     up: true,
     paused: false,
+    byzantine: null,
     role,
     term: 2,
     commitIndex: 5,
@@ -69,6 +70,14 @@ Deno.test("model: a poll sets every node, the leader, the network and the counte
   assert.equal(m.node("n2")!.progress, null);
   assert.equal(m.network.blocks.length, 1);
   assert.equal(m.counters.dropped, 1);
+});
+
+Deno.test("model: a poll carries each node's Byzantine mode", () => {
+  const m = new ClusterModel();
+  m.apply(state({ n3: { byzantine: "replay" } }));
+  assert.deepEqual(m.all().map((n) => n.byzantine), [null, null, "replay"]);
+  m.apply(state());
+  assert.equal(m.node("n3")!.byzantine, null, "honest again at the next poll");
 });
 
 Deno.test("model: trace events move the view between polls: elections, roles, commits, crashes", () => {

@@ -87,3 +87,42 @@ Deno.test("entry labels: noop, writes, deletes and membership changes", () => {
   );
   assert.equal(entryLabel(7), "?");
 });
+
+Deno.test("raft log: a page from the API fills what the wire never showed, and no more", () => {
+  const logs = new RaftLogs();
+  logs.apply({
+    time: 1,
+    kind: "deliver",
+    node: "n2",
+    peer: "n1",
+    body: {
+      type: "append",
+      term: 3,
+      prevIndex: 11,
+      prevTerm: 2,
+      commit: 11,
+      entries: [{ index: 12, term: 3, data: { type: "noop" } }],
+    },
+  });
+  assert.equal(logs.missing("n2", 9, 12), true, "9–11 were written before the page connected");
+  const changed = logs.load("n2", {
+    node: "n2",
+    first: 10,
+    last: 12,
+    commit: 12,
+    entries: [
+      { index: 10, term: 2, data: { type: "kv", op: { f: "write", key: "x", value: 1 } } },
+      { index: 11, term: 2, data: { type: "noop" } },
+      { index: 12, term: 2, data: { type: "noop" } }, // older than the wire's: ignored
+    ],
+  });
+  assert.equal(changed, true);
+  assert.deepEqual(logs.entry("n2", 10), { term: 2, label: "write x=1" });
+  assert.equal(logs.entry("n2", 12)?.term, 3, "the wire's entry stays");
+  assert.equal(logs.inSnapshot("n2", 9), true, "before the first kept index: in the snapshot");
+  assert.equal(logs.missing("n2", 1, 12), false);
+  assert.equal(
+    logs.load("n2", { node: "n2", first: 10, last: 12, commit: 12, entries: [] }),
+    false,
+  );
+});

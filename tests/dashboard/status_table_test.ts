@@ -3,6 +3,8 @@ import { ClusterModel } from "../../dashboard/cluster_model.ts";
 import { headlineText, nodeCells, statusTableHtml } from "../../dashboard/status_table.ts";
 import type { ClusterShape, NodeViewShape } from "../../http/api_schemas.ts";
 import type { ProtocolDisplay } from "../../protocols/display.ts";
+import { nodeBadge } from "../../dashboard/ring_view.ts";
+import { toJapanese } from "../../dashboard/i18n.ts";
 
 /** A protocol no front end knows: only its declared display says what to show. */
 const DISPLAY: ProtocolDisplay = {
@@ -20,6 +22,7 @@ function view(id: string, status: Record<string, unknown>): NodeViewShape {
     id,
     up: true,
     paused: false,
+    byzantine: null,
     role: String(status.role),
     term: 1,
     commitIndex: null,
@@ -79,6 +82,40 @@ Deno.test("status table: events between polls show at once; a crashed node says 
   const cells = nodeCells(m, m.node("n1")!);
   assert.equal(cells.find((c) => c.header === "STATE")?.text, "crashed");
   assert.equal(cells.find((c) => c.header === "ROLE")?.text, "-");
+});
+
+Deno.test("status table and ring: a Byzantine node is marked from the poll, and from its fault event between polls", () => {
+  const m = model(DISPLAY, [
+    { ...view("n1", { role: "owner", writes: 1, keys: [] }), byzantine: "equivocate" },
+    view("n2", { role: "replica", writes: 1, keys: [] }),
+  ]);
+  const state = (id: string) => nodeCells(m, m.node(id)!).find((c) => c.header === "STATE")?.text;
+  assert.equal(state("n1"), "up,byzantine:equivocate");
+  assert.equal(state("n2"), "up");
+  let html = statusTableHtml(m);
+  assert.match(
+    html,
+    /<tr class="status-row role-owner byzantine" data-byzantine="equivocate" data-node="n1">/,
+  );
+  assert.match(html, /<tr class="status-row role-replica" data-node="n2">/);
+  assert.equal(nodeBadge(m.node("n1")!), "☠ equivocate");
+  assert.equal(nodeBadge(m.node("n2")!), "");
+  // The API's fault events move it before the next poll; other faults leave it alone.
+  const v = m.version;
+  m.apply({ time: 6, kind: "fault", node: "n2", data: { byzantine: "silent" } });
+  m.apply({ time: 7, kind: "fault", node: "n1", data: { byzantine: "honest" } });
+  m.apply({ time: 8, kind: "fault", node: "n2", data: { clock: { skew: 5 } } });
+  assert.equal(m.version, v + 2);
+  assert.equal(state("n2"), "up,byzantine:silent");
+  assert.equal(state("n1"), "up");
+  html = statusTableHtml(m);
+  assert.doesNotMatch(html, /data-node="n1"[^>]*byzantine|byzantine[^>]*data-node="n1"/);
+  m.apply({ time: 9, kind: "crash", node: "n2" });
+  assert.equal(state("n2"), "crashed,byzantine:silent");
+  assert.equal(nodeBadge(m.node("n2")!), "× crashed");
+  assert.equal(nodeBadge({ up: true, paused: false, byzantine: "lie", role: "leader" }), "☠ lie ★");
+  assert.equal(toJapanese("up,byzantine:lie"), "稼働中、ビザンチン: lie");
+  assert.equal(toJapanese("crashed,byzantine:silent"), "クラッシュ、ビザンチン: silent");
 });
 
 Deno.test("headline: in the protocol's own words, whichever kind it declares", () => {

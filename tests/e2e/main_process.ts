@@ -30,7 +30,16 @@ export interface Server {
  */
 export async function startMain(...args: string[]): Promise<Server> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-net", "--allow-env", MAIN, ...args],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      "--allow-env",
+      "--allow-run", // --processes
+      MAIN,
+      ...args,
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

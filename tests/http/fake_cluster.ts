@@ -12,6 +12,7 @@ import type { TraceEvent } from "../../nodes/trace.ts";
 import type { CounterSnapshot } from "../../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../../nodes/worker_cluster.ts";
 import type { ClusterControl } from "../../http/cluster_control.ts";
+import type { ByzantineMode } from "../../nodes/faults/byzantine.ts";
 import { type Api, type ApiOptions, createApi } from "../../http/app.ts";
 import { fail } from "../../protocols/reply.ts";
 
@@ -33,6 +34,7 @@ export class FakeCluster implements ClusterControl {
   readonly paused = new Set<NodeId>();
   readonly data = new Map<string, unknown>();
   readonly clocks = new Map<NodeId, ClockState>();
+  readonly byzantine = new Map<NodeId, ByzantineMode>();
   readonly listeners = new Map<(e: TraceEvent) => void, boolean>();
   leader: NodeId | null = "n1";
   term = 3;
@@ -112,6 +114,7 @@ export class FakeCluster implements ClusterControl {
       paused: this.paused.has(node),
       status: this.status(node),
       lastSeenMs: up ? 5 : null,
+      byzantine: this.byzantineMode(node),
     });
   }
 
@@ -157,6 +160,18 @@ export class FakeCluster implements ClusterControl {
     this.calls.push(`clock ${node} ${JSON.stringify(change)}`);
     const c = this.clock(node);
     this.clocks.set(node, { skewMs: change.skew ?? c.skewMs, drift: change.drift ?? c.drift });
+  }
+
+  /** As the real cluster: sets the mode and publishes a `fault` event. */
+  setByzantine(node: NodeId, mode: ByzantineMode | null): void {
+    this.calls.push(`byzantine ${node} ${mode ?? "honest"}`);
+    if (mode === null) this.byzantine.delete(node);
+    else this.byzantine.set(node, mode);
+    this.emit({ time: this.now(), kind: "fault", node, data: { byzantine: mode ?? "honest" } });
+  }
+
+  byzantineMode(node: NodeId): ByzantineMode | null {
+    return this.byzantine.get(node) ?? null;
   }
 
   counters(): CounterSnapshot {
@@ -236,6 +251,7 @@ export function snapshot(fake: FakeCluster, api: Api): string {
     paused: [...fake.paused],
     data: [...fake.data],
     clocks: [...fake.clocks],
+    byzantine: [...fake.byzantine],
     history: api.context.history.jsonl(),
   });
 }

@@ -112,3 +112,28 @@ Deno.test("a server that joins after the log was compacted starts from a snapsho
   assert.equal(h.node("n4").dump().k, 29);
   assert.ok(h.events.some((e) => e.node === "n4" && e.kind === "snapshot"));
 });
+
+Deno.test("a node's log page: the newest entries, a range, and where compaction begins", () => {
+  const h = new Harness(3, { snapshotThreshold: 10, compactMargin: 6 });
+  h.elect("n1");
+  for (let i = 0; i < 25; i++) h.request("n1", { f: "write", key: `k${i % 4}`, value: i });
+  h.settle();
+  h.run(10);
+  const node = h.node("n2");
+  const v = node.inspect();
+  const kept = v.entries.map((e) => e.index);
+  assert.ok(kept.length >= 5 && kept[0]! > 1, `kept ${kept}`);
+  const newest = node.log(0, 5);
+  assert.equal(newest.last, kept.at(-1));
+  assert.deepEqual(newest.entries.map((e) => e.index), kept.slice(-5));
+  assert.equal(newest.commit, h.status("n2").commitIndex);
+  assert.equal(newest.first, kept[0], "entries before it are in the snapshot");
+  // From an index before the first kept one: the page starts where the log does.
+  assert.deepEqual(node.log(1, 3).entries.map((e) => e.index), kept.slice(0, 3));
+  const mid = node.log(newest.last - 1, 10);
+  assert.deepEqual(
+    mid.entries.map((e) => [e.index, e.term]),
+    v.entries.slice(-2).map((e) => [e.index, e.term]),
+  );
+  assert.deepEqual(node.log(newest.last + 1, 10).entries, []);
+});

@@ -11,6 +11,7 @@ import { generateSchedule, parseNemesis } from "../../nodes/nemesis.ts";
 import { createRng } from "../../protocols/random.ts";
 import { runSimulation } from "../../torture/sim_run.ts";
 import { DISK_FAULT_KINDS } from "../../protocols/storage.ts";
+import { formatSummary, mergeSummaries } from "../../torture/summary.ts";
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
 
@@ -89,4 +90,48 @@ Deno.test("a run without the disk nemesis keeps its trace hash (no disk draw)", 
   });
   assert.equal(r.traceHash, "3c2a93677fe306dd");
   assert.equal(r.stopped.length, 0);
+});
+
+Deno.test("shards' storage fault counts add up, their stopped nodes join in seed order", () => {
+  const part = (shard: string, seed: number, flips: number) => {
+    const storageFaults = emptyFaultCounts();
+    storageFaults.injected["bit-flip"] = flips;
+    storageFaults.detected["bit-flip"] = 1;
+    return {
+      protocol: "raft-kv",
+      config: {},
+      seeds: { start: 1, count: 2 },
+      shard,
+      runs: 1,
+      operations: 0,
+      ok: 0,
+      fail: 0,
+      info: 0,
+      rejectedMessages: 0,
+      violations: 0,
+      wallMs: 1,
+      failures: [],
+      storageFaults,
+      repairedFromAPeer: 1,
+      stoppedNodes: [{
+        seed,
+        node: "n1",
+        atMs: 5,
+        reason: "storage fault (disk-full): x",
+        times: 1,
+      }],
+    };
+  };
+  const merged = mergeSummaries([
+    { name: "b.json", summary: part("1/2", 2, 3) },
+    { name: "a.json", summary: part("0/2", 1, 4) },
+  ]);
+  assert.equal(merged.storageFaults?.injected["bit-flip"], 7);
+  assert.equal(merged.storageFaults?.detected["bit-flip"], 2);
+  assert.equal(merged.repairedFromAPeer, 2);
+  assert.deepEqual(merged.stoppedNodes?.map((s) => s.seed), [1, 2]);
+  const text = formatSummary(merged);
+  assert.match(text, /storage faults +\(injected\/detected\) fsync-error 0\/0, .*bit-flip 7\/2/);
+  assert.match(text, /repaired +2 times, from a peer/);
+  assert.match(text, /seed 1 n1 at 5 ms: storage fault \(disk-full\)/);
 });
