@@ -27,6 +27,7 @@ export type {
   TraceData,
 } from "./protocols/node.ts";
 export type { DurableStorage, HostStorage } from "./protocols/storage.ts";
+export { DISK_FAULT_KINDS, type DiskFaultKind, StorageFault } from "./protocols/storage.ts";
 export { jsonEqual, type KvOp } from "./protocols/kv.ts";
 export type { EventType, HistoryEvent } from "./history/event.ts";
 export * from "./clocks/mod.ts";
@@ -64,8 +65,10 @@ export {
 export { type Delay, parseDelay, sampleDelay } from "./nodes/faults/delay.ts";
 export { type NodeClock, setClock } from "./nodes/faults/clock_skew.ts";
 export { MemoryDisk } from "./nodes/storage/memory_disk.ts";
+export type { DiskFaultCounts, DiskFaults } from "./nodes/storage/disk_faults.ts";
 export { toShiViz, type TraceEvent } from "./nodes/trace.ts";
 export {
+  DISK_NEMESIS_RATES,
   generateSchedule,
   NEMESIS_KINDS,
   type NemesisKind,

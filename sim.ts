@@ -26,6 +26,7 @@ import { toShiViz } from "./nodes/trace.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { verifyRun } from "./torture/verify_run.ts";
 import type { NemesisStep } from "./nodes/nemesis.ts";
+import { formatDiskFaults } from "./nodes/storage/disk_faults.ts";
 
 function parseSchedule(text: string, file: string): NemesisStep[] {
   let steps: unknown;
@@ -129,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
     stats: r.stats,
     statuses: r.statuses,
     ...(r.sim.failures.length > 0 ? { failures: r.sim.failures } : {}),
+    ...(nemesis.includes("disk") ? { diskFaults: r.diskFaults, stopped: r.stopped } : {}),
     wallMs: Math.round(r.wallMs),
     eventsPerSecond: Math.round(r.stats.events / (r.wallMs / 1000)),
     simulatedSecondsPerSecond: Math.round(simulatedS / (r.wallMs / 1000)),
@@ -159,6 +161,15 @@ async function main(argv: string[]): Promise<number> {
   );
   for (const f of r.sim.failures) {
     console.log(`node ${f.node} threw at ${f.time.toFixed(1)} ms and was crashed: ${f.error}`);
+  }
+  if (nemesis.includes("disk")) {
+    console.log(`storage faults (injected/detected): ${formatDiskFaults(r.diskFaults)}`);
+    for (const x of r.sim.repaired) {
+      console.log(`node ${x.node} repaired its storage from a peer at ${x.time.toFixed(1)} ms`);
+    }
+    for (const x of r.stopped) {
+      console.log(`node ${x.node} stopped by its storage at ${x.time.toFixed(1)} ms: ${x.reason}`);
+    }
   }
   console.log("node  role        status");
   for (const [n, st] of Object.entries(r.statuses)) {

@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { protocolByName, protocolNames } from "./protocols/registry.ts";
 import { formatHistory } from "./history/jsonl.ts";
 import { parseNemesis } from "./nodes/nemesis.ts";
+import { addFaultCounts, emptyFaultCounts } from "./nodes/storage/disk_faults.ts";
 import { parseIntegrity } from "./nodes/faults/link_integrity.ts";
 import { parseByzantine } from "./nodes/faults/byzantine.ts";
 import { parseProtocolSpec } from "./args/cluster_args.ts";
@@ -38,11 +39,13 @@ import {
 } from "./args/cli_args.ts";
 import { parseShard, type Shard, shardSeeds } from "./torture/shard.ts";
 import {
+  collectStops,
   type FailureReport,
   formatSummary,
   mergeSummaries,
   shardField,
   SHRINK_LIMIT,
+  type StoppedNode,
   type TortureSummary,
 } from "./torture/summary.ts";
 import {
@@ -88,6 +91,9 @@ async function txnTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumm
   const started = performance.now();
   const failing: TxnTortureOutcome[] = [];
   const totals = { ops: 0, ok: 0, fail: 0, info: 0, checks: 0, rejected: 0 };
+  const disk = emptyFaultCounts();
+  const stopped: StoppedNode[] = [];
+  let lostRuns = 0;
   for (const [i, seed] of seeds.entries()) {
     const o = tortureTxnSeed(name, seed, {
       durationMs: c.durationMs,
@@ -102,6 +108,9 @@ async function txnTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumm
     totals.info += o.ops.info;
     totals.checks += o.checks;
     totals.rejected += o.stats.rejected;
+    addFaultCounts(disk, o.diskFaults);
+    if (o.lost.length > 0) lostRuns++;
+    collectStops(stopped, seed, o.stopped);
     if (o.violation !== null) failing.push(o);
     if (tty) await Deno.stdout.write(enc.encode(`\r${bar(i + 1, seeds.length, failing.length)}`));
     else if (!run.json && o.violation !== null) console.log(`seed ${seed}: ${o.violation}`);
@@ -128,6 +137,9 @@ async function txnTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumm
       atMs: f.violationAt,
       replay: replay(f.seed),
     })),
+    ...(c.nemesis.includes("disk")
+      ? { storageFaults: disk, runsWithANodeLost: lostRuns, stoppedNodes: stopped }
+      : {}),
   };
 }
 
@@ -282,6 +294,9 @@ async function kvTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumma
     unknown: 0,
     rejected: 0,
   };
+  const disk = emptyFaultCounts();
+  const stopped: StoppedNode[] = [];
+  let repairs = 0;
   let lastPrinted = -1;
   for (const [i, seed] of seeds.entries()) {
     const o = tortureSeed(c, seed);
@@ -292,6 +307,9 @@ async function kvTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumma
     totals.info += o.verdict.counts.info;
     totals.checkerMs += o.verdict.checkerMs;
     totals.rejected += o.run.stats.rejected;
+    addFaultCounts(disk, o.run.diskFaults);
+    repairs += o.run.repairs;
+    collectStops(stopped, seed, o.run.stopped);
     if (o.verdict.linearizability?.verdict === "unknown") totals.unknown++;
     if (o.verdict.violation !== null) failures.push(o);
     if (tty) {
@@ -363,6 +381,9 @@ async function kvTorture(run: ParsedTorture, tty: boolean): Promise<TortureSumma
     checkerMs: Math.round(totals.checkerMs),
     wallMs: Math.round(wallMs),
     failures: reports,
+    ...(c.nemesis.includes("disk")
+      ? { storageFaults: disk, repairedFromAPeer: repairs, stoppedNodes: stopped }
+      : {}),
   };
 }
 

@@ -245,6 +245,9 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       const kinds = parseNemesis(values.nemesis ?? "");
       const durationMs = parseDuration(values["nemesis-for"] ?? "60s", "nemesis-for");
       if (kinds.length === 0) throw new Error("--nemesis needs at least one fault kind");
+      if (kinds.includes("disk")) {
+        throw new Error("the disk nemesis runs in the simulator only (deno task sim, torture)");
+      }
       if (!(durationMs >= 1000 && durationMs <= 24 * 3600_000)) {
         throw new Error("--nemesis-for must be from 1s to 24h");
       }

@@ -13,6 +13,8 @@ import { createRng, type Rng } from "../protocols/random.ts";
 import type { LinkFaults } from "./faults/network.ts";
 import type { Runtime } from "./runtime.ts";
 import { BYZANTINE_MODES, type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
+import type { DiskFaults } from "./storage/disk_faults.ts";
+import { DISK_FAULT_KINDS, type DiskFaultKind } from "../protocols/storage.ts";
 
 const ruleIds = new WeakMap<Runtime, Map<number, number>>();
 
@@ -48,21 +50,43 @@ export const NEMESIS_KINDS = [
  * const kinds: NemesisKind[] = ["partition", "kill"];
  * ```
  */
-export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine";
+export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk";
 
 /**
  * Every kind `--nemesis` takes: {@link NEMESIS_KINDS}, which a crash-fault protocol is
- * meant to survive (tamper with link integrity on), and `byzantine` (up to f = ⌊(n − 1)
+ * meant to survive (tamper with link integrity on), `byzantine` (up to f = ⌊(n − 1)
  * / 3⌋ nodes, picked once per run from the seed, lie in a mode drawn per fault; only a
- * Byzantine-tolerant protocol survives it). The simulator and the live cluster both take it.
+ * Byzantine-tolerant protocol survives it; the simulator and the live cluster both take
+ * it), and `disk` (one node's disk suffers one storage fault kind for the fault's length,
+ * with the probability of {@link DISK_NEMESIS_RATES}; the node reboots when it ends;
+ * simulator only).
  *
  * @example
  * ```ts
  * import { ALL_NEMESIS_KINDS } from "./nemesis.ts";
- * ALL_NEMESIS_KINDS.includes("byzantine"); // true
+ * ALL_NEMESIS_KINDS.includes("disk"); // true
  * ```
  */
-export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [...NEMESIS_KINDS, "byzantine"];
+export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [...NEMESIS_KINDS, "byzantine", "disk"];
+
+/**
+ * The probability the `disk` nemesis gives each storage fault kind while it is on: per
+ * sync that writes (per read for `read-error`, per sync for `bit-flip`).
+ *
+ * @example
+ * ```ts
+ * import { DISK_NEMESIS_RATES } from "./nemesis.ts";
+ * DISK_NEMESIS_RATES["bit-flip"]; // 0.01
+ * ```
+ */
+export const DISK_NEMESIS_RATES: Readonly<Record<DiskFaultKind, number>> = {
+  "fsync-error": 0.02,
+  "disk-full": 0.02,
+  "torn-write": 0.02,
+  "bit-flip": 0.01,
+  "misdirected-write": 0.01,
+  "read-error": 0.02,
+};
 
 /**
  * One scheduled action. `fault` numbers pair a start with its end.
@@ -92,6 +116,7 @@ export type NemesisStep =
     | { readonly op: "clear-rules" }
     | { readonly op: "byzantine"; readonly nodes: NodeId[]; readonly mode: ByzantineMode }
     | { readonly op: "honest"; readonly nodes: NodeId[] }
+    | { readonly op: "disk"; readonly node: NodeId; readonly faults: DiskFaults | null }
     | {
       readonly op: "skew";
       readonly node: NodeId;
@@ -229,6 +254,18 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
         steps.push({ at: until, fault, op: "honest", nodes: liars });
         break;
       }
+      case "disk": {
+        const k = DISK_FAULT_KINDS[rng.int(DISK_FAULT_KINDS.length)]!;
+        steps.push({ at, fault, op: "disk", node, faults: { [k]: DISK_NEMESIS_RATES[k] } });
+        // It ends with a reboot, faults still on, so that recovery reads the medium back
+        // (damage a running node's cache hides is found now); then the faults stop, and a
+        // node they stopped is started again, as a supervisor would.
+        steps.push({ at: until, fault, op: "crash", node });
+        steps.push({ at: until, fault, op: "restart", node });
+        steps.push({ at: until, fault, op: "disk", node, faults: null });
+        steps.push({ at: until, fault, op: "restart", node });
+        break;
+      }
       case "skew": {
         const skewMs = Math.round((rng.next() - 0.5) * 2000);
         const drift = round((rng.next() - 0.5) * 0.2);
@@ -351,6 +388,10 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
     }
     case "skew":
       return sim.setClock(s.node, { skew: s.skewMs, drift: s.drift });
+    case "disk":
+      // Only the simulator has disks that can fail on cue.
+      if (sim.setDiskFaults === undefined) throw new Error("the disk nemesis is simulator-only");
+      return sim.setDiskFaults(s.node, s.faults);
     case "byzantine":
     case "honest":
       // The runtime's message path (simulator or Worker router) rewrites their messages.

@@ -13,6 +13,7 @@ import type { NodeId, Reply } from "../protocols/node.ts";
 import type { Rng } from "../protocols/random.ts";
 import type { Network } from "./faults/network.ts";
 import type { TraceEvent } from "./trace.ts";
+import type { DiskFaults } from "./storage/disk_faults.ts";
 
 /**
  * A runtime's fault surface.
@@ -59,6 +60,11 @@ export interface Runtime {
   isUp(node: NodeId): boolean;
   /** Whether the node is paused. */
   isPaused(node: NodeId): boolean;
+  /**
+   * Turns storage faults on (or off, with null) for a node's disk; only a runtime whose
+   * disks are simulated has it.
+   */
+  setDiskFaults?(node: NodeId, faults: DiskFaults | null): void;
   /** Records an event from outside the nodes (a nemesis action) in the trace. */
   note(node: NodeId, kind: string, data?: unknown): void;
 }

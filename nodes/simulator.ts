@@ -30,6 +30,13 @@ import { type PathSinks, routeMessages } from "./faults/message_path.ts";
 import { type ByzantineMode, byzantineOf } from "./faults/byzantine.ts";
 import { checkNodeIds } from "./faults/topology.ts";
 import { MemoryDisk } from "./storage/memory_disk.ts";
+import {
+  addFaultCounts,
+  type DiskFaultCounts,
+  type DiskFaults,
+  emptyFaultCounts,
+} from "./storage/disk_faults.ts";
+import { StorageFault } from "../protocols/storage.ts";
 import { type LogicalClocks, NodeHost } from "./node_host.ts";
 import type { VectorClock } from "../clocks/vector.ts";
 import { type TraceEvent, TraceHasher } from "./trace.ts";
@@ -65,6 +72,8 @@ export interface SimulationOptions {
   readonly byzantine?: Readonly<Record<NodeId, ByzantineMode>>;
   /** `none` (fastest), `hash` (for `traceHash()`), `full` (also keep every event). */
   readonly trace?: "none" | "hash" | "full";
+  /** Storage faults from the start, per node (see `storage/disk_faults.ts`). */
+  readonly disk?: Readonly<Record<NodeId, DiskFaults>>;
 }
 
 /**
@@ -105,6 +114,25 @@ export interface NodeFailure {
   readonly time: number;
   readonly node: NodeId;
   readonly error: string;
+}
+
+/**
+ * A node its storage stopped: a sync or read failed, or a record did not verify. The
+ * simulator crashed it (a restart may bring it back; damaged records stop it again).
+ *
+ * @example
+ * ```ts
+ * import type { NodeStop } from "./simulator.ts";
+ * const s: NodeStop = {
+ *   time: 812, node: "n2", kind: "bit-flip", reason: "storage fault (bit-flip): log/9: bad-crc",
+ * };
+ * ```
+ */
+export interface NodeStop {
+  readonly time: number;
+  readonly node: NodeId;
+  readonly kind: StorageFault["kind"];
+  readonly reason: string;
 }
 
 type SimEvent =
@@ -163,6 +191,13 @@ export class Simulation implements Runtime {
   };
   /** Nodes that threw out of a step (each was crashed), in order. */
   readonly failures: NodeFailure[] = [];
+  /** Nodes their storage stopped (a fault it found, not a bug), in order. */
+  readonly stopped: NodeStop[] = [];
+  /**
+   * Nodes that repaired damaged storage from a peer (they emitted a `repaired` event, as
+   * a raft-kv node does once caught up from the leader), in order.
+   */
+  readonly repaired: { readonly time: number; readonly node: NodeId }[] = [];
   #options: Readonly<Record<string, unknown>>;
   #queue = new EventQueue<SimEvent>();
   readonly #traceFn = (e: TraceEvent) => this.#trace(e);
@@ -228,6 +263,7 @@ export class Simulation implements Runtime {
     this.#events = mode === "full" ? [] : null;
     this.#tracing = mode !== "none";
     for (const id of ids) this.#addNode(id, ids);
+    for (const [n, f] of Object.entries(o.disk ?? {})) this.setDiskFaults(n, f);
   }
 
   /** Virtual time in ms. */
@@ -364,8 +400,14 @@ export class Simulation implements Runtime {
    * never of the simulation. Its half-done effects are never applied.
    */
   #threw(s: NodeState, e: unknown): void {
-    const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
-    this.failures.push({ time: this.#now, node: s.id, error });
+    const error = e instanceof StorageFault
+      ? e.message
+      : e instanceof Error
+      ? `${e.name}: ${e.message.split("\n")[0]}`
+      : String(e);
+    if (e instanceof StorageFault) {
+      this.stopped.push({ time: this.#now, node: s.id, kind: e.kind, reason: error });
+    } else this.failures.push({ time: this.#now, node: s.id, error });
     if (s.host === null) {
       this.#trace({ time: this.#now, kind: "crash", node: s.id, reason: error });
       return;
@@ -390,6 +432,8 @@ export class Simulation implements Runtime {
       this.#threw(s, e);
       return;
     }
+    // Its first sync failed: it stopped again at once, and the trace said why.
+    if (s.host === null) return;
     this.#trace({ time: this.#now, kind: "restart", node });
   }
 
@@ -414,6 +458,23 @@ export class Simulation implements Runtime {
     // These left their links when they reached the node; only processing is left.
     for (const m of backlog) this.#receive(m);
     this.#scheduleTick(s, this.#now + this.protocol.tickMs);
+  }
+
+  /**
+   * Turns storage faults on (or off, with null) for a node's disk; they draw from the
+   * simulation's PRNG, and only while on, so a run that never calls this draws as before.
+   */
+  setDiskFaults(node: NodeId, faults: DiskFaults | null): void {
+    const s = this.#node(node);
+    s.disk.setFaults(faults, () => this.rng.next());
+    this.#trace({ time: this.#now, kind: "fault", node, data: { disk: faults } });
+  }
+
+  /** Storage faults injected and detected, summed over every node's disk. */
+  diskFaultCounts(): DiskFaultCounts {
+    const total = emptyFaultCounts();
+    for (const s of this.#nodes.values()) addFaultCounts(total, s.disk.faultCounts);
+    return total;
   }
 
   /** Sets a node's clock skew (ms) and/or drift (rate error). */
@@ -590,9 +651,17 @@ export class Simulation implements Runtime {
   /** Applies one input's effects in the contract's order: sync → messages → replies. */
   #flush(s: NodeState): void {
     const host = s.host!;
-    host.storage.sync();
+    try {
+      host.storage.sync();
+    } catch (e) {
+      // Nothing of this input may leave: the node stops, and the trace says why.
+      return this.#threw(s, e);
+    }
     const tracing = this.#tracing;
     if (host.emitted.length > 0) {
+      for (const e of host.emitted) {
+        if (e.kind === "repaired") this.repaired.push({ time: this.#now, node: s.id });
+      }
       if (tracing) {
         for (const e of host.emitted) {
           this.#trace({

@@ -8,7 +8,8 @@
 
 import type { AnyProtocol, NodeId, NodeStatus, ProtocolNode } from "../protocols/node.ts";
 import { protocolByName } from "../protocols/registry.ts";
-import { type NodeFailure, type SimStats, Simulation } from "../nodes/simulator.ts";
+import { type NodeFailure, type NodeStop, type SimStats, Simulation } from "../nodes/simulator.ts";
+import type { DiskFaultCounts } from "../nodes/storage/disk_faults.ts";
 import type { Integrity } from "../nodes/faults/link_integrity.ts";
 import { type ByzantineMode, byzantineOf } from "../nodes/faults/byzantine.ts";
 import { startKvWorkload } from "./kv_workload.ts";
@@ -93,6 +94,12 @@ export interface SimRunResult {
   readonly invariant?: { readonly timeMs: number; readonly message: string };
   /** The first node that threw out of a step (the simulator crashed it). */
   readonly failure?: NodeFailure;
+  /** Nodes their storage stopped, and why (a fault found, not a violation). */
+  readonly stopped: readonly NodeStop[];
+  /** Storage faults injected and detected over every disk. */
+  readonly diskFaults: DiskFaultCounts;
+  /** Times a node repaired damaged storage from a peer. */
+  readonly repairs: number;
 }
 
 /**
@@ -164,6 +171,9 @@ export function runSimulation(
     wallMs: performance.now() - started,
     ...(invariant?.found !== undefined ? { invariant: invariant.found } : {}),
     ...(sim.failures.length > 0 ? { failure: sim.failures[0] } : {}),
+    stopped: [...sim.stopped],
+    diskFaults: sim.diskFaultCounts(),
+    repairs: sim.repaired.length,
   };
 }
 

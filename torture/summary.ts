@@ -7,6 +7,57 @@
  */
 
 import { formatShard, type Shard } from "./shard.ts";
+import { type DiskFaultCounts, formatDiskFaults } from "../nodes/storage/disk_faults.ts";
+
+/**
+ * A node its storage stopped in one seed: when first, why, and how many times (a node
+ * whose damaged disk stays damaged stops again at each restart).
+ *
+ * @example
+ * ```ts
+ * import type { StoppedNode } from "./summary.ts";
+ * const s: StoppedNode = {
+ *   seed: 4, node: "n2", atMs: 812, reason: "storage fault (disk-full): …", times: 1,
+ * };
+ * ```
+ */
+export interface StoppedNode {
+  readonly seed: number;
+  readonly node: string;
+  readonly atMs: number;
+  readonly reason: string;
+  times: number;
+}
+
+/**
+ * Adds one seed's storage stops to `into`, one row per node and reason.
+ *
+ * @example
+ * ```ts
+ * import { collectStops, type StoppedNode } from "./summary.ts";
+ * const rows: StoppedNode[] = [];
+ * const stop = { node: "n1", time: 5, reason: "storage fault (bit-flip): k: bad-crc" };
+ * collectStops(rows, 3, [stop, { ...stop, time: 9 }]);
+ * rows[0]?.times; // 2
+ * ```
+ */
+export function collectStops(
+  into: StoppedNode[],
+  seed: number,
+  stops: readonly { readonly node: string; readonly time: number; readonly reason: string }[],
+): void {
+  const rows = new Map<string, StoppedNode>();
+  for (const x of stops) {
+    const key = `${x.node} ${x.reason}`;
+    const row = rows.get(key);
+    if (row !== undefined) row.times++;
+    else {
+      const r = { seed, node: x.node, atMs: Math.round(x.time), reason: x.reason, times: 1 };
+      rows.set(key, r);
+      into.push(r);
+    }
+  }
+}
 
 /** One failing seed: its violation and the command that replays it. */
 export interface FailureReport {
@@ -60,6 +111,14 @@ export interface TortureSummary {
   readonly wallMs: number;
   /** The failing seeds, in seed order. */
   readonly failures: readonly FailureReport[];
+  /** With the disk nemesis: storage faults injected and detected, per kind. */
+  readonly storageFaults?: DiskFaultCounts;
+  /** With the disk nemesis: times a node repaired its storage from a peer (KV protocols). */
+  readonly repairedFromAPeer?: number;
+  /** With the disk nemesis: runs whose end state was not checked, a node lost for good. */
+  readonly runsWithANodeLost?: number;
+  /** With the disk nemesis: the nodes their storage stopped, in seed order. */
+  readonly stoppedNodes?: readonly StoppedNode[];
 }
 
 /** How many failing seeds of a run are shrunk. */
@@ -160,6 +219,10 @@ export function mergeSummaries(
   const merged = structuredClone(first) as unknown as Record<string, unknown>;
   delete merged.shard;
   for (const s of summaries.slice(1)) addCounts(merged, s as unknown as Record<string, unknown>);
+  if (first.stoppedNodes !== undefined) {
+    merged.stoppedNodes = summaries.flatMap((s) => s.stoppedNodes ?? [])
+      .sort((a, b) => a.seed - b.seed);
+  }
   const failures = summaries.flatMap((s) => s.failures).sort((a, b) => a.seed - b.seed);
   merged.failures = failures.map((f, i) => {
     if (i < SHRINK_LIMIT || f.shrunk === undefined) return f;
@@ -197,7 +260,29 @@ export function formatSummary(s: TortureSummary): string {
     ["checker time", s.checkerMs === undefined ? undefined : `${s.checkerMs} ms`],
     ["wall time", `${(s.wallMs / 1000).toFixed(1)} s`],
   ];
+  if (s.storageFaults !== undefined) {
+    rows.push(
+      [
+        "repaired",
+        s.repairedFromAPeer === undefined ? undefined : `${s.repairedFromAPeer} times, from a peer`,
+      ],
+      [
+        "node lost for good",
+        s.runsWithANodeLost === undefined
+          ? undefined
+          : `in ${s.runsWithANodeLost} runs (end state not checked)`,
+      ],
+      ["storage faults", `(injected/detected) ${formatDiskFaults(s.storageFaults)}`],
+      ["stopped nodes", s.stoppedNodes?.length ?? 0],
+    );
+  }
   const lines = rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(18)} ${v}`);
+  const stopped = s.stoppedNodes ?? [];
+  for (const x of stopped.slice(0, 20)) {
+    const again = x.times > 1 ? ` (again at ${x.times - 1} restarts)` : "";
+    lines.push(`  seed ${x.seed} ${x.node} at ${x.atMs} ms: ${x.reason}${again}`);
+  }
+  if (stopped.length > 20) lines.push(`  (${stopped.length - 20} more; --json lists them all)`);
   for (const f of s.failures.slice(0, 10)) {
     lines.push("", `seed ${f.seed}: ${f.violation}` + (f.atMs != null ? ` (at ${f.atMs} ms)` : ""));
     if (f.history !== undefined) lines.push(`  history: ${f.history}`);

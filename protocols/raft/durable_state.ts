@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { DurableStorage } from "../storage.ts";
+import { type DurableStorage, StorageFault } from "../storage.ts";
 import type { NodeId } from "../node.ts";
 import type { Entry } from "./entry.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -25,7 +25,7 @@ import type { Snapshot } from "./snapshot.ts";
  * @example
  * ```ts
  * import { HARD_STATE_KEY } from "./durable_state.ts";
- * import type { DurableStorage } from "../storage.ts";
+ * import { type DurableStorage, StorageFault } from "../storage.ts";
  * declare const storage: DurableStorage;
  * const hard = storage.get(HARD_STATE_KEY); // the term and vote, if ever written
  * ```
@@ -37,7 +37,7 @@ export const HARD_STATE_KEY = "raft/hard";
  * @example
  * ```ts
  * import { SNAPSHOT_KEY } from "./durable_state.ts";
- * import type { DurableStorage } from "../storage.ts";
+ * import { type DurableStorage, StorageFault } from "../storage.ts";
  * declare const storage: DurableStorage;
  * const hasSnapshot = storage.get(SNAPSHOT_KEY) !== undefined;
  * ```
@@ -49,12 +49,24 @@ export const SNAPSHOT_KEY = "raft/snapshot";
  * @example
  * ```ts
  * import { LOG_PREFIX } from "./durable_state.ts";
- * import type { DurableStorage } from "../storage.ts";
+ * import { type DurableStorage, StorageFault } from "../storage.ts";
  * declare const storage: DurableStorage;
  * const stored = storage.keys(LOG_PREFIX).length; // log entries on disk
  * ```
  */
 export const LOG_PREFIX = "log/";
+
+/**
+ * Present while a node repairs a damaged log (see {@link recoverState}): it survives a
+ * crash in the middle of the repair, so that the node does not vote until it is over.
+ *
+ * @example
+ * ```ts
+ * import { REPAIR_KEY } from "./durable_state.ts";
+ * REPAIR_KEY; // "raft/repair"
+ * ```
+ */
+export const REPAIR_KEY = "raft/repair";
 
 /**
  * The state that must survive a crash before any message depending on it is sent.
@@ -97,6 +109,11 @@ export interface RecoveredState {
   readonly snapshot: Snapshot | undefined;
   /** Contiguous entries, starting at or before `snapshot.index + 1`. */
   readonly entries: readonly Entry[];
+  /**
+   * The log or snapshot was damaged (and dropped), or a repair was under way: the node
+   * must neither vote nor campaign until it has caught up from a leader.
+   */
+  readonly repairing?: boolean;
 }
 
 /**
@@ -118,10 +135,30 @@ export interface RecoveredState {
  * ```
  */
 export function recoverState(storage: DurableStorage): RecoveredState {
+  // A damaged term and vote cannot be repaired from a peer (the node could vote twice
+  // in a term): that StorageFault is let through, and the node stays down.
   const hard = (storage.get(HARD_STATE_KEY) as HardState | undefined) ?? { term: 0, vote: null };
-  const snapshot = storage.get(SNAPSHOT_KEY) as Snapshot | undefined;
-  const base = snapshot?.index ?? 0;
+  let snapshot: Snapshot | undefined;
   const entries: Entry[] = [];
+  try {
+    snapshot = storage.get(SNAPSHOT_KEY) as Snapshot | undefined;
+    readLog(storage, snapshot, entries);
+  } catch (e) {
+    if (!(e instanceof StorageFault) || e.kind === "read-error") throw e;
+    // Records that were synced are gone: drop the log and snapshot (deleting reads
+    // nothing) and repair from the leader, voting only once caught up.
+    for (const key of storage.keys(LOG_PREFIX)) storage.delete(key);
+    storage.delete(SNAPSHOT_KEY);
+    storage.set(REPAIR_KEY, { damage: e.message });
+    return { hard, snapshot: undefined, entries: [], repairing: true };
+  }
+  // Listed without reading it: a damaged marker still means a repair.
+  const repairing = storage.keys(REPAIR_KEY).length > 0;
+  return repairing ? { hard, snapshot, entries, repairing } : { hard, snapshot, entries };
+}
+
+function readLog(storage: DurableStorage, snapshot: Snapshot | undefined, entries: Entry[]): void {
+  const base = snapshot?.index ?? 0;
   const drop: string[] = [];
   for (const key of storage.keys(LOG_PREFIX)) {
     const e = storage.get(key) as Entry;
@@ -140,5 +177,4 @@ export function recoverState(storage: DurableStorage): RecoveredState {
     entries.length = 0;
   }
   for (const key of drop) storage.delete(key);
-  return { hard, snapshot, entries };
 }

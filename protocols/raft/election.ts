@@ -147,8 +147,9 @@ export function handleVote(
   from: NodeId,
   m: Extract<RaftMessage, { type: "vote" }>,
 ): void {
-  const canVote = s.vote === from || (s.vote === null && s.leader === null) ||
-    (m.pre && m.term > s.term);
+  // A node repairing a damaged log may lack entries it acknowledged: no vote from it.
+  const canVote = !s.repairing && (s.vote === from || (s.vote === null && s.leader === null) ||
+    (m.pre && m.term > s.term));
   const granted = canVote && s.log.isUpToDate(m.lastIndex, m.lastTerm);
   if (granted && !m.pre) {
     s.vote = from;

@@ -20,7 +20,8 @@ import type { Snapshot } from "./snapshot.ts";
  * - `append` / `append-resp`: AppendEntries. On success `index` is the last index the
  *   follower now matches; on rejection it is the rejected `prevIndex`, and
  *   `hintIndex`/`hintTerm` name the follower's last entry at or below it whose term is
- *   at most `prevTerm`, so the leader can skip a whole term per round trip.
+ *   at most `prevTerm`, so the leader can skip a whole term per round trip; `lost` says
+ *   that the follower is repairing a damaged log, so the leader's match for it is void.
  * - `heartbeat` / `heartbeat-resp`: keep followers quiet, carry the commit index and a
  *   round number echoed back for ReadIndex and CheckQuorum.
  * - `snapshot`: InstallSnapshot (the whole snapshot in one message).
@@ -54,6 +55,12 @@ export type RaftMessage =
     readonly prevTerm: number;
     readonly entries: readonly Entry[];
     readonly commit: number;
+    /**
+     * Only to a follower repairing a damaged log: the leader's last index when sent. The
+     * follower votes again once it holds the leader's log up to here — every committed
+     * entry, even one committed on the follower's acknowledgement before it lost it.
+     */
+    readonly upTo?: number;
   }
   | {
     readonly type: "append-resp";
@@ -62,6 +69,8 @@ export type RaftMessage =
     readonly reject: boolean;
     readonly hintIndex?: number;
     readonly hintTerm?: number;
+    /** The follower lost entries it had acknowledged (a damaged disk): forget its match. */
+    readonly lost?: boolean;
   }
   | {
     readonly type: "heartbeat";
@@ -69,6 +78,12 @@ export type RaftMessage =
     readonly commit: number;
     readonly round: number;
   }
-  | { readonly type: "heartbeat-resp"; readonly term: number; readonly round: number }
+  | {
+    readonly type: "heartbeat-resp";
+    readonly term: number;
+    readonly round: number;
+    /** As on `append-resp`: the follower is repairing a damaged log. */
+    readonly lost?: boolean;
+  }
   | { readonly type: "snapshot"; readonly term: number; readonly snapshot: Snapshot }
   | { readonly type: "timeout-now"; readonly term: number };

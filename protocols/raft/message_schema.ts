@@ -90,12 +90,12 @@ export const raftMessages: MessageSchema = {
   "vote-resp": (m) => isNat(m.term) && isBool(m.pre) && isBool(m.granted),
   append: (m) =>
     isNat(m.term) && isNat(m.prevIndex) && isNat(m.prevTerm) && m.prevTerm <= m.term &&
-    isNat(m.commit) && isRun(m.entries, m.prevIndex, m.prevTerm, m.term),
+    isNat(m.commit) && isRun(m.entries, m.prevIndex, m.prevTerm, m.term) && opt(m.upTo, isNat),
   "append-resp": (m) =>
     isNat(m.term) && isNat(m.index) && isBool(m.reject) && opt(m.hintIndex, isNat) &&
-    opt(m.hintTerm, isNat),
+    opt(m.hintTerm, isNat) && opt(m.lost, isBool),
   heartbeat: (m) => isNat(m.term) && isNat(m.commit) && isNat(m.round),
-  "heartbeat-resp": (m) => isNat(m.term) && isNat(m.round),
+  "heartbeat-resp": (m) => isNat(m.term) && isNat(m.round) && opt(m.lost, isBool),
   snapshot: (m) => isNat(m.term) && isSnapshot(m.snapshot, m.term),
   "timeout-now": (m) => isNat(m.term),
 };

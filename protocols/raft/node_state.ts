@@ -130,6 +130,11 @@ export interface RaftState {
   electionDeadline: number;
   /** When a leader was last heard from, or the node started (CheckQuorum's vote refusal). */
   lastLeaderContact: number;
+  /**
+   * Its disk lost synced log records: it neither votes nor campaigns until an append
+   * from a leader has brought its log up to that leader's last index.
+   */
+  repairing: boolean;
   votes: Map<NodeId, boolean>;
 
   // Leader state.
@@ -192,6 +197,7 @@ export function createRaftState(ctx: NodeContext<RaftMessage>): RaftState {
     // A restarted node may have acknowledged a leader just before it crashed; refusing
     // votes for one election timeout keeps that leader's lease (lease reads) safe.
     lastLeaderContact: ctx.now(),
+    repairing: rec.repairing === true,
     votes: new Map(),
     progress: new Map(),
     heartbeatDue: 0,
@@ -245,7 +251,7 @@ export function membership(s: RaftState): Membership {
 }
 
 /**
- * Whether this node may campaign: it is a voter in its own configuration.
+ * Whether this node may campaign: it is a voter in its own configuration, not repairing.
  *
  * @example
  * ```ts ignore
@@ -254,7 +260,7 @@ export function membership(s: RaftState): Membership {
  * ```
  */
 export function promotable(s: RaftState): boolean {
-  return isVoter(membership(s), s.id);
+  return !s.repairing && isVoter(membership(s), s.id);
 }
 
 /**

@@ -55,6 +55,7 @@ export class Progress {
   snapshotSentAt = 0;
   /** Heard from since the last CheckQuorum. */
   recentActive = false;
+  #lost = false;
   /** Highest commit index sent to the follower (never above next − 1). */
   pendingCommit = 0;
   readonly inflights: Inflights;
@@ -125,6 +126,29 @@ export class Progress {
     if (index <= this.match) return false;
     this.match = index;
     this.next = Math.max(this.next, index + 1);
+    return true;
+  }
+
+  /**
+   * Whether the follower says it is repairing a damaged log (`repairing`): the first time
+   * it does, what it acknowledged is void — match goes back to 0 and probing starts over
+   * (returns true); until it says it is repaired, it is not reset again, so the catch-up
+   * it then makes counts.
+   */
+  /** Whether the follower said it is repairing, and has not said it is repaired since. */
+  get repairing(): boolean {
+    return this.#lost;
+  }
+
+  lost(repairing: boolean): boolean {
+    if (!repairing) {
+      this.#lost = false;
+      return false;
+    }
+    if (this.#lost) return false;
+    this.#lost = true;
+    this.match = 0;
+    this.becomeProbe();
     return true;
   }
 

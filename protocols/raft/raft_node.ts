@@ -267,6 +267,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
         ? null
         : Math.max(0, Math.round(s.electionDeadline - s.ctx.now())),
     };
+    // Its disk lost synced records: no vote until caught up (only shown while true).
+    if (s.repairing) status.repairing = true;
     if (s.role === "leader") {
       const progress: Record<string, unknown> = {};
       for (const [peer, pr] of s.progress) {

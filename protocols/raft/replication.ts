@@ -12,7 +12,7 @@ import type { Entry, EntryData } from "./entry.ts";
 import type { RaftMessage } from "./message.ts";
 import { quorumIndex } from "./quorum.ts";
 import type { Progress } from "./progress.ts";
-import { SNAPSHOT_KEY } from "./durable_state.ts";
+import { REPAIR_KEY, SNAPSHOT_KEY } from "./durable_state.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { KvStateMachine } from "./kv_state_machine.ts";
 import type { RaftState } from "./node_state.ts";
@@ -76,6 +76,7 @@ export function sendAppend(s: RaftState, to: NodeId, pr: Progress, commitOnly = 
     prevTerm,
     entries,
     commit: s.commit,
+    ...(pr.repairing ? { upTo: last } : {}),
   });
   pr.sentEntries(entries.length);
   pr.sentCommit(s.commit);
@@ -130,9 +131,10 @@ export function handleAppendResp(
     const hint = m.hintTerm
       ? s.log.findConflictByTerm(m.hintIndex ?? m.index - 1, m.hintTerm).index
       : (m.hintIndex ?? m.index - 1);
-    if (pr.maybeDecrTo(m.index, hint)) sendAppend(s, from, pr);
+    if (pr.lost(m.lost === true) || pr.maybeDecrTo(m.index, hint)) sendAppend(s, from, pr);
     return;
   }
+  pr.lost(m.lost === true);
   const updated = pr.maybeUpdate(m.index);
   if (!updated && !(pr.state === "probe" && pr.match === m.index)) return;
   if (pr.state === "replicate") pr.inflights.freeTo(m.index);
@@ -163,7 +165,7 @@ export function handleHeartbeatResp(
   if (!pr) return;
   pr.recentActive = true;
   pr.paused = false;
-  if (pr.match < s.log.lastIndex) sendAppend(s, from, pr);
+  if (pr.lost(m.lost === true) || pr.match < s.log.lastIndex) sendAppend(s, from, pr);
   confirmReads(s, s.reads.ack(from, m.round, membership(s).voters));
 }
 
@@ -198,8 +200,7 @@ export function handleAppend(
     // Everything up to our commit index is known to match; skip that part.
     const skip = s.commit - prevIndex;
     if (skip >= entries.length) {
-      send(s, from, { type: "append-resp", term: s.term, index: s.commit, reject: false });
-      return;
+      return matched(s, from, s.commit);
     }
     prevIndex = s.commit;
     prevTerm = entries[skip - 1].term;
@@ -216,15 +217,35 @@ export function handleAppend(
       reject: true,
       hintIndex: hint.index,
       hintTerm: hint.term,
+      ...lost(s),
     });
     return;
   }
   if (s.log.version !== version && entries.length > 0) {
     reloadConfigs(s, entries[0].index, entries);
   }
-  send(s, from, { type: "append-resp", term: s.term, index: lastNew, reject: false });
+  // Its log now matches this term's leader up to the leader's last index, so it holds
+  // every committed entry: the leader has them all (none was elected with this node's
+  // vote while it repaired), even one committed on this node's lost acknowledgement,
+  // which a leader's commit index may not show yet.
+  if (s.repairing && m.upTo !== undefined && lastNew >= m.upTo) {
+    s.repairing = false;
+    s.ctx.storage.delete(REPAIR_KEY);
+    s.ctx.emit("repaired", { leader: from, term: s.term, index: lastNew });
+  }
+  matched(s, from, lastNew);
   const commit = Math.min(m.commit, lastNew);
   if (commit > s.commit) advanceCommit(s, commit);
+}
+
+/** Follower: tells the leader its log matches up to `index`. */
+function matched(s: RaftState, leader: NodeId, index: number): void {
+  send(s, leader, { type: "append-resp", term: s.term, index, reject: false, ...lost(s) });
+}
+
+/** `lost: true` on a repairing follower's answers (see `Progress.lost`). */
+function lost(s: RaftState): { lost?: true } {
+  return s.repairing ? { lost: true } : {};
 }
 
 /**
@@ -243,7 +264,12 @@ export function handleHeartbeat(
 ): void {
   const commit = Math.min(m.commit, s.log.lastIndex);
   if (commit > s.commit) advanceCommit(s, commit);
-  send(s, from, { type: "heartbeat-resp", term: s.term, round: m.round });
+  send(s, from, {
+    type: "heartbeat-resp",
+    term: s.term,
+    round: m.round,
+    ...lost(s),
+  });
 }
 
 /**
@@ -257,8 +283,7 @@ export function handleHeartbeat(
  */
 export function handleSnapshot(s: RaftState, from: NodeId, snap: Snapshot): void {
   if (snap.index <= s.commit) {
-    send(s, from, { type: "append-resp", term: s.term, index: s.commit, reject: false });
-    return;
+    return matched(s, from, s.commit);
   }
   if (s.log.matchTerm(snap.index, snap.term)) {
     // We hold the snapshot's last entry, hence everything before it: just commit.
@@ -276,5 +301,5 @@ export function handleSnapshot(s: RaftState, from: NodeId, snap: Snapshot): void
     membershipChanged(s, before);
     s.ctx.emit("snapshot", { action: "install", from, index: snap.index, term: snap.term });
   }
-  send(s, from, { type: "append-resp", term: s.term, index: snap.index, reject: false });
+  matched(s, from, snap.index);
 }

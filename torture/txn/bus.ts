@@ -43,7 +43,11 @@ export const busWorkload: TxnWorkload = {
     // Live replicas of running brokers at every step; at the end, every node's disk.
     const replicas = (sim: Simulation, durable: boolean): BusReplicaView[] =>
       durable
-        ? durableReplicaViews(busConfig(sim.nodes, options), sim.nodes, (n) => sim.disk(n))
+        ? durableReplicaViews(
+          busConfig(sim.nodes, options),
+          sim.nodes,
+          (n) => sim.disk(n).inspect(),
+        )
         : liveReplicaViews(
           sim.nodes.map((n) => [n, (sim.host(n)?.node as BusNode | undefined)?.broker ?? null]),
         );

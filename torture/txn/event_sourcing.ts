@@ -46,7 +46,8 @@ export const eventSourcingWorkload: TxnWorkload = {
       if (node !== undefined) return node.events;
       const d = sim.disk(storeOf(sim));
       if (down === null || down.syncs !== d.syncs || down.resets !== d.resets) {
-        const log = d.keys("es/").map((k) => d.get(k) as EventStoreNode["events"][number]);
+        const v = d.inspect();
+        const log = v.keys("es/").map((k) => v.get(k) as EventStoreNode["events"][number]);
         down = { syncs: d.syncs, resets: d.resets, log };
       }
       return down.log;

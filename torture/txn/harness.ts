@@ -128,8 +128,8 @@ export function recordMirror(
   node: NodeId,
   prefixes: readonly string[],
 ): RecordMirror {
-  const disk = sim.disk(node);
-  const journal = disk.journal();
+  const disk = sim.disk(node).inspect();
+  const journal = sim.disk(node).journal();
   const maps = new Map<string, Map<string, unknown>>();
   const readAll = () => {
     for (const prefix of prefixes) {

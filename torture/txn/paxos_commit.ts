@@ -110,7 +110,7 @@ export const paxosCommitWorkload: TxnWorkload = {
       paxosCommitView(
         sim.nodes,
         options,
-        (n, p) => readRecords(sim.disk(n), p),
+        (n, p) => readRecords(sim.disk(n).inspect(), p),
         (n) => locksOf(sim, n),
       );
     const exhaustive = (sim: Simulation) => checkPaxosCommit(view(sim));

@@ -8,9 +8,10 @@
  * @module
  */
 
-import type { AnyProtocol } from "../../protocols/node.ts";
+import type { AnyProtocol, NodeId } from "../../protocols/node.ts";
 import { createRng } from "../../protocols/random.ts";
-import { type SimStats, Simulation } from "../../nodes/simulator.ts";
+import { type NodeStop, type SimStats, Simulation } from "../../nodes/simulator.ts";
+import type { DiskFaultCounts } from "../../nodes/storage/disk_faults.ts";
 import type { Integrity } from "../../nodes/faults/link_integrity.ts";
 import {
   healAll,
@@ -103,6 +104,12 @@ export interface TxnTortureOutcome {
   readonly schedule: readonly NemesisStep[];
   readonly stats: SimStats;
   readonly wallMs: number;
+  /** Nodes their storage stopped, and why (a fault found, not a violation). */
+  readonly stopped: readonly NodeStop[];
+  /** Storage faults injected and detected over every disk. */
+  readonly diskFaults: DiskFaultCounts;
+  /** Nodes their storage kept down to the end; the end-state check is skipped then. */
+  readonly lost: readonly NodeId[];
 }
 
 /**
@@ -174,7 +181,10 @@ export function tortureTxnSeed(
     sim.runUntil(() => w.violation() !== null, o.settleMs ?? 5000);
   }
   let violation = w.violation(), violationAt = w.violationAt();
-  if (violation === null) {
+  // A node its damaged disk keeps down is lost for good: safety is still checked after
+  // every step, but nothing can promise that the work it holds finishes (2PC blocks).
+  const lost = sim.nodes.filter((n) => !sim.isUp(n) && sim.stopped.some((x) => x.node === n));
+  if (violation === null && lost.length === 0) {
     try {
       violation = h.settled(sim);
     } catch (e) {
@@ -192,6 +202,9 @@ export function tortureTxnSeed(
     schedule,
     stats: { ...sim.stats },
     wallMs: performance.now() - started,
+    stopped: [...sim.stopped],
+    diskFaults: sim.diskFaultCounts(),
+    lost,
   };
 }
 

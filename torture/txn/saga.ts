@@ -69,7 +69,7 @@ export const sagaWorkload: TxnWorkload = {
     let tracked: Tracked | null = null;
     // The exhaustive view reads the disks themselves, not the mirrors.
     const view = (sim: Simulation): SagaClusterView =>
-      sagaView(sim.nodes, options, (n, p) => readRecords(sim.disk(n), p));
+      sagaView(sim.nodes, options, (n, p) => readRecords(sim.disk(n).inspect(), p));
     const exhaustive = (sim: Simulation) => checkSaga(view(sim));
     const stateOf = (r: SagaRecord | OrderRecord | undefined): SagaOrderView["state"] | undefined =>
       r === undefined

@@ -71,7 +71,7 @@ export const twoPcWorkload: TxnWorkload = {
       twoPhaseView(
         sim.nodes,
         options,
-        (n, p) => readRecords(sim.disk(n), p),
+        (n, p) => readRecords(sim.disk(n).inspect(), p),
         (n) => locksOf(sim, n),
       );
     const exhaustive = (sim: Simulation) => checkTwoPhaseCommit(view(sim));
