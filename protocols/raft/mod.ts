@@ -90,7 +90,7 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
     "leadership transfer) replicating a key-value store with client sessions",
   tickMs: 10,
   liveOptions: { heartbeatMs: 100, electionMinMs: 1000, electionMaxMs: 2000 },
-  events: ["commit", "config", "election", "role", "snapshot", "vote"],
+  events: ["commit", "config", "election", "repaired", "role", "snapshot", "vote"],
   admin: {
     sessions: true,
     readConsistency: true,
