@@ -27,6 +27,7 @@
 
 import { join } from "node:path";
 import type { HostStorage } from "../../protocols/storage.ts";
+import type { FileFaults } from "./file_faults.ts";
 import { type RecoveryReport, replayLog } from "./log_replay.ts";
 import {
   appendFrame,
@@ -61,6 +62,11 @@ export interface FileStoreOptions {
    * record and opens, reporting `corruption` in `recovery` (a deliberate repair).
    */
   readonly onCorruption?: "refuse" | "cut";
+  /**
+   * Storage faults to inject (see `file_faults.ts`): consulted when the log is opened
+   * and read, and before each append and fsync. Absent: none, at no cost.
+   */
+  readonly faults?: FileFaults;
 }
 
 /**
@@ -176,6 +182,10 @@ export async function openFileStore(
 
   let bytes: Uint8Array;
   let created = false;
+  const faults = options.faults ?? null;
+  if (faults?.active && faults.draw("read-error")) {
+    throw faults.fail("read-error", `reading ${path} failed (EIO)`);
+  }
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
@@ -238,6 +248,9 @@ class LogFileStore implements FileStore {
   #closed = false;
   readonly #compactMinBytes: number;
   readonly #autoCompact: boolean;
+  readonly #faults: FileFaults | null;
+  /** Where recent appends began (frame boundaries), for a misdirected write to land on. */
+  #starts: number[] = [];
 
   constructor(
     dir: string,
@@ -259,6 +272,8 @@ class LogFileStore implements FileStore {
     this.#logBytes = recovery.bytesKept;
     this.#compactMinBytes = options.compactMinBytes ?? DEFAULT_COMPACT_MIN_BYTES;
     this.#autoCompact = options.autoCompact ?? true;
+    this.#faults = options.faults ?? null;
+    if (recovery.bytesKept > 0) this.#starts.push(0);
   }
 
   get pending(): number {
@@ -274,6 +289,10 @@ class LogFileStore implements FileStore {
   }
 
   get(key: string): unknown {
+    const f = this.#faults;
+    if (f !== null && f.active && f.draw("read-error")) {
+      throw f.fail("read-error", `reading ${key} from ${this.path} failed (EIO)`);
+    }
     return this.#values.get(key);
   }
 
@@ -361,8 +380,14 @@ class LogFileStore implements FileStore {
         // synced state plus this batch; the batch itself need not be written.
         await this.#rewrite(this.#snapshot());
       } else {
-        await writeAll(this.#file, batch.bytes.subarray(0, batch.length));
-        await this.#file.syncData();
+        const bytes = batch.bytes.subarray(0, batch.length);
+        const f = this.#faults;
+        if (f !== null && f.active) await this.#faultyAppend(f, bytes, batch.count);
+        else {
+          await writeAll(this.#file, bytes);
+          await this.#file.syncData();
+        }
+        this.#remember(this.#logBytes);
         this.#logBytes = grown;
       }
       return batch.count;
@@ -372,6 +397,76 @@ class LogFileStore implements FileStore {
     } finally {
       this.#inFlight = 0;
       clearFrameBuffer(batch);
+    }
+  }
+
+  #remember(start: number): void {
+    if (this.#starts.push(start) > 64) this.#starts.shift();
+  }
+
+  /**
+   * One append as a faulty disk does it. A failed sync, a full disk and a torn write
+   * throw (the store then refuses every later sync: the node must stop); a misdirected
+   * write and a bit flip are silent, and found by checksum when the log is next read.
+   */
+  async #faultyAppend(f: FileFaults, bytes: Uint8Array, n: number): Promise<void> {
+    if (f.draw("disk-full")) {
+      throw f.fail("disk-full", `no space left on device (ENOSPC): ${n} writes, none written`);
+    }
+    if (f.draw("fsync-error")) {
+      await writeAll(this.#file, bytes);
+      throw f.fail("fsync-error", `fsync failed (EIO): ${n} writes in an unknown state`);
+    }
+    if (f.draw("torn-write")) {
+      const kept = 1 + f.pick(bytes.length - 1);
+      await writeAll(this.#file, bytes.subarray(0, kept));
+      await this.#file.syncData();
+      throw f.fail(
+        "torn-write",
+        `power lost after ${kept} of ${bytes.length} bytes of a batch of ${n} writes`,
+      );
+    }
+    const synced = this.#logBytes;
+    if (f.draw("misdirected-write")) {
+      if (this.#starts.length === 0) f.undo("misdirected-write");
+      else {
+        // Inside the 8-byte header of an earlier batch's first record: never on a record
+        // boundary, so the record it destroys is found, and its own frames after it too.
+        const at = this.#starts[f.pick(this.#starts.length)]! + 1 + f.pick(7);
+        await this.#writeAt(at, bytes);
+        return;
+      }
+    }
+    await writeAll(this.#file, bytes);
+    await this.#file.syncData();
+    if (f.draw("bit-flip")) {
+      if (synced === 0) f.undo("bit-flip");
+      else {
+        // A record written before this batch, so intact records follow the damage.
+        const bit = f.pick(synced * 8);
+        const one = new Uint8Array(1);
+        await this.#readAt(bit >> 3, one);
+        one[0] = one[0]! ^ (1 << (bit & 7));
+        await this.#writeAt(bit >> 3, one);
+      }
+    }
+  }
+
+  async #writeAt(at: number, bytes: Uint8Array): Promise<void> {
+    using handle = await Deno.open(this.path, { write: true });
+    await handle.seek(at, Deno.SeekMode.Start);
+    await writeAll(handle, bytes);
+    await handle.syncData();
+  }
+
+  async #readAt(at: number, into: Uint8Array): Promise<void> {
+    using handle = await Deno.open(this.path, { read: true });
+    await handle.seek(at, Deno.SeekMode.Start);
+    let got = 0;
+    while (got < into.length) {
+      const n = await handle.read(into.subarray(got));
+      if (n === null) throw new Error(`${this.path}: short read at byte ${at + got}`);
+      got += n;
     }
   }
 
@@ -399,6 +494,7 @@ class LogFileStore implements FileStore {
     // The handle now names the log and sits at its end, so appends continue there.
     this.#file.close();
     this.#file = next;
+    this.#starts = snapshot.length > 0 ? [0] : [];
     this.#logBytes = snapshot.length;
     this.#liveBytes = snapshot.length;
   }
