@@ -8,6 +8,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { BYZANTINE_MODES } from "../nodes/faults/byzantine.ts";
+import { DISK_FAULT_KINDS } from "../protocols/storage.ts";
 
 /**
  * RFC 9457 problem details: every error the API answers.
@@ -28,6 +29,27 @@ export const ProblemSchema = z.looseObject({
   node: z.string().optional(),
   retryAfter: z.number().int().optional().openapi({ description: "Seconds (503)" }),
 }).openapi("Problem", { description: "RFC 9457 problem details" });
+
+const DISK_KIND = z.enum(DISK_FAULT_KINDS);
+
+/**
+ * The storage faults on one node's file store (a cluster with `--data-dir`).
+ *
+ * @example
+ * ```ts
+ * import { DiskFaultViewSchema } from "./api_schemas.ts";
+ * DiskFaultViewSchema.parse({ faults: {}, once: ["bit-flip"], injected: {} }).once; // ["bit-flip"]
+ * ```
+ */
+export const DiskFaultViewSchema = z.object({
+  faults: z.partialRecord(DISK_KIND, z.number()).openapi({
+    description: "Each kind's probability per chance (append, sync or read), until changed",
+  }),
+  once: z.array(DISK_KIND).openapi({ description: "Kinds armed for their next chance only" }),
+  injected: z.partialRecord(DISK_KIND, z.number().int()).openapi({
+    description: "Faults injected so far, by kind",
+  }),
+}).openapi("DiskFaults");
 
 /**
  * One node as the API shows it.
@@ -64,6 +86,7 @@ export const NodeViewSchema = z.object({
     description: "The node's OS process id, when the cluster runs nodes as processes " +
       "(deno task cluster --processes) and the node is up",
   }),
+  disk: DiskFaultViewSchema.optional(),
 }).openapi("NodeView");
 
 /**

@@ -11,6 +11,8 @@ import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster.ts";
 import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
+import type { DiskFaultView } from "../nodes/worker/cluster_types.ts";
+import type { DiskFaultKind } from "../protocols/storage.ts";
 
 /**
  * The parts of the fault model the API drives (a `Network` has them all).
@@ -83,6 +85,15 @@ export interface ClusterControl {
   setByzantine(node: NodeId, mode: ByzantineMode | null): void;
   /** A node's Byzantine mode, or null while it is correct. */
   byzantineMode(node: NodeId): ByzantineMode | null;
+  /**
+   * Sets a storage fault on a node's file store (`kind` with a probability, once without
+   * one, or `none` to clear them); publishes a `fault` event with `data.disk`. Throws
+   * `NoDataDirError` when the nodes keep their storage in memory. Absent: this runtime
+   * has no file store to inject into.
+   */
+  setDiskFault?(node: NodeId, kind: DiskFaultKind | "none", probability?: number): DiskFaultView;
+  /** The storage faults on a node's file store (absent with {@link setDiskFault}). */
+  diskFaults?(node: NodeId): DiskFaultView;
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
   counters(): CounterSnapshot;
   /** Trace events; returns the unsubscribe function. */

@@ -18,6 +18,7 @@ import type { NodeId } from "../protocols/node.ts";
 import type { CircuitState } from "../resilience/circuit_breaker.ts";
 import type { NodeInfo } from "../nodes/worker_cluster.ts";
 import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
+import type { DiskFaultView } from "../nodes/worker/cluster_types.ts";
 
 /**
  * One node, flattened for clients.
@@ -51,6 +52,8 @@ export interface NodeView {
   readonly status: Readonly<Record<string, unknown>>;
   /** The node's OS process id, with `--processes` while it is up. */
   readonly pid?: number;
+  /** Storage faults on its file store (with `--data-dir`): set, and injected so far. */
+  readonly disk?: DiskFaultView;
 }
 
 function suspectsOf(info: NodeInfo): NodeId[] {
@@ -104,6 +107,7 @@ export function nodeViews(
       breaker: breaker(info.id),
       status: st,
       ...(info.pid === undefined ? {} : { pid: info.pid }),
+      ...(info.disk === undefined ? {} : { disk: info.disk }),
     };
   });
 }

@@ -62,12 +62,16 @@ import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
 import {
   type ClockState,
   type ClusterOptions,
+  type DiskFaultView,
   type EventOptions,
   MAX_CLUSTER_NODES,
+  NoDataDirError,
   NodeCorruptedError,
   type NodeInfo,
   NodeStateError,
 } from "./worker/cluster_types.ts";
+import { changeDiskFaults, isNoDiskFaults } from "./storage/file_faults.ts";
+import type { DiskFaultKind } from "../protocols/storage.ts";
 import type {
   FromWorker,
   InitMessage,
@@ -285,7 +289,11 @@ export class Cluster implements Runtime {
     const s = this.#slot(node);
     if (s.worker === null || this.#closed) {
       return Promise.resolve(
-        s.corrupted === null ? CRASHED : { role: "corrupted", reason: s.corrupted },
+        s.corrupted !== null
+          ? { role: "corrupted", reason: s.corrupted }
+          : s.stopped !== null
+          ? { role: "crashed", reason: s.stopped }
+          : CRASHED,
       );
     }
     const id = this.#nextId++;
@@ -323,6 +331,7 @@ export class Cluster implements Runtime {
       : Math.max(0, Math.round(this.#now() - s.lastSeen));
     const pid = s.worker !== null && "pid" in s.worker ? { pid: s.worker.pid as number } : {};
     const byzantine = byzantineOf(this).modeOf(node);
+    const disk = this.#o.dataDir === undefined ? {} : { disk: this.diskFaults(node) };
     return {
       id: node,
       up: s.worker !== null,
@@ -331,7 +340,35 @@ export class Cluster implements Runtime {
       lastSeenMs,
       byzantine,
       ...pid,
+      ...disk,
     };
+  }
+
+  /**
+   * Sets a storage fault on a node's file store: `kind` with a `probability` (each chance,
+   * until changed; 0 removes it), or once (its next chance), or (`none`) clears them all.
+   * Kept across restarts (a one-shot until used; a node that goes down first drops it).
+   * Published as a `fault` event with `data.disk`. Throws {@link NoDataDirError} without
+   * `dataDir`, and a plain Error on an unknown kind or a probability outside [0, 1].
+   */
+  setDiskFault(node: NodeId, kind: DiskFaultKind | "none", probability?: number): DiskFaultView {
+    const s = this.#slot(node);
+    if (this.#o.dataDir === undefined) throw new NoDataDirError();
+    s.disk = changeDiskFaults(s.disk, kind, probability);
+    if (s.worker !== null) this.#post(s, { type: "disk", setting: s.disk });
+    const change = probability === undefined ? { fault: kind } : { fault: kind, probability };
+    this.#emit({ time: this.#now(), kind: "fault", node, data: { disk: change } });
+    return this.diskFaults(node);
+  }
+
+  /**
+   * The storage faults set on a node's file store, and those injected so far. Throws
+   * {@link NoDataDirError} without `dataDir`.
+   */
+  diskFaults(node: NodeId): DiskFaultView {
+    const s = this.#slot(node);
+    if (this.#o.dataDir === undefined) throw new NoDataDirError();
+    return { faults: s.disk.faults, once: s.disk.once, injected: { ...s.diskInjected } };
   }
 
   /** {@link info} of every node, in order. */
@@ -615,7 +652,7 @@ export class Cluster implements Runtime {
       seed: s.incarnation === 0 ? o.seed + s.index : `${o.seed}:${s.id}:${s.incarnation}`,
       clock: s.clock,
       storage: s.mirror === null
-        ? { kind: "file", dir: o.dataDir! }
+        ? { kind: "file", dir: o.dataDir!, ...(isNoDiskFaults(s.disk) ? {} : { faults: s.disk }) }
         : { kind: "memory", entries: [...s.mirror] },
       clocks: s.clocks,
       paused: false,
@@ -643,6 +680,7 @@ export class Cluster implements Runtime {
       case "ready":
         s.ready = true;
         s.corrupted = null; // repaired by hand (the damaged file moved away)
+        s.stopped = null;
         this.#protocolName = m.protocol;
         this.#tickMs = m.tickMs;
         s.starting?.resolve();
@@ -666,6 +704,16 @@ export class Cluster implements Runtime {
           return this.#fail(s, new NodeCorruptedError(s.id, m.error));
         }
         return this.#fail(s, `node ${s.id} failed: ${m.error}`);
+      case "disk-fault":
+        s.diskInjected[m.kind] = (s.diskInjected[m.kind] ?? 0) + 1;
+        s.disk = { faults: s.disk.faults, once: s.disk.once.filter((k) => k !== m.kind) };
+        this.#emit({
+          time: this.#now(),
+          kind: "fault",
+          node: s.id,
+          data: { disk: { injected: m.kind } },
+        });
+        return;
       case "closed":
         s.closing?.();
         return;
@@ -675,6 +723,7 @@ export class Cluster implements Runtime {
   /** A node failed to start, threw, or its disk failed: it is down from now on. */
   #fail(s: Slot, failure: string | Error): void {
     const error = typeof failure === "string" ? failure : failure.message;
+    s.stopped = error;
     const starting = s.starting;
     s.starting = null;
     if (s.closing !== null) return s.closing();
@@ -688,6 +737,7 @@ export class Cluster implements Runtime {
 
   /** Terminates the Worker and settles everything that waited on it. */
   #kill(s: Slot, why: string): void {
+    if (s.disk.once.length > 0) s.disk = { faults: s.disk.faults, once: [] };
     s.worker?.terminate();
     s.worker = null;
     s.epoch++;

@@ -21,6 +21,8 @@ import type {
 } from "../protocols/node.ts";
 import type { VectorClock } from "../clocks/vector.ts";
 import type { NodeClock } from "./faults/clock_skew.ts";
+import type { DiskFaultSetting } from "./storage/file_faults.ts";
+import type { DiskFaultKind } from "../protocols/storage.ts";
 import type { LogicalClocks, Outgoing } from "./node_host.ts";
 
 /**
@@ -49,7 +51,12 @@ export type ProtocolSpec = string | { readonly module: string; readonly export: 
  */
 export type StorageSpec =
   | { readonly kind: "memory"; readonly entries: readonly (readonly [string, unknown])[] }
-  | { readonly kind: "file"; readonly dir: string };
+  | {
+    readonly kind: "file";
+    readonly dir: string;
+    /** Storage faults to inject from the start (see `storage/file_faults.ts`). */
+    readonly faults?: DiskFaultSetting;
+  };
 
 /**
  * One synced write: `[key, value]` for a set, `[key]` for a delete.
@@ -132,6 +139,7 @@ export interface InputsMessage {
  * - `clock`: replace the physical clock (skew and drift);
  * - `tracing`: start or stop reporting deliveries;
  * - `status`: answer with a {@link StatusMessage} carrying `id`;
+ * - `disk`: replace the storage faults of the node's file store;
  * - `close`: sync and close storage, then answer `closed`.
  *
  * @example
@@ -146,6 +154,7 @@ export type ControlMessage =
   | { readonly type: "clock"; readonly clock: NodeClock }
   | { readonly type: "tracing"; readonly on: boolean }
   | { readonly type: "status"; readonly id: number }
+  | { readonly type: "disk"; readonly setting: DiskFaultSetting }
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" };
 
@@ -284,6 +293,21 @@ export interface FailureMessage {
 }
 
 /**
+ * Worker → main: a storage fault was just injected into the node's file store (a one-shot
+ * of that kind is then used up).
+ *
+ * @example
+ * ```ts
+ * import type { DiskFaultMessage } from "./worker_protocol.ts";
+ * const m: DiskFaultMessage = { type: "disk-fault", kind: "bit-flip" };
+ * ```
+ */
+export interface DiskFaultMessage {
+  readonly type: "disk-fault";
+  readonly kind: DiskFaultKind;
+}
+
+/**
  * Every message a node's Worker posts to the main thread.
  *
  * @example
@@ -298,4 +322,5 @@ export type FromWorker =
   | StatusMessage
   | LogMessage
   | FailureMessage
+  | DiskFaultMessage
   | { readonly type: "closed" };

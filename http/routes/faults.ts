@@ -13,11 +13,16 @@
  *   `silent`, `replay`: its messages are rewritten on their way out) or, with `honest`,
  *   is correct again; a Byzantine-tolerant protocol (one that declares how its nodes lie)
  *   refuses more than f = ⌊(n − 1) / 3⌋ liars (409);
+ * - `POST /faults/disk` `{ node, fault, probability? }` — a storage fault on the node's
+ *   file store (`--data-dir` only, else 409): `fault` one of the simulator's kinds
+ *   (`fsync-error`, `disk-full`, `torn-write`, `bit-flip`, `misdirected-write`,
+ *   `read-error`) with a `probability` per chance, or once without one; `none` clears;
  * - `DELETE /faults/{id}` — removes one rule or block;
  * - `POST /faults/heal` — removes every rule and block.
  *
  * Every change is published as a `fault` event (a Byzantine mode by the cluster itself,
- * with `data.byzantine`, as a clock change is with `data.clock`).
+ * with `data.byzantine`, as a clock change is with `data.clock` and a storage fault with
+ * `data.disk`, also when one is injected: `data.disk.injected`).
  *
  * @module
  */
@@ -35,6 +40,9 @@ import { type ApiRoute, jsonAnswer, jsonBody, problems } from "../api_route.ts";
 import { FaultCreatedSchema } from "../api_schemas.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { knownNode, nodeField, validBody } from "../validate.ts";
+import { DISK_FAULT_KINDS } from "../../protocols/storage.ts";
+import { NoDataDirError } from "../../nodes/worker/cluster_types.ts";
+import { DiskFaultViewSchema } from "../api_schemas.ts";
 
 const LINK_FIELDS = [
   "drop",
@@ -132,6 +140,24 @@ const ByzantineAnswer = z.object({
     description: "Every Byzantine node now and its mode",
   }),
 });
+
+const DISK_CHOICES = [...DISK_FAULT_KINDS, "none"] as const;
+const DiskBody = z.strictObject({
+  node: nodeField("node"),
+  fault: z.enum(DISK_CHOICES, { error: `fault must be one of ${DISK_CHOICES.join(", ")}` })
+    .openapi({
+      description: "fsync-error: a sync fails (EIO), its batch in an unknown state; " +
+        "disk-full: an append fails (ENOSPC), nothing written; torn-write: only a prefix " +
+        "of a batch reaches the file; bit-flip: a bit of a synced record changes; " +
+        "misdirected-write: a batch lands on an earlier record; read-error: a read fails " +
+        "(EIO); none: clears every storage fault of the node",
+    }),
+  probability: probability("probability").optional().openapi({
+    description: "Per chance (each append, sync or read) until changed; 0 removes the " +
+      "kind. Without it the fault happens once, at its next chance",
+  }),
+});
+const DiskAnswer = DiskFaultViewSchema.extend({ node: z.string() });
 
 const created = jsonAnswer("The fault was added; `id` removes it", FaultCreatedSchema);
 const state = (description: string) => jsonAnswer(description, z.record(z.string(), z.unknown()));
@@ -237,6 +263,20 @@ export const FAULT_API: readonly ApiRoute[] = [
     },
   },
   {
+    method: "post",
+    path: "/api/v1/faults/disk",
+    operationId: "setDiskFault",
+    summary: "A storage fault on a node's file store (a cluster with --data-dir)",
+    tags: ["faults"],
+    request: {
+      body: jsonBody("The node and the fault", DiskBody, { node: "n2", fault: "fsync-error" }),
+    },
+    responses: {
+      200: jsonAnswer("The node's storage faults now", DiskAnswer),
+      ...problems(400, 404, 409, 413),
+    },
+  },
+  {
     method: "delete",
     path: "/api/v1/faults/{id}",
     operationId: "removeFault",
@@ -276,7 +316,22 @@ export function faultRoutes(ctx: ApiContext): Hono {
   app.get("/faults", (c) => {
     const clocks: Record<string, unknown> = {};
     for (const id of cluster.nodes) clocks[id] = cluster.clock(id);
-    return c.json({ ...net.state(), clocks, byzantine: liars() });
+    return c.json({ ...net.state(), clocks, byzantine: liars(), ...diskState() });
+  });
+
+  app.post("/faults/disk", async (c) => {
+    const body = await validBody(c, DiskBody);
+    const node = knownNode(cluster.nodes, body.node, "node");
+    if (body.fault === "none" && body.probability !== undefined) {
+      throw badRequest("probability", "fault none clears every storage fault: no probability");
+    }
+    if (cluster.setDiskFault === undefined) throw noDataDir();
+    try {
+      return c.json({ node, ...cluster.setDiskFault(node, body.fault, body.probability) });
+    } catch (e) {
+      if (e instanceof NoDataDirError) throw noDataDir();
+      throw e;
+    }
   });
 
   app.post("/faults/partition", async (c) => {
@@ -350,6 +405,25 @@ export function faultRoutes(ctx: ApiContext): Hono {
     return c.json(net.state());
   });
 
+  /** The storage faults of every node that has had any (with `--data-dir`). */
+  function diskState(): { disk?: Record<NodeId, unknown> } {
+    const view = cluster.diskFaults;
+    if (view === undefined) return {};
+    const disk: Record<NodeId, unknown> = {};
+    for (const id of cluster.nodes) {
+      try {
+        const d = view.call(cluster, id);
+        if (d.once.length + Object.keys(d.faults).length + Object.keys(d.injected).length > 0) {
+          disk[id] = d;
+        }
+      } catch (e) {
+        if (e instanceof NoDataDirError) return {};
+        throw e;
+      }
+    }
+    return { disk };
+  }
+
   /** Every Byzantine node and its mode. */
   function liars(): Record<NodeId, ByzantineMode> {
     const out: Record<NodeId, ByzantineMode> = {};
@@ -396,6 +470,14 @@ export function faultRoutes(ctx: ApiContext): Hono {
   }
 
   return app;
+}
+
+function noDataDir(): Error {
+  return conflict(
+    "no-data-dir",
+    "No file store",
+    "storage faults are injected into the file store: start the cluster with --data-dir",
+  );
 }
 
 /** Groups of known nodes, none listed twice. */

@@ -116,10 +116,17 @@ export class FileFaults {
   readonly counts: DiskFaultCounts = emptyFaultCounts();
   readonly #random: () => number;
   #setting: DiskFaultSetting;
+  readonly #onInject: (kind: DiskFaultKind) => void;
 
-  constructor(random: () => number, setting: DiskFaultSetting = NO_DISK_FAULTS) {
+  /** `onInject` hears of each fault as it is injected (a Worker tells the main thread). */
+  constructor(
+    random: () => number,
+    setting: DiskFaultSetting = NO_DISK_FAULTS,
+    onInject: (kind: DiskFaultKind) => void = () => {},
+  ) {
     this.#random = random;
     this.#setting = setting;
+    this.#onInject = onInject;
   }
 
   /** The setting in force (one-shots already used are gone from it). */
@@ -152,6 +159,11 @@ export class FileFaults {
     return true;
   }
 
+  /** A drawn fault was done to the file: count it and say so. */
+  done(kind: DiskFaultKind): void {
+    this.#onInject(kind);
+  }
+
   /** A drawn fault had nothing to act on: it did not happen. */
   undo(kind: DiskFaultKind): void {
     this.counts.injected[kind]--;
@@ -164,6 +176,7 @@ export class FileFaults {
 
   /** Counts `kind` as detected and returns the fault to throw. */
   fail(kind: DiskFaultKind, detail: string): StorageFault {
+    this.#onInject(kind);
     this.counts.detected[kind]++;
     return new StorageFault(kind, detail);
   }

@@ -434,6 +434,7 @@ class LogFileStore implements FileStore {
         // boundary, so the record it destroys is found, and its own frames after it too.
         const at = this.#starts[f.pick(this.#starts.length)]! + 1 + f.pick(7);
         await this.#writeAt(at, bytes);
+        f.done("misdirected-write");
         return;
       }
     }
@@ -448,6 +449,7 @@ class LogFileStore implements FileStore {
         await this.#readAt(bit >> 3, one);
         one[0] = one[0]! ^ (1 << (bit & 7));
         await this.#writeAt(bit >> 3, one);
+        f.done("bit-flip");
       }
     }
   }

@@ -9,6 +9,8 @@ import type { NodeId, NodeStatus } from "../../protocols/node.ts";
 import type { LinkFaults } from "../faults/network.ts";
 import type { ProtocolSpec } from "../worker_protocol.ts";
 import type { ByzantineMode } from "../faults/byzantine.ts";
+import type { DiskFaultSetting } from "../storage/file_faults.ts";
+import type { DiskFaultKind } from "../../protocols/storage.ts";
 
 /**
  * The most nodes a Worker cluster runs (at start, with `--nodes`, and after adding
@@ -88,6 +90,39 @@ export interface NodeInfo {
   readonly pid?: number;
   /** How the node lies (its messages are rewritten on their way out), or null: correct. */
   readonly byzantine?: ByzantineMode | null;
+  /** The storage faults of its file store (with `--data-dir` only). */
+  readonly disk?: DiskFaultView;
+}
+
+/**
+ * The storage faults set on one node's file store, and how many of each kind were
+ * injected so far (every incarnation of the node).
+ *
+ * @example
+ * ```ts
+ * import type { DiskFaultView } from "./cluster_types.ts";
+ * const d: DiskFaultView = { faults: { "bit-flip": 0.1 }, once: [], injected: { "bit-flip": 2 } };
+ * ```
+ */
+export interface DiskFaultView extends DiskFaultSetting {
+  readonly injected: Readonly<Partial<Record<DiskFaultKind, number>>>;
+}
+
+/**
+ * Storage faults asked of a cluster whose nodes keep their storage in memory (no
+ * `--data-dir`): the real file store is what they are injected into.
+ *
+ * @example
+ * ```ts
+ * import { NoDataDirError } from "./cluster_types.ts";
+ * new NoDataDirError().message; // "storage faults need a cluster started with --data-dir"
+ * ```
+ */
+export class NoDataDirError extends Error {
+  constructor() {
+    super("storage faults need a cluster started with --data-dir");
+    this.name = "NoDataDirError";
+  }
 }
 
 /**

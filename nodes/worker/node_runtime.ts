@@ -17,6 +17,7 @@ import { createRng } from "../../protocols/random.ts";
 import { localTime, type NodeClock } from "../faults/clock_skew.ts";
 import { NodeHost } from "../node_host.ts";
 import { openFileStore } from "../storage/file_store.ts";
+import { FileFaults } from "../storage/file_faults.ts";
 import type {
   DeliveryReport,
   FromWorker,
@@ -60,6 +61,8 @@ export class NodeRuntime {
   readonly #tickMs: number;
   /** The mirrored in-memory disk, or null with a file store. */
   readonly #disk: MirroredDisk | null;
+  /** The file store's fault layer, or null in memory. */
+  #diskFaults: FileFaults | null = null;
   readonly #storage: OwnedStorage;
   /** The node reads its clock through this box so `clock` messages take effect at once. */
   readonly #clockRef: { clock: NodeClock };
@@ -97,11 +100,19 @@ export class NodeRuntime {
     const protocol = await loadProtocol(init.protocol);
     let storage: OwnedStorage;
     let disk: MirroredDisk | null = null;
+    let faults: FileFaults | null = null;
     if (init.storage.kind === "memory") {
       disk = new MirroredDisk(init.storage.entries);
       storage = disk;
     } else {
-      storage = await openFileStore(init.storage.dir, init.id);
+      // Its own random source: injecting faults must not change the protocol's draws.
+      const diskRng = createRng(`${init.seed}:disk`);
+      faults = new FileFaults(
+        () => diskRng.next(),
+        init.storage.faults,
+        (kind) => post({ type: "disk-fault", kind }),
+      );
+      storage = await openFileStore(init.storage.dir, init.id, { faults });
     }
     const clockRef = { clock: init.clock };
     const rng = createRng(init.seed);
@@ -121,6 +132,7 @@ export class NodeRuntime {
       throw e;
     }
     const rt = new NodeRuntime(host, storage, disk, init, protocol.tickMs, post, clockRef);
+    rt.#diskFaults = faults;
     post({ type: "ready", protocol: protocol.name, tickMs: protocol.tickMs });
     rt.#flush(null, false);
     if (!init.paused) rt.#startTicking();
@@ -142,6 +154,9 @@ export class NodeRuntime {
         return;
       case "tracing":
         this.#tracing = m.on;
+        return;
+      case "disk":
+        this.#diskFaults?.set(m.setting);
         return;
       case "status":
         return this.#guard(() =>

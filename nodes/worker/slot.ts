@@ -6,6 +6,8 @@
  * @module
  */
 
+import { type DiskFaultSetting, NO_DISK_FAULTS } from "../storage/file_faults.ts";
+import type { DiskFaultKind } from "../../protocols/storage.ts";
 import type { ClientRequest, LogPage, NodeId, NodeStatus, Reply } from "../../protocols/node.ts";
 import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
 import type { LogicalClocks } from "../node_host.ts";
@@ -62,6 +64,12 @@ export interface Slot {
    * the damage; cleared only when the node is removed (its data set aside).
    */
   corrupted: string | null;
+  /** Why the node stopped by itself (its disk failed, its protocol threw), until it runs again. */
+  stopped: string | null;
+  /** Storage faults set on its file store (kept across restarts; one-shots until used). */
+  disk: DiskFaultSetting;
+  /** Storage faults injected so far, by kind. */
+  readonly diskInjected: Partial<Record<DiskFaultKind, number>>;
 }
 
 /**
@@ -102,5 +110,8 @@ export function createSlot(
     closing: null,
     lastSeen: null,
     corrupted: null,
+    stopped: null,
+    disk: NO_DISK_FAULTS,
+    diskInjected: {},
   };
 }
