@@ -73,6 +73,14 @@ export const CLI_JA: Catalogue = {
     "ノードに嘘をつかせる (--mode equivocate、lie、silent、replay)、または正直に戻す (--mode honest)",
   "equivocate: lies to the peers with an even number, the truth to the others; lie: every message forged (votes granted, terms raised); silent: nothing to the even-numbered peers; replay: old messages again now and then; honest (or none): correct again.":
     "equivocate: 番号が偶数のピアには嘘を、ほかには真実を送る。lie: すべてのメッセージを偽造する (投票を与え、任期を上げる)。silent: 番号が偶数のピアには何も送らない。replay: 古いメッセージをときどき送り直す。honest (または none): 正しいノードに戻す。",
+  "a storage fault on a node's file store (--fault KIND, once or --probability P; --fault none clears); needs a cluster with --data-dir":
+    "ノードのファイルストアにストレージ障害を起こす (--fault 種類、一回または --probability P。--fault none で解除)。--data-dir 付きのクラスタが必要",
+  "fsync-error: a sync fails (EIO) and the node stops; disk-full: an append fails (ENOSPC) and the node stops; torn-write: only part of a batch reaches the file and the node stops, its restart cuts the torn tail; bit-flip: a bit of a synced record changes; misdirected-write: a batch lands on an earlier record (both found by checksum at the next start: the node stays down as corrupted); read-error: a read fails (EIO) and the node stops. Without --probability the fault happens once, at its next chance.":
+    "fsync-error: 同期が失敗し (EIO)、ノードは停止する。disk-full: 追記が失敗し (ENOSPC)、ノードは停止する。torn-write: バッチの一部だけがファイルに届き、ノードは停止し、再起動で破れた末尾を切り取る。bit-flip: 同期済みレコードの 1 ビットが変わる。misdirected-write: バッチが以前のレコードの上に書かれる (どちらも次の起動時にチェックサムで見つかり、ノードは corrupted として停止したままになる)。read-error: 読み出しが失敗し (EIO)、ノードは停止する。--probability がなければ障害は次の機会に一回だけ起きる。",
+  "fsync-error, disk-full, torn-write, bit-flip, misdirected-write, read-error or none":
+    "fsync-error、disk-full、torn-write、bit-flip、misdirected-write、read-error、none のいずれか",
+  "probability per chance (each append, sync or read)":
+    "機会ごとの確率 (追記、同期、読み出しのたび)",
   "equivocate, lie, silent, replay, or honest":
     "equivocate、lie、silent、replay、honest のいずれか",
   "list active faults and clocks": "有効な障害と時計を一覧する",
@@ -175,5 +183,10 @@ export const CLI_JA: Catalogue = {
   "{0}: honest again": "{0}: 正直に戻った",
   "{0}: Byzantine ({1})": "{0}: ビザンチン ({1})",
   "removed fault #{0}": "障害 #{0} を取り除いた",
+  "{0} once": "{0} 一回",
+  "{0}: down: {1}": "{0}: 停止: {1}",
+  "{0}: no storage faults": "{0}: ストレージ障害なし",
+  "{0}: disk {1}": "{0}: ディスク {1}",
+  "{0}; injected {1}": "{0}。注入済み {1}",
   "watching {0}/api/v1/events (Ctrl-C stops)": "{0}/api/v1/events を監視中 (Ctrl-C で停止)",
 };

@@ -51,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   f.link,
   f.skew,
   f.byzantine,
+  f.disk,
   f.heal,
   f.faults,
   f.unfault,

@@ -10,6 +10,7 @@ import type { Command, CommandContext } from "../command.ts";
 import { table } from "../format.ts";
 import { type Tr, translator } from "../../i18n/catalogue.ts";
 import { CLI_JA } from "../ja.ts";
+import { diskLine } from "./faults.ts";
 import { type ColumnContext, type NodeRow, statusColumns } from "../../client/status_columns.ts";
 import { headline } from "../../client/headline.ts";
 import { DEFAULT_DISPLAY, type ProtocolDisplay } from "../../protocols/display.ts";
@@ -71,6 +72,14 @@ export function statusLines(body: StatusBody, t: Tr = translator("en", CLI_JA)):
   const rows: string[][] = [columns.map((c) => t.text(c.header))];
   for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
   out.push(...table(rows));
+  for (const n of nodes) {
+    const reason = n.status?.reason;
+    if (!n.up && typeof reason === "string") out.push(t`${n.id}: down: ${reason}`);
+    const disk = (n as { disk?: Parameters<typeof diskLine>[1] }).disk;
+    if (disk !== undefined && disk.once.length + Object.keys(disk.faults).length > 0) {
+      out.push(diskLine(n.id, disk, t));
+    }
+  }
   const net = body.network;
   for (const b of net.blocks) out.push(`fault #${b.id}: ${b.kind} ${b.description}`);
   for (const r of net.rules) {

@@ -1,12 +1,13 @@
 /**
- * Network, clock and Byzantine faults: `partition`, `isolate`, `cut`, `link`, `skew`,
- * `byzantine`, `heal`, and `faults` (list) / `unfault ID` (remove one).
+ * Network, clock, Byzantine and storage faults: `partition`, `isolate`, `cut`, `link`,
+ * `skew`, `byzantine`, `disk`, `heal`, and `faults` (list) / `unfault ID` (remove one).
  *
  * @module
  */
 
 import { parseNode, parseNodeList, parseNumber, parseSkew, UsageError } from "../args.ts";
 import { BYZANTINE_MODES } from "../../nodes/faults/byzantine.ts";
+import { DISK_FAULT_KINDS } from "../../protocols/storage.ts";
 import { translator } from "../../i18n/catalogue.ts";
 import { CLI_JA } from "../ja.ts";
 import type { Command, CommandContext } from "../command.ts";
@@ -216,6 +217,88 @@ export const byzantine: Command = {
   },
 };
 
+/** What `disk --fault` takes: a storage fault kind, or `none` to clear them all. */
+const DISK_CHOICES = [...DISK_FAULT_KINDS, "none"] as const;
+
+/** The storage faults of one node as the API shows them (`disk` of a node view). */
+interface DiskView {
+  readonly faults: Readonly<Record<string, number>>;
+  readonly once: readonly string[];
+  readonly injected: Readonly<Record<string, number>>;
+}
+
+/**
+ * One line for a node's storage faults, e.g. `n2: disk bit-flip p=0.1, fsync-error once;
+ * injected bit-flip 3`.
+ *
+ * @example
+ * ```ts
+ * import { diskLine } from "./faults.ts";
+ * diskLine("n2", { faults: { "bit-flip": 0.1 }, once: ["fsync-error"], injected: {} });
+ * // "n2: disk bit-flip p=0.1, fsync-error once"
+ * ```
+ */
+export function diskLine(node: string, d: DiskView, t = translator("en", CLI_JA)): string {
+  const set = [
+    ...Object.entries(d.faults).map(([k, p]) => `${k} p=${p}`),
+    ...d.once.map((k) => t`${k} once`),
+  ];
+  const injected = Object.entries(d.injected).map(([k, n]) => `${k} ${n}`);
+  const head = set.length === 0
+    ? t`${node}: no storage faults`
+    : t`${node}: disk ${set.join(", ")}`;
+  return injected.length === 0 ? head : t`${head}; injected ${injected.join(", ")}`;
+}
+
+/**
+ * `disk NODE --fault KIND [--probability P]`.
+ *
+ * @example
+ * ```sh
+ * deno task cli disk n2 --fault fsync-error
+ * deno task cli disk n2 --fault bit-flip --probability 0.01
+ * deno task cli disk n2 --fault none
+ * ```
+ */
+export const disk: Command = {
+  name: "disk",
+  args: "NODE",
+  summary: "a storage fault on a node's file store (--fault KIND, once or --probability P; " +
+    "--fault none clears); needs a cluster with --data-dir",
+  details: "fsync-error: a sync fails (EIO) and the node stops; disk-full: an append fails " +
+    "(ENOSPC) and the node stops; torn-write: only part of a batch reaches the file and the " +
+    "node stops, its restart cuts the torn tail; bit-flip: a bit of a synced record changes; " +
+    "misdirected-write: a batch lands on an earlier record (both found by checksum at the " +
+    "next start: the node stays down as corrupted); read-error: a read fails (EIO) and the " +
+    "node stops. Without --probability the fault happens once, at its next chance.",
+  options: {
+    fault: {
+      type: "string",
+      arg: "KIND",
+      help: "fsync-error, disk-full, torn-write, bit-flip, misdirected-write, read-error or none",
+    },
+    probability: PROBABILITY("probability per chance (each append, sync or read)"),
+  },
+  arity: [1, 1],
+  async run(ctx, [node]) {
+    const raw = ctx.values.fault;
+    if (typeof raw !== "string") {
+      throw new UsageError(`disk needs --fault (${DISK_CHOICES.join(", ")})`);
+    }
+    if (!(DISK_CHOICES as readonly string[]).includes(raw)) {
+      throw new UsageError(`--fault must be one of ${DISK_CHOICES.join(", ")}, got '${raw}'`);
+    }
+    const body: Record<string, unknown> = { node: parseNode(node!, "NODE"), fault: raw };
+    if (typeof ctx.values.probability === "string") {
+      if (raw === "none") throw new UsageError("--fault none takes no --probability");
+      body.probability = parseNumber(ctx.values.probability, "--probability", 0, 1);
+    }
+    const answer = await ctx.client.json({ method: "POST", path: "/faults/disk", body });
+    if (ctx.json) return ctx.io.out(JSON.stringify(answer));
+    ctx.io.out(diskLine(answer.node as string, answer as unknown as DiskView, words(ctx)));
+  },
+};
+
 /**
  * `heal`.
  *
@@ -262,6 +345,9 @@ export const faults: Command = {
     const liars = (body.byzantine ?? {}) as Record<string, string>;
     for (const [id, mode] of Object.entries(liars)) {
       ctx.io.out(words(ctx)`${id}: Byzantine (${mode})`);
+    }
+    for (const [id, d] of Object.entries((body.disk ?? {}) as Record<string, DiskView>)) {
+      ctx.io.out(diskLine(id, d, words(ctx)));
     }
     for (
       const [id, c] of Object.entries(
