@@ -10,6 +10,7 @@
 
 import { NodeRuntime, oneLine } from "./worker/node_runtime.ts";
 import { StorageCorruptedError } from "./storage/file_store.ts";
+import { StorageFault } from "../protocols/storage.ts";
 import type { FromWorker, InitMessage, ToWorker } from "./worker_protocol.ts";
 
 /**
@@ -50,6 +51,8 @@ export function serveNode(post: (m: FromWorker) => void): (m: ToWorker) => void 
       post(
         e instanceof StorageCorruptedError
           ? { type: "failed", error: oneLine(e), storageCorrupted: true }
+          : e instanceof StorageFault
+          ? { type: "failed", error: oneLine(e), storageFault: e.kind }
           : { type: "failed", error: oneLine(e) },
       );
     }

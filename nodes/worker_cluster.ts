@@ -347,7 +347,7 @@ export class Cluster implements Runtime {
   /**
    * Sets a storage fault on a node's file store: `kind` with a `probability` (each chance,
    * until changed; 0 removes it), or once (its next chance), or (`none`) clears them all.
-   * Kept across restarts (a one-shot until used; a node that goes down first drops it).
+   * Kept across restarts (a one-shot until the node reports it used).
    * Published as a `fault` event with `data.disk`. Throws {@link NoDataDirError} without
    * `dataDir`, and a plain Error on an unknown kind or a probability outside [0, 1].
    */
@@ -703,6 +703,13 @@ export class Cluster implements Runtime {
           s.corrupted = m.error;
           return this.#fail(s, new NodeCorruptedError(s.id, m.error));
         }
+        if (m.storageFault !== undefined) {
+          // Its disk failed: a node that must stay down until restarted, not a bug (409).
+          return this.#fail(
+            s,
+            new NodeStateError(s.id, "crashed", `node ${s.id} failed: ${m.error}`),
+          );
+        }
         return this.#fail(s, `node ${s.id} failed: ${m.error}`);
       case "disk-fault":
         s.diskInjected[m.kind] = (s.diskInjected[m.kind] ?? 0) + 1;
@@ -737,7 +744,6 @@ export class Cluster implements Runtime {
 
   /** Terminates the Worker and settles everything that waited on it. */
   #kill(s: Slot, why: string): void {
-    if (s.disk.once.length > 0) s.disk = { faults: s.disk.faults, once: [] };
     s.worker?.terminate();
     s.worker = null;
     s.epoch++;
@@ -755,7 +761,8 @@ export class Cluster implements Runtime {
     s.outbox = [];
     for (const resolve of s.replies.values()) resolve(info("crash", why));
     s.replies.clear();
-    for (const resolve of s.statusWaiters.values()) resolve(CRASHED);
+    const down: NodeStatus = s.stopped === null ? CRASHED : { role: "crashed", reason: s.stopped };
+    for (const resolve of s.statusWaiters.values()) resolve(down);
     s.statusWaiters.clear();
     for (const resolve of s.logWaiters.values()) resolve(undefined);
     s.logWaiters.clear();

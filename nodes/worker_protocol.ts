@@ -290,6 +290,8 @@ export interface FailureMessage {
    * after it): the node must stay down until it is repaired, not be restarted blindly.
    */
   readonly storageCorrupted?: true;
+  /** Set when the node's storage failed (a {@link DiskFaultKind} from its file store). */
+  readonly storageFault?: DiskFaultKind;
 }
 
 /**

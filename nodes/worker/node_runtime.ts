@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { HostStorage } from "../../protocols/storage.ts";
+import { type HostStorage, StorageFault } from "../../protocols/storage.ts";
 import { createRng } from "../../protocols/random.ts";
 import { localTime, type NodeClock } from "../faults/clock_skew.ts";
 import { NodeHost } from "../node_host.ts";
@@ -254,7 +254,11 @@ export class NodeRuntime {
     this.#stopTicking();
     this.#stopped = true;
     this.#failed = true;
-    this.#post({ type: "failed", error: oneLine(e) });
+    this.#post(
+      e instanceof StorageFault
+        ? { type: "failed", error: oneLine(e), storageFault: e.kind }
+        : { type: "failed", error: oneLine(e) },
+    );
   }
 
   #startTicking(): void {
