@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import { helpText, runCli } from "../../cli/main.ts";
-import { memoryIo } from "../../cli/io.ts";
-import { withFakeCli as withFake } from "./fake_cli.ts";
-
-/** A fetch that must not be called: argument errors never reach the server. */
-const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
+import { helpText } from "../../cli/main.ts";
+import { assertUsageErrors, withFakeCli as withFake } from "./fake_cli.ts";
 
 Deno.test("cli byzantine: a node lies, status and faults show it, --mode honest or none ends it", async () => {
   await withFake({}, async (cli, fake) => {
@@ -40,19 +36,11 @@ Deno.test("cli byzantine: a node lies, status and faults show it, --mode honest 
 });
 
 Deno.test("cli byzantine: a bad mode or a missing one is one line and exit 2, sending nothing", async () => {
-  for (
-    const [argv, message] of [
-      [["byzantine", "n2", "--mode", "sneaky"], /--mode must be one of equivocate, .*'sneaky'/],
-      [["byzantine", "n2"], /byzantine needs --mode/],
-      [["byzantine", "--mode", "lie"], /./],
-    ] as const
-  ) {
-    const io = memoryIo({ env: { DISTLAB_URL: "http://127.0.0.1:9" }, fetch: noFetch });
-    assert.equal(await runCli([...argv], io), 2, argv.join(" "));
-    assert.equal(io.stderr.length, 1, io.stderr.join("\n"));
-    assert.match(io.stderr[0]!, message);
-    assert.deepEqual(io.stdout, []);
-  }
+  await assertUsageErrors([
+    [["byzantine", "n2", "--mode", "sneaky"], /--mode must be one of equivocate, .*'sneaky'/],
+    [["byzantine", "n2"], /byzantine needs --mode/],
+    [["byzantine", "--mode", "lie"], /./],
+  ]);
 });
 
 Deno.test("cli byzantine: the server's refusal (unknown node, more than f liars) is one line and exit 1", async () => {

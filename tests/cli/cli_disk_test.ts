@@ -1,36 +1,11 @@
 import assert from "node:assert/strict";
-import { helpText, runCli } from "../../cli/main.ts";
-import { memoryIo } from "../../cli/io.ts";
-import { createApi } from "../../http/app.ts";
-import { startCluster } from "../../nodes/worker_cluster.ts";
-import type { CliRun } from "./fake_cli.ts";
-
-/** A fetch that must not be called: argument errors never reach the server. */
-const noFetch: typeof fetch = () => Promise.reject(new Error("fetch must not be called"));
+import { helpText } from "../../cli/main.ts";
+import { withRaftApi } from "../support/raft_api_cluster.ts";
+import { assertUsageErrors, cliOver, type CliRun } from "./fake_cli.ts";
 
 /** The CLI against the API of a real 3-node raft-kv cluster (with a temp --data-dir or not). */
-async function withCli(dataDir: boolean, fn: (cli: CliRun) => Promise<void>): Promise<void> {
-  const dir = dataDir ? await Deno.makeTempDir({ prefix: "distlab_cli_disk_" }) : undefined;
-  const cluster = await startCluster({
-    protocol: "raft-kv",
-    nodes: 3,
-    seed: 3,
-    ...(dir === undefined ? {} : { dataDir: dir }),
-  });
-  const api = createApi(cluster);
-  const fetchApi: typeof fetch = (input, init) =>
-    Promise.resolve(api.app.request(String(input), init));
-  try {
-    await fn(async (...argv) => {
-      const io = memoryIo({ env: { DISTLAB_URL: "http://127.0.0.1:9" }, fetch: fetchApi });
-      const code = await runCli([...argv, "--retries", "0"], io);
-      return { code, out: io.stdout, err: io.stderr };
-    });
-  } finally {
-    api.close();
-    await cluster.close();
-    if (dir !== undefined) await Deno.remove(dir, { recursive: true });
-  }
+function withCli(dataDir: boolean, fn: (cli: CliRun) => Promise<void>): Promise<void> {
+  return withRaftApi({ dataDir, seed: 3 }, (api) => fn(cliOver(api)));
 }
 
 Deno.test("cli disk: set with a probability, arm once, list, clear (English and Japanese)", async () => {
@@ -64,22 +39,14 @@ Deno.test("cli disk: a cluster without --data-dir refuses in one line, exit 1", 
 });
 
 Deno.test("cli disk: bad arguments are one line and exit 2, sending nothing", async () => {
-  for (
-    const [argv, message] of [
-      [["disk", "n2"], /disk needs --fault/],
-      [["disk", "n2", "--fault", "melt"], /--fault must be one of fsync-error, .*'melt'/],
-      [["disk", "n2", "--fault", "bit-flip", "--probability", "2"], /--probability must be/],
-      [["disk", "n2", "--fault", "bit-flip", "--probability", "x"], /--probability must be/],
-      [["disk", "n2", "--fault", "none", "--probability", "0.5"], /takes no --probability/],
-      [["disk", "--fault", "none"], /./],
-    ] as const
-  ) {
-    const io = memoryIo({ env: { DISTLAB_URL: "http://127.0.0.1:9" }, fetch: noFetch });
-    assert.equal(await runCli([...argv], io), 2, argv.join(" "));
-    assert.equal(io.stderr.length, 1, io.stderr.join("\n"));
-    assert.match(io.stderr[0]!, message);
-    assert.deepEqual(io.stdout, []);
-  }
+  await assertUsageErrors([
+    [["disk", "n2"], /disk needs --fault/],
+    [["disk", "n2", "--fault", "melt"], /--fault must be one of fsync-error, .*'melt'/],
+    [["disk", "n2", "--fault", "bit-flip", "--probability", "2"], /--probability must be/],
+    [["disk", "n2", "--fault", "bit-flip", "--probability", "x"], /--probability must be/],
+    [["disk", "n2", "--fault", "none", "--probability", "0.5"], /takes no --probability/],
+    [["disk", "--fault", "none"], /./],
+  ]);
   assert.match(helpText(), /disk NODE +a storage fault/);
   assert.match(helpText("disk"), /--fault KIND/);
 });

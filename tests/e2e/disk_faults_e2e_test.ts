@@ -7,8 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { type Api, createApi } from "../../http/app.ts";
-import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
+import type { Api } from "../../http/app.ts";
+import type { Cluster } from "../../nodes/worker_cluster.ts";
+import { withRaftApi } from "../support/raft_api_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import type { DiskFaultKind } from "../../protocols/storage.ts";
 import { notYet, waitFor } from "../support/deadline.ts";
@@ -70,22 +71,6 @@ class Writer {
   }
 }
 
-async function withCluster(
-  seed: number,
-  fn: (api: Api, cluster: Cluster, dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "distlab_disk_e2e_" });
-  const cluster = await startCluster({ protocol: "raft-kv", nodes: 3, seed, dataDir: dir });
-  const api = createApi(cluster, { gateway: { timeoutMs: 2000 } });
-  try {
-    await fn(api, cluster, dir);
-  } finally {
-    api.close();
-    await cluster.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 async function post(app: Api["app"], path: string): Promise<void> {
   const res = await app.request(path, { method: "POST" });
   assert.equal(res.status, 200, await res.text());
@@ -97,7 +82,8 @@ function injected(cluster: Cluster, kind: DiskFaultKind): number {
 
 for (const [i, [kind, outcome]] of CASES.entries()) {
   Deno.test(`disk fault ${kind} on a real file store: the node ${outcome}, every acknowledged write is read back`, async () => {
-    await withCluster(11 + i, async (api, cluster, dir) => {
+    const o = { dataDir: true, seed: 11 + i, api: { gateway: { timeoutMs: 2000 } } };
+    await withRaftApi(o, async (api, cluster, dir) => {
       const app = api.app;
       const crashes: TraceEvent[] = [];
       cluster.onEvent((e) => {
@@ -150,14 +136,15 @@ for (const [i, [kind, outcome]] of CASES.entries()) {
         });
         await w.acknowledged(3);
         await post(app, `/api/v1/nodes/${VICTIM}/crash`);
-        const damaged = await Deno.readFile(`${dir}/${VICTIM}.log`);
+        const log = `${dir!}/${VICTIM}.log`;
+        const damaged = await Deno.readFile(log);
         let res = await app.request(`/api/v1/nodes/${VICTIM}/restart`, { method: "POST" });
         assert.equal(res.status, 409);
         assert.equal((await res.json()).title, "Node corrupted");
         const info = await cluster.info(VICTIM);
         assert.equal(info.status.role, "corrupted");
         assert.match(String(info.status.reason), /is corrupted: .* intact records after it/);
-        assert.deepEqual(await Deno.readFile(`${dir}/${VICTIM}.log`), damaged, "the file is kept");
+        assert.deepEqual(await Deno.readFile(log), damaged, "the file is kept");
         await w.acknowledged(3); // a majority still serves
         // The repair: remove it and add it again, empty; it catches up from the leader.
         await waitFor(`${VICTIM} is removed`, async () => {

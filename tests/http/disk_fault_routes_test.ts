@@ -1,27 +1,14 @@
 import assert from "node:assert/strict";
-import { type Api, createApi } from "../../http/app.ts";
-import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
+import type { Api } from "../../http/app.ts";
+import type { Cluster } from "../../nodes/worker_cluster.ts";
+import { withRaftApi } from "../support/raft_api_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 
-async function withApi(
+function withApi(
   dataDir: boolean,
   fn: (api: Api, cluster: Cluster) => Promise<void>,
 ): Promise<void> {
-  const dir = dataDir ? await Deno.makeTempDir({ prefix: "distlab_disk_routes_" }) : undefined;
-  const cluster = await startCluster({
-    protocol: "raft-kv",
-    nodes: 3,
-    seed: 5,
-    ...(dir === undefined ? {} : { dataDir: dir }),
-  });
-  const api = createApi(cluster);
-  try {
-    await fn(api, cluster);
-  } finally {
-    api.close();
-    await cluster.close();
-    if (dir !== undefined) await Deno.remove(dir, { recursive: true });
-  }
+  return withRaftApi({ dataDir, seed: 5 }, fn);
 }
 
 const post = (body: unknown) => ({
