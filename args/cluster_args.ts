@@ -119,7 +119,8 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --host H              HTTP host (default 127.0.0.1); other than loopback only with --token
   --data-dir DIR        keep each node's storage in DIR/<id>.log (default: in memory)
   --processes           run each node as an OS process instead of a Worker: crash is a real
-                        SIGKILL, and kill -9 of a node's pid (in cli status) is a crash
+                        SIGKILL, pause SIGSTOP, and kill -9 of a node's pid (in cli
+                        status --json) is a crash
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)

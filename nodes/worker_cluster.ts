@@ -296,6 +296,10 @@ export class Cluster implements Runtime {
           : CRASHED,
       );
     }
+    // A frozen process answers nothing: it shows what it said last.
+    if (s.paused && s.worker.signal !== undefined) {
+      return Promise.resolve(s.lastStatus ?? { role: "paused" });
+    }
     const id = this.#nextId++;
     const answer = new Promise<NodeStatus>((resolve) => s.statusWaiters.set(id, resolve));
     this.#post(s, { type: "status", id });
@@ -310,6 +314,9 @@ export class Cluster implements Runtime {
     const s = this.#slot(node);
     if (s.worker === null || !s.ready) {
       return Promise.reject(new NodeStateError(node, "crashed", `node ${node} is down`));
+    }
+    if (s.paused && s.worker.signal !== undefined) {
+      return Promise.reject(new NodeStateError(node, "paused", `node ${node} is frozen`));
     }
     const id = this.#nextId++;
     const answer = new Promise<LogPage | null | undefined>((resolve) =>
@@ -428,6 +435,14 @@ export class Cluster implements Runtime {
     if (s.worker === null || s.paused || this.#closed) return;
     s.paused = true;
     this.#post(s, { type: "pause" });
+    if (s.worker.signal !== undefined) {
+      // A process node is frozen for real; whoever waits on it gets its last word now.
+      s.worker.signal("SIGSTOP");
+      for (const resolve of s.statusWaiters.values()) resolve(s.lastStatus ?? { role: "paused" });
+      s.statusWaiters.clear();
+      for (const resolve of s.logWaiters.values()) resolve(undefined);
+      s.logWaiters.clear();
+    }
     this.#emit({ time: this.#now(), kind: "pause", node });
   }
 
@@ -436,6 +451,7 @@ export class Cluster implements Runtime {
     const s = this.#slot(node);
     if (!s.paused || s.worker === null || this.#closed) return;
     s.paused = false;
+    s.worker.signal?.("SIGCONT");
     this.#emit({ time: this.#now(), kind: "resume", node });
     const deliveries = s.backlog;
     const requests = s.held;
@@ -687,6 +703,7 @@ export class Cluster implements Runtime {
         s.starting = null;
         return;
       case "status": {
+        s.lastStatus = m.status;
         const w = s.statusWaiters.get(m.id);
         s.statusWaiters.delete(m.id);
         w?.(m.status);
@@ -774,6 +791,7 @@ export class Cluster implements Runtime {
 
   async #stop(s: Slot): Promise<void> {
     const worker = s.worker;
+    if (s.paused) worker?.signal?.("SIGCONT"); // a frozen process could not flush
     if (worker !== null && s.ready) {
       const ms = this.#o.closeTimeoutMs ?? 2_000;
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -15,8 +15,7 @@
  */
 
 import { createRng } from "../protocols/random.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { type ClusterProcess, startClusterProcess } from "./cluster_process.ts";
 
 /** One kill-and-restart round. */
 export interface KillRoundOptions {
@@ -60,44 +59,8 @@ export interface KillRoundResult {
   readonly coldStartMs: number;
 }
 
-interface Server {
-  readonly url: string;
-  readonly child: Deno.ChildProcess;
-}
-
-async function startServer(args: string[], deadlineMs: number): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      "--allow-env",
-      "--allow-run",
-      MAIN,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  try {
-    while (!/Ctrl-C/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the cluster did not start: ${text.slice(0, 300)}`);
-      text += value;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  (async () => {
-    for (;;) if ((await reader.read()).done) break;
-  })();
-  const url = /API: (\S+)\/api\/v1/.exec(text)?.[1];
-  if (url === undefined) throw new Error(`no API address in: ${text.slice(0, 300)}`);
-  return { url, child };
+function startServer(args: string[], deadlineMs: number): Promise<ClusterProcess> {
+  return startClusterProcess(args, { deadlineMs });
 }
 
 async function waitForLeader(url: string, deadlineMs: number): Promise<number> {

@@ -140,7 +140,7 @@ export function clusterRoutes(ctx: ApiContext): Hono {
       page = await cluster.log(id, from, limit);
     } catch (e) {
       if (!(e instanceof NodeStateError)) throw e;
-      throw unavailable("node-down", "Node down", `node ${id} is down: its log cannot be read`, 1);
+      throw unavailable("node-down", "Node down", `${e.message}: its log cannot be read`, 1);
     }
     if (page === null) throw noLog();
     return c.json({ node: id, ...page });

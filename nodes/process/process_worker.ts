@@ -1,7 +1,8 @@
 /**
  * A node in an OS process of its own, behind the same surface as a Web Worker
  * (`postMessage`, `onmessage`, `onerror`, `terminate`), so the Worker cluster runs
- * process nodes with no other change: `deno task cluster --processes`. The child is
+ * process nodes with no other change: `deno task cluster --processes`. Pause is a real
+ * `SIGSTOP` and resume a `SIGCONT` ({@link NodeWorker.signal}). The child is
  * `deno run nodes/process_node.ts`; messages cross its stdin and stdout as frames.
  * `terminate()` is a real `SIGKILL`, and a child that dies by any other means (a
  * `kill -9` from a shell, an out-of-memory kill) is reported through `onerror`, so the
@@ -25,6 +26,11 @@ export interface NodeWorker {
   postMessage(message: ToWorker): void;
   /** Stops the node at once (a process: `SIGKILL`). */
   terminate(): void;
+  /**
+   * Sends the host an OS signal (a process only: `SIGSTOP` to freeze it, `SIGCONT` to
+   * let it go on). A Worker has none: its pause is a message.
+   */
+  signal?(sig: Deno.Signal): void;
 }
 
 /** A node process: a {@link NodeWorker} with the operating system's process id. */
@@ -72,6 +78,14 @@ export function spawnProcessNode(name: string): ProcessNode {
     onerror: null,
     onmessageerror: null,
     postMessage: (m) => channel.send(m),
+    signal(sig: Deno.Signal): void {
+      if (ended) return;
+      try {
+        child.kill(sig);
+      } catch {
+        // gone: its end is reported by the status watcher
+      }
+    },
     terminate(): void {
       if (ended) return;
       ended = true;

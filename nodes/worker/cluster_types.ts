@@ -174,8 +174,8 @@ export class NodeStateError extends Error {
   /** The node. */
   readonly node: NodeId;
   /** What it is doing instead. */
-  readonly state: "crashed" | "corrupted";
-  constructor(node: NodeId, state: "crashed" | "corrupted", message: string) {
+  readonly state: "crashed" | "corrupted" | "paused";
+  constructor(node: NodeId, state: "crashed" | "corrupted" | "paused", message: string) {
     super(message);
     this.name = "NodeStateError";
     this.node = node;

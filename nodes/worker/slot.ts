@@ -60,6 +60,11 @@ export interface Slot {
   /** Cluster time (ms) of the Worker's last message, or null while it is down. */
   lastSeen: number | null;
   /**
+   * The node's last status answer: what a frozen (`SIGSTOP`ped) process node shows while
+   * it is paused, since it cannot answer.
+   */
+  lastStatus: NodeStatus | null;
+  /**
    * Why the node may not run, or null: its storage is corrupted. Set when a start finds
    * the damage; cleared only when the node is removed (its data set aside).
    */
@@ -109,6 +114,7 @@ export function createSlot(
     starting: null,
     closing: null,
     lastSeen: null,
+    lastStatus: null,
     corrupted: null,
     stopped: null,
     disk: NO_DISK_FAULTS,

@@ -6,9 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { within } from "../support/deadline.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { deadlineMs, within } from "../support/deadline.ts";
+import { startClusterProcess } from "../../torture/cluster_process.ts";
 
 /** A running `main.ts`. */
 export interface Server {
@@ -29,62 +28,25 @@ export interface Server {
  * ```
  */
 export async function startMain(...args: string[]): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      "--allow-env",
-      "--allow-run", // --processes
-      MAIN,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
   const started = performance.now();
-  const readBanner = async () => {
-    while (!/Ctrl-C/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-  };
+  let p;
   try {
-    await within("main.ts prints its API URL", readBanner(), "long");
+    p = await startClusterProcess(args, { deadlineMs: deadlineMs("long"), stderr: "inherit" });
   } catch (e) {
-    child.kill("SIGKILL");
-    await child.status;
-    assert.fail(`${(e as Error).message}; it printed: ${text}`);
+    assert.fail(`main.ts did not print its API URL: ${(e as Error).message}`);
   }
-  const api = /API: (\S+)\/api\/v1/.exec(text)?.[1];
-  if (api === undefined) {
-    child.kill("SIGKILL");
-    await child.status;
-    assert.fail(`the cluster did not start: ${text}`);
-  }
-  console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${api}`);
+  console.log(`  cluster up in ${Math.round(performance.now() - started)} ms at ${p.url}`);
   let stopped = false;
-  // Keep reading stdout, so a full pipe never blocks it and tests can read what it says.
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-  })();
+  const { child } = p;
   return {
-    url: api,
-    output: () => text,
+    url: p.url,
+    output: p.output,
     async stop(signal: Deno.Signal = "SIGINT") {
       if (stopped) return (await child.status).code;
       stopped = true;
       child.kill(signal);
       const drain = async () => {
-        await drained;
+        await p.drained;
         return (await child.status).code;
       };
       try {

@@ -22,6 +22,12 @@ async function nodes(url: string): Promise<NodeRow[]> {
   return (await (await fetch(`${url}/api/v1/cluster`)).json()).nodes;
 }
 
+/** The state letter of a process (R, S, T = stopped, …), read by `cat` (/proc needs -A). */
+async function processState(pid: number): Promise<string> {
+  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).output();
+  return /^\d+ \(.*\) (\S)/.exec(new TextDecoder().decode(out.stdout))?.[1] ?? "?";
+}
+
 /** Whether a process exists: SIGCONT changes nothing for a running one (/proc needs -A). */
 function alive(pid: number): boolean {
   try {
@@ -85,6 +91,19 @@ Deno.test("e2e --processes: kill -9 of the leader's process, restart from disk, 
     console.log(`  partitioned ${second.leader} away; ${third.leader} leads`);
     await writeAll(url, keys("c", 30), acked);
     await cli(url, "heal");
+
+    // Pause is a real SIGSTOP: the process is frozen, the API still shows the node.
+    const frozen = (await nodes(url)).find((x) => x.id !== third.leader)!;
+    await cli(url, "pause", frozen.id);
+    assert.equal(await processState(frozen.pid!), "T", `${frozen.id} is stopped`);
+    const shown = (await nodes(url)).find((x) => x.id === frozen.id)!;
+    assert.ok(shown.up, "a frozen node is still up, and answered for");
+    await writeAll(url, keys("d", 20), acked);
+    await cli(url, "resume", frozen.id);
+    await waitFor(`${frozen.id} runs again`, async () => {
+      const st = await processState(frozen.pid!);
+      return st !== "T" || notYet(st);
+    });
     await readBack(url, acked);
     const events = await assertLinearizable(url);
     console.log(`  ${acked.size} writes read back; history of ${events} events linearizable`);
