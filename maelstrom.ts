@@ -1,7 +1,9 @@
 /**
  * `deno task maelstrom test -w WORKLOAD --bin PROGRAM …`: runs any program that speaks
  * Maelstrom's protocol as the nodes of a cluster, under distlab's fault model, with
- * Maelstrom's workloads and checkers. Exit 0 valid, 1 invalid, 2 bad input.
+ * Maelstrom's workloads and checkers. Exit 0 valid, 1 invalid, 2 bad input. With
+ * `--serve [PORT]` it serves distlab's API and dashboard for the run while it runs, and
+ * after it ends until Ctrl-C.
  *
  * `deno task maelstrom-node PROTOCOL [--option k=v …] [--seed S]` (`maelstrom.ts node …`):
  * one distlab key-value protocol node speaking Maelstrom's protocol on stdin/stdout.
@@ -38,7 +40,26 @@ export async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
   const r = await runTest(options, (line) => console.log(line));
+  if (r.live !== undefined) {
+    // The run is over; its API and dashboard stay, to look at what it did.
+    console.log(`still serving ${r.live.url}/ (the finished run); Ctrl-C stops`);
+    await untilSignal();
+    await r.live.close();
+    console.log("distlab maelstrom: stopped");
+  }
   return r.exitCode;
+}
+
+/** Resolves on SIGINT (or SIGTERM, where there is one). */
+function untilSignal(): Promise<void> {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  return new Promise((resolve) => {
+    const on = () => {
+      for (const s of signals) Deno.removeSignalListener(s, on);
+      resolve();
+    };
+    for (const s of signals) Deno.addSignalListener(s, on);
+  });
 }
 
 async function node(args: readonly string[]): Promise<number> {

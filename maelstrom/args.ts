@@ -94,7 +94,23 @@ export interface TestOptions {
   readonly rpcTimeout: number;
   /** Where results go: `<store>/<workload>/<timestamp>/`. */
   readonly store: string;
+  /**
+   * `--serve [PORT]`: the port to serve the API and dashboard on while the run runs (and
+   * after, until Ctrl-C; 0: any free port), or null: no live view.
+   */
+  readonly serve: number | null;
 }
+
+/**
+ * The port `--serve` takes when it is given without one (the cluster's own default).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SERVE_PORT } from "./args.ts";
+ * DEFAULT_SERVE_PORT; // 8080
+ * ```
+ */
+export const DEFAULT_SERVE_PORT = 8080;
 
 /**
  * Usage, printed with a bad-input error.
@@ -110,7 +126,7 @@ export const USAGE =
   "[--rate R] [--concurrency N|Nn] [--nemesis partition,kill,pause] [--nemesis-interval S] " +
   "[--latency MS] [--latency-dist constant|uniform|exponential] [--topology T] [--key-count K] " +
   "[--max-txn-length N] [--max-writes-per-key N] [--consistency-models M,…] " +
-  "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--lin-kv-service memory|PROTOCOL] [--store DIR] [-- ARGS…]";
+  "[--seed S] [--drop P] [--duplicate P] [--reorder P] [--recovery-time S] [--init-timeout S] [--rpc-timeout S] [--lin-kv-service memory|PROTOCOL] [--store DIR] [--serve [PORT]] [-- ARGS…]";
 
 /**
  * Parses `args` (starting with the command `test`); throws an `Error` whose message is
@@ -134,7 +150,7 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest.slice(1),
+      args: servePort(rest.slice(1)),
       allowPositionals: true,
       strict: true,
       options: {
@@ -162,6 +178,7 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
         "rpc-timeout": { type: "string", default: "5" },
         "lin-kv-service": { type: "string", default: "memory" },
         store: { type: "string", default: "store" },
+        serve: { type: "string" },
       },
     });
   } catch (e) {
@@ -218,7 +235,31 @@ export function parseTestArgs(args: readonly string[]): TestOptions {
       ? null
       : protocolByName(v["lin-kv-service"]!).name, // throws, naming the known ones
     store: v.store!,
+    serve: v.serve === undefined ? null : port(v.serve),
   };
+}
+
+/** `--serve` without a port (last, or before another flag) gets the default one. */
+function servePort(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return [...out, ...args.slice(i)];
+    out.push(a);
+    const next = args[i + 1];
+    if (a === "--serve" && (next === undefined || next.startsWith("-"))) {
+      out.push(String(DEFAULT_SERVE_PORT));
+    }
+  }
+  return out;
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 65535) {
+    throw new Error(`invalid --serve '${text}': expected a port number from 0 to 65535`);
+  }
+  return n;
 }
 
 /**

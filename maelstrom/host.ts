@@ -110,6 +110,18 @@ export interface Host {
   pid(id: string): number | null;
   /** Whether `id` is crashed or paused. */
   state(id: string): "up" | "crashed" | "paused";
+  /** ms since the host started: the time of its journal and trace events. */
+  now(): number;
+  /** When (host ms) `id` last printed a line on stdout; null if it never did. */
+  lastSeen(id: string): number | null;
+  /**
+   * Trace events as the live view shows them: `send` / `deliver` of every node-to-node
+   * and client message (with the Lamport clock the host assigned), `drop` /
+   * `duplicate`, and `crash` / `restart` / `pause` / `resume`. `messages: false` gets
+   * only the latter (the message events cost a little per message, so they are made
+   * only while someone wants them). Returns the function that unsubscribes.
+   */
+  onEvent(listener: (e: TraceEvent) => void, messages?: boolean): () => void;
   /** Kills every process and waits until their logs are written. */
   close(): Promise<void>;
   /** The in-memory services (for tests and final state). */
@@ -139,6 +151,37 @@ export function startHost(o: HostOptions): Host {
   const lamport = new Map<string, number>(o.nodeIds.map((id) => [id, 0]));
   const vclocks = new Map<string, VectorClock>(o.nodeIds.map((id) => [id, { [id]: 0 }]));
   const services = createServices(o.random);
+  /** Clients' Lamport clocks: a client is a process of the space-time diagram too. */
+  const clientClocks = new Map<string, number>();
+  const seen = new Map<string, number>();
+  /** Listeners, and whether each wants message events. */
+  const listeners = new Map<(e: TraceEvent) => void, boolean>();
+  let messageListeners = 0;
+  const emit = (e: TraceEvent, message: boolean) => {
+    for (const [listener, wants] of listeners) if (wants || !message) listener(e);
+  };
+  /** A message between a client and a node: both clocks tick, as for node messages. */
+  const clientMessage = (src: string, dest: string, body: Body) => {
+    journal.push({ time: now(), kind: "client", src, dest, body });
+    const fromClient = isClientId(src);
+    const client = fromClient ? src : dest;
+    const node = fromClient ? dest : src;
+    const clocks = (id: string) => id === client ? clientClocks : lamport;
+    const sent = (clocks(src).get(src) ?? 0) + 1;
+    clocks(src).set(src, sent);
+    const lost = fromClient && states.get(node) === "crashed";
+    const got = Math.max(clocks(dest).get(dest) ?? 0, sent) + 1;
+    if (!lost) clocks(dest).set(dest, got);
+    if (messageListeners === 0) return;
+    const time = now();
+    emit({ time, kind: "send", node: src, peer: dest, body, lamport: sent }, true);
+    emit(
+      lost
+        ? { time, kind: "drop", node: src, peer: dest, body, reason: "crashed" }
+        : { time, kind: "deliver", node: dest, peer: src, body, lamport: got },
+      true,
+    );
+  };
   /** Each node's unanswered `init`. */
   const inits = new Map<string, { msgId: number; done: (body: Body) => void }>();
   /** Processes the host itself ended: their exit is no failure. */
@@ -167,6 +210,16 @@ export function startHost(o: HostOptions): Host {
             body: c.body,
             reason: "crashed",
           });
+          if (messageListeners > 0) {
+            emit({
+              time: now(),
+              kind: "drop",
+              node: c.from,
+              peer: to,
+              body: c.body,
+              reason: "crashed",
+            }, true);
+          }
           continue;
         }
         counters.add(c.from, to, "delivered");
@@ -183,6 +236,20 @@ export function startHost(o: HostOptions): Host {
           lamport: clock,
           vclock,
         });
+        if (messageListeners > 0) {
+          emit(
+            {
+              time: now(),
+              kind: "deliver",
+              node: to,
+              peer: c.from,
+              body: c.body,
+              lamport: clock,
+              vclock,
+            },
+            true,
+          );
+        }
         // A paused process still has its pipe: bytes wait in it, as on a stalled host.
         write(to, { src: c.from, dest: to, body: c.body as Body });
       }
@@ -197,12 +264,14 @@ export function startHost(o: HostOptions): Host {
           body: e.body,
           ...(e.reason === undefined ? {} : { reason: e.reason }),
         });
+        if (messageListeners > 0) emit(e, true);
       }
     },
   });
   router.tracing = true;
 
   const fromNode = (id: string, line: string) => {
+    seen.set(id, now());
     const m = parseMessage(line);
     if (typeof m === "string") {
       fail(
@@ -214,7 +283,7 @@ export function startHost(o: HostOptions): Host {
     }
     const dest = m.dest;
     if (isClientId(dest)) {
-      journal.push({ time: now(), kind: "client", src: id, dest, body: m.body });
+      clientMessage(id, dest, m.body);
       const pending = inits.get(id);
       if (pending !== undefined && m.body.in_reply_to === pending.msgId) pending.done(m.body);
       else o.onClientMessage({ src: id, dest, body: m.body });
@@ -254,6 +323,17 @@ export function startHost(o: HostOptions): Host {
       lamport: clock,
       vclock,
     });
+    if (messageListeners > 0) {
+      emit({
+        time: now(),
+        kind: "send",
+        node: id,
+        peer: dest,
+        body: m.body,
+        lamport: clock,
+        vclock,
+      }, true);
+    }
     router.send(id, [{ to: dest, body: m.body, lamport: clock, vclock }]);
   };
 
@@ -311,7 +391,7 @@ export function startHost(o: HostOptions): Host {
         },
       });
       const initBody: Body = { type: "init", msg_id: msgId, node_id: id, node_ids: o.nodeIds };
-      journal.push({ time: now(), kind: "client", src: "c0", dest: id, body: initBody });
+      clientMessage("c0", id, initBody);
       write(id, { src: "c0", dest: id, body: initBody });
     });
 
@@ -321,7 +401,7 @@ export function startHost(o: HostOptions): Host {
     journal,
     services,
     sendToNode(src, dest, body) {
-      journal.push({ time: now(), kind: "client", src, dest, body });
+      clientMessage(src, dest, body);
       if (states.get(dest) !== "crashed") write(dest, { src, dest, body });
     },
     async spawnAll() {
@@ -334,25 +414,40 @@ export function startHost(o: HostOptions): Host {
       killed.add(p);
       p.kill();
       states.set(id, "crashed");
+      emit({ time: now(), kind: "crash", node: id }, false);
     },
     async restart(id, initTimeoutMs) {
       if (states.get(id) !== "crashed") return;
       await procs.get(id)?.done;
       await spawn(id);
       await init(id, initTimeoutMs);
+      emit({ time: now(), kind: "restart", node: id }, false);
     },
     pause(id) {
       if (states.get(id) !== "up") return;
       procs.get(id)?.pause();
       states.set(id, "paused");
+      emit({ time: now(), kind: "pause", node: id }, false);
     },
     resume(id) {
       if (states.get(id) !== "paused") return;
       procs.get(id)?.resume();
       states.set(id, "up");
+      emit({ time: now(), kind: "resume", node: id }, false);
     },
     state: (id) => states.get(id) ?? "crashed",
     pid: (id) => procs.get(id)?.pid ?? null,
+    now,
+    lastSeen: (id) => seen.get(id) ?? null,
+    onEvent(listener, messages = true) {
+      // A listener added twice is one listener: wrap it so each subscription stands alone.
+      const own = (e: TraceEvent) => listener(e);
+      listeners.set(own, messages);
+      if (messages) messageListeners++;
+      return () => {
+        if (listeners.delete(own) && messages) messageListeners--;
+      };
+    },
     async close() {
       closing = true;
       router.close();

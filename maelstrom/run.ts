@@ -22,6 +22,7 @@ import { type Host, type JournalEntry, startHost } from "./host.ts";
 import { type NemesisEvent, startNemesis } from "./nemesis.ts";
 import { SpawnError } from "./process_node.ts";
 import { type KvService, startProtocolService } from "./protocol_service.ts";
+import { type LiveView, serveLive } from "./serve.ts";
 import { spaceTimeSvg } from "./space_time_svg.ts";
 import { latencyStats, netStats, opStats } from "./stats.ts";
 import type { Body } from "./wire.ts";
@@ -45,6 +46,26 @@ export interface RunOutcome {
   /** Where the results went (null if nothing was written). */
   readonly dir: string | null;
   readonly results: Record<string, unknown> | null;
+  /**
+   * With `--serve`: the API and dashboard, still serving the finished run until the
+   * caller closes it. Absent without `--serve`, or when the run ended in bad input.
+   */
+  readonly live?: LiveView;
+}
+
+/**
+ * What a caller may do to a run besides its options.
+ *
+ * @example
+ * ```ts
+ * import type { RunHooks } from "./run.ts";
+ * const stop = new AbortController();
+ * const hooks: RunHooks = { stop: stop.signal }; // stop.abort(): the time limit is up now
+ * ```
+ */
+export interface RunHooks {
+  /** Ends the client phase early, as if the time limit were up; the run then checks as usual. */
+  readonly stop?: AbortSignal;
 }
 
 /**
@@ -58,7 +79,11 @@ export interface RunOutcome {
  * r.exitCode; // 0
  * ```
  */
-export async function runTest(o: TestOptions, print: (line: string) => void): Promise<RunOutcome> {
+export async function runTest(
+  o: TestOptions,
+  print: (line: string) => void,
+  hooks: RunHooks = {},
+): Promise<RunOutcome> {
   const dir = await makeRunDir(o.store, o.workload);
   await Deno.mkdir(`${dir}/node-logs`, { recursive: true });
   const nodeIds = Array.from({ length: o.nodeCount }, (_, i) => `n${i}`);
@@ -111,8 +136,10 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     await Deno.writeTextFile(`${dir}/shiviz.log`, toShiViz(spaceTime(host.journal)));
     await Deno.writeTextFile(`${dir}/space-time.svg`, spaceTimeSvg(nodeIds, host.journal));
   };
+  let live: LiveView | null = null;
   const badInput = async (line: string): Promise<RunOutcome> => {
     await host.close();
+    await live?.close();
     await linKv?.close();
     const results = { valid: "error", error: line, options: o };
     await write(results); // what the nodes said before it went wrong
@@ -130,6 +157,24 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
         ? `, nemesis ${o.nemesis.join(",")} every ~${o.nemesisInterval} s`
         : ""),
   );
+  if (o.serve !== null) {
+    try {
+      live = serveLive(host, {
+        port: o.serve,
+        workload: o.workload,
+        nodeIds,
+        initTimeoutMs: o.initTimeout * 1000,
+      });
+    } catch (e) {
+      return await badInput(`cannot serve on port ${o.serve}: ${(e as Error).message}`);
+    }
+    print(`live: ${live.url}/ (dashboard), ${live.url}/api/v1 (API)`);
+    print(`  deno task cli status --url ${live.url}`);
+  }
+  const record = (e: HistoryEvent) => {
+    history.push(e);
+    live?.record(e);
+  };
   try {
     await host.spawnAll();
   } catch (e) {
@@ -154,7 +199,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       node,
       ...(inv.key === undefined ? {} : { key: inv.key }),
     };
-    history.push({
+    record({
       ...base,
       type: "invoke",
       time: nowNs(),
@@ -165,7 +210,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       ? { type: "info", error: fatal === null ? "0: timeout" : "the run stopped" }
       : workload.complete(inv, reply);
     const value = c.value !== undefined ? c.value : inv.value;
-    history.push({
+    record({
       ...base,
       type: c.type,
       time: nowNs(),
@@ -194,6 +239,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     o.initTimeout * 1000,
     (e) => {
       nemesisLog.push(e);
+      live?.fault(e);
       print(
         `nemesis ${(e.time / 1000).toFixed(1)}s: ${e.action}${
           e.value === undefined ? "" : " " + JSON.stringify(e.value)
@@ -202,6 +248,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     },
   );
   const end = performance.now() + o.timeLimit * 1000;
+  const stopped = () => hooks.stop?.aborted === true;
   // Each worker draws from its own seeded stream, so its operations do not depend on how
   // the others' replies interleave; together they keep Jepsen's stagger (mean 1/rate).
   const gapMs = 1000 * o.concurrency / o.rate;
@@ -214,9 +261,9 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
       const slot = Math.max(nextSlot, performance.now());
       nextSlot = slot + rng.next() * 2 * gapMs;
       const wait = slot - performance.now();
-      if (slot >= end || fatal !== null) return;
+      if (slot >= end || fatal !== null || stopped()) return;
       if (wait > 0) await delay(wait);
-      if (fatal !== null) return;
+      if (fatal !== null || stopped()) return;
       const node = nodeIds[process % nodeIds.length]!;
       const c = await perform(process, node, workload.invoke(rng, process));
       // A process whose operation's outcome is unknown may still be running it: the next
@@ -228,6 +275,8 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   // finish (or time out) on a healed cluster.
   const timeUp = new AbortController();
   void fatalSignal.then(() => timeUp.abort()); // a dead node ends the run now
+  if (stopped()) timeUp.abort();
+  hooks.stop?.addEventListener("abort", () => timeUp.abort(), { once: true });
   const nemesisDone = delay(Math.max(0, end - performance.now()), undefined, {
     signal: timeUp.signal,
   }).catch(() => {}).then(() => nemesis.stop());
@@ -236,6 +285,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
   const finalFrom = nowNs();
   if (fatal === null) await workload.final?.(ctx);
   await host.close();
+  live?.end();
   await linKv?.close();
   if (fatal !== null) return await badInput(fatal);
 
@@ -284,7 +334,7 @@ export async function runTest(o: TestOptions, print: (line: string) => void): Pr
     }: ${verdict.explanation}`,
   );
   print(`results: ${dir}/`);
-  return { exitCode: valid ? 0 : 1, error: null, dir, results };
+  return { exitCode: valid ? 0 : 1, error: null, dir, results, ...(live === null ? {} : { live }) };
 }
 
 /** Node-to-node sends and deliveries as trace events (the others carry no vector clock). */
