@@ -103,7 +103,14 @@ export function serveLive(host: Host, o: LiveOptions): LiveView {
         time: host.now(),
         kind: "fault",
         node: "*",
-        data: { nemesis: e.action, ...(e.value === undefined ? {} : { value: e.value }) },
+        // As the API's own fault events, so the dashboard labels a partition by its groups.
+        data: e.action === "start-partition"
+          ? { action: "partition", groups: e.value, nemesis: true }
+          : {
+            action: e.action,
+            nemesis: true,
+            ...(e.value === undefined ? {} : { value: e.value }),
+          },
       });
     },
     end: () => control.end(),

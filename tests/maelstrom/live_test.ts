@@ -324,3 +324,58 @@ Deno.test("maelstrom --serve: a bad port is bad input, said in one line", async 
     await Deno.remove(store, { recursive: true });
   }
 });
+
+Deno.test("maelstrom --serve: the nemesis's steps are fault events, partitions with their groups", async () => {
+  const store = await Deno.makeTempDir({ prefix: "distlab-maelstrom-live-" });
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const run = runTest(
+    parseTestArgs([
+      "test",
+      "-w",
+      "echo",
+      "--bin",
+      `${NODES}echo.py`,
+      "--node-count",
+      "3",
+      "--time-limit",
+      String(deadlineMs("long") / 1000),
+      "--nemesis",
+      "partition",
+      "--nemesis-interval",
+      "0.2",
+      "--store",
+      store,
+      "--serve",
+      "0",
+    ]),
+    (l) => lines.push(l),
+    { stop: stop.signal },
+  );
+  let sse: { seen: TraceEvent[]; close(): void } | null = null;
+  try {
+    const base = await waitFor("the run prints its URL", () => {
+      const m = lines.map((l) => /^live: (http:\/\/\S+)\/ /.exec(l)).find((x) => x !== null);
+      return m?.[1] ?? notYet(lines);
+    }, { timeout: "short" });
+    const stream = await events(`${base}/api/v1/events?kind=fault`);
+    sse = stream;
+    const step = await waitFor(
+      "a nemesis partition as a fault event",
+      () =>
+        stream.seen.find((e) => {
+          const d = e.data as { action?: unknown; groups?: unknown; nemesis?: unknown };
+          return e.kind === "fault" && e.node === "*" && d.nemesis === true &&
+            d.action === "partition" && Array.isArray(d.groups);
+        }) ?? notYet(stream.seen),
+    );
+    const groups = (step.data as { groups: string[][] }).groups;
+    assert.deepEqual(groups.flat().sort(), ["n0", "n1", "n2"]);
+  } finally {
+    sse?.close();
+    stop.abort();
+    const outcome = await within("the run ends", run, "long");
+    await outcome.live?.close();
+    await Deno.remove(store, { recursive: true });
+  }
+});
