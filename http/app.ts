@@ -159,7 +159,7 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     sessions: new ClientSessions(randomClientBase(), options.maxClients),
     admin,
     operations,
-    display: protocolDisplay(protocol),
+    display: cluster.display ?? protocolDisplay(protocol),
   };
   hub.observe((e) => metrics.observeEvent(e));
   gateway.onBreakerChange((change) => {

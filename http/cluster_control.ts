@@ -13,6 +13,7 @@ import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster
 import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
 import type { DiskFaultView } from "../nodes/worker/cluster_types.ts";
 import type { DiskFaultKind } from "../protocols/storage.ts";
+import type { ProtocolDisplay } from "../protocols/display.ts";
 
 /**
  * The parts of the fault model the API drives (a `Network` has them all).
@@ -54,6 +55,11 @@ export interface ClusterControl {
    * event kinds, …); otherwise the API looks `protocol` up in the registry.
    */
   readonly descriptor?: AnyProtocol;
+  /**
+   * How front ends show the nodes, when the runtime knows better than the protocol's
+   * declared display (process nodes that have no protocol status); else the protocol's.
+   */
+  readonly display?: ProtocolDisplay;
   /** Every node id, in order (changes when nodes are added or removed). */
   readonly nodes: readonly NodeId[];
   /** The fault model. */

@@ -17,6 +17,7 @@ import { conflict } from "../http/problem.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker/cluster_types.ts";
+import type { ProtocolDisplay } from "../protocols/display.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
 import { fail } from "../protocols/reply.ts";
 import type { Host } from "./host.ts";
@@ -58,6 +59,26 @@ export interface HostControl extends ClusterControl {
 }
 
 const NO_CLOCK: ClockState = { skewMs: 0, drift: 0 };
+
+/**
+ * How front ends show process nodes: no leader, and what the host knows of each (its
+ * process id, messages it sent and messages delivered to it).
+ *
+ * @example
+ * ```ts
+ * import { PROCESS_NODE_DISPLAY } from "./cluster_control.ts";
+ * PROCESS_NODE_DISPLAY.columns.map((c) => c.header); // ["ROLE", "PID", "SENT", "RECEIVED"]
+ * ```
+ */
+export const PROCESS_NODE_DISPLAY: ProtocolDisplay = {
+  headline: { kind: "leaderless", fields: [] },
+  columns: [
+    { header: "ROLE", field: "role" },
+    { header: "PID", field: "status.pid" },
+    { header: "SENT", field: "status.sent" },
+    { header: "RECEIVED", field: "status.received" },
+  ],
+};
 
 /**
  * The adapter.
@@ -104,7 +125,7 @@ export function hostControl(host: Host, o: HostControlOptions): HostControl {
       id,
       up,
       paused: state === "paused",
-      status: { role: up ? "node" : state, sent, received },
+      status: { role: up ? "node" : state, ...(up && pid !== null ? { pid } : {}), sent, received },
       lastSeenMs: up && seen !== null ? Math.max(0, Math.round(host.now() - seen)) : null,
       ...(up && pid !== null ? { pid } : {}),
       byzantine: null,
@@ -113,6 +134,7 @@ export function hostControl(host: Host, o: HostControlOptions): HostControl {
 
   return {
     protocol,
+    display: PROCESS_NODE_DISPLAY,
     nodes: o.nodeIds,
     network: host.network,
     now: () => host.now(),

@@ -8,6 +8,7 @@ import { type RunOutcome, runTest } from "../../maelstrom/run.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import { deadlineMs, notYet, waitFor, within } from "../support/deadline.ts";
 import { NODES } from "./harness.ts";
+import { cli } from "../e2e/cluster_client.ts";
 
 interface NodeView {
   id: string;
@@ -98,6 +99,14 @@ Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept 
     const cluster = await json<{ protocol: string; nodes: NodeView[] }>(fetch(`${api}/cluster`));
     assert.equal(cluster.protocol, "maelstrom:broadcast");
     assert.deepEqual(cluster.nodes.map((n) => n.id), ["n0", "n1", "n2"]);
+
+    // The CLI's status table: no leader, and what the host knows of each node.
+    const status = (await cli(base, "status")).join("\n");
+    assert.match(status, /maelstrom:broadcast/);
+    assert.match(status, /ROLE +PID +SENT +RECEIVED/);
+    for (const id of ["n0", "n1", "n2"]) {
+      assert.match(status, new RegExp(`^${id} +up +node +\\d+`, "m"));
+    }
 
     // Messages: client ↔ node and node ↔ node, with the host's Lamport clocks.
     const sse = await events(`${api}/events?kind=send,deliver,drop,crash,restart,pause,resume`);
