@@ -1,7 +1,7 @@
 // Every bad input of `maelstrom test` is exit 2 with one line that names the node and
 // what it printed.
 import assert from "node:assert/strict";
-import { maelstrom, NODES, shown } from "./harness.ts";
+import { maelstrom, maelstromCommand, NODES, shown } from "./harness.ts";
 import { deadlineMs, within } from "../support/deadline.ts";
 
 const short = ["-w", "echo", "--node-count", "2", "--time-limit", "1", "--rate", "10"];
@@ -66,21 +66,7 @@ Deno.test("a node that never answers init", async () => {
 async function cli(args: string[]) {
   const out = await within(
     `deno run maelstrom.ts ${args.join(" ")}`,
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-read",
-        "--allow-write",
-        "--allow-run",
-        "--allow-env",
-        "maelstrom.ts",
-        ...args,
-      ],
-      cwd: new URL("../../", import.meta.url).pathname,
-      stdout: "piped",
-      stderr: "piped",
-    }).output(),
+    maelstromCommand(args).output(),
     deadlineMs("long"),
   );
   return {

@@ -89,3 +89,32 @@ export async function maelstrom(args: readonly string[]): Promise<Run> {
 export function shown(r: { lines: readonly string[] }): string {
   return r.lines.join("\n");
 }
+
+/**
+ * `deno task maelstrom ARGS` as a command: the task's permissions, run from the
+ * project's folder, its output piped.
+ *
+ * @example
+ * ```ts
+ * import { maelstromCommand } from "./harness.ts";
+ * const cmd = maelstromCommand(["test", "-w", "echo", "--bin", "./echo.py"]); // cmd.output() runs it
+ * ```
+ */
+export function maelstromCommand(args: readonly string[]): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-run",
+      "--allow-env",
+      "--allow-net",
+      "maelstrom.ts",
+      ...args,
+    ],
+    cwd: new URL("../../", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}

@@ -7,7 +7,7 @@ import { parseTestArgs } from "../../maelstrom/args.ts";
 import { type RunOutcome, runTest } from "../../maelstrom/run.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import { deadlineMs, notYet, waitFor, within } from "../support/deadline.ts";
-import { NODES } from "./harness.ts";
+import { maelstromCommand, NODES } from "./harness.ts";
 import { cli } from "../e2e/cluster_client.ts";
 
 interface NodeView {
@@ -56,43 +56,82 @@ async function events(url: string): Promise<{ seen: TraceEvent[]; close(): void 
   return { seen, close: () => abort.abort() };
 }
 
-Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept after the run", async () => {
+/** An in-process `maelstrom test … --serve 0` run, ended by `finish()` (or the deadline). */
+interface LiveRun {
+  /** Where the run is served (no trailing slash). */
+  readonly base: string;
+  readonly lines: string[];
+  /** Ends the client phase now and waits for the run's outcome. */
+  finish(): Promise<RunOutcome>;
+  /** Ends the run if it still runs, stops serving and removes its store. */
+  cleanup(): Promise<void>;
+}
+
+async function liveRun(args: string[]): Promise<LiveRun> {
   const store = await Deno.makeTempDir({ prefix: "distlab-maelstrom-live-" });
   const lines: string[] = [];
   const stop = new AbortController();
-  let run: Promise<RunOutcome> | null = null;
-  let outcome: RunOutcome | null = null;
-  const stream: { close(): void }[] = [];
-  try {
-    const o = parseTestArgs([
+  const run = runTest(
+    parseTestArgs([
       "test",
-      "-w",
-      "broadcast",
-      "--bin",
-      `${NODES}broadcast.py`,
-      "--node-count",
-      "3",
-      "--topology",
-      "line",
-      "--rate",
-      "20",
-      // Ended by `stop` once the test has seen what it waits for; this is a backstop.
+      // Ended by `finish` once the test has seen what it waits for; this is a backstop.
       "--time-limit",
       String(deadlineMs("long") / 1000),
-      "--recovery-time",
-      "1",
       "--init-timeout",
       String(deadlineMs("short") / 1000),
+      ...args,
       "--store",
       store,
       "--serve",
       "0",
-    ]);
-    run = runTest(o, (l) => lines.push(l), { stop: stop.signal });
+    ]),
+    (l) => lines.push(l),
+    { stop: stop.signal },
+  );
+  const cleanup = async () => {
+    stop.abort();
+    const outcome = await run.catch(() => null);
+    await outcome?.live?.close();
+    await Deno.remove(store, { recursive: true });
+  };
+  try {
     const base = await waitFor("the run prints its URL", () => {
       const m = lines.map((l) => /^live: (http:\/\/\S+)\/ /.exec(l)).find((x) => x !== null);
       return m?.[1] ?? notYet(lines);
     }, { timeout: "short" });
+    return {
+      base,
+      lines,
+      finish: () => {
+        stop.abort();
+        return within("the run ends", run, "long");
+      },
+      cleanup,
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept after the run", async () => {
+  const live = await liveRun([
+    "-w",
+    "broadcast",
+    "--bin",
+    `${NODES}broadcast.py`,
+    "--node-count",
+    "3",
+    "--topology",
+    "line",
+    "--rate",
+    "20",
+    "--recovery-time",
+    "1",
+  ]);
+  const { base, lines } = live;
+  const stream: { close(): void }[] = [];
+  try {
     const api = `${base}/api/v1`;
 
     // The nodes, as the host knows them.
@@ -190,9 +229,7 @@ Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept 
     assert.ok(history.every((e) => typeof e.process === "number" && typeof e.time === "number"));
 
     // The run ends (early, as a person's stop would), checks and reports; the API stays.
-    stop.abort();
-    outcome = await within("the run ends", run, "long");
-    run = null;
+    const outcome = await live.finish();
     assert.ok(outcome.exitCode === 0 || outcome.exitCode === 1, lines.join("\n"));
     assert.ok(lines.some((l) => /^(valid|INVALID|unknown): /.test(l)), lines.join("\n"));
     assert.ok(outcome.live !== undefined);
@@ -206,31 +243,13 @@ Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept 
     await late.body?.cancel();
   } finally {
     for (const s of stream) s.close();
-    stop.abort();
-    if (run !== null) outcome = await run.catch(() => null);
-    await outcome?.live?.close();
-    await Deno.remove(store, { recursive: true });
+    await live.cleanup();
   }
 });
 
 /** `deno run maelstrom.ts ARGS` as the task runs it, its output read as it comes. */
 function command(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-run",
-      "--allow-env",
-      "--allow-net",
-      "maelstrom.ts",
-      ...args,
-    ],
-    cwd: new URL("../../", import.meta.url).pathname,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = maelstromCommand(args).spawn();
   let out = "";
   let err = "";
   const read = async (s: ReadableStream<Uint8Array>, add: (t: string) => void) => {
@@ -335,39 +354,21 @@ Deno.test("maelstrom --serve: a bad port is bad input, said in one line", async 
 });
 
 Deno.test("maelstrom --serve: the nemesis's steps are fault events, partitions with their groups", async () => {
-  const store = await Deno.makeTempDir({ prefix: "distlab-maelstrom-live-" });
-  const lines: string[] = [];
-  const stop = new AbortController();
-  const run = runTest(
-    parseTestArgs([
-      "test",
-      "-w",
-      "echo",
-      "--bin",
-      `${NODES}echo.py`,
-      "--node-count",
-      "3",
-      "--time-limit",
-      String(deadlineMs("long") / 1000),
-      "--nemesis",
-      "partition",
-      "--nemesis-interval",
-      "0.2",
-      "--store",
-      store,
-      "--serve",
-      "0",
-    ]),
-    (l) => lines.push(l),
-    { stop: stop.signal },
-  );
+  const live = await liveRun([
+    "-w",
+    "echo",
+    "--bin",
+    `${NODES}echo.py`,
+    "--node-count",
+    "3",
+    "--nemesis",
+    "partition",
+    "--nemesis-interval",
+    "0.2",
+  ]);
   let sse: { seen: TraceEvent[]; close(): void } | null = null;
   try {
-    const base = await waitFor("the run prints its URL", () => {
-      const m = lines.map((l) => /^live: (http:\/\/\S+)\/ /.exec(l)).find((x) => x !== null);
-      return m?.[1] ?? notYet(lines);
-    }, { timeout: "short" });
-    const stream = await events(`${base}/api/v1/events?kind=fault`);
+    const stream = await events(`${live.base}/api/v1/events?kind=fault`);
     sse = stream;
     const step = await waitFor(
       "a nemesis partition as a fault event",
@@ -382,9 +383,6 @@ Deno.test("maelstrom --serve: the nemesis's steps are fault events, partitions w
     assert.deepEqual(groups.flat().sort(), ["n0", "n1", "n2"]);
   } finally {
     sse?.close();
-    stop.abort();
-    const outcome = await within("the run ends", run, "long");
-    await outcome.live?.close();
-    await Deno.remove(store, { recursive: true });
+    await live.cleanup();
   }
 });
