@@ -15,7 +15,6 @@
 import type { ClusterControl } from "../http/cluster_control.ts";
 import { conflict } from "../http/problem.ts";
 import type { TraceEvent } from "../nodes/trace.ts";
-import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker/cluster_types.ts";
 import type { ProtocolDisplay } from "../protocols/display.ts";
 import type { NodeId, Reply } from "../protocols/node.ts";
@@ -62,7 +61,8 @@ const NO_CLOCK: ClockState = { skewMs: 0, drift: 0 };
 
 /**
  * How front ends show process nodes: no leader, and what the host knows of each (its
- * process id, messages it sent and messages delivered to it).
+ * process id, messages it printed and messages handed to it — to and from nodes, clients
+ * and services).
  *
  * @example
  * ```ts
@@ -109,14 +109,8 @@ export function hostControl(host: Host, o: HostControlOptions): HostControl {
       });
     }
   };
-  const info = (id: NodeId, counters: CounterSnapshot): NodeInfo => {
-    let sent = 0;
-    let received = 0;
-    for (const [link, c] of Object.entries(counters.links)) {
-      const [from, to] = link.split(">");
-      if (from === id) sent += c.sent;
-      if (to === id) received += c.delivered;
-    }
+  const info = (id: NodeId): NodeInfo => {
+    const { sent, received } = host.messages(id);
     const state = ended ? "stopped" : host.state(id);
     const up = state === "up" || state === "paused";
     const seen = host.lastSeen(id);
@@ -138,11 +132,8 @@ export function hostControl(host: Host, o: HostControlOptions): HostControl {
     nodes: o.nodeIds,
     network: host.network,
     now: () => host.now(),
-    info: (id) => Promise.resolve(info(id, host.counters.snapshot())),
-    statuses() {
-      const counters = host.counters.snapshot();
-      return Promise.resolve(o.nodeIds.map((id) => info(id, counters)));
-    },
+    info: (id) => Promise.resolve(info(id)),
+    statuses: () => Promise.resolve(o.nodeIds.map(info)),
     crash(id) {
       running(id);
       host.crash(id);

@@ -112,6 +112,11 @@ export interface Host {
   state(id: string): "up" | "crashed" | "paused";
   /** ms since the host started: the time of its journal and trace events. */
   now(): number;
+  /**
+   * Messages `id` printed (to nodes, clients and services) and messages handed to it, over
+   * all its processes.
+   */
+  messages(id: string): { sent: number; received: number };
   /** When (host ms) `id` last printed a line on stdout; null if it never did. */
   lastSeen(id: string): number | null;
   /**
@@ -189,7 +194,17 @@ export function startHost(o: HostOptions): Host {
   let closing = false;
   let hostMsgId = 0;
 
-  const write = (dest: string, m: Message) => procs.get(dest)?.send(JSON.stringify(m));
+  /** Messages each node printed, and messages written to it (from nodes, clients, services). */
+  const counts = new Map<string, { sent: number; received: number }>(
+    o.nodeIds.map((id) => [id, { sent: 0, received: 0 }]),
+  );
+  const write = (dest: string, m: Message) => {
+    const p = procs.get(dest);
+    if (p === undefined) return;
+    const c = counts.get(dest);
+    if (c !== undefined) c.received++;
+    p.send(JSON.stringify(m));
+  };
 
   const router = new Router({
     network,
@@ -281,6 +296,8 @@ export function startHost(o: HostOptions): Host {
       );
       return;
     }
+    const c = counts.get(id);
+    if (c !== undefined) c.sent++;
     const dest = m.dest;
     if (isClientId(dest)) {
       clientMessage(id, dest, m.body);
@@ -439,6 +456,7 @@ export function startHost(o: HostOptions): Host {
     pid: (id) => procs.get(id)?.pid ?? null,
     now,
     lastSeen: (id) => seen.get(id) ?? null,
+    messages: (id) => ({ ...(counts.get(id) ?? { sent: 0, received: 0 }) }),
     onEvent(listener, messages = true) {
       // A listener added twice is one listener: wrap it so each subscription stands alone.
       const own = (e: TraceEvent) => listener(e);

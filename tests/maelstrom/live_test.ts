@@ -170,6 +170,12 @@ Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept 
     );
     assert.ok(typeof gossip.lamport === "number" && gossip.lamport > 1, JSON.stringify(gossip));
 
+    // What each node printed and was handed, client and service messages included.
+    const counted = await json<{ nodes: NodeView[] }>(fetch(`${api}/cluster`));
+    for (const n of counted.nodes) {
+      assert.ok(n.status.sent > 1 && n.status.received > 1, JSON.stringify(n));
+    }
+
     // Crash from the API: SIGKILL, and the node is down.
     const before = await json<NodeView>(fetch(`${api}/nodes/n1`));
     assert.ok(before.up && typeof before.pid === "number", JSON.stringify(before));
