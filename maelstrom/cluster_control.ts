@@ -111,10 +111,11 @@ export function hostControl(host: Host, o: HostControlOptions): HostControl {
   };
   const info = (id: NodeId): NodeInfo => {
     const { sent, received } = host.messages(id);
-    const state = ended ? "stopped" : host.state(id);
+    const pid = host.pid(id);
+    // Before its first process starts a node is starting, not crashed.
+    const state = ended ? "stopped" : pid === null ? "starting" : host.state(id);
     const up = state === "up" || state === "paused";
     const seen = host.lastSeen(id);
-    const pid = host.pid(id);
     return {
       id,
       up,

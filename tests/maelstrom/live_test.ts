@@ -134,8 +134,14 @@ Deno.test("maelstrom --serve: process nodes live in the API, driven by it, kept 
   try {
     const api = `${base}/api/v1`;
 
-    // The nodes, as the host knows them.
-    const cluster = await json<{ protocol: string; nodes: NodeView[] }>(fetch(`${api}/cluster`));
+    // The nodes, as the host knows them: starting, then up.
+    const wrong: NodeView[] = [];
+    const cluster = await waitFor("every node up", async () => {
+      const c = await json<{ protocol: string; nodes: NodeView[] }>(fetch(`${api}/cluster`));
+      wrong.push(...c.nodes.filter((n) => !n.up && n.role !== "starting"));
+      return c.nodes.every((n) => n.up) ? c : notYet(c.nodes);
+    }, { timeout: "short" });
+    assert.deepEqual(wrong, [], "a node is starting or up, never down, before the run begins");
     assert.equal(cluster.protocol, "maelstrom:broadcast");
     assert.deepEqual(cluster.nodes.map((n) => n.id), ["n0", "n1", "n2"]);
 
