@@ -20,6 +20,7 @@ import { bus } from "./bus/bus.ts";
 import { saga } from "./saga/saga.ts";
 import { eventSourcing } from "./eventsourcing/event_sourcing.ts";
 import { pbft } from "./pbft/mod.ts";
+import { swim } from "./swim/swim.ts";
 
 const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>([
   [heartbeat.name, heartbeat],
@@ -36,6 +37,7 @@ const PROTOCOLS: ReadonlyMap<string, AnyProtocol> = new Map<string, AnyProtocol>
   [saga.name, saga],
   [eventSourcing.name, eventSourcing],
   [pbft.name, pbft],
+  [swim.name, swim],
 ]);
 
 /**

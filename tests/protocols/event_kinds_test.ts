@@ -26,6 +26,7 @@ const FOLDERS: Record<string, readonly string[]> = {
   "saga": ["saga", "bus"],
   "event-sourcing": ["eventsourcing"],
   "pbft": ["pbft"],
+  "swim": ["swim"],
 };
 
 async function sources(path: string): Promise<string[]> {
