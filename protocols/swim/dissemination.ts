@@ -1,7 +1,7 @@
 /**
  * Infection-style dissemination (SWIM §4.1): membership updates ride on the protocol's
  * own messages (pings, acks, ping-reqs) instead of a multicast. Each update is sent at
- * most ⌈λ · log10(n + 1)⌉ times, the least-sent first, so a fresh update spreads in
+ * most ⌈λ · ln(n + 1)⌉ times, the least-sent first, so a fresh update spreads in
  * O(log n) periods and none costs a message of its own.
  *
  * @module
@@ -39,18 +39,18 @@ export function createGossip(): Gossip {
 }
 
 /**
- * How many times an update is retransmitted in a group of `n` members: ⌈λ · log10(n + 1)⌉,
- * at least 1.
+ * How many times an update is retransmitted in a group of `n` members: ⌈λ · ln(n + 1)⌉,
+ * at least 1 (the paper's λ log n; the natural logarithm, as in its epidemic analysis).
  *
  * @example
  * ```ts
  * import { retransmitLimit } from "./dissemination.ts";
- * retransmitLimit(8, 4); // 4
- * retransmitLimit(128, 4); // 9
+ * retransmitLimit(8, 3); // 7
+ * retransmitLimit(128, 3); // 15
  * ```
  */
 export function retransmitLimit(n: number, lambda: number): number {
-  return Math.max(1, Math.ceil(lambda * Math.log10(n + 1)));
+  return Math.max(1, Math.ceil(lambda * Math.log(n + 1)));
 }
 
 /**

@@ -5,7 +5,7 @@
  * ```ts
  * import { retransmitLimit, swim } from "./mod.ts";
  * swim.name; // "swim"
- * retransmitLimit(8, 4); // 4
+ * retransmitLimit(8, 3); // 7
  * ```
  *
  * @module

@@ -6,7 +6,7 @@
  * Each protocol period a node probes one member, in round-robin order: a `ping`, and
  * if no `ack` comes within `pingTimeoutMs`, a `ping-req` to `k` other members, which
  * probe on its behalf and relay the ack. A member that answers neither way by the end of
- * the period is suspected; after `suspicionMs` it is declared dead, unless it refuted
+ * the period is suspected; after the suspicion timeout it is declared dead, unless it refuted
  * first — a member that hears it is suspected raises its incarnation number and says
  * it is alive, which overrides the suspicion everywhere. Updates spread by riding on the
  * pings and acks themselves, each a bounded number of times. So each node sends about
@@ -30,7 +30,7 @@ import {
 import { createGossip, enqueue, type Gossip, piggyback, retransmitLimit } from "./dissemination.ts";
 import { createProbeOrder, nextTarget, pickRandom, type ProbeOrder } from "./probe_order.ts";
 import { type SwimMessage, swimMessages } from "./message.ts";
-import { type SwimOptions, swimOptions } from "./options.ts";
+import { suspicionTimeout, type SwimOptions, swimOptions } from "./options.ts";
 
 const INCARNATION_KEY = "swim/incarnation";
 
@@ -70,6 +70,8 @@ export interface Probe {
 export interface SwimState {
   readonly id: NodeId;
   readonly o: SwimOptions;
+  /** The suspicion timeout for this group's size (see `suspicionTimeout`). */
+  readonly suspicionMs: number;
   /** Every member but this node, in the order the node was started with. */
   readonly peers: NodeId[];
   readonly members: Membership;
@@ -110,6 +112,7 @@ export function createSwimState(
   return {
     id,
     o,
+    suspicionMs: suspicionTimeout(o, peers.length + 1),
     peers: [...peers],
     members: createMembership(peers, now),
     gossip: createGossip(),
@@ -151,6 +154,12 @@ function send(
     s.o.piggyback,
     retransmitLimit(s.peers.length + 1, s.o.lambda),
   );
+  // As memberlist does: a message to a member this node suspects always tells it so,
+  // whether or not the suspicion is still being gossiped, so that it can refute.
+  const target = s.members.get(to);
+  if (target?.state === "suspect" && !updates.some((u) => u.node === to)) {
+    updates.unshift({ node: to, state: "suspect", incarnation: target.incarnation });
+  }
   s.sent[m.type]++;
   fx.send(to, { ...m, updates } as SwimMessage);
 }
@@ -172,7 +181,14 @@ function send(
  */
 export function learn(s: SwimState, fx: SwimEffects, u: MemberUpdate, now: number): void {
   if (u.node === s.id) {
-    if (u.state === "alive" || u.incarnation < s.incarnation) return;
+    if (u.state === "alive") return;
+    if (u.incarnation < s.incarnation) {
+      // Someone still holds a suspicion this node already refuted: say it again.
+      if (!s.gossip.queue.has(s.id)) {
+        enqueue(s.gossip, { node: s.id, state: "alive", incarnation: s.incarnation });
+      }
+      return;
+    }
     s.incarnation = u.incarnation + 1;
     fx.persistIncarnation(s.incarnation);
     enqueue(s.gossip, { node: s.id, state: "alive", incarnation: s.incarnation });
@@ -219,7 +235,7 @@ function declare(
 /**
  * Time has passed: close the period (suspect an unanswered target), open the next one
  * (ping the next member in round-robin order), send the `ping-req`s of a ping that timed
- * out, and declare dead the members suspected for `suspicionMs`.
+ * out, and declare dead the members suspected for the suspicion timeout.
  *
  * @example
  * ```ts
@@ -261,7 +277,7 @@ export function onTick(s: SwimState, fx: SwimEffects, now: number): void {
   }
   for (const id of [...s.suspected]) {
     const m = s.members.get(id)!;
-    if (now >= m.since + s.o.suspicionMs) declare(s, fx, id, "dead", now);
+    if (now >= m.since + s.suspicionMs) declare(s, fx, id, "dead", now);
   }
   for (const [seq, r] of s.relays) if (now >= r.until) s.relays.delete(seq);
 }
@@ -442,7 +458,7 @@ export const swim: Protocol<SwimMessage> = {
       { header: "GOSSIP", field: "status.gossip" },
     ],
   },
-  liveOptions: { periodMs: 1000, pingTimeoutMs: 500, suspicionMs: 5000 },
+  liveOptions: { periodMs: 1000, pingTimeoutMs: 500 },
   events: ["suspect", "dead", "trust", "refute"],
   invariants: swimInvariants,
   messages: swimMessages,

@@ -82,8 +82,8 @@ Deno.test("swim rules: a node that hears it is suspected refutes with a higher i
   });
 });
 
-Deno.test("swim rules: each update rides on at most ⌈λ·log10(n+1)⌉ messages, least-sent first", () => {
-  assert.deepEqual([8, 32, 128, 1000].map((n) => retransmitLimit(n, 4)), [4, 7, 9, 13]);
+Deno.test("swim rules: each update rides on at most ⌈λ·ln(n+1)⌉ messages, least-sent first", () => {
+  assert.deepEqual([8, 32, 128, 1000].map((n) => retransmitLimit(n, 3)), [7, 11, 15, 21]);
   const g = createGossip();
   enqueue(g, { node: "n2", state: "suspect", incarnation: 0 });
   const carried: number[] = [];
@@ -133,7 +133,7 @@ Deno.test("swim rules: an unanswered ping brings k ping-reqs, then suspicion at 
   onTick(s, r.fx, o.periodMs);
   assert.equal(s.members.get(target)!.state, "suspect");
   assert.deepEqual(r.events.map((e) => [e.kind, e.data.peer]), [["suspect", target]]);
-  onTick(s, r.fx, o.periodMs + o.suspicionMs);
+  onTick(s, r.fx, o.periodMs + s.suspicionMs);
   assert.equal(s.members.get(target)!.state, "dead");
 });
 
