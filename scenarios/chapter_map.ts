@@ -114,6 +114,10 @@ export const CHAPTER_SECTIONS: readonly ChapterSection[] = [
     heading: "障害とリカバリ",
     title: "failures and recovery",
     topics: [
+      {
+        topic: "crash detection at scale: all-to-all heartbeats against SWIM",
+        scenario: "swim",
+      },
       { topic: "gray failure", scenario: "gray-failure" },
       { topic: "circuit breaker", scenario: "circuit-breaker" },
       { topic: "bulkhead", scenario: "bulkhead" },

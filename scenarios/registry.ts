@@ -22,6 +22,7 @@ import { scenario as grayFailure } from "./gray_failure.ts";
 import { scenario as bulkhead } from "./bulkhead.ts";
 import { scenario as fallacies } from "./fallacies.ts";
 import { scenario as byzantine } from "./byzantine.ts";
+import { scenario as swimScenario } from "./swim.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   raftFailover,
@@ -41,6 +42,7 @@ const SCENARIOS: readonly Scenario[] = [
   bulkhead,
   fallacies,
   byzantine,
+  swimScenario,
 ];
 
 /**
