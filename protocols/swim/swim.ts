@@ -9,7 +9,9 @@
  * the period is suspected; after the suspicion timeout it is declared dead, unless it refuted
  * first — a member that hears it is suspected raises its incarnation number and says
  * it is alive, which overrides the suspicion everywhere. Updates spread by riding on the
- * pings and acks themselves, each a bounded number of times. So each node sends about
+ * pings and acks themselves, each a bounded number of times. A member believed dead
+ * keeps its turn in the round-robin for a bare ping that tells it so: one that was only
+ * cut off (a partition) refutes when the network heals, and rejoins. So each node sends about
  * one probe and one ack per period whatever the group's size — where all-to-all
  * heartbeats send n − 1.
  *
@@ -44,7 +46,9 @@ type Unsent = SwimMessage extends infer T ? T extends unknown ? Omit<T, "updates
  * @example
  * ```ts
  * import type { Probe } from "./swim.ts";
- * const p: Probe = { target: "n3", seq: 7, sentAt: 1000, acked: false, indirect: false };
+ * const p: Probe = {
+ *   target: "n3", seq: 7, sentAt: 1000, acked: false, indirect: false, dead: false,
+ * };
  * ```
  */
 export interface Probe {
@@ -54,6 +58,8 @@ export interface Probe {
   acked: boolean;
   /** Whether the `ping-req`s went out. */
   indirect: boolean;
+  /** A ping to a member believed dead: no `ping-req`s, no suspicion if unanswered. */
+  readonly dead: boolean;
 }
 
 /**
@@ -154,11 +160,13 @@ function send(
     s.o.piggyback,
     retransmitLimit(s.peers.length + 1, s.o.lambda),
   );
-  // As memberlist does: a message to a member this node suspects always tells it so,
-  // whether or not the suspicion is still being gossiped, so that it can refute.
+  // As memberlist does: a message to a member this node suspects (or believes dead)
+  // always tells it so, whether or not that is still being gossiped, so it can refute.
   const target = s.members.get(to);
-  if (target?.state === "suspect" && !updates.some((u) => u.node === to)) {
-    updates.unshift({ node: to, state: "suspect", incarnation: target.incarnation });
+  if (
+    target !== undefined && target.state !== "alive" && !updates.some((u) => u.node === to)
+  ) {
+    updates.unshift({ node: to, state: target.state, incarnation: target.incarnation });
   }
   s.sent[m.type]++;
   fx.send(to, { ...m, updates } as SwimMessage);
@@ -249,7 +257,9 @@ function declare(
  */
 export function onTick(s: SwimState, fx: SwimEffects, now: number): void {
   const p = s.probe;
-  if (p !== null && !p.acked && !p.indirect && now >= p.sentAt + s.o.pingTimeoutMs) {
+  if (
+    p !== null && !p.acked && !p.indirect && !p.dead && now >= p.sentAt + s.o.pingTimeoutMs
+  ) {
     p.indirect = true;
     const helpers = pickRandom(
       membersIn(s.members, "alive").filter((id) => id !== p.target),
@@ -259,17 +269,16 @@ export function onTick(s: SwimState, fx: SwimEffects, now: number): void {
     for (const h of helpers) send(s, fx, h, { type: "ping-req", seq: p.seq, target: p.target });
   }
   if (now >= s.nextPeriod) {
-    if (p !== null && !p.acked) declare(s, fx, p.target, "suspect", now);
+    if (p !== null && !p.acked && !p.dead) declare(s, fx, p.target, "suspect", now);
     s.probe = null;
-    const target = nextTarget(
-      s.order,
-      s.peers,
-      (id) => s.members.get(id)?.state !== "dead",
-      fx.random,
-    );
+    // Members believed dead keep their turn in the order, but only for a ping that tells
+    // them so (no ping-req, no suspicion): after a partition heals, a member wrongly
+    // declared dead hears it, refutes, and rejoins (Serf's reconnect, in SWIM's budget).
+    const target = nextTarget(s.order, s.peers, () => true, fx.random);
     if (target !== null) {
       const seq = ++s.seq;
-      s.probe = { target, seq, sentAt: now, acked: false, indirect: false };
+      const dead = s.members.get(target)?.state === "dead";
+      s.probe = { target, seq, sentAt: now, acked: false, indirect: false, dead };
       send(s, fx, target, { type: "ping", seq });
     }
     s.nextPeriod += s.o.periodMs;

@@ -156,3 +156,19 @@ Deno.test("swim: a restarted node comes back with a higher incarnation and is al
   assert.equal(sim.status("n2").incarnation, 1);
   for (const n of sim.nodes) assert.deepEqual(sim.status(n).suspects, [], n);
 });
+
+Deno.test("swim: after a partition heals, members each side declared dead hear it, refute and rejoin", () => {
+  const sim = new Simulation({ protocol: swim, nodes: 8, seed: 8 });
+  sim.runUntilTime(3000);
+  const left = ["n1", "n2", "n3", "n4"], right = ["n5", "n6", "n7", "n8"];
+  sim.network.partition([left, right]);
+  sim.runUntilTime(30_000);
+  assert.deepEqual(sim.status("n1").dead, right);
+  assert.deepEqual(sim.status("n5").dead, left);
+  sim.network.heal();
+  sim.runUntilTime(60_000);
+  for (const n of sim.nodes) {
+    const s = sim.status(n);
+    assert.deepEqual([s.suspects, s.incarnation], [[], 1], n);
+  }
+});
