@@ -172,3 +172,20 @@ Deno.test("swim: after a partition heals, members each side declared dead hear i
     assert.deepEqual([s.suspects, s.incarnation], [[], 1], n);
   }
 });
+
+Deno.test("swim: after every nemesis heals, each live node trusts every other again (seeds 1-4)", () => {
+  for (let seed = 1; seed <= 4; seed++) {
+    const r = runSimulation({
+      protocol: "swim",
+      nodes: 8,
+      seed,
+      durationMs: 30_000,
+      nemesis: ["partition", "kill", "pause", "loss", "duplicate", "reorder", "skew", "bridge"],
+    });
+    assert.equal(r.invariant, undefined, `seed ${seed}: ${r.invariant?.message}`);
+    r.sim.runFor(40_000);
+    for (const n of r.sim.nodes.filter((x) => r.sim.isUp(x))) {
+      assert.deepEqual(r.sim.status(n).suspects, [], `seed ${seed}: ${n}`);
+    }
+  }
+});
