@@ -49,13 +49,15 @@ const LOSS_MS = 10_000;
  * @example
  * ```ts
  * import type { RateRow } from "./swim.ts";
- * const r: RateRow = { n: 32, heartbeat: 310, swim: 2 };
+ * const r: RateRow = { n: 32, heartbeat: 310, swim: 2, swimCrashed: 2.1 };
  * ```
  */
 export interface RateRow {
   readonly n: number;
   readonly heartbeat: number;
   readonly swim: number;
+  /** SWIM per live node over the 10 s after n2 crashes: ping-reqs and their pings included. */
+  readonly swimCrashed: number;
 }
 
 /**
@@ -124,12 +126,20 @@ export interface SwimResult {
   };
 }
 
-function sentPerNodePerSecond(protocol: AnyProtocol, n: number, from: number, ms: number): number {
+function sentPerNodePerSecond(
+  protocol: AnyProtocol,
+  n: number,
+  from: number,
+  ms: number,
+  crash = false,
+): number {
   const sim = new Simulation({ protocol, nodes: n, seed: SEED });
   sim.runUntilTime(from);
+  if (crash) sim.crash(CRASHED);
   const before = sim.stats.sent;
   sim.runUntilTime(from + ms);
-  return Math.round((sim.stats.sent - before) / n / (ms / 1000) * 100) / 100;
+  const senders = crash ? n - 1 : n;
+  return Math.round((sim.stats.sent - before) / senders / (ms / 1000) * 100) / 100;
 }
 
 function rates(): RateRow[] {
@@ -139,6 +149,7 @@ function rates(): RateRow[] {
     n,
     heartbeat: sentPerNodePerSecond(heartbeat, n, 150, 100),
     swim: sentPerNodePerSecond(swim, n, 1000, 10_000),
+    swimCrashed: sentPerNodePerSecond(swim, n, 1000, 10_000, true),
   }));
 }
 
@@ -261,12 +272,18 @@ export function runSwim(out: (line: string) => void = () => {}, lang: Lang = "en
   out("");
   tell(t`1. Messages sent per node per second:`);
   indent(table([
-    ["N", "heartbeat", "SWIM", t`ratio`],
-    ...r.rates.map((x) => [x.n, x.heartbeat, x.swim, `${Math.round(x.heartbeat / x.swim)}×`]),
+    ["N", "heartbeat", "SWIM", t`ratio`, t`SWIM, ${CRASHED} crashed`],
+    ...r.rates.map((x) => [
+      x.n,
+      x.heartbeat,
+      x.swim,
+      `${Math.round(x.heartbeat / x.swim)}×`,
+      x.swimCrashed,
+    ]),
   ]));
   const big = r.rates[r.rates.length - 1]!;
   tell(
-    t`   Heartbeats cost each node N − 1 messages per beat: ${big.heartbeat} per second at N = ${big.n}.\n   SWIM's node sends one ping and answers about one per period, whatever N is.`,
+    t`   Heartbeats cost each node N − 1 messages per beat: ${big.heartbeat} per second at N = ${big.n}.\n   SWIM's node sends one ping and answers about one per period, whatever N is; a crash\n   adds the ping-reqs of whoever probes the crashed node, and their pings.`,
   );
   out("");
   tell(

@@ -130,7 +130,7 @@ export function applyUpdate(
 }
 
 /**
- * The members in `state`, in node order.
+ * The members in `state`, in the order the list holds them.
  *
  * @example
  * ```ts

@@ -349,7 +349,7 @@ export function onMessage(
  * ```ts
  * import { createSwimState, swimStatus } from "./swim.ts";
  * import { swimOptions } from "./options.ts";
- * swimStatus(createSwimState("n1", ["n2"], swimOptions({}), 0, 0)).alive; // 1
+ * swimStatus(createSwimState("n1", ["n2"], swimOptions({}), 0, 0)).alive; // 2: n2 and itself
  * ```
  */
 export function swimStatus(s: SwimState): {

@@ -21,8 +21,9 @@ export const JA: Catalogue = {
     "大規模な障害検出: 全対全のハートビートと SWIM を比べる (§9)。\n  heartbeat: 各ノードが 100 ms ごとに他の全ノードへハートビートを送り、phi 累積で相手を疑う。\n  SWIM: 各ノードは {0} ms ごとにメンバーを 1 台だけ ping する (ラウンドロビン順)。\n  {1} ms 以内に ack が来なければ、他の {2} 台に代わりに ping を頼む (ping-req)。周期の終わりまでに\n  ack が来なければ、そのメンバーを疑う。疑い・反論・死亡の知らせは ping と ack 自体に\n  相乗りして広がる。シード {3}、仮想時間。",
   "1. Messages sent per node per second:": "1. ノード 1 台が 1 秒に送るメッセージ数:",
   "ratio": "比",
-  "   Heartbeats cost each node N − 1 messages per beat: {0} per second at N = {1}.\n   SWIM's node sends one ping and answers about one per period, whatever N is.":
-    "   ハートビートでは各ノードが 1 拍ごとに N − 1 通を送る: N = {1} では毎秒 {0} 通。\n   SWIM のノードは N によらず、1 周期に ping を 1 通送り、ほぼ 1 通に応答するだけだ。",
+  "   Heartbeats cost each node N − 1 messages per beat: {0} per second at N = {1}.\n   SWIM's node sends one ping and answers about one per period, whatever N is; a crash\n   adds the ping-reqs of whoever probes the crashed node, and their pings.":
+    "   ハートビートでは各ノードが 1 拍ごとに N − 1 通を送る: N = {1} では毎秒 {0} 通。\n   SWIM のノードは N によらず、1 周期に ping を 1 通送り、ほぼ 1 通に応答するだけだ。\n   クラッシュがあると、そのノードを調べた者の ping-req と、頼まれた側の ping が加わる。",
+  "SWIM, {0} crashed": "SWIM ({0} クラッシュ時)",
   "2. {0} crashes. Seconds until the first node suspects it, until every node does,\n   and until every node has declared it dead (SWIM's suspicion timeout:\n   {1} × max(1, log10 N) periods, so a refutation has time to spread):":
     "2. {0} がクラッシュする。最初のノードが疑うまで、全ノードが疑うまで、全ノードが死亡と\n   判定するまでの秒数 (SWIM の疑いのタイムアウトは {1} × max(1, log10 N) 周期。\n   反論が広がる時間を残すため):",
   "never": "なし",

@@ -19,7 +19,11 @@ Deno.test("swim scenario: SWIM's messages per node stay flat in N; heartbeats gr
   for (const x of r.rates) {
     assert.ok(x.swim >= 1.9 && x.swim <= 2.1, `SWIM at N = ${x.n}: ${x.swim}`);
     assert.equal(x.heartbeat, (x.n - 1) * 10, `heartbeat at N = ${x.n}`);
+    // A crash adds k ping-reqs (and their pings) only for whoever probes the crashed node.
+    assert.ok(x.swimCrashed > x.swim && x.swimCrashed < 3, `crashed, N = ${x.n}: ${x.swimCrashed}`);
   }
+  const crashed = r.rates.map((x) => x.swimCrashed);
+  assert.ok(crashed[2]! <= crashed[0]!, `no growth with N: ${crashed}`);
 });
 
 Deno.test("swim scenario: a crash is suspected, then declared dead by every node, later with larger N", () => {
