@@ -245,7 +245,7 @@ export function measureSwim(): SwimResult {
 let measured: SwimResult | undefined;
 
 function sec(ms: number | null, never: string): string {
-  return ms === null ? never : (ms / 1000).toFixed(1);
+  return ms === null ? never : (ms / 1000).toFixed(2);
 }
 
 /**
