@@ -1,8 +1,12 @@
 /**
  * Hosts one protocol node: builds its context, keeps its Lamport and vector clocks, and
  * buffers the effects of each input so the runtime can apply them in the contract's
- * order — durable writes (synced) → outgoing messages → client replies. Both the
- * simulator and the Worker runtime use it, so a protocol sees the same thing in both.
+ * order — durable writes (synced) → outgoing messages → client replies — with the
+ * contract's one exception kept apart: messages sent `beforeSync` go to {@link
+ * NodeHost.early}, which a runtime may send before the sync, and the marks asked for with
+ * `whenSynced` go to {@link NodeHost.syncMark}, which the runtime hands back through
+ * {@link NodeHost.synced} once that sync completed. Both the simulator and the Worker
+ * runtime use it, so a protocol sees the same thing in both.
  *
  * @module
  */
@@ -15,6 +19,7 @@ import type {
   NodeStatus,
   ProtocolNode,
   Reply,
+  SendOptions,
   TraceData,
 } from "../protocols/node.ts";
 import type { HostStorage } from "../protocols/storage.ts";
@@ -117,6 +122,13 @@ export class NodeHost {
   readonly storage: HostStorage;
   /** Messages of the inputs since the last drain, in send order. */
   outbox: Outgoing[] = [];
+  /** Messages sent `beforeSync` since the last drain, in send order: they may leave before the sync. */
+  early: Outgoing[] = [];
+  /**
+   * The highest `whenSynced` mark of the inputs since the last drain, or null: the
+   * runtime calls {@link synced} with it once the sync that follows those inputs is done.
+   */
+  syncMark: number | null = null;
   /** Replies of the inputs since the last drain. */
   replies: { requestId: number; reply: Reply }[] = [];
   /** Trace events of the inputs since the last drain. */
@@ -138,10 +150,16 @@ export class NodeHost {
       now: o.now,
       random: o.random,
       storage: o.storage,
-      send: (to: NodeId, body: unknown) => {
+      send: (to: NodeId, body: unknown, options?: SendOptions) => {
         this.lamport++;
         this.#tickVector();
-        this.outbox.push({ to, body, lamport: this.lamport, vclock: this.vclock });
+        const m: Outgoing = { to, body, lamport: this.lamport, vclock: this.vclock };
+        if (options?.beforeSync === true) this.early.push(m);
+        else this.outbox.push(m);
+      },
+      whenSynced: (mark: number) => {
+        if (!Number.isFinite(mark)) throw new RangeError(`whenSynced: mark ${mark} is not finite`);
+        this.syncMark = this.syncMark === null ? mark : Math.max(this.syncMark, mark);
       },
       reply: (requestId: number, reply: Reply) => {
         this.replies.push({ requestId, reply });
@@ -172,6 +190,21 @@ export class NodeHost {
     this.lamport++;
     this.#tickVector();
     this.node.request(req);
+  }
+
+  /**
+   * Input: the writes made before `mark` was asked for are durable. Nothing happens
+   * when the protocol takes no such input.
+   */
+  synced(mark: number): void {
+    this.node.synced?.(mark);
+  }
+
+  /** Takes the sync mark of the inputs since the last drain (null: none asked for). */
+  takeSyncMark(): number | null {
+    const m = this.syncMark;
+    this.syncMark = null;
+    return m;
   }
 
   /** The node's status. */

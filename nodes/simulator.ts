@@ -37,7 +37,7 @@ import {
   emptyFaultCounts,
 } from "./storage/disk_faults.ts";
 import { StorageFault } from "../protocols/storage.ts";
-import { type LogicalClocks, NodeHost } from "./node_host.ts";
+import { type LogicalClocks, NodeHost, type Outgoing } from "./node_host.ts";
 import type { VectorClock } from "../clocks/vector.ts";
 import { type TraceEvent, TraceHasher } from "./trace.ts";
 
@@ -74,7 +74,26 @@ export interface SimulationOptions {
   readonly trace?: "none" | "hash" | "full";
   /** Storage faults from the start, per node (see `storage/disk_faults.ts`). */
   readonly disk?: Readonly<Record<NodeId, DiskFaults>>;
+  /**
+   * Virtual ms a sync takes on a node that sent messages `beforeSync` (a Raft leader
+   * writing in parallel with replication): those leave at once, the sync completes this
+   * much later (a `sync` trace event), and the node's other messages and replies wait
+   * for it; a crash meanwhile loses the unsynced writes. Every other sync is instant, as
+   * before. Default {@link DEFAULT_SYNC_MS}.
+   */
+  readonly syncMs?: number;
 }
+
+/**
+ * The default {@link SimulationOptions.syncMs}: about one fsync of a local SSD.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SYNC_MS } from "./simulator.ts";
+ * DEFAULT_SYNC_MS; // 1
+ * ```
+ */
+export const DEFAULT_SYNC_MS = 1;
 
 /**
  * Counters of a run.
@@ -159,6 +178,14 @@ interface NodeState {
   backlog: Extract<SimEvent, { kind: 1 }>[];
   lastClocks: LogicalClocks | undefined;
   readonly pendingRequests: Map<number, (reply: Reply) => void>;
+  /** The sync in flight after messages left `beforeSync` (its token), or null. */
+  syncing: object | null;
+  /** What waits for that sync: messages, replies, and the highest sync mark. */
+  held: {
+    messages: Outgoing[];
+    replies: { requestId: number; reply: Reply }[];
+    mark: number | null;
+  };
 }
 
 /**
@@ -234,9 +261,14 @@ export class Simulation implements Runtime {
   #listeners: ((e: TraceEvent) => void)[] = [];
   #afterStep: (() => void)[] = [];
   #tracing: boolean;
+  readonly #syncMs: number;
 
   constructor(o: SimulationOptions) {
     this.protocol = o.protocol;
+    this.#syncMs = o.syncMs ?? DEFAULT_SYNC_MS;
+    if (!(this.#syncMs >= 0) || !Number.isFinite(this.#syncMs)) {
+      throw new RangeError(`syncMs must be a finite number ≥ 0, not ${o.syncMs}`);
+    }
     this.rng = createRng(o.seed);
     this.#options = o.options ?? {};
     const ids = typeof o.nodes === "number"
@@ -387,6 +419,9 @@ export class Simulation implements Runtime {
     s.epoch++;
     s.backlog = [];
     s.pendingRequests.clear();
+    // The sync in flight never completes: its writes are lost, and what waited for it with them.
+    s.syncing = null;
+    s.held = emptyHeld();
     s.disk.crash();
     this.#trace(
       reason === undefined
@@ -413,6 +448,8 @@ export class Simulation implements Runtime {
       return;
     }
     s.host.outbox.length = 0;
+    s.host.early.length = 0;
+    s.host.syncMark = null;
     s.host.replies.length = 0;
     s.host.emitted.length = 0;
     this.#crash(s, error);
@@ -546,6 +583,8 @@ export class Simulation implements Runtime {
       backlog: [],
       lastClocks: undefined,
       pendingRequests: new Map(),
+      syncing: null,
+      held: emptyHeld(),
     };
     this.#nodes.set(id, s);
     this.#order.push(id);
@@ -648,46 +687,116 @@ export class Simulation implements Runtime {
     this.#flush(s);
   }
 
-  /** Applies one input's effects in the contract's order: sync → messages → replies. */
+  /**
+   * Applies one input's effects in the contract's order: sync → messages → replies. The
+   * exception: messages sent `beforeSync` leave first, and if the input wrote anything,
+   * its sync then takes `syncMs` (see {@link SimulationOptions.syncMs}); the rest of its
+   * effects, and of every input until that sync completes, wait for it.
+   */
   #flush(s: NodeState): void {
     const host = s.host!;
+    const deferred = s.syncing !== null ||
+      (host.early.length > 0 && host.storage.pending > 0 && this.#syncMs > 0);
+    if (!deferred) {
+      try {
+        host.storage.sync();
+      } catch (e) {
+        // Nothing of this input may leave: the node stops, and the trace says why.
+        return this.#threw(s, e);
+      }
+    }
+    this.#traceEmitted(s, host);
+    this.#sinks.trace = this.#tracing ? this.#traceFn : null;
+    if (host.early.length > 0) {
+      routeMessages(this.network, s.id, host.early, this.#now, this.#sinks);
+      host.early.length = 0;
+    }
+    const mark = host.takeSyncMark();
+    if (deferred) {
+      const held = s.held;
+      for (const m of host.outbox) held.messages.push(m);
+      for (const r of host.replies) held.replies.push(r);
+      if (mark !== null) held.mark = held.mark === null ? mark : Math.max(held.mark, mark);
+      host.outbox.length = 0;
+      host.replies.length = 0;
+      if (s.syncing === null) {
+        const token = {};
+        s.syncing = token;
+        this.after(this.#syncMs, () => this.#syncDone(s, token));
+      }
+      return;
+    }
+    this.#send(s, host.outbox, host.replies);
+    host.outbox.length = 0;
+    host.replies.length = 0;
+    if (mark !== null) this.#synced(s, mark);
+  }
+
+  /** The deferred sync completes: what waited for it leaves, then the node hears of it. */
+  #syncDone(s: NodeState, token: object): void {
+    if (s.syncing !== token || s.host === null) return; // crashed meanwhile: lost
+    // A paused node's sync completes when it runs again (it processes nothing meanwhile).
+    if (s.paused) return this.after(this.protocol.tickMs, () => this.#syncDone(s, token));
+    s.syncing = null;
+    const held = s.held;
+    s.held = emptyHeld();
+    let writes: number;
     try {
-      host.storage.sync();
+      writes = s.disk.sync();
     } catch (e) {
-      // Nothing of this input may leave: the node stops, and the trace says why.
       return this.#threw(s, e);
     }
-    const tracing = this.#tracing;
-    if (host.emitted.length > 0) {
-      for (const e of host.emitted) {
-        if (e.kind === "repaired") this.repaired.push({ time: this.#now, node: s.id });
-      }
-      if (tracing) {
-        for (const e of host.emitted) {
-          this.#trace({
-            time: this.#now,
-            kind: e.kind,
-            node: s.id,
-            data: e.data,
-            lamport: e.lamport,
-            vclock: e.vclock,
-          });
-        }
-      }
-      host.emitted.length = 0;
+    if (this.#tracing) this.#trace({ time: this.#now, kind: "sync", node: s.id, data: { writes } });
+    this.#sinks.trace = this.#tracing ? this.#traceFn : null;
+    this.#send(s, held.messages, held.replies);
+    if (held.mark !== null) this.#synced(s, held.mark);
+  }
+
+  /** Input: the writes up to `mark` are durable. */
+  #synced(s: NodeState, mark: number): void {
+    const host = s.host;
+    if (host === null) return;
+    try {
+      host.synced(mark);
+    } catch (e) {
+      return this.#threw(s, e);
     }
-    this.#sinks.trace = tracing ? this.#traceFn : null;
-    routeMessages(this.network, s.id, host.outbox, this.#now, this.#sinks);
-    host.outbox.length = 0;
-    if (host.replies.length > 0) {
-      for (const r of host.replies) {
-        this.stats.replies++;
-        const cb = s.pendingRequests.get(r.requestId);
-        s.pendingRequests.delete(r.requestId);
-        if (tracing) this.#trace({ time: this.#now, kind: "reply", node: s.id, body: r.reply });
-        cb?.(r.reply);
+    this.#flush(s);
+  }
+
+  #traceEmitted(s: NodeState, host: NodeHost): void {
+    if (host.emitted.length === 0) return;
+    for (const e of host.emitted) {
+      if (e.kind === "repaired") this.repaired.push({ time: this.#now, node: s.id });
+    }
+    if (this.#tracing) {
+      for (const e of host.emitted) {
+        this.#trace({
+          time: this.#now,
+          kind: e.kind,
+          node: s.id,
+          data: e.data,
+          lamport: e.lamport,
+          vclock: e.vclock,
+        });
       }
-      host.replies.length = 0;
+    }
+    host.emitted.length = 0;
+  }
+
+  /** Routes synced messages, then answers the clients. */
+  #send(
+    s: NodeState,
+    messages: readonly Outgoing[],
+    replies: readonly { requestId: number; reply: Reply }[],
+  ): void {
+    routeMessages(this.network, s.id, messages, this.#now, this.#sinks);
+    for (const r of replies) {
+      this.stats.replies++;
+      const cb = s.pendingRequests.get(r.requestId);
+      s.pendingRequests.delete(r.requestId);
+      if (this.#tracing) this.#trace({ time: this.#now, kind: "reply", node: s.id, body: r.reply });
+      cb?.(r.reply);
     }
   }
 
@@ -703,4 +812,8 @@ export class Simulation implements Runtime {
     if (s === undefined) throw new Error(`unknown node '${id}' (nodes: ${this.#order.join(", ")})`);
     return s;
   }
+}
+
+function emptyHeld(): NodeState["held"] {
+  return { messages: [], replies: [], mark: null };
 }

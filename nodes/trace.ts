@@ -29,7 +29,8 @@ export type HostEventKind =
   | "resume"
   | "request"
   | "reply"
-  | "fault";
+  | "fault"
+  | "sync";
 
 /**
  * Every {@link HostEventKind}, for validating filters.
@@ -53,6 +54,7 @@ export const HOST_EVENT_KINDS: readonly HostEventKind[] = [
   "request",
   "reply",
   "fault",
+  "sync",
 ];
 
 /**

@@ -5,7 +5,10 @@
  * Worker) creates one {@link ProtocolNode} per node from a {@link NodeContext}
  * and then calls it on exactly three kinds of input: a tick, a message from a
  * peer, and a client request. Effects are buffered by the host and applied in
- * the order durable writes (synced) → outgoing messages → client replies.
+ * the order durable writes (synced) → outgoing messages → client replies. One
+ * exception: a message sent with {@link SendOptions.beforeSync} may leave before the
+ * sync; a node that asked with {@link NodeContext.whenSynced} then gets a fourth input,
+ * {@link ProtocolNode.synced}, once those writes are durable.
  *
  * @module
  */
@@ -128,8 +131,18 @@ export interface NodeContext<M> {
   random(): number;
   /** Durable storage; survives crashes once the host has synced it. */
   readonly storage: DurableStorage;
-  /** Sends a message to a peer; the host delivers it after the current input's writes are synced. */
-  send(to: NodeId, message: M): void;
+  /**
+   * Sends a message to a peer; the host delivers it after the current input's writes are
+   * synced — or, with `{ beforeSync: true }`, possibly before (see {@link SendOptions}).
+   */
+  send(to: NodeId, message: M, options?: SendOptions): void;
+  /**
+   * Asks the host for a {@link ProtocolNode.synced} input carrying `mark` once every
+   * write made so far (this input's included) is durable. Within one input the host
+   * keeps the highest mark; marks arrive in the order the syncs complete, at most once,
+   * and never after a crash (a crash loses the unsynced writes and the request with them).
+   */
+  whenSynced(mark: number): void;
   /** Answers a client request, after the current input's writes and messages. */
   reply(requestId: number, reply: Reply): void;
   /** Emits a trace event (elections, role changes, commits, …). */
@@ -137,7 +150,28 @@ export interface NodeContext<M> {
 }
 
 /**
- * One running node of a protocol. The host calls these three inputs and nothing else
+ * How a message is sent.
+ *
+ * The contract's one exception to "writes are synced before messages leave": a message
+ * whose safety does not depend on the sender's own unsynced writes may leave before the
+ * sync (a Raft leader's AppendEntries, Raft thesis §10.2.1: the leader writes its log in
+ * parallel with replication, and counts itself towards a quorum only once
+ * {@link ProtocolNode.synced} says its write is durable). Votes, acknowledgements and
+ * client replies never use it. Such a message may overtake messages sent before it.
+ *
+ * @example
+ * ```ts
+ * import type { SendOptions } from "./node.ts";
+ * const early: SendOptions = { beforeSync: true };
+ * ```
+ */
+export interface SendOptions {
+  /** The message may leave before the current input's writes are synced. */
+  readonly beforeSync?: boolean;
+}
+
+/**
+ * One running node of a protocol. The host calls these inputs and nothing else
  * changes its state.
  *
  * @example
@@ -158,6 +192,12 @@ export interface ProtocolNode<M, Op = unknown> {
   message(from: NodeId, message: M): void;
   /** A client operation arrived; answer it, now or later, with `ctx.reply`. */
   request(request: ClientRequest<Op>): void;
+  /**
+   * The writes made up to a {@link NodeContext.whenSynced} call are durable; `mark` is
+   * the highest mark asked for by the inputs that sync covered. Only nodes that call
+   * `whenSynced` get it.
+   */
+  synced?(mark: number): void;
   /** A snapshot of what the node looks like, for the API, the dashboard and tests. */
   status(): NodeStatus;
   /**

@@ -3,7 +3,7 @@
  *
  * Writes are visible to reads at once but survive a crash only after the host syncs
  * them (the host syncs after every input, before any message or reply of that input
- * leaves the node). Values must be JSON-compatible and must not be mutated after they
+ * leaves the node — but a message sent `beforeSync`, see `node.ts`). Values must be JSON-compatible and must not be mutated after they
  * are written.
  *
  * @module

@@ -7,7 +7,10 @@
  * Group commit: every input of one batch from the router is processed, then the storage
  * is synced once, then one output goes back with all the effects. With a file store the
  * sync is asynchronous; the effects of a batch are taken before the sync starts and
- * posted after it resolves, in batch order, so nothing leaves before its writes are on disk.
+ * posted after it resolves, in batch order, so nothing leaves before its writes are on disk
+ * — except messages the protocol sent `beforeSync` (a Raft leader's AppendEntries), which
+ * are posted at once, before the fsync; once the sync resolves the node gets its
+ * `synced(mark)` input, if it asked for one.
  *
  * @module
  */
@@ -206,15 +209,33 @@ export class NodeRuntime {
     });
   }
 
-  /** One sync, then one output with every effect since the last flush. */
+  /**
+   * One sync, then one output with every effect since the last flush; messages sent
+   * `beforeSync` go first, in an output of their own posted before the sync.
+   */
   #flush(delivered: DeliveryReport[] | null, hadInputs: boolean): void {
     const host = this.#host;
     const synced = host.storage.sync();
     const writes = this.#disk === null ? null : this.#disk.takeSynced();
+    const mark = host.takeSyncMark();
     if (
       !hadInputs && writes === null && host.outbox.length === 0 && host.replies.length === 0 &&
-      host.emitted.length === 0
+      host.emitted.length === 0 && host.early.length === 0 && mark === null
     ) return; // an idle tick: nothing to say
+    if (host.early.length > 0) {
+      // Their safety does not rest on this node's unsynced writes: they need not wait.
+      this.#post({
+        type: "output",
+        writes: null,
+        messages: host.early,
+        replies: [],
+        emitted: [],
+        delivered,
+        clocks: host.clocks(),
+      });
+      host.early = [];
+      delivered = null;
+    }
     const out: OutputMessage = {
       type: "output",
       writes,
@@ -229,15 +250,26 @@ export class NodeRuntime {
     host.emitted = [];
     if (typeof synced === "number") {
       this.#post(out);
+      if (mark !== null) this.#synced(mark);
       return;
     }
     // A file store: post only once this batch's writes are on disk, after earlier batches.
     this.#chain = this.#chain.then(() => synced).then(
       () => {
-        if (!this.#failed) this.#post(out);
+        if (this.#failed) return;
+        this.#post(out);
+        if (mark !== null && !this.#stopped) this.#synced(mark);
       },
       (e) => this.#fail(e),
     );
+  }
+
+  /** Input: the writes up to `mark` are on disk. */
+  #synced(mark: number): void {
+    this.#guard(() => {
+      this.#host.synced(mark);
+      this.#flush(null, false);
+    });
   }
 
   #guard(fn: () => void): void {

@@ -193,6 +193,8 @@ function becomeLeader(s: RaftState): void {
   setRole(s, "leader");
   const now = s.ctx.now();
   s.progress.clear();
+  // Counted from its no-op's sync on, which covers everything written before it.
+  s.synced = 0;
   syncProgress(s);
   s.reads = new ReadIndexQueue(s.id);
   s.leaseUntil = -Infinity;

@@ -139,6 +139,12 @@ export interface RaftState {
 
   // Leader state.
   progress: Map<NodeId, Progress>;
+  /**
+   * With `parallelWrite`: the highest index of its own log the host reported synced
+   * since it became leader (0 before the first report); the leader counts itself
+   * towards the commit quorum only up to here.
+   */
+  synced: number;
   heartbeatDue: number;
   checkQuorumDue: number;
   reads: ReadIndexQueue<ReadItem>;
@@ -200,6 +206,7 @@ export function createRaftState(ctx: NodeContext<RaftMessage>): RaftState {
     repairing: rec.repairing === true,
     votes: new Map(),
     progress: new Map(),
+    synced: 0,
     heartbeatDue: 0,
     checkQuorumDue: 0,
     reads: new ReadIndexQueue(ctx.id),
@@ -358,7 +365,28 @@ export function committedInTerm(s: RaftState): boolean {
  * ```
  */
 export function send(s: RaftState, to: NodeId, m: RaftMessage): void {
-  s.ctx.send(to, m);
+  // A leader's append does not rest on the leader's own unsynced entries (thesis
+  // §10.2.1): a follower that stores them acknowledges only after its own sync, and the
+  // leader counts itself only once `synced` says its copy is durable. So it may leave
+  // before the leader's sync; everything else (votes, acknowledgements) waits.
+  if (m.type === "append" && s.o.parallelWrite && s.role === "leader") {
+    s.ctx.send(to, m, { beforeSync: true });
+  } else s.ctx.send(to, m);
+}
+
+/**
+ * The highest index of the leader's own log that counts towards the commit quorum: all
+ * of it without `parallelWrite` (it was synced before anything left), else what the host
+ * reported synced.
+ *
+ * @example
+ * ```ts ignore
+ * import { selfMatch } from "./node_state.ts";
+ * selfMatch(s); // ≤ s.log.lastIndex
+ * ```
+ */
+export function selfMatch(s: RaftState): number {
+  return s.o.parallelWrite ? Math.min(s.synced, s.log.lastIndex) : s.log.lastIndex;
 }
 
 /**

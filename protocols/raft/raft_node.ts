@@ -51,6 +51,7 @@ import {
   handleHeartbeat,
   handleHeartbeatResp,
   handleSnapshot,
+  leaderSynced,
   propose,
   sendAppend,
 } from "./replication.ts";
@@ -92,6 +93,12 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
 
   request(req: ClientRequest<RaftOp>): void {
     this.#request(req);
+    this.#settle();
+  }
+
+  /** The host synced this node's writes up to its `whenSynced(mark)` (a log index). */
+  synced(mark: number): void {
+    leaderSynced(this.#s, mark);
     this.#settle();
   }
 

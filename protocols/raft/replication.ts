@@ -16,7 +16,7 @@ import { REPAIR_KEY, SNAPSHOT_KEY } from "./durable_state.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { KvStateMachine } from "./kv_state_machine.ts";
 import type { RaftState } from "./node_state.ts";
-import { advanceCommit, membership, send } from "./node_state.ts";
+import { advanceCommit, membership, selfMatch, send } from "./node_state.ts";
 import { sendTimeoutNow } from "./transfer.ts";
 import { membershipChanged, reloadConfigs } from "./configs.ts";
 import { confirmReads } from "./reads.ts";
@@ -33,6 +33,8 @@ import { confirmReads } from "./reads.ts";
 export function propose(s: RaftState, data: EntryData): Entry {
   const entry: Entry = { index: s.log.lastIndex + 1, term: s.term, data };
   s.log.append([entry]);
+  // Written, not yet synced: the host says when (see `leaderSynced`).
+  if (s.o.parallelWrite) s.ctx.whenSynced(entry.index);
   if (data.type === "config") reloadConfigs(s, entry.index, [entry]);
   for (const [peer, pr] of s.progress) sendAppend(s, peer, pr);
   maybeCommit(s);
@@ -169,11 +171,29 @@ export function handleHeartbeatResp(
   confirmReads(s, s.reads.ack(from, m.round, membership(s).voters));
 }
 
+/**
+ * Leader: the host synced its log up to `index` (its `whenSynced` mark): it now counts
+ * itself towards the quorum up to there. A follower or candidate ignores it: its own
+ * acknowledgements and votes wait for their sync anyway, and a new leader starts
+ * counting from its first report (its no-op's, which covers the log before it).
+ *
+ * @example
+ * ```ts ignore
+ * import { leaderSynced } from "./replication.ts";
+ * leaderSynced(s, 12);
+ * ```
+ */
+export function leaderSynced(s: RaftState, index: number): void {
+  if (s.role !== "leader" || index <= s.synced) return;
+  s.synced = index;
+  maybeCommit(s);
+}
+
 /** Advances the commit index to what a majority holds, if it is of this term. */
 function maybeCommit(s: RaftState): boolean {
   const q = quorumIndex(
     membership(s).voters,
-    (id) => id === s.id ? s.log.lastIndex : s.progress.get(id)?.match,
+    (id) => id === s.id ? selfMatch(s) : s.progress.get(id)?.match,
   );
   if (!Number.isFinite(q) || q <= s.commit) return false;
   if (s.log.term(q) !== s.term) return false; // Figure 8

@@ -144,6 +144,7 @@ function createNode(ctx: NodeContext<SagaMessage>): ProtocolNode<SagaMessage, un
     random: ctx.random,
     storage: ctx.storage,
     send: (to: NodeId, m: BusMessage) => ctx.send(to, m),
+    whenSynced: ctx.whenSynced,
     reply: ctx.reply,
     emit: ctx.emit,
   });

@@ -100,6 +100,7 @@ export class Harness {
     const disk = this.disks.get(id)!;
     const outbox: Envelope[] = [];
     const replies: [number, Reply][] = [];
+    let mark: number | null = null;
     const ctx: NodeContext<RaftMessage> = {
       id,
       peers: this.ids.filter((p) => p !== id),
@@ -108,6 +109,7 @@ export class Harness {
       random: () => this.rng.next(),
       storage: disk,
       send: (to, msg) => outbox.push({ from: id, to, msg }),
+      whenSynced: (m) => void (mark = mark === null ? m : Math.max(mark, m)),
       reply: (rid, reply) => replies.push([rid, reply]),
       emit: (kind, data) => this.events.push({ node: id, kind, data, time: this.now }),
     };
@@ -122,6 +124,13 @@ export class Harness {
       outbox.length = 0;
       for (const [rid, r] of replies) this.replies.set(rid, r);
       replies.length = 0;
+      // The sync above made every write durable: answer the node's whenSynced at once.
+      const done = mark;
+      mark = null;
+      if (done !== null && this.nodes.get(id) === node) {
+        node.synced(done);
+        this.#flushers.get(id)?.();
+      }
     });
     this.#flush(id);
     return node;

@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Simulation } from "../../nodes/simulator.ts";
+import { Simulation, type SimulationOptions } from "../../nodes/simulator.ts";
 import type { LinkFaults } from "../../nodes/faults/network.ts";
 import type { NodeId, Reply } from "../../protocols/node.ts";
 import { RaftInvariants, raftKv, type RaftNode, type RaftOp } from "../../protocols/raft/mod.ts";
@@ -44,8 +44,9 @@ export function raftSim(
   seed: number,
   options: Record<string, unknown> = {},
   network?: LinkFaults,
+  more: Pick<SimulationOptions, "syncMs" | "trace"> = {},
 ): RaftSim {
-  const sim = new Simulation({ protocol: raftKv, nodes, seed, options, network });
+  const sim = new Simulation({ protocol: raftKv, nodes, seed, options, network, ...more });
   const inv = new RaftInvariants();
   sim.afterStep(() => {
     const views = [];

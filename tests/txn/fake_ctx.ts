@@ -77,6 +77,8 @@ export function fakeCtx<M>(
     now: () => f.time,
     random: () => (seed = (seed * 16807) % 2147483647) / 2147483647,
     send: (to, m) => void f.sent.push({ to, m }),
+    // Unused by the transaction protocols; every write here is durable at once anyway.
+    whenSynced: () => undefined,
     reply: (rid, reply) => void f.replies.push({ id: rid, reply }),
     emit: (kind, data) => void f.emitted.push({ kind, data }),
   };
