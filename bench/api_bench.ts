@@ -7,7 +7,9 @@
  * Anchors, measured in the same run: the HTTP floor (a bare `Deno.serve` answering a
  * small JSON body, driven by the same load generator), and — when `etcd` is on PATH — a
  * 3-member etcd on loopback driven through its v3 JSON gateway with the same load; the
- * ratio distlab / etcd is printed.
+ * ratio distlab / etcd is printed; and `--data-dir` with `--option parallelWrite=false`
+ * (the leader syncs its log before it sends AppendEntries), against which the parallel
+ * write's PUT latency is printed.
  *
  * @module
  */
@@ -203,9 +205,14 @@ export async function run(): Promise<void> {
     }
 
     // "processes": in memory too, each node an OS process (--processes) instead of a Worker.
-    for (const storage of ["memory", "processes", "data-dir"] as const) {
+    // "serial": --data-dir with the leader's parallel write off (it syncs, then sends):
+    // the anchor of the parallel write (Raft thesis §10.2.1), same run.
+    for (const storage of ["memory", "processes", "data-dir", "serial"] as const) {
       const args = ["run", "-A", MAIN, "--port", "0", "--nodes", "3", "--protocol", "raft-kv"];
       if (storage === "data-dir") args.push("--data-dir", `${tmp}/distlab`);
+      if (storage === "serial") {
+        args.push("--data-dir", `${tmp}/serial`, "--option", "parallelWrite=false");
+      }
       if (storage === "processes") args.push("--processes");
       const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
       try {
@@ -228,6 +235,14 @@ export async function run(): Promise<void> {
                 ? `, ${(r.throughput / w.throughput * 100).toFixed(1)}% of Workers)`
                 : ")"),
           );
+          const d = results.get(`data-dir ${label(p)}`);
+          if (storage === "serial" && d !== undefined) {
+            console.log(
+              `anchor  parallel write  ${label(p)} p50 ${d.p50.toFixed(2)} ms parallel vs ` +
+                `${r.p50.toFixed(2)} ms serial (${(r.p50 / d.p50).toFixed(2)}x), ` +
+                `${(d.throughput / r.throughput).toFixed(2)}x throughput`,
+            );
+          }
         }
       } finally {
         await server.stop();
