@@ -236,7 +236,7 @@ export async function run(): Promise<void> {
                 : ")"),
           );
           const d = results.get(`data-dir ${label(p)}`);
-          if (storage === "serial" && d !== undefined) {
+          if (storage === "serial" && p.op === "put" && d !== undefined) {
             console.log(
               `anchor  parallel write  ${label(p)} p50 ${d.p50.toFixed(2)} ms parallel vs ` +
                 `${r.p50.toFixed(2)} ms serial (${(r.p50 / d.p50).toFixed(2)}x), ` +
