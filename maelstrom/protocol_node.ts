@@ -94,12 +94,16 @@ export function createProtocolNode(
     send(o.src, o.msgId === undefined ? body : { ...body, in_reply_to: o.msgId });
   };
 
-  const flush = () => {
+  const flush = (): void => {
     const h = host!;
-    h.storage.sync();
-    for (const m of h.outbox) {
+    const out = (m: (typeof h.outbox)[number]) =>
       send(m.to, { type: "distlab", msg: m.body, lamport: m.lamport, vclock: m.vclock });
-    }
+    // Messages the protocol marked `beforeSync` (a Raft leader's appends) may go first.
+    const early = h.early;
+    h.early = [];
+    for (const m of early) out(m);
+    h.storage.sync();
+    for (const m of h.outbox) out(m);
     const replies = h.replies;
     h.outbox = [];
     h.replies = [];
@@ -110,6 +114,13 @@ export function createProtocolNode(
       origins.delete(requestId);
       if (o.kind === "peer") send(o.src, { type: "distlab_forward_reply", fid: o.fid, reply });
       else answer(o, reply);
+    }
+    // The sync above is done: a node that asked to know (whenSynced) is told, and what
+    // that input does (a Raft leader counting its own entries) goes out too.
+    const mark = h.takeSyncMark();
+    if (mark !== null) {
+      h.synced(mark);
+      flush();
     }
   };
 
