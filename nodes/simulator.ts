@@ -726,8 +726,11 @@ export class Simulation implements Runtime {
       }
       return;
     }
-    this.#send(s, host.outbox, host.replies);
+    // The outbox is emptied before any client hears back: a reply's callback may send the
+    // next request at once, and that input's flush must not route these messages again.
+    routeMessages(this.network, s.id, host.outbox, this.#now, this.#sinks);
     host.outbox.length = 0;
+    this.#answer(s, host.replies);
     host.replies.length = 0;
     if (mark !== null) this.#synced(s, mark);
   }
@@ -748,7 +751,8 @@ export class Simulation implements Runtime {
     }
     if (this.#tracing) this.#trace({ time: this.#now, kind: "sync", node: s.id, data: { writes } });
     this.#sinks.trace = this.#tracing ? this.#traceFn : null;
-    this.#send(s, held.messages, held.replies);
+    routeMessages(this.network, s.id, held.messages, this.#now, this.#sinks);
+    this.#answer(s, held.replies);
     if (held.mark !== null) this.#synced(s, held.mark);
   }
 
@@ -784,13 +788,8 @@ export class Simulation implements Runtime {
     host.emitted.length = 0;
   }
 
-  /** Routes synced messages, then answers the clients. */
-  #send(
-    s: NodeState,
-    messages: readonly Outgoing[],
-    replies: readonly { requestId: number; reply: Reply }[],
-  ): void {
-    routeMessages(this.network, s.id, messages, this.#now, this.#sinks);
+  /** Answers the clients (after the messages of the same input were routed). */
+  #answer(s: NodeState, replies: readonly { requestId: number; reply: Reply }[]): void {
     for (const r of replies) {
       this.stats.replies++;
       const cb = s.pendingRequests.get(r.requestId);
