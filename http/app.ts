@@ -22,6 +22,7 @@
  */
 
 import { Hono } from "hono";
+import { timing } from "hono/timing";
 import type { Clock } from "../resilience/clock.ts";
 import { createRealClock, type RealClock } from "../nodes/real_clock.ts";
 import type { ApiContext } from "./api_context.ts";
@@ -173,6 +174,9 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
   });
 
   const app = new Hono();
+  // Server-Timing on every API answer: how long it spent inside the server, so a load
+  // test can tell the server's own time from waiting to be read (a saturated loop).
+  app.use("/api/v1/*", timing({ totalDescription: "inside the server" }));
   app.use("*", guard(options.token !== undefined ? { token: options.token } : {}));
   app.use("/api/v1/*", async (c, next) => {
     await next();

@@ -113,3 +113,18 @@ Deno.test("/ is a placeholder page until a dashboard is mounted", async () => {
     api.close();
   }
 });
+
+Deno.test("every API answer says how long it spent inside the server (Server-Timing), a refusal too", async () => {
+  const { api, req } = fakeApi();
+  try {
+    for (const path of ["/api/v1/cluster", "/api/v1/nodes/n9"]) {
+      const res = await req(path);
+      await res.body?.cancel();
+      const st = res.headers.get("server-timing") ?? "";
+      const dur = Number(/total;[^,]*dur=([\d.]+)/.exec(st)?.[1]);
+      assert.ok(Number.isFinite(dur) && dur >= 0, `${path}: '${st}'`);
+    }
+  } finally {
+    api.close();
+  }
+});
