@@ -2,7 +2,7 @@
  * Raft under storage faults in the simulator: a node whose sync fails acknowledges
  * nothing, and distlab's voting rule — a node whose log or snapshot does not verify
  * drops them and repairs from the leader, refusing every vote until its log has reached
- * a leader's commit index (so it cannot help elect a leader that lacks what it lost); a
+ * a leader's last index (so it cannot help elect a leader that lacks what it lost); a
  * node whose term and vote do not verify stops, loudly, for good (it could vote twice).
  */
 import assert from "node:assert/strict";
