@@ -216,8 +216,30 @@ export function mergeSummaries(
   if (missing.length > 0) {
     throw new Error(`merge: missing shard ${missing.map((k) => `${k}/${count}`).join(", ")}`);
   }
+  const { shard: _, ...merged } = sumSummaries(summaries);
+  return merged;
+}
+
+/**
+ * Adds up summaries of disjoint seeds of one run (shards, or the threads of one):
+ * counters summed, failures and stopped nodes in seed order, shrunk schedules kept for
+ * the first failures only, as one run would. The header is the first summary's.
+ *
+ * @example
+ * ```ts
+ * import { sumSummaries } from "./summary.ts";
+ * const part = {
+ *   protocol: "raft-kv", config: {}, seeds: { start: 1, count: 2 }, runs: 1,
+ *   operations: 9, ok: 8, fail: 0, info: 1, rejectedMessages: 0, violations: 0,
+ *   wallMs: 120, failures: [],
+ * };
+ * sumSummaries([part, part]).operations; // 18
+ * ```
+ */
+export function sumSummaries(summaries: readonly TortureSummary[]): TortureSummary {
+  const first = summaries[0];
+  if (first === undefined) throw new Error("no summaries to add up");
   const merged = structuredClone(first) as unknown as Record<string, unknown>;
-  delete merged.shard;
   for (const s of summaries.slice(1)) addCounts(merged, s as unknown as Record<string, unknown>);
   if (first.stoppedNodes !== undefined) {
     merged.stoppedNodes = summaries.flatMap((s) => s.stoppedNodes ?? [])

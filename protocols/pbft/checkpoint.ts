@@ -9,7 +9,7 @@
  */
 
 import type { NodeId } from "../node.ts";
-import { certified, digest, type Sig, sign } from "./digest.ts";
+import { canonical, certified, hash, type Sig, sign } from "./digest.ts";
 import { checkpointContent, commitContent, type PbftRequest, type Snapshot } from "./message.ts";
 import { broadcast, type PbftState, save } from "./state.ts";
 import { decide, execute, matches } from "./normal.ts";
@@ -18,19 +18,55 @@ import { decide, execute, matches } from "./normal.ts";
 const RESULT_HORIZON = 256;
 
 /**
- * The state machine as a snapshot (sorted, so equal states have equal digests).
+ * The state machine as a snapshot (in the maps' order: its digest does not depend on it).
  *
  * @example
  * ```ts ignore
- * digest(snapshotOf(s));
+ * snapshotDigest(snapshotOf(s));
  * ```
  */
 export function snapshotOf(s: PbftState): Snapshot {
-  return {
-    kv: [...s.kv].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-    results: [...s.results]
-      .sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  };
+  return { kv: [...s.kv], results: [...s.results] };
+}
+
+/**
+ * The digest of a snapshot: the sum of one hash per entry, so equal states have equal
+ * digests whatever their order, and a result entry (frozen when executed) is hashed once
+ * however many checkpoints it is part of.
+ *
+ * @example
+ * ```ts
+ * import { snapshotDigest } from "./checkpoint.ts";
+ * const a = snapshotDigest({ kv: [["x", 1], ["y", 2]], results: [] });
+ * a === snapshotDigest({ kv: [["y", 2], ["x", 1]], results: [] }); // true
+ * ```
+ */
+export function snapshotDigest(snap: Snapshot): string {
+  let hi = 0, lo = 0;
+  for (const [k, v] of snap.kv) {
+    const h = hash("kv|" + k + "|" + canonical(v));
+    hi = (hi + parseInt(h.slice(0, 8), 16)) >>> 0;
+    lo = (lo + parseInt(h.slice(8), 16)) >>> 0;
+  }
+  for (const [k, r] of snap.results) {
+    const h = resultHash(k, r);
+    hi = (hi + h[0]) >>> 0;
+    lo = (lo + h[1]) >>> 0;
+  }
+  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0") +
+    (snap.kv.length + snap.results.length).toString(16);
+}
+
+/** Hashes of frozen result entries, by entry. */
+const resultHashes = new WeakMap<object, readonly [number, number]>();
+
+function resultHash(k: string, r: object): readonly [number, number] {
+  const known = resultHashes.get(r);
+  if (known !== undefined) return known;
+  const h = hash("r|" + k + "|" + canonical(r));
+  const out = [parseInt(h.slice(0, 8), 16), parseInt(h.slice(8), 16)] as const;
+  if (Object.isFrozen(r)) resultHashes.set(r, out);
+  return out;
 }
 
 /**
@@ -50,7 +86,7 @@ export function afterExecute(s: PbftState, n: number): void {
     }
   }
   const snap = snapshotOf(s);
-  const d = digest(snap);
+  const d = snapshotDigest(snap);
   s.snaps.set(n, { d, snap });
   save(s, "s/" + n, { d, snap });
   const sig = sign(s.id, checkpointContent(n, d));
@@ -157,7 +193,7 @@ export function onFetch(s: PbftState, from: NodeId, n: number): void {
  * ```
  */
 export function onState(s: PbftState, n: number, snap: Snapshot): void {
-  if (n !== s.stable.n || s.lastExec >= n || digest(snap) !== s.stable.d) return;
+  if (n !== s.stable.n || s.lastExec >= n || snapshotDigest(snap) !== s.stable.d) return;
   for (const k of s.kv.keys()) save(s, "kv/" + k, undefined);
   for (const k of s.results.keys()) save(s, "r/" + k, undefined);
   s.kv.clear();

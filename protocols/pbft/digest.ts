@@ -40,11 +40,49 @@ const SIGNING_KEY = "pbft-signing-key:6f1c";
  */
 export function canonical(x: unknown): string {
   if (x === null || typeof x !== "object") return JSON.stringify(x ?? null);
-  if (Array.isArray(x)) return "[" + x.map(canonical).join(",") + "]";
+  if (Array.isArray(x)) {
+    let out = "[";
+    for (let i = 0; i < x.length; i++) out += (i > 0 ? "," : "") + canonical(x[i]);
+    return out + "]";
+  }
+  const known = canonicalOf.get(x);
+  if (known !== undefined) return known;
   const o = x as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-  return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonical(o[k])).join(",") + "}";
+  const keys = Object.keys(o).sort();
+  let out = "{", first = true;
+  for (const k of keys) {
+    const v = o[k];
+    if (v === undefined) continue;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonical(v);
+    first = false;
+  }
+  out += "}";
+  if (Object.isFrozen(x)) canonicalOf.set(x, out);
+  return out;
 }
+
+/**
+ * Freezes a JSON value and everything in it, so {@link canonical} may remember its text.
+ *
+ * @example
+ * ```ts
+ * import { deepFreeze } from "./digest.ts";
+ * Object.isFrozen(deepFreeze({ a: { b: 1 } }).a); // true
+ * ```
+ */
+export function deepFreeze<T>(x: T): T {
+  if (x !== null && typeof x === "object" && !Object.isFrozen(x)) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
+/**
+ * Canonical JSON of frozen objects (requests, results, signatures): they are digested by
+ * every replica and at every checkpoint, and cannot change, so each is written once.
+ */
+const canonicalOf = new WeakMap<object, string>();
 
 /**
  * A 64-bit hash of a string (two FNV-1a lanes), as 16 hex digits.
@@ -90,7 +128,26 @@ export function digest(x: unknown): string {
  * ```
  */
 export function sign(signer: NodeId, content: string): Sig {
-  return { i: signer, s: hash(SIGNING_KEY + "|" + signer + "|" + content) };
+  return { i: signer, s: signature(signer, content) };
+}
+
+/**
+ * Signatures computed lately, by signer and content: each is checked by every replica
+ * (and again inside certificates), so the hash is computed once. A pure function's
+ * memo: it cannot change a run. Cleared when full, so it stays bounded.
+ */
+const recentSignatures = new Map<string, string>();
+const RECENT_SIGNATURES = 1 << 14;
+
+function signature(signer: NodeId, content: string): string {
+  const key = signer + "|" + content;
+  let s = recentSignatures.get(key);
+  if (s === undefined) {
+    if (recentSignatures.size >= RECENT_SIGNATURES) recentSignatures.clear();
+    s = hash(SIGNING_KEY + "|" + key);
+    recentSignatures.set(key, s);
+  }
+  return s;
 }
 
 /**
@@ -103,7 +160,7 @@ export function sign(signer: NodeId, content: string): Sig {
  * ```
  */
 export function verify(sig: Sig, content: string): boolean {
-  return sign(sig.i, content).s === sig.s;
+  return signature(sig.i, content) === sig.s;
 }
 
 /**

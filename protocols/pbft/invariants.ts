@@ -24,6 +24,8 @@ export function pbftInvariants(): InvariantChecker {
   const decided = new Map<number, { d: string; by: NodeId }>();
   const states = new Map<number, { d: string; by: NodeId }>();
   const seen = new WeakMap<object, number>();
+  // A checkpoint's state, once compared, stays as it was: compare each once.
+  const checked = new WeakSet<object>();
   return (nodes) => {
     const out: string[] = [];
     for (const [id, node] of nodes) {
@@ -39,6 +41,8 @@ export function pbftInvariants(): InvariantChecker {
       }
       seen.set(s, s.decided.length);
       for (const [n, snap] of s.snaps) {
+        if (checked.has(snap)) continue;
+        checked.add(snap);
         const had = states.get(n);
         if (had === undefined) states.set(n, { d: snap.d, by: id });
         else if (had.d !== snap.d) {

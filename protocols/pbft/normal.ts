@@ -8,7 +8,7 @@
 
 import type { NodeId, Reply } from "../node.ts";
 import { applyKvOp } from "../kv_store.ts";
-import { canonical, certified, digest, type Sig, sign } from "./digest.ts";
+import { canonical, certified, deepFreeze, digest, type Sig, sign } from "./digest.ts";
 import { commitContent, type PbftRequest, prepareContent, validRequest } from "./message.ts";
 import { broadcast, type PbftState, primaryOf, requestKey, save, votesOf } from "./state.ts";
 
@@ -226,9 +226,10 @@ export function execute(s: PbftState): void {
       const key = requestKey(req);
       let r = s.results.get(key)?.r;
       if (r === undefined) {
-        r = applyKvOp(s.kv, req.op);
-        s.results.set(key, { n, r });
-        save(s, "r/" + key, { n, r });
+        r = deepFreeze(applyKvOp(s.kv, req.op));
+        const entry = deepFreeze({ n, r });
+        s.results.set(key, entry);
+        save(s, "r/" + key, entry);
         save(s, "kv/" + req.op.key, s.kv.get(req.op.key));
       }
       s.pending.delete(key);

@@ -14,7 +14,7 @@ import type { ClientRequest, NodeContext, NodeId, ProtocolNode } from "../node.t
 import { validateKvOp } from "../kv_store.ts";
 import { fail } from "../reply.ts";
 import { type PbftMessage, type PbftRequest, requestContent } from "./message.ts";
-import { sign } from "./digest.ts";
+import { deepFreeze, sign } from "./digest.ts";
 import { broadcast, createState, type PbftState, persist, primaryOf } from "./state.ts";
 import { onPrePrepare, onReply, onRequest, onVote } from "./normal.ts";
 import {
@@ -115,12 +115,13 @@ function onTick(s: PbftState): void {
 function onClientRequest(s: PbftState, r: ClientRequest<KvOp>): void {
   const bad = validateKvOp(r.op);
   if (bad !== null) return s.ctx.reply(r.id, fail("malformed-request", bad));
-  const req: PbftRequest = {
+  const op = deepFreeze(structuredClone(r.op));
+  const req: PbftRequest = deepFreeze({
     c: s.id,
     rid: r.id,
-    op: r.op,
-    sig: sign(s.id, requestContent(s.id, r.id, r.op)),
-  };
+    op,
+    sig: sign(s.id, requestContent(s.id, r.id, op)),
+  });
   s.proxied.set(r.id, { req, replies: new Map(), sentAt: s.ctx.now() });
   broadcast(s, { type: "request", req });
   onRequest(s, req);
