@@ -203,12 +203,27 @@ export function watchInvariants(
   const live = new Map<NodeId, ProtocolNode<unknown, unknown>>();
   const out: { found: { timeMs: number; message: string } | undefined } = { found: undefined };
   const faulty = byzantineOf(sim).ever();
+  // The map is rebuilt only when a node's host changed (a crash or a restart) or a node
+  // turned Byzantine.
+  const hosts: unknown[] = [];
+  let faultyCount = -1;
   sim.afterStep(() => {
     if (out.found !== undefined) return;
-    live.clear();
-    for (const n of sim.nodes) {
-      const h = sim.host(n);
-      if (h !== null && !faulty.has(n)) live.set(n, h.node);
+    let changed = faulty.size !== faultyCount;
+    faultyCount = faulty.size;
+    for (let i = 0; i < sim.nodes.length; i++) {
+      const h = sim.host(sim.nodes[i]!);
+      if (hosts[i] !== h) {
+        hosts[i] = h;
+        changed = true;
+      }
+    }
+    if (changed) {
+      live.clear();
+      for (const n of sim.nodes) {
+        const h = sim.host(n);
+        if (h !== null && !faulty.has(n)) live.set(n, h.node);
+      }
     }
     let v: string[];
     try {

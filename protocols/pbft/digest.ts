@@ -95,13 +95,7 @@ const canonicalOf = new WeakMap<object, string>();
  */
 export function hash(text: string): string {
   // Two 32-bit FNV-1a lanes with different offsets: no BigInt garbage per character.
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
-  }
+  const [a, b] = fnv(0x811c9dc5, 0x050c5d1f, text);
   return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
 
@@ -115,8 +109,14 @@ export function hash(text: string): string {
  * ```
  */
 export function digest(x: unknown): string {
-  return hash(canonical(x));
+  if (x === null || typeof x !== "object" || !Object.isFrozen(x)) return hash(canonical(x));
+  let d = digestOf.get(x);
+  if (d === undefined) digestOf.set(x, d = hash(canonical(x)));
+  return d;
 }
+
+/** Digests of frozen values (a request is digested by every replica, often twice). */
+const digestOf = new WeakMap<object, string>();
 
 /**
  * `signer`'s signature over `content`.
@@ -131,23 +131,27 @@ export function sign(signer: NodeId, content: string): Sig {
   return { i: signer, s: signature(signer, content) };
 }
 
-/**
- * Signatures computed lately, by signer and content: each is checked by every replica
- * (and again inside certificates), so the hash is computed once. A pure function's
- * memo: it cannot change a run. Cleared when full, so it stays bounded.
- */
-const recentSignatures = new Map<string, string>();
-const RECENT_SIGNATURES = 1 << 14;
+/** FNV lanes after `SIGNING_KEY|signer|`, by signer: each signature hashes only its content. */
+const signerLanes = new Map<NodeId, readonly [number, number]>();
 
 function signature(signer: NodeId, content: string): string {
-  const key = signer + "|" + content;
-  let s = recentSignatures.get(key);
-  if (s === undefined) {
-    if (recentSignatures.size >= RECENT_SIGNATURES) recentSignatures.clear();
-    s = hash(SIGNING_KEY + "|" + key);
-    recentSignatures.set(key, s);
+  let lanes = signerLanes.get(signer);
+  if (lanes === undefined) {
+    lanes = fnv(0x811c9dc5, 0x050c5d1f, SIGNING_KEY + "|" + signer + "|");
+    if (signerLanes.size < 4096) signerLanes.set(signer, lanes);
   }
-  return s;
+  const [a, b] = fnv(lanes[0], lanes[1], content);
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/** {@link hash}'s two lanes, continued over `text`. */
+function fnv(a: number, b: number, text: string): [number, number] {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  return [a, b];
 }
 
 /**

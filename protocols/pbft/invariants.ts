@@ -26,6 +26,7 @@ export function pbftInvariants(): InvariantChecker {
   const seen = new WeakMap<object, number>();
   // A checkpoint's state, once compared, stays as it was: compare each once.
   const checked = new WeakSet<object>();
+  const execSeen = new WeakMap<object, number>();
   return (nodes) => {
     const out: string[] = [];
     for (const [id, node] of nodes) {
@@ -40,6 +41,9 @@ export function pbftInvariants(): InvariantChecker {
         }
       }
       seen.set(s, s.decided.length);
+      // Checkpoint states are added only when lastExec moves (execution or a transfer).
+      if (execSeen.get(s) === s.lastExec) continue;
+      execSeen.set(s, s.lastExec);
       for (const [n, snap] of s.snaps) {
         if (checked.has(snap)) continue;
         checked.add(snap);

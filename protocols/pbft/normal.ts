@@ -8,7 +8,7 @@
 
 import type { NodeId, Reply } from "../node.ts";
 import { applyKvOp } from "../kv_store.ts";
-import { canonical, certified, deepFreeze, digest, type Sig, sign } from "./digest.ts";
+import { canonical, deepFreeze, digest, type Sig, sign, verify } from "./digest.ts";
 import { commitContent, type PbftRequest, prepareContent, validRequest } from "./message.ts";
 import { broadcast, type PbftState, primaryOf, requestKey, save, votesOf } from "./state.ts";
 
@@ -114,7 +114,7 @@ export function onPrePrepare(
   if (!matches(req, d) || sig.i !== from) return;
   const must = s.expected.get(n);
   if (must !== undefined && must !== d) return; // the new view fixed this slot
-  if (!certified([sig], prepareContent(v, n, d), 1, [from])) return;
+  if (!verify(sig, prepareContent(v, n, d))) return; // sig.i === from, checked above
   const had = s.log.get(n);
   if (had !== undefined && had.v === v) return; // accepted one already (maybe another digest)
   s.log.set(n, { v, d, req });
@@ -146,7 +146,7 @@ export function onVote(
 ): void {
   if (n <= s.stable.n || v < s.view || sig.i !== from) return;
   const content = kind === "prepare" ? prepareContent(v, n, d) : commitContent(v, n, d);
-  if (!certified([sig], content, 1, [from])) return;
+  if (!verify(sig, content)) return; // sig.i === from, checked above
   const votes = votesOf(s, v, n, d);
   (kind === "prepare" ? votes.prepares : votes.commits).set(from, sig);
   if (v === s.view) advance(s, n);

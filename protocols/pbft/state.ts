@@ -8,7 +8,7 @@
 
 import type { NodeContext, NodeId, Reply } from "../node.ts";
 import { byNodeIndex } from "../node_order.ts";
-import type { Sig } from "./digest.ts";
+import { deepFreeze, type Sig } from "./digest.ts";
 import type { PbftMessage, PbftRequest, Prepared, Snapshot, ViewChange } from "./message.ts";
 
 /**
@@ -230,6 +230,11 @@ export function save(s: PbftState, key: string, value: unknown): void {
   else s.ctx.storage.set(key, value);
 }
 
+function deepFreezeValues<K, V>(m: Map<K, V>): Map<K, V> {
+  for (const v of m.values()) deepFreeze(v);
+  return m;
+}
+
 function load<K, V>(
   ctx: NodeContext<PbftMessage>,
   prefix: string,
@@ -281,7 +286,8 @@ export function createState(ctx: NodeContext<PbftMessage>): PbftState {
     committed: load(ctx, "c/", Number),
     lastExec: p?.lastExec ?? 0,
     kv: load(ctx, "kv/", String),
-    results: load(ctx, "r/", String),
+    // Executed results never change: frozen, their digests are computed once.
+    results: deepFreezeValues(load(ctx, "r/", String)),
     stable: p?.stable ?? { n: 0, d: "", sigs: [] },
     snaps: load(ctx, "s/", Number),
     checkpoints: new Map(),
