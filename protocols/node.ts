@@ -279,6 +279,12 @@ export interface Protocol<M, Op = unknown> {
    */
   readonly check?: "linearizability" | "stale-reads" | "none";
   /**
+   * The cluster size `deno task torture` runs where the user gave no `--nodes`: the
+   * protocol's natural size (PBFT's 3f + 1 = 4, where a fifth replica adds messages but
+   * tolerates no more faults). Undeclared: 5.
+   */
+  readonly tortureNodes?: number;
+  /**
    * Option defaults that a real-time host (the Worker cluster) uses where the user set
    * none, in place of the protocol's own. The simulator never late-ticks, so the paper's
    * tight timeouts suit it; a real machine that is merely busy delays ticks and messages

@@ -67,7 +67,7 @@ export async function parseTortureArgs(argv: readonly string[]): Promise<ParsedT
       seeds: { type: "string", default: "20" },
       "seed-start": { type: "string", default: "1" },
       shard: { type: "string" },
-      nodes: { type: "string", default: "5" },
+      nodes: { type: "string" },
       duration: { type: "string", default: "10s" },
       clients: { type: "string", default: "5" },
       keys: { type: "string", default: "3" },
@@ -113,7 +113,9 @@ export async function parseTortureArgs(argv: readonly string[]): Promise<ParsedT
     protocolArg: values.protocol,
     seeds: parseInteger(values.seeds, "seeds", 1, 1_000_000),
     seedStart: parseInteger(values["seed-start"], "seed-start", 0, Number.MAX_SAFE_INTEGER),
-    nodes: parseInteger(values.nodes, "nodes", 1, 100),
+    nodes: values.nodes === undefined
+      ? kind.tortureNodes ?? 5
+      : parseInteger(values.nodes, "nodes", 1, 100),
     durationMs: parseDuration(values.duration),
     clients: parseInteger(values.clients, "clients", 1, 1000),
     keys: parseInteger(values.keys, "keys", 1, 100_000),

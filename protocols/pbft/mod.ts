@@ -42,6 +42,7 @@ export const pbft: Protocol<PbftMessage, KvOp> = {
     "PBFT: 3f + 1 replicas tolerate f Byzantine ones (pre-prepare/prepare/commit, view change, checkpoints); authenticate links with --integrity hmac-sha256",
   tickMs: 10,
   check: "linearizability",
+  tortureNodes: 4,
   liveOptions: { requestTimeoutMs: 2000, resendMs: 500 },
   events: ["execute", "stable", "state-transfer", "view-change", "new-view"],
   messages: pbftMessages,
