@@ -152,7 +152,7 @@ export function makeStable(s: PbftState, n: number, d: string, sigs: Sig[]): voi
   forget(s.committed, "c/", n + 1);
   forget(s.snaps, "s/", n);
   for (const k of s.checkpoints.keys()) if (k <= n) s.checkpoints.delete(k);
-  for (const k of s.votes.keys()) if (Number(k.split("|")[1]) <= n) s.votes.delete(k);
+  for (const k of s.votes.keys()) if (k <= n) s.votes.delete(k);
   s.ctx.emit("stable", { n });
   if (s.lastExec < n) fetchState(s);
 }

@@ -39,6 +39,8 @@ const SIGNING_KEY = "pbft-signing-key:6f1c";
  * ```
  */
 export function canonical(x: unknown): string {
+  if (typeof x === "number") return Number.isFinite(x) ? "" + x : "null";
+  if (typeof x === "string") return JSON.stringify(x);
   if (x === null || typeof x !== "object") return JSON.stringify(x ?? null);
   if (Array.isArray(x)) {
     let out = "[";
@@ -48,17 +50,30 @@ export function canonical(x: unknown): string {
   const known = canonicalOf.get(x);
   if (known !== undefined) return known;
   const o = x as Record<string, unknown>;
-  const keys = Object.keys(o).sort();
+  const keys = Object.keys(o);
+  if (keys.length > 1) keys.sort();
   let out = "{", first = true;
   for (const k of keys) {
     const v = o[k];
     if (v === undefined) continue;
-    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonical(v);
+    out += (first ? "" : ",") + quotedKey(k) + ":" + canonical(v);
     first = false;
   }
   out += "}";
   if (Object.isFrozen(x)) canonicalOf.set(x, out);
   return out;
+}
+
+/** Object keys as JSON strings: few distinct ones, written over and over. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 4096) quotedKeys.set(k, q);
+  }
+  return q;
 }
 
 /**
@@ -96,7 +111,7 @@ const canonicalOf = new WeakMap<object, string>();
 export function hash(text: string): string {
   // Two 32-bit FNV-1a lanes with different offsets: no BigInt garbage per character.
   const [a, b] = fnv(0x811c9dc5, 0x050c5d1f, text);
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  return hex32(a) + hex32(b);
 }
 
 /**
@@ -141,7 +156,15 @@ function signature(signer: NodeId, content: string): string {
     if (signerLanes.size < 4096) signerLanes.set(signer, lanes);
   }
   const [a, b] = fnv(lanes[0], lanes[1], content);
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  return hex32(a) + hex32(b);
+}
+
+/** Two hex digits for each byte: `toString(16)` is slow on the hot path. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** A 32-bit number as 8 hex digits. */
+function hex32(x: number): string {
+  return HEX[x >>> 24]! + HEX[(x >>> 16) & 255]! + HEX[(x >>> 8) & 255]! + HEX[x & 255]!;
 }
 
 /** {@link hash}'s two lanes, continued over `text`. */

@@ -36,6 +36,8 @@ export interface Entry {
  * ```
  */
 export interface Votes {
+  readonly v: number;
+  readonly d: string;
   readonly prepares: Map<NodeId, Sig>;
   readonly commits: Map<NodeId, Sig>;
 }
@@ -95,8 +97,8 @@ export interface PbftState {
   viewChangeRound: number;
   /** Accepted pre-prepares above the stable checkpoint. */
   readonly log: Map<number, Entry>;
-  /** `v|n|d` → votes. */
-  readonly votes: Map<string, Votes>;
+  /** Sequence number → the votes for each (view, digest) seen at it (mostly one). */
+  readonly votes: Map<number, Votes[]>;
   /** The latest prepared certificate per sequence number above the stable checkpoint. */
   readonly prepared: Map<number, Prepared>;
   /** Committed entries with their commit certificates (for catch-up), above stable. */
@@ -172,12 +174,11 @@ export function broadcast(s: PbftState, m: PbftMessage): void {
  * ```
  */
 export function votesOf(s: PbftState, v: number, n: number, d: string): Votes {
-  const k = `${v}|${n}|${d}`;
-  let x = s.votes.get(k);
-  if (x === undefined) {
-    x = { prepares: new Map(), commits: new Map() };
-    s.votes.set(k, x);
-  }
+  let at = s.votes.get(n);
+  if (at === undefined) s.votes.set(n, at = []);
+  for (const x of at) if (x.v === v && x.d === d) return x;
+  const x: Votes = { v, d, prepares: new Map(), commits: new Map() };
+  at.push(x);
   return x;
 }
 
