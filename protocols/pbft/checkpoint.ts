@@ -60,10 +60,13 @@ export function snapshotDigest(snap: Snapshot): string {
 /** Hashes of frozen result entries, by entry. */
 const resultHashes = new WeakMap<object, readonly [number, number]>();
 
-function resultHash(k: string, r: object): readonly [number, number] {
+function resultHash(
+  k: string,
+  r: { readonly n: number; readonly r: unknown },
+): readonly [number, number] {
   const known = resultHashes.get(r);
   if (known !== undefined) return known;
-  const h = hash("r|" + k + "|" + canonical(r));
+  const h = hash("r|" + k + "|" + r.n + "|" + canonical(r.r));
   const out = [parseInt(h.slice(0, 8), 16), parseInt(h.slice(8), 16)] as const;
   if (Object.isFrozen(r)) resultHashes.set(r, out);
   return out;

@@ -115,7 +115,12 @@ function onTick(s: PbftState): void {
 function onClientRequest(s: PbftState, r: ClientRequest<KvOp>): void {
   const bad = validateKvOp(r.op);
   if (bad !== null) return s.ctx.reply(r.id, fail("malformed-request", bad));
-  const op = deepFreeze(structuredClone(r.op));
+  // The request is frozen (its digest is then computed once): freeze a copy of the op.
+  const op = deepFreeze(
+    Object.values(r.op).every((v) => v === null || typeof v !== "object")
+      ? { ...r.op }
+      : structuredClone(r.op),
+  );
   const req: PbftRequest = deepFreeze({
     c: s.id,
     rid: r.id,
