@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   storage: () => import("./storage_bench.ts"),
   quorum: () => import("./quorum_bench.ts"),
   raft: () => import("./raft_bench.ts"),
+  failover: () => import("./failover_bench.ts"),
   "raft-cluster": () => import("./raft_cluster_bench.ts"),
   api: () => import("./api_bench.ts"),
   paxos: () => import("./paxos_bench.ts"),
