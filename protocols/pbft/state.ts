@@ -32,7 +32,7 @@ export interface Entry {
  * @example
  * ```ts
  * import type { Votes } from "./state.ts";
- * const v: Votes = { prepares: new Map(), commits: new Map() };
+ * const v: Votes = { v: 0, d: "null", prepares: new Map(), commits: new Map() };
  * ```
  */
 export interface Votes {

@@ -110,6 +110,7 @@ export function campaign(s: RaftState, kind: "pre" | "real" | "transfer"): void 
   }
   const term = pre ? s.term + 1 : s.term;
   s.votes = new Map([[s.id, true]]);
+  s.hinted = false;
   resetElectionTimer(s);
   s.ctx.emit("election", { term, pre, transfer: kind === "transfer" });
   const voters = membership(s).voters;
@@ -150,7 +151,8 @@ export function handleVote(
   // A node repairing a damaged log may lack entries it acknowledged: no vote from it.
   const canVote = !s.repairing && (s.vote === from || (s.vote === null && s.leader === null) ||
     (m.pre && m.term > s.term));
-  const granted = canVote && s.log.isUpToDate(m.lastIndex, m.lastTerm);
+  const upToDate = s.log.isUpToDate(m.lastIndex, m.lastTerm);
+  const granted = canVote && upToDate;
   if (granted && !m.pre) {
     s.vote = from;
     saveHardState(s); // synced before the grant leaves this node
@@ -161,6 +163,8 @@ export function handleVote(
     term: granted ? m.term : s.term,
     pre: m.pre,
     granted,
+    // Refused only for our newer log: the pre-candidate may ask us to campaign.
+    ...(m.pre && canVote && !upToDate ? { newer: true } : {}),
   });
   s.ctx.emit("vote", { to: from, granted, term: m.term, pre: m.pre });
 }
@@ -183,6 +187,11 @@ export function handleVoteResp(
     (s.role === "candidate" && !m.pre);
   if (!current) return;
   s.votes.set(from, m.granted);
+  if (m.newer === true && s.o.campaignHint && !s.hinted) {
+    // The first timer fired here, on a stale log; a newer one need not wait for its own.
+    s.hinted = true;
+    send(s, from, { type: "timeout-now", term: s.term, hint: true });
+  }
   const result = voteResult(membership(s).voters, s.votes);
   if (result === "won") wonElection(s, m.pre);
   else if (result === "lost") becomeFollower(s, s.term, null);

@@ -25,7 +25,10 @@ import type { Snapshot } from "./snapshot.ts";
  * - `heartbeat` / `heartbeat-resp`: keep followers quiet, carry the commit index and a
  *   round number echoed back for ReadIndex and CheckQuorum.
  * - `snapshot`: InstallSnapshot (the whole snapshot in one message).
- * - `timeout-now`: leadership transfer; the receiver campaigns at once.
+ * - `timeout-now`: leadership transfer; the receiver campaigns at once. With `hint`, a
+ *   pre-candidate whose PreVote this node refused for its newer log asks it to campaign
+ *   now rather than at its own timeout — with PreVote, so voters keep their leases.
+ *   `vote-resp`'s `newer` marks that refusal.
  *
  * @example
  * ```ts
@@ -47,6 +50,7 @@ export type RaftMessage =
     readonly term: number;
     readonly pre: boolean;
     readonly granted: boolean;
+    readonly newer?: boolean;
   }
   | {
     readonly type: "append";
@@ -86,4 +90,4 @@ export type RaftMessage =
     readonly lost?: boolean;
   }
   | { readonly type: "snapshot"; readonly term: number; readonly snapshot: Snapshot }
-  | { readonly type: "timeout-now"; readonly term: number };
+  | { readonly type: "timeout-now"; readonly term: number; readonly hint?: boolean };

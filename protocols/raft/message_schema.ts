@@ -87,7 +87,7 @@ export const raftMessages: MessageSchema = {
   vote: (m) =>
     isNat(m.term) && isBool(m.pre) && isNat(m.lastIndex) && isNat(m.lastTerm) &&
     m.lastTerm <= m.term && opt(m.transfer, isBool),
-  "vote-resp": (m) => isNat(m.term) && isBool(m.pre) && isBool(m.granted),
+  "vote-resp": (m) => isNat(m.term) && isBool(m.pre) && isBool(m.granted) && opt(m.newer, isBool),
   append: (m) =>
     isNat(m.term) && isNat(m.prevIndex) && isNat(m.prevTerm) && m.prevTerm <= m.term &&
     isNat(m.commit) && isRun(m.entries, m.prevIndex, m.prevTerm, m.term) && opt(m.upTo, isNat),
@@ -97,5 +97,5 @@ export const raftMessages: MessageSchema = {
   heartbeat: (m) => isNat(m.term) && isNat(m.commit) && isNat(m.round),
   "heartbeat-resp": (m) => isNat(m.term) && isNat(m.round) && opt(m.lost, isBool),
   snapshot: (m) => isNat(m.term) && isSnapshot(m.snapshot, m.term),
-  "timeout-now": (m) => isNat(m.term),
+  "timeout-now": (m) => isNat(m.term) && opt(m.hint, isBool),
 };

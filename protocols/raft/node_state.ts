@@ -136,6 +136,8 @@ export interface RaftState {
    */
   repairing: boolean;
   votes: Map<NodeId, boolean>;
+  /** This campaign already asked a voter with a newer log to campaign (`campaignHint`). */
+  hinted: boolean;
 
   // Leader state.
   progress: Map<NodeId, Progress>;
@@ -205,6 +207,7 @@ export function createRaftState(ctx: NodeContext<RaftMessage>): RaftState {
     lastLeaderContact: ctx.now(),
     repairing: rec.repairing === true,
     votes: new Map(),
+    hinted: false,
     progress: new Map(),
     synced: 0,
     heartbeatDue: 0,

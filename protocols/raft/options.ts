@@ -54,6 +54,12 @@ export interface RaftOptions {
   /** Leader steps down without a majority's contact for `electionMinMs`; voters ignore
    * candidates while they hear from a leader. Default true. */
   readonly checkQuorum: boolean;
+  /**
+   * A pre-candidate refused by a voter with a newer log asks that voter (the first such,
+   * once a campaign) to campaign at once, so an election whose first timer fired on a
+   * stale follower does not wait for the next timer. Only with PreVote. Default true.
+   */
+  readonly campaignHint: boolean;
   /** How reads are served (see {@link ReadMode}). Default `read-index`. */
   readonly readMode: ReadMode;
   /**
@@ -111,6 +117,7 @@ export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   electionMaxMs: 300,
   preVote: true,
   checkQuorum: true,
+  campaignHint: true,
   readMode: "read-index",
   maxInflight: 4,
   maxEntriesPerAppend: 64,
@@ -178,6 +185,7 @@ export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOp
     electionMaxMs: num("electionMaxMs"),
     preVote: bool("preVote"),
     checkQuorum: bool("checkQuorum"),
+    campaignHint: bool("campaignHint"),
     readMode,
     maxInflight: Math.max(1, Math.floor(num("maxInflight"))),
     maxEntriesPerAppend: Math.max(1, Math.floor(num("maxEntriesPerAppend"))),

@@ -206,7 +206,13 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
         if (s.role === "leader") handleHeartbeatResp(s, from, m);
         return;
       case "timeout-now":
-        if (s.role !== "leader" && promotable(s)) campaign(s, "transfer");
+        if (m.hint === true) {
+          // A stale pre-candidate's request: campaign as our own timer would, if idle.
+          const quiet = s.ctx.now() - s.lastLeaderContact >= s.o.electionMinMs;
+          if (s.role === "follower" && s.o.preVote && quiet && promotable(s)) {
+            campaign(s, "pre");
+          }
+        } else if (s.role !== "leader" && promotable(s)) campaign(s, "transfer");
         return;
     }
   }
