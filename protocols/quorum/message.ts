@@ -9,7 +9,8 @@
  * | `repair` | coordinator → stale replica | read repair: the merged siblings |
  * | `handoff` / `handoff-ack` | hint holder → recovered owner | hinted handoff |
  * | `transfer` / `transfer-ack` | old replica → new replica | keys moved by a ring change |
- * | `members` | changer → everyone | a new membership, at once (pings repeat it) |
+ * | `members` | changer → everyone | a new membership, at once (pings repeat it; with SWIM, sent to a member whose probe names an older epoch) |
+ * | `swim` | member → member | with `detector=swim` in place of pings: a SWIM probe, ack or ping-req and the sender's ring epoch |
  * | `ae-nodes` | replica ↔ replica | Merkle hashes at one tree level, for the peer to compare |
  * | `ae-push` | replica ↔ replica | the entries of differing leaves (push, then pull) |
  *
@@ -18,6 +19,7 @@
 
 import type { NodeId } from "../node.ts";
 import type { Membership } from "./membership.ts";
+import { type SwimMessage, swimMessages } from "../swim/message.ts";
 import type { Version } from "./versions.ts";
 import {
   isArrayOf,
@@ -30,6 +32,7 @@ import {
   type MessageSchema,
   opt,
 } from "../message_schema.ts";
+import { checkMessage } from "../message_schema.ts";
 
 /**
  * A key with its siblings.
@@ -81,6 +84,8 @@ export type QuorumMessage =
   | { readonly type: "transfer"; readonly entries: readonly Entry[] }
   | { readonly type: "transfer-ack"; readonly keys: readonly string[] }
   | { readonly type: "members"; readonly members: Membership }
+  /** A SWIM probe, ack or ping-req (`detector=swim`), with the sender's ring epoch. */
+  | { readonly type: "swim"; readonly epoch: number; readonly m: SwimMessage }
   | {
     readonly type: "ae-nodes";
     readonly level: number;
@@ -143,6 +148,7 @@ export const quorumMessages: MessageSchema = {
   transfer: (m) => isArrayOf(m.entries, isEntry),
   "transfer-ack": (m) => isArrayOf(m.keys, isStr),
   members: (m) => isMembership(m.members),
+  swim: (m) => isNat(m.epoch) && checkMessage(swimMessages, m.m),
   "ae-nodes": (m) => isNat(m.level) && isArrayOf(m.nodes, isTreeNode),
   "ae-push": (m) => isArrayOf(m.leaves, isNat) && isArrayOf(m.entries, isEntry) && isBool(m.reply),
 };

@@ -109,7 +109,17 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     removeNode: (node) => ({ f: "remove-node", node }),
   },
   liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
-  events: ["handoff", "membership", "read", "read-repair", "suspect", "trust", "write"],
+  events: [
+    "dead",
+    "handoff",
+    "membership",
+    "read",
+    "read-repair",
+    "refute",
+    "suspect",
+    "trust",
+    "write",
+  ],
   messages: quorumMessages,
   create: createQuorumNode,
 };

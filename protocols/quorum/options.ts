@@ -49,8 +49,11 @@ export interface QuorumOptions {
   readonly timeoutMs: number;
   /** Ping period of the failure detector (default 100). */
   readonly pingMs: number;
-  /** `phi` (accrual, default) or `fixed` (timeout) failure detector. */
-  readonly detector: "phi" | "fixed";
+  /**
+   * `phi` (accrual, default) or `fixed` (timeout) failure detector, each node pinging
+   * every member; or `swim` (see `swim_monitor.ts`), constant traffic per node.
+   */
+  readonly detector: "phi" | "fixed" | "swim";
   /** Phi threshold (default 8). */
   readonly phiThreshold: number;
   /** Silence after which the fixed detector suspects a peer (default 500). */
@@ -145,7 +148,7 @@ export function parseQuorumOptions(raw: Readonly<Record<string, unknown>>): Quor
     merkleDepth: Math.min(int("merkleDepth", 0), 16),
     timeoutMs: num("timeoutMs", 1),
     pingMs: num("pingMs", 1),
-    detector: oneOf("detector", ["phi", "fixed"] as const),
+    detector: oneOf("detector", ["phi", "fixed", "swim"] as const),
     phiThreshold: num("phiThreshold", 0),
     suspectMs: num("suspectMs", 1),
     handoffMs: num("handoffMs", 1),

@@ -36,6 +36,7 @@ import { byNodeIndex, type Membership, planRebalance, supersedes } from "./membe
 import type { QuorumMessage } from "./message.ts";
 import { parseQuorumOptions, type QuorumOptions } from "./options.ts";
 import { createPeerMonitor, type PeerMonitor } from "./peer_monitor.ts";
+import { createSwimMonitor, type SwimMonitor } from "./swim_monitor.ts";
 import { placeRequest } from "./placement.ts";
 import { createReplicaStore, type ReplicaStore } from "./replica_store.ts";
 import { type QuorumKvOp, type QuorumOp, quorumSizes, validateQuorumOp } from "./request.ts";
@@ -126,6 +127,8 @@ interface QuorumState {
   ring: RingPartitioner;
   /** Pings and the failure detector judging every other member. */
   readonly monitor: PeerMonitor;
+  /** The same monitor when it is SWIM (`detector=swim`): ticked, and fed its messages. */
+  readonly swim: SwimMonitor | null;
   nextPing: number;
   nextHandoff: number;
   nextAe: number;
@@ -158,6 +161,19 @@ function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
   const ring = ringPartitioner(members.nodes, { vnodes: o.vnodes });
 
   const start = ctx.now();
+  const swim = o.detector !== "swim" ? null : createSwimMonitor(
+    self,
+    members.nodes.filter((x) => x !== self),
+    start,
+    ctx.options,
+    {
+      send: (to, m) => ctx.send(to, { type: "swim", epoch: s.members.epoch, m }),
+      emit: (kind, data) => ctx.emit(kind, data),
+      random: () => ctx.random(),
+      load: (key) => ctx.storage.get(key),
+      save: (key, value) => ctx.storage.set(key, value),
+    },
+  );
   // The callbacks below read `s` only once the node runs, never while it is built.
   const s: QuorumState = {
     ctx,
@@ -168,7 +184,8 @@ function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
     counter,
     members,
     ring,
-    monitor: createPeerMonitor(members.nodes.filter((x) => x !== self), start, o),
+    monitor: swim ?? createPeerMonitor(members.nodes.filter((x) => x !== self), start, o),
+    swim,
     nextPing: start + ctx.random() * o.pingMs,
     nextHandoff: start + ctx.random() * o.handoffMs,
     nextAe: start + ctx.random() * o.antiEntropyMs,
@@ -514,6 +531,15 @@ function receive(s: QuorumState, from: NodeId, m: QuorumMessage): void {
     }
     case "members":
       return maybeAdopt(s, m.members);
+    case "swim": {
+      if (s.swim === null) return;
+      const now = ctx.now();
+      s.swim.message(from, m.m, now);
+      review(s, now);
+      // The sender's ring is older: it missed a change (it was down, or cut off).
+      if (m.epoch < s.members.epoch) ctx.send(from, { type: "members", members: s.members });
+      return;
+    }
     case "put":
       if (typeof m.key !== "string" || !isVersionList(m.versions)) return;
       if (typeof m.hintFor === "string") {
@@ -590,7 +616,8 @@ function request(s: QuorumState, req: ClientRequest<KvOp | QuorumOp>): void {
 function tick(s: QuorumState): void {
   const { o } = s;
   const now = s.ctx.now();
-  if (now >= s.nextPing) {
+  if (s.swim !== null) s.swim.tick(now);
+  else if (now >= s.nextPing) {
     s.nextPing = Math.max(s.nextPing + o.pingMs, now); // after a pause: no burst
     for (const p of others(s)) s.ctx.send(p, { type: "ping", members: s.members });
   }
@@ -646,6 +673,9 @@ function status(s: QuorumState): NodeStatus {
     siblingKeys: keys.filter((k) => store.get(k).length > 1).length,
     hints: store.hintCount(),
     suspects: s.monitor.suspects().sort(byNodeIndex),
+    ...(s.swim === null
+      ? {}
+      : { swim: { incarnation: s.swim.incarnation, sent: { ...s.swim.sent } } }),
     epoch: s.members.epoch,
     members: [...s.members.nodes],
     ownership,
