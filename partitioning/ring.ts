@@ -145,11 +145,29 @@ export function ringPartitioner(
   if (!Number.isInteger(vnodes) || vnodes < 1) {
     throw new RangeError(`vnodes must be an integer ≥ 1, got ${vnodes}`);
   }
+  const key = vnodes + "|" + nodes.join(",");
+  const known = recentRings.get(key);
+  if (known !== undefined) {
+    recentRings.delete(key); // most recent last
+    recentRings.set(key, known);
+    return known;
+  }
   if (new Set(nodes).size !== nodes.length) {
     throw new RangeError(`duplicate node ids in ${JSON.stringify(nodes)}`);
   }
-  return buildRing(nodes, vnodes, new Map());
+  const ring = buildRing(nodes, vnodes, new Map());
+  if (recentRings.size >= RECENT_RINGS) recentRings.delete(recentRings.keys().next().value!);
+  recentRings.set(key, ring);
+  return ring;
 }
+
+/**
+ * Rings built lately, by vnodes and node list: every node of a cluster builds the same
+ * ring from the same membership, and a ring is immutable, so a thousand simulated nodes
+ * share one (256,000 tokens) rather than each holding a copy.
+ */
+const recentRings = new Map<string, RingPartitioner>();
+const RECENT_RINGS = 16;
 
 /**
  * A consistent-hash ring whose tokens are given rather than hashed: for drawing a ring

@@ -124,9 +124,12 @@ export function createSwimMonitor(
     now + host.random() * o.periodMs,
   );
   if (incarnation > 0) enqueue(s.gossip, { node: self, state: "alive", incarnation });
+  let dirty = false;
   const fx: SwimEffects = {
     send: (to, m) => host.send(to, m),
     emit: (kind, data) => {
+      // Every change of a member's state is told here: `review` has work only then.
+      dirty = true;
       // Suspicion and trust reach the node through `review`, as with the other detectors.
       if (kind === "dead" || kind === "refute") host.emit(kind, data);
     },
@@ -147,6 +150,7 @@ export function createSwimMonitor(
       // SWIM trusts only its own probes (and refutations): other traffic proves nothing.
     },
     watch(next, t) {
+      dirty = true;
       for (const p of next) {
         if (p === self || s.members.has(p)) continue;
         s.peers.push(p);
@@ -163,6 +167,10 @@ export function createSwimMonitor(
       }
     },
     review(_t, changed) {
+      // Called every tick: without a change since the last one, nothing to look at (a
+      // walk over every member per tick would cost each node O(N)).
+      if (!dirty) return;
+      dirty = false;
       for (const p of s.peers) {
         const bad = s.members.get(p)?.state !== "alive";
         if (bad === suspected.has(p)) continue;
