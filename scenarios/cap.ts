@@ -478,7 +478,7 @@ export interface CapStep {
  * ```ts
  * import type { SloppyOverlap } from "./cap.ts";
  * const o: SloppyOverlap = {
- *   n: 3, r: 2, w: 2, preferenceList: ["n1", "n4", "n5"], writeAcks: ["n3", "n4"],
+ *   n: 3, r: 2, w: 2, preferenceList: ["n1", "n4", "n5"], writeAcks: ["n3", "n5"],
  *   writeStandIns: { n3: "n1" }, readReplies: ["n1", "n2"], overlap: [],
  * };
  * ```

@@ -115,7 +115,7 @@ export async function parseTortureArgs(argv: readonly string[]): Promise<ParsedT
     seedStart: parseInteger(values["seed-start"], "seed-start", 0, Number.MAX_SAFE_INTEGER),
     nodes: values.nodes === undefined
       ? kind.tortureNodes ?? 5
-      : parseInteger(values.nodes, "nodes", 1, 100),
+      : parseInteger(values.nodes, "nodes", 1, 1000),
     durationMs: parseDuration(values.duration),
     clients: parseInteger(values.clients, "clients", 1, 1000),
     keys: parseInteger(values.keys, "keys", 1, 100_000),

@@ -134,6 +134,8 @@ interface QuorumState {
   nextAe: number;
   /** Round robin over the healthy peers for anti-entropy. */
   aeCursor: number;
+  /** The peers sharing a key with this node, as of a store revision and a ring. */
+  aePeers: { revision: number; ring: RingPartitioner; peers: NodeId[] } | null;
   nextRid: number;
   /** Coordinations in flight, by request id (`boot.n`). */
   readonly pending: Map<string, Pending>;
@@ -190,6 +192,7 @@ function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
     nextHandoff: start + ctx.random() * o.handoffMs,
     nextAe: start + ctx.random() * o.antiEntropyMs,
     aeCursor: 0,
+    aePeers: null,
     nextRid: 0,
     pending: new Map(),
     counters: {
@@ -231,6 +234,23 @@ function others(s: QuorumState): NodeId[] {
 
 function replicasOf(s: QuorumState, key: string): NodeId[] {
   return s.ring.preferenceList(key, s.o.n);
+}
+
+/**
+ * The peers anti-entropy takes turns with: those that replicate a key this node holds.
+ * On a large ring a peer drawn from the whole membership almost never shares a key, and
+ * with many virtual nodes every node neighbours nearly every other on the ring.
+ */
+function aePeers(s: QuorumState): NodeId[] {
+  const c = s.aePeers;
+  if (c !== null && c.revision === s.store.revision && c.ring === s.ring) return c.peers;
+  const peers = new Set<NodeId>();
+  for (const k of s.store.keys()) {
+    for (const r of replicasOf(s, k)) if (r !== s.self) peers.add(r);
+  }
+  const sorted = [...peers].sort(byNodeIndex);
+  s.aePeers = { revision: s.store.revision, ring: s.ring, peers: sorted };
+  return sorted;
 }
 
 // ---- failure detection -------------------------------------------------------------
@@ -630,7 +650,7 @@ function tick(s: QuorumState): void {
   }
   if (o.antiEntropyMs > 0 && now >= s.nextAe) {
     s.nextAe = Math.max(s.nextAe + o.antiEntropyMs, now);
-    const peers = others(s).filter((p) => !s.monitor.suspected(p));
+    const peers = aePeers(s).filter((p) => !s.monitor.suspected(p));
     if (peers.length > 0) s.ae.start(peers[s.aeCursor++ % peers.length]!);
   }
 }
