@@ -120,8 +120,25 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const summary = await runInJobs(argv, run, progress(run.seeds.length, run.json));
-  return await report(summary, run.json, run.result);
+  const startRss = Deno.memoryUsage().rss;
+  let peakRss = startRss;
+  const show = progress(run.seeds.length, run.json);
+  const summary = await runInJobs(argv, run, (d) => {
+    peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+    show(d);
+  });
+  const code = await report(summary, run.json, run.result);
+  if (!run.json) {
+    // Resident memory of the whole process (every job thread), as a size per node.
+    const perJob = run.c.nodes * Math.max(1, run.jobs);
+    const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
+    console.log(
+      `resident memory    ${mb(peakRss)} at most (${mb(startRss)} at start): ` +
+        `${((peakRss - startRss) / perJob / 1024).toFixed(0)} KB per simulated node ` +
+        `(${run.c.nodes} nodes × ${run.jobs} job${run.jobs === 1 ? "" : "s"})`,
+    );
+  }
+  return code;
 }
 
 /**

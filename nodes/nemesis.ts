@@ -50,7 +50,7 @@ export const NEMESIS_KINDS = [
  * const kinds: NemesisKind[] = ["partition", "kill"];
  * ```
  */
-export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk";
+export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk" | "membership";
 
 /**
  * Every kind `--nemesis` takes: {@link NEMESIS_KINDS}, which a crash-fault protocol is
@@ -59,7 +59,9 @@ export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk";
  * Byzantine-tolerant protocol survives it; the simulator and the live cluster both take
  * it), and `disk` (one node's disk suffers one storage fault kind for the fault's length,
  * with the probability of {@link DISK_NEMESIS_RATES}; the node reboots when it ends;
- * simulator only).
+ * simulator only), and `membership` (a node leaves the membership and joins it again
+ * when the fault ends, through the protocol's own add/remove operations; only for a
+ * protocol whose nodes can rejoin as they are, `admin.rejoin`).
  *
  * @example
  * ```ts
@@ -67,7 +69,12 @@ export type NemesisKind = typeof NEMESIS_KINDS[number] | "byzantine" | "disk";
  * ALL_NEMESIS_KINDS.includes("disk"); // true
  * ```
  */
-export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [...NEMESIS_KINDS, "byzantine", "disk"];
+export const ALL_NEMESIS_KINDS: readonly NemesisKind[] = [
+  ...NEMESIS_KINDS,
+  "byzantine",
+  "disk",
+  "membership",
+];
 
 /**
  * The probability the `disk` nemesis gives each storage fault kind while it is on: per
@@ -117,6 +124,7 @@ export type NemesisStep =
     | { readonly op: "byzantine"; readonly nodes: NodeId[]; readonly mode: ByzantineMode }
     | { readonly op: "honest"; readonly nodes: NodeId[] }
     | { readonly op: "disk"; readonly node: NodeId; readonly faults: DiskFaults | null }
+    | { readonly op: "leave" | "join"; readonly node: NodeId }
     | {
       readonly op: "skew";
       readonly node: NodeId;
@@ -266,6 +274,10 @@ export function generateSchedule(rng: Rng, o: ScheduleOptions): NemesisStep[] {
         steps.push({ at: until, fault, op: "restart", node });
         break;
       }
+      case "membership":
+        steps.push({ at, fault, op: "leave", node });
+        steps.push({ at: until, fault, op: "join", node });
+        break;
       case "skew": {
         const skewMs = Math.round((rng.next() - 0.5) * 2000);
         const drift = round((rng.next() - 0.5) * 0.2);
@@ -397,7 +409,55 @@ export function applyStep(sim: Runtime, s: NemesisStep): void {
       // The runtime's message path (simulator or Worker router) rewrites their messages.
       for (const n of s.nodes) byzantineOf(sim).set(n, s.op === "byzantine" ? s.mode : null);
       return;
+    case "leave":
+    case "join":
+      return changeMembership(sim, s.op, s.node);
   }
+}
+
+/**
+ * The operations a runtime's protocol changes its membership with (see `admin.ts`):
+ * registered by whoever runs the `membership` nemesis on it.
+ *
+ * @example
+ * ```ts
+ * import { setMembershipOps } from "./nemesis.ts";
+ * import { Simulation } from "./simulator.ts";
+ * import { quorumKv } from "../protocols/quorum/mod.ts";
+ * const sim = new Simulation({ protocol: quorumKv, nodes: 3, seed: 1 });
+ * setMembershipOps(sim, {
+ *   join: (n) => ({ f: "add-node", node: n }), leave: (n) => ({ f: "remove-node", node: n }),
+ * });
+ * ```
+ */
+export function setMembershipOps(
+  rt: Runtime,
+  ops: { join(node: NodeId): unknown; leave(node: NodeId): unknown },
+): void {
+  membershipOps.set(rt, { ...ops, touched: new Set() });
+}
+
+const membershipOps = new WeakMap<Runtime, {
+  join(node: NodeId): unknown;
+  leave(node: NodeId): unknown;
+  /** Nodes the nemesis ever took out. */
+  touched: Set<NodeId>;
+}>();
+
+/** The client id the nemesis's own operations go under (no workload client has it). */
+const NEMESIS_CLIENT = 1_000_000_000;
+
+function changeMembership(rt: Runtime, op: "leave" | "join", node: NodeId): void {
+  const ops = membershipOps.get(rt);
+  if (ops === undefined) {
+    throw new Error("the membership nemesis needs a protocol whose nodes can leave and rejoin");
+  }
+  // One coordinator (the first running node) for every change, so changes are ordered
+  // by its epochs rather than racing one another.
+  const by = rt.nodes.find((n) => n !== node && rt.isUp(n) && !rt.isPaused(n));
+  if (by === undefined) return;
+  if (op === "leave") ops.touched.add(node);
+  rt.submit(by, op === "leave" ? ops.leave(node) : ops.join(node), NEMESIS_CLIENT, () => {});
 }
 
 /**
@@ -422,6 +482,12 @@ export function healAll(sim: Runtime): Promise<void> {
     }
     if (sim.isPaused(n)) sim.resume(n);
     sim.setClock(n, { skew: 0, drift: 0 });
+  }
+  // Every node the membership nemesis touched joins again (a join of a member is a
+  // no-op; a change that lost a race is made good here).
+  const ops = membershipOps.get(sim);
+  if (ops !== undefined) {
+    for (const n of ops.touched) changeMembership(sim, "join", n);
   }
   return Promise.all(starting).then(() => {});
 }

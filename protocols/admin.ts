@@ -42,6 +42,11 @@ export interface ProtocolAdmin {
   };
   /** The op that removes a node, sent to the leader. */
   readonly removeNode?: (node: NodeId) => unknown;
+  /**
+   * A removed node may be added back as it is, with `addNode.op` sent to any node
+   * (leaderless membership): the `membership` nemesis needs it.
+   */
+  readonly rejoin?: boolean;
   /** The op that hands leadership to `to`, sent to the leader. */
   readonly transfer?: (to: NodeId) => unknown;
   /**

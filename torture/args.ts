@@ -103,6 +103,11 @@ export async function parseTortureArgs(argv: readonly string[]): Promise<ParsedT
   const loaded = typeof spec === "string" ? spec : await loadProtocol(spec);
   const protocol = typeof loaded === "string" ? loaded : loaded.name;
   const kind = typeof loaded === "string" ? protocolByName(loaded) : loaded;
+  if (values.nemesis?.split(",").includes("membership") && kind.admin?.rejoin !== true) {
+    throw new Error(
+      `--nemesis membership: protocol ${protocol} has no membership its nodes can leave and rejoin`,
+    );
+  }
   if (kind.check === "none" && !(TXN_TORTURE_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new Error(
       `protocol ${protocol} takes no key-value operations, so torture has no history to check`,

@@ -20,6 +20,7 @@ import {
   type NemesisStep,
   scheduleNemesis,
   seededSchedule,
+  setMembershipOps,
 } from "../nodes/nemesis.ts";
 
 /**
@@ -133,6 +134,10 @@ export function runSimulation(
     nodes: sim.nodes,
     durationMs: c.durationMs,
   });
+  const admin = sim.protocol.admin;
+  if (admin?.rejoin === true && admin.addNode !== undefined && admin.removeNode !== undefined) {
+    setMembershipOps(sim, { join: admin.addNode.op, leave: admin.removeNode });
+  }
   scheduleNemesis(sim, schedule);
   const invariant = c.invariants === false ? null : watchInvariants(sim);
   const workload = c.clients

@@ -107,6 +107,7 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     // Leaderless: any node takes the change and gossips the new epoch to the others.
     addNode: { options: {}, op: (node) => ({ f: "add-node", node }) },
     removeNode: (node) => ({ f: "remove-node", node }),
+    rejoin: true,
   },
   liveOptions: { timeoutMs: 2000, suspectMs: 1500 },
   events: [
