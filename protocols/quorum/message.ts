@@ -5,7 +5,7 @@
  * |---|---|---|
  * | `ping` | every node → every member | failure detection; carries the membership (gossip) |
  * | `put` / `put-ack` | coordinator → replica | store a version (on a fallback: as a hint for `hintFor`) |
- * | `get` / `get-reply` | coordinator → replica | a replica's siblings (with any hints it holds for the key) |
+ * | `get` / `get-reply` | coordinator → replica | a replica's siblings (with any hints it holds for the key); also a damaged replica → the others, to repair it |
  * | `repair` | coordinator → stale replica | read repair: the merged siblings |
  * | `handoff` / `handoff-ack` | hint holder → recovered owner | hinted handoff |
  * | `transfer` / `transfer-ack` | old replica → new replica | keys moved by a ring change |
@@ -67,7 +67,13 @@ export type QuorumMessage =
   }
   | { readonly type: "put-ack"; readonly rid: string }
   | { readonly type: "get"; readonly rid: string; readonly key: string }
-  | { readonly type: "get-reply"; readonly rid: string; readonly versions: readonly Version[] }
+  | {
+    readonly type: "get-reply";
+    readonly rid: string;
+    readonly versions: readonly Version[];
+    /** The replier's record of the key was damaged and is not yet repaired: no quorum vote. */
+    readonly damaged?: boolean;
+  }
   | { readonly type: "repair"; readonly key: string; readonly versions: readonly Version[] }
   | {
     readonly type: "handoff";
@@ -141,7 +147,7 @@ export const quorumMessages: MessageSchema = {
   put: (m) => isStr(m.rid) && isStr(m.key) && isVersions(m.versions) && opt(m.hintFor, isStr),
   "put-ack": (m) => isStr(m.rid),
   get: (m) => isStr(m.rid) && isStr(m.key),
-  "get-reply": (m) => isStr(m.rid) && isVersions(m.versions),
+  "get-reply": (m) => isStr(m.rid) && isVersions(m.versions) && opt(m.damaged, isBool),
   repair: (m) => isStr(m.key) && isVersions(m.versions),
   handoff: (m) => isStr(m.owner) && isArrayOf(m.entries, isEntry),
   "handoff-ack": (m) => isStr(m.owner) && isArrayOf(m.done, isStrPair),

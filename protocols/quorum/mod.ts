@@ -117,6 +117,7 @@ export const quorumKv: Protocol<QuorumMessage, KvOp | QuorumOp> = {
     "read",
     "read-repair",
     "refute",
+    "repaired",
     "suspect",
     "trust",
     "write",

@@ -23,6 +23,7 @@
  * @module
  */
 
+import { type DurableStorage, StorageFault } from "../storage.ts";
 import type { ClientRequest, NodeContext, NodeId, NodeStatus, ProtocolNode } from "../node.ts";
 import type { KvOp } from "../kv.ts";
 import { jsonEqual } from "../kv.ts";
@@ -88,6 +89,14 @@ export interface QuorumNode extends ProtocolNode<QuorumMessage, KvOp | QuorumOp>
   membership(): Membership;
 }
 
+/** A damaged key being merged back from every other replica. */
+interface Repair {
+  readonly key: string;
+  readonly targets: readonly NodeId[];
+  readonly got: Set<NodeId>;
+  readonly deadline: number;
+}
+
 interface Pending {
   readonly kind: "read" | "write" | "cas";
   readonly reqId: number;
@@ -134,6 +143,9 @@ interface QuorumState {
   nextAe: number;
   /** Round robin over the healthy peers for anti-entropy. */
   aeCursor: number;
+  /** Repairs of damaged keys in flight, by request id: whom it asked, who answered. */
+  readonly repairs: Map<string, Repair>;
+  nextRepair: number;
   /** The peers sharing a key with this node, as of a store revision and a ring. */
   aePeers: { revision: number; ring: RingPartitioner; peers: NodeId[] } | null;
   nextRid: number;
@@ -148,6 +160,59 @@ interface QuorumState {
   readonly handoff: HintedHandoff;
 }
 
+/**
+ * The boot number and the clock counter must never go back (a reused clock entry would
+ * make two writes look like one): each is kept in two records, as TigerBeetle keeps
+ * copies of its superblock, and read back as the larger readable one — a disk that
+ * damages one record (a flipped bit, a misdirected write) leaves the other.
+ */
+function readCounter(storage: DurableStorage, key: string): number {
+  return readCopies(storage, key, (a: number, b: number) => Math.max(a, b), 0);
+}
+
+function writeCounter(storage: DurableStorage, key: string, value: number): void {
+  writeCopies(storage, key, value);
+}
+
+/** Reads both copies of `key`, combining the readable ones; both damaged: throws. */
+function readCopies<T>(
+  storage: DurableStorage,
+  key: string,
+  pick: (a: T, b: T) => T,
+  none: T,
+): T {
+  let out: T | undefined, fault: unknown = null;
+  for (const k of [key, key + "~"]) {
+    try {
+      const v = (storage.get(k) ?? none) as T;
+      out = out === undefined ? v : pick(out, v);
+    } catch (e) {
+      if (!(e instanceof StorageFault) || e.kind === "read-error") throw e;
+      fault = e;
+    }
+  }
+  if (out === undefined) throw fault; // both copies damaged: stop, loudly
+  return out;
+}
+
+function writeCopies(storage: DurableStorage, key: string, value: unknown): void {
+  storage.set(key, value);
+  storage.set(key + "~", value);
+}
+
+/**
+ * The boot number only makes request ids unique across lives: with both copies damaged,
+ * a random one from a range no count reaches serves (a collision needs the same draw).
+ */
+function readBoot(ctx: NodeContext<QuorumMessage>): number {
+  try {
+    return readCounter(ctx.storage, "boot");
+  } catch (e) {
+    if (!(e instanceof StorageFault)) throw e;
+    return 2 ** 32 + Math.floor(ctx.random() * 2 ** 40);
+  }
+}
+
 /** A node's state, recovered from its storage (a node that has some is restarting). */
 function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
   const o = parseQuorumOptions(ctx.options);
@@ -155,11 +220,15 @@ function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
   const store = createReplicaStore(ctx.storage, o.conflict);
   // The boot number makes request ids unique across restarts, so a late reply to a
   // request of a previous life is never taken for one of this life.
-  const boot = Number(ctx.storage.get("boot") ?? 0) + 1;
-  ctx.storage.set("boot", boot);
-  const counter = Number(ctx.storage.get("counter") ?? 0);
-  const members = (ctx.storage.get("members") as Membership | undefined) ??
-    { epoch: 0, nodes: [self, ...ctx.peers].sort(byNodeIndex) };
+  const boot = readBoot(ctx) + 1;
+  writeCounter(ctx.storage, "boot", boot);
+  const counter = readCounter(ctx.storage, "counter");
+  const members = readCopies<Membership | null>(
+    ctx.storage,
+    "members",
+    (a, b) => a === null ? b : b === null ? a : supersedes(a, b) ? b : a,
+    null,
+  ) ?? { epoch: 0, nodes: [self, ...ctx.peers].sort(byNodeIndex) };
   const ring = ringPartitioner(members.nodes, { vnodes: o.vnodes });
 
   const start = ctx.now();
@@ -193,6 +262,8 @@ function createState(ctx: NodeContext<QuorumMessage>): QuorumState {
     nextAe: start + ctx.random() * o.antiEntropyMs,
     aeCursor: 0,
     aePeers: null,
+    repairs: new Map(),
+    nextRepair: start,
     nextRid: 0,
     pending: new Map(),
     counters: {
@@ -314,7 +385,7 @@ function startWrite(
   const base = context ?? contextOf(localVersions(s, key));
   const clock = writeClock(base, self, s.counter);
   s.counter = clock[self]!;
-  ctx.storage.set("counter", s.counter);
+  writeCounter(ctx.storage, "counter", s.counter);
   const version: Version = deleted
     ? { value: null, clock, deleted: true, time: ctx.now(), node: self }
     : { value, clock, time: ctx.now(), node: self };
@@ -404,8 +475,8 @@ function startRead(
   };
   s.pending.set(id, p);
   for (const t of targets) {
-    if (t === self) p.replies.set(self, localVersions(s, key));
-    else ctx.send(t, { type: "get", rid: id, key });
+    if (t !== self) ctx.send(t, { type: "get", rid: id, key });
+    else if (!s.store.isDamaged(key)) p.replies.set(self, localVersions(s, key));
   }
   progressRead(s, id, p);
 }
@@ -485,7 +556,7 @@ function expire(s: QuorumState, now: number): void {
 function adopt(s: QuorumState, next: Membership): void {
   const before = s.ring;
   s.members = next;
-  s.ctx.storage.set("members", next);
+  writeCopies(s.ctx.storage, "members", next);
   s.ring = ringPartitioner(next.nodes, { vnodes: s.o.vnodes });
   const now = s.ctx.now();
   s.monitor.watch(others(s), now);
@@ -575,8 +646,16 @@ function receive(s: QuorumState, from: NodeId, m: QuorumMessage): void {
     }
     case "get":
       if (typeof m.key !== "string") return;
-      return ctx.send(from, { type: "get-reply", rid: m.rid, versions: localVersions(s, m.key) });
+      return ctx.send(from, {
+        type: "get-reply",
+        rid: m.rid,
+        versions: localVersions(s, m.key),
+        ...(store.isDamaged(m.key) ? { damaged: true } : {}),
+      });
     case "get-reply": {
+      if (s.repairs.has(m.rid)) return repairReply(s, from, m.rid, m.versions, m.damaged === true);
+      // A damaged replica may lack acknowledged versions: its answer is no vote.
+      if (m.damaged === true) return;
       const p = s.pending.get(m.rid);
       if (p === undefined || p.kind === "write" || !isVersionList(m.versions)) return;
       if (!p.targets.includes(from) || p.replies.has(from)) return;
@@ -633,9 +712,57 @@ function request(s: QuorumState, req: ClientRequest<KvOp | QuorumOp>): void {
 
 // ---- the node ----------------------------------------------------------------------
 
+// ---- repair of damaged records ------------------------------------------------------
+
+/**
+ * Asks every other replica of each damaged key for its copy (again, for a repair whose
+ * answers did not all come within the timeout).
+ */
+function startRepairs(s: QuorumState, now: number): void {
+  if (now < s.nextRepair) return;
+  s.nextRepair = now + s.o.timeoutMs;
+  const busy = new Set<string>();
+  for (const [id, r] of s.repairs) {
+    if (now >= r.deadline) s.repairs.delete(id);
+    else busy.add(r.key);
+  }
+  for (const key of s.store.damaged()) {
+    if (busy.has(key)) continue;
+    // With no other replica (N = 1) the lost versions are gone: the key stays damaged.
+    const targets = replicasOf(s, key).filter((x) => x !== s.self);
+    if (targets.length === 0) continue;
+    const id = rid(s);
+    s.repairs.set(id, { key, targets, got: new Set(), deadline: now + s.o.timeoutMs });
+    for (const t of targets) s.ctx.send(t, { type: "get", rid: id, key });
+  }
+}
+
+/**
+ * A replica's copy for a repair: merged; once every other replica (each whole itself)
+ * has answered, every version acknowledged by a write quorum is here again.
+ */
+function repairReply(
+  s: QuorumState,
+  from: NodeId,
+  id: string,
+  versions: unknown,
+  damaged: boolean,
+): void {
+  const r = s.repairs.get(id)!;
+  if (!r.targets.includes(from) || !isVersionList(versions)) return;
+  s.store.merge(r.key, versions);
+  if (damaged) return; // its copy may lack what ours lost
+  r.got.add(from);
+  if (r.got.size < r.targets.length) return;
+  s.repairs.delete(id);
+  s.store.repaired(r.key);
+  s.ctx.emit("repaired", { key: r.key, from: r.targets });
+}
+
 function tick(s: QuorumState): void {
   const { o } = s;
   const now = s.ctx.now();
+  startRepairs(s, now);
   if (s.swim !== null) s.swim.tick(now);
   else if (now >= s.nextPing) {
     s.nextPing = Math.max(s.nextPing + o.pingMs, now); // after a pause: no burst
@@ -692,6 +819,7 @@ function status(s: QuorumState): NodeStatus {
     keys: keys.length,
     siblingKeys: keys.filter((k) => store.get(k).length > 1).length,
     hints: store.hintCount(),
+    damaged: store.damaged().length,
     suspects: s.monitor.suspects().sort(byNodeIndex),
     ...(s.swim === null
       ? {}

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { DurableStorage } from "../storage.ts";
+import { type DurableStorage, StorageFault } from "../storage.ts";
 import type { NodeId } from "../node.ts";
 import type { ConflictMode } from "./options.ts";
 import { mergeVersions, type Version } from "./versions.ts";
@@ -49,6 +49,16 @@ export interface ReplicaStore {
   hintCount(): number;
   /** Versions dropped by `lww` that the winner did not causally follow, distinct. */
   readonly lostWrites: number;
+  /**
+   * Keys whose record the disk damaged (found by checksum at load): this node may lack
+   * acknowledged versions of them until it has merged every other replica's copy, so it
+   * must not count as a replica of them in a quorum. Durable (`damaged/<key>`).
+   */
+  damaged(): string[];
+  /** Whether `key` is damaged here. */
+  isDamaged(key: string): boolean;
+  /** `key` was merged from every other replica: whole again. */
+  repaired(key: string): void;
 }
 
 /**
@@ -77,7 +87,20 @@ export function createReplicaStore(storage: DurableStorage, mode: ConflictMode):
   const hints = new Map<NodeId, Map<string, readonly Version[]>>();
   const lost = new Set<string>();
   let revision = 0;
-  for (const k of storage.keys("kv/")) data.set(k.slice(3), storage.get(k) as Version[]);
+  const damaged = new Set(storage.keys("damaged/").map((k) => k.slice(8)));
+  for (const k of storage.keys("kv/")) {
+    try {
+      data.set(k.slice(3), storage.get(k) as Version[]);
+    } catch (e) {
+      // A record the checksum rejects is repaired from the other replicas; a failed read
+      // (EIO) is not damage, and stops the node until it restarts.
+      if (!(e instanceof StorageFault) || e.kind === "read-error") throw e;
+      const key = k.slice(3);
+      damaged.add(key);
+      storage.set("damaged/" + key, true);
+      storage.delete(k);
+    }
+  }
   for (const k of storage.keys("hint/")) {
     const rest = k.slice(5);
     const slash = rest.indexOf("/");
@@ -143,6 +166,11 @@ export function createReplicaStore(storage: DurableStorage, mode: ConflictMode):
     },
     get lostWrites() {
       return lost.size;
+    },
+    damaged: () => [...damaged].sort(),
+    isDamaged: (key) => damaged.has(key),
+    repaired(key) {
+      if (damaged.delete(key)) storage.delete("damaged/" + key);
     },
   };
 }
