@@ -34,6 +34,7 @@ import { MemoryDisk } from "./nodes/storage/memory_disk.ts";
 import { NodeHost } from "./nodes/node_host.ts";
 import { loadProtocol } from "./nodes/worker/load_protocol.ts";
 import { type Cluster, startCluster } from "./nodes/worker_cluster.ts";
+import { NodeLinks } from "./nodes/tcp/node_links.ts";
 import { applyStep, healAll, type NemesisKind, seededSchedule } from "./nodes/nemesis.ts";
 import { protocolNames } from "./protocols/registry.ts";
 
@@ -95,19 +96,57 @@ async function checkProtocol(args: ClusterArgs): Promise<void> {
   }
 }
 
+/** The answer to an API call while the cluster still waits for its nodes. */
+function startingProblem(): Response {
+  return new Response(
+    JSON.stringify({
+      type: "about:blank",
+      title: "Service Unavailable",
+      status: 503,
+      detail: "the cluster is waiting for its nodes to connect",
+    }),
+    { status: 503, headers: { "content-type": "application/problem+json", "retry-after": "1" } },
+  );
+}
+
 /** How long a stop may take before the process exits anyway. */
 const STOP_GRACE_MS = 10_000;
 
 async function serve(args: ClusterArgs): Promise<number> {
-  const cluster = await startCluster({
-    protocol: args.protocol,
-    nodes: args.nodes,
-    seed: args.seed,
-    options: args.options,
-    dataDir: args.dataDir,
-    ...(args.processes === true ? { processes: true } : {}),
-    network: args.latency !== undefined ? { delay: args.latency } : {},
-  });
+  // External nodes connect to this process's HTTP server, so it listens before they start.
+  const links = args.external === undefined
+    ? undefined
+    : new NodeLinks(args.external, (line) => console.error(`distlab: ${line}`));
+  let api: ReturnType<typeof createApi> | null = null;
+  let server: Deno.HttpServer<Deno.NetAddr> | null = null;
+  if (links !== undefined) {
+    server = Deno.serve(
+      { hostname: args.host, port: args.port, onListen: () => {} },
+      (req) =>
+        links.handles(req) ? links.accept(req) : api !== null ? api.fetch(req) : startingProblem(),
+    );
+    console.error(
+      `distlab: waiting for nodes ${args.external!.join(", ")} to connect to ` +
+        `http://${server.addr.hostname}:${server.addr.port}`,
+    );
+  }
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster({
+      protocol: args.protocol,
+      nodes: args.external ?? args.nodes,
+      seed: args.seed,
+      options: args.options,
+      dataDir: args.dataDir,
+      ...(args.processes === true ? { processes: true } : {}),
+      ...(links !== undefined ? { external: links } : {}),
+      network: args.latency !== undefined ? { delay: args.latency } : {},
+    });
+  } catch (e) {
+    links?.close();
+    await server?.shutdown();
+    throw e;
+  }
   // A node that stays down (its storage is corrupted) or fails while running is said on
   // stderr, not only in the event stream: nobody may be watching that.
   for (const n of await cluster.statuses()) {
@@ -120,19 +159,24 @@ async function serve(args: ClusterArgs): Promise<number> {
       console.error(`distlab: ${e.node} is down: ${e.reason}`);
     }
   }, { messages: false });
-  const api = createApi(cluster, {
+  const theApi = createApi(cluster, {
     dashboard: dashboardRoutes(),
     ...(args.token !== undefined ? { token: args.token } : {}),
     ...(args.maxBody !== undefined ? { maxBody: args.maxBody } : {}),
     ...apiLimits(args.limits ?? {}),
   });
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({ hostname: args.host, port: args.port, onListen: () => {} }, api.fetch);
-  } catch (e) {
-    api.close();
-    await cluster.close();
-    throw e;
+  api = theApi;
+  if (server === null) {
+    try {
+      server = Deno.serve(
+        { hostname: args.host, port: args.port, onListen: () => {} },
+        theApi.fetch,
+      );
+    } catch (e) {
+      theApi.close();
+      await cluster.close();
+      throw e;
+    }
   }
   console.log(banner(args, cluster.protocol, cluster.nodes, server.addr));
   const stopNemesis = args.nemesis === undefined
@@ -153,9 +197,10 @@ async function serve(args: ClusterArgs): Promise<number> {
   for (const s of signals) Deno.addSignalListener(s, force);
   const watchdog = setTimeout(force, STOP_GRACE_MS);
   stopNemesis();
-  api.close(); // end event streams first: shutdown waits for open responses
+  theApi.close(); // end event streams first: shutdown waits for open responses
+  await cluster.close(); // external nodes are told to close over their links first
+  links?.close();
   await server.shutdown();
-  await cluster.close();
   clearTimeout(watchdog);
   for (const s of signals) Deno.removeSignalListener(s, force);
   console.log("distlab: stopped");
@@ -237,7 +282,11 @@ function banner(
   const victim = nodes[1] ?? nodes[0];
   return [
     `distlab: ${nodes.length} ${protocol} nodes` +
-    (args.processes === true ? " as OS processes" : "") +
+    (args.processes === true
+      ? " as OS processes"
+      : args.external !== undefined
+      ? " as external processes over TCP"
+      : "") +
     ` (seed ${args.seed}, storage ${storage})`,
     `API: ${api}`,
     `docs: ${api}/docs`,

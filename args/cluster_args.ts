@@ -7,7 +7,7 @@
  *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
  *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
  *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--option key=value ...]
- *   [--processes]
+ *   [--processes] [--external n1,n2,n3]
  * ```
  *
  * @module
@@ -15,6 +15,7 @@
 
 import { DEFAULT_CLUSTER_PROTOCOL } from "../protocols/registry.ts";
 import { MAX_CLUSTER_NODES } from "../nodes/worker/cluster_types.ts";
+import { checkNodeIds } from "../nodes/faults/topology.ts";
 import { oneLineMessage, parseDuration, parseOptionPairs } from "./cli_args.ts";
 import { ALL_NEMESIS_KINDS, type NemesisKind, parseNemesis } from "../nodes/nemesis.ts";
 import { parseArgs } from "node:util";
@@ -43,6 +44,11 @@ export interface ClusterArgs {
   readonly dataDir: string | undefined;
   /** `--processes`: each node an OS process instead of a Worker. */
   readonly processes?: boolean;
+  /**
+   * `--external n1,n2,n3`: the nodes run on their own (`deno task node`) and connect to
+   * this process; it waits for them instead of starting them.
+   */
+  readonly external?: readonly string[];
   readonly seed: number;
   readonly options: Readonly<Record<string, unknown>>;
   /** `--help` was given: print {@link CLUSTER_USAGE} and exit. */
@@ -121,6 +127,9 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --processes           run each node as an OS process instead of a Worker: crash is a real
                         SIGKILL, pause SIGSTOP, and kill -9 of a node's pid (in cli
                         status --json) is a crash
+  --external IDS        the nodes (comma-separated ids) run on their own, each started
+                        with deno task node --control http://HOST:PORT; the cluster
+                        waits for them to connect and they talk to each other over TCP
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
@@ -190,6 +199,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         host: { type: "string" },
         "data-dir": { type: "string" },
         processes: { type: "boolean" },
+        external: { type: "string" },
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
@@ -257,8 +267,29 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       throw new UsageError(oneLineMessage(e));
     }
   }
+  let external: string[] | undefined;
+  if (values.external !== undefined) {
+    external = values.external.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    if (external.length === 0 || external.length > MAX_NODES) {
+      throw new UsageError(`--external needs 1 to ${MAX_NODES} node ids`);
+    }
+    try {
+      checkNodeIds(external);
+    } catch (e) {
+      throw new UsageError(`--external: ${oneLineMessage(e)}`);
+    }
+    if (new Set(external).size !== external.length) {
+      throw new UsageError("--external: node ids must be distinct");
+    }
+    if (values.processes === true) {
+      throw new UsageError("--external and --processes exclude each other");
+    }
+    if (values.nodes !== undefined) {
+      throw new UsageError("--external names the nodes: leave out --nodes");
+    }
+  }
   return {
-    nodes: integer("--nodes", values.nodes, 5, 1, MAX_NODES),
+    nodes: external?.length ?? integer("--nodes", values.nodes, 5, 1, MAX_NODES),
     protocol: protocolSpec(values.protocol, ctx),
     port: integer("--port", values.port, 8080, 0, 65535),
     host: allowedHost(values.host ?? "127.0.0.1", token !== undefined),
@@ -267,6 +298,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     options: protocolOptions(values.option ?? []),
     help: values.help ?? false,
     ...(values.processes === true ? { processes: true } : {}),
+    ...(external !== undefined ? { external } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),

@@ -123,6 +123,8 @@ export class Cluster implements Runtime {
   #started = false;
   #closed = false;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Bumped at every change of the fault rules (pushed to nodes that apply them). */
+  #faultsVersion = 0;
 
   /** Use {@link startCluster}. */
   constructor(o: ClusterOptions) {
@@ -159,6 +161,15 @@ export class Cluster implements Runtime {
       // The same per-runtime state the nemesis sets (`byzantineOf(runtime)`).
       byzantine: byzantineOf(this),
     });
+    if (o.external !== undefined) {
+      this.network.watch(() => {
+        this.#faultsVersion++;
+        const m = this.#faults();
+        for (const s of this.#slots.values()) {
+          if (s.worker !== null && o.external!.has(s.id)) s.worker.postMessage(m);
+        }
+      });
+    }
   }
 
   /** Every node id, in order (nodes added later come last). */
@@ -639,7 +650,10 @@ export class Cluster implements Runtime {
 
   #spawn(s: Slot): Promise<void> {
     const epoch = ++s.epoch;
-    const worker: NodeWorker = this.#o.processes === true
+    const external = this.#o.external?.has(s.id) === true;
+    const worker: NodeWorker = external
+      ? this.#o.external!.attach(s.id)
+      : this.#o.processes === true
       ? spawnProcessNode(s.id)
       : new Worker(WORKER_URL, { type: "module", name: s.id });
     s.worker = worker;
@@ -675,6 +689,8 @@ export class Cluster implements Runtime {
       tracing: this.#tracing,
     };
     worker.postMessage(init);
+    // A node that sends to its peers itself applies the fault rules on its side.
+    if (external) worker.postMessage(this.#faults());
     // Generous: see ClusterOptions.startTimeoutMs (a cold first start on a busy machine).
     const ms = o.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {
@@ -741,7 +757,18 @@ export class Cluster implements Runtime {
       case "closed":
         s.closing?.();
         return;
+      case "links": {
+        // A node that sent to its peers itself: its counts and its sending side's events.
+        for (const [from, to, kind, n] of m.counts) this.#counters.add(from, to, kind, n);
+        if (this.#tracing) { for (const e of m.events) this.#emit({ ...e, time: this.#now() }); }
+        return;
+      }
     }
+  }
+
+  /** The fault rules as a node that applies them itself gets them. */
+  #faults(): ToWorker {
+    return { type: "faults", version: this.#faultsVersion, rules: this.network.rules() };
   }
 
   /** A node failed to start, threw, or its disk failed: it is down from now on. */

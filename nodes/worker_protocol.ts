@@ -24,6 +24,9 @@ import type { NodeClock } from "./faults/clock_skew.ts";
 import type { DiskFaultSetting } from "./storage/file_faults.ts";
 import type { DiskFaultKind } from "../protocols/storage.ts";
 import type { LogicalClocks, Outgoing } from "./node_host.ts";
+import type { NetworkRules } from "./faults/network.ts";
+import type { TraceEvent } from "./trace.ts";
+import type { LinkCount } from "./worker/link_counters.ts";
 
 /**
  * Which protocol a node runs: a name from `protocols/registry.ts`, or an export of any
@@ -140,7 +143,10 @@ export interface InputsMessage {
  * - `tracing`: start or stop reporting deliveries;
  * - `status`: answer with a {@link StatusMessage} carrying `id`;
  * - `disk`: replace the storage faults of the node's file store;
- * - `close`: sync and close storage, then answer `closed`.
+ * - `close`: sync and close storage, then answer `closed`;
+ * - `faults`: the cluster's fault rules, for a node that applies them on its sending side
+ *   (a node process over TCP); `version` grows with every change, so an older set that
+ *   arrives late is ignored. Nodes whose messages the cluster routes ignore it.
  *
  * @example
  * ```ts
@@ -156,7 +162,8 @@ export type ControlMessage =
   | { readonly type: "status"; readonly id: number }
   | { readonly type: "disk"; readonly setting: DiskFaultSetting }
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
-  | { readonly type: "close" };
+  | { readonly type: "close" }
+  | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules };
 
 /**
  * Every message the main thread posts to a node's Worker.
@@ -310,6 +317,23 @@ export interface DiskFaultMessage {
 }
 
 /**
+ * Worker → main, from a node that sends to its peers itself (a node process over TCP):
+ * what its links counted since its last report, as `[from, to, kind, n]`, and the
+ * send / drop / duplicate trace events of its sending side (while tracing).
+ *
+ * @example
+ * ```ts
+ * import type { LinkReport } from "./worker_protocol.ts";
+ * const r: LinkReport = { type: "links", counts: [["n1", "n2", "sent", 3]], events: [] };
+ * ```
+ */
+export interface LinkReport {
+  readonly type: "links";
+  readonly counts: readonly (readonly [NodeId, NodeId, keyof LinkCount, number])[];
+  readonly events: readonly TraceEvent[];
+}
+
+/**
  * Every message a node's Worker posts to the main thread.
  *
  * @example
@@ -325,4 +349,5 @@ export type FromWorker =
   | LogMessage
   | FailureMessage
   | DiskFaultMessage
+  | LinkReport
   | { readonly type: "closed" };

@@ -141,6 +141,31 @@ export interface NetworkState {
   readonly blocks: readonly { id: number; kind: LinkBlock["kind"]; description: string }[];
 }
 
+/**
+ * Every rule and block of a {@link Network} with the links each block cuts: what a node
+ * that applies the fault model on its sending side needs to hold the same faults as the
+ * control process ({@link Network.rules}, {@link Network.adopt}).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2"], () => 0.5);
+ * net.cut("n1", "n2");
+ * net.rules().blocks[0]?.links; // ["n1>n2"] (the link keys it cuts)
+ * ```
+ */
+export interface NetworkRules {
+  /** The fault-free behaviour every rule overrides. */
+  readonly base: LinkFaults;
+  readonly rules: readonly LinkRule[];
+  readonly blocks: readonly {
+    readonly id: number;
+    readonly kind: LinkBlock["kind"];
+    readonly description: string;
+    readonly links: readonly string[];
+  }[];
+}
+
 interface Effective {
   drop: number;
   delay: Delay;
@@ -187,6 +212,7 @@ export class Network {
   /** Bumped whenever the blocked set changes. */
   #blockVersion = 0;
   #nextId = 1;
+  #watchers = new Set<() => void>();
   #fate: Fate = {
     count: 0,
     reason: null,
@@ -307,6 +333,7 @@ export class Network {
     const id = this.#nextId++;
     this.#rules.push({ ...faults, id, from, to });
     this.#version++;
+    this.#changed();
     return id;
   }
 
@@ -317,12 +344,14 @@ export class Network {
       this.#rules.splice(r, 1);
       this.#version++;
       this.#unqueue();
+      this.#changed();
       return true;
     }
     const b = this.#blocks.findIndex((x) => x.id === id);
     if (b >= 0) {
       this.#blocks.splice(b, 1);
       this.#recomputeBlocked();
+      this.#changed();
       return true;
     }
     return false;
@@ -340,6 +369,7 @@ export class Network {
     this.#blockVersion++;
     this.#version++;
     this.#unqueue();
+    this.#changed();
   }
 
   /** Forgets each link's FIFO and bandwidth horizon: what is sent next leaves at once. */
@@ -357,6 +387,50 @@ export class Network {
     this.#blocks = [];
     this.#blocked.clear();
     this.#blockVersion++;
+    this.#changed();
+  }
+
+  /** Every rule and block, with the links each block cuts (see {@link NetworkRules}). */
+  rules(): NetworkRules {
+    return {
+      base: this.#base,
+      rules: this.#rules.map((r) => ({ ...r })),
+      blocks: this.#blocks.map(({ id, kind, description, links }) => ({
+        id,
+        kind,
+        description,
+        links: [...links],
+      })),
+    };
+  }
+
+  /**
+   * Replaces every rule and block with `r` (another network's {@link rules}): a node
+   * process adopts the control process's faults this way.
+   */
+  adopt(r: NetworkRules): void {
+    this.#base = r.base;
+    this.#rules = r.rules.map((x) => ({ ...x }));
+    this.#blocks = r.blocks.map((b) => ({ ...b, links: new Set(b.links) }));
+    this.#nextId = Math.max(
+      this.#nextId,
+      ...r.rules.map((x) => x.id + 1),
+      ...r.blocks.map((b) => b.id + 1),
+    );
+    this.#version++;
+    this.#recomputeBlocked();
+    this.#unqueue();
+    this.#changed();
+  }
+
+  /** Calls `fn` after every change of rules or blocks; returns the unsubscribe function. */
+  watch(fn: () => void): () => void {
+    this.#watchers.add(fn);
+    return () => this.#watchers.delete(fn);
+  }
+
+  #changed(): void {
+    for (const fn of this.#watchers) fn();
   }
 
   /** The active rules and blocks as plain data. */
@@ -373,6 +447,7 @@ export class Network {
     this.#blocks.push({ id, kind, description, links });
     for (const l of links) this.#blocked.add(l);
     this.#blockVersion++;
+    this.#changed();
     return id;
   }
 

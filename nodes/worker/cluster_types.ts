@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { NodeWorker } from "../process/process_worker.ts";
 import type { NodeId, NodeStatus } from "../../protocols/node.ts";
 import type { LinkFaults } from "../faults/network.ts";
 import type { ProtocolSpec } from "../worker_protocol.ts";
@@ -60,6 +61,28 @@ export interface ClusterOptions {
    * `SIGKILL`, and a node killed from outside (`kill -9 PID`) is seen as crashed.
    */
   readonly processes?: boolean;
+  /**
+   * Nodes that run on their own (`deno task node`, see `nodes/tcp/node_links.ts`): the
+   * cluster waits for each to connect instead of starting it, and they send to their
+   * peers themselves, applying the fault rules the cluster pushes to them.
+   */
+  readonly external?: ExternalNodes;
+}
+
+/**
+ * Where a cluster finds nodes it does not start itself (`nodes/tcp/node_links.ts`).
+ *
+ * @example
+ * ```ts ignore
+ * import type { ExternalNodes } from "./cluster_types.ts";
+ * const ext: ExternalNodes = new NodeLinks(["n1", "n2", "n3"], console.error);
+ * ```
+ */
+export interface ExternalNodes {
+  /** Whether `id` runs on its own. */
+  has(id: NodeId): boolean;
+  /** Its host: bound to the node's process once it connects. */
+  attach(id: NodeId): NodeWorker;
 }
 
 /**

@@ -172,6 +172,8 @@ export class NodeRuntime {
       case "init":
       case "close":
         return; // handled by the Worker entry
+      case "faults":
+        return; // for a host that sends to its peers itself (nodes/tcp/)
     }
   }
 

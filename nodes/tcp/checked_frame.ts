@@ -1,0 +1,109 @@
+/**
+ * Frames for a TCP stream between nodes: the length-prefixed frames of
+ * `process/frame_codec.ts` whose payload starts with the CRC-32C of the rest. A pipe to
+ * a child process is trusted; a socket is not — anything may connect to a node's port,
+ * and a frame damaged on its way must be refused, not decoded. A reader throws a
+ * {@link FrameError} (the connection is then closed, the process goes on) on a frame
+ * over the limit, a bad checksum, or a frame too short to hold one.
+ *
+ * @module
+ */
+
+import { crc32c } from "../faults/crc32c.ts";
+import { encodeFrame, frameReader } from "../process/frame_codec.ts";
+
+/** The largest frame a node accepts from a peer by default (16 MiB). */
+export const MAX_PEER_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Why a stream was refused: `oversized`, `checksum` or `short` (shorter than its checksum).
+ *
+ * @example
+ * ```ts
+ * import { FrameError } from "./checked_frame.ts";
+ * new FrameError("checksum", "bad checksum").kind; // "checksum"
+ * ```
+ */
+export class FrameError extends Error {
+  /** What was wrong with the frame. */
+  readonly kind: "oversized" | "checksum" | "short";
+  constructor(kind: "oversized" | "checksum" | "short", message: string) {
+    super(message);
+    this.name = "FrameError";
+    this.kind = kind;
+  }
+}
+
+/**
+ * One frame: length (4 bytes, big-endian, counting the checksum), CRC-32C of the payload
+ * (4 bytes), the payload.
+ *
+ * @example
+ * ```ts
+ * import { encodeCheckedFrame } from "./checked_frame.ts";
+ * encodeCheckedFrame(new Uint8Array([7])).length; // 9
+ * ```
+ */
+export function encodeCheckedFrame(payload: Uint8Array): Uint8Array {
+  const body = new Uint8Array(4 + payload.length);
+  new DataView(body.buffer).setUint32(0, crc32c(payload));
+  body.set(payload, 4);
+  return encodeFrame(body);
+}
+
+/** Splits a byte stream into checked payloads. */
+export interface CheckedFrameReader {
+  /** Takes the next chunk; returns the payloads it completed. Throws a {@link FrameError}. */
+  push(chunk: Uint8Array): Uint8Array[];
+  /** Bytes held of a frame not yet complete. */
+  readonly pending: number;
+}
+
+/**
+ * A reader of frames written by {@link encodeCheckedFrame}, refusing payloads over
+ * `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * import { checkedFrameReader, encodeCheckedFrame } from "./checked_frame.ts";
+ * const r = checkedFrameReader();
+ * r.push(encodeCheckedFrame(new Uint8Array([1, 2]))); // [Uint8Array [1, 2]]
+ * ```
+ */
+export function checkedFrameReader(maxBytes = MAX_PEER_FRAME_BYTES): CheckedFrameReader {
+  const frames = frameReader(maxBytes + 4);
+  return {
+    get pending() {
+      return frames.pending;
+    },
+    push(chunk: Uint8Array): Uint8Array[] {
+      let raw: Uint8Array[];
+      try {
+        raw = frames.push(chunk);
+      } catch (e) {
+        throw new FrameError("oversized", e instanceof Error ? e.message : String(e));
+      }
+      const out: Uint8Array[] = new Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const f = raw[i]!;
+        if (f.length < 4) {
+          throw new FrameError("short", `frame of ${f.length} bytes has no room for a checksum`);
+        }
+        const want = new DataView(f.buffer, f.byteOffset).getUint32(0);
+        const got = crc32c(f, 4);
+        if (want !== got) {
+          throw new FrameError(
+            "checksum",
+            `bad checksum: frame says ${hex(want)}, its ${f.length - 4} bytes give ${hex(got)}`,
+          );
+        }
+        out[i] = f.subarray(4);
+      }
+      return out;
+    },
+  };
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}

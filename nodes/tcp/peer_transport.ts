@@ -1,0 +1,489 @@
+/**
+ * The TCP transport between node processes. Each node listens on one port and dials
+ * every peer; a connection carries one direction only (the dialer sends, the listener
+ * receives), so no tie-break is needed when both dial at once.
+ *
+ * - **Frames**: `checked_frame.ts` (length, CRC-32C, payload); a payload is a batch of
+ *   deliveries serialized as `postMessage` would (`node:v8`).
+ * - **Handshake**: the dialer's first frame names itself and the node it expects; the
+ *   listener answers `welcome` or `reject` with a reason (an id equal to its own, one it
+ *   does not know, one already connected: two processes claiming one id). A listener
+ *   that gets anything else first — garbage, a bad checksum, an oversized frame — logs
+ *   one line and closes that connection; the node goes on.
+ * - **Reconnect**: a lost or refused link is dialed again after an exponential backoff
+ *   with jitter (`baseMs·2^attempt`, capped at `maxMs`, times a random factor in
+ *   [0.5, 1)), so restarted peers are found again and a crowd does not redial in step.
+ * - **Bounded queues**: each peer has a queue of at most `queueLimit` messages waiting
+ *   to be written (kept while the link is down); what does not fit is dropped and
+ *   counted, as a lossy network would. Batches on a link that breaks mid-write are lost.
+ *
+ * @module
+ */
+
+import { deserialize, serialize } from "node:v8";
+import type { NodeId } from "../../protocols/node.ts";
+import type { WireDelivery } from "../worker_protocol.ts";
+import { checkedFrameReader, encodeCheckedFrame, FrameError } from "./checked_frame.ts";
+
+/**
+ * A host and port.
+ *
+ * @example
+ * ```ts
+ * import type { Address } from "./peer_transport.ts";
+ * const a: Address = { hostname: "127.0.0.1", port: 7001 };
+ * ```
+ */
+export interface Address {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/**
+ * How a {@link PeerTransport} is set up.
+ *
+ * @example
+ * ```ts ignore
+ * import type { PeerTransportOptions } from "./peer_transport.ts";
+ * const o: PeerTransportOptions = {
+ *   id: "n1", listen: { hostname: "127.0.0.1", port: 0 }, peers: new Map(),
+ *   onBatch: () => {}, log: console.error,
+ * };
+ * ```
+ */
+export interface PeerTransportOptions {
+  /** This node's id (named in every handshake). */
+  readonly id: NodeId;
+  /** Where to listen (port 0: any free port, see {@link PeerTransport.address}). */
+  readonly listen: Address;
+  /** Every peer and where it listens. */
+  readonly peers: ReadonlyMap<NodeId, Address>;
+  /** Receives each batch a peer sent, in order per peer. */
+  readonly onBatch: (from: NodeId, batch: WireDelivery[]) => void;
+  /** One line per notable event: a refused connection, a lost link, a link up. */
+  readonly log: (line: string) => void;
+  /** Messages a peer's queue holds at most (default 10 000). */
+  readonly queueLimit?: number;
+  /** Reconnect backoff (default 50 ms doubling up to 2 s). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** Largest frame accepted (default `MAX_PEER_FRAME_BYTES`). */
+  readonly maxFrameBytes?: number;
+  /** Random source for the backoff's jitter (default `Math.random`). */
+  readonly random?: () => number;
+  /** How long a new connection may take to say who it is (default 5 s). */
+  readonly helloTimeoutMs?: number;
+}
+
+/** The first frame on a connection and its answer. */
+type Handshake =
+  | { readonly type: "hello"; readonly from: NodeId; readonly to: NodeId }
+  | { readonly type: "welcome" }
+  | { readonly type: "reject"; readonly reason: string };
+
+/**
+ * Per-peer figures.
+ *
+ * @example
+ * ```ts
+ * import type { PeerStats } from "./peer_transport.ts";
+ * const s: PeerStats = { connected: true, queued: 0, dropped: 0, lost: 0, connects: 1 };
+ * ```
+ */
+export interface PeerStats {
+  /** Whether the outgoing link is up. */
+  readonly connected: boolean;
+  /** Messages waiting to be written. */
+  readonly queued: number;
+  /** Messages dropped because the queue was full. */
+  readonly dropped: number;
+  /** Messages lost with a link that broke while writing them. */
+  readonly lost: number;
+  /** Successful handshakes so far. */
+  readonly connects: number;
+}
+
+interface Link {
+  readonly id: NodeId;
+  readonly addr: Address;
+  conn: Deno.TcpConn | null;
+  /** Encoded frames waiting, and how many messages they hold. */
+  frames: Uint8Array[];
+  counts: number[];
+  queued: number;
+  writing: boolean;
+  attempt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  dropped: number;
+  lost: number;
+  connects: number;
+  lastLog: string;
+}
+
+const DEFAULT_QUEUE_LIMIT = 10_000;
+
+/**
+ * The TCP transport of one node. Create with {@link PeerTransport.listen}.
+ *
+ * @example
+ * ```ts ignore
+ * import { PeerTransport } from "./peer_transport.ts";
+ * const t = PeerTransport.listen({
+ *   id: "n1", listen: { hostname: "127.0.0.1", port: 0 },
+ *   peers: new Map([["n2", { hostname: "127.0.0.1", port: 7002 }]]),
+ *   onBatch: (from, batch) => console.log(from, batch.length), log: console.error,
+ * });
+ * t.send("n2", [{ from: "n1", body: "hi", lamport: 1, vclock: { n1: 1 } }]);
+ * await t.close();
+ * ```
+ */
+export class PeerTransport {
+  readonly #o: PeerTransportOptions;
+  readonly #listener: Deno.TcpListener;
+  readonly #links = new Map<NodeId, Link>();
+  /** Incoming connections by the peer id they named. */
+  readonly #inbound = new Map<NodeId, Deno.TcpConn>();
+  /** Every open connection, to close them all. */
+  readonly #open = new Set<Deno.TcpConn>();
+  readonly #limit: number;
+  #closed = false;
+
+  private constructor(o: PeerTransportOptions, listener: Deno.TcpListener) {
+    this.#o = o;
+    this.#listener = listener;
+    this.#limit = o.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    for (const [id, addr] of o.peers) {
+      if (id === o.id) continue;
+      this.#links.set(id, {
+        id,
+        addr,
+        conn: null,
+        frames: [],
+        counts: [],
+        queued: 0,
+        writing: false,
+        attempt: 0,
+        timer: undefined,
+        dropped: 0,
+        lost: 0,
+        connects: 0,
+        lastLog: "",
+      });
+    }
+  }
+
+  /** Listens (throws if the address is taken) and starts dialing every peer. */
+  static listen(o: PeerTransportOptions): PeerTransport {
+    const listener = Deno.listen({ hostname: o.listen.hostname, port: o.listen.port });
+    const t = new PeerTransport(o, listener);
+    void t.#accept();
+    for (const link of t.#links.values()) void t.#dial(link);
+    return t;
+  }
+
+  /** Where this node listens (the real port when asked for port 0). */
+  get address(): Address {
+    const a = this.#listener.addr;
+    return { hostname: a.hostname, port: a.port };
+  }
+
+  /** The ids of peers connected to us now (incoming links). */
+  get inbound(): NodeId[] {
+    return [...this.#inbound.keys()];
+  }
+
+  /**
+   * Queues a batch for `to`; returns how many of its messages were dropped because the
+   * queue was full (0 when all fit). Unknown peers drop everything.
+   */
+  send(to: NodeId, batch: readonly WireDelivery[]): number {
+    const link = this.#links.get(to);
+    if (link === undefined || this.#closed) return batch.length;
+    const room = this.#limit - link.queued;
+    if (room <= 0) {
+      link.dropped += batch.length;
+      return batch.length;
+    }
+    const fits = batch.length <= room ? batch : batch.slice(0, room);
+    const dropped = batch.length - fits.length;
+    link.dropped += dropped;
+    link.frames.push(encodeCheckedFrame(serialize(fits)));
+    link.counts.push(fits.length);
+    link.queued += fits.length;
+    if (link.conn !== null && !link.writing) void this.#write(link);
+    return dropped;
+  }
+
+  /** Figures of the link to `to`. */
+  stats(to: NodeId): PeerStats | undefined {
+    const l = this.#links.get(to);
+    if (l === undefined) return undefined;
+    return {
+      connected: l.conn !== null,
+      queued: l.queued,
+      dropped: l.dropped,
+      lost: l.lost,
+      connects: l.connects,
+    };
+  }
+
+  /** Stops listening and dialing, closes every connection. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#listener.close();
+    } catch {
+      // already closed
+    }
+    for (const l of this.#links.values()) {
+      clearTimeout(l.timer);
+      l.conn = null;
+    }
+    for (const c of this.#open) closeQuietly(c);
+    this.#open.clear();
+    this.#inbound.clear();
+  }
+
+  // --- receiving ------------------------------------------------------------------
+
+  async #accept(): Promise<void> {
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return; // closed
+      }
+      if (this.#closed) return closeQuietly(conn);
+      this.#open.add(conn);
+      void this.#serve(conn);
+    }
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    const who = `${conn.remoteAddr.hostname}:${conn.remoteAddr.port}`;
+    const reader = checkedFrameReader(this.#o.maxFrameBytes);
+    let peer: NodeId | null = null;
+    const helloMs = this.#o.helloTimeoutMs ?? 5_000;
+    const timer = setTimeout(() => {
+      if (peer === null) {
+        this.#o.log(`tcp ${this.#o.id}: refused ${who}: no handshake within ${helloMs} ms`);
+        closeQuietly(conn);
+      }
+    }, helloMs);
+    try {
+      for await (const chunk of conn.readable) {
+        for (const payload of reader.push(chunk)) {
+          if (peer === null) {
+            peer = await this.#greet(conn, who, payload);
+            clearTimeout(timer);
+            if (peer === null) return;
+            continue;
+          }
+          let batch: WireDelivery[];
+          try {
+            batch = deserialize(payload) as WireDelivery[];
+            if (!Array.isArray(batch)) throw new Error("not a batch of messages");
+          } catch (e) {
+            throw new Error(`undecodable message from ${peer}: ${message(e)}`);
+          }
+          const from = peer;
+          // The handshake names the sender: a frame cannot speak for another node.
+          this.#o.onBatch(
+            from,
+            batch.map((d) => d.from === from ? d : { ...d, from }),
+          );
+        }
+      }
+    } catch (e) {
+      if (!this.#closed) {
+        const what = e instanceof FrameError ? `${e.kind}: ${e.message}` : message(e);
+        this.#o.log(
+          `tcp ${this.#o.id}: refused ${peer === null ? who : `${peer} (${who})`}: ${what}`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+      if (peer !== null && this.#inbound.get(peer) === conn) this.#inbound.delete(peer);
+      this.#open.delete(conn);
+      closeQuietly(conn);
+    }
+  }
+
+  /** Checks a handshake; answers it; returns the peer's id, or null when refused. */
+  async #greet(conn: Deno.TcpConn, who: string, payload: Uint8Array): Promise<NodeId | null> {
+    let hello: Handshake;
+    try {
+      hello = deserialize(payload) as Handshake;
+    } catch (e) {
+      throw new Error(`undecodable handshake: ${message(e)}`);
+    }
+    let reason: string | null = null;
+    if (hello?.type !== "hello" || typeof hello.from !== "string") {
+      reason = "the first frame is not a handshake";
+    } else if (hello.to !== this.#o.id) {
+      reason = `it dialed node '${hello.to}' but this is '${this.#o.id}'`;
+    } else if (hello.from === this.#o.id) {
+      reason = `node id '${hello.from}' collides with this node's own id`;
+    } else if (!this.#links.has(hello.from)) {
+      reason = `node id '${hello.from}' is not a peer (peers: ${
+        [...this.#links.keys()].join(", ")
+      })`;
+    } else if (this.#inbound.has(hello.from)) {
+      const old = this.#inbound.get(hello.from)!.remoteAddr;
+      reason = `node id '${hello.from}' collides: it is already connected from ` +
+        `${old.hostname}:${old.port}`;
+    }
+    if (reason !== null) {
+      this.#o.log(`tcp ${this.#o.id}: refused ${who}: ${reason}`);
+      await writeAll(conn, encodeCheckedFrame(serialize({ type: "reject", reason }))).catch(
+        () => {},
+      );
+      return null;
+    }
+    const from = (hello as { from: NodeId }).from;
+    this.#inbound.set(from, conn);
+    await writeAll(conn, encodeCheckedFrame(serialize({ type: "welcome" })));
+    return from;
+  }
+
+  // --- sending --------------------------------------------------------------------
+
+  async #dial(link: Link): Promise<void> {
+    link.timer = undefined;
+    if (this.#closed) return;
+    let conn: Deno.TcpConn | null = null;
+    try {
+      conn = await Deno.connect({ hostname: link.addr.hostname, port: link.addr.port });
+      if (this.#closed) return closeQuietly(conn);
+      this.#open.add(conn);
+      conn.setNoDelay(true);
+      await writeAll(
+        conn,
+        encodeCheckedFrame(serialize({ type: "hello", from: this.#o.id, to: link.id })),
+      );
+      const answer = await readHandshake(conn, this.#o.helloTimeoutMs ?? 5_000);
+      if (answer.type === "reject") throw new Error(`it refused us: ${answer.reason}`);
+      if (answer.type !== "welcome") throw new Error("it answered the handshake with nonsense");
+    } catch (e) {
+      if (conn !== null) {
+        this.#open.delete(conn);
+        closeQuietly(conn);
+      }
+      if (this.#closed) return;
+      const line = `tcp ${this.#o.id}: cannot reach ${link.id} at ` +
+        `${link.addr.hostname}:${link.addr.port}: ${message(e)}`;
+      // A peer that is down is retried quietly: say each distinct reason once.
+      if (line !== link.lastLog) this.#o.log(line);
+      link.lastLog = line;
+      return this.#redial(link);
+    }
+    link.conn = conn;
+    link.attempt = 0;
+    link.connects++;
+    if (link.lastLog !== "" || link.connects > 1) {
+      this.#o.log(`tcp ${this.#o.id}: link to ${link.id} is up`);
+    }
+    link.lastLog = "";
+    // The listener sends nothing more: a read that ends means the link is gone.
+    void (async () => {
+      try {
+        for await (const _ of conn.readable) { /* nothing is expected */ }
+      } catch {
+        // reset
+      }
+      this.#lose(link, conn);
+    })();
+    if (link.frames.length > 0 && !link.writing) void this.#write(link);
+  }
+
+  #redial(link: Link): void {
+    if (this.#closed || link.timer !== undefined) return;
+    const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 50, maxMs: 2_000 };
+    const random = this.#o.random ?? Math.random;
+    const ms = Math.min(maxMs, baseMs * 2 ** link.attempt) * (0.5 + 0.5 * random());
+    link.attempt = Math.min(link.attempt + 1, 30);
+    link.timer = setTimeout(() => void this.#dial(link), ms);
+  }
+
+  #lose(link: Link, conn: Deno.TcpConn): void {
+    if (link.conn !== conn) return;
+    link.conn = null;
+    this.#open.delete(conn);
+    closeQuietly(conn);
+    if (this.#closed) return;
+    this.#o.log(`tcp ${this.#o.id}: link to ${link.id} lost; redialing`);
+    this.#redial(link);
+  }
+
+  async #write(link: Link): Promise<void> {
+    link.writing = true;
+    try {
+      while (link.conn !== null && link.frames.length > 0) {
+        const conn = link.conn;
+        const frames = link.frames;
+        const counts = link.counts;
+        link.frames = [];
+        link.counts = [];
+        const n = counts.reduce((a, b) => a + b, 0);
+        try {
+          await writeAll(conn, concat(frames));
+        } catch {
+          link.lost += n;
+          link.queued -= n;
+          this.#lose(link, conn);
+          return;
+        }
+        link.queued -= n;
+      }
+    } finally {
+      link.writing = false;
+    }
+  }
+}
+
+/** Reads the listener's answer to a handshake. */
+async function readHandshake(conn: Deno.TcpConn, ms: number): Promise<Handshake> {
+  const reader = checkedFrameReader(64 * 1024);
+  const r = conn.readable.getReader();
+  const timer = setTimeout(() => r.cancel().catch(() => {}), ms);
+  try {
+    for (;;) {
+      const { value, done } = await r.read();
+      if (done) throw new Error("it closed the connection during the handshake");
+      const frames = reader.push(value);
+      if (frames.length > 0) return deserialize(frames[0]!) as Handshake;
+    }
+  } finally {
+    clearTimeout(timer);
+    r.releaseLock();
+  }
+}
+
+async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.length) at += await conn.write(bytes.subarray(at));
+}
+
+function concat(frames: Uint8Array[]): Uint8Array {
+  if (frames.length === 1) return frames[0]!;
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of frames) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}

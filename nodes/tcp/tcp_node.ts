@@ -1,0 +1,314 @@
+/**
+ * One node as an OS process of its own, talking to its peers over TCP: the body of
+ * `deno task node`. It connects to the control process (`node_links.ts`), which starts it
+ * with the same `init` a Worker gets, and runs it with the same runtime (`serveNode`).
+ * What differs is the way out: the node's messages take the same message path as in the
+ * Worker cluster — a {@link Router} over a {@link Network} holding the faults control
+ * pushed (`faults` messages, versioned) — but on this, the sending, side, and the copies
+ * that survive go to the peer over TCP ({@link PeerTransport}). Control gets the outputs
+ * (writes, replies, protocol events) as from a Worker, and the link counts and
+ * send / drop events in `links` reports.
+ *
+ * @module
+ */
+
+import { deserialize, serialize } from "node:v8";
+import type { NodeId } from "../../protocols/node.ts";
+import { createRng } from "../../protocols/random.ts";
+import { Network } from "../faults/network.ts";
+import { serveNode } from "../node_entry.ts";
+import type { TraceEvent } from "../trace.ts";
+import { type LinkCount, LinkCounters } from "../worker/link_counters.ts";
+import { loadProtocol } from "../worker/load_protocol.ts";
+import { Router } from "../worker/router.ts";
+import type { FromWorker, LinkReport, ToWorker, WireDelivery } from "../worker_protocol.ts";
+import { type LinkControl, type LinkHello, NODE_LINK_PATH } from "./node_links.ts";
+import { type Address, PeerTransport } from "./peer_transport.ts";
+
+/**
+ * What `deno task node` was given.
+ *
+ * @example
+ * ```ts
+ * import type { TcpNodeOptions } from "./tcp_node.ts";
+ * const o: TcpNodeOptions = {
+ *   id: "n1", listen: { hostname: "127.0.0.1", port: 7001 },
+ *   peers: new Map([["n2", { hostname: "127.0.0.1", port: 7002 }]]),
+ *   control: "http://127.0.0.1:8080",
+ * };
+ * ```
+ */
+export interface TcpNodeOptions {
+  readonly id: NodeId;
+  readonly listen: Address;
+  readonly peers: ReadonlyMap<NodeId, Address>;
+  /** The control process's API URL. */
+  readonly control: string;
+  /** Where the node keeps its log (overrides the cluster's data directory). */
+  readonly dataDir?: string;
+  /** The protocol this node expects to run (checked against the cluster's). */
+  readonly protocol?: string;
+  /** Messages each peer's send queue holds at most. */
+  readonly queueLimit?: number;
+  /** One line per notable event (default: stderr). */
+  readonly log?: (line: string) => void;
+  /**
+   * Called when control crashes the node, before anything else happens: `deno task node`
+   * exits here at once (code 137), so nothing is flushed or closed, as with a `SIGKILL`.
+   * Without it {@link runTcpNode} resolves 137 (tests run nodes in one process).
+   */
+  readonly onKill?: () => void;
+}
+
+/** Reports to control go out at most this often (ms). */
+const REPORT_MS = 50;
+
+/**
+ * Runs the node until control closes it (0), refuses it or goes away (1), or kills it
+ * (137). Never throws for a peer's bad input: that is logged and the link is closed.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTcpNode } from "./tcp_node.ts";
+ * const code = await runTcpNode({ id: "n1", listen: { hostname: "127.0.0.1", port: 7001 },
+ *   peers: new Map(), control: "http://127.0.0.1:8080" });
+ * ```
+ */
+export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
+  const log = o.log ?? ((line: string) => console.error(line));
+  const { promise: ended, resolve: end } = Promise.withResolvers<number>();
+
+  // --- the network, as far as this node's sending side goes ---------------------------
+  const ids = [o.id, ...o.peers.keys()];
+  const rng = createRng(`${o.id}:network`);
+  const random = () => rng.next();
+  const network = new Network(ids, random, {});
+  let faultsVersion = -1;
+  const counts = new Map<string, [NodeId, NodeId, keyof LinkCount, number]>();
+  let events: TraceEvent[] = [];
+  let reportTimer: ReturnType<typeof setTimeout> | undefined;
+  const count = (from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1) => {
+    const k = `${from}>${to}>${kind}`;
+    const c = counts.get(k);
+    if (c === undefined) counts.set(k, [from, to, kind, n]);
+    else c[3] += n;
+    scheduleReport();
+  };
+  class ReportingCounters extends LinkCounters {
+    override add(from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1): void {
+      super.add(from, to, kind, n);
+      count(from, to, kind, n);
+    }
+  }
+  const router = new Router({
+    network,
+    random,
+    counters: new ReportingCounters(),
+    now: () => performance.now(),
+    isMember: (id) => id === o.id || o.peers.has(id),
+    sink: (to, batch) => {
+      const wire: WireDelivery[] = batch.map((m) => ({
+        from: m.from,
+        body: m.body,
+        lamport: m.lamport,
+        vclock: m.vclock,
+      }));
+      const dropped = transport.send(to, wire);
+      if (dropped > 0) {
+        count(o.id, to, "dropped", dropped);
+        if (router.tracing) {
+          for (const m of wire.slice(wire.length - dropped)) {
+            trace({ time: 0, kind: "drop", node: o.id, peer: to, body: m.body, reason: "queue" });
+          }
+        }
+      }
+    },
+    trace: (e) => trace(e),
+  });
+  const trace = (e: TraceEvent) => {
+    events.push(e);
+    scheduleReport();
+  };
+
+  // --- receiving from peers -------------------------------------------------------------
+  let paused = false;
+  let held: WireDelivery[] = [];
+  let serve: ((m: ToWorker) => void) | null = null;
+  let closed = false;
+  const transport = PeerTransport.listen({
+    id: o.id,
+    listen: o.listen,
+    peers: o.peers,
+    log,
+    ...(o.queueLimit !== undefined ? { queueLimit: o.queueLimit } : {}),
+    onBatch: (from, batch) => {
+      count(from, o.id, "delivered", batch.length);
+      // Paused (or not started): held, as the Worker cluster's router holds them.
+      if (paused || serve === null) held.push(...batch);
+      else serve({ type: "inputs", deliveries: batch, requests: [] });
+    },
+  });
+
+  // --- the link to control --------------------------------------------------------------
+  const url = new URL(NODE_LINK_PATH, o.control);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const socket = await connectControl(url, log);
+  if (socket === null) {
+    transport.close();
+    return 1;
+  }
+  const send = (m: FromWorker | LinkHello) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(serialize(m));
+  };
+  function scheduleReport(): void {
+    if (reportTimer !== undefined) return;
+    reportTimer = setTimeout(report, REPORT_MS);
+  }
+  function report(): void {
+    reportTimer = undefined;
+    if (counts.size === 0 && events.length === 0) return;
+    const m: LinkReport = { type: "links", counts: [...counts.values()], events };
+    counts.clear();
+    events = [];
+    send(m);
+  }
+  const a = transport.address;
+  send({
+    type: "hello",
+    id: o.id,
+    pid: Deno.pid,
+    listen: `${a.hostname}:${a.port}`,
+    ...(o.protocol !== undefined ? { protocol: o.protocol } : {}),
+  });
+
+  const post = (m: FromWorker) => {
+    if (m.type === "output" && m.messages.length > 0) {
+      // Our messages leave from here, through the fault model, to the peers.
+      router.send(o.id, m.messages);
+      send({ ...m, messages: [] });
+    } else {
+      send(m);
+    }
+    if (m.type === "closed") {
+      closed = true;
+      report();
+      socket.close(1000, "closed");
+    }
+  };
+  const onControl = async (m: ToWorker | LinkControl): Promise<void> => {
+    switch (m.type) {
+      case "welcome":
+        log(`node ${o.id}: connected to control at ${o.control}`);
+        return;
+      case "reject":
+        log(`node ${o.id}: control refused this node: ${m.reason}`);
+        return end(1);
+      case "kill":
+        if (closed) return end(0); // it closed cleanly first: nothing is left to lose
+        log(`node ${o.id}: crashed by control`);
+        o.onKill?.();
+        return end(137);
+      case "faults":
+        if (m.version <= faultsVersion) return; // an older set arriving late
+        faultsVersion = m.version;
+        network.adopt(m.rules);
+        return;
+      case "init": {
+        const missing = m.peers.filter((p) => !o.peers.has(p));
+        let error: string | null = missing.length > 0
+          ? `node ${o.id} has no address for peer${missing.length > 1 ? "s" : ""} ` +
+            `${missing.join(", ")} (give them in --peers)`
+          : null;
+        const descriptor = error === null ? await loadProtocol(m.protocol).catch(() => null) : null;
+        if (error === null && o.protocol !== undefined && descriptor?.name !== o.protocol) {
+          error = `node ${o.id} was started with --protocol ${o.protocol} but the cluster ` +
+            `runs ${descriptor?.name ?? JSON.stringify(m.protocol)}`;
+        }
+        if (error !== null) {
+          log(error);
+          send({ type: "failed", error });
+          return;
+        }
+        router.setMessageSchema(descriptor?.messages);
+        router.tracing = m.tracing;
+        paused = m.paused;
+        const storage = o.dataDir !== undefined
+          ? { kind: "file" as const, dir: o.dataDir }
+          : m.storage;
+        serve = serveNode(post);
+        serve({ ...m, storage });
+        if (!paused && held.length > 0) {
+          serve({ type: "inputs", deliveries: held, requests: [] });
+          held = [];
+        }
+        return;
+      }
+      case "tracing":
+        router.tracing = m.on;
+        break;
+      case "pause":
+        paused = true;
+        break;
+      case "resume":
+        paused = false;
+        if (held.length > 0) {
+          serve?.({ type: "inputs", deliveries: held, requests: [] });
+          held = [];
+        }
+        break;
+    }
+    serve?.(m);
+  };
+  // Control messages are handled one at a time, in order (an init loads its protocol).
+  let chain = Promise.resolve();
+  socket.onmessage = (e) => {
+    let m: ToWorker | LinkControl;
+    try {
+      m = deserialize(new Uint8Array(e.data as ArrayBuffer)) as ToWorker | LinkControl;
+    } catch (err) {
+      log(`node ${o.id}: undecodable message from control: ${String(err)}`);
+      return;
+    }
+    chain = chain.then(() => onControl(m)).catch((err) => {
+      log(`node ${o.id}: ${String(err)}`);
+    });
+  };
+  socket.onclose = () => end(0);
+  const code = await ended;
+  clearTimeout(reportTimer);
+  router.close();
+  transport.close();
+  try {
+    socket.close();
+  } catch {
+    // closed
+  }
+  if (code === 0) log(`node ${o.id}: control closed the link; exiting`);
+  return code;
+}
+
+/** Connects to control, retrying with backoff and jitter while it is not up yet (60 s). */
+async function connectControl(url: URL, log: (line: string) => void): Promise<WebSocket | null> {
+  const deadline = performance.now() + 60_000;
+  let attempt = 0;
+  let said = false;
+  while (performance.now() < deadline) {
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    const opened = await new Promise<boolean>((resolve) => {
+      socket.onopen = () => resolve(true);
+      socket.onerror = () => resolve(false);
+      socket.onclose = () => resolve(false);
+    });
+    if (opened) {
+      socket.onerror = null;
+      return socket;
+    }
+    if (!said) log(`node: waiting for control at ${url.href}`);
+    said = true;
+    const ms = Math.min(2_000, 50 * 2 ** attempt++) * (0.5 + 0.5 * Math.random());
+    await new Promise((r) => setTimeout(r, ms));
+  }
+  log(`node: control at ${url.href} did not answer within 60 s`);
+  return null;
+}
