@@ -1,0 +1,93 @@
+/**
+ * The frames between node processes: a round trip through any split of the stream, and
+ * every kind of bad input refused with a {@link FrameError} naming what was wrong.
+ */
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  checkedFrameReader,
+  encodeCheckedFrame,
+  FrameError,
+} from "../../nodes/tcp/checked_frame.ts";
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("checked frames: payloads come back whole through any split of the stream", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }),
+      fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+      (payloads, cuts) => {
+        const stream = joined(payloads.map(encodeCheckedFrame));
+        const r = checkedFrameReader();
+        const got: Uint8Array[] = [];
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const n = cuts[i % cuts.length]!;
+          got.push(...r.push(stream.subarray(at, at + n)));
+          at += n;
+        }
+        assert.deepEqual(got, payloads);
+        assert.equal(r.pending, 0);
+      },
+    ),
+  );
+});
+
+Deno.test("checked frames: a flipped bit anywhere in the payload or checksum is refused", () => {
+  const frame = encodeCheckedFrame(new TextEncoder().encode("append-entries"));
+  for (let byte = 4; byte < frame.length; byte++) {
+    const bad = frame.slice();
+    bad[byte]! ^= 0x10;
+    try {
+      checkedFrameReader().push(bad);
+      assert.fail(`a flip in byte ${byte} went unnoticed`);
+    } catch (e) {
+      assert.ok(e instanceof FrameError, String(e));
+      assert.equal((e as FrameError).kind, "checksum");
+      assert.match((e as Error).message, /bad checksum/);
+    }
+  }
+});
+
+Deno.test("checked frames: an oversized frame is refused before anything is allocated", () => {
+  const r = checkedFrameReader(1024);
+  const header = new Uint8Array([0xff, 0xff, 0xff, 0xf0]);
+  try {
+    r.push(header);
+    assert.fail("an oversized frame was taken");
+  } catch (e) {
+    assert.ok(e instanceof FrameError);
+    assert.equal(e.kind, "oversized");
+    assert.match(e.message, /exceeds the limit/);
+  }
+  // A frame just at the limit is fine.
+  assert.equal(checkedFrameReader(1024).push(encodeCheckedFrame(new Uint8Array(1024))).length, 1);
+});
+
+Deno.test("checked frames: a frame too short to hold its checksum, and plain garbage, are refused", () => {
+  try {
+    checkedFrameReader().push(new Uint8Array([0, 0, 0, 2, 1, 2]));
+    assert.fail("a short frame was taken");
+  } catch (e) {
+    assert.ok(e instanceof FrameError);
+    assert.equal(e.kind, "short");
+  }
+  const garbage = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  try {
+    checkedFrameReader().push(garbage);
+    assert.fail("garbage was taken");
+  } catch (e) {
+    assert.ok(e instanceof FrameError);
+    assert.equal(e.kind, "oversized"); // "GET " read as a length is ~1.2 GB
+  }
+});

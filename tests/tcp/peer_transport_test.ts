@@ -1,0 +1,203 @@
+/**
+ * The TCP transport between node processes, in one process on loopback: batches arrive
+ * in order with their sender named by the handshake; garbage, a bad checksum, an
+ * oversized frame and a colliding node id are each refused with one clear log line while
+ * the node goes on; a peer that restarts is dialed again and gets what was queued; a full
+ * queue drops and counts.
+ */
+
+import assert from "node:assert/strict";
+import { notYet, waitFor } from "../support/deadline.ts";
+import { type Address, PeerTransport } from "../../nodes/tcp/peer_transport.ts";
+import type { WireDelivery } from "../../nodes/worker_protocol.ts";
+
+const HOST = "127.0.0.1";
+/** A port nobody listens on (taken, then freed). */
+function freePort(): number {
+  const l = Deno.listen({ hostname: HOST, port: 0 });
+  const port = l.addr.port;
+  l.close();
+  return port;
+}
+
+interface Node {
+  t: PeerTransport;
+  got: WireDelivery[];
+  logs: string[];
+}
+
+function node(id: string, peers: Record<string, Address>, port = 0, queueLimit?: number): Node {
+  const got: WireDelivery[] = [];
+  const logs: string[] = [];
+  const t = PeerTransport.listen({
+    id,
+    listen: { hostname: HOST, port },
+    peers: new Map(Object.entries(peers)),
+    onBatch: (_from, batch) => got.push(...batch),
+    log: (line) => logs.push(line),
+    backoff: { baseMs: 10, maxMs: 200 },
+    helloTimeoutMs: 2_000,
+    ...(queueLimit !== undefined ? { queueLimit } : {}),
+  });
+  return { t, got, logs };
+}
+
+const msg = (from: string, i: number): WireDelivery => ({
+  from,
+  body: { i, m: new Map([["k", i]]) },
+  lamport: i,
+  vclock: { [from]: i },
+});
+
+async function raw(addr: Address, bytes: Uint8Array): Promise<"closed"> {
+  const c = await Deno.connect(addr);
+  await c.write(bytes).catch(() => 0);
+  // The node closes the connection: the read ends (or is reset).
+  const buf = new Uint8Array(64);
+  try {
+    while ((await c.read(buf)) !== null) { /* the node answers nothing but a refusal */ }
+  } catch {
+    // reset
+  }
+  c.close();
+  return "closed";
+}
+
+Deno.test("tcp transport: batches arrive in order, named by the handshake, structured-clone intact", async () => {
+  const b = node("n2", { n1: { hostname: HOST, port: freePort() } });
+  const a = node("n1", { n2: b.t.address });
+  try {
+    for (let i = 0; i < 50; i++) a.t.send("n2", [msg("n1", 2 * i), msg("n1", 2 * i + 1)]);
+    await waitFor("100 messages arrive", () => b.got.length === 100 || notYet(b.got.length));
+    assert.deepEqual(b.got.map((d) => (d.body as { i: number }).i), [...Array(100).keys()]);
+    assert.ok((b.got[7]!.body as { m: Map<string, number> }).m instanceof Map);
+    // A frame cannot speak for another node: `from` is the handshake's.
+    a.t.send("n2", [{ ...msg("n1", 100), from: "n3" }]);
+    await waitFor("the forged one arrives", () => b.got.length === 101);
+    assert.equal(b.got[100]!.from, "n1");
+    assert.deepEqual(b.t.inbound, ["n1"]);
+  } finally {
+    a.t.close();
+    b.t.close();
+  }
+});
+
+Deno.test("tcp transport: garbage, a bad checksum and an oversized frame are refused with a log line; the node goes on", async () => {
+  const b = node("n2", { n1: { hostname: HOST, port: freePort() } });
+  const a = node("n1", { n2: b.t.address });
+  try {
+    const garbage = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert.equal(await raw(b.t.address, garbage), "closed");
+    const badSum = new Uint8Array([0, 0, 0, 6, 0xde, 0xad, 0xbe, 0xef, 1, 2]);
+    assert.equal(await raw(b.t.address, badSum), "closed");
+    const oversized = new Uint8Array([0x7f, 0, 0, 0, 1, 2, 3]);
+    assert.equal(await raw(b.t.address, oversized), "closed");
+    await waitFor("three refusals are logged", () => b.logs.length >= 3 || notYet(b.logs));
+    const refusals = b.logs.filter((l) => l.startsWith("tcp n2: refused 127.0.0.1:"));
+    assert.equal(refusals.length, 3, b.logs.join("\n"));
+    assert.match(refusals[0]!, /oversized: frame of \d+ bytes exceeds the limit/);
+    assert.match(refusals[1]!, /checksum: bad checksum/);
+    assert.match(refusals[2]!, /oversized/);
+    for (const l of refusals) assert.doesNotMatch(l, /\n/, "one line each");
+    // The node still serves its real peers.
+    a.t.send("n2", [msg("n1", 1)]);
+    await waitFor("a real peer's message arrives", () => b.got.length === 1);
+  } finally {
+    a.t.close();
+    b.t.close();
+  }
+});
+
+Deno.test("tcp transport: a colliding node id is refused, on both sides, with a reason", async () => {
+  const b = node("n2", {
+    n1: { hostname: HOST, port: freePort() },
+    n3: { hostname: HOST, port: freePort() },
+  });
+  const a = node("n1", { n2: b.t.address });
+  try {
+    a.t.send("n2", [msg("n1", 1)]);
+    await waitFor("n1 is connected", () => b.got.length === 1);
+    // A second process claiming n1.
+    const twin = node("n1", { n2: b.t.address });
+    // One claiming n2 itself, and one n2 does not know.
+    const self = node("n2", { n2b: b.t.address });
+    const stranger = node("n9", { n2: b.t.address });
+    try {
+      await waitFor("three refusals", () => {
+        const r = b.logs.filter((l) => l.includes("refused"));
+        return r.length >= 3 || notYet(b.logs);
+      });
+      const text = b.logs.join("\n");
+      assert.match(text, /node id 'n1' collides: it is already connected from 127\.0\.0\.1:\d+/);
+      assert.match(text, /it dialed node 'n2b' but this is 'n2'|collides with this node's own id/);
+      assert.match(text, /node id 'n9' is not a peer \(peers: n1, n3\)/);
+      await waitFor(
+        "the twin hears why",
+        () =>
+          twin.logs.some((l) => /cannot reach n2 .*it refused us: node id 'n1' collides/.test(l)) ||
+          notYet(twin.logs),
+      );
+      twin.t.send("n2", [msg("n1", 99)]);
+      // The genuine n1 still works, and nothing of the twin's got through.
+      a.t.send("n2", [msg("n1", 2)]);
+      await waitFor("the genuine n1's next message", () => b.got.length === 2);
+      assert.deepEqual(b.got.map((d) => (d.body as { i: number }).i), [1, 2]);
+      assert.equal(twin.t.stats("n2")?.connected, false);
+    } finally {
+      twin.t.close();
+      self.t.close();
+      stranger.t.close();
+    }
+  } finally {
+    a.t.close();
+    b.t.close();
+  }
+});
+
+Deno.test("tcp transport: a peer that restarts is dialed again and gets what was queued meanwhile", async () => {
+  const port = freePort();
+  let b = node("n2", { n1: { hostname: HOST, port: freePort() } }, port);
+  const a = node("n1", { n2: { hostname: HOST, port } });
+  try {
+    a.t.send("n2", [msg("n1", 1)]);
+    await waitFor("the first message", () => b.got.length === 1);
+    b.t.close();
+    await waitFor(
+      "n1 sees the link lost",
+      () => a.t.stats("n2")?.connected === false || notYet(a.t.stats("n2")),
+    );
+    // While n2 is down, messages wait in the bounded queue.
+    a.t.send("n2", [msg("n1", 2), msg("n1", 3)]);
+    assert.equal(a.t.stats("n2")?.queued, 2);
+    b = node("n2", { n1: { hostname: HOST, port: freePort() } }, port);
+    await waitFor(
+      "the queued messages arrive at the new n2",
+      () => b.got.length === 2 || notYet(b.got.length),
+    );
+    assert.deepEqual(b.got.map((d) => (d.body as { i: number }).i), [2, 3]);
+    assert.equal(a.t.stats("n2")?.connects, 2);
+    assert.ok(a.logs.some((l) => l === "tcp n1: link to n2 is up"), a.logs.join("\n"));
+  } finally {
+    a.t.close();
+    b.t.close();
+  }
+});
+
+Deno.test("tcp transport: a full send queue drops what does not fit and counts it", () => {
+  const a = node("n1", { n2: { hostname: HOST, port: freePort() } }, 0, 5);
+  try {
+    assert.equal(a.t.send("n2", [msg("n1", 1), msg("n1", 2), msg("n1", 3)]), 0);
+    assert.equal(a.t.send("n2", [msg("n1", 4), msg("n1", 5), msg("n1", 6)]), 1);
+    assert.equal(a.t.send("n2", [msg("n1", 7)]), 1);
+    assert.deepEqual(a.t.stats("n2"), {
+      connected: false,
+      queued: 5,
+      dropped: 2,
+      lost: 0,
+      connects: 0,
+    });
+    assert.equal(a.t.send("n7", [msg("n1", 1)]), 1, "no such peer: dropped");
+  } finally {
+    a.t.close();
+  }
+});
