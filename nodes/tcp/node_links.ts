@@ -173,6 +173,8 @@ export class NodeLinks {
         if (live !== null) {
           send(live.socket, { type: "kill" });
           live.worker = null;
+          // Gone now, not when its socket closes: a restart must wait for a new process.
+          if (this.#live.get(id) === live) this.#live.delete(id);
           try {
             live.socket.close(1000, "killed");
           } catch {

@@ -21,9 +21,15 @@ import type { TraceEvent } from "../trace.ts";
 import { type LinkCount, LinkCounters } from "../worker/link_counters.ts";
 import { loadProtocol } from "../worker/load_protocol.ts";
 import { Router } from "../worker/router.ts";
-import type { FromWorker, LinkReport, ToWorker, WireDelivery } from "../worker_protocol.ts";
+import type {
+  FromWorker,
+  LinkReport,
+  OutputMessage,
+  ToWorker,
+  WireDelivery,
+} from "../worker_protocol.ts";
 import { type LinkControl, type LinkHello, NODE_LINK_PATH } from "./node_links.ts";
-import { type Address, PeerTransport } from "./peer_transport.ts";
+import { type Address, PeerTransport, type PeerTransportOptions } from "./peer_transport.ts";
 
 /**
  * What `deno task node` was given.
@@ -84,26 +90,21 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   const random = () => rng.next();
   const network = new Network(ids, random, {});
   let faultsVersion = -1;
-  const counts = new Map<string, [NodeId, NodeId, keyof LinkCount, number]>();
+  // Counted here per message; what changed goes to control in each report.
+  const counters = new LinkCounters();
+  let reported: Record<string, LinkCount> = {};
   let events: TraceEvent[] = [];
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The newest output that carried nothing but clocks, not yet forwarded. */
+  let quiet: OutputMessage | null = null;
   const count = (from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1) => {
-    const k = `${from}>${to}>${kind}`;
-    const c = counts.get(k);
-    if (c === undefined) counts.set(k, [from, to, kind, n]);
-    else c[3] += n;
+    counters.add(from, to, kind, n);
     scheduleReport();
   };
-  class ReportingCounters extends LinkCounters {
-    override add(from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1): void {
-      super.add(from, to, kind, n);
-      count(from, to, kind, n);
-    }
-  }
   const router = new Router({
     network,
     random,
-    counters: new ReportingCounters(),
+    counters,
     now: () => performance.now(),
     isMember: (id) => id === o.id || o.peers.has(id),
     sink: (to, batch) => {
@@ -133,19 +134,33 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   // --- receiving from peers -------------------------------------------------------------
   let paused = false;
   let held: WireDelivery[] = [];
+  /** Hands a batch to the node, counted `delivered` per sender (as the Worker cluster does). */
+  const deliver = (batch: WireDelivery[]): void => {
+    let from = batch[0]?.from;
+    let n = 0;
+    for (const d of batch) {
+      if (d.from !== from) {
+        count(from!, o.id, "delivered", n);
+        from = d.from;
+        n = 0;
+      }
+      n++;
+    }
+    if (n > 0) count(from!, o.id, "delivered", n);
+    serve?.({ type: "inputs", deliveries: batch, requests: [] });
+  };
   let serve: ((m: ToWorker) => void) | null = null;
   let closed = false;
-  const transport = PeerTransport.listen({
+  const transport = await listenSoon({
     id: o.id,
     listen: o.listen,
     peers: o.peers,
     log,
     ...(o.queueLimit !== undefined ? { queueLimit: o.queueLimit } : {}),
-    onBatch: (from, batch) => {
-      count(from, o.id, "delivered", batch.length);
+    onBatch: (_from, batch) => {
       // Paused (or not started): held, as the Worker cluster's router holds them.
       if (paused || serve === null) held.push(...batch);
-      else serve({ type: "inputs", deliveries: batch, requests: [] });
+      else deliver(batch);
     },
   });
 
@@ -166,9 +181,21 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   }
   function report(): void {
     reportTimer = undefined;
-    if (counts.size === 0 && events.length === 0) return;
-    const m: LinkReport = { type: "links", counts: [...counts.values()], events };
-    counts.clear();
+    if (quiet !== null) send(quiet); // its clocks, for a restart to continue from
+    quiet = null;
+    const now = counters.snapshot().links;
+    const changes: [NodeId, NodeId, keyof LinkCount, number][] = [];
+    for (const [key, c] of Object.entries(now)) {
+      const before = reported[key];
+      const [from, to] = key.split(">") as [NodeId, NodeId];
+      for (const kind of Object.keys(c) as (keyof LinkCount)[]) {
+        const n = c[kind] - (before?.[kind] ?? 0);
+        if (n > 0) changes.push([from, to, kind, n]);
+      }
+    }
+    reported = now;
+    if (changes.length === 0 && events.length === 0) return;
+    const m: LinkReport = { type: "links", counts: changes, events };
     events = [];
     send(m);
   }
@@ -182,11 +209,25 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   });
 
   const post = (m: FromWorker) => {
-    if (m.type === "output" && m.messages.length > 0) {
+    if (m.type === "output") {
       // Our messages leave from here, through the fault model, to the peers.
-      router.send(o.id, m.messages);
-      send({ ...m, messages: [] });
+      if (m.messages.length > 0) router.send(o.id, m.messages);
+      const out = m.messages.length > 0 ? { ...m, messages: [] } : m;
+      if (
+        (out.writes === null || out.writes.length === 0) && out.replies.length === 0 &&
+        out.emitted.length === 0 &&
+        out.delivered === null
+      ) {
+        // Only clocks: control needs the newest now and then, not one per batch.
+        quiet = out;
+        scheduleReport();
+      } else {
+        quiet = null;
+        send(out);
+      }
     } else {
+      if (quiet !== null) send(quiet); // keep the order control sees
+      quiet = null;
       send(m);
     }
     if (m.type === "closed") {
@@ -238,7 +279,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         serve = serveNode(post);
         serve({ ...m, storage });
         if (!paused && held.length > 0) {
-          serve({ type: "inputs", deliveries: held, requests: [] });
+          deliver(held);
           held = [];
         }
         return;
@@ -252,7 +293,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
       case "resume":
         paused = false;
         if (held.length > 0) {
-          serve?.({ type: "inputs", deliveries: held, requests: [] });
+          deliver(held);
           held = [];
         }
         break;
@@ -285,6 +326,23 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   }
   if (code === 0) log(`node ${o.id}: control closed the link; exiting`);
   return code;
+}
+
+/**
+ * Listens for peers; while the port is still held (a predecessor of this node that just
+ * ended, its socket not yet released), tries again for up to 5 s.
+ */
+async function listenSoon(o: PeerTransportOptions): Promise<PeerTransport> {
+  const deadline = performance.now() + 5_000;
+  for (let said = false;; said = true) {
+    try {
+      return PeerTransport.listen(o);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AddrInUse) || performance.now() > deadline) throw e;
+      if (!said) o.log(`node ${o.id}: ${o.listen.hostname}:${o.listen.port} is in use; retrying`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Connects to control, retrying with backoff and jitter while it is not up yet (60 s). */
