@@ -5,7 +5,8 @@
  * envelopes and the same number in flight (`tcp_echo.ts`), twice: the anchor decodes each
  * message and encodes its answer (what any receiver that acts on a message pays: the
  * analogue of `router_bench.ts`'s one `postMessage` per message), and the ceiling sends
- * the bytes straight back. Loopback only; bounded in time (a warm-up and a measuring
+ * the bytes straight back. The nodes batch: one frame per destination per firing of the
+ * sending side's router, so they can pass the anchor. Loopback only; bounded in time (a warm-up and a measuring
  * window per run) and so in count.
  *
  * The nodes' figure includes everything a real run pays: the node runtime and protocol,

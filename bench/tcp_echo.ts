@@ -1,8 +1,8 @@
 /**
  * The raw anchor of `tcp_bench.ts`: one of two Deno processes bouncing messages over a
- * plain TCP connection — the same envelopes as the nodes send (`node:v8`-serialized, a
- * 4-byte length before each), no checksum, no handshake, no runtime, no fault model.
- * Two ways to answer what a read brings, in one write:
+ * plain TCP connection — the same envelopes as the nodes send, one frame per message (a
+ * 4-byte length, then the envelope as JSON, the encoding the nodes use for such plain
+ * data), no checksum, no handshake, no runtime, no fault model. Two ways to answer what a read brings, in one write:
  *
  * - `bytes`: written straight back, byte for byte (the frames only counted) — the ceiling
  *   of TCP between two Deno processes, with no message ever looked at;
@@ -19,8 +19,13 @@
  * @module
  */
 
-import { deserialize, serialize } from "node:v8";
 import { encodeFrame, frameReader } from "../nodes/process/frame_codec.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+// The fast path of `nodes/tcp/wire_codec.ts`, per message.
+const serialize = (m: unknown): Uint8Array => encoder.encode(JSON.stringify(m));
+const deserialize = (b: Uint8Array): unknown => JSON.parse(decoder.decode(b));
 
 /**
  * Bounces every message that arrives on `conn` until `warmupMs + measureMs` have passed;

@@ -4,7 +4,8 @@
  * receives), so no tie-break is needed when both dial at once.
  *
  * - **Frames**: `checked_frame.ts` (length, CRC-32C, payload); a payload is a batch of
- *   deliveries serialized as `postMessage` would (`node:v8`).
+ *   deliveries, encoded by `wire_codec.ts` (JSON when faithful, else as `postMessage`
+ *   would).
  * - **Handshake**: the dialer's first frame names itself and the node it expects; the
  *   listener answers `welcome` or `reject` with a reason (an id equal to its own, one it
  *   does not know, one already connected: two processes claiming one id). A listener
@@ -20,7 +21,7 @@
  * @module
  */
 
-import { deserialize, serialize } from "node:v8";
+import { decodeWire as deserialize, encodeWire as serialize } from "./wire_codec.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import { checkedFrameReader, encodeCheckedFrame, FrameError } from "./checked_frame.ts";

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { notYet, waitFor } from "../support/deadline.ts";
 import { type Address, PeerTransport } from "../../nodes/tcp/peer_transport.ts";
 import type { WireDelivery } from "../../nodes/worker_protocol.ts";
+import { encodeCheckedFrame } from "../../nodes/tcp/checked_frame.ts";
 
 const HOST = "127.0.0.1";
 /** A port nobody listens on (taken, then freed). */
@@ -92,12 +93,16 @@ Deno.test("tcp transport: garbage, a bad checksum and an oversized frame are ref
     assert.equal(await raw(b.t.address, badSum), "closed");
     const oversized = new Uint8Array([0x7f, 0, 0, 0, 1, 2, 3]);
     assert.equal(await raw(b.t.address, oversized), "closed");
-    await waitFor("three refusals are logged", () => b.logs.length >= 3 || notYet(b.logs));
+    // A sound frame whose content is not ours.
+    const alien = encodeCheckedFrame(new TextEncoder().encode("AAAA"));
+    assert.equal(await raw(b.t.address, alien), "closed");
+    await waitFor("four refusals are logged", () => b.logs.length >= 4 || notYet(b.logs));
     const refusals = b.logs.filter((l) => l.startsWith("tcp n2: refused 127.0.0.1:"));
-    assert.equal(refusals.length, 3, b.logs.join("\n"));
+    assert.equal(refusals.length, 4, b.logs.join("\n"));
     assert.match(refusals[0]!, /oversized: frame of \d+ bytes exceeds the limit/);
     assert.match(refusals[1]!, /checksum: bad checksum/);
     assert.match(refusals[2]!, /oversized/);
+    assert.match(refusals[3]!, /undecodable handshake: unknown encoding 0x41/);
     for (const l of refusals) assert.doesNotMatch(l, /\n/, "one line each");
     // The node still serves its real peers.
     a.t.send("n2", [msg("n1", 1)]);
