@@ -3,9 +3,9 @@
  * `deno task node`. It connects to the control process (`node_links.ts`), which starts it
  * with the same `init` a Worker gets, and runs it with the same runtime (`serveNode`).
  * What differs is the way out: the node's messages take the same message path as in the
- * Worker cluster — a {@link Router} over a {@link Network} holding the faults control
- * pushed (`faults` messages, versioned) — but on this, the sending, side, and the copies
- * that survive go to the peer over TCP ({@link PeerTransport}). Control gets the outputs
+ * Worker cluster — the router over a network holding the faults control pushed (`faults`
+ * messages, versioned) — but on this, the sending, side ({@link SenderSide}), and the
+ * copies that survive go to the peer over TCP ({@link PeerTransport}). Control gets the outputs
  * (writes, replies, protocol events) as from a Worker, and the link counts and
  * send / drop events in `links` reports.
  *
@@ -14,20 +14,10 @@
 
 import { deserialize, serialize } from "node:v8";
 import type { NodeId } from "../../protocols/node.ts";
-import { createRng } from "../../protocols/random.ts";
-import { Network } from "../faults/network.ts";
+import { SenderSide } from "../faults/sender_side.ts";
 import { serveNode } from "../node_entry.ts";
-import type { TraceEvent } from "../trace.ts";
-import { type LinkCount, LinkCounters } from "../worker/link_counters.ts";
 import { loadProtocol } from "../worker/load_protocol.ts";
-import { Router } from "../worker/router.ts";
-import type {
-  FromWorker,
-  LinkReport,
-  OutputMessage,
-  ToWorker,
-  WireDelivery,
-} from "../worker_protocol.ts";
+import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
 import { type LinkControl, type LinkHello, NODE_LINK_PATH } from "./node_links.ts";
 import { type Address, PeerTransport, type PeerTransportOptions } from "./peer_transport.ts";
 
@@ -84,69 +74,23 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   const log = o.log ?? ((line: string) => console.error(line));
   const { promise: ended, resolve: end } = Promise.withResolvers<number>();
 
-  // --- the network, as far as this node's sending side goes ---------------------------
-  const ids = [o.id, ...o.peers.keys()];
-  const rng = createRng(`${o.id}:network`);
-  const random = () => rng.next();
-  const network = new Network(ids, random, {});
-  let faultsVersion = -1;
-  // Counted here per message; what changed goes to control in each report.
-  const counters = new LinkCounters();
-  let reported: Record<string, LinkCount> = {};
-  let events: TraceEvent[] = [];
+  // --- the sending side: the fault model, then the peer's link -----------------------
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The newest output that carried nothing but clocks, not yet forwarded. */
   let quiet: OutputMessage | null = null;
-  const count = (from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1) => {
-    counters.add(from, to, kind, n);
-    scheduleReport();
-  };
-  const router = new Router({
-    network,
-    random,
-    counters,
-    now: () => performance.now(),
-    isMember: (id) => id === o.id || o.peers.has(id),
-    sink: (to, batch) => {
-      const wire: WireDelivery[] = batch.map((m) => ({
-        from: m.from,
-        body: m.body,
-        lamport: m.lamport,
-        vclock: m.vclock,
-      }));
-      const dropped = transport.send(to, wire);
-      if (dropped > 0) {
-        count(o.id, to, "dropped", dropped);
-        if (router.tracing) {
-          for (const m of wire.slice(wire.length - dropped)) {
-            trace({ time: 0, kind: "drop", node: o.id, peer: to, body: m.body, reason: "queue" });
-          }
-        }
-      }
-    },
-    trace: (e) => trace(e),
+  const sender = new SenderSide({
+    id: o.id,
+    peers: [...o.peers.keys()],
+    transmit: (to, batch) => transport.send(to, batch),
+    onReport: () => scheduleReport(),
   });
-  const trace = (e: TraceEvent) => {
-    events.push(e);
-    scheduleReport();
-  };
 
   // --- receiving from peers -------------------------------------------------------------
   let paused = false;
   let held: WireDelivery[] = [];
-  /** Hands a batch to the node, counted `delivered` per sender (as the Worker cluster does). */
+  /** Hands a batch to the node, counted `delivered` (as the Worker cluster does). */
   const deliver = (batch: WireDelivery[]): void => {
-    let from = batch[0]?.from;
-    let n = 0;
-    for (const d of batch) {
-      if (d.from !== from) {
-        count(from!, o.id, "delivered", n);
-        from = d.from;
-        n = 0;
-      }
-      n++;
-    }
-    if (n > 0) count(from!, o.id, "delivered", n);
+    sender.delivered(batch);
     serve?.({ type: "inputs", deliveries: batch, requests: [] });
   };
   let serve: ((m: ToWorker) => void) | null = null;
@@ -183,21 +127,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     reportTimer = undefined;
     if (quiet !== null) send(quiet); // its clocks, for a restart to continue from
     quiet = null;
-    const now = counters.snapshot().links;
-    const changes: [NodeId, NodeId, keyof LinkCount, number][] = [];
-    for (const [key, c] of Object.entries(now)) {
-      const before = reported[key];
-      const [from, to] = key.split(">") as [NodeId, NodeId];
-      for (const kind of Object.keys(c) as (keyof LinkCount)[]) {
-        const n = c[kind] - (before?.[kind] ?? 0);
-        if (n > 0) changes.push([from, to, kind, n]);
-      }
-    }
-    reported = now;
-    if (changes.length === 0 && events.length === 0) return;
-    const m: LinkReport = { type: "links", counts: changes, events };
-    events = [];
-    send(m);
+    const m = sender.takeReport();
+    if (m !== null) send(m);
   }
   const a = transport.address;
   send({
@@ -211,7 +142,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   const post = (m: FromWorker) => {
     if (m.type === "output") {
       // Our messages leave from here, through the fault model, to the peers.
-      if (m.messages.length > 0) router.send(o.id, m.messages);
+      sender.send(m.messages);
       const out = m.messages.length > 0 ? { ...m, messages: [] } : m;
       if (
         (out.writes === null || out.writes.length === 0) && out.replies.length === 0 &&
@@ -250,9 +181,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         o.onKill?.();
         return end(137);
       case "faults":
-        if (m.version <= faultsVersion) return; // an older set arriving late
-        faultsVersion = m.version;
-        network.adopt(m.rules);
+        sender.applyFaults(m.version, m.rules); // an older set arriving late is ignored
         return;
       case "init": {
         const missing = m.peers.filter((p) => !o.peers.has(p));
@@ -270,8 +199,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
           send({ type: "failed", error });
           return;
         }
-        router.setMessageSchema(descriptor?.messages);
-        router.tracing = m.tracing;
+        sender.setMessageSchema(descriptor?.messages);
+        sender.tracing = m.tracing;
         paused = m.paused;
         const storage = o.dataDir !== undefined
           ? { kind: "file" as const, dir: o.dataDir }
@@ -285,7 +214,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         return;
       }
       case "tracing":
-        router.tracing = m.on;
+        sender.tracing = m.on;
         break;
       case "pause":
         paused = true;
@@ -317,7 +246,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   socket.onclose = () => end(0);
   const code = await ended;
   clearTimeout(reportTimer);
-  router.close();
+  sender.close();
   transport.close();
   try {
     socket.close();
