@@ -160,10 +160,18 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
   try {
     url = new URL(control);
   } catch {
-    throw new UsageError(`--control: '${control}' is not a URL`);
+    throw new UsageError(`--control: '${control}' is not a URL (e.g. http://127.0.0.1:8080)`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError(`--control: '${control}' must be an http:// or https:// URL`);
+  }
+  let queueLimit: number | undefined;
+  if (values["queue-limit"] !== undefined) {
+    try {
+      queueLimit = parseInteger(values["queue-limit"], "queue-limit", 1, 10_000_000);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   return {
     id,
@@ -173,8 +181,6 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     help,
     ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
     ...(values.protocol !== undefined ? { protocol: values.protocol } : {}),
-    ...(values["queue-limit"] !== undefined
-      ? { queueLimit: parseInteger(values["queue-limit"], "--queue-limit", 1, 10_000_000) }
-      : {}),
+    ...(queueLimit !== undefined ? { queueLimit } : {}),
   };
 }

@@ -489,6 +489,10 @@ export class Cluster implements Runtime {
     if (this.#closed) throw new Error("the cluster is closed");
     checkNodeIds([id]);
     if (this.#slots.has(id)) throw new Error(`node '${id}' already exists`);
+    if (this.#o.external !== undefined) {
+      // Its peers would need its address, and it theirs: not yet.
+      throw new Error("nodes that run on their own (--external) are fixed when the cluster starts");
+    }
     if (this.#slots.size >= MAX_CLUSTER_NODES) {
       throw new Error(`a cluster has at most ${MAX_CLUSTER_NODES} nodes`);
     }

@@ -202,9 +202,12 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         sender.setMessageSchema(descriptor?.messages);
         sender.tracing = m.tracing;
         paused = m.paused;
-        const storage = o.dataDir !== undefined
-          ? { kind: "file" as const, dir: o.dataDir }
-          : m.storage;
+        // The node's own directory wins; storage faults set at control still apply.
+        const storage = o.dataDir === undefined
+          ? m.storage
+          : m.storage.kind === "file"
+          ? { ...m.storage, dir: o.dataDir }
+          : { kind: "file" as const, dir: o.dataDir };
         serve = serveNode(post);
         serve({ ...m, storage });
         if (!paused && held.length > 0) {
