@@ -549,8 +549,12 @@ export class Cluster implements Runtime {
    * `"honest"`).
    */
   setByzantine(node: NodeId, mode: ByzantineMode | null): void {
-    this.#slot(node);
+    const s = this.#slot(node);
     byzantineOf(this).set(node, mode);
+    // A node that sends to its peers itself rewrites its own messages.
+    if (s.worker !== null && this.#o.external?.has(node)) {
+      s.worker.postMessage({ type: "byzantine", mode });
+    }
     this.#emit({
       time: this.#now(),
       kind: "fault",
@@ -694,7 +698,11 @@ export class Cluster implements Runtime {
     };
     worker.postMessage(init);
     // A node that sends to its peers itself applies the fault rules on its side.
-    if (external) worker.postMessage(this.#faults());
+    if (external) {
+      worker.postMessage(this.#faults());
+      const mode = byzantineOf(this).modeOf(s.id); // kept across restarts
+      if (mode !== null) worker.postMessage({ type: "byzantine", mode });
+    }
     // Generous: see ClusterOptions.startTimeoutMs (a cold first start on a busy machine).
     const ms = o.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {

@@ -25,6 +25,7 @@ import type { DiskFaultSetting } from "./storage/file_faults.ts";
 import type { DiskFaultKind } from "../protocols/storage.ts";
 import type { LogicalClocks, Outgoing } from "./node_host.ts";
 import type { NetworkRules } from "./faults/network.ts";
+import type { ByzantineMode } from "./faults/byzantine.ts";
 import type { TraceEvent } from "./trace.ts";
 import type { LinkCount } from "./worker/link_counters.ts";
 
@@ -146,7 +147,9 @@ export interface InputsMessage {
  * - `close`: sync and close storage, then answer `closed`;
  * - `faults`: the cluster's fault rules, for a node that applies them on its sending side
  *   (a node process over TCP); `version` grows with every change, so an older set that
- *   arrives late is ignored. Nodes whose messages the cluster routes ignore it.
+ *   arrives late is ignored. Nodes whose messages the cluster routes ignore it;
+ * - `byzantine`: the node's Byzantine mode (null: correct), for the same nodes: what they
+ *   send is rewritten on their sending side.
  *
  * @example
  * ```ts
@@ -163,7 +166,8 @@ export type ControlMessage =
   | { readonly type: "disk"; readonly setting: DiskFaultSetting }
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" }
-  | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules };
+  | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules }
+  | { readonly type: "byzantine"; readonly mode: ByzantineMode | null };
 
 /**
  * Every message the main thread posts to a node's Worker.

@@ -4,7 +4,8 @@
  * `MessagePort`s) instead of through one router that sees every message. It is the
  * Worker cluster's {@link Router} — the same message path, schema check, integrity and
  * delays — over a {@link Network} that holds the rules the control side pushes
- * (`faults` messages, each with a version: one older than the rules held is ignored).
+ * (`faults` messages, each with a version: one older than the rules held is ignored) and
+ * the node's Byzantine mode, if control gives it one.
  * Copies that survive are handed to `transmit`, one batch per destination per firing;
  * it knows nothing of the transport. What it counts and traces is kept for
  * {@link SenderSide.takeReport}, which the node sends to control as a `links` report.
@@ -21,6 +22,7 @@ import { type LinkCount, LinkCounters } from "../worker/link_counters.ts";
 import { Router } from "../worker/router.ts";
 import type { LinkReport, WireDelivery } from "../worker_protocol.ts";
 import { Network, type NetworkRules } from "./network.ts";
+import { Byzantine, type ByzantineMode, type Liar } from "./byzantine.ts";
 
 /**
  * What a {@link SenderSide} is wired to.
@@ -69,6 +71,7 @@ export class SenderSide {
   readonly #network: Network;
   readonly #router: Router;
   readonly #counters = new LinkCounters();
+  readonly #byzantine = new Byzantine();
   #reported: Record<string, LinkCount> = {};
   #events: TraceEvent[] = [];
   #version = -1;
@@ -88,7 +91,22 @@ export class SenderSide {
       isMember: (id) => members.has(id),
       sink: (to, batch) => this.#transmit(to, batch),
       trace: (e) => this.#trace(e),
+      byzantine: this.#byzantine,
     });
+  }
+
+  /**
+   * Makes this node Byzantine in `mode` (null: correct again): what it sends is rewritten
+   * first, as in every runtime (`byzantine.ts`); `liar` is the protocol's own lie.
+   */
+  setByzantine(mode: ByzantineMode | null, liar?: Liar): void {
+    if (liar !== undefined) this.#byzantine.liar = liar;
+    this.#byzantine.set(this.#o.id, mode);
+  }
+
+  /** This node's Byzantine mode, or null. */
+  get byzantine(): ByzantineMode | null {
+    return this.#byzantine.modeOf(this.#o.id);
   }
 
   /** Whether send / drop / duplicate events are kept for the report. */

@@ -15,6 +15,7 @@
 import { deserialize, serialize } from "node:v8";
 import type { NodeId } from "../../protocols/node.ts";
 import { SenderSide } from "../faults/sender_side.ts";
+import type { Liar } from "../faults/byzantine.ts";
 import { serveNode } from "../node_entry.ts";
 import { loadProtocol } from "../worker/load_protocol.ts";
 import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
@@ -94,6 +95,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     serve?.({ type: "inputs", deliveries: batch, requests: [] });
   };
   let serve: ((m: ToWorker) => void) | null = null;
+  /** The protocol's own lie, for Byzantine modes (known once it is loaded). */
+  let liar: Liar | undefined;
   let closed = false;
   const transport = await listenSoon({
     id: o.id,
@@ -183,6 +186,10 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
       case "faults":
         sender.applyFaults(m.version, m.rules); // an older set arriving late is ignored
         return;
+      case "byzantine":
+        sender.setByzantine(m.mode, liar);
+        log(`node ${o.id}: ${m.mode === null ? "correct again" : `Byzantine (${m.mode})`}`);
+        return;
       case "init": {
         const missing = m.peers.filter((p) => !o.peers.has(p));
         let error: string | null = missing.length > 0
@@ -200,6 +207,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
           return;
         }
         sender.setMessageSchema(descriptor?.messages);
+        liar = descriptor?.byzantine?.lie;
         sender.tracing = m.tracing;
         paused = m.paused;
         // The node's own directory wins; storage faults set at control still apply.

@@ -173,6 +173,7 @@ export class NodeRuntime {
       case "close":
         return; // handled by the Worker entry
       case "faults":
+      case "byzantine":
         return; // for a host that sends to its peers itself (nodes/tcp/)
     }
   }

@@ -143,3 +143,29 @@ Deno.test("sender side: a delay rule holds copies; what the transport drops is c
     side.close();
   }
 });
+
+Deno.test("sender side: a Byzantine mode rewrites what the node sends, first", async () => {
+  const got: [string, unknown][] = [];
+  const side = new SenderSide({
+    id: "n1",
+    peers: ["n2", "n3"],
+    transmit: (to, batch) => (batch.forEach((d) => got.push([to, d.body])), 0),
+  });
+  try {
+    side.setByzantine("silent");
+    assert.equal(side.byzantine, "silent");
+    side.send([out("n2", 1), out("n3", 2)]);
+    await waitFor("n3's copy", () => got.length === 1);
+    assert.deepEqual(got, [["n3", { type: "m", i: 2 }]], "nothing to an even peer");
+    side.setByzantine("lie", (body) => ({ ...(body as object), lied: true }));
+    side.send([out("n2", 3)]);
+    await waitFor("the lie", () => got.length === 2);
+    assert.deepEqual(got[1], ["n2", { type: "m", i: 3, lied: true }]);
+    side.setByzantine(null);
+    side.send([out("n2", 4)]);
+    await waitFor("the truth again", () => got.length === 3);
+    assert.deepEqual(got[2], ["n2", { type: "m", i: 4 }]);
+  } finally {
+    side.close();
+  }
+});

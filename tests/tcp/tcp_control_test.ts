@@ -152,6 +152,30 @@ Deno.test("tcp control: events, a partition at the senders, pause, crash and res
       return now.delivered >= held.delivered + 10 || notYet(now);
     });
 
+    // Byzantine at control, rewritten at the node: silent sends nothing to even peers.
+    cluster.setByzantine("n1", "silent");
+    const link = (l: string) => cluster.counters().links[l]!;
+    const settle = link("n1>n3").sent;
+    await waitFor(
+      "n1 sends on to n3 (the mode has arrived, reports caught up)",
+      () => link("n1>n3").sent >= settle + 5 || notYet(link("n1>n3")),
+    );
+    const toN2 = link("n1>n2").sent;
+    const toN3 = link("n1>n3").sent;
+    await waitFor(
+      "ten more of n1's messages to n3",
+      () => link("n1>n3").sent >= toN3 + 10 || notYet(link("n1>n3")),
+    );
+    assert.ok(
+      link("n1>n2").sent <= toN2 + 2,
+      `silent n1 still sent to n2: ${link("n1>n2").sent - toN2}`,
+    );
+    cluster.setByzantine("n1", null);
+    await waitFor(
+      "n1 talks to n2 again",
+      () => link("n1>n2").sent >= toN2 + 10 || notYet(link("n1>n2")),
+    );
+
     // A crash ends the node; a new one rejoins on restart.
     cluster.crash("n2");
     assert.equal(await within("n2 ends", s.runs.get("n2")!, "short"), 137);
