@@ -6,8 +6,8 @@
  *     --peers n2=127.0.0.1:7002,n3=127.0.0.1:7003 --control http://127.0.0.1:8080 \
  *     --data-dir DIR --protocol raft-kv
  *
- * Exit codes: 0 when control closed the node, 1 when it refused it or could not be
- * reached, 2 on bad arguments, 137 when control crashed it.
+ * Exit codes: 0 when control closed the node, 1 when it refused it, could not be reached
+ * or went away, 2 on bad arguments, 137 when control crashed it.
  *
  * @module
  */

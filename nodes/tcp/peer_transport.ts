@@ -24,7 +24,12 @@
 import { decodeWire as deserialize, encodeWire as serialize } from "./wire_codec.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
-import { checkedFrameReader, encodeCheckedFrame, FrameError } from "./checked_frame.ts";
+import {
+  checkedFrameReader,
+  encodeCheckedFrame,
+  FrameError,
+  MAX_PEER_FRAME_BYTES,
+} from "./checked_frame.ts";
 
 /**
  * A host and port.
@@ -67,7 +72,7 @@ export interface PeerTransportOptions {
   readonly queueLimit?: number;
   /** Reconnect backoff (default 50 ms doubling up to 2 s). */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
-  /** Largest frame accepted (default `MAX_PEER_FRAME_BYTES`). */
+  /** Largest frame accepted, and sent (default `MAX_PEER_FRAME_BYTES`). */
   readonly maxFrameBytes?: number;
   /** Random source for the backoff's jitter (default `Math.random`). */
   readonly random?: () => number;
@@ -148,12 +153,14 @@ export class PeerTransport {
   /** Every open connection, to close them all. */
   readonly #open = new Set<Deno.TcpConn>();
   readonly #limit: number;
+  readonly #maxFrame: number;
   #closed = false;
 
   private constructor(o: PeerTransportOptions, listener: Deno.TcpListener) {
     this.#o = o;
     this.#listener = listener;
     this.#limit = o.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+    this.#maxFrame = o.maxFrameBytes ?? MAX_PEER_FRAME_BYTES;
     for (const [id, addr] of o.peers) {
       if (id === o.id) continue;
       this.#links.set(id, {
@@ -196,7 +203,8 @@ export class PeerTransport {
 
   /**
    * Queues a batch for `to`; returns how many of its messages were dropped because the
-   * queue was full (0 when all fit). Unknown peers drop everything.
+   * queue was full (the last ones) or a message was over the frame limit (0 when all
+   * fit). Unknown peers drop everything.
    */
   send(to: NodeId, batch: readonly WireDelivery[]): number {
     const link = this.#links.get(to);
@@ -207,13 +215,36 @@ export class PeerTransport {
       return batch.length;
     }
     const fits = batch.length <= room ? batch : batch.slice(0, room);
-    const dropped = batch.length - fits.length;
+    let dropped = batch.length - fits.length;
+    dropped += this.#enqueue(link, fits);
     link.dropped += dropped;
-    link.frames.push(encodeCheckedFrame(serialize(fits)));
-    link.counts.push(fits.length);
-    link.queued += fits.length;
     if (link.conn !== null && !link.writing) void this.#write(link);
     return dropped;
+  }
+
+  /**
+   * Queues `batch` as one frame, or, when that is over the frame limit, as halves; a
+   * single message over the limit is dropped (the peer would refuse it and close the
+   * link). Returns how many were dropped.
+   */
+  #enqueue(link: Link, batch: readonly WireDelivery[]): number {
+    if (batch.length === 0) return 0;
+    const payload = serialize(batch);
+    if (payload.length > this.#maxFrame) {
+      if (batch.length === 1) {
+        this.#o.log(
+          `tcp ${this.#o.id}: dropped a message to ${link.id} of ${payload.length} bytes: ` +
+            `over the frame limit of ${this.#maxFrame}`,
+        );
+        return 1;
+      }
+      const half = batch.length >> 1;
+      return this.#enqueue(link, batch.slice(0, half)) + this.#enqueue(link, batch.slice(half));
+    }
+    link.frames.push(encodeCheckedFrame(payload));
+    link.counts.push(batch.length);
+    link.queued += batch.length;
+    return 0;
   }
 
   /** Figures of the link to `to`. */

@@ -61,7 +61,7 @@ export interface TcpNodeOptions {
 const REPORT_MS = 50;
 
 /**
- * Runs the node until control closes it (0), refuses it or goes away (1), or kills it
+ * Runs the node until control closes it (0), refuses it or goes away (1), or crashes it
  * (137). Never throws for a peer's bad input: that is logged and the link is closed.
  *
  * @example
@@ -254,7 +254,10 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
       log(`node ${o.id}: ${String(err)}`);
     });
   };
-  socket.onclose = () => end(0);
+  socket.onclose = () => {
+    if (!closed) log(`node ${o.id}: control went away`);
+    end(closed ? 0 : 1);
+  };
   const code = await ended;
   clearTimeout(reportTimer);
   sender.close();
@@ -264,7 +267,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   } catch {
     // closed
   }
-  if (code === 0) log(`node ${o.id}: control closed the link; exiting`);
+  if (code === 0) log(`node ${o.id}: closed by control; exiting`);
   return code;
 }
 

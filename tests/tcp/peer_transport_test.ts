@@ -27,7 +27,13 @@ interface Node {
   logs: string[];
 }
 
-function node(id: string, peers: Record<string, Address>, port = 0, queueLimit?: number): Node {
+function node(
+  id: string,
+  peers: Record<string, Address>,
+  port = 0,
+  queueLimit?: number,
+  maxFrameBytes?: number,
+): Node {
   const got: WireDelivery[] = [];
   const logs: string[] = [];
   const t = PeerTransport.listen({
@@ -39,6 +45,7 @@ function node(id: string, peers: Record<string, Address>, port = 0, queueLimit?:
     backoff: { baseMs: 10, maxMs: 200 },
     helloTimeoutMs: 2_000,
     ...(queueLimit !== undefined ? { queueLimit } : {}),
+    ...(maxFrameBytes !== undefined ? { maxFrameBytes } : {}),
   });
   return { t, got, logs };
 }
@@ -204,5 +211,27 @@ Deno.test("tcp transport: a full send queue drops what does not fit and counts i
     assert.equal(a.t.send("n7", [msg("n1", 1)]), 1, "no such peer: dropped");
   } finally {
     a.t.close();
+  }
+});
+
+Deno.test("tcp transport: a message over the frame limit is dropped and logged; the rest of its batch goes", async () => {
+  const b = node("n2", { n1: { hostname: HOST, port: freePort() } });
+  const a = node("n1", { n2: b.t.address }, 0, undefined, 1024);
+  try {
+    const big: WireDelivery = { ...msg("n1", 2), body: { i: 2, pad: "x".repeat(4000) } };
+    assert.equal(a.t.send("n2", [msg("n1", 1), big, msg("n1", 3)]), 1);
+    await waitFor("the two that fit arrive", () => b.got.length === 2 || notYet(b.got.length));
+    assert.deepEqual(b.got.map((d) => (d.body as { i: number }).i), [1, 3]);
+    assert.ok(
+      a.logs.some((l) =>
+        /dropped a message to n2 of \d+ bytes: over the frame limit of 1024/.test(l)
+      ),
+      a.logs.join("\n"),
+    );
+    assert.equal(a.t.stats("n2")?.dropped, 1);
+    assert.equal(a.t.stats("n2")?.connects, 1, "the link stayed up");
+  } finally {
+    a.t.close();
+    b.t.close();
   }
 });
