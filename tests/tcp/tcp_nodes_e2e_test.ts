@@ -5,7 +5,7 @@
  * claiming a taken id is refused; a partition made with the CLI is applied by the senders
  * (their drops are counted at control) and moves the leadership; a crash through the API
  * ends the leader's process (exit 137), a new process from its data dir rejoins after a
- * restart through the CLI; every acknowledged write reads back and the history is
+ * restart through the CLI; so does one after a real `kill -9` of a follower's process; every acknowledged write reads back and the history is
  * linearizable. Every process is stopped at the end.
  */
 
@@ -150,6 +150,25 @@ Deno.test("tcp nodes: control + 3 deno task node processes — writes, id collis
       return (n.up && n.pid === again.child.pid) || notYet(n);
     });
     await writeAll(url, keys("d", 20), acked);
+
+    // A real kill -9 from outside: control sees the node down; a new process rejoins.
+    const current = new Map(ids.map((id) => [id, id === second.leader ? again : nodes.get(id)!]));
+    const lead = await waitFor("a leader", () => leaderOf(url));
+    const follower = ids.find((id) => id !== lead.leader)!;
+    Deno.kill(current.get(follower)!.child.pid, "SIGKILL");
+    await waitFor(`${follower} is seen down after kill -9`, async () => {
+      const n = (await rows()).find((r) => r.id === follower)!;
+      return !n.up || notYet(n);
+    });
+    await writeAll(url, keys("e", 20), acked);
+    const reborn = startNode(follower);
+    current.set(follower, reborn);
+    await cli(url, "restart", follower);
+    await waitFor(`${follower} is back after kill -9`, async () => {
+      const n = (await rows()).find((r) => r.id === follower)!;
+      return (n.up && n.pid === reborn.child.pid) || notYet(n);
+    });
+    await writeAll(url, keys("f", 10), acked);
     await readBack(url, acked);
     const events = await assertLinearizable(url);
     console.log(
@@ -161,7 +180,7 @@ Deno.test("tcp nodes: control + 3 deno task node processes — writes, id collis
     control.child.kill("SIGINT");
     assert.equal((await within("control stops", control.child.status, "cluster")).code, 0);
     for (const id of ids) {
-      const p = id === second.leader ? again : nodes.get(id)!;
+      const p = current.get(id)!;
       const st = await within(`${id} exits after control closed it`, p.child.status, "short");
       assert.equal(st.code, 0, `${id}: ${p.err()}`);
     }
