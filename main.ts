@@ -267,7 +267,11 @@ function banner(
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const base = `http://${host}:${addr.port}`;
   const api = `${base}/api/v1`;
-  const storage = args.dataDir === undefined ? "in memory" : `in ${args.dataDir}`;
+  const storage = args.external !== undefined
+    ? `in each node's --data-dir, else ${args.dataDir === undefined ? "in memory" : args.dataDir}`
+    : args.dataDir === undefined
+    ? "in memory"
+    : `in ${args.dataDir}`;
   const defaultUrl = base === "http://127.0.0.1:8080";
   const flags = [
     defaultUrl ? "" : ` --url ${base}`,
