@@ -13,3 +13,4 @@
 export * from "./lamport.ts";
 export * from "./vector.ts";
 export * from "./execution.ts";
+export * from "./trace_vectors.ts";

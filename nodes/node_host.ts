@@ -8,6 +8,12 @@
  * {@link NodeHost.synced} once that sync completed. Both the simulator and the Worker
  * runtime use it, so a protocol sees the same thing in both.
  *
+ * Vector clocks cost an entry per node on every send and delivery. A runtime that does
+ * not need them at each step (the simulator) turns them off with
+ * {@link NodeHostOptions.vectorClocks}: the host then keeps only its own entry,
+ * {@link NodeHost.vc}, and the vectors are derived from the trace when asked for
+ * (`clocks/trace_vectors.ts`).
+ *
  * @module
  */
 
@@ -39,8 +45,22 @@ export interface Outgoing {
   readonly to: NodeId;
   readonly body: unknown;
   readonly lamport: number;
+  /** The sender's vector clock ({@link NO_VECTOR} when the host keeps none). */
   readonly vclock: VectorClock;
+  /** The sender's own entry of its vector clock at the send (its {@link NodeHost.vc}). */
+  readonly vc?: number;
 }
+
+/**
+ * The vector of a host that keeps no vector clocks: empty, shared, never changed.
+ *
+ * @example
+ * ```ts
+ * import { NO_VECTOR } from "./node_host.ts";
+ * Object.keys(NO_VECTOR).length; // 0
+ * ```
+ */
+export const NO_VECTOR: VectorClock = Object.freeze({});
 
 /**
  * A trace event the protocol emitted, stamped with the node's clocks.
@@ -56,6 +76,8 @@ export interface Emitted {
   readonly data: TraceData | undefined;
   readonly lamport: number;
   readonly vclock: VectorClock;
+  /** The node's own vector entry when it emitted (its {@link NodeHost.vc}). */
+  readonly vc?: number;
 }
 
 /**
@@ -70,6 +92,8 @@ export interface Emitted {
 export interface LogicalClocks {
   lamport: number;
   vclock: VectorClock;
+  /** The own vector entry (absent: `vclock[id]`). */
+  vc?: number;
 }
 
 /**
@@ -98,6 +122,12 @@ export interface NodeHostOptions {
   readonly random: () => number;
   /** Clocks to continue from after a restart. */
   readonly clocks?: LogicalClocks;
+  /**
+   * Whether to keep a full vector clock (default true). False keeps only the own entry
+   * {@link NodeHost.vc}: no per-node work on a send or delivery, and every `vclock` is
+   * {@link NO_VECTOR}.
+   */
+  readonly vectorClocks?: boolean;
 }
 
 /**
@@ -134,14 +164,23 @@ export class NodeHost {
   /** Trace events of the inputs since the last drain. */
   emitted: Emitted[] = [];
   lamport: number;
+  /** The vector clock, or {@link NO_VECTOR} when the host keeps none. */
   vclock: VectorClock;
+  /**
+   * The node's own vector entry: how many sends, deliveries and requests it has had
+   * (kept across restarts). With vectors on it equals `vclock[id]`.
+   */
+  vc: number;
+  readonly #vectors: boolean;
   readonly node: ProtocolNode<unknown, unknown>;
 
   constructor(protocol: AnyProtocol, o: NodeHostOptions) {
     this.id = o.id;
     this.storage = o.storage;
     this.lamport = o.clocks?.lamport ?? 0;
-    this.vclock = o.clocks?.vclock ?? { [o.id]: 0 };
+    this.#vectors = o.vectorClocks ?? true;
+    this.vc = o.clocks?.vc ?? o.clocks?.vclock[o.id] ?? 0;
+    this.vclock = !this.#vectors ? NO_VECTOR : o.clocks?.vclock ?? { [o.id]: this.vc };
     const id = o.id;
     this.node = protocol.create({
       id,
@@ -153,7 +192,7 @@ export class NodeHost {
       send: (to: NodeId, body: unknown, options?: SendOptions) => {
         this.lamport++;
         this.#tickVector();
-        const m: Outgoing = { to, body, lamport: this.lamport, vclock: this.vclock };
+        const m: Outgoing = { to, body, lamport: this.lamport, vclock: this.vclock, vc: this.vc };
         if (options?.beforeSync === true) this.early.push(m);
         else this.outbox.push(m);
       },
@@ -165,7 +204,13 @@ export class NodeHost {
         this.replies.push({ requestId, reply });
       },
       emit: (kind: string, data?: TraceData) => {
-        this.emitted.push({ kind, data, lamport: this.lamport, vclock: this.vclock });
+        this.emitted.push({
+          kind,
+          data,
+          lamport: this.lamport,
+          vclock: this.vclock,
+          vc: this.vc,
+        });
       },
     });
   }
@@ -178,10 +223,13 @@ export class NodeHost {
   /** Input: a message arrived, stamped with the sender's clocks. */
   deliver(from: NodeId, body: unknown, lamport: number, vclock: VectorClock): void {
     this.lamport = lamportReceive(this.lamport, lamport);
-    // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
-    const v = vectorMerge(this.vclock, vclock) as Record<string, number>;
-    v[this.id] = (v[this.id] ?? 0) + 1;
-    this.vclock = v;
+    this.vc++;
+    if (this.#vectors) {
+      // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
+      const v = vectorMerge(this.vclock, vclock) as Record<string, number>;
+      v[this.id] = this.vc;
+      this.vclock = v;
+    }
     this.node.message(from, body);
   }
 
@@ -219,12 +267,14 @@ export class NodeHost {
 
   /** The clocks to hand to the next incarnation after a crash. */
   clocks(): LogicalClocks {
-    return { lamport: this.lamport, vclock: this.vclock };
+    return { lamport: this.lamport, vclock: this.vclock, vc: this.vc };
   }
 
   #tickVector(): void {
+    this.vc++;
+    if (!this.#vectors) return;
     const v: Record<string, number> = { ...this.vclock };
-    v[this.id] = (v[this.id] ?? 0) + 1;
+    v[this.id] = this.vc;
     this.vclock = v;
   }
 }

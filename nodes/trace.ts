@@ -7,6 +7,7 @@
 
 import type { NodeId } from "../protocols/node.ts";
 import type { VectorClock } from "../clocks/vector.ts";
+import { withVectorClocks } from "../clocks/trace_vectors.ts";
 
 /**
  * The kinds of event the runtimes themselves trace; protocols add their own kinds.
@@ -76,7 +77,16 @@ export interface TraceEvent {
   readonly body?: unknown;
   readonly reason?: string;
   readonly lamport?: number;
+  /** The node's vector clock, when the runtime keeps one (the Worker runtime does). */
   readonly vclock?: VectorClock;
+  /**
+   * The node's own vector-clock entry at the event: how many sends, deliveries and
+   * requests it has had. With {@link vcFrom} it lets the vectors be derived from the
+   * trace (`clocks/trace_vectors.ts`) when the runtime keeps none (the simulator).
+   */
+  readonly vc?: number;
+  /** On a `deliver`: the sender's own vector entry at the send. */
+  readonly vcFrom?: number;
   readonly data?: unknown;
 }
 
@@ -155,7 +165,8 @@ export const SHIVIZ_REGEX = String.raw`(?<event>.*)\n(?<host>\S*) (?<clock>{.*})
  * Formats events for ShiViz (https://bestchai.bitbucket.io/shiviz/): per event, a line
  * describing it and a line `host {vector clock}`. Use the parser regex
  * `(?<event>.*)\n(?<host>\S*) (?<clock>{.*})`. Events without a vector clock (ticks)
- * are left out.
+ * are left out; events stamped only with their own entry (`vc`, as the simulator's are)
+ * get the vector derived from the trace (`clocks/trace_vectors.ts`).
  *
  * @example
  * ```ts
@@ -165,7 +176,7 @@ export const SHIVIZ_REGEX = String.raw`(?<event>.*)\n(?<host>\S*) (?<clock>{.*})
  */
 export function toShiViz(events: Iterable<TraceEvent>): string {
   const lines: string[] = [];
-  for (const e of events) {
+  for (const e of withVectorClocks(events)) {
     if (e.vclock === undefined || e.kind === "tick") continue;
     const what = e.kind === "send"
       ? `send to ${e.peer} ${summary(e.body)}`

@@ -14,7 +14,7 @@
  */
 
 import type { NodeId } from "../../protocols/node.ts";
-import type { Outgoing } from "../node_host.ts";
+import { NO_VECTOR, type Outgoing } from "../node_host.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { Network } from "./network.ts";
 import type { LinkIntegrity } from "./link_integrity.ts";
@@ -100,7 +100,8 @@ export function routeMessages(
         peer: to,
         body: m.body,
         lamport: m.lamport,
-        vclock: m.vclock,
+        // A host without vector clocks stamps its own entry; the vector is derived later.
+        ...(m.vclock === NO_VECTOR ? { vc: m.vc } : { vclock: m.vclock, vc: m.vc }),
       });
     }
     if (!sinks.isMember(to)) {
