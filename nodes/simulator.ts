@@ -21,7 +21,12 @@ import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../p
 import type { Runtime } from "./runtime.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { EventQueue } from "./event_queue.ts";
-import { DEFAULT_LINK_FAULTS, type LinkFaults, Network } from "./faults/network.ts";
+import {
+  DEFAULT_LINK_FAULTS,
+  type LinkFaults,
+  type LinkHandle,
+  Network,
+} from "./faults/network.ts";
 import { type Integrity, LinkIntegrity } from "./faults/link_integrity.ts";
 import { sha256 } from "./faults/hmac_sha256.ts";
 import { schemaCheck } from "../protocols/message_schema.ts";
@@ -161,6 +166,10 @@ type SimEvent =
     kind: 1; // deliver
     from: NodeId;
     to: NodeId;
+    /** The receiver (resolved once, at the send). */
+    node: NodeState | undefined;
+    /** The link it travels on (see `Network.leftLink`). */
+    link: LinkHandle;
     body: unknown;
     lamport: number;
     /** The sender's own vector entry at the send (see `NodeHost.vc`). */
@@ -235,13 +244,15 @@ export class Simulation implements Runtime {
       this.stats[what]++;
     },
     trace: null,
-    deliverAt: (time, from, to, body, m) => {
+    deliverAt: (time, from, to, body, m, link) => {
       this.#queue.push({
         time,
         seq: this.#seq++,
         kind: 1,
         from,
         to,
+        node: this.#nodes.get(to),
+        link,
         body,
         lamport: m.lamport,
         vc: m.vc ?? 0,
@@ -346,7 +357,7 @@ export class Simulation implements Runtime {
     this.stats.events++;
     switch (e.kind) {
       case 0:
-        this.#tick(e.node, e.epoch);
+        this.#tick(e);
         break;
       case 1:
         this.#deliver(e);
@@ -613,8 +624,10 @@ export class Simulation implements Runtime {
     this.#queue.push({ time, seq: this.#seq++, kind: 0, node: s, epoch: s.epoch });
   }
 
-  #tick(s: NodeState, epoch: number): void {
-    if (epoch !== s.epoch || s.host === null || s.paused) return;
+  /** A node's tick; its event, just popped, is pushed again as the next tick (no allocation). */
+  #tick(e: Extract<SimEvent, { kind: 0 }>): void {
+    const s = e.node;
+    if (e.epoch !== s.epoch || s.host === null || s.paused) return;
     this.stats.ticks++;
     if (this.#tracing) this.#trace({ time: this.#now, kind: "tick", node: s.id });
     try {
@@ -623,7 +636,11 @@ export class Simulation implements Runtime {
       return this.#threw(s, e);
     }
     this.#flush(s);
-    this.#scheduleTick(s, this.#now + this.protocol.tickMs);
+    // The same sequence number as a new event's would get: the order (and trace) is unchanged.
+    e.time = this.#now + this.protocol.tickMs;
+    e.seq = this.#seq++;
+    e.epoch = s.epoch;
+    this.#queue.push(e);
   }
 
   #request(s: NodeState, req: ClientRequest<unknown>): void {
@@ -643,13 +660,13 @@ export class Simulation implements Runtime {
   }
 
   #deliver(m: Extract<SimEvent, { kind: 1 }>): void {
-    this.network.delivered(m.from, m.to);
+    this.network.leftLink(m.link);
     this.#receive(m);
   }
 
   /** A message that has left its link reaches its node (or the node's backlog). */
   #receive(m: Extract<SimEvent, { kind: 1 }>): void {
-    const s = this.#nodes.get(m.to);
+    const s = m.node;
     if (s === undefined || s.host === null) {
       this.stats.dropped++;
       if (this.#tracing) {
@@ -702,7 +719,7 @@ export class Simulation implements Runtime {
     const host = s.host!;
     const deferred = s.syncing !== null ||
       (host.early.length > 0 && host.storage.pending > 0 && this.#syncMs > 0);
-    if (!deferred) {
+    if (!deferred && host.storage.pending > 0) {
       try {
         host.storage.sync();
       } catch (e) {
@@ -733,10 +750,14 @@ export class Simulation implements Runtime {
     }
     // The outbox is emptied before any client hears back: a reply's callback may send the
     // next request at once, and that input's flush must not route these messages again.
-    routeMessages(this.network, s.id, host.outbox, this.#now, this.#sinks);
-    host.outbox.length = 0;
-    this.#answer(s, host.replies);
-    host.replies.length = 0;
+    if (host.outbox.length > 0) {
+      routeMessages(this.network, s.id, host.outbox, this.#now, this.#sinks);
+      host.outbox.length = 0;
+    }
+    if (host.replies.length > 0) {
+      this.#answer(s, host.replies);
+      host.replies.length = 0;
+    }
     if (mark !== null) this.#synced(s, mark);
   }
 

@@ -16,7 +16,7 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { NO_VECTOR, type Outgoing } from "../node_host.ts";
 import type { TraceEvent } from "../trace.ts";
-import type { Network } from "./network.ts";
+import type { LinkHandle, Network } from "./network.ts";
 import type { LinkIntegrity } from "./link_integrity.ts";
 import { tamper } from "./tamper.ts";
 import type { Byzantine } from "./byzantine.ts";
@@ -42,8 +42,18 @@ export interface PathSinks {
   count(from: NodeId, to: NodeId, what: "sent" | "dropped" | "duplicated" | "rejected"): void;
   /** Where send, drop and duplicate events go; null while nobody traces. */
   trace: ((e: TraceEvent) => void) | null;
-  /** Takes a copy to deliver to `to` at `time` (the runtime's clock). */
-  deliverAt(time: number, from: NodeId, to: NodeId, body: unknown, m: Outgoing): void;
+  /**
+   * Takes a copy to deliver to `to` at `time` (the runtime's clock); `link` is the
+   * link it travels on, for {@link Network.leftLink} when it leaves.
+   */
+  deliverAt(
+    time: number,
+    from: NodeId,
+    to: NodeId,
+    body: unknown,
+    m: Outgoing,
+    link: LinkHandle,
+  ): void;
   /** The run's random source, for tampering. */
   random(): number;
   /** The protocol's message check (its schema), or null to deliver every message. */
@@ -148,7 +158,7 @@ export function routeMessages(
         reject(sinks, from, to, body, now, "malformed");
         continue;
       }
-      sinks.deliverAt(fate.at[c]!, from, to, body, m);
+      sinks.deliverAt(fate.at[c]!, from, to, body, m, fate.link!);
     }
   }
 }

@@ -116,6 +116,11 @@ export const DEFAULT_LINK_FAULTS: LinkFaults = { delay: { kind: "uniform", min: 
 export interface Fate {
   count: number;
   reason: DropReason | null;
+  /**
+   * The link the copies travel on: a runtime that keeps it with each copy tells the
+   * network the copy left with {@link Network.leftLink}, without looking the link up.
+   */
+  link: LinkHandle | null;
   /** Delivery times (ms, same clock as `now`) of each copy. */
   readonly at: number[];
   /** Whether each copy is tampered. */
@@ -166,6 +171,21 @@ export interface NetworkRules {
   }[];
 }
 
+/**
+ * A link's count of copies in flight, as {@link Fate.link} hands it out.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "./network.ts";
+ * const net = new Network(["n1", "n2"], () => 0.5);
+ * const link = net.route("n1", "n2", 0).link!;
+ * net.leftLink(link); // the copy was delivered
+ * ```
+ */
+export interface LinkHandle {
+  inFlight: number;
+}
+
 interface Effective {
   drop: number;
   delay: Delay;
@@ -213,9 +233,15 @@ export class Network {
   #blockVersion = 0;
   #nextId = 1;
   #watchers = new Set<() => void>();
+  /** The effective faults of every link while no rule exists (shared, never changed). */
+  #baseEff: Effective | null = null;
+  /** The receivers' links of the last sender routed from (a flush routes many in a row). */
+  #lastFrom: NodeId | null = null;
+  #lastLinks: Map<NodeId, LinkState> | null = null;
   #fate: Fate = {
     count: 0,
     reason: null,
+    link: null,
     at: [0, 0],
     tampered: [false, false],
     integrity: "none",
@@ -248,6 +274,7 @@ export class Network {
     fate.count = 0;
     fate.reason = null;
     const link = this.#link(from, to);
+    fate.link = link;
     if (link.blockVersion !== this.#blockVersion) {
       link.blocked = this.#blocked.has(linkKey(from, to));
       link.blockVersion = this.#blockVersion;
@@ -295,6 +322,11 @@ export class Network {
   delivered(from: NodeId, to: NodeId): void {
     const link = this.#links.get(from)?.get(to);
     if (link !== undefined && link.inFlight > 0) link.inFlight--;
+  }
+
+  /** {@link delivered} for the link a {@link Fate} handed out. */
+  leftLink(link: LinkHandle): void {
+    if (link.inFlight > 0) link.inFlight--;
   }
 
   /** Whether messages from `from` to `to` are currently blocked by a partition or cut. */
@@ -410,6 +442,7 @@ export class Network {
    */
   adopt(r: NetworkRules): void {
     this.#base = r.base;
+    this.#baseEff = null; // the shared base faults changed with it
     this.#rules = r.rules.map((x) => ({ ...x }));
     this.#blocks = r.blocks.map((b) => ({ ...b, links: new Set(b.links) }));
     this.#nextId = Math.max(
@@ -458,11 +491,13 @@ export class Network {
   }
 
   #link(from: NodeId, to: NodeId): LinkState {
-    let byReceiver = this.#links.get(from);
-    if (byReceiver === undefined) {
+    let byReceiver = from === this.#lastFrom ? this.#lastLinks : this.#links.get(from);
+    if (byReceiver === undefined || byReceiver === null) {
       byReceiver = new Map();
       this.#links.set(from, byReceiver);
     }
+    this.#lastFrom = from;
+    this.#lastLinks = byReceiver;
     let link = byReceiver.get(to);
     if (link === undefined) {
       link = {
@@ -483,6 +518,12 @@ export class Network {
   }
 
   #effective(from: NodeId, to: NodeId): Effective {
+    // Without rules every link behaves as the base: one shared object, not one per link.
+    if (this.#rules.length === 0) return this.#baseEff ??= this.#merge(from, to);
+    return this.#merge(from, to);
+  }
+
+  #merge(from: NodeId, to: NodeId): Effective {
     const merged: LinkFaults = { ...this.#base };
     // Broader rules first, then more specific ones; within a level, later rules win.
     for (let level = 0; level < 3; level++) {
