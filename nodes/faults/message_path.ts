@@ -103,16 +103,28 @@ export function routeMessages(
     const to = m.to;
     sinks.count(from, to, "sent");
     if (trace !== null) {
-      trace({
-        time: now,
-        kind: "send",
-        node: from,
-        peer: to,
-        body: m.body,
-        lamport: m.lamport,
-        // A host without vector clocks stamps its own entry; the vector is derived later.
-        ...(m.vclock === NO_VECTOR ? { vc: m.vc } : { vclock: m.vclock, vc: m.vc }),
-      });
+      // A host without vector clocks stamps its own entry; the vector is derived later.
+      trace(
+        m.vclock === NO_VECTOR
+          ? {
+            time: now,
+            kind: "send",
+            node: from,
+            peer: to,
+            body: m.body,
+            lamport: m.lamport,
+            vc: m.vc,
+          }
+          : {
+            time: now,
+            kind: "send",
+            node: from,
+            peer: to,
+            body: m.body,
+            lamport: m.lamport,
+            vclock: m.vclock,
+          },
+      );
     }
     if (!sinks.isMember(to)) {
       sinks.count(from, to, "dropped");
