@@ -56,6 +56,16 @@ interface History {
  */
 export class VectorDeriver {
   #nodes = new Map<string, History>();
+  readonly #keep: number;
+
+  /**
+   * @param options `keep`: deliveries remembered per node (default: all). A bounded
+   *   deriver (a live view) forgets the oldest; an event older than those kept gets
+   *   only its own entry.
+   */
+  constructor(options: { keep?: number } = {}) {
+    this.#keep = options.keep ?? Infinity;
+  }
 
   /**
    * The vector clock of `e`: its own `vclock` if it has one, derived from `vc` (and
@@ -110,6 +120,11 @@ export class VectorDeriver {
     }
     h.at.splice(i, 0, vc);
     h.vectors.splice(i, 0, v);
+    if (h.at.length > this.#keep * 2) {
+      // Forget in batches: one splice per `keep` deliveries, not one per delivery.
+      h.at.splice(0, h.at.length - this.#keep);
+      h.vectors.splice(0, h.vectors.length - this.#keep);
+    }
   }
 }
 

@@ -4,13 +4,16 @@
  * `duplicate`. Trace events carry no message id, so a delivery is matched to the oldest
  * undelivered send on the same link with the same body; a body altered in transit
  * (tamper) or forged by the API (an election `timeout`) arrives unmatched and becomes a
- * message of its own, sent when it was delivered.
+ * message of its own, sent when it was delivered. Events stamped only with their node's
+ * own vector entry (`vc`, the simulator's) get their vectors derived from the events seen
+ * (`clocks/trace_vectors.ts`).
  *
  * @module
  */
 
 import type { TraceEvent } from "../nodes/trace.ts";
 import type { VectorClock } from "../clocks/vector.ts";
+import { VectorDeriver } from "../clocks/trace_vectors.ts";
 
 /**
  * One message between two nodes.
@@ -95,6 +98,7 @@ export class MessageMatcher {
   #nextId = 1;
   #keep;
   #maxPending;
+  #vectors = new VectorDeriver({ keep: 256 });
 
   /**
    * @param options `keep`: messages remembered
@@ -150,8 +154,9 @@ export class MessageMatcher {
     if (e.lamport !== undefined) {
       (m as { sendLamport?: number }).sendLamport = e.lamport;
     }
-    if (e.vclock !== undefined) {
-      (m as { sendVclock?: VectorClock }).sendVclock = e.vclock;
+    const vclock = e.vclock ?? this.#vectors.stamp(e);
+    if (vclock !== undefined) {
+      (m as { sendVclock?: VectorClock }).sendVclock = vclock;
     }
     this.#remember(m);
     this.#enqueue(m);
@@ -163,13 +168,14 @@ export class MessageMatcher {
     let m = this.#dequeue(key, "oldest");
     if (m === null) {
       // Forged or altered on the way: a message of its own, sent as it arrived.
-      m = this.#send({ ...e, lamport: undefined, vclock: undefined }, from, e.node);
+      m = this.#send({ ...e, lamport: undefined, vclock: undefined, vc: undefined }, from, e.node);
       this.#dequeue(key, "newest");
     }
     m.status = "delivered";
     m.endTime = e.time;
     if (e.lamport !== undefined) m.endLamport = e.lamport;
-    if (e.vclock !== undefined) m.endVclock = e.vclock;
+    const vclock = e.vclock ?? this.#vectors.stamp(e);
+    if (vclock !== undefined) m.endVclock = vclock;
     return m;
   }
 

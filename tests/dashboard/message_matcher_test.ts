@@ -141,3 +141,42 @@ Deno.test("message type: the body's type, else '?'", () => {
   assert.equal(messageType(null), "?");
   assert.equal(messageType([1]), "?");
 });
+
+Deno.test("matcher: a simulator trace (own vector entries only) gets its vectors derived", () => {
+  const m = new MessageMatcher();
+  // a sends to b; b receives it, then answers.
+  m.apply({ time: 1, kind: "send", node: "a", peer: "b", body: { type: "x" }, lamport: 1, vc: 1 });
+  const got = m.apply({
+    time: 2,
+    kind: "deliver",
+    node: "b",
+    peer: "a",
+    body: { type: "x" },
+    lamport: 2,
+    vc: 1,
+    vcFrom: 1,
+  });
+  assert.deepEqual(got?.message.sendVclock, { a: 1 });
+  assert.deepEqual(got?.message.endVclock, { a: 1, b: 1 });
+  const answer = m.apply({
+    time: 3,
+    kind: "send",
+    node: "b",
+    peer: "a",
+    body: { type: "y" },
+    lamport: 3,
+    vc: 2,
+  });
+  assert.deepEqual(answer?.message.sendVclock, { a: 1, b: 2 });
+  const back = m.apply({
+    time: 4,
+    kind: "deliver",
+    node: "a",
+    peer: "b",
+    body: { type: "y" },
+    lamport: 4,
+    vc: 2,
+    vcFrom: 2,
+  });
+  assert.deepEqual(back?.message.endVclock, { a: 2, b: 2 });
+});
