@@ -226,8 +226,13 @@ export class Network {
   #rules: LinkRule[] = [];
   #blocks: LinkBlock[] = [];
   #blocked = new Set<string>();
-  /** Link state by sender, then receiver: no key string is built per message. */
-  #links = new Map<NodeId, Map<NodeId, LinkState>>();
+  /**
+   * Link state by sender, then receiver, each a small number (an index given on first
+   * sight): one hot map of ids and array rows, not a map per sender — with a thousand
+   * nodes those maps were cold, a cache miss per message.
+   */
+  #index = new Map<NodeId, number>();
+  #rows: (LinkState | undefined)[][] = [];
   #version = 0;
   /** Bumped whenever the blocked set changes. */
   #blockVersion = 0;
@@ -237,7 +242,7 @@ export class Network {
   #baseEff: Effective | null = null;
   /** The receivers' links of the last sender routed from (a flush routes many in a row). */
   #lastFrom: NodeId | null = null;
-  #lastLinks: Map<NodeId, LinkState> | null = null;
+  #lastRow: (LinkState | undefined)[] = [];
   #fate: Fate = {
     count: 0,
     reason: null,
@@ -320,7 +325,9 @@ export class Network {
 
   /** Tells the network a copy on `from → to` left the link (delivered or discarded). */
   delivered(from: NodeId, to: NodeId): void {
-    const link = this.#links.get(from)?.get(to);
+    const f = this.#index.get(from), t = this.#index.get(to);
+    if (f === undefined || t === undefined) return;
+    const link = this.#rows[f]![t];
     if (link !== undefined && link.inFlight > 0) link.inFlight--;
   }
 
@@ -406,8 +413,9 @@ export class Network {
 
   /** Forgets each link's FIFO and bandwidth horizon: what is sent next leaves at once. */
   #unqueue(): void {
-    for (const byReceiver of this.#links.values()) {
-      for (const link of byReceiver.values()) {
+    for (const row of this.#rows) {
+      for (const link of row) {
+        if (link === undefined) continue;
         link.lastAt = 0;
         link.freeAt = 0;
       }
@@ -491,14 +499,14 @@ export class Network {
   }
 
   #link(from: NodeId, to: NodeId): LinkState {
-    let byReceiver = from === this.#lastFrom ? this.#lastLinks : this.#links.get(from);
-    if (byReceiver === undefined || byReceiver === null) {
-      byReceiver = new Map();
-      this.#links.set(from, byReceiver);
+    let row = this.#lastRow;
+    if (from !== this.#lastFrom) {
+      row = this.#rows[this.#indexOf(from)]!;
+      this.#lastFrom = from;
+      this.#lastRow = row;
     }
-    this.#lastFrom = from;
-    this.#lastLinks = byReceiver;
-    let link = byReceiver.get(to);
+    const t = this.#indexOf(to);
+    let link = row[t];
     if (link === undefined) {
       link = {
         version: this.#version,
@@ -509,12 +517,24 @@ export class Network {
         freeAt: 0,
         inFlight: 0,
       };
-      byReceiver.set(to, link);
+      // Grown one slot at a time, never written past its end: the row stays a fast array.
+      while (row.length <= t) row.push(undefined);
+      row[t] = link;
     } else if (link.version !== this.#version) {
       link.eff = this.#effective(from, to);
       link.version = this.#version;
     }
     return link;
+  }
+
+  #indexOf(id: NodeId): number {
+    let i = this.#index.get(id);
+    if (i === undefined) {
+      i = this.#rows.length;
+      this.#index.set(id, i);
+      this.#rows.push([]);
+    }
+    return i;
   }
 
   #effective(from: NodeId, to: NodeId): Effective {
