@@ -3,7 +3,8 @@
  * number of events) measured in the same run:
  *
  * - events and message deliveries per wall second for 5 heartbeat nodes (goal ≥ 2 M
- *   events/s), and simulated seconds per wall second;
+ *   events/s), and simulated seconds per wall second, the best of three runs of ~1 M
+ *   events each;
  * - events per wall second at 5, 50, 500 and 1,000 nodes, for `relay` (a bench protocol
  *   doing O(1) work per event: the simulator's own cost), heartbeat, SWIM and quorum-kv
  *   with 4 KV clients (goal: at 1,000 nodes at least half the 5-node rate). Each figure
@@ -64,6 +65,16 @@ export const relay: Protocol<{ readonly type: "token"; readonly hops: number }> 
   },
 };
 
+/** The best of three runs: on a shared machine a run's slowness is mostly its neighbours'. */
+function best(intervalMs: number, simulatedMs: number) {
+  let fastest = measure(intervalMs, simulatedMs);
+  for (let i = 0; i < 2; i++) {
+    const m = measure(intervalMs, simulatedMs);
+    if (m.wall < fastest.wall) fastest = m;
+  }
+  return fastest;
+}
+
 function measure(intervalMs: number, simulatedMs: number) {
   const sim = new Simulation({
     protocol: heartbeat,
@@ -123,12 +134,15 @@ const fmt = (x: number) => Math.round(x).toLocaleString("en");
  * ```
  */
 export function run(): Promise<void> {
-  measure(10, 20_000); // warm up
+  // Warm up both paths (ticks, deliveries) before anything is timed.
+  measure(100, 600_000);
+  measure(10, 200_000);
   const anchor = queueAnchor(2_000_000);
   console.log(`anchor: bare event queue ${fmt(anchor)} events/s (push + pop, ~1,000 queued)`);
   console.log("simulator (5 heartbeat nodes)");
-  for (const interval of [100, 10]) {
-    const m = measure(interval, 300_000);
+  // ~1 M events each (700 events per simulated second at 100 ms, 2,500 at 10 ms).
+  for (const [interval, simulatedMs] of [[100, 1_500_000], [10, 400_000]] as const) {
+    const m = best(interval, simulatedMs);
     const s = m.wall / 1000;
     const rate = m.stats.events / s;
     console.log(
