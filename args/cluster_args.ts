@@ -135,7 +135,7 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
   --history-limit N     history events kept in memory, newest first; older ones are dropped
                         and /history says so (x-history-* headers) (default 100000)
-  --max-clients N       client ids and idempotency keys remembered (default 100000)
+  --max-clients N       client ids and idempotency keys remembered (default 10000)
   --max-streams N       event streams open at once (default 64)
   --stream-buffer SIZE  bytes a slow event-stream reader may hold back before it is
                         dropped (default 1MiB)

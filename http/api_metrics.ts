@@ -3,7 +3,8 @@
  * route and status, KV requests and their latency, commit latency (acknowledged
  * writes), elections and role changes, trace events by kind, breaker state and
  * transitions per node, node up/paused, and messages sent / delivered / dropped /
- * duplicated per link.
+ * duplicated per link, and for each bounded buffer of the API what it holds, its limit and
+ * what it dropped (history events, client sessions, event streams).
  *
  * @module
  */
@@ -51,6 +52,26 @@ export interface ScrapeState {
   readonly nodes: readonly NodeInfo[];
   readonly breakers: Readonly<Record<string, CircuitState>>;
   readonly counters: CounterSnapshot;
+  /** The API's bounded buffers; absent: not reported. */
+  readonly buffers?: readonly BufferState[];
+}
+
+/**
+ * One bounded buffer of the API: what it holds now, its limit (the flag that sets it)
+ * and how much it has dropped to stay within it.
+ *
+ * @example
+ * ```ts
+ * import type { BufferState } from "./api_metrics.ts";
+ * const b: BufferState = { buffer: "client_sessions", size: 10000, limit: 10000, dropped: 42 };
+ * ```
+ */
+export interface BufferState {
+  /** Its name, the `buffer` label. */
+  readonly buffer: string;
+  readonly size: number;
+  readonly limit: number;
+  readonly dropped: number;
 }
 
 /**
@@ -185,6 +206,29 @@ export class ApiMetrics {
       this.#kv.render(),
       this.#kvLatency.render(),
       this.#commit.render(),
+      ...bufferFamilies(s.buffers ?? []),
     ].join("");
   }
+}
+
+function bufferFamilies(buffers: readonly BufferState[]): string[] {
+  if (buffers.length === 0) return [];
+  const samples = (k: "size" | "limit" | "dropped") =>
+    buffers.map((b) => [{ buffer: b.buffer }, b[k]] as [Labels, number]);
+  return [
+    family("distlab_buffer_size", "gauge", "Entries a bounded API buffer holds.", samples("size")),
+    family(
+      "distlab_buffer_limit",
+      "gauge",
+      "A bounded API buffer's limit (set by a flag of deno task cluster).",
+      samples("limit"),
+    ),
+    family(
+      "distlab_buffer_dropped_total",
+      "counter",
+      "What a bounded API buffer dropped to stay within its limit: oldest history events, " +
+        "least recently used client sessions, event streams whose reader fell too far behind.",
+      samples("dropped"),
+    ),
+  ];
 }

@@ -70,7 +70,7 @@ export interface ApiOptions {
   readonly clock?: Clock;
   /** Events kept in the history, newest (default 100 000; older ones are dropped). */
   readonly historyLimit?: number;
-  /** Named clients and idempotency keys remembered (default 100 000). */
+  /** Named clients and idempotency keys remembered (default 10 000). */
   readonly maxClients?: number;
   /** API requests served at once; more are shed with 503 + Retry-After (default 256). */
   readonly maxInFlight?: number;

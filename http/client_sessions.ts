@@ -46,7 +46,7 @@ interface Session {
   seq: number;
   /**
    * A 53-bit hash of the fingerprint of the request numbered `seq`: a body may be up to
-   * `--max-body`, and 100 000 sessions must not each hold one.
+   * `--max-body`, and `--max-clients` sessions must not each hold one.
    */
   fingerprint: number;
 }
@@ -107,15 +107,19 @@ export function fingerprint(v: unknown): string {
 }
 
 /**
- * The default number of named clients and idempotency keys remembered.
+ * The default number of named clients and idempotency keys remembered: as many as the
+ * KV protocols keep sessions (Raft's and Paxos's `maxSessions`, 10 000). A key remembered
+ * here after its protocol session was evicted buys no exactly-once, and at 100 000 this
+ * table alone held ~20 MB that a client making a new key per request filled for minutes
+ * (the soak's slope); `--max-clients` raises it (with `--option maxSessions=…`).
  *
  * @example
  * ```ts
  * import { DEFAULT_MAX_CLIENTS } from "./client_sessions.ts";
- * DEFAULT_MAX_CLIENTS; // 100000
+ * DEFAULT_MAX_CLIENTS; // 10000
  * ```
  */
-export const DEFAULT_MAX_CLIENTS = 100_000;
+export const DEFAULT_MAX_CLIENTS = 10_000;
 
 /**
  * Maps request headers to client identities; at most `limit` named clients and keys are
@@ -143,6 +147,11 @@ export class ClientSessions {
   constructor(base: number, limit = DEFAULT_MAX_CLIENTS) {
     this.#base = base;
     this.#limit = limit;
+  }
+
+  /** The most named clients and keys remembered. */
+  get limit(): number {
+    return this.#limit;
   }
 
   /** Named clients and keys remembered now (at most the limit). */

@@ -258,6 +258,11 @@ export class EventHub {
     }, new ByteLengthQueuingStrategy({ highWaterMark: limit }));
   }
 
+  /** The most SSE streams open at once (`--max-streams`). */
+  get maxStreams(): number {
+    return this.#maxStreams;
+  }
+
   /** Open SSE streams. */
   get streams(): number {
     return this.#closers.size;

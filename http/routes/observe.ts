@@ -82,7 +82,7 @@ const KIND = /^[a-z][a-z0-9_-]{0,31}$/;
  * ```
  */
 export function observeRoutes(ctx: ApiContext): Hono {
-  const { cluster, hub, history, metrics, gateway } = ctx;
+  const { cluster, hub, history, metrics, gateway, sessions } = ctx;
   const app = new Hono();
 
   app.get("/events", (c) => {
@@ -144,7 +144,23 @@ export function observeRoutes(ctx: ApiContext): Hono {
     const breakers: Record<string, ReturnType<typeof gateway.breakerState>> = {};
     for (const n of nodes) breakers[n.id] = gateway.breakerState(n.id);
     c.header("content-type", PROMETHEUS_CONTENT_TYPE);
-    return c.body(metrics.render({ nodes, breakers, counters: cluster.counters() }));
+    const w = history.window();
+    const buffers = [
+      { buffer: "history", size: w.next - w.first, limit: history.limit, dropped: w.dropped },
+      {
+        buffer: "client_sessions",
+        size: sessions.size,
+        limit: sessions.limit,
+        dropped: sessions.forgotten,
+      },
+      {
+        buffer: "event_streams",
+        size: hub.streams,
+        limit: hub.maxStreams,
+        dropped: hub.droppedStreams,
+      },
+    ];
+    return c.body(metrics.render({ nodes, breakers, counters: cluster.counters(), buffers }));
   });
 
   return app;

@@ -149,6 +149,38 @@ Deno.test("GET /metrics reports links, breakers, elections, requests and commit 
   }
 });
 
+Deno.test("GET /metrics says what each bounded buffer holds, its limit and what it dropped", async () => {
+  const { api, req } = fakeApi({ options: { maxClients: 3, historyLimit: 10 } });
+  try {
+    // 50 requests, each under a new Idempotency-Key: far more keys and events than kept.
+    for (let i = 0; i < 50; i++) {
+      const init = json(i, "PUT");
+      const res = await req("/api/v1/kv/x", {
+        ...init,
+        headers: { ...init.headers as Record<string, string>, "idempotency-key": `key-${i}` },
+      });
+      assert.equal(res.status, 200);
+    }
+    assert.equal(api.context.sessions.size, 3);
+    const text = await (await req("/api/v1/metrics")).text();
+    for (
+      const line of [
+        'distlab_buffer_size{buffer="client_sessions"} 3',
+        'distlab_buffer_limit{buffer="client_sessions"} 3',
+        'distlab_buffer_dropped_total{buffer="client_sessions"} 47',
+        'distlab_buffer_size{buffer="history"} 10',
+        'distlab_buffer_limit{buffer="history"} 10',
+        // Two events (invoke, complete) per request.
+        'distlab_buffer_dropped_total{buffer="history"} 90',
+        'distlab_buffer_size{buffer="event_streams"} 0',
+        'distlab_buffer_limit{buffer="event_streams"} 64',
+      ]
+    ) assert.ok(text.includes(line), `missing: ${line}\n${text.slice(-1500)}`);
+  } finally {
+    api.close();
+  }
+});
+
 Deno.test("a reader that never reads is dropped with a last event saying why, holding no more than its buffer", async () => {
   const { fake, api, req } = fakeApi({ events: { streamBufferBytes: 8 * 1024 } });
   try {
