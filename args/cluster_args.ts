@@ -6,7 +6,8 @@
  * deno task cluster [--nodes 5] [--protocol NAME|FILE.ts[#export]] [--port 8080]
  *   [--host 127.0.0.1] [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE]
  *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
- *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--option key=value ...]
+ *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--max-backlog N]
+ *   [--option key=value ...]
  *   [--processes] [--external n1,n2,n3]
  * ```
  *
@@ -93,6 +94,8 @@ export interface ClusterLimits {
   readonly nodeConcurrency: number;
   /** Calls waiting for one node; beyond, 503 + Retry-After. */
   readonly nodeQueue: number;
+  /** Messages (and, apart, requests) a paused node holds; beyond, the oldest is dropped. */
+  readonly maxBacklog?: number;
 }
 
 /**
@@ -142,6 +145,8 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --max-in-flight N     API requests served at once; more get 503 + Retry-After (default 256)
   --node-concurrency N  calls to one node at a time (default 256)
   --node-queue N        calls waiting for one node; more get 503 + Retry-After (default 1024)
+  --max-backlog N       messages a paused node holds; beyond, the oldest is dropped (and
+                        requests beyond it refused) (default 10000)
   --latency D           delay added to every message: 2ms, 1..3ms, 5ms±2ms, exp:3ms
                         (default: none — only the real hop between Workers)
   --option key=value    a protocol option (value parsed as JSON when it can be); repeatable
@@ -208,6 +213,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         "max-streams": { type: "string" },
         "stream-buffer": { type: "string" },
         "max-in-flight": { type: "string" },
+        "max-backlog": { type: "string" },
         "node-concurrency": { type: "string" },
         "node-queue": { type: "string" },
         latency: { type: "string" },
@@ -239,6 +245,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
   limit("maxInFlight", "max-in-flight", 1, 1_000_000);
   limit("nodeConcurrency", "node-concurrency", 1, 1_000_000);
   limit("nodeQueue", "node-queue", 0, 1_000_000);
+  limit("maxBacklog", "max-backlog", 1, 100_000_000);
   if (values["stream-buffer"] !== undefined) {
     limits.streamBuffer = byteSize("--stream-buffer", values["stream-buffer"]);
   }

@@ -11,7 +11,7 @@ import type { TraceEvent } from "../nodes/trace.ts";
 import type { CounterSnapshot } from "../nodes/worker/link_counters.ts";
 import type { ClockState, EventOptions, NodeInfo } from "../nodes/worker_cluster.ts";
 import type { ByzantineMode } from "../nodes/faults/byzantine.ts";
-import type { DiskFaultView } from "../nodes/worker/cluster_types.ts";
+import type { BacklogView, DiskFaultView } from "../nodes/worker/cluster_types.ts";
 import type { DiskFaultKind } from "../protocols/storage.ts";
 import type { ProtocolDisplay } from "../protocols/display.ts";
 
@@ -102,6 +102,8 @@ export interface ClusterControl {
   diskFaults?(node: NodeId): DiskFaultView;
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
   counters(): CounterSnapshot;
+  /** What paused nodes hold and what the bound on it dropped (absent: not reported). */
+  backlog?(): BacklogView;
   /** Trace events; returns the unsubscribe function. */
   onEvent(listener: (e: TraceEvent) => void, options?: EventOptions): () => void;
   /** Hands a message to `to` as if `from` had sent it. */

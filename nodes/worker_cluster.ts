@@ -60,8 +60,10 @@ import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
 import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
 import {
+  type BacklogView,
   type ClockState,
   type ClusterOptions,
+  DEFAULT_MAX_BACKLOG,
   type DiskFaultView,
   type EventOptions,
   MAX_CLUSTER_NODES,
@@ -80,8 +82,8 @@ import type {
   WireDelivery,
 } from "./worker_protocol.ts";
 
-export type { ClockState, ClusterOptions, EventOptions, NodeInfo };
-export { MAX_CLUSTER_NODES, NodeCorruptedError, NodeStateError };
+export type { BacklogView, ClockState, ClusterOptions, EventOptions, NodeInfo };
+export { DEFAULT_MAX_BACKLOG, MAX_CLUSTER_NODES, NodeCorruptedError, NodeStateError };
 
 const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
 
@@ -125,10 +127,17 @@ export class Cluster implements Runtime {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   /** Bumped at every change of the fault rules (pushed to nodes that apply them). */
   #faultsVersion = 0;
+  readonly #maxBacklog: number;
+  #backlogDropped = 0;
+  #backlogRefused = 0;
 
   /** Use {@link startCluster}. */
   constructor(o: ClusterOptions) {
     this.#o = o;
+    this.#maxBacklog = o.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+    if (!(Number.isSafeInteger(this.#maxBacklog) && this.#maxBacklog >= 1)) {
+      throw new RangeError(`maxBacklog must be a positive integer, got ${o.maxBacklog}`);
+    }
     this.#protocolName = specName(o.protocol);
     const ids = typeof o.nodes === "number"
       ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
@@ -267,6 +276,15 @@ export class Cluster implements Runtime {
     if (signal?.aborted) {
       return Promise.resolve(fail("temporarily-unavailable", "request withdrawn"));
     }
+    if (s.paused && s.held.length >= this.#maxBacklog) {
+      this.#backlogRefused++;
+      return Promise.resolve(
+        fail(
+          "temporarily-unavailable",
+          `node ${node} is paused with ${s.held.length} requests held`,
+        ),
+      );
+    }
     const req: ClientRequest<unknown> = { id: this.#nextId++, client, op };
     const reply = new Promise<Reply>((resolve) => s.replies.set(req.id, resolve));
     if (this.#tracing) this.#emit({ time: this.#now(), kind: "request", node, body: op });
@@ -288,7 +306,7 @@ export class Cluster implements Runtime {
     if (s.worker === null || this.#closed) return;
     const m: InFlight = { time: this.#now(), seq: -1, from, to, body, lamport: 0, vclock: {} };
     this.#counters.add(from, to, "sent");
-    if (s.paused) s.backlog.push(m);
+    if (s.paused) this.#hold(s, m);
     else this.#deliver(s, [m], []);
   }
 
@@ -589,6 +607,22 @@ export class Cluster implements Runtime {
     return this.#router.batches;
   }
 
+  /** What paused nodes hold now, the limit, and what it dropped (see {@link ClusterOptions.maxBacklog}). */
+  backlog(): BacklogView {
+    let messages = 0, requests = 0;
+    for (const s of this.#slots.values()) {
+      messages += s.backlog.length;
+      requests += s.held.length;
+    }
+    return {
+      messages,
+      requests,
+      limit: this.#maxBacklog,
+      dropped: this.#backlogDropped,
+      refused: this.#backlogRefused,
+    };
+  }
+
   /** Copies the router holds in its queue (not counting paused nodes' backlogs). */
   get inFlight(): number {
     return this.#router.inFlight;
@@ -871,10 +905,22 @@ export class Cluster implements Runtime {
     } else if (s.worker === null) {
       for (const m of batch) this.#drop(m, "crashed");
     } else if (s.paused) {
-      for (const m of batch) s.backlog.push(m);
+      for (const m of batch) this.#hold(s, m);
     } else {
       this.#deliver(s, batch, []);
     }
+  }
+
+  /**
+   * Holds `m` for paused `s`; at the limit the oldest held message is dropped first, as a
+   * paused process's full receive buffer would drop it, so a long pause holds bounded memory.
+   */
+  #hold(s: Slot, m: InFlight): void {
+    if (s.backlog.length >= this.#maxBacklog) {
+      this.#drop(s.backlog.shift()!, "backlog");
+      this.#backlogDropped++;
+    }
+    s.backlog.push(m);
   }
 
   #deliver(s: Slot, deliveries: InFlight[], requests: ClientRequest<unknown>[]): void {

@@ -160,6 +160,13 @@ export function observeRoutes(ctx: ApiContext): Hono {
         dropped: hub.droppedStreams,
       },
     ];
+    const b = cluster.backlog?.();
+    if (b !== undefined) {
+      buffers.push(
+        { buffer: "paused_messages", size: b.messages, limit: b.limit, dropped: b.dropped },
+        { buffer: "paused_requests", size: b.requests, limit: b.limit, dropped: b.refused },
+      );
+    }
     return c.body(metrics.render({ nodes, breakers, counters: cluster.counters(), buffers }));
   });
 

@@ -67,6 +67,13 @@ export interface ClusterOptions {
    * peers themselves, applying the fault rules the cluster pushes to them.
    */
   readonly external?: ExternalNodes;
+  /**
+   * Messages a paused node holds for when it resumes, and apart from them client requests
+   * (default {@link DEFAULT_MAX_BACKLOG}): past it the oldest held message is dropped, as a
+   * full receive buffer drops it (counted on its link, traced as a `drop` with reason
+   * `backlog`), and a further request is answered `fail` at once.
+   */
+  readonly maxBacklog?: number;
 }
 
 /**
@@ -83,6 +90,40 @@ export interface ExternalNodes {
   has(id: NodeId): boolean;
   /** Its host: bound to the node's process once it connects. */
   attach(id: NodeId): NodeWorker;
+}
+
+/**
+ * The default {@link ClusterOptions.maxBacklog}: what a node paused for minutes under
+ * load may hold (a Raft leader's heartbeats and appends at a few hundred a second).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_BACKLOG } from "./cluster_types.ts";
+ * DEFAULT_MAX_BACKLOG; // 10000
+ * ```
+ */
+export const DEFAULT_MAX_BACKLOG = 10_000;
+
+/**
+ * What the paused nodes hold, and what the bound on it dropped since the cluster started.
+ *
+ * @example
+ * ```ts
+ * import type { BacklogView } from "./cluster_types.ts";
+ * const b: BacklogView = { messages: 12, requests: 1, limit: 10000, dropped: 0, refused: 0 };
+ * ```
+ */
+export interface BacklogView {
+  /** Messages held by paused nodes now. */
+  readonly messages: number;
+  /** Client requests held by paused nodes now. */
+  readonly requests: number;
+  /** The most messages (and, apart, requests) one paused node holds. */
+  readonly limit: number;
+  /** Held messages dropped, oldest first, to stay within the limit. */
+  readonly dropped: number;
+  /** Requests answered `fail` because their paused node held as many as the limit. */
+  readonly refused: number;
 }
 
 /**

@@ -126,6 +126,7 @@ Deno.test("cluster args: memory and load limits, each checked", () => {
       "--max-in-flight=100",
       "--node-concurrency=8",
       "--node-queue=0",
+      "--max-backlog=50",
     ).limits,
     {
       historyLimit: 5000,
@@ -135,12 +136,14 @@ Deno.test("cluster args: memory and load limits, each checked", () => {
       maxInFlight: 100,
       nodeConcurrency: 8,
       nodeQueue: 0,
+      maxBacklog: 50,
     },
   );
   const bad: [string[], RegExp][] = [
     [["--history-limit", "1"], /--history-limit must be an integer from 2 to/],
     [["--max-clients", "x"], /--max-clients must be an integer/],
     [["--max-in-flight", "0"], /--max-in-flight must be an integer from 1/],
+    [["--max-backlog", "0"], /--max-backlog must be an integer from 1/],
     [["--stream-buffer", "12"], /--stream-buffer must be a size from 1KiB/],
   ];
   for (const [argv, message] of bad) {

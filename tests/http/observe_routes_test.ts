@@ -150,7 +150,11 @@ Deno.test("GET /metrics reports links, breakers, elections, requests and commit 
 });
 
 Deno.test("GET /metrics says what each bounded buffer holds, its limit and what it dropped", async () => {
-  const { api, req } = fakeApi({ options: { maxClients: 3, historyLimit: 10 } });
+  const { fake, api, req } = fakeApi({ options: { maxClients: 3, historyLimit: 10 } });
+  // The cluster's own bound (paused nodes' backlogs), as a Worker cluster reports it.
+  Object.assign(fake, {
+    backlog: () => ({ messages: 7, requests: 2, limit: 10, dropped: 900, refused: 4 }),
+  });
   try {
     // 50 requests, each under a new Idempotency-Key: far more keys and events than kept.
     for (let i = 0; i < 50; i++) {
@@ -174,6 +178,10 @@ Deno.test("GET /metrics says what each bounded buffer holds, its limit and what 
         'distlab_buffer_dropped_total{buffer="history"} 90',
         'distlab_buffer_size{buffer="event_streams"} 0',
         'distlab_buffer_limit{buffer="event_streams"} 64',
+        'distlab_buffer_size{buffer="paused_messages"} 7',
+        'distlab_buffer_dropped_total{buffer="paused_messages"} 900',
+        'distlab_buffer_size{buffer="paused_requests"} 2',
+        'distlab_buffer_dropped_total{buffer="paused_requests"} 4',
       ]
     ) assert.ok(text.includes(line), `missing: ${line}\n${text.slice(-1500)}`);
   } finally {

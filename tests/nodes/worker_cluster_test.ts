@@ -319,3 +319,33 @@ Deno.test("a protocol loaded from a module brings its descriptor to the main thr
     assert.ok(c.descriptor?.events?.includes("election"));
   });
 });
+
+Deno.test("a paused node holds at most maxBacklog messages and requests, dropping the oldest and saying so", async () => {
+  await withCluster({ protocol: COUNTER, nodes: 2, seed: 5, maxBacklog: 5 }, async (c) => {
+    const drops: TraceEvent[] = [];
+    const delivered: number[] = [];
+    c.onEvent((e) => {
+      if (e.kind === "drop" && e.reason === "backlog") drops.push(e);
+      if (e.kind === "deliver" && e.node === "n2") delivered.push((e.body as { i: number }).i);
+    });
+    c.pause("n2");
+    // 40 times the limit: only the newest 5 stay held.
+    for (let i = 0; i < 200; i++) c.inject("n2", "n1", { i });
+    const held = Array.from({ length: 5 }, () => c.request("n2", "inc"));
+    const refused = await Promise.all(Array.from({ length: 3 }, () => c.request("n2", "inc")));
+    for (const r of refused) {
+      assert.equal(r.type, "fail");
+      assert.match(JSON.stringify(r), /paused with 5 requests held/);
+    }
+    assert.deepEqual(c.backlog(), { messages: 5, requests: 5, limit: 5, dropped: 195, refused: 3 });
+    assert.equal(c.counters().links["n1>n2"]!.dropped, 195);
+    assert.equal(drops.length, 195);
+    assert.deepEqual((drops[0]!.body as { i: number }).i, 0, "the oldest is dropped first");
+
+    c.resume("n2");
+    assert.deepEqual((await Promise.all(held)).map((r) => r.type), Array(5).fill("ok"));
+    await waitFor("the held messages arrive", () => Promise.resolve(delivered.length >= 5));
+    assert.deepEqual(delivered, [195, 196, 197, 198, 199]);
+    assert.deepEqual(c.backlog(), { messages: 0, requests: 0, limit: 5, dropped: 195, refused: 3 });
+  });
+});
