@@ -109,18 +109,35 @@ function sleepUntil(t: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
 }
 
-/** Fetches /history and /metrics every 10 s; returns the last history's headers. */
-async function observer(url: string, until: number): Promise<string> {
-  let last = "";
+/**
+ * Fetches /history and /metrics every 10 s; returns the last history's headers and what
+ * each bounded buffer held, its limit and what it dropped, from the last metrics.
+ */
+async function observer(url: string, until: number): Promise<{ history: string; buffers: string }> {
+  let history = "", buffers = "";
   while (performance.now() + 10_000 < until) {
     await sleepUntil(performance.now() + 10_000);
     const h = await fetch(`${url}/api/v1/history`);
     const lines = (await h.text()).split("\n").length - 1;
-    last = `${lines} lines, dropped ${h.headers.get("x-history-dropped") ?? 0}, first #` +
+    history = `${lines} lines, dropped ${h.headers.get("x-history-dropped") ?? 0}, first #` +
       `${h.headers.get("x-history-first") ?? 0}`;
-    await (await fetch(`${url}/api/v1/metrics`)).body?.cancel();
+    buffers = bufferLine(await (await fetch(`${url}/api/v1/metrics`)).text());
   }
-  return last;
+  return { history, buffers };
+}
+
+/** `name size/limit (dropped N)` for each `distlab_buffer_*` family of a metrics text. */
+function bufferLine(metrics: string): string {
+  const by = new Map<string, Record<string, string>>();
+  for (
+    const m of metrics.matchAll(/^distlab_buffer_(\w+?)(?:_total)?\{buffer="(\w+)"\} (\S+)$/gm)
+  ) {
+    const b = by.get(m[2]!) ?? {};
+    b[m[1]!] = m[3]!;
+    by.set(m[2]!, b);
+  }
+  return [...by].map(([name, b]) => `${name} ${b.size}/${b.limit} (dropped ${b.dropped})`)
+    .join(", ");
 }
 
 /**
@@ -162,7 +179,8 @@ export async function run(): Promise<void> {
     console.log(`get: ${formatResult(gets)}`);
     console.log(`keyed puts (a new client each): ${keyedOk} ok`);
     console.log(`events read: ${streamed} bytes; stuck stream opened ${stuck} times`);
-    console.log(`history at the end: ${history}`);
+    console.log(`history at the end: ${history.history}`);
+    console.log(`bounded buffers at the end (held/limit): ${history.buffers}`);
     console.log(
       `rss: ${samples[0]!.mb.toFixed(0)} MB at start; after ${WARMUP_S} s warm-up ` +
         `${s.first.toFixed(0)} MB, min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}, ` +

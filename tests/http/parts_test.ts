@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   ClientSessions,
+  DEFAULT_MAX_CLIENTS,
   IdempotencyMismatchError,
   randomClientBase,
 } from "../../http/client_sessions.ts";
 import { HistoryLog } from "../../http/history_log.ts";
+import { DEFAULT_RAFT_OPTIONS } from "../../protocols/raft/options.ts";
+import { parsePaxosKvOptions } from "../../protocols/paxos/options.ts";
 import { Counter, Histogram } from "../../http/prometheus.ts";
 import { leaderOf, protocolAdmin } from "../../http/protocol_admin.ts";
 import { NodeGateway } from "../../http/node_gateway.ts";
@@ -58,6 +61,18 @@ Deno.test("client sessions: at the limit, many clients and keys keep the size bo
     () => s.identify({ clientId: "c999", seq: 1 }, "x".repeat(999) + "y"),
     IdempotencyMismatchError,
   );
+});
+
+Deno.test("client sessions: the default remembers as many clients as the KV protocols keep sessions", () => {
+  // More would cost memory for nothing: a key whose protocol session was evicted gets no
+  // exactly-once from being remembered here (and 100 000 made the soak grow for minutes).
+  assert.equal(DEFAULT_MAX_CLIENTS, DEFAULT_RAFT_OPTIONS.maxSessions);
+  assert.equal(DEFAULT_MAX_CLIENTS, parsePaxosKvOptions({}).maxSessions);
+  const s = new ClientSessions(0);
+  assert.equal(s.limit, DEFAULT_MAX_CLIENTS);
+  for (let i = 0; i < 3 * DEFAULT_MAX_CLIENTS; i++) s.identify({ idempotencyKey: `k${i}` }, "x");
+  assert.equal(s.size, DEFAULT_MAX_CLIENTS);
+  assert.equal(s.forgotten, 2 * DEFAULT_MAX_CLIENTS);
 });
 
 Deno.test("client number bases leave room for 2^21 processes below 2^53", () => {
