@@ -84,8 +84,10 @@ export function sampleRss(
 }
 
 /**
- * The samples from `warmupS` on: first, min, max and the least-squares slope in MB per
- * minute (NaN with fewer than two samples).
+ * The samples from `warmupS` on: first, min, max, the least-squares slope in MB per
+ * minute (NaN with fewer than two samples) and its standard error (NaN with fewer than
+ * three): RSS jumps by tens of MB as the V8 heaps grow and shrink, so a short run's slope
+ * is mostly that noise, and the error says how much.
  *
  * @example
  * ```ts
@@ -97,11 +99,18 @@ export function sampleRss(
 export function summarize(
   samples: readonly Sample[],
   warmupS: number,
-): { first: number; min: number; max: number; slopeMbPerMin: number; count: number } {
+): {
+  first: number;
+  min: number;
+  max: number;
+  slopeMbPerMin: number;
+  slopeStdErr: number;
+  count: number;
+} {
   const after = samples.filter((s) => s.t >= warmupS && Number.isFinite(s.mb));
   const n = after.length;
   const mbs = after.map((s) => s.mb);
-  let slope = NaN;
+  let slope = NaN, stdErr = NaN;
   if (n >= 2) {
     const mt = after.reduce((a, s) => a + s.t, 0) / n;
     const mm = mbs.reduce((a, v) => a + v, 0) / n;
@@ -110,13 +119,20 @@ export function summarize(
       num += (s.t - mt) * (s.mb - mm);
       den += (s.t - mt) ** 2;
     }
-    slope = den === 0 ? NaN : (num / den) * 60;
+    const perS = num / den;
+    slope = den === 0 ? NaN : perS * 60;
+    if (n >= 3 && den > 0) {
+      let sse = 0;
+      for (const s of after) sse += (s.mb - mm - perS * (s.t - mt)) ** 2;
+      stdErr = Math.sqrt(sse / (n - 2) / den) * 60;
+    }
   }
   return {
     first: after[0]?.mb ?? NaN,
     min: n === 0 ? NaN : Math.min(...mbs),
     max: n === 0 ? NaN : Math.max(...mbs),
     slopeMbPerMin: slope,
+    slopeStdErr: stdErr,
     count: n,
   };
 }
