@@ -187,6 +187,14 @@ export async function run(): Promise<void> {
         `slope ${s.slopeMbPerMin.toFixed(2)} ± ${s.slopeStdErr.toFixed(2)} MB/min ` +
         `(standard error) over ${s.count} samples`,
     );
+    // A leak grows in both halves; the V8 heaps' sizing (each isolate's heap limit follows
+    // its allocation rate for the first minutes) rises in the first half and settles.
+    const half = summarize(samples, WARMUP_S + (duration - WARMUP_S) / 2);
+    console.log(
+      `rss in the second half (from ${Math.round(WARMUP_S + (duration - WARMUP_S) / 2)} s): ` +
+        `min ${half.min.toFixed(0)}, max ${half.max.toFixed(0)}, slope ` +
+        `${half.slopeMbPerMin.toFixed(2)} ± ${half.slopeStdErr.toFixed(2)} MB/min`,
+    );
     const met = s.max <= BOUND_MB && Math.abs(s.slopeMbPerMin) <= SLOPE_MB_PER_MIN;
     // Too short a run cannot tell 2 MB/min from the heaps' noise: say so, not "missed".
     const unresolved = 2 * s.slopeStdErr > SLOPE_MB_PER_MIN;
