@@ -11,6 +11,11 @@
  *   does not know, one already connected: two processes claiming one id). A listener
  *   that gets anything else first — garbage, a bad checksum, an oversized frame — logs
  *   one line and closes that connection; the node goes on.
+ * - **Shared key** (`token`, see `peer_auth.ts`): the handshake becomes a challenge–response
+ *   proving both ends know the token (hello with a nonce → challenge with the listener's
+ *   nonce and proof → the dialer's proof → welcome), and every frame after it carries an
+ *   HMAC over its sequence number and payload. A wrong token, or none where one is needed,
+ *   is refused with one log line on each side, like any other bad handshake.
  * - **Reconnect**: a lost or refused link is dialed again after an exponential backoff
  *   with jitter (`baseMs·2^attempt`, capped at `maxMs`, times a random factor in
  *   [0.5, 1)), so restarted peers are found again and a crowd does not redial in step.
@@ -30,6 +35,15 @@ import {
   FrameError,
   MAX_PEER_FRAME_BYTES,
 } from "./checked_frame.ts";
+import {
+  type FrameSeal,
+  frameSeal,
+  freshNonce,
+  handshakeProof,
+  proofHolds,
+  TAG_BYTES,
+  type Transcript,
+} from "./peer_auth.ts";
 
 /**
  * A host and port.
@@ -78,11 +92,24 @@ export interface PeerTransportOptions {
   readonly random?: () => number;
   /** How long a new connection may take to say who it is (default 5 s). */
   readonly helloTimeoutMs?: number;
+  /**
+   * The cluster's shared key: peers must prove they know it, and every frame is
+   * authenticated with it. None: plain handshake (loopback only, see `node_args.ts`).
+   */
+  readonly token?: string;
 }
 
 /** The first frame on a connection and its answer. */
 type Handshake =
-  | { readonly type: "hello"; readonly from: NodeId; readonly to: NodeId }
+  | {
+    readonly type: "hello";
+    readonly from: NodeId;
+    readonly to: NodeId;
+    /** The dialer's nonce: present when it has a token. */
+    readonly nonce?: string;
+  }
+  | { readonly type: "challenge"; readonly nonce: string; readonly proof: string }
+  | { readonly type: "proof"; readonly proof: string }
   | { readonly type: "welcome" }
   | { readonly type: "reject"; readonly reason: string };
 
@@ -112,7 +139,9 @@ interface Link {
   readonly id: NodeId;
   readonly addr: Address;
   conn: Deno.TcpConn | null;
-  /** Encoded frames waiting, and how many messages they hold. */
+  /** The tags of the connection's frames (with a token). */
+  seal: FrameSeal | null;
+  /** Encoded payloads waiting (framed, and sealed, when written), and how many messages they hold. */
   frames: Uint8Array[];
   counts: number[];
   queued: number;
@@ -126,6 +155,8 @@ interface Link {
 }
 
 const DEFAULT_QUEUE_LIMIT = 10_000;
+/** A handshake refused again for the same reason is logged again after this long. */
+const REFUSAL_QUIET_MS = 60_000;
 /** Bytes asked of the socket per read. */
 const READ_BYTES = 256 * 1024;
 
@@ -154,6 +185,8 @@ export class PeerTransport {
   readonly #open = new Set<Deno.TcpConn>();
   readonly #limit: number;
   readonly #maxFrame: number;
+  /** When each handshake refusal's reason was last logged. */
+  readonly #refusals = new Map<string, number>();
   #closed = false;
 
   private constructor(o: PeerTransportOptions, listener: Deno.TcpListener) {
@@ -167,6 +200,7 @@ export class PeerTransport {
         id,
         addr,
         conn: null,
+        seal: null,
         frames: [],
         counts: [],
         queued: 0,
@@ -230,18 +264,20 @@ export class PeerTransport {
   #enqueue(link: Link, batch: readonly WireDelivery[]): number {
     if (batch.length === 0) return 0;
     const payload = serialize(batch);
-    if (payload.length > this.#maxFrame) {
+    // A token's tag travels in the frame too.
+    const max = this.#maxFrame - (this.#o.token !== undefined ? TAG_BYTES : 0);
+    if (payload.length > max) {
       if (batch.length === 1) {
         this.#o.log(
           `tcp ${this.#o.id}: dropped a message to ${link.id} of ${payload.length} bytes: ` +
-            `over the frame limit of ${this.#maxFrame}`,
+            `over the frame limit of ${max}`,
         );
         return 1;
       }
       const half = batch.length >> 1;
       return this.#enqueue(link, batch.slice(0, half)) + this.#enqueue(link, batch.slice(half));
     }
-    link.frames.push(encodeCheckedFrame(payload));
+    link.frames.push(payload);
     link.counts.push(batch.length);
     link.queued += batch.length;
     return 0;
@@ -272,6 +308,7 @@ export class PeerTransport {
     for (const l of this.#links.values()) {
       clearTimeout(l.timer);
       l.conn = null;
+      l.seal = null;
     }
     for (const c of this.#open) closeQuietly(c);
     this.#open.clear();
@@ -298,6 +335,9 @@ export class PeerTransport {
     const who = `${conn.remoteAddr.hostname}:${conn.remoteAddr.port}`;
     const reader = checkedFrameReader(this.#o.maxFrameBytes);
     let peer: NodeId | null = null;
+    /** With a token: the handshake so far, while the dialer's proof is awaited. */
+    let challenged: Transcript | null = null;
+    let seal: FrameSeal | null = null;
     const helloMs = this.#o.helloTimeoutMs ?? 5_000;
     const timer = setTimeout(() => {
       if (peer === null) {
@@ -313,19 +353,24 @@ export class PeerTransport {
         if (n === null) break;
         for (const payload of reader.push(buf.subarray(0, n))) {
           if (peer === null) {
-            peer = await this.#greet(conn, who, payload);
+            const step = await this.#greet(conn, who, payload, challenged);
+            if (step === null) return;
+            if ("challenged" in step) {
+              challenged = step.challenged;
+              continue;
+            }
+            ({ peer, seal } = step);
             clearTimeout(timer);
-            if (peer === null) return;
             continue;
           }
           let batch: WireDelivery[];
           try {
-            batch = deserialize(payload) as WireDelivery[];
+            batch = deserialize(seal === null ? payload : seal.open(payload)) as WireDelivery[];
             if (!Array.isArray(batch)) throw new Error("not a batch of messages");
           } catch (e) {
             throw new Error(`undecodable message from ${peer}: ${message(e)}`);
           }
-          const from = peer;
+          const from: NodeId = peer;
           // The handshake names the sender: a frame cannot speak for another node.
           this.#o.onBatch(
             from,
@@ -348,41 +393,128 @@ export class PeerTransport {
     }
   }
 
-  /** Checks a handshake; answers it; returns the peer's id, or null when refused. */
-  async #greet(conn: Deno.TcpConn, who: string, payload: Uint8Array): Promise<NodeId | null> {
-    let hello: Handshake;
+  /**
+   * Takes one handshake frame: a hello, or (with a token) the dialer's proof after our
+   * challenge. Answers it; returns the peer once admitted, the transcript when a
+   * challenge went out, null when refused.
+   */
+  async #greet(
+    conn: Deno.TcpConn,
+    who: string,
+    payload: Uint8Array,
+    challenged: Transcript | null,
+  ): Promise<{ peer: NodeId; seal: FrameSeal | null } | { challenged: Transcript } | null> {
+    let m: Handshake;
     try {
-      hello = deserialize(payload) as Handshake;
+      m = deserialize(payload) as Handshake;
     } catch (e) {
       throw new Error(`undecodable handshake: ${message(e)}`);
     }
+    const token = this.#o.token;
+    if (challenged !== null) {
+      if (m?.type === "reject") {
+        // It found our proof wrong: the tokens differ.
+        return this.#refuse(
+          conn,
+          who,
+          `'${challenged.from}' does not share this cluster's token (it refused our proof)`,
+        );
+      }
+      if (m?.type !== "proof") {
+        return this.#refuse(conn, who, "the answer to the challenge is not a proof");
+      }
+      if (!proofHolds(token!, "dialer", challenged, m.proof)) {
+        return this.#refuse(
+          conn,
+          who,
+          `'${challenged.from}' does not know this cluster's token (its proof does not match)`,
+        );
+      }
+      return this.#admit(conn, who, challenged.from, challenged.to, frameSeal(token!, challenged));
+    }
+    if (m?.type !== "hello" || typeof m.from !== "string" || typeof m.to !== "string") {
+      return this.#refuse(conn, who, "the first frame is not a handshake");
+    }
+    const nonce = typeof m.nonce === "string" && /^[0-9a-f]{64}$/.test(m.nonce) ? m.nonce : null;
+    if (token === undefined) {
+      if (m.nonce !== undefined) {
+        return this.#refuse(
+          conn,
+          who,
+          `'${m.from}' has a token but '${this.#o.id}' has none (give every node the same --token)`,
+        );
+      }
+      return this.#admit(conn, who, m.from, m.to, null);
+    }
+    if (nonce === null) {
+      return this.#refuse(
+        conn,
+        who,
+        `'${this.#o.id}' requires a token but '${m.from}' gave none (give every node the same --token)`,
+      );
+    }
+    const t: Transcript = {
+      from: m.from,
+      to: m.to,
+      dialerNonce: nonce,
+      listenerNonce: freshNonce(),
+    };
+    await writeAll(
+      conn,
+      encodeCheckedFrame(
+        serialize({
+          type: "challenge",
+          nonce: t.listenerNonce,
+          proof: handshakeProof(token, "listener", t),
+        }),
+      ),
+    );
+    return { challenged: t };
+  }
+
+  /** Checks who a (proven) dialer says it is; welcomes it or refuses. */
+  async #admit(
+    conn: Deno.TcpConn,
+    who: string,
+    from: NodeId,
+    to: NodeId,
+    seal: FrameSeal | null,
+  ): Promise<{ peer: NodeId; seal: FrameSeal | null } | null> {
     let reason: string | null = null;
-    if (hello?.type !== "hello" || typeof hello.from !== "string") {
-      reason = "the first frame is not a handshake";
-    } else if (hello.to !== this.#o.id) {
-      reason = `it dialed node '${hello.to}' but this is '${this.#o.id}'`;
-    } else if (hello.from === this.#o.id) {
-      reason = `node id '${hello.from}' collides with this node's own id`;
-    } else if (!this.#links.has(hello.from)) {
-      reason = `node id '${hello.from}' is not a peer (peers: ${
-        [...this.#links.keys()].join(", ")
-      })`;
-    } else if (this.#inbound.has(hello.from)) {
-      const old = this.#inbound.get(hello.from)!.remoteAddr;
-      reason = `node id '${hello.from}' collides: it is already connected from ` +
+    if (to !== this.#o.id) {
+      reason = `it dialed node '${to}' but this is '${this.#o.id}'`;
+    } else if (from === this.#o.id) {
+      reason = `node id '${from}' collides with this node's own id`;
+    } else if (!this.#links.has(from)) {
+      reason = `node id '${from}' is not a peer (peers: ${[...this.#links.keys()].join(", ")})`;
+    } else if (this.#inbound.has(from)) {
+      const old = this.#inbound.get(from)!.remoteAddr;
+      reason = `node id '${from}' collides: it is already connected from ` +
         `${old.hostname}:${old.port}`;
     }
-    if (reason !== null) {
-      this.#o.log(`tcp ${this.#o.id}: refused ${who}: ${reason}`);
-      await writeAll(conn, encodeCheckedFrame(serialize({ type: "reject", reason }))).catch(
-        () => {},
-      );
-      return null;
-    }
-    const from = (hello as { from: NodeId }).from;
+    if (reason !== null) return this.#refuse(conn, who, reason);
     this.#inbound.set(from, conn);
     await writeAll(conn, encodeCheckedFrame(serialize({ type: "welcome" })));
-    return from;
+    return { peer: from, seal };
+  }
+
+  /**
+   * Logs why, tells the dialer, and gives up on the connection (the caller closes it). A
+   * refused dialer redials with backoff: the same reason is logged again only after
+   * {@link REFUSAL_QUIET_MS}.
+   */
+  async #refuse(conn: Deno.TcpConn, who: string, reason: string): Promise<null> {
+    const now = performance.now();
+    const last = this.#refusals.get(reason);
+    if (last === undefined || now - last > REFUSAL_QUIET_MS) {
+      this.#refusals.set(reason, now);
+      if (this.#refusals.size > 256) this.#refusals.clear(); // reasons name ids: few
+      this.#o.log(`tcp ${this.#o.id}: refused ${who}: ${reason}`);
+    }
+    await writeAll(conn, encodeCheckedFrame(serialize({ type: "reject", reason }))).catch(
+      () => {},
+    );
+    return null;
   }
 
   // --- sending --------------------------------------------------------------------
@@ -391,18 +523,13 @@ export class PeerTransport {
     link.timer = undefined;
     if (this.#closed) return;
     let conn: Deno.TcpConn | null = null;
+    let seal: FrameSeal | null = null;
     try {
       conn = await Deno.connect({ hostname: link.addr.hostname, port: link.addr.port });
       if (this.#closed) return closeQuietly(conn);
       this.#open.add(conn);
       conn.setNoDelay(true);
-      await writeAll(
-        conn,
-        encodeCheckedFrame(serialize({ type: "hello", from: this.#o.id, to: link.id })),
-      );
-      const answer = await readHandshake(conn, this.#o.helloTimeoutMs ?? 5_000);
-      if (answer.type === "reject") throw new Error(`it refused us: ${answer.reason}`);
-      if (answer.type !== "welcome") throw new Error("it answered the handshake with nonsense");
+      seal = await this.#handshake(conn, link.id);
     } catch (e) {
       if (conn !== null) {
         this.#open.delete(conn);
@@ -417,6 +544,7 @@ export class PeerTransport {
       return this.#redial(link);
     }
     link.conn = conn;
+    link.seal = seal;
     link.attempt = 0;
     link.connects++;
     if (link.lastLog !== "" || link.connects > 1) {
@@ -435,6 +563,58 @@ export class PeerTransport {
     if (link.frames.length > 0 && !link.writing) void this.#write(link);
   }
 
+  /** Says who we are (and, with a token, proves it); returns the frames' seal. */
+  async #handshake(conn: Deno.TcpConn, to: NodeId): Promise<FrameSeal | null> {
+    const token = this.#o.token;
+    const from = this.#o.id;
+    const nonce = token !== undefined ? freshNonce() : undefined;
+    await writeAll(
+      conn,
+      encodeCheckedFrame(
+        serialize({ type: "hello", from, to, ...(nonce !== undefined ? { nonce } : {}) }),
+      ),
+    );
+    const answers = handshakeReader(conn, this.#o.helloTimeoutMs ?? 5_000);
+    try {
+      let answer = await answers.next();
+      let seal: FrameSeal | null = null;
+      if (answer.type === "challenge") {
+        if (token === undefined || nonce === undefined) {
+          throw new Error(`it requires a token and '${from}' has none (give every node --token)`);
+        }
+        const t: Transcript = {
+          from,
+          to,
+          dialerNonce: nonce,
+          listenerNonce: String(answer.nonce),
+        };
+        if (!proofHolds(token, "listener", t, answer.proof)) {
+          const reason = "it does not know this cluster's token (its proof does not match)";
+          // Said to the listener too, so both logs tell why.
+          await writeAll(conn, encodeCheckedFrame(serialize({ type: "reject", reason })))
+            .catch(() => {});
+          throw new Error(reason);
+        }
+        await writeAll(
+          conn,
+          encodeCheckedFrame(
+            serialize({ type: "proof", proof: handshakeProof(token, "dialer", t) }),
+          ),
+        );
+        seal = frameSeal(token, t);
+        answer = await answers.next();
+      }
+      if (answer.type === "reject") throw new Error(`it refused us: ${answer.reason}`);
+      if (answer.type !== "welcome") throw new Error("it answered the handshake with nonsense");
+      if (token !== undefined && seal === null) {
+        throw new Error("it welcomed us without proving it knows the token");
+      }
+      return seal;
+    } finally {
+      answers.release();
+    }
+  }
+
   #redial(link: Link): void {
     if (this.#closed || link.timer !== undefined) return;
     const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 50, maxMs: 2_000 };
@@ -447,6 +627,7 @@ export class PeerTransport {
   #lose(link: Link, conn: Deno.TcpConn): void {
     if (link.conn !== conn) return;
     link.conn = null;
+    link.seal = null;
     this.#open.delete(conn);
     closeQuietly(conn);
     if (this.#closed) return;
@@ -459,13 +640,18 @@ export class PeerTransport {
     try {
       while (link.conn !== null && link.frames.length > 0) {
         const conn = link.conn;
+        const seal = link.seal;
         const frames = link.frames;
         const counts = link.counts;
         link.frames = [];
         link.counts = [];
         const n = counts.reduce((a, b) => a + b, 0);
         try {
-          await writeAll(conn, concat(frames));
+          // Sealed now, in the order this connection carries them.
+          await writeAll(
+            conn,
+            concat(frames.map((p) => encodeCheckedFrame(seal === null ? p : seal.seal(p)))),
+          );
         } catch {
           link.lost += n;
           link.queued -= n;
@@ -480,22 +666,29 @@ export class PeerTransport {
   }
 }
 
-/** Reads the listener's answer to a handshake. */
-async function readHandshake(conn: Deno.TcpConn, ms: number): Promise<Handshake> {
+/** Reads the listener's answers to a handshake, one frame at a time, within `ms` in all. */
+function handshakeReader(
+  conn: Deno.TcpConn,
+  ms: number,
+): { next(): Promise<Handshake>; release(): void } {
   const reader = checkedFrameReader(64 * 1024);
   const r = conn.readable.getReader();
   const timer = setTimeout(() => r.cancel().catch(() => {}), ms);
-  try {
-    for (;;) {
-      const { value, done } = await r.read();
-      if (done) throw new Error("it closed the connection during the handshake");
-      const frames = reader.push(value);
-      if (frames.length > 0) return deserialize(frames[0]!) as Handshake;
-    }
-  } finally {
-    clearTimeout(timer);
-    r.releaseLock();
-  }
+  const ready: Uint8Array[] = [];
+  return {
+    async next(): Promise<Handshake> {
+      while (ready.length === 0) {
+        const { value, done } = await r.read();
+        if (done) throw new Error("it closed the connection during the handshake");
+        ready.push(...reader.push(value));
+      }
+      return deserialize(ready.shift()!) as Handshake;
+    },
+    release(): void {
+      clearTimeout(timer);
+      r.releaseLock();
+    },
+  };
 }
 
 async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
