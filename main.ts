@@ -116,7 +116,7 @@ async function serve(args: ClusterArgs): Promise<number> {
   // External nodes connect to this process's HTTP server, so it listens before they start.
   const links = args.external === undefined
     ? undefined
-    : new NodeLinks(args.external, (line) => console.error(`distlab: ${line}`));
+    : new NodeLinks(args.external, (line) => console.error(`distlab: ${line}`), args.token);
   let api: ReturnType<typeof createApi> | null = null;
   let server: Deno.HttpServer<Deno.NetAddr> | null = null;
   if (links !== undefined) {

@@ -28,7 +28,7 @@ import { runTcpNode } from "./nodes/tcp/tcp_node.ts";
 export async function main(argv: readonly string[]): Promise<number> {
   let args;
   try {
-    args = parseNodeArgs(argv);
+    args = parseNodeArgs(argv, (name) => Deno.env.get(name));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`distlab node: ${e.message} (see --help)`);

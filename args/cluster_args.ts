@@ -390,8 +390,18 @@ function allowedHost(host: string, hasToken: boolean): string {
   );
 }
 
-/** A token is 8 to 256 printable characters without spaces (it travels in a header). */
-function bearerToken(raw: string | undefined): string | undefined {
+/**
+ * A token (`--token` or `DISTLAB_TOKEN`) checked: 8 to 256 printable characters without
+ * spaces (it travels in a header); throws a {@link UsageError} otherwise.
+ *
+ * @example
+ * ```ts
+ * import { bearerToken } from "./cluster_args.ts";
+ * bearerToken("s3cret-token"); // "s3cret-token"
+ * bearerToken(undefined); // undefined
+ * ```
+ */
+export function bearerToken(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^[\x21-\x7e]{8,256}$/.test(raw)) {
     throw new UsageError("--token must be 8 to 256 printable characters without spaces");

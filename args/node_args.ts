@@ -5,8 +5,12 @@
  * ```
  * deno task node --id n1 --listen 127.0.0.1:7001 \
  *   --peers n2=127.0.0.1:7002,n3=127.0.0.1:7003 --control http://127.0.0.1:8080 \
- *   [--data-dir DIR] [--protocol raft-kv] [--queue-limit N]
+ *   [--data-dir DIR] [--protocol raft-kv] [--queue-limit N] [--token T]
  * ```
+ *
+ * Listening on anything but loopback needs a token (`--token` or `DISTLAB_TOKEN`): peers
+ * must then prove they know it and every frame is authenticated with it
+ * (`nodes/tcp/peer_auth.ts`), and the node presents it to control.
  *
  * @module
  */
@@ -15,7 +19,7 @@ import { parseArgs } from "node:util";
 import type { NodeId } from "../protocols/node.ts";
 import { checkNodeIds } from "../nodes/faults/topology.ts";
 import type { Address } from "../nodes/tcp/peer_transport.ts";
-import { UsageError } from "./cluster_args.ts";
+import { bearerToken, UsageError } from "./cluster_args.ts";
 import { parseInteger, stripDashDash } from "./cli_args.ts";
 
 /**
@@ -29,7 +33,7 @@ import { parseInteger, stripDashDash } from "./cli_args.ts";
  */
 export const NODE_USAGE =
   `usage: deno task node --id ID --listen HOST:PORT --peers ID=HOST:PORT,… \\
-         --control URL [--data-dir DIR] [--protocol NAME] [--queue-limit N]
+         --control URL [--data-dir DIR] [--protocol NAME] [--queue-limit N] [--token T]
 
 Runs one node as an OS process of its own. It talks to its peers directly over TCP and
 to the control process (deno task cluster --external ID,…) at URL, which starts it,
@@ -42,6 +46,10 @@ pushes fault rules to it and serves the API, CLI and dashboard.
   --data-dir DIR        keep this node's log in DIR/<id>.log (default: the cluster's)
   --protocol NAME       the protocol this node expects to run (checked at start)
   --queue-limit N       messages each peer's send queue holds before it drops (10000)
+  --token T             the cluster's shared key (or DISTLAB_TOKEN): peers prove they
+                        know it, every frame between them is authenticated with it, and
+                        control must have the same --token. Required to --listen on
+                        anything but loopback (0.0.0.0, a LAN address, ::)
 `;
 
 /**
@@ -64,7 +72,26 @@ export interface NodeArgs {
   readonly dataDir?: string;
   readonly protocol?: string;
   readonly queueLimit?: number;
+  /** The cluster's shared key (`--token` or `DISTLAB_TOKEN`). */
+  readonly token?: string;
   readonly help: boolean;
+}
+
+/**
+ * Whether `hostname` is a loopback address (`localhost`, `127.x.x.x`, `::1`): only there
+ * may a node listen without a token.
+ *
+ * @example
+ * ```ts
+ * import { isLoopback } from "./node_args.ts";
+ * isLoopback("127.0.0.1"); // true
+ * isLoopback("0.0.0.0"); // false
+ * ```
+ */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /**
@@ -87,7 +114,8 @@ export function parseAddress(text: string, what: string): Address {
 }
 
 /**
- * Parses `deno task node` arguments; throws {@link UsageError} on bad input.
+ * Parses `deno task node` arguments; throws {@link UsageError} on bad input. `env` gives
+ * environment variables (`DISTLAB_TOKEN`); none when omitted.
  *
  * @example
  * ```ts
@@ -99,7 +127,10 @@ export function parseAddress(text: string, what: string): Address {
  * a.peers.get("n2")?.port; // 7002
  * ```
  */
-export function parseNodeArgs(argv: readonly string[]): NodeArgs {
+export function parseNodeArgs(
+  argv: readonly string[],
+  env?: (name: string) => string | undefined,
+): NodeArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -114,6 +145,7 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
         "data-dir": { type: "string" },
         protocol: { type: "string" },
         "queue-limit": { type: "string" },
+        token: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -141,6 +173,13 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     throw new UsageError(`--id: ${(e as Error).message}`);
   }
   const listen = parseAddress(need("listen", values.listen), "--listen");
+  const token = bearerToken(values.token ?? env?.("DISTLAB_TOKEN"));
+  if (token === undefined && !isLoopback(listen.hostname)) {
+    throw new UsageError(
+      `refusing to --listen on non-loopback '${listen.hostname}' without --token (or ` +
+        "DISTLAB_TOKEN): anyone who can reach it could speak for a node",
+    );
+  }
   const peers = new Map<NodeId, Address>();
   for (const item of (values.peers ?? "").split(",").filter((s) => s !== "")) {
     const eq = item.indexOf("=");
@@ -182,5 +221,6 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
     ...(values.protocol !== undefined ? { protocol: values.protocol } : {}),
     ...(queueLimit !== undefined ? { queueLimit } : {}),
+    ...(token !== undefined ? { token } : {}),
   };
 }

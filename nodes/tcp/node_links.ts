@@ -13,6 +13,10 @@
  * (exit code 137, as a `SIGKILL` would leave it); a restart waits for the node to connect
  * again — a new `deno task node` started from the same data directory.
  *
+ * With a token (the cluster's `--token`), a node must present it as
+ * `Authorization: Bearer <token>` when it connects, as every API call must; one that does
+ * not is refused with a reason, like any other refused node.
+ *
  * @module
  */
 
@@ -87,11 +91,14 @@ export class NodeLinks {
   readonly #log: (line: string) => void;
   readonly #live = new Map<NodeId, Live>();
   readonly #waiting = new Map<NodeId, RemoteNode>();
+  readonly #token: string | undefined;
   #closed = false;
 
-  constructor(ids: readonly NodeId[], log: (line: string) => void) {
+  /** `token`: the cluster's; node processes must present it (none: loopback only). */
+  constructor(ids: readonly NodeId[], log: (line: string) => void, token?: string) {
     this.#ids = new Set(ids);
     this.#log = log;
+    this.#token = token;
   }
 
   /** Whether `id` is a node this control process waits for. */
@@ -122,8 +129,20 @@ export class NodeLinks {
         { status: 426, headers: { "content-type": "application/problem+json" } },
       );
     }
+    const denied = this.#denied(req);
     const { socket, response } = Deno.upgradeWebSocket(req);
     socket.binaryType = "arraybuffer";
+    if (denied !== null) {
+      // Upgraded only to say why: the node process prints the reason and exits.
+      this.#log(`control: refused a node link: ${denied}`);
+      // Answered at its hello, when the node is sure to be listening.
+      socket.onmessage = () => {
+        send(socket, { type: "reject", reason: denied });
+        socket.close(1008, "refused");
+      };
+      socket.onerror = () => {};
+      return response;
+    }
     let live: Live | null = null;
     socket.onmessage = (e) => {
       let m: LinkHello | FromWorker;
@@ -214,6 +233,14 @@ export class NodeLinks {
     this.#waiting.clear();
   }
 
+  /** Why `req` may not link a node (no token, a wrong one), or null. */
+  #denied(req: Request): string | null {
+    if (this.#token === undefined) return null;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+    if (m === null) return "this cluster requires a token: start the node with --token";
+    return sameBytes(m[1]!, this.#token) ? null : "the node's --token is not the cluster's";
+  }
+
   #hello(socket: WebSocket, m: LinkHello | FromWorker): Live | null {
     const refuse = (reason: string): null => {
       this.#log(`control: refused a node link: ${reason}`);
@@ -254,4 +281,13 @@ export class NodeLinks {
 function send(socket: WebSocket, m: ToWorker | LinkControl): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   socket.send(serialize(m));
+}
+
+/** Compares every byte, whatever matches, so timing does not reveal the token's prefix. */
+function sameBytes(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
 }

@@ -47,6 +47,11 @@ export interface TcpNodeOptions {
   readonly protocol?: string;
   /** Messages each peer's send queue holds at most. */
   readonly queueLimit?: number;
+  /**
+   * The cluster's shared key: it authenticates the links to peers (`peer_auth.ts`) and is
+   * presented to control as `Authorization: Bearer`.
+   */
+  readonly token?: string;
   /** One line per notable event (default: stderr). */
   readonly log?: (line: string) => void;
   /**
@@ -104,6 +109,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     peers: o.peers,
     log,
     ...(o.queueLimit !== undefined ? { queueLimit: o.queueLimit } : {}),
+    ...(o.token !== undefined ? { token: o.token } : {}),
     onBatch: (_from, batch) => {
       // Paused (or not started): held, as the Worker cluster's router holds them.
       if (paused || serve === null) held.push(...batch);
@@ -114,7 +120,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   // --- the link to control --------------------------------------------------------------
   const url = new URL(NODE_LINK_PATH, o.control);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  const socket = await connectControl(url, log);
+  const socket = await connectControl(url, log, o.token);
   if (socket === null) {
     transport.close();
     return 1;
@@ -288,13 +294,28 @@ async function listenSoon(o: PeerTransportOptions): Promise<PeerTransport> {
   }
 }
 
+/**
+ * Deno's WebSocket takes handshake headers (non-standard); the `dom` lib the project
+ * also loads hides that overload.
+ */
+const WebSocketWithHeaders = WebSocket as unknown as new (
+  url: URL,
+  options: { headers: Record<string, string> },
+) => WebSocket;
+
 /** Connects to control, retrying with backoff and jitter while it is not up yet (60 s). */
-async function connectControl(url: URL, log: (line: string) => void): Promise<WebSocket | null> {
+async function connectControl(
+  url: URL,
+  log: (line: string) => void,
+  token: string | undefined,
+): Promise<WebSocket | null> {
   const deadline = performance.now() + 60_000;
   let attempt = 0;
   let said = false;
   while (performance.now() < deadline) {
-    const socket = new WebSocket(url);
+    const socket = token === undefined
+      ? new WebSocket(url)
+      : new WebSocketWithHeaders(url, { headers: { authorization: `Bearer ${token}` } });
     socket.binaryType = "arraybuffer";
     const opened = await new Promise<boolean>((resolve) => {
       socket.onopen = () => resolve(true);
