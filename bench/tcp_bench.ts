@@ -11,7 +11,10 @@
  *
  * The nodes' figure includes everything a real run pays: the node runtime and protocol,
  * the fault model on the sending side (`Router` + message path, schema check included),
- * checked frames (CRC-32C) and the link reports to control. Goal: ≥ 70% of raw.
+ * checked frames (CRC-32C) and the link reports to control. Goal: ≥ 70% of raw. The nodes
+ * run twice: without a token, and with one (`--token`: every frame also carries an
+ * HMAC-SHA256 tag, `nodes/tcp/peer_auth.ts`), so the cost of authentication can be read
+ * off the same run.
  *
  * @module
  */
@@ -80,9 +83,9 @@ async function rawRate(mode: "bytes" | "messages"): Promise<number> {
 }
 
 /** Messages per second delivered between two pingpong node processes over TCP. */
-async function nodesRate(): Promise<{ rate: number; dropped: number }> {
+async function nodesRate(token?: string): Promise<{ rate: number; dropped: number }> {
   const ids = ["n1", "n2"];
-  const links = new NodeLinks(ids, () => {});
+  const links = new NodeLinks(ids, () => {}, token);
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (req) => links.accept(req),
@@ -98,6 +101,7 @@ async function nodesRate(): Promise<{ rate: number; dropped: number }> {
     spawn("node.ts", [
       ...["--id", id, "--listen", `127.0.0.1:${ports[i]}`],
       ...["--peers", `${ids[1 - i]}=127.0.0.1:${ports[1 - i]}`, "--control", control],
+      ...(token !== undefined ? ["--token", token] : []),
     ])
   );
   try {
@@ -161,6 +165,7 @@ export async function run(): Promise<void> {
   const raw = await rawRate("messages");
   const bytes = await rawRate("bytes");
   const nodes = await nodesRate();
+  const keyed = await nodesRate("bench-shared-key");
   const pct = (n: number) => `${((n / raw) * 100).toFixed(0)}%`;
   console.log(`  raw TCP echo, each message decoded and answered (anchor): ${fmt(raw)} msgs/s`);
   console.log(
@@ -171,6 +176,11 @@ export async function run(): Promise<void> {
     `  deno task node × 2 over the TCP transport:                ${fmt(nodes.rate)} msgs/s ` +
       `(${pct(nodes.rate)} of the anchor, goal ≥ 70%; ` +
       `${((nodes.rate / bytes) * 100).toFixed(0)}% of the ceiling; ${fmt(nodes.dropped)} dropped)`,
+  );
+  console.log(
+    `  the same with --token (HMAC-SHA256 on every frame):      ${fmt(keyed.rate)} msgs/s ` +
+      `(${pct(keyed.rate)} of the anchor; ${((keyed.rate / nodes.rate) * 100).toFixed(0)}% ` +
+      `of the run without a token; ${fmt(keyed.dropped)} dropped)`,
   );
 }
 
