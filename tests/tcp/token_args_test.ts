@@ -144,3 +144,24 @@ Deno.test("token: control refuses a node link without the cluster's token, with 
     await server.shutdown();
   }
 });
+
+Deno.test("token args: the README's three-host commands parse", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const at = readme.indexOf("### Nodes on several hosts, with a token");
+  const block = /```console\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+  // Joined at the backslashes, $DISTLAB_TOKEN filled in, split like a shell would.
+  const commands = block.replace(/\\\n\s*/g, "").trim().split("\n").map((l) =>
+    l.replace(/^host[ABC]\$ /, "").replaceAll('"$DISTLAB_TOKEN"', TOKEN).split(/\s+/)
+  );
+  const ctx = { protocols: ["raft-kv"], cwd: "/tmp" };
+  const nodes = commands.filter((c) => c[2] === "node").map((c) => parseNodeArgs(c.slice(3)));
+  assert.deepEqual(nodes.map((n) => n.id), ["n1", "n2", "n3"]);
+  for (const n of nodes) {
+    assert.equal(n.token, TOKEN);
+    assert.equal(n.listen.hostname, "0.0.0.0");
+    assert.equal(n.peers.size, 2);
+  }
+  const cluster = commands.find((c) => c[2] === "cluster")!;
+  assert.deepEqual(parseClusterArgs(cluster.slice(3), ctx).external, ["n1", "n2", "n3"]);
+  assert.equal(commands.length, 5);
+});
