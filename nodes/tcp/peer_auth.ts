@@ -123,6 +123,8 @@ export function proofHolds(
 export interface FrameSeal {
   /** `tag ‖ payload` for the next frame sent. */
   seal(payload: Uint8Array): Uint8Array;
+  /** The tag alone of the next frame sent (to go before its payload). */
+  tag(payload: Uint8Array): Uint8Array;
   /** The payload of the next frame received; throws when its tag does not hold. */
   open(sealed: Uint8Array): Uint8Array;
   /** Frames sealed or opened so far. */
@@ -145,7 +147,7 @@ export function frameSeal(token: string, t: Transcript): FrameSeal {
   const seq = new Uint8Array(8);
   const seqView = new DataView(seq.buffer);
   let n = 0;
-  const tag = (payload: Uint8Array): Buffer => {
+  const tagOf = (payload: Uint8Array): Buffer => {
     seqView.setBigUint64(0, BigInt(n));
     return createHmac("sha256", key).update(seq).update(payload).digest();
   };
@@ -153,9 +155,14 @@ export function frameSeal(token: string, t: Transcript): FrameSeal {
     get count() {
       return n;
     },
+    tag(payload: Uint8Array): Uint8Array {
+      const t = tagOf(payload);
+      n++;
+      return t;
+    },
     seal(payload: Uint8Array): Uint8Array {
       const out = new Uint8Array(TAG_BYTES + payload.length);
-      out.set(tag(payload), 0);
+      out.set(tagOf(payload), 0);
       out.set(payload, TAG_BYTES);
       n++;
       return out;
@@ -165,7 +172,7 @@ export function frameSeal(token: string, t: Transcript): FrameSeal {
         throw new Error(`frame ${n} of ${sealed.length} bytes has no room for its tag`);
       }
       const payload = sealed.subarray(TAG_BYTES);
-      if (!timingSafeEqual(tag(payload), sealed.subarray(0, TAG_BYTES))) {
+      if (!timingSafeEqual(tagOf(payload), sealed.subarray(0, TAG_BYTES))) {
         throw new Error(`frame ${n} fails its authentication tag (forged, replayed or reordered)`);
       }
       n++;

@@ -32,6 +32,7 @@ import type { WireDelivery } from "../worker_protocol.ts";
 import {
   checkedFrameReader,
   encodeCheckedFrame,
+  encodeCheckedFrames,
   FrameError,
   MAX_PEER_FRAME_BYTES,
 } from "./checked_frame.ts";
@@ -650,7 +651,7 @@ export class PeerTransport {
           // Sealed now, in the order this connection carries them.
           await writeAll(
             conn,
-            concat(frames.map((p) => encodeCheckedFrame(seal === null ? p : seal.seal(p)))),
+            seal === null ? encodeCheckedFrames(frames) : encodeCheckedFrames(frames, seal.tag),
           );
         } catch {
           link.lost += n;
@@ -694,17 +695,6 @@ function handshakeReader(
 async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
   let at = 0;
   while (at < bytes.length) at += await conn.write(bytes.subarray(at));
-}
-
-function concat(frames: Uint8Array[]): Uint8Array {
-  if (frames.length === 1) return frames[0]!;
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let at = 0;
-  for (const f of frames) {
-    out.set(f, at);
-    at += f.length;
-  }
-  return out;
 }
 
 function closeQuietly(conn: Deno.Conn): void {

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import {
   checkedFrameReader,
   encodeCheckedFrame,
+  encodeCheckedFrames,
   FrameError,
 } from "../../nodes/tcp/checked_frame.ts";
 
@@ -90,4 +91,17 @@ Deno.test("checked frames: a frame too short to hold its checksum, and plain gar
     assert.ok(e instanceof FrameError);
     assert.equal(e.kind, "oversized"); // "GET " read as a length is ~1.2 GB
   }
+});
+
+Deno.test("checked frames: many in one buffer are the frames one by one, a prefix inside the checksum", () => {
+  const payloads = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(300).fill(7)];
+  const one = payloads.map((p) => encodeCheckedFrame(p));
+  const many = encodeCheckedFrames(payloads);
+  assert.deepEqual(many, new Uint8Array(one.flatMap((f) => [...f])));
+  const tagged = encodeCheckedFrames(payloads, (p) => new Uint8Array([p.length & 0xff, 9]));
+  const back = checkedFrameReader().push(tagged);
+  assert.deepEqual(back, payloads.map((p) => new Uint8Array([p.length & 0xff, 9, ...p])));
+  const bad = tagged.slice();
+  bad[9] ^= 1; // inside the first frame's prefix
+  assert.throws(() => checkedFrameReader().push(bad), /bad checksum/);
 });
