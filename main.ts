@@ -127,7 +127,8 @@ async function serve(args: ClusterArgs): Promise<number> {
     );
     console.error(
       `distlab: waiting for nodes ${args.external!.join(", ")} to connect to ` +
-        `http://${server.addr.hostname}:${server.addr.port}`,
+        `http://${server.addr.hostname}:${server.addr.port}` +
+        (args.token !== undefined ? " (each with the cluster's --token)" : ""),
     );
   }
   let cluster: Cluster;

@@ -364,9 +364,11 @@ export class PeerTransport {
             clearTimeout(timer);
             continue;
           }
+          // A frame whose tag fails is refused as such, not as undecodable.
+          const data = seal === null ? payload : seal.open(payload);
           let batch: WireDelivery[];
           try {
-            batch = deserialize(seal === null ? payload : seal.open(payload)) as WireDelivery[];
+            batch = deserialize(data) as WireDelivery[];
             if (!Array.isArray(batch)) throw new Error("not a batch of messages");
           } catch (e) {
             throw new Error(`undecodable message from ${peer}: ${message(e)}`);
