@@ -158,6 +158,8 @@ interface Link {
 const DEFAULT_QUEUE_LIMIT = 10_000;
 /** A handshake refused again for the same reason is logged again after this long. */
 const REFUSAL_QUIET_MS = 60_000;
+/** The largest frame taken before a connection is admitted (a handshake is far smaller). */
+const HANDSHAKE_FRAME_BYTES = 64 * 1024;
 /** Bytes asked of the socket per read. */
 const READ_BYTES = 256 * 1024;
 
@@ -334,7 +336,10 @@ export class PeerTransport {
 
   async #serve(conn: Deno.TcpConn): Promise<void> {
     const who = `${conn.remoteAddr.hostname}:${conn.remoteAddr.port}`;
-    const reader = checkedFrameReader(this.#o.maxFrameBytes);
+    // Until it is admitted a stranger gets small frames only: nothing of size is
+    // buffered for a connection that has not proved anything.
+    let reader = checkedFrameReader(HANDSHAKE_FRAME_BYTES);
+    let admitted = false;
     let peer: NodeId | null = null;
     /** With a token: the handshake so far, while the dialer's proof is awaited. */
     let challenged: Transcript | null = null;
@@ -379,6 +384,12 @@ export class PeerTransport {
             from,
             batch.map((d) => d.from === from ? d : { ...d, from }),
           );
+        }
+        if (peer !== null && !admitted) {
+          admitted = true;
+          // A dialer waits for the welcome before it sends: nothing may be half-read here.
+          if (reader.pending > 0) throw new Error("it sent frames before it was welcomed");
+          reader = checkedFrameReader(this.#o.maxFrameBytes);
         }
       }
     } catch (e) {

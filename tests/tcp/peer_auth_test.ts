@@ -279,3 +279,28 @@ Deno.test("peer auth: after the handshake a forged, replayed or reordered frame 
     b.t.close();
   }
 });
+
+Deno.test("peer auth: before it is admitted, a connection may not send a large frame", async () => {
+  const b = node("n2", { n1: { hostname: HOST, port: freePort() } }, TOKEN);
+  try {
+    // A header announcing 1 MiB, under the 16 MiB a peer may send once admitted.
+    const conn = await Deno.connect(b.t.address);
+    await conn.write(new Uint8Array([0, 0x10, 0, 4, 1, 2, 3, 4]));
+    assert.equal(await closedByPeer(conn), "closed");
+    await waitFor(
+      "the refusal is logged",
+      () =>
+        b.logs.some((l) => /^tcp n2: refused 127\.0\.0\.1:\d+: oversized/.test(l)) ||
+        notYet(b.logs),
+    );
+    // Once admitted, a frame of 1 MiB goes through.
+    const { conn: c, seal } = await handDial(b.t.address, "n1", "n2", TOKEN);
+    const big: WireDelivery = { ...msg("n1", 1), body: { i: 1, pad: "x".repeat(1 << 20) } };
+    const bytes = encodeCheckedFrame(seal.seal(encodeWire([big])));
+    for (let at = 0; at < bytes.length;) at += await c.write(bytes.subarray(at));
+    await waitFor("the big frame arrives", () => b.got.length === 1 || notYet(b.got.length));
+    c.close();
+  } finally {
+    b.t.close();
+  }
+});
