@@ -441,7 +441,7 @@ export class PeerTransport {
         return this.#refuse(
           conn,
           who,
-          `'${challenged.from}' does not know this cluster's token (its proof does not match)`,
+          `'${challenged.from}' has another token (its proof does not match)`,
         );
       }
       return this.#admit(conn, who, challenged.from, challenged.to, frameSeal(token!, challenged));
@@ -603,7 +603,7 @@ export class PeerTransport {
           listenerNonce: String(answer.nonce),
         };
         if (!proofHolds(token, "listener", t, answer.proof)) {
-          const reason = "it does not know this cluster's token (its proof does not match)";
+          const reason = "its token is not ours (its proof does not match)";
           // Said to the listener too, so both logs tell why.
           await writeAll(conn, encodeCheckedFrame(serialize({ type: "reject", reason })))
             .catch(() => {});

@@ -172,7 +172,9 @@ Deno.test("peer auth: a wrong token, or none, is refused with a log line on both
       "the dialers hear why",
       () =>
         (wrong.logs.some((l) =>
-          /^tcp n3: cannot reach n2 at .*: it does not know this cluster's token/.test(l)
+          /^tcp n3: cannot reach n2 at .*: its token is not ours \(its proof does not match\)/.test(
+            l,
+          )
         ) &&
           none.logs.some((l) =>
             /^tcp n4: cannot reach n2 .*it refused us: 'n2' requires a token/.test(l)
@@ -219,6 +221,20 @@ Deno.test("peer auth: after the handshake a forged, replayed or reordered frame 
     n3: { hostname: HOST, port: freePort() },
   }, TOKEN);
   try {
+    // A dialer that answers the challenge with a proof made from another token.
+    const liar = await Deno.connect(b.t.address);
+    const dialerNonce = freshNonce();
+    await liar.write(frame({ type: "hello", from: "n1", to: "n2", nonce: dialerNonce }));
+    const challenge = await readFrame(liar);
+    const t = { from: "n1", to: "n2", dialerNonce, listenerNonce: String(challenge.nonce) };
+    await liar.write(frame({ type: "proof", proof: handshakeProof("not-the-token", "dialer", t) }));
+    assert.equal((await readFrame(liar)).type, "reject");
+    assert.equal(await closedByPeer(liar), "closed");
+    assert.ok(
+      b.logs.some((l) => /refused .*: 'n1' has another token \(its proof/.test(l)),
+      b.logs.join("\n"),
+    );
+
     // A sound frame, then the very same bytes again.
     let { conn, seal } = await handDial(b.t.address, "n1", "n2", TOKEN);
     const sealed = encodeCheckedFrame(seal.seal(encodeWire([msg("n1", 1)])));
