@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import type { NodeId } from "../protocols/node.ts";
 import { checkNodeIds } from "../nodes/faults/topology.ts";
 import type { Address } from "../nodes/tcp/peer_transport.ts";
+import type { TcpNodeOptions } from "../nodes/tcp/tcp_node.ts";
 import { bearerToken, UsageError } from "./cluster_args.ts";
 import { parseInteger, stripDashDash } from "./cli_args.ts";
 
@@ -64,16 +65,7 @@ pushes fault rules to it and serves the API, CLI and dashboard.
  * };
  * ```
  */
-export interface NodeArgs {
-  readonly id: NodeId;
-  readonly listen: Address;
-  readonly peers: ReadonlyMap<NodeId, Address>;
-  readonly control: string;
-  readonly dataDir?: string;
-  readonly protocol?: string;
-  readonly queueLimit?: number;
-  /** The cluster's shared key (`--token` or `DISTLAB_TOKEN`). */
-  readonly token?: string;
+export interface NodeArgs extends Omit<TcpNodeOptions, "log"> {
   readonly help: boolean;
 }
 

@@ -2,19 +2,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseShard, shardSeeds } from "../../torture/shard.ts";
 import { mergeSummaries, TIMING_FIELDS, type TortureSummary } from "../../torture/summary.ts";
-
-const TORTURE = new URL("../../torture.ts", import.meta.url).pathname;
-
-async function torture(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", TORTURE, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const d = new TextDecoder();
-  return { code: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
-}
+import { runScript } from "../support/run_script.ts";
+const torture = (args: string[]) => runScript("torture.ts", args);
 
 function withoutTiming(s: unknown): Record<string, unknown> {
   const copy = { ...(s as Record<string, unknown>) };
