@@ -19,38 +19,7 @@ import {
   readBack,
   writeAll,
 } from "../e2e/cluster_client.ts";
-
-const ROOT = new URL("../../", import.meta.url);
-const HOST = "127.0.0.1";
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  /** Everything it printed on stderr so far. */
-  readonly err: () => string;
-}
-
-function spawn(script: string, args: string[]): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", new URL(script, ROOT).pathname, ...args],
-    cwd: ROOT.pathname,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  void (async () => {
-    const dec = new TextDecoder();
-    for await (const chunk of child.stderr) text += dec.decode(chunk, { stream: true });
-  })();
-  return { child, err: () => text };
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
+import { freePort, HOST, type Proc, spawnScript } from "./processes.ts";
 
 function kill(p: Proc): void {
   try {
@@ -71,7 +40,7 @@ Deno.test("tcp nodes: control + 3 deno task node processes — writes, id collis
   const ids = ["n1", "n2", "n3"];
   const ports = new Map(ids.map((id) => [id, freePort()]));
   const procs: Proc[] = [];
-  const control = spawn("main.ts", [
+  const control = spawnScript("main.ts", [
     ...["--port", "0", "--protocol", "raft-kv", "--seed", "5", "--external", ids.join(",")],
   ]);
   procs.push(control);
@@ -82,7 +51,7 @@ Deno.test("tcp nodes: control + 3 deno task node processes — writes, id collis
     }, { timeout: "long" });
     const startNode = (id: string): Proc => {
       const peers = ids.filter((p) => p !== id).map((p) => `${p}=${HOST}:${ports.get(p)}`);
-      const p = spawn("node.ts", [
+      const p = spawnScript("node.ts", [
         ...["--id", id, "--listen", `${HOST}:${ports.get(id)}`, "--peers", peers.join(",")],
         ...["--control", url, "--data-dir", `${dir}/${id}`, "--protocol", "raft-kv"],
       ]);
@@ -102,7 +71,7 @@ Deno.test("tcp nodes: control + 3 deno task node processes — writes, id collis
     }
 
     // A second process claiming n1 is refused by control, and says why.
-    const twin = spawn("node.ts", [
+    const twin = spawnScript("node.ts", [
       ...["--id", "n1", "--listen", `${HOST}:0`, "--peers", `n2=${HOST}:${ports.get("n2")}`],
       ...["--control", url],
     ]);

@@ -14,40 +14,10 @@ import { memoryIo } from "../../cli/io.ts";
 import { parseHistory } from "../../history/jsonl.ts";
 import { checkLinearizability } from "../../checker/linearizability.ts";
 import { modelByName } from "../../checker/models.ts";
+import { freePort, HOST, type Proc, spawnScript } from "./processes.ts";
 
-const ROOT = new URL("../../", import.meta.url);
-const HOST = "127.0.0.1";
 const TOKEN = "e2e-shared-key-0123";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
-
-interface Proc {
-  readonly child: Deno.ChildProcess;
-  readonly err: () => string;
-}
-
-function spawn(script: string, args: string[], env: Record<string, string> = {}): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", new URL(script, ROOT).pathname, ...args],
-    cwd: ROOT.pathname,
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  void (async () => {
-    const dec = new TextDecoder();
-    for await (const chunk of child.stderr) text += dec.decode(chunk, { stream: true });
-  })();
-  return { child, err: () => text };
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
 
 async function cli(url: string, ...argv: string[]): Promise<string[]> {
   const io = memoryIo({ env: { DISTLAB_URL: url, DISTLAB_TOKEN: TOKEN } });
@@ -85,7 +55,7 @@ Deno.test("tcp nodes with a token: control + 3 node processes — writes, a part
   const ids = ["n1", "n2", "n3"];
   const ports = new Map(ids.map((id) => [id, freePort()]));
   const procs: Proc[] = [];
-  const control = spawn("main.ts", [
+  const control = spawnScript("main.ts", [
     ...["--port", "0", "--protocol", "raft-kv", "--seed", "7", "--external", ids.join(",")],
     ...["--token", TOKEN],
   ]);
@@ -97,7 +67,7 @@ Deno.test("tcp nodes with a token: control + 3 node processes — writes, a part
     }, { timeout: "long" });
     const nodes = ids.map((id) => {
       const peers = ids.filter((p) => p !== id).map((p) => `${p}=${HOST}:${ports.get(p)}`);
-      const p = spawn("node.ts", [
+      const p = spawnScript("node.ts", [
         ...["--id", id, "--listen", `${HOST}:${ports.get(id)}`, "--peers", peers.join(",")],
         ...["--control", url, "--data-dir", `${dir}/${id}`, "--protocol", "raft-kv"],
       ], { DISTLAB_TOKEN: TOKEN });
