@@ -20,16 +20,9 @@ import {
   proofHolds,
   type Transcript,
 } from "../../nodes/tcp/peer_auth.ts";
+import { freePort, HOST } from "./processes.ts";
 
-const HOST = "127.0.0.1";
 const TOKEN = "correct-horse-battery";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
 
 interface Node {
   t: PeerTransport;

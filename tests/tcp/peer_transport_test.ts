@@ -12,15 +12,7 @@ import { type Address, PeerTransport } from "../../nodes/tcp/peer_transport.ts";
 import type { WireDelivery } from "../../nodes/worker_protocol.ts";
 import { encodeCheckedFrame } from "../../nodes/tcp/checked_frame.ts";
 import { encodeWire } from "../../nodes/tcp/wire_codec.ts";
-
-const HOST = "127.0.0.1";
-/** A port nobody listens on (taken, then freed). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
+import { freePort, HOST } from "./processes.ts";
 
 interface Node {
   t: PeerTransport;

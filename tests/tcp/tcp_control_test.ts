@@ -15,15 +15,7 @@ import { runTcpNode } from "../../nodes/tcp/tcp_node.ts";
 import type { Address } from "../../nodes/tcp/peer_transport.ts";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
-
-const HOST = "127.0.0.1";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
+import { freePort, HOST } from "./processes.ts";
 
 interface Setup {
   cluster: Cluster;
