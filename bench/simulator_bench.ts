@@ -189,6 +189,8 @@ export function run(): Promise<void> {
     ["heartbeat", heartbeat as AnyProtocol, 0, {}],
     ["swim", swim as AnyProtocol, 0, {}],
     ["quorum-kv, 4 clients", protocolByName("quorum-kv"), 4, {}],
+    // The same store with SWIM in place of all-to-all pings (`detector=swim`).
+    ["quorum-kv, SWIM", protocolByName("quorum-kv"), 4, { detector: "swim" }],
   ];
   for (const [name, protocol, clients, options] of rows) {
     const rates = SIZES.map((n) => scaled(protocol, n, clients, options));
