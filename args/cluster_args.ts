@@ -266,6 +266,11 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       if (kinds.includes("disk")) {
         throw new Error("the disk nemesis runs in the simulator only (deno task sim, torture)");
       }
+      if (kinds.includes("membership")) {
+        throw new Error(
+          "the membership nemesis runs in the simulator only (deno task sim, torture)",
+        );
+      }
       if (!(durationMs >= 1000 && durationMs <= 24 * 3600_000)) {
         throw new Error("--nemesis-for must be from 1s to 24h");
       }

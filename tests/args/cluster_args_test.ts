@@ -95,6 +95,7 @@ Deno.test("cluster args: bad input is a one-line UsageError", () => {
     [["--nemesis", "kill", "--nemesis-for", "10ms"], /--nemesis-for must be from 1s to 24h/],
     [["--nemesis-for", "5s"], /--nemesis needs at least one fault kind/],
     [["--nemesis", "kill,disk"], /the disk nemesis runs in the simulator only/],
+    [["--nemesis", "membership"], /the membership nemesis runs in the simulator only/],
     [["--bogus"], /Unknown option '--bogus'/],
     [["positional"], /Unexpected argument 'positional'/],
     [["--nodes"], /--nodes/],
