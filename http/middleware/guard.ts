@@ -23,6 +23,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { problemResponse } from "../problem.ts";
+import { sameSecret } from "../same_secret.ts";
 
 /**
  * Options of {@link guard}.
@@ -40,15 +41,6 @@ export interface GuardOptions {
 }
 
 const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i;
-
-function sameBytes(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  // Compare every byte, whatever matches, so timing does not reveal the token's prefix.
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
 
 /**
  * The middleware.
@@ -77,7 +69,7 @@ export function guard(options: GuardOptions): MiddlewareHandler {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
       const stream = c.req.method === "GET" && path === "/api/v1/events";
       const given = m?.[1] ?? (stream ? c.req.query("access_token") : undefined);
-      if (given === undefined || !sameBytes(given, token)) {
+      if (given === undefined || !sameSecret(given, token)) {
         return problemResponse({
           type: "/api/v1/problems/unauthorized",
           title: "Unauthorized",

@@ -24,6 +24,7 @@ import { deserialize, serialize } from "node:v8";
 import type { NodeId } from "../../protocols/node.ts";
 import type { NodeWorker } from "../process/process_worker.ts";
 import type { FromWorker, ToWorker } from "../worker_protocol.ts";
+import { sameSecret } from "../../http/same_secret.ts";
 
 /** The path node processes connect to on the control process's HTTP server. */
 export const NODE_LINK_PATH = "/v1/node-link";
@@ -238,7 +239,7 @@ export class NodeLinks {
     if (this.#token === undefined) return null;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
     if (m === null) return "this cluster requires a token: start the node with --token";
-    return sameBytes(m[1]!, this.#token) ? null : "the node's --token is not the cluster's";
+    return sameSecret(m[1]!, this.#token) ? null : "the node's --token is not the cluster's";
   }
 
   #hello(socket: WebSocket, m: LinkHello | FromWorker): Live | null {
@@ -281,13 +282,4 @@ export class NodeLinks {
 function send(socket: WebSocket, m: ToWorker | LinkControl): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   socket.send(serialize(m));
-}
-
-/** Compares every byte, whatever matches, so timing does not reveal the token's prefix. */
-function sameBytes(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }
