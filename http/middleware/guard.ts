@@ -23,7 +23,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { problemResponse } from "../problem.ts";
-import { sameSecret } from "../same_secret.ts";
+import { sameSecret } from "../../nodes/same_secret.ts";
 
 /**
  * Options of {@link guard}.

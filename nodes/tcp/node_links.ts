@@ -24,7 +24,7 @@ import { deserialize, serialize } from "node:v8";
 import type { NodeId } from "../../protocols/node.ts";
 import type { NodeWorker } from "../process/process_worker.ts";
 import type { FromWorker, ToWorker } from "../worker_protocol.ts";
-import { sameSecret } from "../../http/same_secret.ts";
+import { sameSecret } from "../same_secret.ts";
 
 /** The path node processes connect to on the control process's HTTP server. */
 export const NODE_LINK_PATH = "/v1/node-link";
