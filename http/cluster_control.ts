@@ -64,6 +64,11 @@ export interface ClusterControl {
   readonly nodes: readonly NodeId[];
   /** The fault model. */
   readonly network: NetworkControl;
+  /**
+   * Resolves once every running node applies the current fault rules (absent: they are
+   * in force as soon as `network` changes).
+   */
+  faultsInForce?(): Promise<void>;
   /** Milliseconds since the cluster started: the time of its trace events. */
   now(): number;
   /** Up, paused, status and last sign of life of one node. */

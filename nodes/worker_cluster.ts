@@ -56,6 +56,7 @@ import { type CounterSnapshot, LinkCounters } from "./worker/link_counters.ts";
 import { loadProtocol, specName } from "./worker/load_protocol.ts";
 import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
+import { SendFirst } from "./worker/send_first.ts";
 import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
 import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
@@ -130,6 +131,15 @@ export class Cluster implements Runtime {
   readonly #maxBacklog: number;
   #backlogDropped = 0;
   #backlogRefused = 0;
+  /**
+   * Whether the nodes' Workers send to each other over direct ports (the data plane off
+   * the main thread) rather than through {@link Router}.
+   */
+  readonly #direct: boolean;
+  /** Orders the trace of direct links: a send before its delivery. */
+  readonly #order: SendFirst;
+  /** Callers waiting for the current fault rules to be in force at every node. */
+  #inForce: (() => void)[] = [];
 
   /** Use {@link startCluster}. */
   constructor(o: ClusterOptions) {
@@ -139,6 +149,8 @@ export class Cluster implements Runtime {
       throw new RangeError(`maxBacklog must be a positive integer, got ${o.maxBacklog}`);
     }
     this.#protocolName = specName(o.protocol);
+    this.#direct = o.links !== "routed" && o.processes !== true && o.external === undefined;
+    this.#order = new SendFirst((e) => this.#listeners.emit(e), () => this.#now());
     const ids = typeof o.nodes === "number"
       ? Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`)
       : [...o.nodes];
@@ -170,12 +182,12 @@ export class Cluster implements Runtime {
       // The same per-runtime state the nemesis sets (`byzantineOf(runtime)`).
       byzantine: byzantineOf(this),
     });
-    if (o.external !== undefined) {
+    if (o.external !== undefined || this.#direct) {
       this.network.watch(() => {
         this.#faultsVersion++;
         const m = this.#faults();
         for (const s of this.#slots.values()) {
-          if (s.worker !== null && o.external!.has(s.id)) s.worker.postMessage(m);
+          if (s.worker !== null && this.#selfSending(s)) s.worker.postMessage(m);
         }
       });
     }
@@ -570,7 +582,7 @@ export class Cluster implements Runtime {
     const s = this.#slot(node);
     byzantineOf(this).set(node, mode);
     // A node that sends to its peers itself rewrites its own messages.
-    if (s.worker !== null && this.#o.external?.has(node)) {
+    if (s.worker !== null && this.#selfSending(s)) {
       s.worker.postMessage({ type: "byzantine", mode });
     }
     this.#emit({
@@ -595,6 +607,22 @@ export class Cluster implements Runtime {
    */
   onEvent(listener: (e: TraceEvent) => void, options: EventOptions = {}): () => void {
     return this.#listeners.add(listener, options.messages ?? true);
+  }
+
+  /**
+   * Resolves once every running node applies the current fault rules: at once when the
+   * router applies them (it sees every message); with direct links, when each Worker has
+   * acknowledged the newest version (or gone down). The API answers a fault change only
+   * then, so that a partition it acknowledged is in force on every link.
+   */
+  faultsInForce(): Promise<void> {
+    if (this.#faultsPending() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#inForce.push(resolve));
+  }
+
+  /** Whether nodes send to each other over direct ports, off the main thread. */
+  get directLinks(): boolean {
+    return this.#direct;
   }
 
   /** Messages sent, delivered, dropped and duplicated, in total and per link. */
@@ -646,6 +674,7 @@ export class Cluster implements Runtime {
     this.#timers.clear();
     this.#router.close();
     await Promise.all([...this.#slots.values()].map((s) => this.#stop(s)));
+    this.#order.close();
     this.#listeners.clear();
   }
 
@@ -674,6 +703,11 @@ export class Cluster implements Runtime {
     byzantineOf(this).set(s.id, null); // a node added again under its id starts correct
     this.#ids = this.#ids.filter((id) => id !== s.id);
     this.network.setNodes(this.#ids);
+    if (this.#direct) {
+      for (const p of this.#slots.values()) {
+        p.worker?.postMessage({ type: "peer", peer: s.id, port: null, removed: true });
+      }
+    }
   }
 
   /** A request the caller gave up on: never deliver it if still held, stop waiting. */
@@ -729,14 +763,19 @@ export class Cluster implements Runtime {
       clocks: s.clocks,
       paused: false,
       tracing: this.#tracing,
+      ...(this.#direct
+        ? { direct: { epoch: performance.timeOrigin + this.#t0, maxBacklog: this.#maxBacklog } }
+        : {}),
     };
     worker.postMessage(init);
     // A node that sends to its peers itself applies the fault rules on its side.
-    if (external) {
+    if (external || this.#direct) {
+      s.faultsAck = -1;
       worker.postMessage(this.#faults());
       const mode = byzantineOf(this).modeOf(s.id); // kept across restarts
       if (mode !== null) worker.postMessage({ type: "byzantine", mode });
     }
+    if (this.#direct) this.#connect(s, worker as Worker);
     // Generous: see ClusterOptions.startTimeoutMs (a cold first start on a busy machine).
     const ms = o.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {
@@ -804,11 +843,52 @@ export class Cluster implements Runtime {
         s.closing?.();
         return;
       case "links": {
-        // A node that sent to its peers itself: its counts and its sending side's events.
+        // A node that sent to its peers itself: its counts and its sending side's events
+        // (a Worker stamps them in cluster time; a process's clock is its own).
         for (const [from, to, kind, n] of m.counts) this.#counters.add(from, to, kind, n);
-        if (this.#tracing) { for (const e of m.events) this.#emit({ ...e, time: this.#now() }); }
+        if (this.#tracing) {
+          for (const e of m.events) this.#emit(this.#direct ? e : { ...e, time: this.#now() });
+        }
         return;
       }
+      case "faults-ack":
+        s.faultsAck = Math.max(s.faultsAck, m.version);
+        return this.#checkInForce();
+    }
+  }
+
+  /** Whether `s` sends to its peers itself and so applies the fault rules on its side. */
+  #selfSending(s: Slot): boolean {
+    return this.#direct || this.#o.external?.has(s.id) === true;
+  }
+
+  /** Running self-sending nodes that have not yet acknowledged the current rules. */
+  #faultsPending(): number {
+    if (!this.#direct) return 0; // the router (or a process node's own link) applies them
+    let n = 0;
+    for (const s of this.#slots.values()) {
+      if (s.worker !== null && s.faultsAck < this.#faultsVersion) n++;
+    }
+    return n;
+  }
+
+  #checkInForce(): void {
+    if (this.#inForce.length === 0 || this.#faultsPending() > 0) return;
+    const waiting = this.#inForce;
+    this.#inForce = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /**
+   * Gives a new Worker a direct port to every running node, and each of them its end;
+   * what either sends before the other has started waits in the port.
+   */
+  #connect(s: Slot, worker: Worker): void {
+    for (const p of this.#slots.values()) {
+      if (p === s || p.worker === null) continue;
+      const { port1, port2 } = new MessageChannel();
+      (p.worker as Worker).postMessage({ type: "peer", peer: s.id, port: port1 }, [port1]);
+      worker.postMessage({ type: "peer", peer: p.id, port: port2 }, [port2]);
     }
   }
 
@@ -834,8 +914,16 @@ export class Cluster implements Runtime {
 
   /** Terminates the Worker and settles everything that waited on it. */
   #kill(s: Slot, why: string): void {
+    const wasUp = s.worker !== null;
     s.worker?.terminate();
     s.worker = null;
+    if (this.#direct && wasUp) {
+      // Its peers drop what they send it (`crashed`) until it runs again with new ports.
+      for (const p of this.#slots.values()) {
+        if (p !== s) p.worker?.postMessage({ type: "peer", peer: s.id, port: null });
+      }
+      this.#checkInForce();
+    }
     s.epoch++;
     s.ready = false;
     s.paused = false;
@@ -884,7 +972,15 @@ export class Cluster implements Runtime {
     if (m.writes !== null && s.mirror !== null) applyDeltas(s.mirror, m.writes);
     s.clocks = m.clocks;
     if (this.#listeners.any) {
-      for (const e of outputEvents(s.id, this.#now(), m)) this.#emit(e);
+      const events = outputEvents(s.id, this.#now(), m);
+      if (this.#direct && m.delivered !== null && m.delivered.length > 0) {
+        // Their sends come from other Workers: each delivery waits for its own.
+        let k = 0;
+        for (const e of events) {
+          if (e.kind === "deliver") this.#order.deliver(e, m.delivered[k++]?.sent ?? -1);
+          else this.#order.push(e);
+        }
+      } else for (const e of events) this.#emit(e);
     }
     this.#router.send(s.id, m.messages);
     for (const r of m.replies) {
@@ -966,7 +1062,8 @@ export class Cluster implements Runtime {
   }
 
   #emit(e: TraceEvent): void {
-    this.#listeners.emit(e);
+    if (this.#direct) this.#order.push(e);
+    else this.#listeners.emit(e);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The entry module of a node's Web Worker (started by `worker_cluster.ts`; not meant to
- * be imported): the Worker's messages go to {@link serveNode}.
+ * be imported): the Worker's messages go to {@link serveDirectNode}, which sends the
+ * node's messages to its peers itself when the cluster gives it direct links.
  *
  * @example
  * ```ts ignore
@@ -13,7 +14,7 @@
  * @module
  */
 
-import { serveNode } from "./node_entry.ts";
+import { serveDirectNode } from "./worker/direct_node.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 
 /** The parts of the Worker global scope this entry uses. */
@@ -23,5 +24,5 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const onMessage = serveNode((m) => scope.postMessage(m));
+const onMessage = serveDirectNode((m) => scope.postMessage(m));
 scope.onmessage = (e: MessageEvent<ToWorker>): void => onMessage(e.data);

@@ -119,6 +119,31 @@ export interface InitMessage {
   readonly paused: boolean;
   /** Report deliveries for trace events. */
   readonly tracing: boolean;
+  /**
+   * Set when the node sends to its peers over direct `MessagePort`s (the Worker cluster's
+   * default): its messages take the fault model on its side (`direct_node.ts`) and never
+   * pass through the main thread.
+   */
+  readonly direct?: DirectLinks;
+}
+
+/**
+ * How a Worker that sends to its peers itself is set up.
+ *
+ * @example
+ * ```ts
+ * import type { DirectLinks } from "./worker_protocol.ts";
+ * const d: DirectLinks = { epoch: performance.timeOrigin, maxBacklog: 10_000 };
+ * ```
+ */
+export interface DirectLinks {
+  /**
+   * True time (`performance.timeOrigin + performance.now()`) of the cluster's time 0: the
+   * node stamps its sending side's trace events in the cluster's time.
+   */
+  readonly epoch: number;
+  /** Messages the node holds while paused; beyond, the oldest is dropped (`backlog`). */
+  readonly maxBacklog: number;
 }
 
 /**
@@ -149,7 +174,9 @@ export interface InputsMessage {
  *   (a node process over TCP); `version` grows with every change, so an older set that
  *   arrives late is ignored. Nodes whose messages the cluster routes ignore it;
  * - `byzantine`: the node's Byzantine mode (null: correct), for the same nodes: what they
- *   send is rewritten on their sending side.
+ *   send is rewritten on their sending side;
+ * - `peer`: for a Worker with direct links, the port to reach `peer` by (and to hear it
+ *   on), or null while that peer is down; `removed` when it left the cluster.
  *
  * @example
  * ```ts
@@ -167,7 +194,13 @@ export type ControlMessage =
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" }
   | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules }
-  | { readonly type: "byzantine"; readonly mode: ByzantineMode | null };
+  | { readonly type: "byzantine"; readonly mode: ByzantineMode | null }
+  | {
+    readonly type: "peer";
+    readonly peer: NodeId;
+    readonly port: MessagePort | null;
+    readonly removed?: true;
+  };
 
 /**
  * Every message the main thread posts to a node's Worker.
@@ -210,6 +243,8 @@ export interface DeliveryReport {
   readonly body: unknown;
   readonly lamport: number;
   readonly vclock: VectorClock;
+  /** The message's own Lamport stamp (the sender's at the send): pairs it with its send. */
+  readonly sent?: number;
 }
 
 /**
@@ -338,6 +373,20 @@ export interface LinkReport {
 }
 
 /**
+ * Worker → main: the node applies the fault rules of `version` (or newer) from now on.
+ *
+ * @example
+ * ```ts
+ * import type { FaultsAck } from "./worker_protocol.ts";
+ * const m: FaultsAck = { type: "faults-ack", version: 3 };
+ * ```
+ */
+export interface FaultsAck {
+  readonly type: "faults-ack";
+  readonly version: number;
+}
+
+/**
  * Every message a node's Worker posts to the main thread.
  *
  * @example
@@ -354,4 +403,5 @@ export type FromWorker =
   | FailureMessage
   | DiskFaultMessage
   | LinkReport
+  | FaultsAck
   | { readonly type: "closed" };

@@ -310,6 +310,12 @@ export function faultRoutes(ctx: ApiContext): Hono {
   const { cluster, hub } = ctx;
   const net = cluster.network;
   const app = new Hono();
+  // A change is answered only once every node applies it (nodes with direct links apply
+  // the rules on their sending side): what the API acknowledged is in force everywhere.
+  app.use("/faults/*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400) await cluster.faultsInForce?.();
+  });
   const announce = (node: NodeId | "*", data: Record<string, unknown>) =>
     hub.publish({ time: cluster.now(), kind: "fault", node, data });
 

@@ -48,6 +48,13 @@ export interface SenderSideOptions {
   readonly onReport?: () => void;
   /** Seeds the fault model's random choices (default: the node id). */
   readonly seed?: string;
+  /**
+   * The clock of delays and trace events (default: `performance.now()`); a Worker gives
+   * the cluster's time, so its events line up with the main thread's.
+   */
+  readonly now?: () => number;
+  /** Why `transmit` dropped copies to `to`, for the trace (default: `queue`). */
+  readonly dropReason?: (to: NodeId) => string;
 }
 
 /**
@@ -75,6 +82,7 @@ export class SenderSide {
   #reported: Record<string, LinkCount> = {};
   #events: TraceEvent[] = [];
   #version = -1;
+  readonly #members = new Set<NodeId>();
 
   constructor(o: SenderSideOptions) {
     this.#o = o;
@@ -82,12 +90,13 @@ export class SenderSide {
     const random = () => rng.next();
     // No fault and no delay until the control side says otherwise.
     this.#network = new Network([o.id, ...o.peers], random, {});
-    const members = new Set([o.id, ...o.peers]);
+    const members = this.#members;
+    for (const p of [o.id, ...o.peers]) members.add(p);
     this.#router = new Router({
       network: this.#network,
       random,
       counters: this.#counters,
-      now: () => performance.now(),
+      now: o.now ?? (() => performance.now()),
       isMember: (id) => members.has(id),
       sink: (to, batch) => this.#transmit(to, batch),
       trace: (e) => this.#trace(e),
@@ -145,6 +154,26 @@ export class SenderSide {
   send(messages: readonly Outgoing[]): void {
     if (messages.length === 0) return;
     this.#router.send(this.#o.id, messages);
+    this.#o.onReport?.();
+  }
+
+  /** Lets the node send to `peer` (a member that joined), or (false) no more: `unknown`. */
+  setMember(peer: NodeId, member: boolean): void {
+    if (member === this.#members.has(peer)) return;
+    if (member) this.#members.add(peer);
+    else this.#members.delete(peer);
+    this.#network.setNodes([...this.#members]);
+  }
+
+  /**
+   * Counts a copy from `from` that reached this node but was not taken in (a paused
+   * node's full backlog), traced as a drop with `reason`.
+   */
+  droppedOnArrival(from: NodeId, body: unknown, reason: string): void {
+    this.#counters.add(from, this.#o.id, "dropped");
+    if (this.#router.tracing) {
+      this.#trace({ time: this.#now(), kind: "drop", node: this.#o.id, peer: from, body, reason });
+    }
     this.#o.onReport?.();
   }
 
@@ -209,15 +238,19 @@ export class SenderSide {
     if (this.#router.tracing) {
       for (const m of wire.slice(wire.length - dropped)) {
         this.#trace({
-          time: 0,
+          time: this.#now(),
           kind: "drop",
           node: this.#o.id,
           peer: to,
           body: m.body,
-          reason: "queue",
+          reason: this.#o.dropReason?.(to) ?? "queue",
         });
       }
     }
+  }
+
+  #now(): number {
+    return this.#o.now?.() ?? performance.now();
   }
 
   #trace(e: TraceEvent): void {

@@ -68,6 +68,13 @@ export interface ClusterOptions {
    */
   readonly external?: ExternalNodes;
   /**
+   * How the nodes' messages travel (Workers only): `direct` (the default) over a
+   * `MessagePort` between each pair of Workers, the fault model applied in the sending
+   * Worker, so that the main thread carries none of them; `routed` through the main
+   * thread's router, which sees every message (one fault model, one queue).
+   */
+  readonly links?: "direct" | "routed";
+  /**
    * Messages a paused node holds for when it resumes, and apart from them client requests
    * (default {@link DEFAULT_MAX_BACKLOG}): past it the oldest held message is dropped, as a
    * full receive buffer drops it (counted on its link, traced as a `drop` with reason

@@ -174,7 +174,8 @@ export class NodeRuntime {
         return; // handled by the Worker entry
       case "faults":
       case "byzantine":
-        return; // for a host that sends to its peers itself (nodes/tcp/)
+      case "peer":
+        return; // for a host that sends to its peers itself (direct_node.ts, nodes/tcp/)
     }
   }
 
@@ -197,7 +198,13 @@ export class NodeRuntime {
     this.#guard(() => {
       for (const d of m.deliveries) {
         host.deliver(d.from, d.body, d.lamport, d.vclock);
-        delivered?.push({ from: d.from, body: d.body, lamport: host.lamport, vclock: host.vclock });
+        delivered?.push({
+          from: d.from,
+          body: d.body,
+          lamport: host.lamport,
+          vclock: host.vclock,
+          sent: d.lamport,
+        });
       }
       for (const r of m.requests) host.request(r);
       this.#flush(delivered, m.deliveries.length + m.requests.length > 0);

@@ -75,6 +75,8 @@ export interface Slot {
   disk: DiskFaultSetting;
   /** Storage faults injected so far, by kind. */
   readonly diskInjected: Partial<Record<DiskFaultKind, number>>;
+  /** The newest fault rules' version the node acknowledged (direct links; -1: none). */
+  faultsAck: number;
 }
 
 /**
@@ -119,5 +121,6 @@ export function createSlot(
     stopped: null,
     disk: NO_DISK_FAULTS,
     diskInjected: {},
+    faultsAck: -1,
   };
 }

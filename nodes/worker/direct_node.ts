@@ -1,0 +1,188 @@
+/**
+ * A node's Worker that sends to its peers itself, over direct `MessagePort`s, so that
+ * node-to-node messages never pass through the main thread (the Worker cluster's data
+ * plane). It wraps {@link serveNode}: the node's outputs lose their messages here, which
+ * take the fault model on this, the sending, side ({@link SenderSide}: the same message
+ * path as the simulator's and the router's, over the rules the main thread pushes, each
+ * acknowledged with `faults-ack`) and leave as one `postMessage` per destination per
+ * firing on the port to that peer. The main thread stays the control plane: it hands out
+ * the ports (`peer` messages), starts, pauses and crashes Workers, and gets the rest of
+ * each output (writes, replies, protocol events, clocks) and a `links` report of what the
+ * links counted and traced.
+ *
+ * A paused node holds what arrives (bounded: the oldest is dropped, `backlog`) and takes
+ * it in when resumed; a peer that is down has no port, so what is sent to it is dropped
+ * (`crashed`). While message events are traced, the report goes out before the batch it
+ * describes, so the main thread hears of a send no later than of its delivery.
+ *
+ * Without `init.direct` the wrapper passes everything through: the main thread routes.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../../protocols/node.ts";
+import { SenderSide } from "../faults/sender_side.ts";
+import type { Liar } from "../faults/byzantine.ts";
+import { serveNode } from "../node_entry.ts";
+import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
+import { loadProtocol } from "./load_protocol.ts";
+
+/** Reports to the main thread go out at most this often (ms) while nobody traces. */
+const REPORT_MS = 20;
+
+/**
+ * Serves one node that may have direct links: returns the function to call with each
+ * message from the main thread; everything for the main thread goes to `post`.
+ *
+ * @example
+ * ```ts
+ * import { serveDirectNode } from "./direct_node.ts";
+ * const posted: unknown[] = [];
+ * const onMessage = serveDirectNode((m) => posted.push(m));
+ * onMessage({ type: "pause" }); // queued until an init arrives
+ * posted.length; // 0
+ * ```
+ */
+export function serveDirectNode(post: (m: FromWorker) => void): (m: ToWorker) => void {
+  let sender: SenderSide | null = null;
+  let serve: ((m: ToWorker) => void) | null = null;
+  let liar: Liar | undefined;
+  let paused = false;
+  let held: WireDelivery[] = [];
+  let maxBacklog = Infinity;
+  let reportTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const ports = new Map<NodeId, MessagePort>();
+  /** Control messages that came while the protocol module was loading, in order. */
+  let waiting: ToWorker[] | null = null;
+
+  const report = (): void => {
+    if (reportTimer !== undefined) clearTimeout(reportTimer);
+    reportTimer = undefined;
+    const m = sender?.takeReport();
+    if (m) post(m);
+  };
+  const scheduleReport = (): void => {
+    if (reportTimer === undefined && !closed) reportTimer = setTimeout(report, REPORT_MS);
+  };
+  const transmit = (to: NodeId, batch: WireDelivery[]): number => {
+    const port = ports.get(to);
+    if (port === undefined) return batch.length; // down: dropped, `crashed`
+    if (sender!.tracing) report(); // the send events before the deliveries they cause
+    port.postMessage(batch);
+    return 0;
+  };
+  const deliver = (batch: WireDelivery[]): void => {
+    sender!.delivered(batch);
+    serve!({ type: "inputs", deliveries: batch, requests: [] });
+  };
+  const arrive = (batch: WireDelivery[]): void => {
+    if (closed) return;
+    if (!paused) return deliver(batch);
+    for (const d of batch) {
+      if (held.length >= maxBacklog) {
+        const old = held.shift()!;
+        sender!.droppedOnArrival(old.from, old.body, "backlog");
+      }
+      held.push(d);
+    }
+  };
+  const wrapped = (m: FromWorker): void => {
+    if (m.type === "output" && m.messages.length > 0) {
+      // Ours leave from here; the main thread gets the rest, in the contract's order.
+      sender!.send(m.messages);
+      post({ ...m, messages: [] } satisfies OutputMessage);
+      return;
+    }
+    if (m.type === "closed") {
+      closed = true;
+      report();
+      sender?.close();
+      for (const p of ports.values()) p.close();
+      ports.clear();
+    }
+    post(m);
+  };
+  const setPeer = (peer: NodeId, port: MessagePort | null, removed: boolean): void => {
+    ports.get(peer)?.close();
+    ports.delete(peer);
+    sender!.setMember(peer, !removed);
+    if (port === null) return;
+    ports.set(peer, port);
+    port.onmessage = (e: MessageEvent<WireDelivery[]>) => arrive(e.data);
+  };
+  const control = (m: ToWorker): void => {
+    switch (m.type) {
+      case "faults":
+        sender!.applyFaults(m.version, m.rules); // an older set arriving late is ignored
+        post({ type: "faults-ack", version: sender!.faultsVersion });
+        return;
+      case "byzantine":
+        sender!.setByzantine(m.mode, liar);
+        return;
+      case "peer":
+        return setPeer(m.peer, m.port, m.removed === true);
+      case "tracing":
+        sender!.tracing = m.on;
+        break;
+      case "pause":
+        paused = true;
+        break;
+      case "resume": {
+        paused = false;
+        const backlog = held;
+        held = [];
+        serve!(m);
+        if (backlog.length > 0) deliver(backlog);
+        return;
+      }
+    }
+    serve!(m);
+  };
+  const start = async (init: ToWorker & { type: "init" }): Promise<void> => {
+    const direct = init.direct!;
+    const descriptor = await loadProtocol(init.protocol).catch(() => null);
+    sender = new SenderSide({
+      id: init.id,
+      peers: init.peers,
+      transmit,
+      onReport: scheduleReport,
+      seed: `${init.seed}:network`,
+      now: () => performance.timeOrigin + performance.now() - direct.epoch,
+      dropReason: () => "crashed",
+    });
+    sender.setMessageSchema(descriptor?.messages);
+    sender.tracing = init.tracing;
+    liar = descriptor?.byzantine?.lie;
+    paused = init.paused;
+    maxBacklog = direct.maxBacklog;
+    serve = serveNode(wrapped);
+    serve(init);
+    const queued = waiting ?? [];
+    waiting = null;
+    for (const q of queued) control(q);
+  };
+
+  let plain: ((m: ToWorker) => void) | null = null;
+  /** Messages before the init, for whichever kind of node it starts. */
+  let early: ToWorker[] = [];
+  return (m: ToWorker): void => {
+    if (plain !== null) return plain(m);
+    if (m.type === "init" && sender === null && waiting === null) {
+      const before = early;
+      early = [];
+      if (m.direct === undefined) {
+        plain = serveNode(post);
+        plain(m);
+        for (const q of before) plain(q);
+        return;
+      }
+      waiting = before;
+      void start(m);
+      return;
+    }
+    if (waiting !== null) waiting.push(m);
+    else if (sender !== null) control(m);
+    else early.push(m);
+  };
+}
