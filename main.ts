@@ -5,7 +5,8 @@
  * deno task cluster [--nodes 5] [--protocol raft-kv] [--port 8080] [--host 127.0.0.1]
  *   [--data-dir DIR] [--seed N] [--token T] [--max-body SIZE] [--history-limit N]
  *   [--max-clients N] [--max-streams N] [--stream-buffer SIZE] [--max-in-flight N]
- *   [--node-concurrency N] [--node-queue N] [--max-backlog N] [--option key=value ...]
+ *   [--node-concurrency N] [--node-queue N] [--max-backlog N] [--links direct|routed]
+ *   [--option key=value ...]
  * ```
  *
  * It prints the API, docs and dashboard URLs and three example CLI commands. Bad input
@@ -141,6 +142,7 @@ async function serve(args: ClusterArgs): Promise<number> {
       dataDir: args.dataDir,
       ...(args.processes === true ? { processes: true } : {}),
       ...(links !== undefined ? { external: links } : {}),
+      ...(args.links !== undefined ? { links: args.links } : {}),
       ...(args.limits?.maxBacklog !== undefined ? { maxBacklog: args.limits.maxBacklog } : {}),
       network: args.latency !== undefined ? { delay: args.latency } : {},
     });

@@ -8,7 +8,7 @@
  *   [--history-limit N] [--max-clients N] [--max-streams N] [--stream-buffer SIZE]
  *   [--max-in-flight N] [--node-concurrency N] [--node-queue N] [--max-backlog N]
  *   [--option key=value ...]
- *   [--processes] [--external n1,n2,n3]
+ *   [--processes] [--external n1,n2,n3] [--links direct|routed]
  * ```
  *
  * @module
@@ -62,6 +62,11 @@ export interface ClusterArgs {
   readonly latency?: Delay;
   /** Memory and load limits given on the command line (absent: the API's defaults). */
   readonly limits?: Partial<ClusterLimits>;
+  /**
+   * `--links routed`: the Workers' messages go through the main thread's router instead
+   * of direct ports (absent: direct).
+   */
+  readonly links?: "direct" | "routed";
   /** `--nemesis KINDS --nemesis-for D`: a seeded fault schedule run live, then healed. */
   readonly nemesis?: { readonly kinds: readonly NemesisKind[]; readonly durationMs: number };
 }
@@ -133,6 +138,9 @@ export const CLUSTER_USAGE = `usage: deno task cluster [options]
   --external IDS        the nodes (comma-separated ids) run on their own, each started
                         with deno task node --control http://HOST:PORT; the cluster
                         waits for them to connect and they talk to each other over TCP
+  --links L             direct (default): Worker nodes send to each other over their own
+                        ports, the fault model applied by the sender; routed: through the
+                        main thread's router (one queue that sees every message)
   --seed N              seed of the network's and the nodes' random choices (default 1)
   --token T             require "Authorization: Bearer T" on every request (or DISTLAB_TOKEN)
   --max-body SIZE       largest request body: bytes, or e.g. 64KiB, 1MiB (default 1MiB)
@@ -205,6 +213,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
         "data-dir": { type: "string" },
         processes: { type: "boolean" },
         external: { type: "string" },
+        links: { type: "string" },
         seed: { type: "string" },
         token: { type: "string" },
         "max-body": { type: "string" },
@@ -300,6 +309,13 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
       throw new UsageError("--external names the nodes: leave out --nodes");
     }
   }
+  const links = values.links;
+  if (links !== undefined && links !== "direct" && links !== "routed") {
+    throw new UsageError(`--links must be direct or routed, got '${links}'`);
+  }
+  if (links === "routed" && (values.processes === true || external !== undefined)) {
+    throw new UsageError("--links routed is for Worker nodes: leave out --processes / --external");
+  }
   return {
     nodes: external?.length ?? integer("--nodes", values.nodes, 5, 1, MAX_NODES),
     protocol: protocolSpec(values.protocol, ctx),
@@ -311,6 +327,7 @@ export function parseClusterArgs(argv: readonly string[], ctx: ParseContext): Cl
     help: values.help ?? false,
     ...(values.processes === true ? { processes: true } : {}),
     ...(external !== undefined ? { external } : {}),
+    ...(links !== undefined ? { links } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(maxBody !== undefined ? { maxBody } : {}),
     ...(latency !== undefined ? { latency } : {}),

@@ -9,7 +9,11 @@
  * 3-member etcd on loopback driven through its v3 JSON gateway with the same load; the
  * ratio distlab / etcd is printed; and `--data-dir` with `--option parallelWrite=false`
  * (the leader syncs its log before it sends AppendEntries), against which the parallel
- * write's PUT latency is printed.
+ * write's PUT latency is printed; `--data-dir` with `--links routed` (every node-to-node
+ * message through the main thread's router), the anchor of the direct links; and 5 nodes
+ * beside a 5-member etcd. During each 64-connection PUT run the CPU share of every thread
+ * of the server process is printed (from `/proc/PID/task`, in % of one core): the main
+ * thread, each node's Worker, and the rest (the runtime's I/O and V8 helper threads).
  *
  * @module
  */
@@ -77,9 +81,45 @@ function freePort(): number {
   return port;
 }
 
-/** A 3-member etcd on loopback, or null when `etcd` is not installed. */
+/** CPU ticks (1/100 s) used so far by each thread of `pid`, by thread name. */
+function threadTicks(pid: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  let tasks: Iterable<Deno.DirEntry>;
+  try {
+    tasks = Deno.readDirSync(`/proc/${pid}/task`);
+  } catch {
+    return ticks; // not Linux, or gone
+  }
+  for (const t of tasks) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Fields 14 and 15 of stat (utime, stime); f starts at field 3.
+      const used = Number(f[11]) + Number(f[12]);
+      const key = t.name === String(pid) ? "main" : /^worker-\d+$/.test(name) ? name : "other";
+      ticks.set(key, (ticks.get(key) ?? 0) + used);
+    } catch {
+      // The thread ended.
+    }
+  }
+  return ticks;
+}
+
+/** Each thread's share of one core between two {@link threadTicks} readings. */
+function threadShares(before: Map<string, number>, after: Map<string, number>, ms: number): string {
+  const rows = [...after].map(([name, t]) => [name, (t - (before.get(name) ?? 0)) / (ms / 10)]);
+  const order = (n: string) => n === "main" ? -1 : n === "other" ? 1e9 : Number(n.slice(7));
+  rows.sort((a, b) => order(a[0] as string) - order(b[0] as string));
+  return rows.map(([name, share]) => `${name} ${((share as number) * 100).toFixed(0)}%`).join(
+    ", ",
+  );
+}
+
+/** An etcd cluster of `size` members on loopback, or null when `etcd` is not installed. */
 async function startEtcd(
   dir: string,
+  size = 3,
 ): Promise<{ url: string; version: string; stop(): Promise<void> } | null> {
   let version: string;
   try {
@@ -93,7 +133,10 @@ async function startEtcd(
   } catch {
     return null;
   }
-  const members = [1, 2, 3].map((i) => ({ name: `e${i}`, client: freePort(), peer: freePort() }));
+  const members = Array.from(
+    { length: size },
+    (_, i) => ({ name: `e${i + 1}`, client: freePort(), peer: freePort() }),
+  );
   const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(",");
   const children = members.map((m) =>
     new Deno.Command("etcd", {
@@ -207,17 +250,26 @@ export async function run(): Promise<void> {
     // "processes": in memory too, each node an OS process (--processes) instead of a Worker.
     // "serial": --data-dir with the leader's parallel write off (it syncs, then sends):
     // the anchor of the parallel write (Raft thesis §10.2.1), same run.
-    for (const storage of ["memory", "processes", "data-dir", "serial"] as const) {
-      const args = ["run", "-A", MAIN, "--port", "0", "--nodes", "3", "--protocol", "raft-kv"];
-      if (storage === "data-dir") args.push("--data-dir", `${tmp}/distlab`);
+    // "routed": --data-dir with every node-to-node message through the main thread.
+    // "5 nodes": --data-dir with five nodes (beside a 5-member etcd).
+    const kinds = ["memory", "processes", "data-dir", "serial", "routed", "5 nodes"] as const;
+    for (const storage of kinds) {
+      const nodes = storage === "5 nodes" ? "5" : "3";
+      const args = ["run", "-A", MAIN, "--port", "0", "--nodes", nodes, "--protocol", "raft-kv"];
+      if (storage === "data-dir" || storage === "5 nodes") {
+        args.push("--data-dir", `${tmp}/distlab-${nodes}`);
+      }
       if (storage === "serial") {
         args.push("--data-dir", `${tmp}/serial`, "--option", "parallelWrite=false");
       }
+      if (storage === "routed") args.push("--data-dir", `${tmp}/routed`, "--links", "routed");
       if (storage === "processes") args.push("--processes");
       const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
       try {
         await waitLeader(server.url);
         for (const p of PLAN) {
+          const busy = p.op === "put" && p.concurrency === 64;
+          const before = busy ? threadTicks(server.pid) : null;
           const r = await runLoad({
             url: server.url,
             op: p.op,
@@ -225,6 +277,12 @@ export async function run(): Promise<void> {
             requests: p.requests,
             maxMs: p.maxMs,
           });
+          if (before !== null) {
+            console.log(
+              `threads ${storage.padEnd(9)}  ${label(p)} ` +
+                threadShares(before, threadTicks(server.pid), r.seconds * 1000),
+            );
+          }
           results.set(`${storage} ${label(p)}`, r);
           const f = results.get(`floor ${label(p)}`)!;
           const w = results.get(`memory ${label(p)}`)!;
@@ -236,6 +294,12 @@ export async function run(): Promise<void> {
                 : ")"),
           );
           const d = results.get(`data-dir ${label(p)}`);
+          if (storage === "routed" && d !== undefined) {
+            console.log(
+              `anchor  direct links  ${label(p)} ${(d.throughput / r.throughput).toFixed(2)}x ` +
+                `the throughput of routed, p50 ${d.p50.toFixed(2)} vs ${r.p50.toFixed(2)} ms`,
+            );
+          }
           if (storage === "serial" && p.op === "put" && d !== undefined) {
             console.log(
               `anchor  parallel write  ${label(p)} p50 ${d.p50.toFixed(2)} ms parallel vs ` +
@@ -249,30 +313,33 @@ export async function run(): Promise<void> {
       }
     }
 
-    const etcd = await startEtcd(`${tmp}/etcd`);
-    if (etcd === null) {
-      console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
-      return;
-    }
-    try {
-      for (const p of PLAN) {
-        const r = await runLoad({
-          url: etcd.url,
-          op: p.op,
-          concurrency: p.concurrency,
-          requests: p.requests,
-          maxMs: p.maxMs,
-          target: "etcd",
-        });
-        const d = results.get(`data-dir ${label(p)}`)!;
-        console.log(
-          `anchor  etcd ${etcd.version} (3 members, fsync)  ${label(p)} ${formatResult(r)}   ` +
-            `distlab --data-dir / etcd: ${(d.throughput / r.throughput).toFixed(2)}x throughput, ` +
-            `${(d.p99 / r.p99).toFixed(2)}x p99`,
-        );
+    for (const size of [3, 5]) {
+      const etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
+      if (etcd === null) {
+        console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+        return;
       }
-    } finally {
-      await etcd.stop();
+      try {
+        for (const p of PLAN) {
+          const r = await runLoad({
+            url: etcd.url,
+            op: p.op,
+            concurrency: p.concurrency,
+            requests: p.requests,
+            maxMs: p.maxMs,
+            target: "etcd",
+          });
+          const d = results.get(`${size === 3 ? "data-dir" : "5 nodes"} ${label(p)}`)!;
+          console.log(
+            `anchor  etcd ${etcd.version} (${size} members, fsync)  ${label(p)} ` +
+              `${formatResult(r)}   distlab --data-dir / etcd: ` +
+              `${(d.throughput / r.throughput).toFixed(2)}x throughput, ` +
+              `p50 ${(d.p50 / r.p50).toFixed(2)}x, p99 ${(d.p99 / r.p99).toFixed(2)}x`,
+          );
+        }
+      } finally {
+        await etcd.stop();
+      }
     }
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

@@ -100,6 +100,8 @@ Deno.test("cluster args: bad input is a one-line UsageError", () => {
     [["positional"], /Unexpected argument 'positional'/],
     [["--nodes"], /--nodes/],
     [["--seed", "-7"], /--seed=-XYZ/],
+    [["--links", "tcp"], /--links must be direct or routed, got 'tcp'/],
+    [["--links", "routed", "--processes"], /--links routed is for Worker nodes/],
   ];
   for (const [argv, re] of cases) {
     assert.throws(
@@ -108,6 +110,12 @@ Deno.test("cluster args: bad input is a one-line UsageError", () => {
       argv.join(" "),
     );
   }
+});
+
+Deno.test("cluster args: --links chooses direct ports or the main thread's router", () => {
+  assert.equal(parse().links, undefined);
+  assert.equal(parse("--links", "routed").links, "routed");
+  assert.equal(parse("--links", "direct").links, "direct");
 });
 
 Deno.test("cluster args: loopback hosts are accepted", () => {
