@@ -12,8 +12,9 @@
  *   with 4 KV clients (goal: at 1,000 nodes at least half the 5-node rate). Each figure
  *   runs until 200,000 events or 1.5 CPU seconds, after a first stretch that is not
  *   timed (startup), so the whole bench stays within a couple of minutes. A protocol
- *   whose own work grows with N (heartbeat judges every peer at each tick and each
- *   heartbeat) shows that cost too; `relay` shows what the simulator adds.
+ *   whose own work grows with N shows that cost too (heartbeat judged every peer at
+ *   each tick and each heartbeat until its suspicion watch: now only the peers due);
+ *   `relay` shows what the simulator adds.
  *
  * @module
  */

@@ -68,3 +68,23 @@ export function isSuspected(d: FixedTimeoutDetector, peer: string, now: number):
   const last = d.last.get(peer);
   return last !== undefined && now - last > d.timeoutMs;
 }
+
+/**
+ * The time from which `peer` may be suspected if no heartbeat arrives before it: a
+ * lower bound (a hair early, so rounding never makes it late), so a caller need not
+ * judge the peer before then; +∞ for a peer never heard of.
+ *
+ * @example
+ * ```ts
+ * import { createFixedTimeout, heartbeatArrived, suspectedFrom } from "./fixed_timeout.ts";
+ * const d = createFixedTimeout(["n2"], 500, 0);
+ * heartbeatArrived(d, "n2", 100);
+ * Math.round(suspectedFrom(d, "n2")); // 600: suspected at any time after it
+ * ```
+ */
+export function suspectedFrom(d: FixedTimeoutDetector, peer: string): number {
+  const last = d.last.get(peer);
+  if (last === undefined) return Infinity;
+  const t = last + d.timeoutMs;
+  return t - (1e-6 + Math.abs(t) * 1e-9);
+}

@@ -12,8 +12,14 @@
 
 import { isNat } from "../message_schema.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
-import { createFixedTimeout, heartbeatArrived, isSuspected } from "./fixed_timeout.ts";
-import { createPhiAccrual, phi, phiHeartbeat } from "./phi_accrual.ts";
+import {
+  createFixedTimeout,
+  heartbeatArrived,
+  isSuspected,
+  suspectedFrom,
+} from "./fixed_timeout.ts";
+import { createPhiAccrual, phi, phiHeartbeat, phiSuspectedFrom } from "./phi_accrual.ts";
+import { createSuspicionWatch, reviewSuspicions, type SuspicionRules } from "./suspicion_watch.ts";
 import { positiveOption } from "../options.ts";
 
 /**
@@ -83,16 +89,29 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
   const suspected = new Set<NodeId>();
   const received = new Map<NodeId, number>();
 
-  const judge = (peer: NodeId, now: number): boolean =>
-    o.detector === "fixed" ? isSuspected(fixed, peer, now) : phi(phiD, peer, now) > o.phiThreshold;
+  // Only the peers that may have changed are judged: those whose deadline passed and
+  // the one just heard from (suspicion_watch.ts), so an event's work does not grow
+  // with N; the outcome, and its order, are those of judging every peer each time.
+  const peers = ctx.peers;
+  const index = new Map(peers.map((p, i) => [p, i]));
+  const rules: SuspicionRules = o.detector === "fixed"
+    ? {
+      from: (i) => suspectedFrom(fixed, peers[i]!),
+      judge: (i, now) => isSuspected(fixed, peers[i]!, now),
+    }
+    : {
+      from: (i) => phiSuspectedFrom(phiD, peers[i]!, o.phiThreshold),
+      judge: (i, now) => phi(phiD, peers[i]!, now) > o.phiThreshold,
+    };
+  const watch = createSuspicionWatch(peers.length, rules, start);
 
-  const review = (now: number): void => {
-    for (const p of ctx.peers) {
-      const s = judge(p, now);
-      if (s && !suspected.has(p)) {
+  const review = (now: number, heard = -1): void => {
+    for (const i of reviewSuspicions(watch, rules, now, heard)) {
+      const p = peers[i]!;
+      if (watch.suspected.has(i)) {
         suspected.add(p);
         ctx.emit("suspect", { peer: p, phi: round(phi(phiD, p, now)) });
-      } else if (!s && suspected.has(p)) {
+      } else {
         suspected.delete(p);
         ctx.emit("trust", { peer: p });
       }
@@ -116,7 +135,7 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       heartbeatArrived(fixed, from, now);
       phiHeartbeat(phiD, from, now);
       received.set(from, now);
-      review(now);
+      review(now, index.get(from) ?? -1);
     },
     request(req) {
       ctx.reply(req.id, { type: "ok", value: { suspects: [...suspected].sort() } });

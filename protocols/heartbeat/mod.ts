@@ -1,5 +1,6 @@
 /**
- * Failure detection: the heartbeat protocol and its two detectors.
+ * Failure detection: the heartbeat protocol, its two detectors, and the watch that
+ * judges only the peers that are due.
  *
  * @example
  * ```ts
@@ -13,3 +14,5 @@
 export * from "./heartbeat.ts";
 export * from "./fixed_timeout.ts";
 export * from "./phi_accrual.ts";
+export * from "./suspicion_watch.ts";
+export * from "./deadline_heap.ts";

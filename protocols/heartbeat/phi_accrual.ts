@@ -69,6 +69,10 @@ export const DEFAULT_PHI: PhiOptions = {
   firstIntervalMs: 100,
 };
 
+// The logistic approximation of the normal CDF (phi() and phiSuspectedFrom()): z = y (A + B y²).
+const LOGISTIC_A = 1.5976;
+const LOGISTIC_B = 0.070566;
+
 /**
  * Creates a detector for `peers`, starting at `now` as if a heartbeat had just arrived.
  *
@@ -156,7 +160,7 @@ export function phi(d: PhiAccrualDetector, peer: string, now: number): number {
   const y = (now - w.last - mean) / std;
   // Logistic approximation of the normal CDF (error < 0.0002): P(later) = 1 / (1 + e^z),
   // so φ = log10(1 + e^z), computed in a form that neither overflows nor underflows.
-  const z = y * (1.5976 + 0.070566 * y * y);
+  const z = y * (LOGISTIC_A + LOGISTIC_B * y * y);
   return (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) / Math.LN10;
 }
 
@@ -171,4 +175,55 @@ export function phi(d: PhiAccrualDetector, peer: string, now: number): number {
  */
 export function phiSuspected(d: PhiAccrualDetector, peer: string, now: number): boolean {
   return phi(d, peer, now) > d.options.threshold;
+}
+
+/**
+ * The time from which `peer` may be suspected (φ above `threshold`) if no heartbeat
+ * arrives before it: a lower bound (a hair early, so rounding never makes it late). φ
+ * only grows with the silence, so a caller need not judge the peer before then; +∞ for
+ * a peer never heard of.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiSuspected, phiSuspectedFrom } from "./phi_accrual.ts";
+ * const d = createPhiAccrual(["n2"], 0, { firstIntervalMs: 100 });
+ * const t = phiSuspectedFrom(d, "n2");
+ * phiSuspected(d, "n2", t - 1); // false
+ * phiSuspected(d, "n2", t + 1); // true
+ * ```
+ */
+export function phiSuspectedFrom(
+  d: PhiAccrualDetector,
+  peer: string,
+  threshold: number = d.options.threshold,
+): number {
+  const w = d.peers.get(peer);
+  if (w === undefined) return Infinity;
+  // The same mean and deviation as phi(): φ is a function of y = (silence − mean) / std.
+  const n = w.intervals.length;
+  const mean = w.sum / n + d.options.acceptablePauseMs;
+  const variance = Math.max(0, w.sumSq / n - (w.sum / n) ** 2);
+  const std = Math.max(Math.sqrt(variance), d.options.minStdDevMs);
+  const t = w.last + mean + std * silenceAt(threshold);
+  return t - (1e-6 + Math.abs(t) * 1e-9);
+}
+
+let cachedThreshold = NaN;
+let cachedSilence = NaN;
+
+/** The y (silence in deviations past the mean) at which φ reaches `threshold`. */
+function silenceAt(threshold: number): number {
+  if (threshold === cachedThreshold) return cachedSilence;
+  // φ = log10(1 + e^z)  ⇒  z = ln(10^φ − 1); then solve z = y (a + b y²) for y.
+  const a = LOGISTIC_A, b = LOGISTIC_B;
+  const l = threshold * Math.LN10;
+  const z = l > 700 ? l : Math.log(Math.expm1(l));
+  // Cardano (one real root: the cubic is increasing), polished by Newton.
+  const p = a / b, q = z / b;
+  const s = Math.sqrt((q * q) / 4 + (p * p * p) / 27);
+  let y = Math.cbrt(q / 2 + s) + Math.cbrt(q / 2 - s);
+  for (let i = 0; i < 3; i++) y -= (y * (a + b * y * y) - z) / (a + 3 * b * y * y);
+  cachedThreshold = threshold;
+  cachedSilence = y;
+  return y;
 }
