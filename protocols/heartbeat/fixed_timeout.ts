@@ -66,25 +66,37 @@ export function heartbeatArrived(d: FixedTimeoutDetector, peer: string, now: num
  */
 export function isSuspected(d: FixedTimeoutDetector, peer: string, now: number): boolean {
   const last = d.last.get(peer);
-  return last !== undefined && now - last > d.timeoutMs;
+  return last !== undefined && timedOut(last, now, d.timeoutMs);
 }
 
 /**
- * The time from which `peer` may be suspected if no heartbeat arrives before it: a
- * lower bound (a hair early, so rounding never makes it late), so a caller need not
- * judge the peer before then; +∞ for a peer never heard of.
+ * The rule itself, for a caller that keeps the times of last heartbeat its own way:
+ * whether a peer last heard from at `last` is suspected at `now`.
  *
  * @example
  * ```ts
- * import { createFixedTimeout, heartbeatArrived, suspectedFrom } from "./fixed_timeout.ts";
- * const d = createFixedTimeout(["n2"], 500, 0);
- * heartbeatArrived(d, "n2", 100);
- * Math.round(suspectedFrom(d, "n2")); // 600: suspected at any time after it
+ * import { timedOut } from "./fixed_timeout.ts";
+ * timedOut(100, 600, 500); // false
+ * timedOut(100, 601, 500); // true
  * ```
  */
-export function suspectedFrom(d: FixedTimeoutDetector, peer: string): number {
-  const last = d.last.get(peer);
-  if (last === undefined) return Infinity;
-  const t = last + d.timeoutMs;
+export function timedOut(last: number, now: number, timeoutMs: number): boolean {
+  return now - last > timeoutMs;
+}
+
+/**
+ * The time from which a peer last heard from at `last` may be suspected if no heartbeat
+ * arrives before it: a lower bound (a hair early, so rounding never makes it late), so
+ * a caller need not judge the peer before then.
+ *
+ * @example
+ * ```ts
+ * import { timedOut, timeoutFrom } from "./fixed_timeout.ts";
+ * const t = timeoutFrom(100, 500); // 600, a hair early
+ * timedOut(100, t, 500); // false
+ * ```
+ */
+export function timeoutFrom(last: number, timeoutMs: number): number {
+  const t = last + timeoutMs;
   return t - (1e-6 + Math.abs(t) * 1e-9);
 }

@@ -12,12 +12,7 @@
 
 import { isNat } from "../message_schema.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
-import {
-  createFixedTimeout,
-  heartbeatArrived,
-  isSuspected,
-  suspectedFrom,
-} from "./fixed_timeout.ts";
+import { timedOut, timeoutFrom } from "./fixed_timeout.ts";
 import { createPhiAccrual, phi, phiHeartbeat, phiSuspectedFrom } from "./phi_accrual.ts";
 import { createSuspicionWatch, reviewSuspicions, type SuspicionRules } from "./suspicion_watch.ts";
 import { positiveOption } from "../options.ts";
@@ -78,7 +73,6 @@ export function heartbeatOptions(raw: Readonly<Record<string, unknown>>): Heartb
 function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatMessage> {
   const o = heartbeatOptions(ctx.options);
   const start = ctx.now();
-  const fixed = createFixedTimeout(ctx.peers, o.timeoutMs, start);
   const phiD = createPhiAccrual(ctx.peers, start, {
     threshold: o.phiThreshold,
     firstIntervalMs: o.intervalMs,
@@ -87,17 +81,20 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
   // Stagger the first beat so nodes started together do not beat in lockstep.
   let nextBeat = start + ctx.random() * o.intervalMs;
   const suspected = new Set<NodeId>();
-  const received = new Map<NodeId, number>();
 
   // Only the peers that may have changed are judged: those whose deadline passed and
   // the one just heard from (suspicion_watch.ts), so an event's work does not grow
   // with N; the outcome, and its order, are those of judging every peer each time.
   const peers = ctx.peers;
   const index = new Map(peers.map((p, i) => [p, i]));
+  // The fixed timeout's time of last heartbeat (or of the start), and the time of the
+  // last heartbeat (NaN: none yet), by peer: arrays, not maps of boxed numbers.
+  const heard = new Float64Array(peers.length).fill(start);
+  const received = new Float64Array(peers.length).fill(NaN);
   const rules: SuspicionRules = o.detector === "fixed"
     ? {
-      from: (i) => suspectedFrom(fixed, peers[i]!),
-      judge: (i, now) => isSuspected(fixed, peers[i]!, now),
+      from: (i) => timeoutFrom(heard[i]!, o.timeoutMs),
+      judge: (i, now) => timedOut(heard[i]!, now, o.timeoutMs),
     }
     : {
       from: (i) => phiSuspectedFrom(phiD, peers[i]!, o.phiThreshold),
@@ -123,7 +120,9 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       const now = ctx.now();
       if (now >= nextBeat) {
         seq++;
-        for (const p of ctx.peers) ctx.send(p, { type: "heartbeat", seq });
+        // One body for every peer: nothing on the message path changes a body.
+        const beat: HeartbeatMessage = { type: "heartbeat", seq };
+        for (const p of peers) ctx.send(p, beat);
         nextBeat += o.intervalMs;
         if (nextBeat <= now) nextBeat = now + o.intervalMs; // after a pause: no burst
       }
@@ -132,10 +131,10 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
     message(from, msg) {
       if (msg.type !== "heartbeat") return;
       const now = ctx.now();
-      heartbeatArrived(fixed, from, now);
       phiHeartbeat(phiD, from, now);
-      received.set(from, now);
-      review(now, index.get(from) ?? -1);
+      const i = index.get(from) ?? -1;
+      if (i >= 0) heard[i] = received[i] = now;
+      review(now, i);
     },
     request(req) {
       ctx.reply(req.id, { type: "ok", value: { suspects: [...suspected].sort() } });
@@ -144,17 +143,16 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       const now = ctx.now();
       const phis: Record<string, number> = {};
       const lastHeartbeat: Record<string, number> = {};
-      for (const p of ctx.peers) {
+      peers.forEach((p, i) => {
         phis[p] = round(phi(phiD, p, now));
-        const r = received.get(p);
-        if (r !== undefined) lastHeartbeat[p] = Math.round(now - r);
-      }
+        if (!Number.isNaN(received[i]!)) lastHeartbeat[p] = Math.round(now - received[i]!);
+      });
       return {
         role: "member",
         suspects: [...suspected].sort(),
         detector: o.detector,
         phi: phis,
-        fixedSuspects: ctx.peers.filter((p) => isSuspected(fixed, p, now)),
+        fixedSuspects: peers.filter((_, i) => timedOut(heard[i]!, now, o.timeoutMs)),
         msSinceHeartbeat: lastHeartbeat,
         sent: seq,
       };
