@@ -1,8 +1,9 @@
 /**
  * Which peers to judge, and when, so that a failure detector's work per event does not
  * grow with the number of peers. A trusted peer waits in a {@link DeadlineHeap} keyed by
- * the earliest time it could be suspected; a review judges only the peers whose
- * deadline has passed (and the one just heard from), never the others. Suspicion only
+ * the earliest time it could be suspected, and a heartbeat moves it there; a review
+ * judges only the peers whose deadline has passed (and a suspect just heard from),
+ * never the others. Suspicion only
  * grows with the silence (φ and the fixed timeout both do), so a suspected peer stays
  * suspected until it is heard from again — or until the node's clock steps back (a skew
  * fault), when the suspects are judged again.
@@ -87,9 +88,10 @@ export function createSuspicionWatch(
 
 /**
  * Judges the peers that may have changed at `now` — those whose deadline passed, and
- * `heard` (a peer just heard from, whose deadline moved; −1 for none) — and returns the
- * peers whose suspicion flipped, in ascending order (now in or out of `w.suspected`).
- * The work is O(log N) per peer judged; the peers not due are not visited.
+ * `heard` (a peer just heard from, −1 for none) if it was suspected; a trusted `heard`
+ * only moves to its new deadline — and returns the peers whose suspicion flipped, in
+ * ascending order (now in or out of `w.suspected`). The work is O(log N) per peer
+ * judged or moved; the peers not due are not visited.
  *
  * @example
  * ```ts
@@ -120,7 +122,9 @@ export function reviewSuspicions(
     for (const p of suspected) if (p !== heard && !rules.judge(p, now)) flipped.push(p);
   }
   w.lastReview = now;
-  if (heard >= 0) removeSlot(trusted, heard);
+  const heardSuspected = heard >= 0 && suspected.has(heard);
+  // A trusted peer just heard from moves to its new deadline (it may even be due).
+  if (heard >= 0 && !heardSuspected) setDeadline(trusted, heard, rules.from(heard));
   while (earliestDeadline(trusted) <= now) {
     const p = earliestSlot(trusted);
     removeSlot(trusted, p);
@@ -129,16 +133,12 @@ export function reviewSuspicions(
   }
   for (const p of recheck) setDeadline(trusted, p, rules.from(p));
   recheck.length = 0;
-  if (heard >= 0) {
-    const s = rules.judge(heard, now);
-    if (s !== suspected.has(heard)) flipped.push(heard);
-    if (!s) setDeadline(trusted, heard, rules.from(heard));
-  }
+  if (heardSuspected && !rules.judge(heard, now)) flipped.push(heard);
   if (flipped.length > 1) flipped.sort((a, b) => a - b);
   for (const p of flipped) {
     if (suspected.has(p)) {
       suspected.delete(p);
-      if (p !== heard) setDeadline(trusted, p, rules.from(p));
+      setDeadline(trusted, p, rules.from(p));
     } else {
       suspected.add(p);
     }
