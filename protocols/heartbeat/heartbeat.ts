@@ -13,7 +13,15 @@
 import { isNat } from "../message_schema.ts";
 import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { timedOut, timeoutFrom } from "./fixed_timeout.ts";
-import { createPhiAccrual, phi, phiHeartbeat, phiSuspectedFrom } from "./phi_accrual.ts";
+import {
+  createPhiAccrual,
+  phi,
+  phiHeartbeat,
+  phiWindowOf,
+  windowHeartbeat,
+  windowPhi,
+  windowSuspectedFrom,
+} from "./phi_accrual.ts";
 import { createSuspicionWatch, reviewSuspicions, type SuspicionRules } from "./suspicion_watch.ts";
 import { positiveOption } from "../options.ts";
 
@@ -82,13 +90,16 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
   let nextBeat = start + ctx.random() * o.intervalMs;
   const suspected = new Set<NodeId>();
 
-  // Only the peers that may have changed are judged: those whose deadline passed and
-  // the one just heard from (suspicion_watch.ts), so an event's work does not grow
+  // Only the peers that may have changed are judged: those whose deadline passed and a
+  // suspect just heard from (suspicion_watch.ts), so an event's work does not grow
   // with N; the outcome, and its order, are those of judging every peer each time.
+  // Per-peer state is by peer index, looked up once per heartbeat: at a thousand nodes
+  // every lookup in a node's own map of a thousand peers is a walk through memory.
   const peers = ctx.peers;
   const index = new Map(peers.map((p, i) => [p, i]));
+  const windows = peers.map((p) => phiWindowOf(phiD, p)!);
   // The fixed timeout's time of last heartbeat (or of the start), and the time of the
-  // last heartbeat (NaN: none yet), by peer: arrays, not maps of boxed numbers.
+  // last heartbeat (NaN: none yet): arrays, not maps of boxed numbers.
   const heard = new Float64Array(peers.length).fill(start);
   const received = new Float64Array(peers.length).fill(NaN);
   const rules: SuspicionRules = o.detector === "fixed"
@@ -97,13 +108,13 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       judge: (i, now) => timedOut(heard[i]!, now, o.timeoutMs),
     }
     : {
-      from: (i) => phiSuspectedFrom(phiD, peers[i]!, o.phiThreshold),
-      judge: (i, now) => phi(phiD, peers[i]!, now) > o.phiThreshold,
+      from: (i) => windowSuspectedFrom(phiD, windows[i]!, o.phiThreshold),
+      judge: (i, now) => windowPhi(phiD, windows[i]!, now) > o.phiThreshold,
     };
   const watch = createSuspicionWatch(peers.length, rules, start);
 
-  const review = (now: number, heard = -1): void => {
-    for (const i of reviewSuspicions(watch, rules, now, heard)) {
+  const review = (now: number, from = -1): void => {
+    for (const i of reviewSuspicions(watch, rules, now, from)) {
       const p = peers[i]!;
       if (watch.suspected.has(i)) {
         suspected.add(p);
@@ -131,9 +142,13 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
     message(from, msg) {
       if (msg.type !== "heartbeat") return;
       const now = ctx.now();
-      phiHeartbeat(phiD, from, now);
-      const i = index.get(from) ?? -1;
-      if (i >= 0) heard[i] = received[i] = now;
+      const i = index.get(from);
+      if (i === undefined) {
+        phiHeartbeat(phiD, from, now); // not a peer (it joined later): kept, never judged
+        return review(now);
+      }
+      windowHeartbeat(phiD, windows[i]!, now);
+      heard[i] = received[i] = now;
       review(now, i);
     },
     request(req) {

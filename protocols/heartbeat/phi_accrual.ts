@@ -29,7 +29,20 @@ export interface PhiOptions {
   readonly firstIntervalMs: number;
 }
 
-interface PeerWindow {
+/**
+ * What a detector keeps about one peer: the recent inter-arrival times (a ring), their
+ * sum and sum of squares, and the time of the last heartbeat. A caller that looks a
+ * peer up once ({@link phiWindowOf}) can then use the `window*` functions without a
+ * lookup per heartbeat.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiWindowOf, type PhiWindow } from "./phi_accrual.ts";
+ * const w: PhiWindow | undefined = phiWindowOf(createPhiAccrual(["n2"], 0), "n2");
+ * w?.last; // 0
+ * ```
+ */
+export interface PhiWindow {
   intervals: number[];
   next: number;
   sum: number;
@@ -49,7 +62,7 @@ interface PeerWindow {
  */
 export interface PhiAccrualDetector {
   readonly options: PhiOptions;
-  readonly peers: Map<string, PeerWindow>;
+  readonly peers: Map<string, PhiWindow>;
 }
 
 /**
@@ -94,18 +107,18 @@ export function createPhiAccrual(
   return d;
 }
 
-function seedWindow(o: PhiOptions, now: number): PeerWindow {
+function seedWindow(o: PhiOptions, now: number): PhiWindow {
   // Two bootstrap samples around the expected interval, as Akka does, so that the
   // first real heartbeats are not judged against an empty history.
   const m = o.firstIntervalMs;
   const s = m / 4;
-  const w: PeerWindow = { intervals: [], next: 0, sum: 0, sumSq: 0, last: now };
+  const w: PhiWindow = { intervals: [], next: 0, sum: 0, sumSq: 0, last: now };
   addSample(w, o.windowSize, m - s);
   addSample(w, o.windowSize, m + s);
   return w;
 }
 
-function addSample(w: PeerWindow, size: number, x: number): void {
+function addSample(w: PhiWindow, size: number, x: number): void {
   if (w.intervals.length < size) {
     w.intervals.push(x);
   } else {
@@ -130,12 +143,36 @@ function addSample(w: PeerWindow, size: number, x: number): void {
  * ```
  */
 export function phiHeartbeat(d: PhiAccrualDetector, peer: string, now: number): void {
-  let w = d.peers.get(peer);
-  if (w === undefined) {
-    w = seedWindow(d.options, now);
-    d.peers.set(peer, w);
-    return;
-  }
+  const w = d.peers.get(peer);
+  if (w === undefined) d.peers.set(peer, seedWindow(d.options, now));
+  else windowHeartbeat(d, w, now);
+}
+
+/**
+ * The window `d` keeps for `peer` (undefined for a peer never heard of). It stays the
+ * same object for the detector's life.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiWindowOf } from "./phi_accrual.ts";
+ * phiWindowOf(createPhiAccrual(["n2"], 0), "n3"); // undefined
+ * ```
+ */
+export function phiWindowOf(d: PhiAccrualDetector, peer: string): PhiWindow | undefined {
+  return d.peers.get(peer);
+}
+
+/**
+ * {@link phiHeartbeat} for a peer's window.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiWindowOf, windowHeartbeat } from "./phi_accrual.ts";
+ * const d = createPhiAccrual(["n2"], 0);
+ * windowHeartbeat(d, phiWindowOf(d, "n2")!, 100);
+ * ```
+ */
+export function windowHeartbeat(d: PhiAccrualDetector, w: PhiWindow, now: number): void {
   addSample(w, d.options.windowSize, now - w.last);
   w.last = now;
 }
@@ -152,7 +189,20 @@ export function phiHeartbeat(d: PhiAccrualDetector, peer: string, now: number): 
  */
 export function phi(d: PhiAccrualDetector, peer: string, now: number): number {
   const w = d.peers.get(peer);
-  if (w === undefined) return 0;
+  return w === undefined ? 0 : windowPhi(d, w, now);
+}
+
+/**
+ * {@link phi} for a peer's window.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiWindowOf, windowPhi } from "./phi_accrual.ts";
+ * const d = createPhiAccrual(["n2"], 0, { firstIntervalMs: 100 });
+ * windowPhi(d, phiWindowOf(d, "n2")!, 1000) > 8; // true
+ * ```
+ */
+export function windowPhi(d: PhiAccrualDetector, w: PhiWindow, now: number): number {
   const n = w.intervals.length;
   const mean = w.sum / n + d.options.acceptablePauseMs;
   const variance = Math.max(0, w.sumSq / n - (w.sum / n) ** 2);
@@ -198,8 +248,25 @@ export function phiSuspectedFrom(
   threshold: number = d.options.threshold,
 ): number {
   const w = d.peers.get(peer);
-  if (w === undefined) return Infinity;
-  // The same mean and deviation as phi(): φ is a function of y = (silence − mean) / std.
+  return w === undefined ? Infinity : windowSuspectedFrom(d, w, threshold);
+}
+
+/**
+ * {@link phiSuspectedFrom} for a peer's window.
+ *
+ * @example
+ * ```ts
+ * import { createPhiAccrual, phiWindowOf, windowSuspectedFrom } from "./phi_accrual.ts";
+ * const d = createPhiAccrual(["n2"], 0, { firstIntervalMs: 100 });
+ * windowSuspectedFrom(d, phiWindowOf(d, "n2")!, 8) > 100; // true
+ * ```
+ */
+export function windowSuspectedFrom(
+  d: PhiAccrualDetector,
+  w: PhiWindow,
+  threshold: number,
+): number {
+  // The same mean and deviation as windowPhi(): φ is a function of y = (silence − mean) / std.
   const n = w.intervals.length;
   const mean = w.sum / n + d.options.acceptablePauseMs;
   const variance = Math.max(0, w.sumSq / n - (w.sum / n) ** 2);

@@ -79,6 +79,8 @@ function hashUnderFaults(protocol: AnyProtocol, seed: number, options: Record<st
   // Clocks that step back are among the faults (a skew below zero, or one above that ends).
   assert.ok(steps.some((s) => s.op === "skew" && s.skewMs !== 0), `seed ${seed}: no skew`);
   scheduleNemesis(sim, steps);
+  // A node that joins later is no peer of the others: its heartbeats are kept, not judged.
+  sim.at(3_000, () => sim.addNode("n7"));
   sim.runFor(22_000);
   const flips = sim.trace().filter((e) => e.kind === "suspect" || e.kind === "trust").length;
   return { hash: sim.traceHash(), flips };
