@@ -64,6 +64,8 @@ export interface SuspicionWatch {
   lastReview: number;
   /** Scratch: peers whose deadline passed but that were judged still trusted. */
   readonly recheck: number[];
+  /** What the last review returned (reused: a review allocates nothing). */
+  readonly flipped: number[];
 }
 
 /**
@@ -83,15 +85,15 @@ export function createSuspicionWatch(
 ): SuspicionWatch {
   const trusted = createDeadlineHeap(size);
   for (let p = 0; p < size; p++) setDeadline(trusted, p, rules.from(p));
-  return { trusted, suspected: new Set(), lastReview: now, recheck: [] };
+  return { trusted, suspected: new Set(), lastReview: now, recheck: [], flipped: [] };
 }
 
 /**
  * Judges the peers that may have changed at `now` — those whose deadline passed, and
  * `heard` (a peer just heard from, −1 for none) if it was suspected; a trusted `heard`
  * only moves to its new deadline — and returns the peers whose suspicion flipped, in
- * ascending order (now in or out of `w.suspected`). The work is O(log N) per peer
- * judged or moved; the peers not due are not visited.
+ * ascending order (now in or out of `w.suspected`), in an array the next review reuses.
+ * The work is O(log N) per peer judged or moved; the peers not due are not visited.
  *
  * @example
  * ```ts
@@ -115,8 +117,8 @@ export function reviewSuspicions(
   now: number,
   heard = -1,
 ): number[] {
-  const flipped: number[] = [];
-  const { trusted, suspected, recheck } = w;
+  const { trusted, suspected, recheck, flipped } = w;
+  flipped.length = 0;
   if (now < w.lastReview) {
     // The clock stepped back: a suspicion judged at a later time may not hold now.
     for (const p of suspected) if (p !== heard && !rules.judge(p, now)) flipped.push(p);
