@@ -27,6 +27,36 @@ export function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 /**
+ * A cell shortened to about `max` characters for a table of many nodes: a list keeps
+ * its first items and says how many more (`n1,n2,n3,…+60`); other text is cut with `…`.
+ *
+ * @example
+ * ```ts
+ * import { compactCell } from "./format.ts";
+ * const all = Array.from({ length: 63 }, (_, i) => `n${i + 2}`).join(",");
+ * compactCell(all, 20); // "n2,n3,n4,n5,n6,…+58"
+ * compactCell("leader", 20); // "leader"
+ * ```
+ */
+export function compactCell(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const items = text.split(",");
+  if (items.length > 1) {
+    const kept: string[] = [];
+    let len = 0;
+    for (const item of items) {
+      const more = `,…+${items.length - kept.length - 1}`;
+      if (kept.length > 0 && len + 1 + item.length + more.length > max) break;
+      kept.push(item);
+      len += (kept.length > 1 ? 1 : 0) + item.length;
+    }
+    if (kept.length < items.length) return `${kept.join(",")},…+${items.length - kept.length}`;
+    return text;
+  }
+  return text.slice(0, Math.max(1, max - 1)) + "…";
+}
+
+/**
  * A JSON value on one line.
  *
  * @example

@@ -136,6 +136,7 @@ export const CLI_JA: Catalogue = {
   "{0} needs a value": "{0} には値が必要です",
   "a command is needed after {0}": "{0} の後にコマンドが必要です",
   "protocol {0}, {1}": "プロトコル {0}、{1}",
+  "{0} nodes: {1}": "ノード {0} 台: {1}",
   "NODE": "ノード",
   "STATE": "状態",
   "ROLE": "役割",

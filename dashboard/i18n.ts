@@ -167,6 +167,17 @@ export const DASHBOARD_JA: Catalogue = {
   "SUSPECTS": "疑っている相手",
   "VOTING": "投票中",
   "language": "言語",
+  // Finding a node by name, and views of many nodes.
+  "find": "検索",
+  "node name": "ノード名",
+  "find a node by name": "名前でノードを探す",
+  "find a node by name: it is ringed, its rows marked and scrolled to; Enter selects it":
+    "名前でノードを探す: リング上で囲み、表の行に印を付けてそこまでスクロールする。Enter で選択する",
+  "no node matches {0}": "{0} に一致するノードはない",
+  "{0} of {1} nodes shown (select or search to choose)":
+    "{1} ノード中 {0} ノードを表示 (選択か検索で選ぶ)",
+  "{0} nodes on compact rows; select or search to focus":
+    "{0} ノードを詰めて表示。選択か検索で絞り込む",
   "the language of the page": "ページの言語",
 };
 

@@ -44,18 +44,20 @@ export class LogView {
   constructor(root: HTMLElement) {
     this.#root = root;
   }
-  render(model: ClusterModel, logs: RaftLogs): void {
+  /** Draws the tables; `found` (the node found by name) has its rows marked. */
+  render(model: ClusterModel, logs: RaftLogs, found: string | null = null): void {
     const nodes = model.all();
     const owned = nodes.some((n) => n.status.ownership !== undefined);
-    const html = statusTableHtml(model) + (model.logs ? logGridHtml(model, logs) : "") +
-      (owned ? ringShareHtml(model) : "");
+    const html = statusTableHtml(model, found) +
+      (model.logs ? logGridHtml(model, logs, found) : "") +
+      (owned ? ringShareHtml(model, found) : "");
     if (html === this.#last) return;
     this.#last = html;
     this.#root.innerHTML = html;
   }
 }
 /** Every node's log and the leader's replication progress. */
-function logGridHtml(model: ClusterModel, logs: RaftLogs) {
+function logGridHtml(model: ClusterModel, logs: RaftLogs, found: string | null) {
   const nodes = model.all();
   let hi = 0;
   for (const n of nodes) hi = Math.max(hi, n.lastIndex ?? 0, logs.lastSeen(n.id));
@@ -84,7 +86,8 @@ function logGridHtml(model: ClusterModel, logs: RaftLogs) {
         }">${e.term}</td>`;
     }).join("");
     const role = n.up ? n.role : "crashed";
-    return `<tr class="log-row" data-node="${esc(n.id)}" data-commit="${n.commitIndex ?? ""}">` +
+    return `<tr class="log-row${n.id === found ? " found" : ""}" data-node="${esc(n.id)}" ` +
+      `data-commit="${n.commitIndex ?? ""}">` +
       `<th class="role-${esc(role)}">${esc(n.id)}</th><td>${n.term ?? ""}</td>` +
       `<td class="num">${n.commitIndex ?? "–"} · ${n.lastIndex ?? "–"}</td>${cells}</tr>`;
   }).join("");
@@ -105,12 +108,13 @@ function logGridHtml(model: ClusterModel, logs: RaftLogs) {
   return `<table class="log-grid">${head}${rows}</table>${progress}`;
 }
 /** Each node's share of the hash ring. */
-function ringShareHtml(model: ClusterModel) {
+function ringShareHtml(model: ClusterModel, found: string | null) {
   const rows = model.all().map((n) => {
     const own = (n.status.ownership ?? {}) as Record<string, number>;
     const share = own[n.id] ?? 0;
     const bar = Math.round(share * 40);
-    return `<tr data-node="${esc(n.id)}"><th class="role-${esc(n.up ? n.role : "crashed")}">` +
+    return `<tr data-node="${esc(n.id)}"${n.id === found ? ` class="found"` : ""}>` +
+      `<th class="role-${esc(n.up ? n.role : "crashed")}">` +
       `${esc(n.id)}</th><td class="num">${(share * 100).toFixed(1)}%</td>` +
       `<td><span class="bar">${"█".repeat(bar)}</span></td></tr>`;
   }).join("");

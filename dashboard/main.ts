@@ -5,6 +5,11 @@
  * thousand messages costs one frame, not a thousand redraws. Each frame's work is timed
  * with performance marks (`window.distlab.stats()`).
  *
+ * A node can be found by name (the search box over the ring): it is ringed and named on
+ * the ring, its rows in the tables are marked and scrolled to, and the space-time
+ * diagram — past 16 nodes — shows the selected and found nodes (and the leader) only.
+ * Enter also selects it.
+ *
  * Page parameter: `?access_token=` (a server started with `--token`).
  *
  * @module
@@ -14,12 +19,14 @@ import { ApiClient } from "./api_client.ts";
 import { ClusterModel } from "./cluster_model.ts";
 import { Controls } from "./controls.ts";
 import { byId, setAttrs, setText } from "./dom.ts";
+import { spacetimeRows } from "./spacetime.ts";
 import { EventLog } from "./event_log.ts";
 import { FrameStats } from "./frame_stats.ts";
 import { LOG_COLUMNS, LogView } from "./log_view.ts";
 import { MessageMatcher } from "./message_matcher.ts";
 import { Playback } from "./playback.ts";
 import { RaftLogs } from "./raft_log.ts";
+import { findNode } from "./node_search.ts";
 import { RingView } from "./ring_view.ts";
 import { SpacetimeView } from "./spacetime_view.ts";
 import { readEvents } from "./event_stream.ts";
@@ -48,6 +55,8 @@ const MAX_RECHECKS = 5;
 const MAX_CHECK_BYTES = 4 * 1024 * 1024;
 /** Kinds that start or end fault periods. */
 const FAULT_KINDS = new Set(["crash", "restart", "pause", "resume", "fault"]);
+/** The space-time diagram's rows shown in full (as `spacetimeLayout`'s default). */
+const ST_MAX_ROWS = 16;
 
 /**
  * Starts the dashboard in this page.
@@ -273,6 +282,49 @@ export function startDashboard(): void {
     for (const e of playback.goLive(timeBase.now(performance.now()))) apply(e, false);
     speed.value = "1";
   });
+  // --- finding a node by name ---
+  let found: string | null = null;
+  /** The found node's rows are scrolled to once the tables have drawn them. */
+  let scrollToFound = false;
+  const search = byId("node-search") as HTMLInputElement;
+  const searchResult = byId("node-search-result");
+  function runSearch(select: boolean) {
+    const q = search.value.trim();
+    found = q === "" ? null : findNode(q, model.nodes);
+    ring.setHighlight(found);
+    setText(searchResult, q === "" ? "" : found === null ? `no node matches ${q}` : found);
+    searchResult.setAttribute("data-found", found ?? "");
+    search.setAttribute("data-found", found ?? "");
+    if (select && found !== null) {
+      selection.clear();
+      selection.add(found);
+      controls.render();
+    }
+    scrollToFound = found !== null;
+    lastLogKey = ""; // the tables mark the found rows
+    lastSpacetimeAt = NaN; // and the diagram its row, even while paused
+  }
+  search.addEventListener("input", () => runSearch(false));
+  search.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") runSearch(true);
+    if (ev.key === "Escape") {
+      search.value = "";
+      runSearch(false);
+    }
+  });
+  /** Scrolls the nodes panel (not the page) so that the found node's status row shows. */
+  function scrollFoundIntoView() {
+    if (found === null) return;
+    const panel = byId("log-panel");
+    const row = panel.querySelector(`tr.status-row[data-node="${CSS.escape(found)}"]`);
+    if (row === null) return;
+    const p = panel.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    if (r.top < p.top + 24 || r.bottom > p.bottom) {
+      panel.scrollTop += r.top - p.top - p.height / 3;
+    }
+  }
+
   const stWindow = (byId("st-window")) as HTMLSelectElement;
   byId("st-export-svg").addEventListener("click", () => spacetime.exportSvg());
   byId("st-export-shiviz").addEventListener(
@@ -315,12 +367,16 @@ export function startDashboard(): void {
     let t1 = performance.now();
     ring.render(model, at, wall, selection);
     took("ring", t1);
-    const logKey = `${model.version}:${logsVersion}`;
-    if (logKey !== lastLogKey && wall - lastLog > 150) {
+    const logKey = `${model.version}:${logsVersion}:${found}`;
+    if (logKey !== lastLogKey && (wall - lastLog > 150 || scrollToFound)) {
       lastLogKey = logKey;
       lastLog = wall;
       t1 = performance.now();
-      logView.render(model, logs);
+      logView.render(model, logs, found);
+      if (scrollToFound) {
+        scrollToFound = false;
+        scrollFoundIntoView();
+      }
       took("logs", t1);
     }
     // The diagram at 30 Hz at most: its paths are the costliest thing the page draws.
@@ -328,6 +384,10 @@ export function startDashboard(): void {
       lastSpacetime = wall;
       lastSpacetimeAt = at;
       const win = Number(stWindow.value);
+      // Past 16 nodes the diagram shows the nodes in focus: the selected, the found, and
+      // then the leader too, whose messages reach them all.
+      const focus = [...selection, ...(found === null ? [] : [found])];
+      if (focus.length > 0 && model.leader !== null) focus.push(model.leader);
       t1 = performance.now();
       spacetime.render({
         nodes: model.nodes,
@@ -335,7 +395,10 @@ export function startDashboard(): void {
         events: windowEvents(eventLog.events(), at - win),
         from: at - win,
         to: at,
+        focus,
+        highlight: found,
       });
+      rowsNote(focus);
       took("spacetime", t1);
     }
     if (wall - lastTimeline > 500) {
@@ -369,6 +432,20 @@ export function startDashboard(): void {
     performance.clearMarks("distlab-frame-start");
     performance.clearMeasures("distlab-frame");
     requestAnimationFrame(frame);
+  }
+
+  /** Says which rows the diagram shows when it cannot show every node in full. */
+  function rowsNote(focus: readonly string[]) {
+    const n = model.nodes.length;
+    const shown = spacetimeRows(model.nodes, focus, ST_MAX_ROWS).length;
+    setText(
+      byId("st-rows"),
+      n <= ST_MAX_ROWS
+        ? ""
+        : shown < n
+        ? `${shown} of ${n} nodes shown (select or search to choose)`
+        : `${n} nodes on compact rows; select or search to focus`,
+    );
   }
 
   let controlsVersion = -1;
@@ -424,6 +501,9 @@ export function startDashboard(): void {
       buffered: playback.pending,
       animating: ring.animating,
       overflow: ring.overflow,
+      compact: ring.compact,
+      flowLinks: ring.flowLinks,
+      found,
       parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.summary()])),
     }),
     resetStats: () => {

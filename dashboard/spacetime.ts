@@ -7,6 +7,10 @@
  * handful of DOM nodes; {@link nearestPoint} finds what the pointer is over, and
  * {@link spacetimeSvg} writes a standalone SVG file of the same drawing.
  *
+ * Past `maxRows` nodes (16) the rows are {@link spacetimeRows}: the nodes in focus (the
+ * selected and the searched, and the leader) when there are any, else every node on
+ * compact rows with only every few rows named — the searched node always named.
+ *
  * @module
  */
 
@@ -39,7 +43,16 @@ export type HitPoint = { readonly x: number; readonly y: number; readonly text: 
 export type SpacetimeLayout = {
   readonly width: number;
   readonly height: number;
-  readonly rows: readonly { readonly id: string; readonly y: number }[];
+  readonly rows: readonly {
+    readonly id: string;
+    readonly y: number;
+    /** Whether its name is written (compact rows are named only every few). */
+    readonly label: boolean;
+    /** The node found by name. */
+    readonly found: boolean;
+  }[];
+  /** Nodes of the cluster not drawn (rows filtered to the nodes in focus). */
+  readonly hidden: number;
   readonly paths: Readonly<Record<string, string>>;
   readonly ticks: readonly { readonly x: number; readonly label: string }[];
   readonly faults: readonly { readonly x: number; readonly label: string }[];
@@ -69,7 +82,40 @@ export interface SpacetimeInput {
   readonly width: number;
   readonly height: number;
   readonly maxMessages?: number;
+  /** Nodes to show when there are more than `maxRows` (the selected, the searched…). */
+  readonly focus?: readonly string[];
+  /** The node found by name: its row marked and always named. */
+  readonly highlight?: string | null;
+  /** Rows shown in full before focusing or compacting (16). */
+  readonly maxRows?: number;
 }
+
+/**
+ * Which nodes get a row: all of them up to `maxRows`; past that, the nodes of `focus`
+ * (in cluster order) if any of them are in the cluster, else all.
+ *
+ * @example
+ * ```ts
+ * import { spacetimeRows } from "./spacetime.ts";
+ * const nodes = Array.from({ length: 64 }, (_, i) => `n${i + 1}`);
+ * spacetimeRows(nodes, ["n57", "n3"], 16); // ["n3", "n57"]
+ * spacetimeRows(nodes, [], 16).length; // 64
+ * spacetimeRows(["n1", "n2"], ["n2"], 16); // ["n1", "n2"]
+ * ```
+ */
+export function spacetimeRows(
+  nodes: readonly string[],
+  focus: readonly string[],
+  maxRows: number,
+): string[] {
+  if (nodes.length <= maxRows) return [...nodes];
+  const want = new Set(focus);
+  const shown = nodes.filter((n) => want.has(n));
+  return shown.length > 0 ? shown : [...nodes];
+}
+
+/** Rows closer than this (px) are named only every few. */
+const MIN_LABEL_GAP = 11;
 
 /**
  * Classes of the paths, in drawing order.
@@ -118,16 +164,22 @@ const RIGHT = 8;
  * ```
  */
 export function spacetimeLayout(o: SpacetimeInput): SpacetimeLayout {
-  const { nodes, from, to, width, height } = o;
+  const { from, to, width, height } = o;
+  const nodes = spacetimeRows(o.nodes, o.focus ?? [], o.maxRows ?? 16);
   const span = Math.max(1, to - from);
   const innerW = Math.max(1, width - LEFT - RIGHT);
   const x = (t: number) => r1(LEFT + ((t - from) / span) * innerW);
   const gap = nodes.length > 1 ? (height - TOP - BOTTOM) / (nodes.length - 1) : 0;
+  const every = gap > 0 && gap < MIN_LABEL_GAP ? Math.ceil(MIN_LABEL_GAP / gap) : 1;
+  const found = o.highlight ?? null;
+  const foundAt = found === null ? -1 : nodes.indexOf(found);
   const yOf: Map<string, number> = new Map();
   const rows = nodes.map((id, i) => {
     const y = r1(nodes.length > 1 ? TOP + i * gap : height / 2);
     yOf.set(id, y);
-    return { id, y };
+    // Every few rows named; the found one always, and its neighbours' names give way.
+    const near = foundAt >= 0 && i !== foundAt && Math.abs(i - foundAt) < every;
+    return { id, y, label: i === foundAt || (i % every === 0 && !near), found: id === found };
   });
   const parts: Record<string, string[]> = {};
   for (const c of SPACETIME_CLASSES) parts[c] = [];
@@ -190,6 +242,7 @@ export function spacetimeLayout(o: SpacetimeInput): SpacetimeLayout {
     width,
     height,
     rows,
+    hidden: o.nodes.length - nodes.length,
     paths,
     ticks: timeTicks(from, to, x),
     faults,
@@ -256,7 +309,7 @@ export function spacetimeSvg(l: SpacetimeLayout): string {
   }
   for (const r of l.rows) {
     out.push(`<line class="st-row" x1="${l.left}" y1="${r.y}" x2="${l.width}" y2="${r.y}"/>`);
-    out.push(`<text x="4" y="${r.y + 4}" font-weight="600">${esc(r.id)}</text>`);
+    if (r.label) out.push(`<text x="4" y="${r.y + 4}" font-weight="600">${esc(r.id)}</text>`);
   }
   for (const c of SPACETIME_CLASSES) {
     const d = l.paths[c];

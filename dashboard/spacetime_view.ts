@@ -69,14 +69,31 @@ export class SpacetimeView {
     const l = spacetimeLayout({ ...input, width, height });
     this.#layout = l;
     setAttrs(this.#svg, { viewBox: `0 0 ${width} ${height}`, "data-messages": l.messages });
-    const rowsKey = `${width}x${height}:` + l.rows.map((r) => r.id).join(",");
+    setAttrs(this.#svg, { "data-rows": l.rows.length, "data-hidden": l.hidden });
+    const rowsKey = `${width}x${height}:` +
+      l.rows.map((r) => `${r.id}${r.label ? "" : "-"}${r.found ? "*" : ""}`).join(",");
     if (rowsKey !== this.#rowsKey) {
       this.#rowsKey = rowsKey;
+      // Rows change only with the nodes, the focus or the size: not per frame.
       this.#gRows.replaceChildren(
         ...l.rows.flatMap((r) => {
-          const label = svg("text", { x: 4, y: r.y + 4, class: "st-label" });
+          const line = svg("line", {
+            x1: l.left,
+            y1: r.y,
+            x2: width,
+            y2: r.y,
+            class: r.found ? "st-row found" : "st-row",
+            "data-node": r.id,
+          });
+          if (!r.label) return [line];
+          const label = svg("text", {
+            x: 4,
+            y: r.y + 4,
+            class: r.found ? "st-label found" : "st-label",
+            "data-node": r.id,
+          });
           label.textContent = r.id;
-          return [svg("line", { x1: l.left, y1: r.y, x2: width, y2: r.y, class: "st-row" }), label];
+          return [line, label];
         }),
       );
     }

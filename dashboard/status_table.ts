@@ -75,8 +75,9 @@ export function nodeCells(model: ClusterModel, node: NodeState): Cell[] {
  * import { statusTableHtml } from "./status_table.ts";
  * statusTableHtml(new ClusterModel()).startsWith("<table"); // true
  * ```
+ * @param found the node found by name: its row is marked (`found`)
  */
-export function statusTableHtml(model: ClusterModel): string {
+export function statusTableHtml(model: ClusterModel, found: string | null = null): string {
   const headers = statusColumns(model.display).map((c) => `<th>${esc(c.header)}</th>`).join("");
   const rows = model.all().map((n) => {
     const cells = nodeCells(model, n).map((c) =>
@@ -84,9 +85,12 @@ export function statusTableHtml(model: ClusterModel): string {
     ).join("");
     const role = n.up ? n.role : "crashed";
     const byz = n.byzantine === null ? "" : ` byzantine" data-byzantine="${esc(n.byzantine)}`;
-    return `<tr class="status-row role-${esc(role)}${byz}" data-node="${esc(n.id)}">${cells}</tr>`;
+    const mark = n.id === found ? ` found" data-found="true` : "";
+    return `<tr class="status-row role-${esc(role)}${byz}${mark}" data-node="${
+      esc(n.id)
+    }">${cells}</tr>`;
   }).join("");
-  return `<table class="status"><tr>${headers}</tr>${rows}</table>`;
+  return `<table class="status"><thead><tr>${headers}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /**

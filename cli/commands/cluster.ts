@@ -7,7 +7,7 @@
 
 import { parseNode, UsageError } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { table } from "../format.ts";
+import { compactCell, table } from "../format.ts";
 import { type Tr, translator } from "../../i18n/catalogue.ts";
 import { CLI_JA } from "../ja.ts";
 import { diskLine } from "./faults.ts";
@@ -47,9 +47,17 @@ export type StatusBody =
   & Partial<Pick<ClusterShape, "display" | "clocks" | "wallClockMs">>
   & { readonly nodes: readonly NodeRow[] };
 
+/** Past this many nodes `status` is compact: a count line, and long cells shortened. */
+const COMPACT_NODES = 16;
+/** The widest cell of a compact table (a list keeps its first items and counts the rest). */
+const COMPACT_CELL = 24;
+
 /**
  * The lines `status` prints for a `GET /cluster` body: a summary, a table whose columns
  * suit the protocol (see `status_columns.ts`), then the active faults and skewed clocks.
+ * Past 16 nodes it stays one short line per node: a second summary counts the nodes by
+ * state and role, and a cell longer than 24 characters is shortened (`n2,n3,…+60`; the
+ * JSON output keeps everything).
  *
  * @example
  * ```ts
@@ -69,8 +77,13 @@ export function statusLines(body: StatusBody, t: Tr = translator("en", CLI_JA)):
     skewMs: (id) => clocks[id]?.skewMs ?? 0,
   };
   const columns = statusColumns(display);
+  const compact = nodes.length > COMPACT_NODES;
+  if (compact) out.push(countsLine(nodes, t));
   const rows: string[][] = [columns.map((c) => t.text(c.header))];
-  for (const n of nodes) rows.push(columns.map((c) => c.cell(n, ctx)));
+  for (const n of nodes) {
+    const cells = columns.map((c) => c.cell(n, ctx));
+    rows.push(compact ? cells.map((c) => compactCell(c, COMPACT_CELL)) : cells);
+  }
   out.push(...table(rows));
   for (const n of nodes) {
     const reason = n.status?.reason;
@@ -92,6 +105,18 @@ export function statusLines(body: StatusBody, t: Tr = translator("en", CLI_JA)):
     }
   }
   return out;
+}
+
+/** `64 nodes: 62 up, 1 paused, 1 crashed · 1 leader, 61 follower` */
+function countsLine(nodes: readonly NodeRow[], t: Tr): string {
+  const count = (xs: string[]) => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return [...m].map(([k, v]) => `${v} ${k}`).join(", ");
+  };
+  const states = count(nodes.map((n) => !n.up ? "crashed" : n.paused ? "paused" : "up"));
+  const roles = count(nodes.filter((n) => n.up && n.role !== null).map((n) => String(n.role)));
+  return t`${nodes.length} nodes: ${states}` + (roles === "" ? "" : ` · ${roles}`);
 }
 
 /**
