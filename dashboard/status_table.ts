@@ -26,6 +26,9 @@ export interface Cell {
   readonly text: string;
 }
 
+/** Cells longer than this are shortened on the page, whole in their tooltip. */
+const LONG_CELL = 24;
+
 /** A node as the columns read it: the last poll, with what events changed since. */
 function row(n: NodeState): NodeRow {
   return {
@@ -80,8 +83,11 @@ export function nodeCells(model: ClusterModel, node: NodeState): Cell[] {
 export function statusTableHtml(model: ClusterModel, found: string | null = null): string {
   const headers = statusColumns(model.display).map((c) => `<th>${esc(c.header)}</th>`).join("");
   const rows = model.all().map((n) => {
+    // A long cell (63 suspecting nodes) is cut by the style sheet; its title has it all.
     const cells = nodeCells(model, n).map((c) =>
-      `<td data-column="${esc(c.header)}">${esc(c.text)}</td>`
+      `<td data-column="${esc(c.header)}"${
+        c.text.length > LONG_CELL ? ` class="long" title="${esc(c.text)}"` : ""
+      }>${esc(c.text)}</td>`
     ).join("");
     const role = n.up ? n.role : "crashed";
     const byz = n.byzantine === null ? "" : ` byzantine" data-byzantine="${esc(n.byzantine)}`;
