@@ -14,27 +14,15 @@
 
 import assert from "node:assert/strict";
 import { Chromium } from "./chromium.ts";
-import { serveDashboard, waitFor } from "./browser.ts";
+import { serveDashboard, serveFakeDashboard, waitFor } from "./browser.ts";
 import { deadlineMs, notYet } from "../support/deadline.ts";
 import { ringTokens } from "../../partitioning/ring.ts";
-import { FakeCluster } from "../http/fake_cluster.ts";
-import { createApi } from "../../http/app.ts";
-import { dashboardRoutes } from "../../http/dashboard/routes.ts";
-import { createWorkerChecker } from "../../http/dashboard/worker_checker.ts";
-import type { NodeId, NodeStatus } from "../../protocols/node.ts";
 
 /** 64; DASHBOARD_MANY_NODES picks another count (past 16, so still drawn to scale). */
 const NODES = Number(Deno.env.get("DASHBOARD_MANY_NODES") ?? 64);
 /** The node searched for: n57 of 64. */
 const SOUGHT = `n${NODES - 7}`;
 const LIVE = Deno.env.get("DASHBOARD_MANY_LIVE") === "1";
-
-/** A fake cluster whose nodes say they sit on a hash ring of 64 tokens each. */
-class RingFake extends FakeCluster {
-  override status(node: NodeId): NodeStatus {
-    return { ...super.status(node), vnodes: 64 };
-  }
-}
 
 interface ManyServed {
   readonly url: string;
@@ -68,42 +56,12 @@ async function serveMany(): Promise<ManyServed> {
       close: () => served.close(),
     };
   }
-  const ids = Array.from({ length: NODES }, (_, i) => `n${i + 1}`);
-  const fake = new RingFake({ protocol: "raft-kv", nodes: ids });
-  const checker = createWorkerChecker();
-  const api = createApi(fake, { dashboard: dashboardRoutes({ checker }) });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, api.fetch);
-  let stop = false;
-  let pump: Promise<void> = Promise.resolve();
-  const t0 = performance.now();
+  const fake = serveFakeDashboard(NODES);
   return {
-    url: `http://127.0.0.1:${server.addr.port}/`,
-    traffic() {
-      // The leader's heartbeats to every follower and their answers, every 20 ms: over
-      // 3,000 message events a second, which the page must sum per link, not animate.
-      pump = (async () => {
-        while (!stop) {
-          const time = performance.now() - t0;
-          for (const peer of ids.slice(1)) {
-            const hb = { type: "append", term: 3, entries: [] };
-            const ack = { type: "append-reply", term: 3, ok: true };
-            fake.emit({ time, kind: "send", node: "n1", peer, body: hb });
-            fake.emit({ time: time + 1, kind: "deliver", node: peer, peer: "n1", body: hb });
-            fake.emit({ time: time + 1, kind: "send", node: peer, peer: "n1", body: ack });
-            fake.emit({ time: time + 2, kind: "deliver", node: "n1", peer, body: ack });
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      return Promise.resolve();
-    },
-    async close() {
-      stop = true;
-      await pump;
-      api.close();
-      checker.close();
-      await server.shutdown();
-    },
+    url: fake.url,
+    // Over 3,000 message events a second, which the page must sum per link, not animate.
+    traffic: () => Promise.resolve(fake.traffic(20)),
+    close: () => fake.close(),
   };
 }
 
