@@ -472,7 +472,8 @@ export class RingView {
         class: `group g${i % 6}`,
         "data-nodes": g.join(","),
       });
-      if (p !== null) path.setAttribute("style", `stroke-width:${Math.round(p.nodeR * 2 + 10)}px`);
+      // Through the CSSOM: the page's CSP forbids style attributes.
+      if (p !== null) (path as SVGElement).style.strokeWidth = `${Math.round(p.nodeR * 2 + 10)}px`;
       this.#gGroups.append(path);
     });
   }
