@@ -121,6 +121,10 @@ export class RingView {
   #flowPool: SVGElement[] = [];
   #labelPool: SVGElement[] = [];
   #labelsKey = "";
+  /** What the names were last placed for, cheap to compare every frame. */
+  #labelsSeen = "";
+  #nodesSeen: readonly string[] | null = null;
+  #groupsMemo: { blocks: unknown; nodes: unknown; groups: string[][] } | null = null;
   #nodesKey = "";
   #arcsKey = "";
   #links: Map<string, { line: SVGElement; label: SVGElement }> = new Map();
@@ -224,7 +228,18 @@ export class RingView {
     this.#renderNodes(model, at, selected);
     this.#renderDots(now);
   }
+  /** The partition's groups, computed again only when a poll brings new blocks or nodes. */
+  #groups(model: ClusterModel): string[][] {
+    const m = this.#groupsMemo;
+    if (m !== null && m.blocks === model.network.blocks && m.nodes === model.nodes) return m.groups;
+    const groups = partitionGroups(model.network.blocks, model.nodes);
+    this.#groupsMemo = { blocks: model.network.blocks, nodes: model.nodes, groups };
+    return groups;
+  }
   #layout(model: ClusterModel) {
+    // A poll replaces the node list: until then the layout cannot have changed.
+    if (model.nodes === this.#nodesSeen) return;
+    this.#nodesSeen = model.nodes;
     const vn = model.all().find((n) => typeof n.status.vnodes === "number")?.status.vnodes;
     const vnodes = typeof vn === "number" ? vn : null;
     const compact = model.nodes.length >= COMPACT_AT;
@@ -245,6 +260,7 @@ export class RingView {
     this.#dots = [];
     this.#flow.clear();
     this.#labelsKey = "";
+    this.#labelsSeen = "";
     this.#nodesKey = "";
     this.#arcsKey = "";
     this.#nodes.clear();
@@ -334,6 +350,9 @@ export class RingView {
   #renderLabels(model: ClusterModel, selected: ReadonlySet<string>) {
     const p = this.#scale;
     if (p === null) return;
+    const seen = `${model.version}|${[...selected].join(",")}|${this.#highlight}`;
+    if (seen === this.#labelsSeen) return;
+    this.#labelsSeen = seen;
     const down = model.all().filter((n) => !n.up).map((n) => n.id);
     const key = `${this.#highlight}|${[...selected].join(",")}|${model.leader}|${down.join(",")}`;
     if (key === this.#labelsKey) return;
@@ -454,7 +473,7 @@ export class RingView {
     this.#svg.setAttribute("data-flow", String(i));
   }
   #renderGroups(model: ClusterModel) {
-    const groups = partitionGroups(model.network.blocks, model.nodes);
+    const groups = this.#groups(model);
     const key = groups.length > 1 ? groups.map((g) => g.join(",")).join("|") : "";
     if (this.#gGroups.getAttribute("data-groups") === key) return;
     this.#gGroups.setAttribute("data-groups", key);
@@ -478,7 +497,7 @@ export class RingView {
     });
   }
   #renderLinks(model: ClusterModel) {
-    const groups = partitionGroups(model.network.blocks, model.nodes);
+    const groups = this.#groups(model);
     const cuts = cutLinks(model.network.blocks);
     const rules = model.network.rules;
     for (const [key, { line, label }] of this.#links) {
