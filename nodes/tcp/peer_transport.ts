@@ -4,8 +4,10 @@
  * receives), so no tie-break is needed when both dial at once.
  *
  * - **Frames**: `checked_frame.ts` (length, CRC-32C, payload); a payload is a batch of
- *   deliveries, encoded by `wire_codec.ts` (JSON when faithful, else as `postMessage`
- *   would).
+ *   deliveries, encoded by `wire_codec.ts` (`encodeBatch`: one flat JSON array of Lamport
+ *   time, vector clock and body per message when JSON is faithful, else as `postMessage`
+ *   would), or a handshake message (`encodeWire`). Everything queued for a peer goes out
+ *   in one write: one buffer of whole frames.
  * - **Handshake**: the dialer's first frame names itself and the node it expects; the
  *   listener answers `welcome` or `reject` with a reason (an id equal to its own, one it
  *   does not know, one already connected: two processes claiming one id). A listener
@@ -26,7 +28,12 @@
  * @module
  */
 
-import { decodeWire as deserialize, encodeWire as serialize } from "./wire_codec.ts";
+import {
+  decodeBatch,
+  decodeWire as deserialize,
+  encodeBatch,
+  encodeWire as serialize,
+} from "./wire_codec.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import {
@@ -266,7 +273,7 @@ export class PeerTransport {
    */
   #enqueue(link: Link, batch: readonly WireDelivery[]): number {
     if (batch.length === 0) return 0;
-    const payload = serialize(batch);
+    const payload = encodeBatch(batch);
     // A token's tag travels in the frame too.
     const max = this.#maxFrame - (this.#o.token !== undefined ? TAG_BYTES : 0);
     if (payload.length > max) {
@@ -373,17 +380,12 @@ export class PeerTransport {
           const data = seal === null ? payload : seal.open(payload);
           let batch: WireDelivery[];
           try {
-            batch = deserialize(data) as WireDelivery[];
-            if (!Array.isArray(batch)) throw new Error("not a batch of messages");
+            // The handshake names the sender: a frame cannot speak for another node.
+            batch = decodeBatch(data, peer);
           } catch (e) {
             throw new Error(`undecodable message from ${peer}: ${message(e)}`);
           }
-          const from: NodeId = peer;
-          // The handshake names the sender: a frame cannot speak for another node.
-          this.#o.onBatch(
-            from,
-            batch.map((d) => d.from === from ? d : { ...d, from }),
-          );
+          this.#o.onBatch(peer, batch);
         }
         if (peer !== null && !admitted) {
           admitted = true;

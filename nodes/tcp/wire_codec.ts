@@ -1,45 +1,104 @@
 /**
- * How a batch of messages is put into a frame between nodes: as JSON when JSON carries
- * it faithfully (plain objects, arrays, strings, finite numbers, booleans, null — what
- * protocols send almost always), else as the structured clone algorithm does (`node:v8`:
- * Maps, Sets, typed arrays, `undefined`, `-0`, non-finite numbers, Dates), so a node over
- * TCP receives exactly what a Worker would. The first byte says which. Decoding JSON is
- * about five times as fast as `node:v8`'s deserializer in Deno, which is most of a
- * receiver's cost per message.
+ * How values and batches of messages are put into a frame between nodes: as JSON when
+ * JSON carries them faithfully (plain objects, arrays, strings, finite numbers, booleans,
+ * null — what protocols send almost always), else as the structured clone algorithm does
+ * (`node:v8`: Maps, Sets, typed arrays, `undefined`, `-0`, non-finite numbers, Dates), so
+ * a node over TCP receives exactly what a Worker would. The first byte says which:
+ *
+ * - `J` (0x4a): a value as JSON text (UTF-8) — handshakes, or a batch as an array of
+ *   `{ from, body, lamport, vclock }`;
+ * - `B` (0x42): a batch of deliveries as one flat JSON array
+ *   `[lamport₁, vclock₁, body₁, lamport₂, vclock₂, body₂, …]` — the envelope's names
+ *   are not repeated and the sender is not sent (the handshake names it: the receiver
+ *   fills it in), so a frame is about 40% smaller and a third cheaper to parse;
+ * - `V` (0x56): a value, or a batch as an array of deliveries, by `node:v8`.
+ *
+ * Whether JSON is faithful is found by one walk over the value ({@link isPlain}) before a
+ * plain `JSON.stringify`, whose native fast path a replacer function would turn off.
+ * Decoding JSON is about five times as fast as `node:v8`'s deserializer in Deno, which is
+ * most of a receiver's cost per message.
  *
  * @module
  */
 
 import { deserialize, serialize } from "node:v8";
+import type { NodeId } from "../../protocols/node.ts";
+import type { WireDelivery } from "../worker_protocol.ts";
+
+type Clock = WireDelivery["vclock"];
 
 const JSON_TAG = 0x4a; // "J"
+const BATCH_TAG = 0x42; // "B"
 const V8_TAG = 0x56; // "V"
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Deeper than this, a value is left to `node:v8` (which also handles cycles). */
+const MAX_DEPTH = 1000;
 
-/** Set by {@link faithful} when a value would not survive JSON. */
-let plain = true;
-
-/** A JSON replacer that notes any value JSON would change (it sees values after `toJSON`, so it looks at the holder's). */
-function faithful(this: unknown, key: string, value: unknown): unknown {
-  const original = (this as Record<string, unknown>)[key];
-  switch (typeof original) {
-    case "object":
-      if (original !== null && !Array.isArray(original)) {
-        const proto = Object.getPrototypeOf(original);
-        if (proto !== Object.prototype && proto !== null) plain = false;
-      }
-      return value;
-    case "number":
-      if (!Number.isFinite(original) || Object.is(original, -0)) plain = false;
-      return value;
+/**
+ * Whether JSON carries `value` unchanged: strings, booleans, finite numbers other than
+ * `-0`, null, and arrays without holes and objects of `Object.prototype` (or none) made
+ * of those, at most {@link MAX_DEPTH} deep. A cycle is deeper than any depth: false.
+ *
+ * @example
+ * ```ts
+ * import { isPlain } from "./wire_codec.ts";
+ * isPlain({ a: [1, "x", null, true] }); // true
+ * isPlain({ a: undefined }); // false
+ * isPlain(new Map()); // false
+ * isPlain(-0); // false
+ * ```
+ */
+export function isPlain(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
     case "string":
     case "boolean":
-      return value;
+      return true;
+    case "number":
+      // Finite (NaN and ±Infinity become null), and not -0 (it becomes 0).
+      return value - value === 0 && (value !== 0 || 1 / value > 0);
+    case "object": {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        // A hole reads as undefined: not plain (JSON would make it null).
+        for (let i = 0; i < value.length; i++) if (!isPlain(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false; // Map, Date, class…
+      for (const key in value) {
+        if (!isPlain((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
     default: // undefined, bigint, function, symbol
-      plain = false;
-      return value;
+      return false;
   }
+}
+
+/** `tag` then the UTF-8 of `text`, in one allocation when the text is ASCII. */
+function tagged(tag: number, text: string): Uint8Array {
+  const out = new Uint8Array(text.length + 1);
+  const { read, written } = encoder.encodeInto(text, out.subarray(1));
+  if (read === text.length && written === text.length) {
+    out[0] = tag;
+    return out;
+  }
+  // Not ASCII: UTF-8 is longer than the string's length.
+  const body = encoder.encode(text);
+  const long = new Uint8Array(body.length + 1);
+  long[0] = tag;
+  long.set(body, 1);
+  return long;
+}
+
+/** `tag` then `bytes`. */
+function prefixed(tag: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out[0] = tag;
+  out.set(bytes, 1);
+  return out;
 }
 
 /**
@@ -54,25 +113,13 @@ function faithful(this: unknown, key: string, value: unknown): unknown {
  * ```
  */
 export function encodeWire(value: unknown): Uint8Array {
-  plain = true;
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, faithful);
+    if (isPlain(value)) text = JSON.stringify(value);
   } catch {
-    plain = false; // a cycle, or a BigInt
+    // a getter that throws: structured clone says so, below
   }
-  if (plain && text !== undefined) {
-    const body = encoder.encode(text);
-    const out = new Uint8Array(body.length + 1);
-    out[0] = JSON_TAG;
-    out.set(body, 1);
-    return out;
-  }
-  const body = serialize(value);
-  const out = new Uint8Array(body.length + 1);
-  out[0] = V8_TAG;
-  out.set(body, 1);
-  return out;
+  return text !== undefined ? tagged(JSON_TAG, text) : prefixed(V8_TAG, serialize(value));
 }
 
 /**
@@ -89,4 +136,95 @@ export function decodeWire(bytes: Uint8Array): unknown {
   if (tag === JSON_TAG) return JSON.parse(decoder.decode(bytes.subarray(1)));
   if (tag === V8_TAG) return deserialize(bytes.subarray(1));
   throw new Error(`unknown encoding ${tag === undefined ? "(empty)" : `0x${tag.toString(16)}`}`);
+}
+
+/**
+ * Encodes a batch of deliveries to one peer: the flat JSON array of the `B` encoding
+ * when every message is plain, else the whole batch by `node:v8`. The senders are not
+ * kept: {@link decodeBatch} is told who sent the frame.
+ *
+ * @example
+ * ```ts
+ * import { decodeBatch, encodeBatch } from "./wire_codec.ts";
+ * const bytes = encodeBatch([{ from: "n1", body: { seq: 1 }, lamport: 3, vclock: { n1: 2 } }]);
+ * bytes[0]; // 0x42
+ * decodeBatch(bytes, "n1"); // [{ from: "n1", body: { seq: 1 }, lamport: 3, vclock: { n1: 2 } }]
+ * ```
+ */
+export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
+  const flat: unknown[] = new Array(batch.length * 3);
+  let plain = true;
+  try {
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i]!;
+      if (!isPlain(d.lamport) || !isPlain(d.vclock, 1) || !isPlain(d.body, 1)) {
+        plain = false;
+        break;
+      }
+      flat[3 * i] = d.lamport;
+      flat[3 * i + 1] = d.vclock;
+      flat[3 * i + 2] = d.body;
+    }
+    if (plain) return tagged(BATCH_TAG, JSON.stringify(flat));
+  } catch {
+    // a getter that throws: structured clone says so, below
+  }
+  return prefixed(
+    V8_TAG,
+    serialize(batch.map((d) => ({ body: d.body, lamport: d.lamport, vclock: d.vclock }))),
+  );
+}
+
+/**
+ * Decodes a batch that `from` sent (any encoding a batch may have: `B`, or an array of
+ * deliveries as `J` or `V`), every message stamped as `from`'s — a frame cannot speak
+ * for another node. Throws on anything that is not a batch of well-formed deliveries
+ * (a Lamport time that is not a number, a vector clock that is not an object of numbers).
+ *
+ * @example
+ * ```ts
+ * import { decodeBatch, encodeWire } from "./wire_codec.ts";
+ * const legacy = encodeWire([{ from: "n9", body: "x", lamport: 1, vclock: {} }]);
+ * decodeBatch(legacy, "n2")[0]!.from; // "n2"
+ * ```
+ */
+export function decodeBatch(bytes: Uint8Array, from: NodeId): WireDelivery[] {
+  if (bytes[0] === BATCH_TAG) {
+    const flat: unknown = JSON.parse(decoder.decode(bytes.subarray(1)));
+    if (!Array.isArray(flat) || flat.length % 3 !== 0) {
+      throw new Error("not a batch of messages");
+    }
+    const out: WireDelivery[] = new Array(flat.length / 3);
+    for (let i = 0; i < out.length; i++) {
+      const lamport: unknown = flat[3 * i];
+      const vclock: unknown = flat[3 * i + 1];
+      checkEnvelope(lamport, vclock, i);
+      out[i] = { from, body: flat[3 * i + 2], lamport: lamport as number, vclock: vclock as Clock };
+    }
+    return out;
+  }
+  const batch = decodeWire(bytes);
+  if (!Array.isArray(batch)) throw new Error("not a batch of messages");
+  const out: WireDelivery[] = new Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const d: unknown = batch[i];
+    if (d === null || typeof d !== "object") throw new Error(`message ${i} is not a delivery`);
+    const { body, lamport, vclock } = d as Record<string, unknown>;
+    checkEnvelope(lamport, vclock, i);
+    out[i] = { from, body, lamport: lamport as number, vclock: vclock as Clock };
+  }
+  return out;
+}
+
+/** Throws unless `lamport` is a number and `vclock` an object of numbers. */
+function checkEnvelope(lamport: unknown, vclock: unknown, i: number): void {
+  if (typeof lamport !== "number") throw new Error(`message ${i} has no Lamport time`);
+  if (vclock === null || typeof vclock !== "object" || Array.isArray(vclock)) {
+    throw new Error(`message ${i} has no vector clock`);
+  }
+  for (const k in vclock) {
+    if (typeof (vclock as Record<string, unknown>)[k] !== "number") {
+      throw new Error(`message ${i} has a vector clock entry that is not a number`);
+    }
+  }
 }

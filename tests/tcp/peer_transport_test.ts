@@ -236,3 +236,45 @@ Deno.test("tcp transport: a message over the frame limit is dropped and logged; 
     b.t.close();
   }
 });
+
+Deno.test("tcp transport: an admitted peer's malformed batch is refused with a log line; the node goes on", async () => {
+  const b = node("n2", { n1: { hostname: HOST, port: freePort() } });
+  try {
+    const bad: [string, RegExp][] = [
+      [`B[1,{"n1":1}]`, /undecodable message from n1: not a batch of messages/],
+      [`B["1",{"n1":1},"x"]`, /undecodable message from n1: message 0 has no Lamport time/],
+      [`J[{"from":"n1","body":1,"lamport":1}]`, /message 0 has no vector clock/],
+    ];
+    for (const [i, [payload]] of bad.entries()) {
+      const c = await Deno.connect(b.t.address);
+      await c.write(encodeCheckedFrame(encodeWire({ type: "hello", from: "n1", to: "n2" })));
+      const welcome = new Uint8Array(64);
+      assert.ok((await c.read(welcome)) !== null, "welcomed");
+      await c.write(encodeCheckedFrame(new TextEncoder().encode(payload)));
+      const buf = new Uint8Array(64);
+      try {
+        while ((await c.read(buf)) !== null) { /* closed by the node */ }
+      } catch {
+        // reset
+      }
+      c.close();
+      await waitFor(
+        `refusal ${i} is logged`,
+        () => b.logs.filter((l) => l.includes("refused n1")).length > i || notYet(b.logs),
+      );
+    }
+    const refusals = b.logs.filter((l) => l.includes("refused n1"));
+    for (const [i, [, why]] of bad.entries()) assert.match(refusals[i]!, why);
+    assert.equal(b.got.length, 0);
+    // A well-formed batch from a fresh connection still goes through.
+    const a = node("n1", { n2: b.t.address });
+    try {
+      a.t.send("n2", [msg("n1", 1)]);
+      await waitFor("a real peer's message arrives", () => b.got.length === 1);
+    } finally {
+      a.t.close();
+    }
+  } finally {
+    b.t.close();
+  }
+});

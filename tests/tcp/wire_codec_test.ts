@@ -6,7 +6,13 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeWire, encodeWire } from "../../nodes/tcp/wire_codec.ts";
+import {
+  decodeBatch,
+  decodeWire,
+  encodeBatch,
+  encodeWire,
+  isPlain,
+} from "../../nodes/tcp/wire_codec.ts";
 
 const J = 0x4a;
 const V = 0x56;
@@ -58,4 +64,81 @@ Deno.test("wire codec: an unknown encoding or broken JSON is refused", () => {
   assert.throws(() => decodeWire(new Uint8Array([0x41, 1, 2])), /unknown encoding 0x41/);
   assert.throws(() => decodeWire(new Uint8Array([])), /unknown encoding \(empty\)/);
   assert.throws(() => decodeWire(new Uint8Array([J, 0x7b])), SyntaxError);
+});
+
+const B = 0x42;
+const msg = (body: unknown, lamport = 1, vclock: Record<string, number> = { n1: 1 }) => ({
+  from: "n1",
+  body,
+  lamport,
+  vclock,
+});
+
+Deno.test("wire codec: a plain batch goes as one flat array, the sender from the handshake", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ body: fc.jsonValue(), lamport: fc.nat(), n1: fc.nat() })),
+      (rows) => {
+        const batch = rows.map((r) => msg(r.body, r.lamport, { n1: r.n1 }));
+        const bytes = encodeBatch(batch);
+        const back = decodeBatch(bytes, "n7");
+        assert.deepStrictEqual(back, batch.map((m) => ({ ...m, from: "n7" })));
+        if (!batch.some((m) => hasNegativeZero(m.body))) assert.equal(bytes[0], B);
+      },
+    ),
+  );
+  // No envelope names, no sender: [lamport, vclock, body].
+  const text = new TextDecoder().decode(encodeBatch([msg("x", 4)]).subarray(1));
+  assert.equal(text, `[4,{"n1":1},"x"]`);
+});
+
+Deno.test("wire codec: a batch with one body JSON would change goes by structured clone", () => {
+  const batch = [msg({ a: 1 }), msg(new Map([["k", 1]])), msg(undefined)];
+  const bytes = encodeBatch(batch);
+  assert.equal(bytes[0], V);
+  assert.deepStrictEqual(decodeBatch(bytes, "n1"), batch);
+});
+
+Deno.test("wire codec: a batch as a JSON array of deliveries is taken, stamped with the sender", () => {
+  const bytes = encodeWire([msg("x")]);
+  assert.equal(bytes[0], J);
+  assert.deepStrictEqual(decodeBatch(bytes, "n3"), [{ ...msg("x"), from: "n3" }]);
+});
+
+Deno.test("wire codec: anything but a batch of well-formed deliveries is refused", () => {
+  const json = (tag: number, text: string) =>
+    new Uint8Array([tag, ...new TextEncoder().encode(text)]);
+  const bad: [Uint8Array, RegExp | SyntaxErrorConstructor][] = [
+    [json(B, `{"a":1}`), /not a batch/],
+    [json(B, `[1,{"n1":1}]`), /not a batch/],
+    [json(B, `["1",{"n1":1},"x"]`), /message 0 has no Lamport time/],
+    [json(B, `[1,{"n1":1},"x",2,null,"y"]`), /message 1 has no vector clock/],
+    [json(B, `[1,[1],"x"]`), /no vector clock/],
+    [json(B, `[1,{"n1":"2"},"x"]`), /not a number/],
+    [json(B, `[1,{"n1":1}`), SyntaxError],
+    [json(J, `{"from":"n1"}`), /not a batch/],
+    [json(J, `[7]`), /message 0 is not a delivery/],
+    [json(J, `[{"body":1,"vclock":{}}]`), /no Lamport time/],
+    [new Uint8Array([0x41]), /unknown encoding/],
+  ];
+  for (const [bytes, why] of bad) assert.throws(() => decodeBatch(bytes, "n1"), why);
+});
+
+Deno.test("wire codec: isPlain says what JSON keeps", () => {
+  const yes: unknown[] = [0, 1.5, "é", true, null, [], {}, Object.create(null), {
+    a: [{ b: "c" }],
+  }];
+  const no: unknown[] = [-0, NaN, -Infinity, undefined, 1n, () => 1, new Date(0), [, 1], {
+    a: { b: undefined },
+  }];
+  for (const v of yes) assert.equal(isPlain(v), true, Deno.inspect(v));
+  for (const v of no) assert.equal(isPlain(v), false, Deno.inspect(v));
+  let deep: unknown = 1;
+  for (let i = 0; i < 2000; i++) deep = [deep];
+  assert.equal(isPlain(deep), false); // left to structured clone
+  const bytes = encodeWire(deep);
+  assert.equal(bytes[0], V);
+  assert.equal(JSON.stringify(decodeWire(bytes)), JSON.stringify(deep));
+  // Non-ASCII text is UTF-8, longer than the string.
+  assert.deepStrictEqual(decodeWire(encodeWire({ s: "日本語 ✓" })), { s: "日本語 ✓" });
 });
