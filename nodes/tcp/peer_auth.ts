@@ -19,7 +19,7 @@
  * @module
  */
 
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { NodeId } from "../../protocols/node.ts";
 
 /** Bytes of a frame's tag (a full HMAC-SHA256). */
@@ -144,12 +144,22 @@ export interface FrameSeal {
  */
 export function frameSeal(token: string, t: Transcript): FrameSeal {
   const key = mac(token, "session", t);
+  // HMAC-SHA256 by its definition (RFC 2104), H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), with
+  // both padded keys made once: the same tags as `createHmac`, whose setup per call
+  // costs Deno more than hashing a whole frame of messages does.
+  const inner = new Uint8Array(64).fill(0x36);
+  const outer = new Uint8Array(64).fill(0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
   const seq = new Uint8Array(8);
   const seqView = new DataView(seq.buffer);
   let n = 0;
   const tagOf = (payload: Uint8Array): Buffer => {
     seqView.setBigUint64(0, BigInt(n));
-    return createHmac("sha256", key).update(seq).update(payload).digest();
+    const h = createHash("sha256").update(inner).update(seq).update(payload).digest();
+    return createHash("sha256").update(outer).update(h).digest();
   };
   return {
     get count() {

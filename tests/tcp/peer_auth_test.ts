@@ -7,6 +7,7 @@
  */
 
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { notYet, waitFor } from "../support/deadline.ts";
 import { type Address, PeerTransport } from "../../nodes/tcp/peer_transport.ts";
 import type { WireDelivery } from "../../nodes/worker_protocol.ts";
@@ -126,6 +127,21 @@ Deno.test("peer auth: proofs are bound to the side, both nonces and the token; t
   assert.throws(() => into.open(new Uint8Array(5)), /no room for its tag/);
   const other = frameSeal(TOKEN, { ...t, listenerNonce: "cc" });
   assert.throws(() => other.open(out.seal(new Uint8Array([3]))), /fails/, "another session");
+});
+
+Deno.test("peer auth: a frame's tag is HMAC-SHA256 under the session key over its number and payload", () => {
+  const t: Transcript = { from: "n1", to: "n2", dialerNonce: "aa", listenerNonce: "bb" };
+  const key = createHmac("sha256", TOKEN)
+    .update(JSON.stringify(["distlab-tcp-v1", "session", "n1", "n2", "aa", "bb"]))
+    .digest();
+  const seal = frameSeal(TOKEN, t);
+  for (const [n, size] of [0, 1, 63, 64, 65, 15_000].entries()) {
+    const payload = new Uint8Array(size).map((_, i) => (i * 31 + n) & 0xff);
+    const seq = new Uint8Array(8);
+    new DataView(seq.buffer).setBigUint64(0, BigInt(n));
+    const want = createHmac("sha256", key).update(seq).update(payload).digest();
+    assert.deepEqual(new Uint8Array(seal.tag(payload)), new Uint8Array(want), `frame ${n}`);
+  }
 });
 
 Deno.test("peer auth: nodes with the same token talk, in order", async () => {
