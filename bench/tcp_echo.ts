@@ -34,7 +34,7 @@ type Mode = "bytes" | "messages" | "batches";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-// JSON per message (`messages`): what the nodes used for plain data before batches.
+// One JSON text per message (`bytes`, `messages`).
 const serialize = (m: unknown): Uint8Array => encoder.encode(JSON.stringify(m));
 const deserialize = (b: Uint8Array): unknown => JSON.parse(decoder.decode(b));
 

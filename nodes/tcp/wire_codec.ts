@@ -32,6 +32,13 @@ const BATCH_TAG = 0x42; // "B"
 const V8_TAG = 0x56; // "V"
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+/**
+ * For batches: Deno decodes ASCII many times faster when it need not refuse bad UTF-8,
+ * and a batch's frame has passed its checksum — what our encoder wrote — so bad bytes
+ * can only come from a peer that means it, and they become U+FFFD in a string, which any
+ * peer could have sent anyway.
+ */
+const lenient = new TextDecoder("utf-8");
 /** Deeper than this, a value is left to `node:v8` (which also handles cycles). */
 const MAX_DEPTH = 1000;
 
@@ -50,31 +57,41 @@ const MAX_DEPTH = 1000;
  * ```
  */
 export function isPlain(value: unknown, depth = 0): boolean {
-  switch (typeof value) {
+  return typeof value === "object" && value !== null
+    ? plainObject(value, depth)
+    : plainMember(value, depth);
+}
+
+/** {@link isPlain} of a member: primitives checked here, without a call per value. */
+function plainMember(x: unknown, depth: number): boolean {
+  switch (typeof x) {
     case "string":
     case "boolean":
       return true;
     case "number":
       // Finite (NaN and ±Infinity become null), and not -0 (it becomes 0).
-      return value - value === 0 && (value !== 0 || 1 / value > 0);
-    case "object": {
-      if (value === null) return true;
-      if (depth >= MAX_DEPTH) return false;
-      if (Array.isArray(value)) {
-        // A hole reads as undefined: not plain (JSON would make it null).
-        for (let i = 0; i < value.length; i++) if (!isPlain(value[i], depth + 1)) return false;
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false; // Map, Date, class…
-      for (const key in value) {
-        if (!isPlain((value as Record<string, unknown>)[key], depth + 1)) return false;
-      }
-      return true;
-    }
+      return x - x === 0 && (x !== 0 || 1 / x > 0);
+    case "object":
+      return x === null || plainObject(x, depth);
     default: // undefined, bigint, function, symbol
       return false;
   }
+}
+
+/** {@link isPlain} of an object or array (not null) at `depth`. */
+function plainObject(value: object, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    // A hole reads as undefined: not plain (JSON would make it null).
+    for (let i = 0; i < value.length; i++) if (!plainMember(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false; // Map, Date, class…
+  for (const key in value) {
+    if (!plainMember((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** `tag` then the UTF-8 of `text`, in one allocation when the text is ASCII. */
@@ -190,7 +207,7 @@ export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
  */
 export function decodeBatch(bytes: Uint8Array, from: NodeId): WireDelivery[] {
   if (bytes[0] === BATCH_TAG) {
-    const flat: unknown = JSON.parse(decoder.decode(bytes.subarray(1)));
+    const flat: unknown = JSON.parse(lenient.decode(bytes.subarray(1)));
     if (!Array.isArray(flat) || flat.length % 3 !== 0) {
       throw new Error("not a batch of messages");
     }
