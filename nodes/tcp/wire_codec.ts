@@ -8,9 +8,12 @@
  * - `J` (0x4a): a value as JSON text (UTF-8) — handshakes, or a batch as an array of
  *   `{ from, body, lamport, vclock }`;
  * - `B` (0x42): a batch of deliveries as one flat JSON array
- *   `[lamport₁, vclock₁, body₁, lamport₂, vclock₂, body₂, …]` — the envelope's names
+ *   `[ids, lamport₁, clock₁, body₁, lamport₂, clock₂, body₂, …]` — the envelope's names
  *   are not repeated and the sender is not sent (the handshake names it: the receiver
- *   fills it in), so a frame is about 40% smaller and a third cheaper to parse;
+ *   fills it in); `ids` lists the node ids of the first message's vector clock, and a
+ *   clock with exactly those ids, in that order, goes as the array of its counters
+ *   (any other clock as its object). So a frame is about half the size and a third
+ *   cheaper to parse;
  * - `V` (0x56): a value, or a batch as an array of deliveries, by `node:v8`.
  *
  * Whether JSON is faithful is found by one walk over the value ({@link isPlain}) before a
@@ -169,18 +172,23 @@ export function decodeWire(bytes: Uint8Array): unknown {
  * ```
  */
 export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
-  const flat: unknown[] = new Array(batch.length * 3);
+  const ids = batch.length > 0 ? clockIds(batch[0]!.vclock) : null;
+  const flat: unknown[] = new Array(1 + batch.length * 3);
+  flat[0] = ids ?? [];
   let plain = true;
   try {
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
-      if (!isPlain(d.lamport) || !isPlain(d.vclock, 1) || !isPlain(d.body, 1)) {
+      const counters = ids === null ? null : clockCounters(d.vclock, ids);
+      if (
+        !isPlain(d.lamport) || (counters === null && !isPlain(d.vclock, 1)) || !isPlain(d.body, 1)
+      ) {
         plain = false;
         break;
       }
-      flat[3 * i] = d.lamport;
-      flat[3 * i + 1] = d.vclock;
-      flat[3 * i + 2] = d.body;
+      flat[1 + 3 * i] = d.lamport;
+      flat[2 + 3 * i] = counters ?? d.vclock;
+      flat[3 + 3 * i] = d.body;
     }
     if (plain) return tagged(BATCH_TAG, JSON.stringify(flat));
   } catch {
@@ -190,6 +198,34 @@ export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
     V8_TAG,
     serialize(batch.map((d) => ({ body: d.body, lamport: d.lamport, vclock: d.vclock }))),
   );
+}
+
+/** The ids of a plain clock of numbers, in order; null for anything else. */
+function clockIds(clock: unknown): string[] | null {
+  if (clock === null || typeof clock !== "object" || Array.isArray(clock)) return null;
+  if (Object.getPrototypeOf(clock) !== Object.prototype) return null;
+  const ids: string[] = [];
+  for (const id in clock) {
+    if (id === "__proto__") return null; // an own property JSON keeps but `c[id] =` would not
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** The counters of `clock` when its ids are `ids`, in order, and plain numbers; else null. */
+function clockCounters(clock: unknown, ids: readonly string[]): number[] | null {
+  if (clock === null || typeof clock !== "object" || Array.isArray(clock)) return null;
+  if (Object.getPrototypeOf(clock) !== Object.prototype) return null;
+  const counters: number[] = new Array(ids.length);
+  let j = 0;
+  for (const id in clock) {
+    const n = (clock as Record<string, unknown>)[id];
+    if (id !== ids[j] || typeof n !== "number" || n - n !== 0 || (n === 0 && 1 / n < 0)) {
+      return null;
+    }
+    counters[j++] = n;
+  }
+  return j === ids.length ? counters : null;
 }
 
 /**
@@ -208,15 +244,25 @@ export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
 export function decodeBatch(bytes: Uint8Array, from: NodeId): WireDelivery[] {
   if (bytes[0] === BATCH_TAG) {
     const flat: unknown = JSON.parse(lenient.decode(bytes.subarray(1)));
-    if (!Array.isArray(flat) || flat.length % 3 !== 0) {
-      throw new Error("not a batch of messages");
+    if (!Array.isArray(flat) || flat.length % 3 !== 1) throw new Error("not a batch of messages");
+    const ids: unknown = flat[0];
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "__proto__")) {
+      throw new Error("a batch without the ids of its clocks");
     }
-    const out: WireDelivery[] = new Array(flat.length / 3);
+    const out: WireDelivery[] = new Array((flat.length - 1) / 3);
     for (let i = 0; i < out.length; i++) {
-      const lamport: unknown = flat[3 * i];
-      const vclock: unknown = flat[3 * i + 1];
+      const lamport: unknown = flat[1 + 3 * i];
+      let vclock: unknown = flat[2 + 3 * i];
+      if (Array.isArray(vclock)) {
+        if (vclock.length !== ids.length) {
+          throw new Error(`message ${i} has a clock of another size`);
+        }
+        const clock: Record<string, unknown> = {};
+        for (let j = 0; j < ids.length; j++) clock[ids[j]] = vclock[j];
+        vclock = clock;
+      }
       checkEnvelope(lamport, vclock, i);
-      out[i] = { from, body: flat[3 * i + 2], lamport: lamport as number, vclock: vclock as Clock };
+      out[i] = { from, body: flat[3 + 3 * i], lamport: lamport as number, vclock: vclock as Clock };
     }
     return out;
   }

@@ -241,8 +241,8 @@ Deno.test("tcp transport: an admitted peer's malformed batch is refused with a l
   const b = node("n2", { n1: { hostname: HOST, port: freePort() } });
   try {
     const bad: [string, RegExp][] = [
-      [`B[1,{"n1":1}]`, /undecodable message from n1: not a batch of messages/],
-      [`B["1",{"n1":1},"x"]`, /undecodable message from n1: message 0 has no Lamport time/],
+      [`B[[],1,{"n1":1}]`, /undecodable message from n1: not a batch of messages/],
+      [`B[[],"1",{"n1":1},"x"]`, /undecodable message from n1: message 0 has no Lamport time/],
       [`J[{"from":"n1","body":1,"lamport":1}]`, /message 0 has no vector clock/],
     ];
     for (const [i, [payload]] of bad.entries()) {

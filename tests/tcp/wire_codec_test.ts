@@ -77,19 +77,36 @@ const msg = (body: unknown, lamport = 1, vclock: Record<string, number> = { n1: 
 Deno.test("wire codec: a plain batch goes as one flat array, the sender from the handshake", () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ body: fc.jsonValue(), lamport: fc.nat(), n1: fc.nat() })),
+      fc.array(
+        fc.record({
+          body: fc.jsonValue(),
+          lamport: fc.nat(),
+          // Mostly the same ids in the same order (sent as counters), sometimes not.
+          vclock: fc.oneof(
+            fc.record({ n1: fc.nat(), n2: fc.nat() }),
+            fc.dictionary(fc.constantFrom("n1", "n2", "n3", "7", "__proto__"), fc.nat()),
+          ),
+        }),
+      ),
       (rows) => {
-        const batch = rows.map((r) => msg(r.body, r.lamport, { n1: r.n1 }));
+        const batch = rows.map((r) => msg(r.body, r.lamport, r.vclock));
         const bytes = encodeBatch(batch);
         const back = decodeBatch(bytes, "n7");
-        assert.deepStrictEqual(back, batch.map((m) => ({ ...m, from: "n7" })));
+        // What a Worker would get: structured clone (no prototype kept, as JSON).
+        assert.deepStrictEqual(back, batch.map((m) => ({ ...structuredClone(m), from: "n7" })));
         if (!batch.some((m) => hasNegativeZero(m.body))) assert.equal(bytes[0], B);
       },
     ),
   );
-  // No envelope names, no sender: [lamport, vclock, body].
-  const text = new TextDecoder().decode(encodeBatch([msg("x", 4)]).subarray(1));
-  assert.equal(text, `[4,{"n1":1},"x"]`);
+  // No envelope names, no sender: [ids, lamport, clock, body, …], a clock with the
+  // first one's ids as its counters, any other as its object.
+  const text = new TextDecoder().decode(
+    encodeBatch([msg("x", 4, { n1: 1, n2: 5 }), msg("y", 5, { n2: 6 })]).subarray(1),
+  );
+  assert.equal(text, `[["n1","n2"],4,[1,5],"x",5,{"n2":6},"y"]`);
+  const proto = JSON.parse(`{"__proto__":1}`);
+  const back = decodeBatch(encodeBatch([msg("z", 1, proto)]), "n1");
+  assert.deepStrictEqual(Object.getOwnPropertyNames(back[0]!.vclock), ["__proto__"]);
 });
 
 Deno.test("wire codec: a batch with one body JSON would change goes by structured clone", () => {
@@ -110,12 +127,16 @@ Deno.test("wire codec: anything but a batch of well-formed deliveries is refused
     new Uint8Array([tag, ...new TextEncoder().encode(text)]);
   const bad: [Uint8Array, RegExp | SyntaxErrorConstructor][] = [
     [json(B, `{"a":1}`), /not a batch/],
-    [json(B, `[1,{"n1":1}]`), /not a batch/],
-    [json(B, `["1",{"n1":1},"x"]`), /message 0 has no Lamport time/],
-    [json(B, `[1,{"n1":1},"x",2,null,"y"]`), /message 1 has no vector clock/],
-    [json(B, `[1,[1],"x"]`), /no vector clock/],
-    [json(B, `[1,{"n1":"2"},"x"]`), /not a number/],
-    [json(B, `[1,{"n1":1}`), SyntaxError],
+    [json(B, `[[],1,{"n1":1}]`), /not a batch/],
+    [json(B, `[1,{"n1":1},"x"]`), /not a batch/],
+    [json(B, `[{},1,{"n1":1},"x"]`), /without the ids of its clocks/],
+    [json(B, `[["__proto__"],1,[1],"x"]`), /without the ids of its clocks/],
+    [json(B, `[[],"1",{"n1":1},"x"]`), /message 0 has no Lamport time/],
+    [json(B, `[[],1,{"n1":1},"x",2,null,"y"]`), /message 1 has no vector clock/],
+    [json(B, `[["n1"],1,[1,2],"x"]`), /message 0 has a clock of another size/],
+    [json(B, `[["n1"],1,["2"],"x"]`), /not a number/],
+    [json(B, `[[],1,{"n1":"2"},"x"]`), /not a number/],
+    [json(B, `[[],1,{"n1":1}`), SyntaxError],
     [json(J, `{"from":"n1"}`), /not a batch/],
     [json(J, `[7]`), /message 0 is not a delivery/],
     [json(J, `[{"body":1,"vclock":{}}]`), /no Lamport time/],
