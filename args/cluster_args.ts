@@ -109,7 +109,7 @@ export interface ClusterLimits {
  * @example
  * ```ts
  * import { UsageError } from "./cluster_args.ts";
- * new UsageError("--nodes must be an integer from 1 to 64").name; // "UsageError"
+ * new UsageError("--nodes must be an integer from 1 to 256").name; // "UsageError"
  * ```
  */
 export class UsageError extends Error {
@@ -126,7 +126,7 @@ export class UsageError extends Error {
  * ```
  */
 export const CLUSTER_USAGE = `usage: deno task cluster [options]
-  --nodes N             number of nodes (1-64, default 5)
+  --nodes N             number of nodes (1-256, default 5)
   --protocol P          a protocol name, or FILE.ts[#export] for your own (default: raft-kv
                         when available)
   --port N              HTTP port (default 8080)

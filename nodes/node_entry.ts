@@ -39,8 +39,17 @@ export function serveNode(post: (m: FromWorker) => void): (m: ToWorker) => void 
       post({ type: "closed" });
     }
   };
+  const kill = async (): Promise<void> => {
+    try {
+      await runtime?.kill();
+    } finally {
+      runtime = null;
+      post({ type: "closed" });
+    }
+  };
   const handle = (m: ToWorker): void => {
     if (m.type === "close") void close();
+    else if (m.type === "kill") void kill();
     else if (runtime !== null) runtime.handle(m);
   };
   const start = async (init: InitMessage): Promise<void> => {

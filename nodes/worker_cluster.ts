@@ -57,6 +57,7 @@ import { loadProtocol, specName } from "./worker/load_protocol.ts";
 import { applyDeltas } from "./worker/mirrored_disk.ts";
 import { outputEvents } from "./worker/output_events.ts";
 import { SendFirst } from "./worker/send_first.ts";
+import { WorkerGroups } from "./worker/worker_groups.ts";
 import { type InFlight, Router } from "./worker/router.ts";
 import { createSlot, type Slot } from "./worker/slot.ts";
 import { type NodeWorker, spawnProcessNode } from "./process/process_worker.ts";
@@ -138,6 +139,10 @@ export class Cluster implements Runtime {
   readonly #direct: boolean;
   /** Orders the trace of direct links: a send before its delivery. */
   readonly #order: SendFirst;
+  /** Workers that host several nodes each, or null: a Worker per node. */
+  readonly #groups: WorkerGroups | null;
+  /** Nodes per Worker (1: a Worker of its own each). */
+  readonly #perWorker: number;
   /** Callers waiting for the current fault rules to be in force at every node. */
   #inForce: (() => void)[] = [];
 
@@ -162,6 +167,16 @@ export class Cluster implements Runtime {
     if (new Set(ids).size !== ids.length) throw new Error("node ids must be distinct");
     this.#ids = ids;
     this.#nextIndex = ids.length;
+    this.#perWorker = o.nodesPerWorker ?? defaultNodesPerWorker(ids.length);
+    if (!(Number.isSafeInteger(this.#perWorker) && this.#perWorker >= 1)) {
+      throw new RangeError(`nodesPerWorker must be a positive integer, got ${o.nodesPerWorker}`);
+    }
+    if (this.#perWorker > 1 && !this.#direct) {
+      throw new Error(
+        "several nodes per Worker need direct links (not routed, processes or external)",
+      );
+    }
+    this.#groups = this.#perWorker > 1 ? new WorkerGroups(new URL(WORKER_URL)) : null;
     const rng = createRng(o.seed);
     const random = () => rng.next();
     // A stream of its own for what drives the cluster, so clients never shift the network's.
@@ -170,6 +185,7 @@ export class Cluster implements Runtime {
     this.network = new Network(ids, random, o.network ?? {});
     ids.forEach((id, index) => {
       this.#slots.set(id, createSlot(id, index, o.options ?? {}, o.dataDir === undefined));
+      this.#groups?.place(id, Math.floor(index / this.#perWorker));
     });
     this.#router = new Router({
       network: this.network,
@@ -533,6 +549,7 @@ export class Cluster implements Runtime {
       !this.#o.dataDir,
     );
     this.#slots.set(id, s);
+    this.#groups?.place(id, Math.floor(s.index / this.#perWorker));
     this.#ids = [...this.#ids, id];
     this.network.setNodes(this.#ids);
     try {
@@ -663,6 +680,14 @@ export class Cluster implements Runtime {
     return { workers, routerTimer: this.#router.armed };
   }
 
+  /** Worker threads the nodes run on (fewer than the nodes when they share Workers). */
+  get threads(): number {
+    if (this.#groups !== null) return this.#groups.workers;
+    let n = 0;
+    for (const s of this.#slots.values()) if (s.worker !== null) n++;
+    return n;
+  }
+
   /**
    * Stops everything: the router's timer, then every Worker after it has flushed its
    * storage (or after `closeTimeoutMs`). Pending requests resolve `info`. Idempotent.
@@ -675,6 +700,7 @@ export class Cluster implements Runtime {
     this.#router.close();
     await Promise.all([...this.#slots.values()].map((s) => this.#stop(s)));
     this.#order.close();
+    this.#groups?.close();
     this.#listeners.clear();
   }
 
@@ -703,7 +729,8 @@ export class Cluster implements Runtime {
     byzantineOf(this).set(s.id, null); // a node added again under its id starts correct
     this.#ids = this.#ids.filter((id) => id !== s.id);
     this.network.setNodes(this.#ids);
-    if (this.#direct) {
+    if (this.#groups !== null) this.#groups.place(s.id, null);
+    else if (this.#direct) {
       for (const p of this.#slots.values()) {
         p.worker?.postMessage({ type: "peer", peer: s.id, port: null, removed: true });
       }
@@ -731,6 +758,8 @@ export class Cluster implements Runtime {
       ? this.#o.external!.attach(s.id)
       : this.#o.processes === true
       ? spawnProcessNode(s.id)
+      : this.#groups !== null
+      ? this.#groups.attach(s.id)
       : new Worker(WORKER_URL, { type: "module", name: s.id });
     s.worker = worker;
     s.ready = false;
@@ -763,6 +792,9 @@ export class Cluster implements Runtime {
       clocks: s.clocks,
       paused: false,
       tracing: this.#tracing,
+      // A vector with an entry per node on every message costs O(N) per message: large
+      // clusters (a Worker per group of nodes) keep only each node's own entry.
+      ...(this.#groups !== null ? { vectorClocks: false } : {}),
       ...(this.#direct
         ? { direct: { epoch: performance.timeOrigin + this.#t0, maxBacklog: this.#maxBacklog } }
         : {}),
@@ -775,7 +807,8 @@ export class Cluster implements Runtime {
       const mode = byzantineOf(this).modeOf(s.id); // kept across restarts
       if (mode !== null) worker.postMessage({ type: "byzantine", mode });
     }
-    if (this.#direct) this.#connect(s, worker as Worker);
+    if (this.#groups !== null) this.#groups.setUp(s.id, true);
+    else if (this.#direct) this.#connect(s, worker as Worker);
     // Generous: see ClusterOptions.startTimeoutMs (a cold first start on a busy machine).
     const ms = o.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {
@@ -919,8 +952,11 @@ export class Cluster implements Runtime {
     s.worker = null;
     if (this.#direct && wasUp) {
       // Its peers drop what they send it (`crashed`) until it runs again with new ports.
-      for (const p of this.#slots.values()) {
-        if (p !== s) p.worker?.postMessage({ type: "peer", peer: s.id, port: null });
+      if (this.#groups !== null) this.#groups.setUp(s.id, false);
+      else {
+        for (const p of this.#slots.values()) {
+          if (p !== s) p.worker?.postMessage({ type: "peer", peer: s.id, port: null });
+        }
       }
       this.#checkInForce();
     }
@@ -1065,6 +1101,22 @@ export class Cluster implements Runtime {
     if (this.#direct) this.#order.push(e);
     else this.#listeners.emit(e);
   }
+}
+
+/**
+ * How many nodes share a Worker by default: one each up to 32 nodes; beyond, about 16
+ * Workers in all (a thread per node would cost more in memory and context switches
+ * than the nodes' work on a machine of a few cores).
+ *
+ * @example
+ * ```ts
+ * import { defaultNodesPerWorker } from "./worker_cluster.ts";
+ * defaultNodesPerWorker(5); // 1
+ * defaultNodesPerWorker(256); // 16
+ * ```
+ */
+export function defaultNodesPerWorker(nodes: number): number {
+  return nodes <= 32 ? 1 : Math.ceil(nodes / 16);
 }
 
 /**

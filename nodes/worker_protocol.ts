@@ -87,6 +87,8 @@ export interface WireDelivery {
   readonly body: unknown;
   readonly lamport: number;
   readonly vclock: VectorClock;
+  /** The sender's own vector entry at the send, when its host keeps no vectors. */
+  readonly vc?: number;
 }
 
 /**
@@ -119,6 +121,12 @@ export interface InitMessage {
   readonly paused: boolean;
   /** Report deliveries for trace events. */
   readonly tracing: boolean;
+  /**
+   * False: the node keeps no vector clock, only its own entry (`vc`), as in the
+   * simulator — a message then carries no vector with an entry per node, which large
+   * clusters cannot afford; the trace's vectors are derived (`clocks/trace_vectors.ts`).
+   */
+  readonly vectorClocks?: boolean;
   /**
    * Set when the node sends to its peers over direct `MessagePort`s (the Worker cluster's
    * default): its messages take the fault model on its side (`direct_node.ts`) and never
@@ -170,6 +178,8 @@ export interface InputsMessage {
  * - `status`: answer with a {@link StatusMessage} carrying `id`;
  * - `disk`: replace the storage faults of the node's file store;
  * - `close`: sync and close storage, then answer `closed`;
+ * - `kill`: stop at once as a crash would (unsynced writes lost), then answer `closed`
+ *   (for a node that shares its Worker with others);
  * - `faults`: the cluster's fault rules, for a node that applies them on its sending side
  *   (a node process over TCP); `version` grows with every change, so an older set that
  *   arrives late is ignored. Nodes whose messages the cluster routes ignore it;
@@ -193,6 +203,7 @@ export type ControlMessage =
   | { readonly type: "disk"; readonly setting: DiskFaultSetting }
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" }
+  | { readonly type: "kill" }
   | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules }
   | { readonly type: "byzantine"; readonly mode: ByzantineMode | null }
   | {
@@ -200,6 +211,8 @@ export type ControlMessage =
     readonly peer: NodeId;
     readonly port: MessagePort | null;
     readonly removed?: true;
+    /** In a Worker that hosts a group of nodes: `peer` is running again (no port). */
+    readonly up?: true;
   };
 
 /**
@@ -227,6 +240,8 @@ export interface WireEmitted {
   readonly data: TraceData | undefined;
   readonly lamport: number;
   readonly vclock: VectorClock;
+  /** The node's own vector entry (what stands for the vector when it keeps none). */
+  readonly vc?: number;
 }
 
 /**
@@ -245,6 +260,9 @@ export interface DeliveryReport {
   readonly vclock: VectorClock;
   /** The message's own Lamport stamp (the sender's at the send): pairs it with its send. */
   readonly sent?: number;
+  /** Without vector clocks: the receiver's own entry after, and the sender's at the send. */
+  readonly vc?: number;
+  readonly vcFrom?: number;
 }
 
 /**

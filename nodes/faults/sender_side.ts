@@ -18,7 +18,7 @@ import type { MessageSchema } from "../../protocols/message_schema.ts";
 import { createRng } from "../../protocols/random.ts";
 import type { Outgoing } from "../node_host.ts";
 import type { TraceEvent } from "../trace.ts";
-import { type LinkCount, LinkCounters } from "../worker/link_counters.ts";
+import { LinkCounters } from "../worker/link_counters.ts";
 import { Router } from "../worker/router.ts";
 import type { LinkReport, WireDelivery } from "../worker_protocol.ts";
 import { Network, type NetworkRules } from "./network.ts";
@@ -77,9 +77,8 @@ export class SenderSide {
   readonly #o: SenderSideOptions;
   readonly #network: Network;
   readonly #router: Router;
-  readonly #counters = new LinkCounters();
+  readonly #counters = new LinkCounters({ changes: true });
   readonly #byzantine = new Byzantine();
-  #reported: Record<string, LinkCount> = {};
   #events: TraceEvent[] = [];
   #version = -1;
   readonly #members = new Set<NodeId>();
@@ -195,17 +194,7 @@ export class SenderSide {
 
   /** What was counted since the last report, and the events traced; null when nothing. */
   takeReport(): LinkReport | null {
-    const now = this.#counters.snapshot().links;
-    const counts: [NodeId, NodeId, keyof LinkCount, number][] = [];
-    for (const [key, c] of Object.entries(now)) {
-      const before = this.#reported[key];
-      const [from, to] = key.split(">") as [NodeId, NodeId];
-      for (const kind of Object.keys(c) as (keyof LinkCount)[]) {
-        const n = c[kind] - (before?.[kind] ?? 0);
-        if (n > 0) counts.push([from, to, kind, n]);
-      }
-    }
-    this.#reported = now;
+    const counts = this.#counters.takeChanges();
     if (counts.length === 0 && this.#events.length === 0) return null;
     const events = this.#events;
     this.#events = [];
@@ -224,6 +213,7 @@ export class SenderSide {
       body: unknown;
       lamport: number;
       vclock: WireDelivery["vclock"];
+      vc?: number;
     }[],
   ): void {
     const wire: WireDelivery[] = batch.map((m) => ({
@@ -231,6 +221,7 @@ export class SenderSide {
       body: m.body,
       lamport: m.lamport,
       vclock: m.vclock,
+      vc: m.vc,
     }));
     const dropped = this.#o.transmit(to, wire);
     if (dropped === 0) return;

@@ -15,15 +15,16 @@ import type { DiskFaultKind } from "../../protocols/storage.ts";
 
 /**
  * The most nodes a Worker cluster runs (at start, with `--nodes`, and after adding
- * members): each is a Worker with its own heap, so more would exhaust a small machine.
+ * members). Past 32 nodes several share a Worker (`nodesPerWorker`); 256 start on a
+ * 2-core machine.
  *
  * @example
  * ```ts
  * import { MAX_CLUSTER_NODES } from "./cluster_types.ts";
- * MAX_CLUSTER_NODES; // 64
+ * MAX_CLUSTER_NODES; // 256
  * ```
  */
-export const MAX_CLUSTER_NODES = 64;
+export const MAX_CLUSTER_NODES = 256;
 
 /**
  * How a cluster is set up.
@@ -74,6 +75,12 @@ export interface ClusterOptions {
    * thread's router, which sees every message (one fault model, one queue).
    */
   readonly links?: "direct" | "routed";
+  /**
+   * Nodes hosted by one Worker (default: one each up to 32 nodes, beyond about 16 Workers;
+   * `defaultNodesPerWorker`). Above one, a crash stops the node, not its Worker, and every message between
+   * nodes — in the same Worker too — still takes the fault model. Needs direct links.
+   */
+  readonly nodesPerWorker?: number;
   /**
    * Messages a paused node holds for when it resumes, and apart from them client requests
    * (default {@link DEFAULT_MAX_BACKLOG}): past it the oldest held message is dropped, as a

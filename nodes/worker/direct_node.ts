@@ -16,6 +16,8 @@
  * describes, so the main thread hears of a send no later than of its delivery.
  *
  * Without `init.direct` the wrapper passes everything through: the main thread routes.
+ * In a Worker that hosts a group of nodes (`node_group.ts`), the group gives `route`
+ * instead of ports and hands what arrives for the node to {@link DirectNode.arrive}.
  *
  * @module
  */
@@ -31,19 +33,47 @@ import { loadProtocol } from "./load_protocol.ts";
 const REPORT_MS = 20;
 
 /**
- * Serves one node that may have direct links: returns the function to call with each
- * message from the main thread; everything for the main thread goes to `post`.
+ * One node served by {@link serveDirectNode}.
+ *
+ * @example
+ * ```ts
+ * import type { DirectNode } from "./direct_node.ts";
+ * const relay = (node: DirectNode) => (m: MessageEvent) => node.handle(m.data);
+ * ```
+ */
+export interface DirectNode {
+  /** A message from the main thread. */
+  handle(m: ToWorker): void;
+  /** A batch from a peer (held while the node is paused). */
+  arrive(batch: WireDelivery[]): void;
+}
+
+/**
+ * Hands a batch to a peer; false when the peer cannot be reached now (it is down).
+ *
+ * @example
+ * ```ts
+ * import type { Route } from "./direct_node.ts";
+ * const nowhere: Route = () => false;
+ * ```
+ */
+export type Route = (to: NodeId, batch: WireDelivery[]) => boolean;
+
+/**
+ * Serves one node that may have direct links: {@link DirectNode.handle} takes each
+ * message from the main thread; everything for the main thread goes to `post`. With
+ * `route` the node's messages go there instead of to ports given in `peer` messages.
  *
  * @example
  * ```ts
  * import { serveDirectNode } from "./direct_node.ts";
  * const posted: unknown[] = [];
- * const onMessage = serveDirectNode((m) => posted.push(m));
- * onMessage({ type: "pause" }); // queued until an init arrives
+ * const node = serveDirectNode((m) => posted.push(m));
+ * node.handle({ type: "pause" }); // queued until an init arrives
  * posted.length; // 0
  * ```
  */
-export function serveDirectNode(post: (m: FromWorker) => void): (m: ToWorker) => void {
+export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): DirectNode {
   let sender: SenderSide | null = null;
   let serve: ((m: ToWorker) => void) | null = null;
   let liar: Liar | undefined;
@@ -66,9 +96,10 @@ export function serveDirectNode(post: (m: FromWorker) => void): (m: ToWorker) =>
     if (reportTimer === undefined && !closed) reportTimer = setTimeout(report, REPORT_MS);
   };
   const transmit = (to: NodeId, batch: WireDelivery[]): number => {
+    if (sender!.tracing) report(); // the send events before the deliveries they cause
+    if (route !== undefined) return route(to, batch) ? 0 : batch.length;
     const port = ports.get(to);
     if (port === undefined) return batch.length; // down: dropped, `crashed`
-    if (sender!.tracing) report(); // the send events before the deliveries they cause
     port.postMessage(batch);
     return 0;
   };
@@ -160,13 +191,17 @@ export function serveDirectNode(post: (m: FromWorker) => void): (m: ToWorker) =>
     serve(init);
     const queued = waiting ?? [];
     waiting = null;
-    for (const q of queued) control(q);
+    for (const q of queued) {
+      // Peers' batches that came before the start: as if they arrived now.
+      if (q.type === "inputs" && q.requests.length === 0) arrive([...q.deliveries]);
+      else control(q);
+    }
   };
 
   let plain: ((m: ToWorker) => void) | null = null;
   /** Messages before the init, for whichever kind of node it starts. */
   let early: ToWorker[] = [];
-  return (m: ToWorker): void => {
+  const handle = (m: ToWorker): void => {
     if (plain !== null) return plain(m);
     if (m.type === "init" && sender === null && waiting === null) {
       const before = early;
@@ -184,5 +219,12 @@ export function serveDirectNode(post: (m: FromWorker) => void): (m: ToWorker) =>
     if (waiting !== null) waiting.push(m);
     else if (sender !== null) control(m);
     else early.push(m);
+  };
+  return {
+    handle,
+    arrive: (batch) => {
+      if (sender !== null && waiting === null) arrive(batch);
+      else (waiting ?? early).push({ type: "inputs", deliveries: batch, requests: [] }); // not started
+    },
   };
 }

@@ -41,6 +41,8 @@ export interface CounterSnapshot extends LinkCount {
   readonly links: Readonly<Record<string, LinkCount>>;
 }
 
+const KINDS = ["sent", "delivered", "dropped", "duplicated"] as const;
+
 function zero(): LinkCount {
   return { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 }
@@ -61,6 +63,18 @@ export class LinkCounters {
   #total = zero();
   /** By sender, then receiver: counting builds no key string per message. */
   #links = new Map<NodeId, Map<NodeId, LinkCount>>();
+  /** Links counted since the last {@link takeChanges} (null: not kept). */
+  readonly #changed: Map<LinkCount, readonly [NodeId, NodeId]> | null;
+  /** What {@link takeChanges} last said of each link. */
+  readonly #taken = new Map<LinkCount, LinkCount>();
+
+  /**
+   * `changes`: keep track of the links counted since the last {@link takeChanges}, so a
+   * report costs what changed, not every link (a node of a large cluster has hundreds).
+   */
+  constructor(options: { readonly changes?: boolean } = {}) {
+    this.#changed = options.changes === true ? new Map() : null;
+  }
 
   /** Counts one event of `kind` on `from → to`. */
   add(from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1): void {
@@ -76,6 +90,37 @@ export class LinkCounters {
     }
     link[kind] += n;
     this.#total[kind] += n;
+    const changed = this.#changed;
+    if (changed !== null && !changed.has(link)) changed.set(link, [from, to]);
+  }
+
+  /**
+   * What was counted since the last call, as `[from, to, kind, n]` (needs `changes`).
+   *
+   * @example
+   * ```ts
+   * import { LinkCounters } from "./link_counters.ts";
+   * const c = new LinkCounters({ changes: true });
+   * c.add("n1", "n2", "sent", 2);
+   * c.takeChanges(); // [["n1", "n2", "sent", 2]]
+   * c.takeChanges(); // []
+   * ```
+   */
+  takeChanges(): [NodeId, NodeId, keyof LinkCount, number][] {
+    const out: [NodeId, NodeId, keyof LinkCount, number][] = [];
+    const changed = this.#changed;
+    if (changed === null) throw new Error("these counters keep no changes");
+    for (const [link, [from, to]] of changed) {
+      let before = this.#taken.get(link);
+      if (before === undefined) this.#taken.set(link, before = zero());
+      for (const kind of KINDS) {
+        const n = link[kind] - before[kind];
+        if (n > 0) out.push([from, to, kind, n]);
+        before[kind] = link[kind];
+      }
+    }
+    changed.clear();
+    return out;
   }
 
   /** The totals so far (live object; do not modify). */

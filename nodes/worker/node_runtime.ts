@@ -129,6 +129,7 @@ export class NodeRuntime {
         now: () => localTime(clockRef.clock, trueNow()),
         random: () => rng.next(),
         clocks: init.clocks,
+        vectorClocks: init.vectorClocks ?? true,
       });
     } catch (e) {
       await storage.close?.();
@@ -171,6 +172,7 @@ export class NodeRuntime {
         );
       case "init":
       case "close":
+      case "kill":
         return; // handled by the Worker entry
       case "faults":
       case "byzantine":
@@ -187,6 +189,20 @@ export class NodeRuntime {
     await this.#storage.close?.();
   }
 
+  /**
+   * Stops at once, as a crash does: no more ticks, inputs or outputs (those waiting for
+   * their sync are dropped), and the storage closed without a sync (`abandon`), so what
+   * was not yet synced is lost. For a node that shares its Worker with others, whose
+   * crash cannot be the Worker's end.
+   */
+  async kill(): Promise<void> {
+    this.#stopTicking();
+    this.#stopped = true;
+    this.#failed = true; // outputs still waiting for a sync are never posted
+    const storage = this.#storage as OwnedStorage & { abandon?: () => Promise<void> };
+    await (storage.abandon?.() ?? storage.close?.());
+  }
+
   /** The node's current clock (for tests). */
   get clock(): NodeClock {
     return this.#clockRef.clock;
@@ -198,13 +214,25 @@ export class NodeRuntime {
     this.#guard(() => {
       for (const d of m.deliveries) {
         host.deliver(d.from, d.body, d.lamport, d.vclock);
-        delivered?.push({
-          from: d.from,
-          body: d.body,
-          lamport: host.lamport,
-          vclock: host.vclock,
-          sent: d.lamport,
-        });
+        delivered?.push(
+          d.vc === undefined
+            ? {
+              from: d.from,
+              body: d.body,
+              lamport: host.lamport,
+              vclock: host.vclock,
+              sent: d.lamport,
+            }
+            : {
+              from: d.from,
+              body: d.body,
+              lamport: host.lamport,
+              vclock: host.vclock,
+              sent: d.lamport,
+              vc: host.vc,
+              vcFrom: d.vc,
+            },
+        );
       }
       for (const r of m.requests) host.request(r);
       this.#flush(delivered, m.deliveries.length + m.requests.length > 0);

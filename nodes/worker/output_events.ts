@@ -34,20 +34,43 @@ export function outputEvents(node: NodeId, time: number, output: OutputMessage):
   while (i < d.length || j < e.length) {
     const a = d[i], b = e[j];
     if (a !== undefined && (b === undefined || a.lamport <= b.lamport)) {
-      out.push({
-        time,
-        kind: "deliver",
-        node,
-        peer: a.from,
-        body: a.body,
-        lamport: a.lamport,
-        vclock: a.vclock,
-      });
+      out.push(
+        a.vc === undefined
+          ? {
+            time,
+            kind: "deliver",
+            node,
+            peer: a.from,
+            body: a.body,
+            lamport: a.lamport,
+            vclock: a.vclock,
+          }
+          : {
+            time,
+            kind: "deliver",
+            node,
+            peer: a.from,
+            body: a.body,
+            lamport: a.lamport,
+            vc: a.vc,
+            ...(a.vcFrom === undefined ? {} : { vcFrom: a.vcFrom }),
+          },
+      );
       i++;
     } else if (b !== undefined) {
-      out.push({ time, kind: b.kind, node, data: b.data, lamport: b.lamport, vclock: b.vclock });
+      out.push(
+        b.vc === undefined || !isEmpty(b.vclock)
+          ? { time, kind: b.kind, node, data: b.data, lamport: b.lamport, vclock: b.vclock }
+          : { time, kind: b.kind, node, data: b.data, lamport: b.lamport, vc: b.vc },
+      );
       j++;
     }
   }
   return out;
+}
+
+/** Whether a vector has no entry (a host that keeps none). */
+function isEmpty(v: object): boolean {
+  for (const _ in v) return false;
+  return true;
 }

@@ -15,7 +15,7 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { EventQueue } from "../event_queue.ts";
 import type { Network } from "../faults/network.ts";
-import type { Outgoing } from "../node_host.ts";
+import { NO_VECTOR, type Outgoing } from "../node_host.ts";
 import { type PathSinks, routeMessages } from "../faults/message_path.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
@@ -139,6 +139,8 @@ export class Router {
           body,
           lamport: m.lamport,
           vclock: m.vclock,
+          // A host that keeps no vectors (large clusters): its own entry stands for one.
+          vc: m.vclock === NO_VECTOR ? m.vc : undefined,
         });
       },
       random: options.random,

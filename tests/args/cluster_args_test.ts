@@ -77,9 +77,9 @@ Deno.test("cluster args: the default protocol is raft-kv once registered", () =>
 
 Deno.test("cluster args: bad input is a one-line UsageError", () => {
   const cases: [string[], RegExp][] = [
-    [["--nodes", "0"], /--nodes must be an integer from 1 to 64, got '0'/],
+    [["--nodes", "0"], /--nodes must be an integer from 1 to 256, got '0'/],
     [["--nodes", "2.5"], /--nodes must be an integer/],
-    [["--nodes", "65"], /--nodes/],
+    [["--nodes", "257"], /--nodes/],
     [["--port", "70000"], /--port must be an integer from 0 to 65535/],
     [["--port", "80x"], /--port/],
     [["--seed", "abc"], /--seed must be an integer, got 'abc'/],

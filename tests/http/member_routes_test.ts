@@ -121,14 +121,14 @@ Deno.test("protocols without membership answer 409 not supported", async () => {
 });
 
 Deno.test("POST /members past the node limit is a 409 and starts nothing", async () => {
-  const nodes = Array.from({ length: 64 }, (_, i) => `n${i + 1}`);
+  const nodes = Array.from({ length: 256 }, (_, i) => `n${i + 1}`);
   const { fake, api, req } = fakeApi({ nodes });
   try {
     const before = snapshot(fake, api);
-    const p = await problemOf(await req("/api/v1/members", json({ node: "m65" })), 409);
+    const p = await problemOf(await req("/api/v1/members", json({ node: "m257" })), 409);
     assert.equal(p.title, "Cluster full");
-    assert.equal(p.limit, 64);
-    assert.match(String(p.detail), /at most 64 nodes/);
+    assert.equal(p.limit, 256);
+    assert.match(String(p.detail), /at most 256 nodes/);
     assert.deepEqual(fake.calls, [], "no Worker was started");
     assert.equal(snapshot(fake, api), before);
   } finally {

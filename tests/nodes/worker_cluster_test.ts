@@ -294,8 +294,8 @@ Deno.test("a live node takes its protocol's live defaults; options given win ove
 
 Deno.test("a cluster refuses more nodes than the limit at start", async () => {
   await assert.rejects(
-    startCluster({ protocol: COUNTER, nodes: 65, seed: 1 }),
-    /a cluster has at most 64 nodes/,
+    startCluster({ protocol: COUNTER, nodes: 257, seed: 1 }),
+    /a cluster has at most 256 nodes/,
   );
 });
 
