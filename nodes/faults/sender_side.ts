@@ -216,13 +216,12 @@ export class SenderSide {
       vc?: number;
     }[],
   ): void {
-    const wire: WireDelivery[] = batch.map((m) => ({
-      from: m.from,
-      body: m.body,
-      lamport: m.lamport,
-      vclock: m.vclock,
-      vc: m.vc,
-    }));
+    const wire: WireDelivery[] = batch.map((m) =>
+      // Only a host that keeps no vectors stamps its own entry (`vc`).
+      m.vc === undefined
+        ? { from: m.from, body: m.body, lamport: m.lamport, vclock: m.vclock }
+        : { from: m.from, body: m.body, lamport: m.lamport, vclock: m.vclock, vc: m.vc }
+    );
     const dropped = this.#o.transmit(to, wire);
     if (dropped === 0) return;
     this.#counters.add(this.#o.id, to, "dropped", dropped);

@@ -34,28 +34,21 @@ export function outputEvents(node: NodeId, time: number, output: OutputMessage):
   while (i < d.length || j < e.length) {
     const a = d[i], b = e[j];
     if (a !== undefined && (b === undefined || a.lamport <= b.lamport)) {
-      out.push(
-        a.vc === undefined
-          ? {
-            time,
-            kind: "deliver",
-            node,
-            peer: a.from,
-            body: a.body,
-            lamport: a.lamport,
-            vclock: a.vclock,
-          }
-          : {
-            time,
-            kind: "deliver",
-            node,
-            peer: a.from,
-            body: a.body,
-            lamport: a.lamport,
-            vc: a.vc,
-            ...(a.vcFrom === undefined ? {} : { vcFrom: a.vcFrom }),
-          },
-      );
+      // A host that keeps no vectors stamps its own entry and the sender's instead.
+      const clocks = a.vc === undefined
+        ? { vclock: a.vclock }
+        : a.vcFrom === undefined
+        ? { vc: a.vc }
+        : { vc: a.vc, vcFrom: a.vcFrom };
+      out.push({
+        time,
+        kind: "deliver",
+        node,
+        peer: a.from,
+        body: a.body,
+        lamport: a.lamport,
+        ...clocks,
+      });
       i++;
     } else if (b !== undefined) {
       out.push(

@@ -4,6 +4,7 @@ import type { TraceEvent } from "../../nodes/trace.ts";
 import type { NodeId } from "../../protocols/node.ts";
 import { protocolAdmin } from "../../http/protocol_admin.ts";
 import { notYet, waitFor as poll } from "../support/deadline.ts";
+import { withCluster } from "../support/with_cluster.ts";
 
 const HEARTBEAT = {
   protocol: "heartbeat",
@@ -25,19 +26,6 @@ async function waitFor(what: string, cond: () => Promise<boolean>): Promise<void
 
 async function suspects(c: Cluster, node: NodeId): Promise<readonly NodeId[]> {
   return ((await c.status(node)).suspects ?? []) as readonly NodeId[];
-}
-
-async function withCluster(
-  o: Parameters<typeof startCluster>[0],
-  fn: (c: Cluster) => Promise<void>,
-): Promise<void> {
-  const c = await startCluster(o);
-  try {
-    await fn(c);
-  } finally {
-    await c.close();
-  }
-  assert.deepEqual(c.activity(), { workers: 0, routerTimer: false });
 }
 
 Deno.test("a crashed node is suspected by the others and trusted again after it restarts", async () => {

@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
-import { type Cluster, defaultNodesPerWorker, startCluster } from "../../nodes/worker_cluster.ts";
+import { type Cluster, defaultNodesPerWorker } from "../../nodes/worker_cluster.ts";
+import { withCluster } from "../support/with_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import { notYet, waitFor } from "../support/deadline.ts";
-
-async function withCluster(
-  o: Parameters<typeof startCluster>[0],
-  fn: (c: Cluster) => Promise<void>,
-): Promise<void> {
-  const c = await startCluster(o);
-  try {
-    await fn(c);
-  } finally {
-    await c.close();
-  }
-}
 
 async function leaderOf(c: Cluster): Promise<string> {
   return await waitFor("a leader", async () => {
