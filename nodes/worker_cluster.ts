@@ -1006,6 +1006,8 @@ export class Cluster implements Runtime {
   /** Applies one output in the contract's order: writes → messages → replies. */
   #onOutput(s: Slot, m: OutputMessage): void {
     if (m.writes !== null && s.mirror !== null) applyDeltas(s.mirror, m.writes);
+    // Held here now: the node may send what it held back for these writes.
+    if (m.mirror !== undefined) s.worker?.postMessage({ type: "mirrored", id: m.mirror });
     s.clocks = m.clocks;
     if (this.#listeners.any) {
       const events = outputEvents(s.id, this.#now(), m);

@@ -180,6 +180,8 @@ export interface InputsMessage {
  * - `close`: sync and close storage, then answer `closed`;
  * - `kill`: stop at once as a crash would (unsynced writes lost), then answer `closed`
  *   (for a node that shares its Worker with others);
+ * - `mirrored`: the main thread holds the writes of the output marked `mirror: id` (and
+ *   all before): a node with direct links and memory storage may send what followed them;
  * - `faults`: the cluster's fault rules, for a node that applies them on its sending side
  *   (a node process over TCP); `version` grows with every change, so an older set that
  *   arrives late is ignored. Nodes whose messages the cluster routes ignore it;
@@ -204,6 +206,7 @@ export type ControlMessage =
   | { readonly type: "log"; readonly id: number; readonly from: number; readonly limit: number }
   | { readonly type: "close" }
   | { readonly type: "kill" }
+  | { readonly type: "mirrored"; readonly id: number }
   | { readonly type: "faults"; readonly version: number; readonly rules: NetworkRules }
   | { readonly type: "byzantine"; readonly mode: ByzantineMode | null }
   | {
@@ -289,6 +292,11 @@ export interface OutputMessage {
   readonly delivered: readonly DeliveryReport[] | null;
   /** The node's logical clocks after the batch (a restart continues from them). */
   readonly clocks: LogicalClocks;
+  /**
+   * Set by a node with direct links and memory storage on an output with writes: the
+   * messages after it wait for a `mirrored` answer carrying this number.
+   */
+  readonly mirror?: number;
 }
 
 /**

@@ -27,6 +27,7 @@ import { SenderSide } from "../faults/sender_side.ts";
 import type { Liar } from "../faults/byzantine.ts";
 import { serveNode } from "../node_entry.ts";
 import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
+import type { Outgoing } from "../node_host.ts";
 import { loadProtocol } from "./load_protocol.ts";
 
 /** Reports to the main thread go out at most this often (ms) while nobody traces. */
@@ -118,10 +119,32 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
       held.push(d);
     }
   };
+  /**
+   * In memory, a write is durable once the main thread holds its copy: messages sent
+   * after a write wait (in order) until the main thread says it has mirrored it, so no
+   * peer hears of a write a crash could still lose.
+   */
+  let mirrorWait = false;
+  let mirrorId = 0;
+  const unmirrored: { readonly id: number; readonly messages: readonly Outgoing[] }[] = [];
+  const mirrored = (id: number): void => {
+    while (unmirrored.length > 0 && unmirrored[0]!.id <= id) {
+      sender!.send(unmirrored.shift()!.messages);
+    }
+  };
   const wrapped = (m: FromWorker): void => {
-    if (m.type === "output" && m.messages.length > 0) {
+    if (m.type === "output") {
+      const writes = mirrorWait && m.writes !== null && m.writes.length > 0;
+      if (!writes && m.messages.length === 0) return post(m);
       // Ours leave from here; the main thread gets the rest, in the contract's order.
-      sender!.send(m.messages);
+      if (writes) {
+        const id = ++mirrorId;
+        post({ ...m, messages: [], mirror: id } satisfies OutputMessage);
+        unmirrored.push({ id, messages: m.messages });
+        return;
+      }
+      if (unmirrored.length > 0) unmirrored.push({ id: mirrorId, messages: m.messages }); // behind
+      else sender!.send(m.messages);
       post({ ...m, messages: [] } satisfies OutputMessage);
       return;
     }
@@ -153,6 +176,8 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
         return;
       case "peer":
         return setPeer(m.peer, m.port, m.removed === true);
+      case "mirrored":
+        return mirrored(m.id);
       case "tracing":
         sender!.tracing = m.on;
         break;
@@ -187,6 +212,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
     liar = descriptor?.byzantine?.lie;
     paused = init.paused;
     maxBacklog = direct.maxBacklog;
+    mirrorWait = init.storage.kind === "memory";
     serve = serveNode(wrapped);
     serve(init);
     const queued = waiting ?? [];

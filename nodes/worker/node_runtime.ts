@@ -177,6 +177,7 @@ export class NodeRuntime {
       case "faults":
       case "byzantine":
       case "peer":
+      case "mirrored":
         return; // for a host that sends to its peers itself (direct_node.ts, nodes/tcp/)
     }
   }

@@ -3,6 +3,8 @@ import { createApi } from "../../http/app.ts";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
 import { SendFirst } from "../../nodes/worker/send_first.ts";
+import { serveDirectNode } from "../../nodes/worker/direct_node.ts";
+import type { FromWorker, OutputMessage, WireDelivery } from "../../nodes/worker_protocol.ts";
 import { notYet, waitFor } from "../support/deadline.ts";
 
 const HEARTBEAT = { protocol: "heartbeat", options: { intervalMs: 10, timeoutMs: 10_000 } };
@@ -192,4 +194,54 @@ Deno.test("send first: a delivery with no send to wait for (sent before anyone t
   order.deliver({ time: 0, kind: "deliver", node: "n4", peer: "n1" }, 9);
   order.close();
   assert.deepEqual(out, ["deliver", "deliver", "deliver"], "close emits what is held");
+});
+
+Deno.test("direct links in memory: a message sent after a write leaves only once the main thread holds the write", async () => {
+  const posted: FromWorker[] = [];
+  const node = serveDirectNode((m) => posted.push(m));
+  const { port1, port2 } = new MessageChannel();
+  const heard: WireDelivery[] = [];
+  port2.onmessage = (e: MessageEvent<WireDelivery[]>) => heard.push(...e.data);
+  node.handle({
+    type: "init",
+    id: "n1",
+    peers: ["n2"],
+    protocol: {
+      module: new URL("./worker_fixtures/tell_protocol.ts", import.meta.url).href,
+      export: "tellProtocol",
+    },
+    options: {},
+    seed: 1,
+    clock: { skew: 0, drift: 0, anchor: 0 },
+    storage: { kind: "memory", entries: [] },
+    paused: false,
+    tracing: false,
+    direct: { epoch: performance.timeOrigin, maxBacklog: 100 },
+  });
+  node.handle({ type: "peer", peer: "n2", port: port1 });
+  try {
+    await waitFor(
+      "the node is ready",
+      () => posted.some((m) => m.type === "ready") || notYet(posted),
+    );
+    node.handle({ type: "inputs", deliveries: [], requests: [{ id: 1, client: 0, op: "tell" }] });
+    const out = await waitFor(
+      "the write reaches the main thread",
+      () =>
+        posted.find((m): m is OutputMessage => m.type === "output" && m.mirror !== undefined) ??
+          notYet(posted.map((m) => m.type)),
+    );
+    assert.deepEqual(out.messages, [], "the message is not in the output");
+    assert.deepEqual(out.replies.map((r) => r.reply.type), ["ok"]);
+    // Several turns of the event loop: a message not held would have crossed by now.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+    assert.equal(heard.length, 0, "held until the write is mirrored");
+    node.handle({ type: "mirrored", id: out.mirror! });
+    await waitFor("the message leaves", () => heard.length === 1 || notYet(heard));
+    assert.deepEqual(heard[0]!.body, { type: "told", n: 1 });
+  } finally {
+    node.handle({ type: "close" });
+    await waitFor("closed", () => posted.some((m) => m.type === "closed") || notYet(null));
+    port2.close();
+  }
 });
