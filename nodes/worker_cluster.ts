@@ -91,6 +91,9 @@ const WORKER_URL = new URL("./worker_node.ts", import.meta.url).href;
 
 const CRASHED: NodeStatus = { role: "crashed" };
 
+/** How long {@link Cluster.faultsInForce} waits at most for every node's acknowledgement. */
+const FAULTS_ACK_MS = 5_000;
+
 function trueNow(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -634,7 +637,22 @@ export class Cluster implements Runtime {
    */
   faultsInForce(): Promise<void> {
     if (this.#faultsPending() === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#inForce.push(resolve));
+    return new Promise((resolve) => {
+      // A node that does not answer (its process frozen from outside) must not hold the
+      // API forever: after FAULTS_ACK_MS the answer goes out; the node applies the rules
+      // when it reads them.
+      const timer = setTimeout(done, FAULTS_ACK_MS);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#inForce.push(done);
+    });
+  }
+
+  /** Running nodes that apply the fault rules themselves and have not acknowledged the newest. */
+  get faultsUnacknowledged(): number {
+    return this.#faultsPending();
   }
 
   /** Whether nodes send to each other over direct ports, off the main thread. */
@@ -897,10 +915,10 @@ export class Cluster implements Runtime {
 
   /** Running self-sending nodes that have not yet acknowledged the current rules. */
   #faultsPending(): number {
-    if (!this.#direct) return 0; // the router (or a process node's own link) applies them
+    if (!this.#direct && this.#o.external === undefined) return 0; // the router applies them
     let n = 0;
     for (const s of this.#slots.values()) {
-      if (s.worker !== null && s.faultsAck < this.#faultsVersion) n++;
+      if (s.worker !== null && this.#selfSending(s) && s.faultsAck < this.#faultsVersion) n++;
     }
     return n;
   }

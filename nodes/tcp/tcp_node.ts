@@ -191,6 +191,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         return end(137);
       case "faults":
         sender.applyFaults(m.version, m.rules); // an older set arriving late is ignored
+        send({ type: "faults-ack", version: sender.faultsVersion });
         return;
       case "byzantine":
         sender.setByzantine(m.mode, liar);

@@ -64,6 +64,7 @@ Deno.test("direct links: once the API acknowledged a partition no message sent a
       });
       assert.equal(res.status, 201, await res.text());
       const ackAt = c.now();
+      assert.equal(c.faultsUnacknowledged, 0, "answered once every node acknowledged");
       // Every node sent across the cut after the acknowledgement (and was refused).
       await waitFor("each node tries to cross after the partition", () => {
         const after = new Set(

@@ -93,6 +93,8 @@ Deno.test("tcp control: events, a partition at the senders, pause, crash and res
 
     // A partition made at control is applied where the messages leave.
     cluster.network.isolate("n1");
+    await cluster.faultsInForce();
+    assert.equal(cluster.faultsUnacknowledged, 0, "each node acknowledged the new rules");
     await waitFor(
       "n1 drops its own messages as partitioned",
       () =>
