@@ -31,6 +31,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   maelstrom: () => import("./maelstrom_bench.ts"),
   kill9: () => import("./kill9_bench.ts"),
   tcp: () => import("./tcp_bench.ts"),
+  scale: () => import("./scale_bench.ts"),
 };
 
 // `--name=value` flags are the benchmarks' own (e.g. `soak --seconds=180`).
