@@ -234,10 +234,7 @@ export async function run(): Promise<void> {
       for (const p of PLAN) {
         const r = await runLoad({
           url: floor.url,
-          op: p.op,
-          concurrency: p.concurrency,
-          requests: p.requests,
-          maxMs: p.maxMs,
+          ...p,
           target: "distlab",
         });
         results.set(`floor ${label(p)}`, r);
@@ -272,10 +269,7 @@ export async function run(): Promise<void> {
           const before = busy ? await threadTicks(server.pid) : null;
           const r = await runLoad({
             url: server.url,
-            op: p.op,
-            concurrency: p.concurrency,
-            requests: p.requests,
-            maxMs: p.maxMs,
+            ...p,
           });
           if (before !== null) {
             console.log(
@@ -323,10 +317,7 @@ export async function run(): Promise<void> {
         for (const p of PLAN) {
           const r = await runLoad({
             url: etcd.url,
-            op: p.op,
-            concurrency: p.concurrency,
-            requests: p.requests,
-            maxMs: p.maxMs,
+            ...p,
             target: "etcd",
           });
           const d = results.get(`${size === 3 ? "data-dir" : "5 nodes"} ${label(p)}`)!;
