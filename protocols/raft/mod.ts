@@ -89,7 +89,12 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
   description: "Raft consensus (PreVote, CheckQuorum, ReadIndex, snapshots, membership changes, " +
     "leadership transfer) replicating a key-value store with client sessions",
   tickMs: 10,
-  liveOptions: { heartbeatMs: 100, electionMinMs: 1000, electionMaxMs: 2000 },
+  liveOptions: {
+    heartbeatMs: 100,
+    electionMinMs: 1000,
+    electionMaxMs: 2000,
+    electionSpreadPerVoterMs: 20,
+  },
   events: ["commit", "config", "election", "repaired", "role", "snapshot", "vote"],
   admin: {
     sessions: true,

@@ -274,6 +274,22 @@ export function promotable(s: RaftState): boolean {
 }
 
 /**
+ * The window election timers are drawn from: the configured one, widened to
+ * `electionSpreadPerVoterMs` per voter of the configuration in effect.
+ *
+ * @example
+ * ```ts ignore
+ * import { electionWindow } from "./node_state.ts";
+ * const [min, max] = electionWindow(s); // [1000, 6120] for 256 live voters
+ * ```
+ */
+export function electionWindow(s: RaftState): readonly [number, number] {
+  const min = s.o.electionMinMs;
+  const widened = min + s.o.electionSpreadPerVoterMs * membership(s).voters.length;
+  return [min, Math.max(s.o.electionMaxMs, widened)];
+}
+
+/**
  * Draws a new randomized election deadline from now.
  *
  * @example
@@ -283,8 +299,8 @@ export function promotable(s: RaftState): boolean {
  * ```
  */
 export function resetElectionTimer(s: RaftState): void {
-  const spread = s.o.electionMaxMs - s.o.electionMinMs;
-  s.electionDeadline = s.ctx.now() + s.o.electionMinMs + s.ctx.random() * spread;
+  const [min, max] = electionWindow(s);
+  s.electionDeadline = s.ctx.now() + min + s.ctx.random() * (max - min);
 }
 
 /**

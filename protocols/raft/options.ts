@@ -49,6 +49,15 @@ export interface RaftOptions {
   readonly electionMinMs: number;
   /** See `electionMinMs`. */
   readonly electionMaxMs: number;
+  /**
+   * The election window is at least this wide per voter: timers are drawn from
+   * [electionMinMs, max(electionMaxMs, electionMinMs + voters × this)). A campaign asks
+   * every voter, so where the broadcast time grows with the cluster (many nodes sharing
+   * two cores) the timers must fire further apart than one campaign takes, or the votes
+   * split again and again (§5.6: broadcastTime ≪ electionTimeout). Default 0 (the window
+   * as set); the live cluster uses 20, which widens it past 50 voters.
+   */
+  readonly electionSpreadPerVoterMs: number;
   /** Run a PreVote round before incrementing the term (thesis §9.6). Default true. */
   readonly preVote: boolean;
   /** Leader steps down without a majority's contact for `electionMinMs`; voters ignore
@@ -115,6 +124,7 @@ export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   heartbeatMs: 50,
   electionMinMs: 150,
   electionMaxMs: 300,
+  electionSpreadPerVoterMs: 0,
   preVote: true,
   checkQuorum: true,
   campaignHint: true,
@@ -183,6 +193,7 @@ export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOp
     heartbeatMs: num("heartbeatMs"),
     electionMinMs: num("electionMinMs"),
     electionMaxMs: num("electionMaxMs"),
+    electionSpreadPerVoterMs: num("electionSpreadPerVoterMs"),
     preVote: bool("preVote"),
     checkQuorum: bool("checkQuorum"),
     campaignHint: bool("campaignHint"),
@@ -205,6 +216,9 @@ export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOp
   }
   if (o.electionMaxMs <= o.electionMinMs) {
     throw new RangeError("electionMaxMs must exceed electionMinMs");
+  }
+  if (o.electionSpreadPerVoterMs < 0) {
+    throw new RangeError("electionSpreadPerVoterMs must not be negative");
   }
   if (o.clockDriftBound < 0 || o.clockDriftBound >= 1) {
     throw new RangeError("clockDriftBound must be in [0, 1)");

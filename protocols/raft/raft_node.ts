@@ -30,6 +30,7 @@ import type { RaftNodeView } from "./invariants.ts";
 import type { RaftState } from "./node_state.ts";
 import {
   createRaftState,
+  electionWindow,
   membership,
   notLeader,
   promotable,
@@ -275,7 +276,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
       learners: m.learners,
       // For the dashboard's countdown: the configured window and when this node's timer
       // fires (a leader has none running).
-      electionTimeoutMs: [s.o.electionMinMs, s.o.electionMaxMs],
+      electionTimeoutMs: electionWindow(s),
       electionDueInMs: s.role === "leader"
         ? null
         : Math.max(0, Math.round(s.electionDeadline - s.ctx.now())),

@@ -21,6 +21,10 @@ Deno.test("options that cannot work are refused", () => {
   assert.throws(() => parseRaftOptions({ electionMinMs: 40 }), /electionMinMs/);
   assert.throws(() => parseRaftOptions({ electionMaxMs: 100 }), /electionMaxMs/);
   assert.throws(() => parseRaftOptions({ clockDriftBound: 1 }), /clockDriftBound/);
+  assert.throws(
+    () => parseRaftOptions({ electionSpreadPerVoterMs: -1 }),
+    /electionSpreadPerVoterMs must not be negative/,
+  );
 });
 
 Deno.test("raftKv is the raft-kv protocol ticked every 10 ms", () => {

@@ -124,3 +124,17 @@ Deno.test("sim: leadership transfer hands over in about one round trip", () => {
   assert.ok(r.sim.now() - t0 < 50, `took ${r.sim.now() - t0} ms`);
   assert.deepEqual(reply, { type: "ok", value: { leader: target } });
 });
+
+Deno.test("sim: the election window widens per voter, so 40 timers fire further apart than with 3", () => {
+  const spread = { electionSpreadPerVoterMs: 20 };
+  const small = raftSim(3, 4, spread);
+  assert.deepEqual(small.sim.status("n1").electionTimeoutMs, [150, 300]); // 3 × 20 < 150
+  const big = raftSim(40, 4, spread);
+  assert.deepEqual(big.sim.status("n1").electionTimeoutMs, [150, 950]); // 150 + 40 × 20
+  const due = big.sim.nodes.map((n) => Number(big.sim.status(n).electionDueInMs));
+  assert.ok(due.every((d) => d >= 150 && d < 950), due.join(","));
+  // Drawn over the whole window: some timer fires in its last third.
+  assert.ok(due.some((d) => d > 700), due.join(","));
+  checkOneLeader(big);
+  assert.deepEqual(big.inv.violations, []);
+});
