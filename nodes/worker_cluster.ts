@@ -128,6 +128,8 @@ export class Cluster implements Runtime {
   #nextId = 1;
   #nextIndex: number;
   #started = false;
+  /** Nodes spawned now start held (see {@link start}). */
+  #startHeld = false;
   #closed = false;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   /** Bumped at every change of the fault rules (pushed to nodes that apply them). */
@@ -241,7 +243,15 @@ export class Cluster implements Runtime {
     if (this.#descriptor.byzantine !== undefined) {
       byzantineOf(this).liar = this.#descriptor.byzantine.lie;
     }
+    // A large cluster starts its Workers over seconds: nodes that ticked meanwhile would
+    // campaign to peers not there yet and pile up messages. They start held, and are all
+    // let go together once every one is ready.
+    this.#startHeld = this.#groups !== null;
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
+    if (this.#startHeld) {
+      this.#startHeld = false;
+      for (const s of this.#slots.values()) s.worker?.postMessage({ type: "resume" });
+    }
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>
       r.status === "rejected" && !(r.reason instanceof NodeCorruptedError)
@@ -808,7 +818,7 @@ export class Cluster implements Runtime {
         ? { kind: "file", dir: o.dataDir!, ...(isNoDiskFaults(s.disk) ? {} : { faults: s.disk }) }
         : { kind: "memory", entries: [...s.mirror] },
       clocks: s.clocks,
-      paused: false,
+      paused: this.#startHeld,
       tracing: this.#tracing,
       // A vector with an entry per node on every message costs O(N) per message: large
       // clusters (a Worker per group of nodes) keep only each node's own entry.

@@ -56,6 +56,7 @@ export function becomeFollower(s: RaftState, term: number, leader: NodeId | null
     saveHardState(s);
   }
   s.leader = leader;
+  if (leader !== null) s.failedCampaigns = 0;
   // A follower that only learns of a higher term (from a vote request it may refuse)
   // keeps its timer: resetting it would let a candidate with a short log, which can
   // never win, hold back the up-to-date followers' own elections (paper §5.2: reset
@@ -199,6 +200,7 @@ export function handleVoteResp(
 
 function becomeLeader(s: RaftState): void {
   s.leader = s.id;
+  s.failedCampaigns = 0;
   setRole(s, "leader");
   const now = s.ctx.now();
   s.progress.clear();

@@ -94,6 +94,7 @@ export const raftKv: Protocol<RaftMessage, KvOp | RaftAdminOp> = {
     electionMinMs: 1000,
     electionMaxMs: 2000,
     electionSpreadPerVoterMs: 20,
+    electionBackoff: 4,
   },
   events: ["commit", "config", "election", "repaired", "role", "snapshot", "vote"],
   admin: {

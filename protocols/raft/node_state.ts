@@ -130,6 +130,8 @@ export interface RaftState {
   electionDeadline: number;
   /** When a leader was last heard from, or the node started (CheckQuorum's vote refusal). */
   lastLeaderContact: number;
+  /** Campaigns its own timer started since it last heard a leader (`electionBackoff`). */
+  failedCampaigns: number;
   /**
    * Its disk lost synced log records: it neither votes nor campaigns until an append
    * from a leader has brought its log up to that leader's last index.
@@ -205,6 +207,7 @@ export function createRaftState(ctx: NodeContext<RaftMessage>): RaftState {
     // A restarted node may have acknowledged a leader just before it crashed; refusing
     // votes for one election timeout keeps that leader's lease (lease reads) safe.
     lastLeaderContact: ctx.now(),
+    failedCampaigns: 0,
     repairing: rec.repairing === true,
     votes: new Map(),
     hinted: false,
@@ -275,7 +278,8 @@ export function promotable(s: RaftState): boolean {
 
 /**
  * The window election timers are drawn from: the configured one, widened to
- * `electionSpreadPerVoterMs` per voter of the configuration in effect.
+ * `electionSpreadPerVoterMs` per voter of the configuration in effect, then doubled per
+ * campaign that found no leader (at most `electionBackoff` times).
  *
  * @example
  * ```ts ignore
@@ -286,7 +290,8 @@ export function promotable(s: RaftState): boolean {
 export function electionWindow(s: RaftState): readonly [number, number] {
   const min = s.o.electionMinMs;
   const widened = min + s.o.electionSpreadPerVoterMs * membership(s).voters.length;
-  return [min, Math.max(s.o.electionMaxMs, widened)];
+  const spread = Math.max(s.o.electionMaxMs, widened) - min;
+  return [min, min + spread * 2 ** Math.min(s.failedCampaigns, s.o.electionBackoff)];
 }
 
 /**

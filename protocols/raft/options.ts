@@ -58,6 +58,15 @@ export interface RaftOptions {
    * as set); the live cluster uses 20, which widens it past 50 voters.
    */
   readonly electionSpreadPerVoterMs: number;
+  /**
+   * After each campaign its own timer started that ended with no leader heard, the
+   * node's window doubles in width, at most this many times; hearing a leader (or
+   * winning) restores it. On an overloaded host a campaign can take longer than any
+   * fixed window allows, and the doubling spreads the timers until one campaign
+   * completes alone (binary exponential backoff, as Ethernet's after a collision).
+   * Default 0 (off); the live cluster uses 4.
+   */
+  readonly electionBackoff: number;
   /** Run a PreVote round before incrementing the term (thesis §9.6). Default true. */
   readonly preVote: boolean;
   /** Leader steps down without a majority's contact for `electionMinMs`; voters ignore
@@ -125,6 +134,7 @@ export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   electionMinMs: 150,
   electionMaxMs: 300,
   electionSpreadPerVoterMs: 0,
+  electionBackoff: 0,
   preVote: true,
   checkQuorum: true,
   campaignHint: true,
@@ -194,6 +204,7 @@ export function parseRaftOptions(raw: Readonly<Record<string, unknown>>): RaftOp
     electionMinMs: num("electionMinMs"),
     electionMaxMs: num("electionMaxMs"),
     electionSpreadPerVoterMs: num("electionSpreadPerVoterMs"),
+    electionBackoff: Math.max(0, Math.min(10, Math.floor(num("electionBackoff")))),
     preVote: bool("preVote"),
     checkQuorum: bool("checkQuorum"),
     campaignHint: bool("campaignHint"),

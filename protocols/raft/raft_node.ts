@@ -119,8 +119,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
     const now = s.ctx.now();
     if (s.role !== "leader") {
       if (now < s.electionDeadline) return;
-      if (promotable(s)) campaign(s, s.o.preVote ? "pre" : "real");
-      else resetElectionTimer(s);
+      if (promotable(s)) {
+        s.failedCampaigns++; // counted before the campaign draws its next timer
+        campaign(s, s.o.preVote ? "pre" : "real");
+      } else resetElectionTimer(s);
       return;
     }
     if (now >= s.heartbeatDue) broadcastHeartbeat(s, now);

@@ -25,6 +25,7 @@ Deno.test("options that cannot work are refused", () => {
     () => parseRaftOptions({ electionSpreadPerVoterMs: -1 }),
     /electionSpreadPerVoterMs must not be negative/,
   );
+  assert.equal(parseRaftOptions({ electionBackoff: 50 }).electionBackoff, 10); // 2^10 at most
 });
 
 Deno.test("raftKv is the raft-kv protocol ticked every 10 ms", () => {

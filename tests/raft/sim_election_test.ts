@@ -138,3 +138,21 @@ Deno.test("sim: the election window widens per voter, so 40 timers fire further 
   checkOneLeader(big);
   assert.deepEqual(big.inv.violations, []);
 });
+
+Deno.test("sim: a node whose campaigns find no leader doubles its window, up to electionBackoff times, and hearing a leader restores it", () => {
+  const r = raftSim(3, 5, { electionBackoff: 2 });
+  const leader = checkOneLeader(r);
+  const f = r.sim.nodes.find((n) => n !== leader)!;
+  assert.deepEqual(r.sim.status(f).electionTimeoutMs, [150, 300]);
+  disconnect(r, f);
+  r.sim.runFor(400); // one campaign at most: the window has doubled once
+  assert.ok(r.sim.status(f).role !== "leader");
+  const once = r.sim.status(f).electionTimeoutMs as number[];
+  assert.ok(once[1] === 450 || once[1] === 750, String(once));
+  r.sim.runFor(5000); // many campaigns: capped at 2 doublings
+  assert.deepEqual(r.sim.status(f).electionTimeoutMs, [150, 750]);
+  connect(r, f);
+  assert.ok(r.sim.runUntil(() => r.sim.status(f).leader !== null, 2000));
+  assert.deepEqual(r.sim.status(f).electionTimeoutMs, [150, 300]);
+  assert.deepEqual(r.inv.violations, []);
+});
