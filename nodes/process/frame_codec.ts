@@ -36,6 +36,25 @@ export interface FrameReader {
 }
 
 /**
+ * How a {@link FrameReader} hands out frames.
+ *
+ * @example
+ * ```ts
+ * import type { FrameReaderOptions } from "./frame_codec.ts";
+ * const o: FrameReaderOptions = { views: true };
+ * ```
+ */
+export interface FrameReaderOptions {
+  /**
+   * Frames are views of the chunk pushed (or of the reader's buffer), valid only until
+   * the next `push` — no copy. For a reader whose frames are decoded at once, as a
+   * socket's are, before it reads again into the same buffer. Default: each frame is a
+   * copy of its own.
+   */
+  readonly views?: boolean;
+}
+
+/**
  * A reader of frames written by {@link encodeFrame}; throws on a frame longer than
  * `maxBytes`.
  *
@@ -48,15 +67,43 @@ export interface FrameReader {
  * r.push(bytes.subarray(5)); // [Uint8Array [1, 2, 3]]
  * ```
  */
-export function frameReader(maxBytes = MAX_FRAME_BYTES): FrameReader {
+export function frameReader(
+  maxBytes = MAX_FRAME_BYTES,
+  options: FrameReaderOptions = {},
+): FrameReader {
+  const views = options.views === true;
   let buf = new Uint8Array(0);
   let start = 0;
   let end = 0;
+  /** Every whole frame of `bytes[at..to)`, as views or copies; returns where the rest starts. */
+  const split = (bytes: Uint8Array, at: number, to: number, frames: Uint8Array[]): number => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    while (to - at >= 4) {
+      const len = view.getUint32(at);
+      if (len > maxBytes) {
+        throw new RangeError(`frame of ${len} bytes exceeds the limit of ${maxBytes}`);
+      }
+      if (to - at < 4 + len) break;
+      frames.push(
+        views ? bytes.subarray(at + 4, at + 4 + len) : bytes.slice(at + 4, at + 4 + len),
+      );
+      at += 4 + len;
+    }
+    return at;
+  };
   return {
     get pending() {
       return end - start;
     },
     push(chunk: Uint8Array): Uint8Array[] {
+      const frames: Uint8Array[] = [];
+      if (views && start === end) {
+        // At a frame boundary: the chunk's whole frames need no copy, only its tail does.
+        const rest = split(chunk, 0, chunk.length, frames);
+        if (rest === chunk.length) return frames;
+        chunk = chunk.subarray(rest);
+        start = end = 0;
+      }
       if (end + chunk.length > buf.length) {
         // Compact, then grow: the buffer holds at most one partial frame plus a chunk.
         const need = end - start + chunk.length;
@@ -68,17 +115,7 @@ export function frameReader(maxBytes = MAX_FRAME_BYTES): FrameReader {
       }
       buf.set(chunk, end);
       end += chunk.length;
-      const frames: Uint8Array[] = [];
-      const view = new DataView(buf.buffer, buf.byteOffset);
-      while (end - start >= 4) {
-        const len = view.getUint32(start);
-        if (len > maxBytes) {
-          throw new RangeError(`frame of ${len} bytes exceeds the limit of ${maxBytes}`);
-        }
-        if (end - start < 4 + len) break;
-        frames.push(buf.slice(start + 4, start + 4 + len));
-        start += 4 + len;
-      }
+      start = split(buf, start, end, frames);
       if (start === end) start = end = 0;
       return frames;
     },

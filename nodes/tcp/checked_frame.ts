@@ -10,10 +10,23 @@
  */
 
 import { crc32c } from "../faults/crc32c.ts";
-import { encodeFrame, frameReader } from "../process/frame_codec.ts";
+import { encodeFrame, frameReader, type FrameReaderOptions } from "../process/frame_codec.ts";
 
 /** The largest frame a node accepts from a peer by default (16 MiB). */
 export const MAX_PEER_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The bytes before a frame's payload (and its prefix, if any): length and checksum. A
+ * payload encoded with this much room before it can be framed in place
+ * ({@link checkedFrameInPlace}).
+ *
+ * @example
+ * ```ts
+ * import { CHECKED_HEADER_BYTES } from "./checked_frame.ts";
+ * CHECKED_HEADER_BYTES; // 8
+ * ```
+ */
+export const CHECKED_HEADER_BYTES = 8;
 
 /**
  * Why a stream was refused: `oversized`, `checksum` or `short` (shorter than its checksum).
@@ -93,6 +106,27 @@ export function encodeCheckedFrames(
   return out;
 }
 
+/**
+ * One frame made where its payload lies: `buffer` is {@link CHECKED_HEADER_BYTES} free
+ * bytes, room for `prefix` (a tag, say) when given, then the payload. Writes the length,
+ * the prefix and the checksum into that room and returns `buffer`, now the frame
+ * {@link encodeCheckedFrames} would make of `[payload]` — without a copy of the payload.
+ *
+ * @example
+ * ```ts
+ * import { checkedFrameInPlace, encodeCheckedFrame } from "./checked_frame.ts";
+ * const buffer = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 7]);
+ * checkedFrameInPlace(buffer); // the same bytes as encodeCheckedFrame(new Uint8Array([7]))
+ * ```
+ */
+export function checkedFrameInPlace(buffer: Uint8Array, prefix?: Uint8Array): Uint8Array {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  view.setUint32(0, buffer.length - 4);
+  if (prefix !== undefined) buffer.set(prefix, CHECKED_HEADER_BYTES);
+  view.setUint32(4, crc32c(buffer, CHECKED_HEADER_BYTES));
+  return buffer;
+}
+
 /** Splits a byte stream into checked payloads. */
 export interface CheckedFrameReader {
   /** Takes the next chunk; returns the payloads it completed. Throws a {@link FrameError}. */
@@ -103,7 +137,8 @@ export interface CheckedFrameReader {
 
 /**
  * A reader of frames written by {@link encodeCheckedFrame}, refusing payloads over
- * `maxBytes`.
+ * `maxBytes`. With `{ views: true }` the payloads are views of the chunk pushed, valid
+ * until the next push (see `FrameReaderOptions`).
  *
  * @example
  * ```ts
@@ -112,8 +147,11 @@ export interface CheckedFrameReader {
  * r.push(encodeCheckedFrame(new Uint8Array([1, 2]))); // [Uint8Array [1, 2]]
  * ```
  */
-export function checkedFrameReader(maxBytes = MAX_PEER_FRAME_BYTES): CheckedFrameReader {
-  const frames = frameReader(maxBytes + 4);
+export function checkedFrameReader(
+  maxBytes = MAX_PEER_FRAME_BYTES,
+  options: FrameReaderOptions = {},
+): CheckedFrameReader {
+  const frames = frameReader(maxBytes + 4, options);
   return {
     get pending() {
       return frames.pending;

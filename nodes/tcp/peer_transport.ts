@@ -7,7 +7,9 @@
  *   deliveries, encoded by `wire_codec.ts` (`encodeBatch`: one flat JSON array of Lamport
  *   time, vector clock and body per message when JSON is faithful, else as `postMessage`
  *   would), or a handshake message (`encodeWire`). Everything queued for a peer goes out
- *   in one write: one buffer of whole frames.
+ *   in one write: one buffer of whole frames. A batch is encoded with room for its
+ *   frame's header (and tag), so the usual write — one batch — frames it in place; frames
+ *   read are decoded where they lie in the read buffer. No payload is copied either way.
  * - **Handshake**: the dialer's first frame names itself and the node it expects; the
  *   listener answers `welcome` or `reject` with a reason (an id equal to its own, one it
  *   does not know, one already connected: two processes claiming one id). A listener
@@ -37,6 +39,8 @@ import {
 import type { NodeId } from "../../protocols/node.ts";
 import type { WireDelivery } from "../worker_protocol.ts";
 import {
+  CHECKED_HEADER_BYTES,
+  checkedFrameInPlace,
   checkedFrameReader,
   encodeCheckedFrame,
   encodeCheckedFrames,
@@ -149,7 +153,10 @@ interface Link {
   conn: Deno.TcpConn | null;
   /** The tags of the connection's frames (with a token). */
   seal: FrameSeal | null;
-  /** Encoded payloads waiting (framed, and sealed, when written), and how many messages they hold. */
+  /**
+   * Encoded payloads waiting, each after `#room` free bytes (framed, and sealed, when
+   * written), and how many messages they hold.
+   */
   frames: Uint8Array[];
   counts: number[];
   queued: number;
@@ -195,6 +202,8 @@ export class PeerTransport {
   readonly #open = new Set<Deno.TcpConn>();
   readonly #limit: number;
   readonly #maxFrame: number;
+  /** The bytes before each queued payload: its frame's header, and its tag with a token. */
+  readonly #room: number;
   /** When each handshake refusal's reason was last logged. */
   readonly #refusals = new Map<string, number>();
   #closed = false;
@@ -204,6 +213,7 @@ export class PeerTransport {
     this.#listener = listener;
     this.#limit = o.queueLimit ?? DEFAULT_QUEUE_LIMIT;
     this.#maxFrame = o.maxFrameBytes ?? MAX_PEER_FRAME_BYTES;
+    this.#room = CHECKED_HEADER_BYTES + (o.token !== undefined ? TAG_BYTES : 0);
     for (const [id, addr] of o.peers) {
       if (id === o.id) continue;
       this.#links.set(id, {
@@ -273,13 +283,14 @@ export class PeerTransport {
    */
   #enqueue(link: Link, batch: readonly WireDelivery[]): number {
     if (batch.length === 0) return 0;
-    const payload = encodeBatch(batch);
+    const encoded = encodeBatch(batch, this.#room);
+    const size = encoded.length - this.#room;
     // A token's tag travels in the frame too.
     const max = this.#maxFrame - (this.#o.token !== undefined ? TAG_BYTES : 0);
-    if (payload.length > max) {
+    if (size > max) {
       if (batch.length === 1) {
         this.#o.log(
-          `tcp ${this.#o.id}: dropped a message to ${link.id} of ${payload.length} bytes: ` +
+          `tcp ${this.#o.id}: dropped a message to ${link.id} of ${size} bytes: ` +
             `over the frame limit of ${max}`,
         );
         return 1;
@@ -287,7 +298,7 @@ export class PeerTransport {
       const half = batch.length >> 1;
       return this.#enqueue(link, batch.slice(0, half)) + this.#enqueue(link, batch.slice(half));
     }
-    link.frames.push(payload);
+    link.frames.push(encoded);
     link.counts.push(batch.length);
     link.queued += batch.length;
     return 0;
@@ -358,7 +369,9 @@ export class PeerTransport {
         closeQuietly(conn);
       }
     }, helloMs);
-    // One buffer for every read (the reader copies what it keeps): less garbage than a stream.
+    // One buffer for every read: less garbage than a stream. The frames of a read are
+    // decoded before the next one (the reader's views of it are then stale); the reader
+    // copies only a frame's part that waits for the next read.
     const buf = new Uint8Array(READ_BYTES);
     try {
       for (;;) {
@@ -391,7 +404,7 @@ export class PeerTransport {
           admitted = true;
           // A dialer waits for the welcome before it sends: nothing may be half-read here.
           if (reader.pending > 0) throw new Error("it sent frames before it was welcomed");
-          reader = checkedFrameReader(this.#o.maxFrameBytes);
+          reader = checkedFrameReader(this.#o.maxFrameBytes, { views: true });
         }
       }
     } catch (e) {
@@ -662,12 +675,24 @@ export class PeerTransport {
         link.frames = [];
         link.counts = [];
         const n = counts.reduce((a, b) => a + b, 0);
-        try {
-          // Sealed now, in the order this connection carries them.
-          await writeAll(
-            conn,
-            seal === null ? encodeCheckedFrames(frames) : encodeCheckedFrames(frames, seal.tag),
+        const room = this.#room;
+        let bytes: Uint8Array;
+        // Sealed now, in the order this connection carries them.
+        if (frames.length === 1) {
+          // The usual case: one batch, framed where it lies.
+          const f = frames[0]!;
+          bytes = checkedFrameInPlace(
+            seal === null ? f.subarray(room - CHECKED_HEADER_BYTES) : f,
+            seal === null ? undefined : seal.tag(f.subarray(room)),
           );
+        } else {
+          const payloads = frames.map((f) => f.subarray(room));
+          bytes = seal === null
+            ? encodeCheckedFrames(payloads)
+            : encodeCheckedFrames(payloads, seal.tag);
+        }
+        try {
+          await writeAll(conn, bytes);
         } catch {
           link.lost += n;
           link.queued -= n;

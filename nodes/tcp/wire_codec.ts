@@ -97,27 +97,30 @@ function plainObject(value: object, depth: number): boolean {
   return true;
 }
 
-/** `tag` then the UTF-8 of `text`, in one allocation when the text is ASCII. */
-function tagged(tag: number, text: string): Uint8Array {
-  const out = new Uint8Array(text.length + 1);
-  const { read, written } = encoder.encodeInto(text, out.subarray(1));
+/**
+ * `room` free bytes, `tag`, then the UTF-8 of `text`, in one allocation when the text is
+ * ASCII.
+ */
+function tagged(tag: number, text: string, room = 0): Uint8Array {
+  const out = new Uint8Array(room + text.length + 1);
+  const { read, written } = encoder.encodeInto(text, out.subarray(room + 1));
   if (read === text.length && written === text.length) {
-    out[0] = tag;
+    out[room] = tag;
     return out;
   }
   // Not ASCII: UTF-8 is longer than the string's length.
   const body = encoder.encode(text);
-  const long = new Uint8Array(body.length + 1);
-  long[0] = tag;
-  long.set(body, 1);
+  const long = new Uint8Array(room + body.length + 1);
+  long[room] = tag;
+  long.set(body, room + 1);
   return long;
 }
 
-/** `tag` then `bytes`. */
-function prefixed(tag: number, bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length + 1);
-  out[0] = tag;
-  out.set(bytes, 1);
+/** `room` free bytes, `tag`, then `bytes`. */
+function prefixed(tag: number, bytes: Uint8Array, room = 0): Uint8Array {
+  const out = new Uint8Array(room + bytes.length + 1);
+  out[room] = tag;
+  out.set(bytes, room + 1);
   return out;
 }
 
@@ -161,7 +164,9 @@ export function decodeWire(bytes: Uint8Array): unknown {
 /**
  * Encodes a batch of deliveries to one peer: the flat JSON array of the `B` encoding
  * when every message is plain, else the whole batch by `node:v8`. The senders are not
- * kept: {@link decodeBatch} is told who sent the frame.
+ * kept: {@link decodeBatch} is told who sent the frame. With `room`, that many zero bytes
+ * come first (the encoding is `subarray(room)`): room for a frame's header, written in
+ * place instead of copying the encoding into a frame.
  *
  * @example
  * ```ts
@@ -171,7 +176,7 @@ export function decodeWire(bytes: Uint8Array): unknown {
  * decodeBatch(bytes, "n1"); // [{ from: "n1", body: { seq: 1 }, lamport: 3, vclock: { n1: 2 } }]
  * ```
  */
-export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
+export function encodeBatch(batch: readonly WireDelivery[], room = 0): Uint8Array {
   const ids = batch.length > 0 ? clockIds(batch[0]!.vclock) : null;
   const flat: unknown[] = new Array(1 + batch.length * 3);
   flat[0] = ids ?? [];
@@ -190,13 +195,14 @@ export function encodeBatch(batch: readonly WireDelivery[]): Uint8Array {
       flat[2 + 3 * i] = counters ?? d.vclock;
       flat[3 + 3 * i] = d.body;
     }
-    if (plain) return tagged(BATCH_TAG, JSON.stringify(flat));
+    if (plain) return tagged(BATCH_TAG, JSON.stringify(flat), room);
   } catch {
     // a getter that throws: structured clone says so, below
   }
   return prefixed(
     V8_TAG,
     serialize(batch.map((d) => ({ body: d.body, lamport: d.lamport, vclock: d.vclock }))),
+    room,
   );
 }
 

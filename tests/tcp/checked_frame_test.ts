@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  CHECKED_HEADER_BYTES,
+  checkedFrameInPlace,
   checkedFrameReader,
   encodeCheckedFrame,
   encodeCheckedFrames,
@@ -104,4 +106,53 @@ Deno.test("checked frames: many in one buffer are the frames one by one, a prefi
   const bad = tagged.slice();
   bad[9] ^= 1; // inside the first frame's prefix
   assert.throws(() => checkedFrameReader().push(bad), /bad checksum/);
+});
+
+Deno.test("checked frames: a reader of views gives the same payloads through any split, when each is used before the next push", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }),
+      fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+      (payloads, cuts) => {
+        const stream = joined(payloads.map(encodeCheckedFrame));
+        const r = checkedFrameReader(undefined, { views: true });
+        // As a socket's reader: every read lands in the same buffer, overwritten next time.
+        const read = new Uint8Array(64);
+        const got: Uint8Array[] = [];
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const n = Math.min(cuts[i % cuts.length]!, stream.length - at);
+          read.set(stream.subarray(at, at + n));
+          for (const p of r.push(read.subarray(0, n))) got.push(p.slice());
+          read.fill(0xee);
+          at += n;
+        }
+        assert.deepEqual(got, payloads);
+        assert.equal(r.pending, 0);
+      },
+    ),
+  );
+});
+
+Deno.test("checked frames: a reader of views still refuses a bad checksum and an oversized frame", () => {
+  const frame = encodeCheckedFrame(new TextEncoder().encode("append-entries"));
+  const bad = frame.slice();
+  bad[frame.length - 1]! ^= 1;
+  assert.throws(() => checkedFrameReader(undefined, { views: true }).push(bad), /bad checksum/);
+  const r = checkedFrameReader(1024, { views: true });
+  assert.throws(() => r.push(new Uint8Array([0xff, 0xff, 0xff, 0xf0])), /exceeds the limit/);
+});
+
+Deno.test("checked frames: a frame made in place is the frame encoded, with or without a prefix", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }), (p, pre) => {
+      const room = CHECKED_HEADER_BYTES;
+      const plain = new Uint8Array(room + p.length);
+      plain.set(p, room);
+      assert.deepEqual(checkedFrameInPlace(plain), encodeCheckedFrame(p));
+      const prefixed = new Uint8Array(room + pre.length + p.length);
+      prefixed.set(p, room + pre.length);
+      assert.deepEqual(checkedFrameInPlace(prefixed, pre), encodeCheckedFrames([p], () => pre));
+    }),
+  );
 });

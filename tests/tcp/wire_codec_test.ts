@@ -163,3 +163,13 @@ Deno.test("wire codec: isPlain says what JSON keeps", () => {
   // Non-ASCII text is UTF-8, longer than the string.
   assert.deepStrictEqual(decodeWire(encodeWire({ s: "日本語 ✓" })), { s: "日本語 ✓" });
 });
+
+Deno.test("wire codec: a batch encoded with room has that many zero bytes, then the same encoding", () => {
+  const plain = [msg("x", 4, { n1: 1, n2: 5 }), msg("ü", 5, { n2: 6 })];
+  const clone = [msg({ a: 1 }), msg(new Map([["k", 1]]))];
+  for (const batch of [plain, clone]) {
+    const roomy = encodeBatch(batch, 40);
+    assert.deepEqual(roomy.subarray(0, 40), new Uint8Array(40));
+    assert.deepEqual(roomy.subarray(40), encodeBatch(batch));
+  }
+});
