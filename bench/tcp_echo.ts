@@ -12,7 +12,10 @@
  * - `batches`: what the nodes do minus the node: the frames of a read decoded into
  *   message objects by the nodes' own batch codec (`encodeBatch` / `decodeBatch` of
  *   `nodes/tcp/wire_codec.ts`), every message answered, the answers encoded as one
- *   frame — the fastest raw receiver that acts on every message.
+ *   frame — the fastest raw receiver that acts on every message. It carries them as
+ *   the nodes do, without copying a payload: reads land in one reused buffer and frames
+ *   are decoded where they lie there, the answers are encoded with room for the frame's
+ *   length, written in place.
  *
  *   deno run --allow-net bench/tcp_echo.ts serve PORT WARMUP_MS MEASURE_MS MODE
  *   deno run --allow-net bench/tcp_echo.ts dial PORT WARMUP_MS MEASURE_MS MODE WINDOW
@@ -25,7 +28,7 @@
  */
 
 import process from "node:process";
-import { encodeFrame, frameReader } from "../nodes/process/frame_codec.ts";
+import { encodeFrame, type FrameReader, frameReader } from "../nodes/process/frame_codec.ts";
 import { decodeBatch, encodeBatch } from "../nodes/tcp/wire_codec.ts";
 import type { WireDelivery } from "../nodes/worker_protocol.ts";
 
@@ -58,10 +61,15 @@ export async function echo(
   const t0 = performance.now();
   const from = t0 + warmupMs;
   const until = from + measureMs;
-  const reader = frameReader();
+  // As the nodes read (`peer_transport.ts`): into one buffer, frames decoded where they lie.
+  const reader: FrameReader = frameReader(undefined, { views: mode === "batches" });
+  const buf = new Uint8Array(256 * 1024);
   let received = 0;
   let cpu0: { user: number; system: number } | null = null;
-  for await (const chunk of conn.readable) {
+  for (;;) {
+    const n = await conn.read(buf).catch(() => null);
+    if (n === null) break;
+    const chunk = buf.subarray(0, n); // written back, if at all, before the next read
     const now = performance.now();
     if (now >= until) break;
     if (now >= from && cpu0 === null) cpu0 = process.cpuUsage();
@@ -75,7 +83,9 @@ export async function echo(
         }
       }
       if (now >= from) received += answers.length;
-      bytes = answers.length > 0 ? encodeFrame(encodeBatch(answers)) : new Uint8Array(0);
+      // Encoded with room for the frame's length, which is written in place.
+      bytes = answers.length > 0 ? encodeBatch(answers, 4) : new Uint8Array(0);
+      if (bytes.length > 0) new DataView(bytes.buffer).setUint32(0, bytes.length - 4);
     } else if (now >= from) received += frames.length;
     if (mode === "messages") {
       const out: Uint8Array[] = [];
