@@ -14,7 +14,7 @@
  *   `nodes/tcp/wire_codec.ts`), every message answered, the answers encoded as one
  *   frame — the fastest raw receiver that acts on every message. It carries them as
  *   the nodes do, without copying a payload: reads land in one reused buffer and frames
- *   are decoded where they lie there, the answers are encoded with room for the frame's
+ *   are decoded where they lie there; the answers are encoded with room for the frame's
  *   length, written in place.
  *
  *   deno run --allow-net bench/tcp_echo.ts serve PORT WARMUP_MS MEASURE_MS MODE
@@ -61,15 +61,25 @@ export async function echo(
   const t0 = performance.now();
   const from = t0 + warmupMs;
   const until = from + measureMs;
-  // As the nodes read (`peer_transport.ts`): into one buffer, frames decoded where they lie.
-  const reader: FrameReader = frameReader(undefined, { views: mode === "batches" });
+  // `batches` reads as the nodes do (`peer_transport.ts`): into one buffer, its frames
+  // decoded where they lie; the other two as they always have, from the stream.
+  const views = mode === "batches";
+  const reader: FrameReader = frameReader(undefined, { views });
   const buf = new Uint8Array(256 * 1024);
+  const stream = views ? null : conn.readable.getReader();
   let received = 0;
   let cpu0: { user: number; system: number } | null = null;
   for (;;) {
-    const n = await conn.read(buf).catch(() => null);
-    if (n === null) break;
-    const chunk = buf.subarray(0, n); // written back, if at all, before the next read
+    let chunk: Uint8Array;
+    if (stream === null) {
+      const n = await conn.read(buf).catch(() => null);
+      if (n === null) break;
+      chunk = buf.subarray(0, n); // answered before the next read
+    } else {
+      const r = await stream.read().catch(() => null);
+      if (r === null || r.done) break;
+      chunk = r.value;
+    }
     const now = performance.now();
     if (now >= until) break;
     if (now >= from && cpu0 === null) cpu0 = process.cpuUsage();
