@@ -90,7 +90,10 @@ export interface PeerTransportOptions {
   readonly listen: Address;
   /** Every peer and where it listens. */
   readonly peers: ReadonlyMap<NodeId, Address>;
-  /** Receives each batch a peer sent, in order per peer. */
+  /**
+   * Receives the messages a peer sent, in order per peer: the batches of the frames of
+   * one read as one batch.
+   */
   readonly onBatch: (from: NodeId, batch: WireDelivery[]) => void;
   /** One line per notable event: a refused connection, a lost link, a link up. */
   readonly log: (line: string) => void;
@@ -377,6 +380,8 @@ export class PeerTransport {
       for (;;) {
         const n = await conn.read(buf);
         if (n === null) break;
+        /** The messages of this read's frames: one batch for the node, not one per frame. */
+        let got: WireDelivery[] | null = null;
         for (const payload of reader.push(buf.subarray(0, n))) {
           if (peer === null) {
             const step = await this.#greet(conn, who, payload, challenged);
@@ -389,17 +394,25 @@ export class PeerTransport {
             clearTimeout(timer);
             continue;
           }
-          // A frame whose tag fails is refused as such, not as undecodable.
-          const data = seal === null ? payload : seal.open(payload);
           let batch: WireDelivery[];
           try {
-            // The handshake names the sender: a frame cannot speak for another node.
-            batch = decodeBatch(data, peer);
+            // A frame whose tag fails is refused as such, not as undecodable.
+            const data = seal === null ? payload : seal.open(payload);
+            try {
+              // The handshake names the sender: a frame cannot speak for another node.
+              batch = decodeBatch(data, peer);
+            } catch (e) {
+              throw new Error(`undecodable message from ${peer}: ${message(e)}`);
+            }
           } catch (e) {
-            throw new Error(`undecodable message from ${peer}: ${message(e)}`);
+            // The frames before the bad one are the node's, as when each went on its own.
+            if (got !== null) this.#o.onBatch(peer, got);
+            throw e;
           }
-          this.#o.onBatch(peer, batch);
+          if (got === null) got = batch;
+          else for (let i = 0; i < batch.length; i++) got.push(batch[i]!);
         }
+        if (got !== null) this.#o.onBatch(peer!, got);
         if (peer !== null && !admitted) {
           admitted = true;
           // A dialer waits for the welcome before it sends: nothing may be half-read here.

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { notYet, waitFor } from "../support/deadline.ts";
 import { type Address, PeerTransport } from "../../nodes/tcp/peer_transport.ts";
 import type { WireDelivery } from "../../nodes/worker_protocol.ts";
-import { encodeCheckedFrame } from "../../nodes/tcp/checked_frame.ts";
-import { encodeWire } from "../../nodes/tcp/wire_codec.ts";
+import { encodeCheckedFrame, encodeCheckedFrames } from "../../nodes/tcp/checked_frame.ts";
+import { encodeBatch, encodeWire } from "../../nodes/tcp/wire_codec.ts";
 import { freePort, HOST } from "./processes.ts";
 
 interface Node {
@@ -276,5 +276,43 @@ Deno.test("tcp transport: an admitted peer's malformed batch is refused with a l
     }
   } finally {
     b.t.close();
+  }
+});
+
+Deno.test("tcp transport: the frames of one read reach the node as one batch, in order; those before a bad one still arrive", async () => {
+  const batches: WireDelivery[][] = [];
+  const logs: string[] = [];
+  const b = PeerTransport.listen({
+    id: "n2",
+    listen: { hostname: HOST, port: 0 },
+    peers: new Map([["n1", { hostname: HOST, port: freePort() }]]),
+    onBatch: (_from, batch) => batches.push(batch),
+    log: (line) => logs.push(line),
+    backoff: { baseMs: 10, maxMs: 200 },
+    helloTimeoutMs: 2_000,
+  });
+  const frames = (...payloads: Uint8Array[]) => encodeCheckedFrames(payloads);
+  const one = (i: number) => encodeBatch([msg("n1", i)]);
+  try {
+    for (const [i, last] of [[0, one(2)], [1, new TextEncoder().encode("Bnot json")]] as const) {
+      const c = await Deno.connect(b.address);
+      await c.write(encodeCheckedFrame(encodeWire({ type: "hello", from: "n1", to: "n2" })));
+      assert.ok((await c.read(new Uint8Array(64))) !== null, "welcomed");
+      // One write of three frames: on loopback, one read.
+      await c.write(frames(one(0), one(1), last));
+      if (i === 1) {
+        await waitFor("the bad frame is refused", () => logs.some((l) => /undecodable/.test(l)));
+      } else {
+        await waitFor("three messages arrive", () => batches.flat().length === 3);
+      }
+      c.close();
+      await waitFor("the link is gone", () => b.inbound.length === 0);
+    }
+    const seen = batches.map((batch) => batch.map((d) => (d.body as { i: number }).i));
+    // Each connection's read: one batch (a starved machine may split a write in two reads).
+    assert.deepEqual(seen.flat(), [0, 1, 2, 0, 1]);
+    assert.ok(seen.length <= 4, JSON.stringify(seen));
+  } finally {
+    b.close();
   }
 });
