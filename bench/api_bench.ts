@@ -15,6 +15,10 @@
  * of the server process is printed (from `/proc/PID/task`, in % of one core): the main
  * thread, each node's Worker, and the rest (the runtime's I/O and V8 helper threads).
  *
+ * `DISTLAB_BENCH_API=focus` runs only the 64-connection lines of the 3-node `--data-dir`
+ * cluster and of the 3-member etcd anchor (with the HTTP floor), for quick before/after
+ * comparisons: `DISTLAB_BENCH_API=focus deno task bench api`.
+ *
  * @module
  */
 
@@ -197,14 +201,18 @@ async function startEtcd(
   }
 }
 
-const PLAN = [
+const FULL_PLAN = [
   { op: "put", concurrency: 1, requests: 500, maxMs: 3000 },
   { op: "get", concurrency: 1, requests: 500, maxMs: 3000 },
   { op: "put", concurrency: 64, requests: 4000, maxMs: 4000 },
   { op: "get", concurrency: 64, requests: 4000, maxMs: 4000 },
 ] as const;
 
-const label = (p: (typeof PLAN)[number]) => `${p.op} c=${String(p.concurrency).padEnd(2)}`;
+/** `DISTLAB_BENCH_API=focus`: only the 64-connection lines (see the module doc). */
+const FOCUS = Deno.env.get("DISTLAB_BENCH_API") === "focus";
+const PLAN = FOCUS ? FULL_PLAN.filter((p) => p.concurrency === 64) : FULL_PLAN;
+
+const label = (p: (typeof FULL_PLAN)[number]) => `${p.op} c=${String(p.concurrency).padEnd(2)}`;
 
 /**
  * Runs the benchmark and prints its figures.
@@ -249,7 +257,8 @@ export async function run(): Promise<void> {
     // the anchor of the parallel write (Raft thesis §10.2.1), same run.
     // "routed": --data-dir with every node-to-node message through the main thread.
     // "5 nodes": --data-dir with five nodes (beside a 5-member etcd).
-    const kinds = ["memory", "processes", "data-dir", "serial", "routed", "5 nodes"] as const;
+    const allKinds = ["memory", "processes", "data-dir", "serial", "routed", "5 nodes"] as const;
+    const kinds = FOCUS ? (["data-dir"] as const) : allKinds;
     for (const storage of kinds) {
       const nodes = storage === "5 nodes" ? "5" : "3";
       const args = ["run", "-A", MAIN, "--port", "0", "--nodes", nodes, "--protocol", "raft-kv"];
@@ -279,12 +288,12 @@ export async function run(): Promise<void> {
           }
           results.set(`${storage} ${label(p)}`, r);
           const f = results.get(`floor ${label(p)}`)!;
-          const w = results.get(`memory ${label(p)}`)!;
+          const w = results.get(`memory ${label(p)}`);
           console.log(
             `distlab ${storage.padEnd(9)}  ${label(p)} ${formatResult(r)}   ` +
               `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor` +
               (storage === "processes"
-                ? `, ${(r.throughput / w.throughput * 100).toFixed(1)}% of Workers)`
+                ? `, ${(r.throughput / w!.throughput * 100).toFixed(1)}% of Workers)`
                 : ")"),
           );
           const d = results.get(`data-dir ${label(p)}`);
@@ -307,7 +316,7 @@ export async function run(): Promise<void> {
       }
     }
 
-    for (const size of [3, 5]) {
+    for (const size of FOCUS ? [3] : [3, 5]) {
       const etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
       if (etcd === null) {
         console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");

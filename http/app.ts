@@ -33,6 +33,7 @@ import { docsPage } from "./docs_page.ts";
 import { EventHub, type EventHubOptions } from "./event_hub.ts";
 import { HistoryLog } from "./history_log.ts";
 import { KvService } from "./kv_service.ts";
+import { kvFastPath } from "./kv_fast_path.ts";
 import { DEFAULT_MAX_BODY, limitBody } from "./middleware/body_limit.ts";
 import { guard } from "./middleware/guard.ts";
 import { type LoadShedder, shedLoad } from "./middleware/shed.ts";
@@ -96,7 +97,7 @@ export interface ApiOptions {
  */
 export interface Api {
   readonly app: Hono;
-  /** `app.fetch`, bound. */
+  /** `app.fetch`, bound, with the KV fast path (`kv_fast_path.ts`) in front. */
   readonly fetch: (req: Request) => Response | Promise<Response>;
   readonly context: ApiContext;
   /** The front door's load shedder: requests in flight and shed. */
@@ -219,9 +220,20 @@ export function createApi(cluster: ClusterControl, options: ApiOptions = {}): Ap
     });
   });
 
+  const appFetch = (req: Request) => app.fetch(req);
+  // Plain KV PUTs and GETs skip the app's per-request machinery (same answers).
+  const fast = kvFastPath({
+    kv,
+    sessions: ctx.sessions,
+    metrics,
+    shedder,
+    admin,
+    maxBody: options.maxBody ?? DEFAULT_MAX_BODY,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+  }, appFetch);
   return {
     app,
-    fetch: (req) => app.fetch(req),
+    fetch: (req) => fast(req) ?? appFetch(req),
     context: ctx,
     shedder,
     close() {

@@ -42,6 +42,12 @@ export interface LoadShedder {
   readonly inFlight: number;
   /** Requests answered 503 so far because `maxInFlight` were being served. */
   readonly shed: number;
+  /** `maxInFlight`: at this many in flight, more are shed. */
+  readonly limit: number;
+  /** Counts a request served without the middleware (the KV fast path) as in flight. */
+  enter(): void;
+  /** Counts that request's end. */
+  leave(): void;
 }
 
 /**
@@ -86,6 +92,13 @@ export function shedLoad(maxInFlight = DEFAULT_MAX_IN_FLIGHT): LoadShedder {
     },
     get shed() {
       return shed;
+    },
+    limit: maxInFlight,
+    enter() {
+      inFlight++;
+    },
+    leave() {
+      inFlight--;
     },
   };
 }
