@@ -97,6 +97,8 @@ export class IdempotencyMismatchError extends Error {
  * ```
  */
 export function fingerprint(v: unknown): string {
+  // Most requests' objects already list their keys in order: then plain JSON is the same.
+  if (sortedDeep(v, 0)) return JSON.stringify(v);
   return JSON.stringify(
     v,
     (_k, x) =>
@@ -104,6 +106,25 @@ export function fingerprint(v: unknown): string {
         ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
         : x,
   );
+}
+
+/** Whether every plain object in `v` has its keys in order (false past a small depth). */
+function sortedDeep(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== "object") return true;
+  if (depth > 8 || typeof (v as { toJSON?: unknown }).toJSON === "function") return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!sortedDeep(x, depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let last: string | null = null;
+  for (const k in v) {
+    if (last !== null && !(last < k)) return false;
+    if (!sortedDeep((v as Record<string, unknown>)[k], depth + 1)) return false;
+    last = k;
+  }
+  return true;
 }
 
 /**

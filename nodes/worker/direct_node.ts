@@ -132,23 +132,52 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
       sender!.send(unmirrored.shift()!.messages);
     }
   };
+  /**
+   * An output that holds nothing for the main thread but the node's clocks (its messages
+   * left from here): while nobody traces, it waits up to {@link REPORT_MS} for the next
+   * output, which carries newer clocks anyway. Under load a leader makes such an output
+   * for every batch of peers' answers; posting each cost the main thread a message.
+   */
+  let quiet: OutputMessage | null = null;
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  const postQuiet = (): void => {
+    if (quietTimer !== undefined) clearTimeout(quietTimer);
+    quietTimer = undefined;
+    const q = quiet;
+    quiet = null;
+    if (q !== null) post(q);
+  };
+  const postOutput = (m: OutputMessage): void => {
+    if (
+      !sender!.tracing && m.messages.length === 0 && m.replies.length === 0 &&
+      m.emitted.length === 0 && (m.writes === null || m.writes.length === 0) &&
+      (m.delivered === null || m.delivered.length === 0) && m.mirror === undefined
+    ) {
+      quiet = m;
+      if (quietTimer === undefined && !closed) quietTimer = setTimeout(postQuiet, REPORT_MS);
+      return;
+    }
+    quiet = null; // this one's clocks are newer
+    post(m);
+  };
   const wrapped = (m: FromWorker): void => {
     if (m.type === "output") {
       const writes = mirrorWait && m.writes !== null && m.writes.length > 0;
-      if (!writes && m.messages.length === 0) return post(m);
+      if (!writes && m.messages.length === 0) return postOutput(m);
       // Ours leave from here; the main thread gets the rest, in the contract's order.
       if (writes) {
         const id = ++mirrorId;
-        post({ ...m, messages: [], mirror: id } satisfies OutputMessage);
+        postOutput({ ...m, messages: [], mirror: id } satisfies OutputMessage);
         unmirrored.push({ id, messages: m.messages });
         return;
       }
       if (unmirrored.length > 0) unmirrored.push({ id: mirrorId, messages: m.messages }); // behind
       else sender!.send(m.messages);
-      post({ ...m, messages: [] } satisfies OutputMessage);
+      postOutput({ ...m, messages: [] } satisfies OutputMessage);
       return;
     }
     if (m.type === "closed") {
+      postQuiet();
       closed = true;
       report();
       sender?.close();

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { fingerprint } from "../../http/client_sessions.ts";
 import { Hono } from "hono";
 import { limitBody } from "../../http/middleware/body_limit.ts";
 import { HistoryLog } from "../../http/history_log.ts";
@@ -50,4 +52,26 @@ Deno.test("prometheus: label values are escaped only where needed", () => {
   c.inc({ a: "plain", b: 'line\nq"b\\' });
   assert.equal(c.get({ a: "plain", b: 'line\nq"b\\' }), 2);
   assert.match(c.render(), /^y_total\{a="plain",b="line\\nq\\"b\\\\"\} 2$/m);
+});
+
+Deno.test("fingerprint: the same as sorting every object's keys, for any JSON", () => {
+  const sortedJson = (v: unknown) =>
+    JSON.stringify(
+      v,
+      (_k, x) =>
+        x !== null && typeof x === "object" && !Array.isArray(x)
+          ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : x,
+    );
+  fc.assert(fc.property(fc.jsonValue(), (v) => fingerprint(v) === sortedJson(v)), {
+    numRuns: 500,
+  });
+  assert.equal(
+    fingerprint({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 4 } }),
+    '{"a":{"c":4,"d":[{"x":2,"y":1}]},"b":1}',
+  );
+  assert.equal(
+    fingerprint({ op: { f: "write", key: "k", value: { c: 1, seq: 2 } } }),
+    '{"op":{"f":"write","key":"k","value":{"c":1,"seq":2}}}',
+  );
 });

@@ -128,12 +128,17 @@ Deno.test("unsynced writes are visible in memory but not on disk", async () => {
 Deno.test("sync resolves only after fsync, with all its records in one write", async () => {
   const proto = Deno.FsFile.prototype;
   const realWrite = proto.write;
+  const realWriteSync = proto.writeSync;
   const realSyncData = proto.syncData;
   const events: string[] = [];
   let releaseFsync = (): void => {};
   proto.write = function (this: Deno.FsFile, p: Uint8Array): Promise<number> {
     events.push(`write ${p.length}`);
     return realWrite.call(this, p);
+  };
+  proto.writeSync = function (this: Deno.FsFile, p: Uint8Array): number {
+    events.push(`write ${p.length}`);
+    return realWriteSync.call(this, p);
   };
   proto.syncData = async function (this: Deno.FsFile): Promise<void> {
     events.push("fsync start");
@@ -173,6 +178,7 @@ Deno.test("sync resolves only after fsync, with all its records in one write", a
     });
   } finally {
     proto.write = realWrite;
+    proto.writeSync = realWriteSync;
     proto.syncData = realSyncData;
   }
   await withDir(async (dir) => {
