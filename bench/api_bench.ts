@@ -11,13 +11,16 @@
  * (the leader syncs its log before it sends AppendEntries), against which the parallel
  * write's PUT latency is printed; `--data-dir` with `--links routed` (every node-to-node
  * message through the main thread's router), the anchor of the direct links; and 5 nodes
- * beside a 5-member etcd. During each 64-connection PUT run the CPU share of every thread
+ * beside a 5-member etcd. During each 64-connection run the CPU share of every thread
  * of the server process is printed (from `/proc/PID/task`, in % of one core): the main
- * thread, each node's Worker, and the rest (the runtime's I/O and V8 helper threads).
+ * thread, each node's Worker, and the rest (the runtime's I/O and V8 helper threads); and
+ * the server's CPU time per request, which a machine shared with other work moves less
+ * than the rates.
  *
  * `DISTLAB_BENCH_API=focus` runs only the 64-connection lines of the 3-node `--data-dir`
- * cluster and of the 3-member etcd anchor (with the HTTP floor), for quick before/after
- * comparisons: `DISTLAB_BENCH_API=focus deno task bench api`.
+ * cluster (after the 1-connection runs, unprinted, as a warm-up) and of the 3-member etcd
+ * anchor (with the HTTP floor), for quick before/after comparisons:
+ * `DISTLAB_BENCH_API=focus deno task bench api`.
  *
  * @module
  */
@@ -110,14 +113,27 @@ async function threadTicks(pid: number): Promise<Map<string, number>> {
   return ticks;
 }
 
-/** Each thread's share of one core between two {@link threadTicks} readings. */
-function threadShares(before: Map<string, number>, after: Map<string, number>, ms: number): string {
+/**
+ * Each thread's share of one core between two {@link threadTicks} readings, and the
+ * server's CPU time per successful request (steadier than a rate on a shared machine).
+ */
+function threadShares(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  ms: number,
+  requests: number,
+): string {
   const rows = [...after].map(([name, t]) => [name, (t - (before.get(name) ?? 0)) / (ms / 10)]);
   const order = (n: string) => n === "main" ? -1 : n === "other" ? 1e9 : Number(n.slice(7));
   rows.sort((a, b) => order(a[0] as string) - order(b[0] as string));
+  let ticks = 0;
+  for (const [name, t] of after) ticks += t - (before.get(name) ?? 0);
+  const perRequest = requests > 0
+    ? `; server CPU ${(ticks * 10_000 / requests).toFixed(0)} us/request`
+    : "";
   return rows.map(([name, share]) => `${name} ${((share as number) * 100).toFixed(0)}%`).join(
     ", ",
-  );
+  ) + perRequest;
 }
 
 /** An etcd cluster of `size` members on loopback, or null when `etcd` is not installed. */
@@ -240,13 +256,17 @@ export async function run(): Promise<void> {
     ], /URL (\S+)/);
     try {
       for (const p of PLAN) {
+        const before = await threadTicks(floor.pid);
         const r = await runLoad({
           url: floor.url,
           ...p,
           target: "distlab",
         });
         results.set(`floor ${label(p)}`, r);
-        console.log(`anchor  http floor  ${label(p)} ${formatResult(r)}`);
+        const cpu = p.concurrency === 64
+          ? `   (${threadShares(before, await threadTicks(floor.pid), r.seconds * 1000, r.ok)})`
+          : "";
+        console.log(`anchor  http floor  ${label(p)} ${formatResult(r)}${cpu}`);
       }
     } finally {
       await floor.stop();
@@ -273,8 +293,14 @@ export async function run(): Promise<void> {
       const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
       try {
         await waitLeader(server.url);
+        // Focused: warm the server up as the full run's 1-connection lines would.
+        if (FOCUS) {
+          for (const p of FULL_PLAN) {
+            if (p.concurrency === 1) await runLoad({ url: server.url, ...p });
+          }
+        }
         for (const p of PLAN) {
-          const busy = p.op === "put" && p.concurrency === 64;
+          const busy = p.concurrency === 64;
           const before = busy ? await threadTicks(server.pid) : null;
           const r = await runLoad({
             url: server.url,
@@ -283,7 +309,7 @@ export async function run(): Promise<void> {
           if (before !== null) {
             console.log(
               `threads ${storage.padEnd(9)}  ${label(p)} ` +
-                threadShares(before, await threadTicks(server.pid), r.seconds * 1000),
+                threadShares(before, await threadTicks(server.pid), r.seconds * 1000, r.ok),
             );
           }
           results.set(`${storage} ${label(p)}`, r);
