@@ -132,34 +132,8 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
       sender!.send(unmirrored.shift()!.messages);
     }
   };
-  /**
-   * An output that holds nothing for the main thread but the node's clocks (its messages
-   * left from here): while nobody traces, it waits up to {@link REPORT_MS} for the next
-   * output, which carries newer clocks anyway. Under load a leader makes such an output
-   * for every batch of peers' answers; posting each cost the main thread a message.
-   */
-  let quiet: OutputMessage | null = null;
-  let quietTimer: ReturnType<typeof setTimeout> | undefined;
-  const postQuiet = (): void => {
-    if (quietTimer !== undefined) clearTimeout(quietTimer);
-    quietTimer = undefined;
-    const q = quiet;
-    quiet = null;
-    if (q !== null) post(q);
-  };
-  const postOutput = (m: OutputMessage): void => {
-    if (
-      !sender!.tracing && m.messages.length === 0 && m.replies.length === 0 &&
-      m.emitted.length === 0 && (m.writes === null || m.writes.length === 0) &&
-      (m.delivered === null || m.delivered.length === 0) && m.mirror === undefined
-    ) {
-      quiet = m;
-      if (quietTimer === undefined && !closed) quietTimer = setTimeout(postQuiet, REPORT_MS);
-      return;
-    }
-    quiet = null; // this one's clocks are newer
-    post(m);
-  };
+  const outputs = quietOutputs(post, () => sender!.tracing, REPORT_MS);
+  const postOutput = outputs.post;
   const wrapped = (m: FromWorker): void => {
     if (m.type === "output") {
       const writes = mirrorWait && m.writes !== null && m.writes.length > 0;
@@ -177,7 +151,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
       return;
     }
     if (m.type === "closed") {
-      postQuiet();
+      outputs.close();
       closed = true;
       report();
       sender?.close();
@@ -280,6 +254,67 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
     arrive: (batch) => {
       if (sender !== null && waiting === null) arrive(batch);
       else (waiting ?? early).push({ type: "inputs", deliveries: batch, requests: [] }); // not started
+    },
+  };
+}
+
+/**
+ * The outputs a node with direct links posts to the main thread, less the ones that say
+ * nothing but the node's clocks (its messages left directly, no replies, events, writes
+ * or deliveries): while nobody traces, such an output waits up to `holdMs` for the next
+ * output, which carries newer clocks anyway, and is dropped if one comes. Under load a
+ * leader makes one for every batch of its peers' answers; each cost the main thread a
+ * message and woke it. `close()` posts the one held, if any, and holds no more.
+ *
+ * @example
+ * ```ts
+ * import { quietOutputs } from "./direct_node.ts";
+ * import type { FromWorker } from "../worker_protocol.ts";
+ * const posted: FromWorker[] = [];
+ * const outputs = quietOutputs((m) => posted.push(m), () => false, 20);
+ * outputs.post({
+ *   type: "output", writes: null, messages: [], replies: [], emitted: [], delivered: null,
+ *   clocks: { lamport: 3, vclock: { n1: 3 } },
+ * });
+ * posted.length; // 0: held
+ * outputs.close();
+ * posted.length; // 1
+ * ```
+ */
+export function quietOutputs(
+  post: (m: FromWorker) => void,
+  tracing: () => boolean,
+  holdMs: number,
+): { post(m: OutputMessage): void; close(): void } {
+  let held: OutputMessage | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const m = held;
+    held = null;
+    if (m !== null) post(m);
+  };
+  return {
+    post(m) {
+      if (
+        !closed && !tracing() && m.messages.length === 0 && m.replies.length === 0 &&
+        m.emitted.length === 0 && (m.writes === null || m.writes.length === 0) &&
+        (m.delivered === null || m.delivered.length === 0) && m.mirror === undefined
+      ) {
+        held = m;
+        timer ??= setTimeout(flush, holdMs);
+        return;
+      }
+      held = null; // this one's clocks are newer
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      post(m);
+    },
+    close() {
+      flush();
+      closed = true;
     },
   };
 }
