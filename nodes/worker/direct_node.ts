@@ -259,12 +259,15 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
 }
 
 /**
- * The outputs a node with direct links posts to the main thread, less the ones that say
- * nothing but the node's clocks (its messages left directly, no replies, events, writes
- * or deliveries): while nobody traces, such an output waits up to `holdMs` for the next
- * output, which carries newer clocks anyway, and is dropped if one comes. Under load a
- * leader makes one for every batch of its peers' answers; each cost the main thread a
- * message and woke it. `close()` posts the one held, if any, and holds no more.
+ * The outputs a node with direct links posts to the main thread, fewer: one that holds
+ * nothing for the main thread but the node's clocks and protocol events (its messages
+ * left directly; no replies, writes or deliveries) waits, while nobody traces, up to
+ * `holdMs` for the next output, which then carries its events too (in order, each with
+ * its own Lamport and vector stamps) and newer clocks. Under load a leader made one for
+ * every batch of its peers' answers, a follower one for every commit it learnt; each
+ * cost the main thread a message and woke it. The events reach the main thread's
+ * listeners up to `holdMs` later (while tracing, at once). `close()` posts what is held
+ * and holds no more.
  *
  * @example
  * ```ts
@@ -296,21 +299,28 @@ export function quietOutputs(
     held = null;
     if (m !== null) post(m);
   };
+  /** `m` with the events held before it, first. */
+  const after = (m: OutputMessage): OutputMessage =>
+    held === null || held.emitted.length === 0
+      ? m
+      : { ...m, emitted: m.emitted.length === 0 ? held.emitted : [...held.emitted, ...m.emitted] };
   return {
     post(m) {
       if (
         !closed && !tracing() && m.messages.length === 0 && m.replies.length === 0 &&
-        m.emitted.length === 0 && (m.writes === null || m.writes.length === 0) &&
+        (m.writes === null || m.writes.length === 0) &&
         (m.delivered === null || m.delivered.length === 0) && m.mirror === undefined
       ) {
-        held = m;
+        held = after(m);
+        if (held.emitted.length >= MAX_HELD_EVENTS) return flush();
         timer ??= setTimeout(flush, holdMs);
         return;
       }
-      held = null; // this one's clocks are newer
+      const out = after(m);
+      held = null;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      post(m);
+      post(out);
     },
     close() {
       flush();
@@ -318,3 +328,6 @@ export function quietOutputs(
     },
   };
 }
+
+/** Events a held output gathers at most before it is posted anyway. */
+const MAX_HELD_EVENTS = 256;
