@@ -21,12 +21,7 @@ import type { AnyProtocol, ClientRequest, NodeId, NodeStatus, Reply } from "../p
 import type { Runtime } from "./runtime.ts";
 import { createRng, type Rng } from "../protocols/random.ts";
 import { EventQueue } from "./event_queue.ts";
-import {
-  DEFAULT_LINK_FAULTS,
-  type LinkFaults,
-  type LinkHandle,
-  Network,
-} from "./faults/network.ts";
+import { DEFAULT_LINK_FAULTS, type LinkFaults, Network } from "./faults/network.ts";
 import { type Integrity, LinkIntegrity } from "./faults/link_integrity.ts";
 import { sha256 } from "./faults/hmac_sha256.ts";
 import { schemaCheck } from "../protocols/message_schema.ts";
@@ -168,8 +163,8 @@ type SimEvent =
     to: NodeId;
     /** The receiver (resolved once, at the send). */
     node: NodeState | undefined;
-    /** The link it travels on (see `Network.leftLink`). */
-    link: LinkHandle;
+    /** The id of the link it travels on (see `Network.leftLinkId`). */
+    link: number;
     body: unknown;
     lamport: number;
     /** The sender's own vector entry at the send (see `NodeHost.vc`). */
@@ -660,7 +655,7 @@ export class Simulation implements Runtime {
   }
 
   #deliver(m: Extract<SimEvent, { kind: 1 }>): void {
-    this.network.leftLink(m.link);
+    this.network.leftLinkId(m.link);
     this.#receive(m);
   }
 

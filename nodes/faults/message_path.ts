@@ -16,7 +16,7 @@
 import type { NodeId } from "../../protocols/node.ts";
 import { NO_VECTOR, type Outgoing } from "../node_host.ts";
 import type { TraceEvent } from "../trace.ts";
-import type { LinkHandle, Network } from "./network.ts";
+import type { Network } from "./network.ts";
 import type { LinkIntegrity } from "./link_integrity.ts";
 import { tamper } from "./tamper.ts";
 import type { Byzantine } from "./byzantine.ts";
@@ -43,8 +43,8 @@ export interface PathSinks {
   /** Where send, drop and duplicate events go; null while nobody traces. */
   trace: ((e: TraceEvent) => void) | null;
   /**
-   * Takes a copy to deliver to `to` at `time` (the runtime's clock); `link` is the
-   * link it travels on, for {@link Network.leftLink} when it leaves.
+   * Takes a copy to deliver to `to` at `time` (the runtime's clock); `link` is the id
+   * of the link it travels on, for {@link Network.leftLinkId} when it leaves.
    */
   deliverAt(
     time: number,
@@ -52,7 +52,7 @@ export interface PathSinks {
     to: NodeId,
     body: unknown,
     m: Outgoing,
-    link: LinkHandle,
+    link: number,
   ): void;
   /** The run's random source, for tampering. */
   random(): number;
@@ -170,7 +170,7 @@ export function routeMessages(
         reject(sinks, from, to, body, now, "malformed");
         continue;
       }
-      sinks.deliverAt(fate.at[c]!, from, to, body, m, fate.link!);
+      sinks.deliverAt(fate.at[c]!, from, to, body, m, fate.linkId);
     }
   }
 }

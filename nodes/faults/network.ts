@@ -121,6 +121,12 @@ export interface Fate {
    * network the copy left with {@link Network.leftLink}, without looking the link up.
    */
   link: LinkHandle | null;
+  /**
+   * The same link as a number (−1 while none): a runtime that keeps it with each copy
+   * tells the network the copy left with {@link Network.leftLinkId}; it holds no object,
+   * and no link needs one.
+   */
+  linkId: number;
   /** Delivery times (ms, same clock as `now`) of each copy. */
   readonly at: number[];
   /** Whether each copy is tampered. */
@@ -197,16 +203,27 @@ interface Effective {
   integrity: Integrity;
 }
 
-interface LinkState {
-  version: number;
-  eff: Effective;
-  /** Whether a partition or cut blocks the link, as of `blockVersion`. */
-  blocked: boolean;
-  blockVersion: number;
-  lastAt: number;
-  freeAt: number;
-  inFlight: number;
+/**
+ * The links from one sender, by receiver index, in typed arrays: no object per link (a
+ * thousand nodes have a million links, and objects that many were a cache miss and then
+ * a pointer to chase per message, and work for the collector). What a fault-free link
+ * needs — its FIFO horizon and its count in flight — sits side by side in one array;
+ * what only rules and blocks need is allocated when they first do.
+ */
+interface LinkRow {
+  /** `[lastAt, inFlight]` of receiver `t` at `2t`, `2t + 1`. */
+  state: Float64Array;
+  /** Bandwidth horizon (`freeAt`) by receiver; null until a bandwidth rule applies. */
+  freeAt: Float64Array | null;
+  /** `blockVersion * 2 + blocked` by receiver; null until a block exists. */
+  blocked: Int32Array | null;
+  /** The effective faults by receiver while rules exist, and the version they are of. */
+  eff: (Effective | undefined)[] | null;
+  effVersion: Int32Array | null;
 }
+
+/** Link ids are `from * LINK_ROW + to` (indices given on first sight, never changed). */
+const LINK_ROW = 2 ** 21;
 
 /**
  * A fault-injecting network. `random` must be the run's seeded source so fates replay.
@@ -232,25 +249,23 @@ export class Network {
    * nodes those maps were cold, a cache miss per message.
    */
   #index = new Map<NodeId, number>();
-  #rows: (LinkState | undefined)[][] = [];
-  #version = 0;
-  /** Bumped whenever the blocked set changes. */
-  #blockVersion = 0;
+  #rows: (LinkRow | undefined)[] = [];
+  /** Receivers each row has room for (grown by doubling, every row at once). */
+  #width = 8;
+  /** Bumped whenever the rules change (never 0: a fresh row's versions are 0). */
+  #version = 1;
+  /** Bumped whenever the blocked set changes (never 0, as `#version`). */
+  #blockVersion = 1;
   #nextId = 1;
   #watchers = new Set<() => void>();
   /** The effective faults of every link while no rule exists (shared, never changed). */
   #baseEff: Effective | null = null;
   /** The receivers' links of the last sender routed from (a flush routes many in a row). */
   #lastFrom: NodeId | null = null;
-  #lastRow: (LinkState | undefined)[] = [];
-  #fate: Fate = {
-    count: 0,
-    reason: null,
-    link: null,
-    at: [0, 0],
-    tampered: [false, false],
-    integrity: "none",
-  };
+  #lastF = 0;
+  #fate: Fate;
+  /** Handles handed out by {@link Fate.link}, by link id (only for who asks for them). */
+  #handles = new Map<number, LinkHandle>();
 
   /** `base` is the fault-free behaviour (default: 1–3 ms uniform delay). */
   constructor(
@@ -261,6 +276,18 @@ export class Network {
     this.#nodes = [...nodes];
     this.#random = random;
     this.#base = base;
+    const handle = (id: number) => this.#handle(id);
+    this.#fate = {
+      count: 0,
+      reason: null,
+      get link(): LinkHandle | null {
+        return this.linkId < 0 ? null : handle(this.linkId);
+      },
+      linkId: -1,
+      at: [0, 0],
+      tampered: [false, false],
+      integrity: "none",
+    };
   }
 
   /** The nodes partitions are computed over. */
@@ -278,30 +305,38 @@ export class Network {
     const fate = this.#fate;
     fate.count = 0;
     fate.reason = null;
-    const link = this.#link(from, to);
-    fate.link = link;
-    if (link.blockVersion !== this.#blockVersion) {
-      link.blocked = this.#blocked.has(linkKey(from, to));
-      link.blockVersion = this.#blockVersion;
+    let f = this.#lastF;
+    if (from !== this.#lastFrom) {
+      f = this.#indexOf(from);
+      this.#lastFrom = from;
+      this.#lastF = f;
     }
-    if (link.blocked) {
+    const t = this.#indexOf(to);
+    const row = this.#rows[f] ?? this.#newRow(f);
+    fate.linkId = f * LINK_ROW + t;
+    if (this.#blocked.size > 0 && this.#isBlockedAt(row, t, from, to)) {
       fate.reason = "partition";
       return fate;
     }
-    const e = link.eff;
+    const e = this.#rules.length === 0
+      ? this.#baseEff ??= this.#merge(from, to)
+      : this.#ruledEff(row, t, from, to);
     const rnd = this.#random;
     if (e.drop > 0 && rnd() < e.drop) {
       fate.reason = "loss";
       return fate;
     }
-    if (link.inFlight >= e.queueLimit) {
+    const state = row.state;
+    const s = 2 * t;
+    if (state[s + 1]! >= e.queueLimit) {
       fate.reason = "queue";
       return fate;
     }
     let depart = now;
     if (e.bandwidth < Infinity) {
-      depart = Math.max(now, link.freeAt) + 1000 / e.bandwidth;
-      link.freeAt = depart;
+      const freeAt = row.freeAt ??= new Float64Array(this.#width);
+      depart = Math.max(now, freeAt[t]!) + 1000 / e.bandwidth;
+      freeAt[t] = depart;
     }
     const copies = e.duplicate > 0 && rnd() < e.duplicate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
@@ -309,17 +344,17 @@ export class Network {
       if (e.reorder > 0 && rnd() < e.reorder) {
         // Out of order: an extra random hold lets later messages overtake this one.
         at += rnd() * (2 * (at - depart) + 5);
-      } else if (at < link.lastAt) {
-        at = link.lastAt; // per-link FIFO unless reordered
+      } else if (at < state[s]!) {
+        at = state[s]!; // per-link FIFO unless reordered
       } else {
-        link.lastAt = at;
+        state[s] = at;
       }
       fate.at[i] = at;
       fate.tampered[i] = e.tamper > 0 && rnd() < e.tamper;
     }
     fate.count = copies;
     fate.integrity = e.integrity;
-    link.inFlight += copies;
+    state[s + 1] = state[s + 1]! + copies;
     return fate;
   }
 
@@ -327,13 +362,22 @@ export class Network {
   delivered(from: NodeId, to: NodeId): void {
     const f = this.#index.get(from), t = this.#index.get(to);
     if (f === undefined || t === undefined) return;
-    const link = this.#rows[f]![t];
-    if (link !== undefined && link.inFlight > 0) link.inFlight--;
+    this.leftLinkId(f * LINK_ROW + t);
   }
 
   /** {@link delivered} for the link a {@link Fate} handed out. */
   leftLink(link: LinkHandle): void {
     if (link.inFlight > 0) link.inFlight--;
+  }
+
+  /** {@link delivered} for the link id a {@link Fate} handed out ({@link Fate.linkId}). */
+  leftLinkId(id: number): void {
+    const f = Math.floor(id / LINK_ROW);
+    const row = this.#rows[f];
+    if (row === undefined) return;
+    const s = 2 * (id - f * LINK_ROW) + 1;
+    const state = row.state;
+    if (state[s]! > 0) state[s] = state[s]! - 1;
   }
 
   /** Whether messages from `from` to `to` are currently blocked by a partition or cut. */
@@ -414,11 +458,10 @@ export class Network {
   /** Forgets each link's FIFO and bandwidth horizon: what is sent next leaves at once. */
   #unqueue(): void {
     for (const row of this.#rows) {
-      for (const link of row) {
-        if (link === undefined) continue;
-        link.lastAt = 0;
-        link.freeAt = 0;
-      }
+      if (row === undefined) continue;
+      const state = row.state;
+      for (let s = 0; s < state.length; s += 2) state[s] = 0;
+      row.freeAt?.fill(0);
     }
   }
 
@@ -498,49 +541,91 @@ export class Network {
     this.#blockVersion++;
   }
 
-  #link(from: NodeId, to: NodeId): LinkState {
-    let row = this.#lastRow;
-    if (from !== this.#lastFrom) {
-      row = this.#rows[this.#indexOf(from)]!;
-      this.#lastFrom = from;
-      this.#lastRow = row;
+  /** Whether a partition or cut blocks `from → to`, remembered per link until the blocks change. */
+  #isBlockedAt(row: LinkRow, t: number, from: NodeId, to: NodeId): boolean {
+    const blocked = row.blocked ??= new Int32Array(this.#width);
+    const v = blocked[t]!;
+    if (v >> 1 === this.#blockVersion) return (v & 1) === 1;
+    const b = this.#blocked.has(linkKey(from, to));
+    blocked[t] = this.#blockVersion * 2 + (b ? 1 : 0);
+    return b;
+  }
+
+  /** The effective faults of `from → to` while rules exist, merged once per rule change. */
+  #ruledEff(row: LinkRow, t: number, from: NodeId, to: NodeId): Effective {
+    const effs = row.eff ??= new Array<Effective | undefined>(this.#width).fill(undefined);
+    const versions = row.effVersion ??= new Int32Array(this.#width);
+    let e = effs[t];
+    if (e === undefined || versions[t] !== this.#version) {
+      e = effs[t] = this.#merge(from, to);
+      versions[t] = this.#version;
     }
-    const t = this.#indexOf(to);
-    let link = row[t];
-    if (link === undefined) {
-      link = {
-        version: this.#version,
-        eff: this.#effective(from, to),
-        blocked: false,
-        blockVersion: -1,
-        lastAt: 0,
-        freeAt: 0,
-        inFlight: 0,
+    return e;
+  }
+
+  #newRow(f: number): LinkRow {
+    const w = this.#width;
+    const row: LinkRow = {
+      state: new Float64Array(2 * w),
+      freeAt: null,
+      blocked: null,
+      eff: null,
+      effVersion: null,
+    };
+    this.#rows[f] = row;
+    return row;
+  }
+
+  /** A {@link LinkHandle} over the link's count in flight, for {@link Fate.link}. */
+  #handle(id: number): LinkHandle {
+    let h = this.#handles.get(id);
+    if (h === undefined) {
+      const f = Math.floor(id / LINK_ROW);
+      const s = 2 * (id - f * LINK_ROW) + 1;
+      const row = () => this.#rows[f] ?? this.#newRow(f);
+      h = {
+        get inFlight(): number {
+          return row().state[s]!;
+        },
+        set inFlight(v: number) {
+          row().state[s] = v;
+        },
       };
-      // Grown one slot at a time, never written past its end: the row stays a fast array.
-      while (row.length <= t) row.push(undefined);
-      row[t] = link;
-    } else if (link.version !== this.#version) {
-      link.eff = this.#effective(from, to);
-      link.version = this.#version;
+      this.#handles.set(id, h);
     }
-    return link;
+    return h;
   }
 
   #indexOf(id: NodeId): number {
     let i = this.#index.get(id);
     if (i === undefined) {
-      i = this.#rows.length;
+      i = this.#index.size;
+      if (i >= LINK_ROW) throw new RangeError(`a network holds at most ${LINK_ROW} nodes`);
       this.#index.set(id, i);
-      this.#rows.push([]);
+      this.#rows.push(undefined);
+      if (i >= this.#width) this.#widen(i + 1);
     }
     return i;
   }
 
-  #effective(from: NodeId, to: NodeId): Effective {
-    // Without rules every link behaves as the base: one shared object, not one per link.
-    if (this.#rules.length === 0) return this.#baseEff ??= this.#merge(from, to);
-    return this.#merge(from, to);
+  /** Makes every row hold `n` receivers (doubling): the arrays are copied, ids stay. */
+  #widen(n: number): void {
+    let w = this.#width;
+    while (w < n) w *= 2;
+    this.#width = w;
+    const grow = <A extends Float64Array | Int32Array>(a: A, len: number): A => {
+      const b = new (a.constructor as new (n: number) => A)(len);
+      b.set(a);
+      return b;
+    };
+    for (const row of this.#rows) {
+      if (row === undefined) continue;
+      row.state = grow(row.state, 2 * w);
+      if (row.freeAt !== null) row.freeAt = grow(row.freeAt, w);
+      if (row.blocked !== null) row.blocked = grow(row.blocked, w);
+      if (row.effVersion !== null) row.effVersion = grow(row.effVersion, w);
+      if (row.eff !== null) { while (row.eff.length < w) row.eff.push(undefined); }
+    }
   }
 
   #merge(from: NodeId, to: NodeId): Effective {

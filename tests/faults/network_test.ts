@@ -254,3 +254,37 @@ Deno.test("delays are bounded: longer ones are refused, long tails are cut to th
     "a far tail sample is cut to the bound",
   );
 });
+
+Deno.test("link state survives the network growing: FIFO horizons and counts in flight stay", () => {
+  const rng = createRng(3);
+  const n = new Network(["n1", "n2"], () => rng.next(), {
+    delay: { kind: "uniform", min: 1, max: 50 },
+  });
+  n.addRule("n1", "n2", { queueLimit: 2 });
+  const first = n.route("n1", "n2", 0);
+  const id = first.linkId;
+  const lastAt = first.at[0]!;
+  assert.equal(n.route("n1", "n2", 0).count, 1);
+  // Hundreds of nodes seen after the link: every row is widened and copied.
+  for (let i = 3; i <= 300; i++) n.route(`n${i}`, "n1", 0);
+  assert.equal(n.route("n1", "n2", 0).reason, "queue", "two still in flight after growing");
+  n.leftLinkId(id);
+  const next = n.route("n1", "n2", 0);
+  assert.equal(next.count, 1, "one left: room for one more");
+  assert.ok(next.at[0]! >= lastAt, "FIFO: not before what the link carried before it grew");
+  assert.equal(next.linkId, id, "a link's id stays the same");
+});
+
+Deno.test("Fate.link is a handle over the same count in flight as the link id", () => {
+  const n = net();
+  n.addRule("n1", "n2", { queueLimit: 1 });
+  const link = n.route("n1", "n2", 0).link!;
+  assert.equal(link.inFlight, 1);
+  assert.equal(n.route("n1", "n2", 0).reason, "queue");
+  n.leftLink(link);
+  assert.equal(link.inFlight, 0);
+  assert.equal(n.route("n1", "n2", 0).count, 1);
+  n.delivered("n1", "n2");
+  assert.equal(link.inFlight, 0);
+  assert.equal(n.route("n3", "n4", 0).link === link, false, "another link, another handle");
+});
