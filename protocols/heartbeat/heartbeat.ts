@@ -15,12 +15,11 @@ import type { NodeContext, NodeId, Protocol, ProtocolNode } from "../node.ts";
 import { timedOut, timeoutFrom } from "./fixed_timeout.ts";
 import {
   createPhiAccrual,
-  phi,
+  createPhiTable,
   phiHeartbeat,
-  phiWindowOf,
-  windowHeartbeat,
-  windowPhi,
-  windowSuspectedFrom,
+  tableHeartbeat,
+  tablePhi,
+  tableSuspectedFrom,
 } from "./phi_accrual.ts";
 import { createSuspicionWatch, reviewSuspicions, type SuspicionRules } from "./suspicion_watch.ts";
 import { positiveOption } from "../options.ts";
@@ -81,10 +80,11 @@ export function heartbeatOptions(raw: Readonly<Record<string, unknown>>): Heartb
 function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatMessage> {
   const o = heartbeatOptions(ctx.options);
   const start = ctx.now();
-  const phiD = createPhiAccrual(ctx.peers, start, {
-    threshold: o.phiThreshold,
-    firstIntervalMs: o.intervalMs,
-  });
+  const phiOptions = { threshold: o.phiThreshold, firstIntervalMs: o.intervalMs };
+  // The peers' windows by index (a table: no object per peer); nodes that joined later
+  // get a window of their own when first heard of (kept, never judged).
+  const table = createPhiTable(ctx.peers.length, start, phiOptions);
+  const strangers = createPhiAccrual([], start, phiOptions);
   let seq = 0;
   // Stagger the first beat so nodes started together do not beat in lockstep.
   let nextBeat = start + ctx.random() * o.intervalMs;
@@ -97,7 +97,6 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
   // every lookup in a node's own map of a thousand peers is a walk through memory.
   const peers = ctx.peers;
   const index = new Map(peers.map((p, i) => [p, i]));
-  const windows = peers.map((p) => phiWindowOf(phiD, p)!);
   // The fixed timeout's time of last heartbeat (or of the start), and the time of the
   // last heartbeat (NaN: none yet): arrays, not maps of boxed numbers.
   const heard = new Float64Array(peers.length).fill(start);
@@ -108,8 +107,8 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       judge: (i, now) => timedOut(heard[i]!, now, o.timeoutMs),
     }
     : {
-      from: (i) => windowSuspectedFrom(phiD, windows[i]!, o.phiThreshold),
-      judge: (i, now) => windowPhi(phiD, windows[i]!, now) > o.phiThreshold,
+      from: (i) => tableSuspectedFrom(table, i, o.phiThreshold),
+      judge: (i, now) => tablePhi(table, i, now) > o.phiThreshold,
     };
   const watch = createSuspicionWatch(peers.length, rules, start);
 
@@ -118,7 +117,7 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       const p = peers[i]!;
       if (watch.suspected.has(i)) {
         suspected.add(p);
-        ctx.emit("suspect", { peer: p, phi: round(phi(phiD, p, now)) });
+        ctx.emit("suspect", { peer: p, phi: round(tablePhi(table, i, now)) });
       } else {
         suspected.delete(p);
         ctx.emit("trust", { peer: p });
@@ -144,10 +143,10 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       const now = ctx.now();
       const i = index.get(from);
       if (i === undefined) {
-        phiHeartbeat(phiD, from, now); // not a peer (it joined later): kept, never judged
+        phiHeartbeat(strangers, from, now); // not a peer (it joined later): kept, never judged
         return review(now);
       }
-      windowHeartbeat(phiD, windows[i]!, now);
+      tableHeartbeat(table, i, now);
       heard[i] = received[i] = now;
       review(now, i);
     },
@@ -159,7 +158,7 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
       const phis: Record<string, number> = {};
       const lastHeartbeat: Record<string, number> = {};
       peers.forEach((p, i) => {
-        phis[p] = round(phi(phiD, p, now));
+        phis[p] = round(tablePhi(table, i, now));
         if (!Number.isNaN(received[i]!)) lastHeartbeat[p] = Math.round(now - received[i]!);
       });
       return {

@@ -203,11 +203,22 @@ export function phi(d: PhiAccrualDetector, peer: string, now: number): number {
  * ```
  */
 export function windowPhi(d: PhiAccrualDetector, w: PhiWindow, now: number): number {
-  const n = w.intervals.length;
-  const mean = w.sum / n + d.options.acceptablePauseMs;
-  const variance = Math.max(0, w.sumSq / n - (w.sum / n) ** 2);
-  const std = Math.max(Math.sqrt(variance), d.options.minStdDevMs);
-  const y = (now - w.last - mean) / std;
+  return phiOf(d.options, w.intervals.length, w.sum, w.sumSq, w.last, now);
+}
+
+/** φ at `now` of a window of `n` samples (sum, sum of squares) last heard at `last`. */
+function phiOf(
+  o: PhiOptions,
+  n: number,
+  sum: number,
+  sumSq: number,
+  last: number,
+  now: number,
+): number {
+  const mean = sum / n + o.acceptablePauseMs;
+  const variance = Math.max(0, sumSq / n - (sum / n) ** 2);
+  const std = Math.max(Math.sqrt(variance), o.minStdDevMs);
+  const y = (now - last - mean) / std;
   // Logistic approximation of the normal CDF (error < 0.0002): P(later) = 1 / (1 + e^z),
   // so φ = log10(1 + e^z), computed in a form that neither overflows nor underflows.
   const z = y * (LOGISTIC_A + LOGISTIC_B * y * y);
@@ -266,12 +277,22 @@ export function windowSuspectedFrom(
   w: PhiWindow,
   threshold: number,
 ): number {
-  // The same mean and deviation as windowPhi(): φ is a function of y = (silence − mean) / std.
-  const n = w.intervals.length;
-  const mean = w.sum / n + d.options.acceptablePauseMs;
-  const variance = Math.max(0, w.sumSq / n - (w.sum / n) ** 2);
-  const std = Math.max(Math.sqrt(variance), d.options.minStdDevMs);
-  const t = w.last + mean + std * silenceAt(threshold);
+  return suspectedFromOf(d.options, w.intervals.length, w.sum, w.sumSq, w.last, threshold);
+}
+
+function suspectedFromOf(
+  o: PhiOptions,
+  n: number,
+  sum: number,
+  sumSq: number,
+  last: number,
+  threshold: number,
+): number {
+  // The same mean and deviation as phiOf(): φ is a function of y = (silence − mean) / std.
+  const mean = sum / n + o.acceptablePauseMs;
+  const variance = Math.max(0, sumSq / n - (sum / n) ** 2);
+  const std = Math.max(Math.sqrt(variance), o.minStdDevMs);
+  const t = last + mean + std * silenceAt(threshold);
   return t - (1e-6 + Math.abs(t) * 1e-9);
 }
 
@@ -293,4 +314,137 @@ function silenceAt(threshold: number): number {
   cachedThreshold = threshold;
   cachedSilence = y;
   return y;
+}
+
+/**
+ * The windows of a fixed list of peers, by index, in typed arrays: the same samples,
+ * sums and φ as one {@link PhiWindow} per peer, bit for bit, without an object (and three
+ * boxed numbers, and an array) per peer. A thousand nodes watching each other hold a
+ * million windows: as objects they were most of the heap the collector walked, and a
+ * heartbeat followed four pointers to reach its peer's.
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, tableHeartbeat, tablePhi } from "./phi_accrual.ts";
+ * const t = createPhiTable(2, 0, { firstIntervalMs: 100 });
+ * tableHeartbeat(t, 1, 100);
+ * tablePhi(t, 1, 150) < tablePhi(t, 0, 150); // true: peer 0 has been silent longer
+ * ```
+ */
+export interface PhiTable {
+  readonly options: PhiOptions;
+  /** How many peers. */
+  readonly size: number;
+  /** `[sum, sumSq, last, samples, next]` of peer `i` at `5i`…`5i + 4`. */
+  readonly stats: Float64Array;
+  /** Peer `i`'s samples at `i * room`…, a ring once `room` is the window size. */
+  samples: Float64Array;
+  /** Samples each peer has room for (doubled as they come, up to the window size). */
+  room: number;
+}
+
+/**
+ * A table of `size` windows, each seeded at `now` as {@link createPhiAccrual} seeds one.
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable } from "./phi_accrual.ts";
+ * createPhiTable(3, 0).size; // 3
+ * ```
+ */
+export function createPhiTable(
+  size: number,
+  now: number,
+  options: Partial<PhiOptions> = {},
+): PhiTable {
+  const o = { ...DEFAULT_PHI, ...options };
+  const room = Math.min(4, o.windowSize);
+  const t: PhiTable = {
+    options: o,
+    size,
+    stats: new Float64Array(5 * size),
+    samples: new Float64Array(size * room),
+    room,
+  };
+  const m = o.firstIntervalMs;
+  const s = m / 4;
+  for (let i = 0; i < size; i++) {
+    t.stats[5 * i + 2] = now;
+    tableSample(t, i, m - s);
+    tableSample(t, i, m + s);
+  }
+  return t;
+}
+
+/** {@link addSample} on a table's window: the same operations, in the same order. */
+function tableSample(t: PhiTable, i: number, x: number): void {
+  const size = t.options.windowSize;
+  const st = t.stats;
+  const k = 5 * i;
+  const n = st[k + 3]!;
+  if (n < size) {
+    if (n === t.room) widen(t, Math.min(2 * t.room, size));
+    t.samples[i * t.room + n] = x;
+    st[k + 3] = n + 1;
+  } else {
+    const at = i * t.room + st[k + 4]!;
+    const old = t.samples[at]!;
+    st[k] = st[k]! - old;
+    st[k + 1] = st[k + 1]! - old * old;
+    t.samples[at] = x;
+    st[k + 4] = (st[k + 4]! + 1) % size;
+  }
+  st[k] = st[k]! + x;
+  st[k + 1] = st[k + 1]! + x * x;
+}
+
+function widen(t: PhiTable, room: number): void {
+  const samples = new Float64Array(t.size * room);
+  for (let i = 0; i < t.size; i++) {
+    samples.set(t.samples.subarray(i * t.room, (i + 1) * t.room), i * room);
+  }
+  t.samples = samples;
+  t.room = room;
+}
+
+/**
+ * {@link windowHeartbeat} for peer `i` of a table.
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, tableHeartbeat } from "./phi_accrual.ts";
+ * tableHeartbeat(createPhiTable(1, 0), 0, 100);
+ * ```
+ */
+export function tableHeartbeat(t: PhiTable, i: number, now: number): void {
+  tableSample(t, i, now - t.stats[5 * i + 2]!);
+  t.stats[5 * i + 2] = now;
+}
+
+/**
+ * {@link windowPhi} for peer `i` of a table.
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, tablePhi } from "./phi_accrual.ts";
+ * tablePhi(createPhiTable(1, 0, { firstIntervalMs: 100 }), 0, 1000) > 8; // true
+ * ```
+ */
+export function tablePhi(t: PhiTable, i: number, now: number): number {
+  const st = t.stats, k = 5 * i;
+  return phiOf(t.options, st[k + 3]!, st[k]!, st[k + 1]!, st[k + 2]!, now);
+}
+
+/**
+ * {@link windowSuspectedFrom} for peer `i` of a table.
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, tableSuspectedFrom } from "./phi_accrual.ts";
+ * tableSuspectedFrom(createPhiTable(1, 0, { firstIntervalMs: 100 }), 0, 8) > 100; // true
+ * ```
+ */
+export function tableSuspectedFrom(t: PhiTable, i: number, threshold: number): number {
+  const st = t.stats, k = 5 * i;
+  return suspectedFromOf(t.options, st[k + 3]!, st[k]!, st[k + 1]!, st[k + 2]!, threshold);
 }
