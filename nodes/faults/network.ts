@@ -276,6 +276,8 @@ export class Network {
     this.#nodes = [...nodes];
     this.#random = random;
     this.#base = base;
+    // Room for the nodes known now: rows are not widened (copied) as they are first seen.
+    while (this.#width < nodes.length) this.#width *= 2;
     const handle = (id: number) => this.#handle(id);
     this.#fate = {
       count: 0,
