@@ -47,6 +47,11 @@ export class EventQueue<T extends Timed> {
     return this.#size;
   }
 
+  /** Every queued event, in no particular order. */
+  *values(): IterableIterator<T> {
+    for (let i = 0; i < this.#size; i++) yield this.#items[i]!;
+  }
+
   /** The earliest event without removing it. */
   peek(): T | undefined {
     return this.#size === 0 ? undefined : this.#items[0];

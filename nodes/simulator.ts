@@ -290,6 +290,9 @@ export class Simulation implements Runtime {
       rnd,
       o.integrity === undefined ? base : { ...base, integrity: o.integrity },
     );
+    // Every copy in flight is a delivery on the queue: the network need not count them
+    // (a cache miss per copy at a thousand nodes) until a queue limit needs the counts.
+    this.network.countInFlightFrom(() => this.#inFlightLinks());
     this.#sinks.check = schemaCheck(o.protocol.messages);
     // Link keys come from the seed, not the PRNG: turning integrity on changes no draw.
     this.#sinks.integrity = new LinkIntegrity(sha256(new TextEncoder().encode(`sim:${o.seed}`)));
@@ -652,6 +655,11 @@ export class Simulation implements Runtime {
     if (s.host === null) return;
     if (!s.paused) return fn();
     this.after(this.protocol.tickMs, () => this.#whenRunning(s, fn));
+  }
+
+  /** The link of every copy in flight: each delivery on the queue. */
+  *#inFlightLinks(): Iterable<number> {
+    for (const e of this.#queue.values()) if (e.kind === 1) yield e.link;
   }
 
   #deliver(m: Extract<SimEvent, { kind: 1 }>): void {

@@ -211,6 +211,11 @@ interface Effective {
  * what only rules and blocks need is allocated when they first do.
  */
 interface LinkRow {
+  /**
+   * Receivers the row has room for: grown by doubling as higher ones are first sent to
+   * (a node that talks to a few peers holds a few links, not a row for every node).
+   */
+  room: number;
   /** `[lastAt, inFlight]` of receiver `t` at `2t`, `2t + 1`. */
   state: Float64Array;
   /** Bandwidth horizon (`freeAt`) by receiver; null until a bandwidth rule applies. */
@@ -220,6 +225,23 @@ interface LinkRow {
   /** The effective faults by receiver while rules exist, and the version they are of. */
   eff: (Effective | undefined)[] | null;
   effVersion: Int32Array | null;
+}
+
+/** Makes `row` hold receiver `t`: its arrays are copied into ones twice as long (or more). */
+function widen(row: LinkRow, t: number): void {
+  let room = row.room;
+  while (room <= t) room *= 2;
+  row.room = room;
+  const grow = <A extends Float64Array | Int32Array>(a: A, len: number): A => {
+    const b = new (a.constructor as new (n: number) => A)(len);
+    b.set(a);
+    return b;
+  };
+  row.state = grow(row.state, 2 * room);
+  if (row.freeAt !== null) row.freeAt = grow(row.freeAt, room);
+  if (row.blocked !== null) row.blocked = grow(row.blocked, room);
+  if (row.effVersion !== null) row.effVersion = grow(row.effVersion, room);
+  if (row.eff !== null) { while (row.eff.length < room) row.eff.push(undefined); }
 }
 
 /** Link ids are `from * LINK_ROW + to` (indices given on first sight, never changed). */
@@ -250,8 +272,6 @@ export class Network {
    */
   #index = new Map<NodeId, number>();
   #rows: (LinkRow | undefined)[] = [];
-  /** Receivers each row has room for (grown by doubling, every row at once). */
-  #width = 8;
   /** Bumped whenever the rules change (never 0: a fresh row's versions are 0). */
   #version = 1;
   /** Bumped whenever the blocked set changes (never 0, as `#version`). */
@@ -264,6 +284,14 @@ export class Network {
   #lastFrom: NodeId | null = null;
   #lastF = 0;
   #fate: Fate;
+  /**
+   * Where the runtime's copies in flight can be listed (their link ids), or null: then
+   * every link's count in flight is kept at all times, else only while a queue limit
+   * needs it (see {@link countInFlightFrom}).
+   */
+  #inFlightSource: (() => Iterable<number>) | null = null;
+  /** Whether the counts in flight are kept now (always, without a source). */
+  #counting = true;
   /** Handles handed out by {@link Fate.link}, by link id (only for who asks for them). */
   #handles = new Map<number, LinkHandle>();
 
@@ -276,8 +304,6 @@ export class Network {
     this.#nodes = [...nodes];
     this.#random = random;
     this.#base = base;
-    // Room for the nodes known now: rows are not widened (copied) as they are first seen.
-    while (this.#width < nodes.length) this.#width *= 2;
     const handle = (id: number) => this.#handle(id);
     this.#fate = {
       count: 0,
@@ -315,6 +341,7 @@ export class Network {
     }
     const t = this.#indexOf(to);
     const row = this.#rows[f] ?? this.#newRow(f);
+    if (t >= row.room) widen(row, t);
     fate.linkId = f * LINK_ROW + t;
     if (this.#blocked.size > 0 && this.#isBlockedAt(row, t, from, to)) {
       fate.reason = "partition";
@@ -330,13 +357,15 @@ export class Network {
     }
     const state = row.state;
     const s = 2 * t;
-    if (state[s + 1]! >= e.queueLimit) {
+    // Not counting: no queue limit applies (see #recount).
+    const counting = this.#counting;
+    if (counting && state[s + 1]! >= e.queueLimit) {
       fate.reason = "queue";
       return fate;
     }
     let depart = now;
     if (e.bandwidth < Infinity) {
-      const freeAt = row.freeAt ??= new Float64Array(this.#width);
+      const freeAt = row.freeAt ??= new Float64Array(row.room);
       depart = Math.max(now, freeAt[t]!) + 1000 / e.bandwidth;
       freeAt[t] = depart;
     }
@@ -356,12 +385,13 @@ export class Network {
     }
     fate.count = copies;
     fate.integrity = e.integrity;
-    state[s + 1] = state[s + 1]! + copies;
+    if (counting) state[s + 1] = state[s + 1]! + copies;
     return fate;
   }
 
   /** Tells the network a copy on `from → to` left the link (delivered or discarded). */
   delivered(from: NodeId, to: NodeId): void {
+    if (!this.#counting) return;
     const f = this.#index.get(from), t = this.#index.get(to);
     if (f === undefined || t === undefined) return;
     this.leftLinkId(f * LINK_ROW + t);
@@ -374,12 +404,52 @@ export class Network {
 
   /** {@link delivered} for the link id a {@link Fate} handed out ({@link Fate.linkId}). */
   leftLinkId(id: number): void {
+    if (!this.#counting) return;
     const f = Math.floor(id / LINK_ROW);
     const row = this.#rows[f];
     if (row === undefined) return;
     const s = 2 * (id - f * LINK_ROW) + 1;
     const state = row.state;
     if (state[s]! > 0) state[s] = state[s]! - 1;
+  }
+
+  /**
+   * The runtime can list the copies in flight (the {@link Fate.linkId} of each copy it
+   * holds and has not yet told {@link leftLinkId} or {@link delivered} of): then the
+   * network counts copies in flight only while a queue limit applies, and recounts from
+   * `source` when one starts to. A copy in flight costs a memory access less on each
+   * end (with a thousand nodes, a million links: a cache miss), and every decision is
+   * the one full counting would make.
+   */
+  countInFlightFrom(source: () => Iterable<number>): void {
+    this.#inFlightSource = source;
+    this.#recount();
+  }
+
+  /** Keeps counts in flight only while a queue limit needs them (see {@link countInFlightFrom}). */
+  #recount(): void {
+    if (this.#inFlightSource === null) return;
+    const need = this.#base.queueLimit !== undefined ||
+      this.#rules.some((r) => r.queueLimit !== undefined);
+    if (need) this.#countNow();
+    else this.#counting = false;
+  }
+
+  /** Starts counting, from the copies the runtime lists, if it had stopped. */
+  #countNow(): void {
+    if (this.#counting) return;
+    for (const row of this.#rows) {
+      if (row === undefined) continue;
+      const state = row.state;
+      for (let s = 1; s < state.length; s += 2) state[s] = 0;
+    }
+    for (const id of this.#inFlightSource!()) {
+      const f = Math.floor(id / LINK_ROW);
+      const row = this.#rows[f] ?? this.#newRow(f);
+      const s = 2 * (id - f * LINK_ROW) + 1;
+      row.state[s] = row.state[s]! + 1;
+    }
+    this.#counting = true;
   }
 
   /** Whether messages from `from` to `to` are currently blocked by a partition or cut. */
@@ -418,6 +488,7 @@ export class Network {
     const id = this.#nextId++;
     this.#rules.push({ ...faults, id, from, to });
     this.#version++;
+    this.#recount();
     this.#changed();
     return id;
   }
@@ -428,6 +499,7 @@ export class Network {
     if (r >= 0) {
       this.#rules.splice(r, 1);
       this.#version++;
+      this.#recount();
       this.#unqueue();
       this.#changed();
       return true;
@@ -453,6 +525,7 @@ export class Network {
     this.#blocked.clear();
     this.#blockVersion++;
     this.#version++;
+    this.#recount();
     this.#unqueue();
     this.#changed();
   }
@@ -504,6 +577,7 @@ export class Network {
       ...r.blocks.map((b) => b.id + 1),
     );
     this.#version++;
+    this.#recount();
     this.#recomputeBlocked();
     this.#unqueue();
     this.#changed();
@@ -545,7 +619,7 @@ export class Network {
 
   /** Whether a partition or cut blocks `from → to`, remembered per link until the blocks change. */
   #isBlockedAt(row: LinkRow, t: number, from: NodeId, to: NodeId): boolean {
-    const blocked = row.blocked ??= new Int32Array(this.#width);
+    const blocked = row.blocked ??= new Int32Array(row.room);
     const v = blocked[t]!;
     if (v >> 1 === this.#blockVersion) return (v & 1) === 1;
     const b = this.#blocked.has(linkKey(from, to));
@@ -555,8 +629,8 @@ export class Network {
 
   /** The effective faults of `from → to` while rules exist, merged once per rule change. */
   #ruledEff(row: LinkRow, t: number, from: NodeId, to: NodeId): Effective {
-    const effs = row.eff ??= new Array<Effective | undefined>(this.#width).fill(undefined);
-    const versions = row.effVersion ??= new Int32Array(this.#width);
+    const effs = row.eff ??= new Array<Effective | undefined>(row.room).fill(undefined);
+    const versions = row.effVersion ??= new Int32Array(row.room);
     let e = effs[t];
     if (e === undefined || versions[t] !== this.#version) {
       e = effs[t] = this.#merge(from, to);
@@ -566,9 +640,9 @@ export class Network {
   }
 
   #newRow(f: number): LinkRow {
-    const w = this.#width;
     const row: LinkRow = {
-      state: new Float64Array(2 * w),
+      room: 4,
+      state: new Float64Array(8),
       freeAt: null,
       blocked: null,
       eff: null,
@@ -585,11 +659,14 @@ export class Network {
       const f = Math.floor(id / LINK_ROW);
       const s = 2 * (id - f * LINK_ROW) + 1;
       const row = () => this.#rows[f] ?? this.#newRow(f);
+      const counted = () => this.#countNow();
       h = {
         get inFlight(): number {
+          counted();
           return row().state[s]!;
         },
         set inFlight(v: number) {
+          counted();
           row().state[s] = v;
         },
       };
@@ -605,29 +682,8 @@ export class Network {
       if (i >= LINK_ROW) throw new RangeError(`a network holds at most ${LINK_ROW} nodes`);
       this.#index.set(id, i);
       this.#rows.push(undefined);
-      if (i >= this.#width) this.#widen(i + 1);
     }
     return i;
-  }
-
-  /** Makes every row hold `n` receivers (doubling): the arrays are copied, ids stay. */
-  #widen(n: number): void {
-    let w = this.#width;
-    while (w < n) w *= 2;
-    this.#width = w;
-    const grow = <A extends Float64Array | Int32Array>(a: A, len: number): A => {
-      const b = new (a.constructor as new (n: number) => A)(len);
-      b.set(a);
-      return b;
-    };
-    for (const row of this.#rows) {
-      if (row === undefined) continue;
-      row.state = grow(row.state, 2 * w);
-      if (row.freeAt !== null) row.freeAt = grow(row.freeAt, w);
-      if (row.blocked !== null) row.blocked = grow(row.blocked, w);
-      if (row.effVersion !== null) row.effVersion = grow(row.effVersion, w);
-      if (row.eff !== null) { while (row.eff.length < w) row.eff.push(undefined); }
-    }
   }
 
   #merge(from: NodeId, to: NodeId): Effective {

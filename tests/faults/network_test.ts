@@ -255,7 +255,7 @@ Deno.test("delays are bounded: longer ones are refused, long tails are cut to th
   );
 });
 
-Deno.test("link state survives the network growing: FIFO horizons and counts in flight stay", () => {
+Deno.test("link state survives a row growing: FIFO horizons and counts in flight stay", () => {
   const rng = createRng(3);
   const n = new Network(["n1", "n2"], () => rng.next(), {
     delay: { kind: "uniform", min: 1, max: 50 },
@@ -265,8 +265,8 @@ Deno.test("link state survives the network growing: FIFO horizons and counts in 
   const id = first.linkId;
   const lastAt = first.at[0]!;
   assert.equal(n.route("n1", "n2", 0).count, 1);
-  // Hundreds of nodes seen after the link: every row is widened and copied.
-  for (let i = 3; i <= 300; i++) n.route(`n${i}`, "n1", 0);
+  // Hundreds of receivers seen after the link: n1's row is widened (copied) many times.
+  for (let i = 3; i <= 300; i++) n.route("n1", `n${i}`, 0);
   assert.equal(n.route("n1", "n2", 0).reason, "queue", "two still in flight after growing");
   n.leftLinkId(id);
   const next = n.route("n1", "n2", 0);
@@ -287,4 +287,18 @@ Deno.test("Fate.link is a handle over the same count in flight as the link id", 
   n.delivered("n1", "n2");
   assert.equal(link.inFlight, 0);
   assert.equal(n.route("n3", "n4", 0).link === link, false, "another link, another handle");
+});
+
+Deno.test("with a list of copies in flight, a queue limit counts them when it starts to apply", () => {
+  const n = net();
+  const inFlight: number[] = [];
+  n.countInFlightFrom(() => inFlight);
+  // No limit: copies go uncounted; the runtime holds them (here, in a list).
+  for (let i = 0; i < 3; i++) inFlight.push(n.route("n1", "n2", 0).linkId);
+  n.leftLinkId(inFlight.shift()!);
+  n.addRule("n1", "n2", { queueLimit: 3 });
+  assert.equal(n.route("n1", "n2", 0).count, 1, "two held: room for a third");
+  assert.equal(n.route("n1", "n2", 0).reason, "queue");
+  n.leftLinkId(inFlight[0]!);
+  assert.equal(n.route("n1", "n2", 0).count, 1, "one left: room again");
 });

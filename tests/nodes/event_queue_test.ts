@@ -45,3 +45,30 @@ Deno.test("the event queue grows past its first capacity and keeps its order", (
   }
   assert.equal(q.size, 0);
 });
+
+Deno.test("the event queue lists every queued event, whatever was pushed and popped", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(-1)), { maxLength: 500 }),
+      (ops) => {
+        const q = new EventQueue<{ time: number; seq: number }>();
+        let seq = 0;
+        const held = new Set<{ time: number; seq: number }>();
+        for (const op of ops) {
+          if (op === -1) {
+            const e = q.pop();
+            if (e !== undefined) held.delete(e);
+          } else {
+            const e = { time: op, seq: seq++ };
+            q.push(e);
+            held.add(e);
+          }
+        }
+        const listed = [...q.values()];
+        assert.equal(listed.length, held.size);
+        assert.deepEqual(new Set(listed), held);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
