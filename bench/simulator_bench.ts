@@ -24,7 +24,7 @@
  * flight (the deliveries on its queue) so that the network counts them only while a
  * queue limit applies: a delivery no longer touches its link. Heartbeat keeps its
  * peers' phi windows in typed arrays (a million window objects were most of the heap
- * at 1,000 nodes), and a SWIM tick with no suspect and no relay allocates nothing.
+ * at 1,000 nodes), and a SWIM tick with no suspect and no relay copies nothing.
  * At 1,000 nodes (same machine, same hour) relay to any peer went from ~340 k to
  * ~600 k events/s (0.11–0.14 → 0.20–0.22 of the 5-node rate) and heartbeat from ~130 k
  * to 220–280 k (its 5-node rate rose too: 0.05 → 0.07), every trace unchanged. What is

@@ -244,8 +244,36 @@ function widen(row: LinkRow, t: number): void {
   if (row.eff !== null) { while (row.eff.length < room) row.eff.push(undefined); }
 }
 
-/** Link ids are `from * LINK_ROW + to` (indices given on first sight, never changed). */
-const LINK_ROW = 2 ** 21;
+/**
+ * Link ids are `from * LINK_ROW + to` (indices given on first sight, never changed):
+ * small integers (below 2^30), kept unboxed in the runtime's events.
+ */
+const LINK_BITS = 15;
+const LINK_ROW = 2 ** LINK_BITS;
+const LINK_MASK = LINK_ROW - 1;
+
+/**
+ * The {@link Fate} a network reuses: its `link` is a getter on the prototype, so that the
+ * fields written per message stay plain (a getter on the object itself slowed every
+ * route by a few percent).
+ */
+class RoutedFate implements Fate {
+  count = 0;
+  reason: DropReason | null = null;
+  linkId = -1;
+  readonly at = [0, 0];
+  readonly tampered = [false, false];
+  integrity: Integrity = "none";
+  readonly #handle: (id: number) => LinkHandle;
+
+  constructor(handle: (id: number) => LinkHandle) {
+    this.#handle = handle;
+  }
+
+  get link(): LinkHandle | null {
+    return this.linkId < 0 ? null : this.#handle(this.linkId);
+  }
+}
 
 /**
  * A fault-injecting network. `random` must be the run's seeded source so fates replay.
@@ -304,18 +332,7 @@ export class Network {
     this.#nodes = [...nodes];
     this.#random = random;
     this.#base = base;
-    const handle = (id: number) => this.#handle(id);
-    this.#fate = {
-      count: 0,
-      reason: null,
-      get link(): LinkHandle | null {
-        return this.linkId < 0 ? null : handle(this.linkId);
-      },
-      linkId: -1,
-      at: [0, 0],
-      tampered: [false, false],
-      integrity: "none",
-    };
+    this.#fate = new RoutedFate((id) => this.#handle(id));
   }
 
   /** The nodes partitions are computed over. */
@@ -342,7 +359,7 @@ export class Network {
     const t = this.#indexOf(to);
     const row = this.#rows[f] ?? this.#newRow(f);
     if (t >= row.room) widen(row, t);
-    fate.linkId = f * LINK_ROW + t;
+    fate.linkId = (f << LINK_BITS) | t;
     if (this.#blocked.size > 0 && this.#isBlockedAt(row, t, from, to)) {
       fate.reason = "partition";
       return fate;
@@ -394,7 +411,7 @@ export class Network {
     if (!this.#counting) return;
     const f = this.#index.get(from), t = this.#index.get(to);
     if (f === undefined || t === undefined) return;
-    this.leftLinkId(f * LINK_ROW + t);
+    this.leftLinkId((f << LINK_BITS) | t);
   }
 
   /** {@link delivered} for the link a {@link Fate} handed out. */
@@ -405,10 +422,10 @@ export class Network {
   /** {@link delivered} for the link id a {@link Fate} handed out ({@link Fate.linkId}). */
   leftLinkId(id: number): void {
     if (!this.#counting) return;
-    const f = Math.floor(id / LINK_ROW);
+    const f = id >> LINK_BITS;
     const row = this.#rows[f];
     if (row === undefined) return;
-    const s = 2 * (id - f * LINK_ROW) + 1;
+    const s = 2 * (id & LINK_MASK) + 1;
     const state = row.state;
     if (state[s]! > 0) state[s] = state[s]! - 1;
   }
@@ -444,9 +461,9 @@ export class Network {
       for (let s = 1; s < state.length; s += 2) state[s] = 0;
     }
     for (const id of this.#inFlightSource!()) {
-      const f = Math.floor(id / LINK_ROW);
+      const f = id >> LINK_BITS;
       const row = this.#rows[f] ?? this.#newRow(f);
-      const s = 2 * (id - f * LINK_ROW) + 1;
+      const s = 2 * (id & LINK_MASK) + 1;
       row.state[s] = row.state[s]! + 1;
     }
     this.#counting = true;
@@ -656,8 +673,8 @@ export class Network {
   #handle(id: number): LinkHandle {
     let h = this.#handles.get(id);
     if (h === undefined) {
-      const f = Math.floor(id / LINK_ROW);
-      const s = 2 * (id - f * LINK_ROW) + 1;
+      const f = id >> LINK_BITS;
+      const s = 2 * (id & LINK_MASK) + 1;
       const row = () => this.#rows[f] ?? this.#newRow(f);
       const counted = () => this.#countNow();
       h = {
