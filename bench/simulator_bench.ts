@@ -25,13 +25,15 @@
  * queue limit applies: a delivery no longer touches its link. Heartbeat keeps its
  * peers' phi windows in typed arrays (a million window objects were most of the heap
  * at 1,000 nodes), and a SWIM tick with no suspect and no relay copies nothing.
- * At 1,000 nodes (same machine, same hour) relay to any peer went from ~340 k to
- * ~600 k events/s (0.11–0.14 → 0.20–0.22 of the 5-node rate) and heartbeat from ~130 k
- * to 220–280 k (its 5-node rate rose too: 0.05 → 0.07), every trace unchanged. What is
- * left is mostly the node's own state (host, protocol, disk, clock: a dozen objects
- * per event, cold at N = 1,000) and, for quorum-kv, its peer monitor; the event queue
- * (a binary heap with its keys in typed arrays) is a few percent of a profile even
- * with ~30,000 copies queued (1,000 heartbeat nodes), so it stayed as it was.
+ * Runs before and after, interleaved on a quiet machine, at 1,000 nodes: relay to any
+ * peer ~380–410 k → 720–810 k events/s (0.12–0.14 → 0.21–0.24 of the 5-node rate),
+ * heartbeat ~180–210 k → ~355 k (0.06–0.07 → 0.09); SWIM unchanged at 1,000 nodes
+ * (~1.0–1.1 M) while its 5-node rate rose ~1.4× (idle ticks copy nothing), so its
+ * ratio fell; every trace unchanged. What is left is mostly the node's own state
+ * (host, protocol, disk, clock: a dozen objects per event, cold at N = 1,000) and, for
+ * quorum-kv, its peer monitor; the event queue (a binary heap with its keys in typed
+ * arrays) is a few percent of a profile even with ~30,000 copies queued (1,000
+ * heartbeat nodes), so it stayed as it was.
  *
  * @module
  */
