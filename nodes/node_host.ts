@@ -164,8 +164,24 @@ export class NodeHost {
   /** Trace events of the inputs since the last drain. */
   emitted: Emitted[] = [];
   lamport: number;
-  /** The vector clock, or {@link NO_VECTOR} when the host keeps none. */
-  vclock: VectorClock;
+  /**
+   * The vector clock, or {@link NO_VECTOR} when the host keeps none. A vector read here
+   * is never changed afterwards (messages and events carry it).
+   */
+  get vclock(): VectorClock {
+    this.#own = false;
+    return this.#vclock;
+  }
+  set vclock(v: VectorClock) {
+    this.#vclock = v;
+    this.#own = false;
+  }
+  #vclock: VectorClock;
+  /**
+   * Whether {@link vclock}'s object is a copy nothing outside has seen: a tick may then
+   * change it in place (a delivery's merge and the send it causes make one copy, not two).
+   */
+  #own = false;
   /**
    * The node's own vector entry: how many sends, deliveries and requests it has had
    * (kept across restarts). With vectors on it equals `vclock[id]`.
@@ -180,7 +196,7 @@ export class NodeHost {
     this.lamport = o.clocks?.lamport ?? 0;
     this.#vectors = o.vectorClocks ?? true;
     this.vc = o.clocks?.vc ?? o.clocks?.vclock[o.id] ?? 0;
-    this.vclock = !this.#vectors ? NO_VECTOR : o.clocks?.vclock ?? { [o.id]: this.vc };
+    this.#vclock = !this.#vectors ? NO_VECTOR : o.clocks?.vclock ?? { [o.id]: this.vc };
     const id = o.id;
     this.node = protocol.create({
       id,
@@ -226,9 +242,10 @@ export class NodeHost {
     this.vc++;
     if (this.#vectors) {
       // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
-      const v = vectorMerge(this.vclock, vclock) as Record<string, number>;
+      const v = vectorMerge(this.#vclock, vclock) as Record<string, number>;
       v[this.id] = this.vc;
-      this.vclock = v;
+      this.#vclock = v;
+      this.#own = true;
     }
     this.node.message(from, body);
   }
@@ -273,8 +290,13 @@ export class NodeHost {
   #tickVector(): void {
     this.vc++;
     if (!this.#vectors) return;
-    const v: Record<string, number> = { ...this.vclock };
+    if (this.#own) {
+      (this.#vclock as Record<string, number>)[this.id] = this.vc;
+      return;
+    }
+    const v: Record<string, number> = { ...this.#vclock };
     v[this.id] = this.vc;
-    this.vclock = v;
+    this.#vclock = v;
+    this.#own = true;
   }
 }

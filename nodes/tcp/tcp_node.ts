@@ -87,7 +87,9 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
   const sender = new SenderSide({
     id: o.id,
     peers: [...o.peers.keys()],
+    // The transport encodes each batch before it returns (`PeerTransport.send`).
     transmit: (to, batch) => transport.send(to, batch),
+    transmitEncodes: true,
     onReport: () => scheduleReport(),
   });
 

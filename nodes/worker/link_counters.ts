@@ -67,6 +67,10 @@ export class LinkCounters {
   readonly #changed: Map<LinkCount, readonly [NodeId, NodeId]> | null;
   /** What {@link takeChanges} last said of each link. */
   readonly #taken = new Map<LinkCount, LinkCount>();
+  /** The link counted last: a run of messages on one link looks it up once. */
+  #lastFrom: NodeId | null = null;
+  #lastTo: NodeId | null = null;
+  #last: LinkCount | null = null;
 
   /**
    * `changes`: keep track of the links counted since the last {@link takeChanges}, so a
@@ -78,15 +82,21 @@ export class LinkCounters {
 
   /** Counts one event of `kind` on `from → to`. */
   add(from: NodeId, to: NodeId, kind: keyof LinkCount, n = 1): void {
-    let byReceiver = this.#links.get(from);
-    if (byReceiver === undefined) {
-      byReceiver = new Map();
-      this.#links.set(from, byReceiver);
-    }
-    let link = byReceiver.get(to);
+    let link = from === this.#lastFrom && to === this.#lastTo ? this.#last! : undefined;
     if (link === undefined) {
-      link = zero();
-      byReceiver.set(to, link);
+      let byReceiver = this.#links.get(from);
+      if (byReceiver === undefined) {
+        byReceiver = new Map();
+        this.#links.set(from, byReceiver);
+      }
+      link = byReceiver.get(to);
+      if (link === undefined) {
+        link = zero();
+        byReceiver.set(to, link);
+      }
+      this.#lastFrom = from;
+      this.#lastTo = to;
+      this.#last = link;
     }
     link[kind] += n;
     this.#total[kind] += n;

@@ -116,6 +116,15 @@ export class Router {
   #flushQueued = false;
   #batches = new Map<NodeId, InFlight[]>();
   #closed = false;
+  /**
+   * Copies already due when routed while the queue was empty (zero delay, the usual
+   * case): they skip the queue's heap, in routing order, each beside its link. Flushed
+   * before the queue, whose copies were all routed after them.
+   */
+  #due: InFlight[] = [];
+  #dueLinks: number[] = [];
+  /** Copies at or before this time are due now (set per routed output). */
+  #dueBy = -Infinity;
 
   /** The message path's sinks: counters, the trace, and this router's queue. */
   readonly #sinks: PathSinks;
@@ -130,7 +139,21 @@ export class Router {
         else counters.add(from, to, what);
       },
       trace: null,
-      deliverAt: (time, from, to, body, m) => {
+      deliverAt: (time, from, to, body, m, link) => {
+        if (time <= this.#dueBy && this.#queue.size === 0) {
+          this.#due.push({
+            time,
+            seq: this.#seq++,
+            from,
+            to,
+            body,
+            lamport: m.lamport,
+            vclock: m.vclock,
+            vc: m.vclock === NO_VECTOR ? m.vc : undefined,
+          });
+          this.#dueLinks.push(link);
+          return;
+        }
         this.#queue.push({
           time,
           seq: this.#seq++,
@@ -160,7 +183,7 @@ export class Router {
 
   /** Copies waiting in the queue. */
   get inFlight(): number {
-    return this.#queue.size;
+    return this.#queue.size + this.#due.length;
   }
 
   /** Whether the delivery timer is armed. */
@@ -173,7 +196,12 @@ export class Router {
     if (this.#closed || messages.length === 0) return;
     const now = this.#o.now();
     this.#sinks.trace = this.tracing ? this.#o.trace : null;
-    routeMessages(this.#o.network, from, messages, now, this.#sinks);
+    this.#dueBy = now + SLACK_MS;
+    try {
+      routeMessages(this.#o.network, from, messages, now, this.#sinks);
+    } finally {
+      this.#dueBy = -Infinity;
+    }
     this.#arm(now);
   }
 
@@ -184,12 +212,13 @@ export class Router {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     this.#queue = new EventQueue<InFlight>();
+    this.#due = [];
+    this.#dueLinks = [];
   }
 
   #arm(now: number): void {
     const next = this.#queue.peek();
-    if (next === undefined) return;
-    if (next.time <= now + SLACK_MS) {
+    if (this.#due.length > 0 || (next !== undefined && next.time <= now + SLACK_MS)) {
       // Already due (zero delay): a timer would add a millisecond or more per hop, so
       // flush right after this output is routed — still one batch per destination.
       if (!this.#flushQueued) {
@@ -201,7 +230,7 @@ export class Router {
       }
       return;
     }
-    if (next.time >= this.#timerAt) return;
+    if (next === undefined || next.time >= this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = next.time;
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(next.time - now)));
@@ -220,6 +249,20 @@ export class Router {
     const q = this.#queue;
     const { network } = this.#o;
     const batches = this.#batches;
+    const direct = this.#due;
+    const links = this.#dueLinks;
+    this.#due = [];
+    this.#dueLinks = [];
+    for (let i = 0; i < direct.length; i++) {
+      const next = direct[i]!;
+      network.leftLinkId(links[i]!);
+      let batch = batches.get(next.to);
+      if (batch === undefined) {
+        batch = [];
+        batches.set(next.to, batch);
+      }
+      batch.push(next);
+    }
     for (let next = q.peek(); next !== undefined && next.time <= due; next = q.peek()) {
       q.pop();
       network.delivered(next.from, next.to);
