@@ -258,6 +258,20 @@ export class NodeHost {
   }
 
   /**
+   * Input: client operations that arrived together, in order. Each counts as an event
+   * of its own on the clocks; a node with `requests` takes them in one call.
+   */
+  requests(reqs: readonly ClientRequest<unknown>[]): void {
+    if (reqs.length === 1 || this.node.requests === undefined) {
+      for (const r of reqs) this.request(r);
+      return;
+    }
+    this.lamport += reqs.length;
+    for (let i = 0; i < reqs.length; i++) this.#tickVector();
+    this.node.requests(reqs);
+  }
+
+  /**
    * Input: the writes made before `mark` was asked for are durable. Nothing happens
    * when the protocol takes no such input.
    */

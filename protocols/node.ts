@@ -193,6 +193,13 @@ export interface ProtocolNode<M, Op = unknown> {
   /** A client operation arrived; answer it, now or later, with `ctx.reply`. */
   request(request: ClientRequest<Op>): void;
   /**
+   * Several client operations arrived together (a live host's batch): the same as
+   * `request` for each in order, except that the node may hold back what they cause
+   * until the last (a Raft leader sends one append per follower, not one per
+   * operation). Optional; without it the host calls `request` for each.
+   */
+  requests?(requests: readonly ClientRequest<Op>[]): void;
+  /**
    * The writes made up to a {@link NodeContext.whenSynced} call are durable; `mark` is
    * the highest mark asked for by the inputs that sync covered. Only nodes that call
    * `whenSynced` get it.

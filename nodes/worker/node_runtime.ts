@@ -235,7 +235,7 @@ export class NodeRuntime {
             },
         );
       }
-      for (const r of m.requests) host.request(r);
+      if (m.requests.length > 0) host.requests(m.requests);
       this.#flush(delivered, m.deliveries.length + m.requests.length > 0);
     });
   }

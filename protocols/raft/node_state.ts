@@ -132,6 +132,8 @@ export interface RaftState {
   lastLeaderContact: number;
   /** Campaigns its own timer started since it last heard a leader (`electionBackoff`). */
   failedCampaigns: number;
+  /** Proposals send no append while a batch of requests is taken (`RaftNode.requests`). */
+  holdAppends: boolean;
   /**
    * Its disk lost synced log records: it neither votes nor campaigns until an append
    * from a leader has brought its log up to that leader's last index.
@@ -208,6 +210,7 @@ export function createRaftState(ctx: NodeContext<RaftMessage>): RaftState {
     // votes for one election timeout keeps that leader's lease (lease reads) safe.
     lastLeaderContact: ctx.now(),
     failedCampaigns: 0,
+    holdAppends: false,
     repairing: rec.repairing === true,
     votes: new Map(),
     hinted: false,

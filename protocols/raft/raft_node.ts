@@ -97,6 +97,26 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftOp> {
     this.#settle();
   }
 
+  /**
+   * A batch: each proposal is appended to the log, and the appends leave once, after
+   * the last (as many entries per message as `maxEntriesPerAppend` allows).
+   */
+  requests(reqs: readonly ClientRequest<RaftOp>[]): void {
+    const s = this.#s;
+    s.holdAppends = true;
+    try {
+      for (const r of reqs) this.#request(r);
+    } finally {
+      s.holdAppends = false;
+    }
+    if (s.role === "leader") {
+      for (const [peer, pr] of s.progress) {
+        while (s.role === "leader" && sendAppend(s, peer, pr));
+      }
+    }
+    this.#settle();
+  }
+
   /** The host synced this node's writes up to its `whenSynced(mark)` (a log index). */
   synced(mark: number): void {
     leaderSynced(this.#s, mark);

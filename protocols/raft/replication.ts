@@ -36,7 +36,8 @@ export function propose(s: RaftState, data: EntryData): Entry {
   // Written, not yet synced: the host says when (see `leaderSynced`).
   if (s.o.parallelWrite) s.ctx.whenSynced(entry.index);
   if (data.type === "config") reloadConfigs(s, entry.index, [entry]);
-  for (const [peer, pr] of s.progress) sendAppend(s, peer, pr);
+  // In a batch of requests the appends leave once, after the last (`RaftNode.requests`).
+  if (!s.holdAppends) { for (const [peer, pr] of s.progress) sendAppend(s, peer, pr); }
   maybeCommit(s);
   return entry;
 }

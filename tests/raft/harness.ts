@@ -227,6 +227,14 @@ export class Harness {
     return rid;
   }
 
+  /** Sends client operations to `id` as one batch (`RaftNode.requests`); their ids. */
+  requests(id: NodeId, ops: readonly RaftOp[], client = 1): number[] {
+    const reqs = ops.map((op) => ({ id: this.#nextRequest++, client, op }));
+    this.node(id).requests(reqs);
+    this.#flush(id);
+    return reqs.map((r) => r.id);
+  }
+
   reply(rid: number): Reply | undefined {
     return this.replies.get(rid);
   }

@@ -194,3 +194,30 @@ Deno.test("duplicated and reordered appends leave the follower's log intact", ()
   assert.equal(h.node("n2").dump().k, 4);
   assert.equal(h.leader(), "n1");
 });
+
+Deno.test("a batch of requests leaves as one append per follower, and each is answered in order", () => {
+  const ops = Array.from({ length: 10 }, (_, i) => ({ f: "write", key: "k", value: i }) as const);
+  // One by one: each of the first proposals sends its own append, up to the window (4).
+  const single = new Harness(3);
+  single.elect("n1");
+  const before = single.count("append", "n1");
+  for (const op of ops) single.request("n1", op);
+  const oneByOne = single.count("append", "n1") - before;
+  // As a batch: every proposal is in the log first, then one append per follower.
+  const h = new Harness(3);
+  h.elect("n1");
+  const start = h.count("append", "n1");
+  const rids = h.requests("n1", ops);
+  const appends = h.sent.slice(-2).filter((e) => e.msg.type === "append");
+  assert.equal(h.count("append", "n1") - start, 2);
+  assert.equal(oneByOne, 8);
+  for (const e of appends) {
+    assert.equal(e.msg.type === "append" && e.msg.entries.length, 10);
+  }
+  h.settle();
+  assert.deepEqual(rids.map((r) => h.reply(r)?.type), Array(10).fill("ok"));
+  h.request("n1", { f: "read", key: "k" });
+  h.settle();
+  const read = h.reply(rids.at(-1)! + 1);
+  assert.deepEqual(read, { type: "ok", value: 9 });
+});
