@@ -20,15 +20,9 @@ import type { ApiMetrics } from "./api_metrics.ts";
 import { type ClientSessions, fingerprint, IdempotencyMismatchError } from "./client_sessions.ts";
 import type { KvService } from "./kv_service.ts";
 import type { LoadShedder } from "./middleware/shed.ts";
-import {
-  badRequest,
-  idempotencyMismatch,
-  notFound,
-  ProblemError,
-  problemResponse,
-} from "./problem.ts";
+import { idempotencyMismatch, notFound, ProblemError, problemResponse } from "./problem.ts";
 import type { ProtocolAdmin } from "./protocol_admin.ts";
-import { optionalToken } from "./validate.ts";
+import { sessionHeaders } from "./validate.ts";
 
 /**
  * What the fast path is wired to: the same services as the app's KV routes.
@@ -107,22 +101,7 @@ export function kvFastPath(
   async function answer(req: Request, method: "PUT" | "GET", key: string): Promise<Response> {
     const headers = req.headers;
     // As the routes read them (kv.ts `common`): checked before the body is read.
-    const clientId = optionalToken(headers, "X-Client-Id", 128);
-    const rawSeq = headers.get("X-Request-Seq") ?? undefined;
-    const idempotencyKey = optionalToken(headers, "Idempotency-Key", 256);
-    let seq: number | undefined;
-    if (rawSeq !== undefined) {
-      if (clientId === undefined) {
-        throw badRequest("X-Request-Seq", "X-Request-Seq needs an X-Client-Id");
-      }
-      seq = /^\d{1,15}$/.test(rawSeq) ? Number(rawSeq) : NaN;
-      if (!(seq >= 1)) {
-        throw badRequest(
-          "X-Request-Seq",
-          `X-Request-Seq must be a positive integer, got '${rawSeq}'`,
-        );
-      }
-    }
+    const { clientId, seq, idempotencyKey } = sessionHeaders(headers);
     let op: KvOp;
     if (method === "PUT") {
       const text = await req.text();

@@ -166,3 +166,35 @@ export function optionalToken(headers: Headers, name: string, max: number): stri
   }
   return v;
 }
+
+/**
+ * The client-session headers of a request, checked: `X-Client-Id`, `X-Request-Seq` (a
+ * positive integer, only with a client id) and `Idempotency-Key`.
+ *
+ * @example
+ * ```ts
+ * import { sessionHeaders } from "./validate.ts";
+ * sessionHeaders(new Headers({ "x-client-id": "c1", "x-request-seq": "7" })).seq; // 7
+ * ```
+ */
+export function sessionHeaders(
+  headers: Headers,
+): { clientId?: string; seq?: number; idempotencyKey?: string } {
+  const clientId = optionalToken(headers, "X-Client-Id", 128);
+  const rawSeq = headers.get("X-Request-Seq") ?? undefined;
+  const idempotencyKey = optionalToken(headers, "Idempotency-Key", 256);
+  let seq: number | undefined;
+  if (rawSeq !== undefined) {
+    if (clientId === undefined) {
+      throw badRequest("X-Request-Seq", "X-Request-Seq needs an X-Client-Id");
+    }
+    seq = /^\d{1,15}$/.test(rawSeq) ? Number(rawSeq) : NaN;
+    if (!(seq >= 1)) {
+      throw badRequest(
+        "X-Request-Seq",
+        `X-Request-Seq must be a positive integer, got '${rawSeq}'`,
+      );
+    }
+  }
+  return { clientId, seq, idempotencyKey };
+}

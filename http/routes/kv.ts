@@ -31,7 +31,7 @@ import { KvResultSchema } from "../api_schemas.ts";
 import { type ClientIdentity, fingerprint, IdempotencyMismatchError } from "../client_sessions.ts";
 import type { Consistency } from "../kv_service.ts";
 import { badRequest, idempotencyMismatch, notFound } from "../problem.ts";
-import { knownNode, nodeField, optionalToken, validBody, validQuery } from "../validate.ts";
+import { knownNode, nodeField, sessionHeaders, validBody, validQuery } from "../validate.ts";
 import type { QuorumParams } from "../../protocols/quorum/request.ts";
 import { CONTEXT_HEADER, quorumParams, SIBLINGS_HEADER } from "../quorum_params.ts";
 
@@ -254,22 +254,7 @@ export function kvRoutes(ctx: ApiContext): Hono {
   ): { node?: NodeId; identity: (request: unknown) => ClientIdentity } {
     const rawNode = c.req.query("node");
     const node = rawNode === undefined ? undefined : knownNode(cluster.nodes, rawNode, "node");
-    const clientId = optionalToken(c.req.raw.headers, "X-Client-Id", 128);
-    const rawSeq = c.req.header("X-Request-Seq");
-    const idempotencyKey = optionalToken(c.req.raw.headers, "Idempotency-Key", 256);
-    let seq: number | undefined;
-    if (rawSeq !== undefined) {
-      if (clientId === undefined) {
-        throw badRequest("X-Request-Seq", "X-Request-Seq needs an X-Client-Id");
-      }
-      seq = /^\d{1,15}$/.test(rawSeq) ? Number(rawSeq) : NaN;
-      if (!(seq >= 1)) {
-        throw badRequest(
-          "X-Request-Seq",
-          `X-Request-Seq must be a positive integer, got '${rawSeq}'`,
-        );
-      }
-    }
+    const { clientId, seq, idempotencyKey } = sessionHeaders(c.req.raw.headers);
     // Identify only once the request is accepted, so a rejected one uses no sequence number.
     const identity = (request: unknown) => {
       try {

@@ -140,21 +140,7 @@ export class Router {
       },
       trace: null,
       deliverAt: (time, from, to, body, m, link) => {
-        if (time <= this.#dueBy && this.#queue.size === 0) {
-          this.#due.push({
-            time,
-            seq: this.#seq++,
-            from,
-            to,
-            body,
-            lamport: m.lamport,
-            vclock: m.vclock,
-            vc: m.vclock === NO_VECTOR ? m.vc : undefined,
-          });
-          this.#dueLinks.push(link);
-          return;
-        }
-        this.#queue.push({
+        const copy: InFlight = {
           time,
           seq: this.#seq++,
           from,
@@ -164,7 +150,11 @@ export class Router {
           vclock: m.vclock,
           // A host that keeps no vectors (large clusters): its own entry stands for one.
           vc: m.vclock === NO_VECTOR ? m.vc : undefined,
-        });
+        };
+        if (time <= this.#dueBy && this.#queue.size === 0) {
+          this.#due.push(copy);
+          this.#dueLinks.push(link);
+        } else this.#queue.push(copy);
       },
       random: options.random,
       check: null,
