@@ -535,6 +535,7 @@ export class Cluster implements Runtime {
     const requests = s.held;
     s.backlog = [];
     s.held = [];
+    s.heldInWorker = 0; // the Worker takes them in now (its next report says so too)
     if (deliveries.length > 0 || requests.length > 0) this.#deliver(s, deliveries, requests);
     this.#post(s, { type: "resume" });
   }
@@ -692,7 +693,7 @@ export class Cluster implements Runtime {
   backlog(): BacklogView {
     let messages = 0, requests = 0;
     for (const s of this.#slots.values()) {
-      messages += s.backlog.length;
+      messages += s.backlog.length + s.heldInWorker;
       requests += s.held.length;
     }
     return {
@@ -917,6 +918,8 @@ export class Cluster implements Runtime {
         // A node that sent to its peers itself: its counts and its sending side's events
         // (a Worker stamps them in cluster time; a process's clock is its own).
         for (const [from, to, kind, n] of m.counts) this.#counters.add(from, to, kind, n);
+        if (m.held !== undefined) s.heldInWorker = m.held;
+        this.#backlogDropped += m.heldDropped ?? 0;
         if (this.#tracing) {
           for (const e of m.events) this.#emit(this.#direct ? e : { ...e, time: this.#now() });
         }
@@ -1004,6 +1007,7 @@ export class Cluster implements Runtime {
     s.lastSeen = null;
     for (const m of s.backlog) this.#drop(m, "crashed");
     s.backlog = [];
+    s.heldInWorker = 0;
     for (const r of s.held) {
       s.replies.get(r.id)?.(fail("node-down", `${why} before the request reached it`));
       s.replies.delete(r.id);

@@ -396,6 +396,10 @@ export interface LinkReport {
   readonly type: "links";
   readonly counts: readonly (readonly [NodeId, NodeId, keyof LinkCount, number])[];
   readonly events: readonly TraceEvent[];
+  /** Messages the paused node holds now (sent when the number changed). */
+  readonly held?: number;
+  /** Held messages it dropped for its backlog limit since the last report. */
+  readonly heldDropped?: number;
 }
 
 /**

@@ -87,11 +87,21 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
   /** Control messages that came while the protocol module was loading, in order. */
   let waiting: ToWorker[] | null = null;
 
+  /** What the last report said the node holds, and drops for the limit since. */
+  let heldReported = 0;
+  let heldDropped = 0;
   const report = (): void => {
     if (reportTimer !== undefined) clearTimeout(reportTimer);
     reportTimer = undefined;
     const m = sender?.takeReport();
-    if (m) post(m);
+    if (held.length === heldReported && heldDropped === 0) {
+      if (m) post(m);
+      return;
+    }
+    // The main thread's backlog view counts what this paused node holds.
+    post({ ...(m ?? { type: "links", counts: [], events: [] }), held: held.length, heldDropped });
+    heldReported = held.length;
+    heldDropped = 0;
   };
   const scheduleReport = (): void => {
     if (reportTimer === undefined && !closed) reportTimer = setTimeout(report, REPORT_MS);
@@ -115,9 +125,11 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
       if (held.length >= maxBacklog) {
         const old = held.shift()!;
         sender!.droppedOnArrival(old.from, old.body, "backlog");
+        heldDropped++;
       }
       held.push(d);
     }
+    scheduleReport();
   };
   /**
    * In memory, a write is durable once the main thread holds its copy: messages sent
@@ -193,6 +205,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
         held = [];
         serve!(m);
         if (backlog.length > 0) deliver(backlog);
+        if (heldReported > 0) scheduleReport();
         return;
       }
     }

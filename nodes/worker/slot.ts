@@ -39,6 +39,8 @@ export interface Slot {
   paused: boolean;
   /** Messages held while paused, in arrival order. */
   backlog: InFlight[];
+  /** Messages a paused node that sends for itself holds in its Worker (its last report). */
+  heldInWorker: number;
   /** Client requests held while paused. */
   held: ClientRequest<unknown>[];
   /**
@@ -105,6 +107,7 @@ export function createSlot(
     ready: false,
     paused: false,
     backlog: [],
+    heldInWorker: 0,
     held: [],
     outbox: [],
     clocks: undefined,

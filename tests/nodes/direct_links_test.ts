@@ -246,3 +246,23 @@ Deno.test("direct links in memory: a message sent after a write leaves only once
     port2.close();
   }
 });
+
+Deno.test("direct links: what a paused node holds in its Worker counts in the cluster's backlog, bounded, and is taken in on resume", async () => {
+  await withCluster({ nodes: 2, maxBacklog: 5 }, async (c) => {
+    assert.equal(c.directLinks, true);
+    c.pause("n2");
+    await waitFor("n2 holds 5 heartbeats and dropped older ones", () => {
+      const b = c.backlog();
+      return (b.messages === 5 && b.dropped > 0) || notYet(b);
+    });
+    assert.ok(dropped(c, "n1>n2") >= c.backlog().dropped);
+    c.resume("n2");
+    assert.equal(c.backlog().messages, 0);
+    const after = delivered(c, "n1>n2");
+    await waitFor("heartbeats reach n2 again", () => {
+      const n = delivered(c, "n1>n2");
+      return n > after + 5 || notYet(n);
+    });
+    assert.equal(c.backlog().messages, 0);
+  });
+});
