@@ -3,9 +3,10 @@
  * a few threads. Each node is served as in a Worker of its own ({@link serveDirectNode}:
  * its runtime, its storage, the fault model on its sending side), and its messages to
  * any peer — in this Worker or another — take the same path: the sender's fault model,
- * then one `postMessage` per destination per firing, on the port to the peer's Worker (a
- * loopback channel for a peer in this one, so that a message is copied and arrives in a
- * task of its own, as between Workers). The main thread talks to each node through
+ * then, on the port to the peer's Worker, one `postMessage` per destination Worker for
+ * everything its nodes send in one task (a loopback channel for a peer in this one, so
+ * that a message is copied and arrives in a task of its own, as between Workers): a
+ * campaign to 255 peers in 16 Workers is 16 posts, not 255. The main thread talks to each node through
  * envelopes that name it and its incarnation (`gen`); a crash stops one node (`kill`),
  * not the Worker.
  *
@@ -89,16 +90,32 @@ export function serveGroup(post: (m: FromGroup) => void): (m: ToGroup) => void {
   const ending = new Map<string, () => void>();
   const loop = new MessageChannel();
 
-  const dispatch = (e: MessageEvent<PeerBatch>): void => {
-    hosted.get(e.data.to)?.node.arrive(e.data.batch); // not here: it went down on the way
+  const dispatch = (e: MessageEvent<PeerBatch[]>): void => {
+    for (const { to, batch } of e.data) {
+      hosted.get(to)?.node.arrive(batch); // not here: it went down on the way
+    }
   };
   loop.port2.onmessage = dispatch;
+  /** Batches for each destination Worker's port, posted together at the end of the task. */
+  const outgoing = new Map<MessagePort, PeerBatch[]>();
+  let flushQueued = false;
+  const flush = (): void => {
+    flushQueued = false;
+    for (const [port, batches] of outgoing) port.postMessage(batches);
+    outgoing.clear();
+  };
   const route = (to: NodeId, batch: WireDelivery[]): boolean => {
     if (down.has(to)) return false;
     const g = groupOf.get(to);
     const port = g === index ? loop.port1 : g === undefined ? undefined : ports.get(g);
     if (port === undefined) return false;
-    port.postMessage({ to, batch } satisfies PeerBatch);
+    const batches = outgoing.get(port);
+    if (batches === undefined) outgoing.set(port, [{ to, batch }]);
+    else batches.push({ to, batch });
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flush); // after every node's sends of this task (their own microtasks)
+    }
     return true;
   };
   const start = (id: NodeId, gen: number, init: ToWorker): void => {
