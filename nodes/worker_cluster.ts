@@ -837,6 +837,7 @@ export class Cluster implements Runtime {
       ...(this.#direct
         ? { direct: { epoch: performance.timeOrigin + this.#t0, maxBacklog: this.#maxBacklog } }
         : {}),
+      ...(external ? { maxBacklog: this.#maxBacklog } : {}),
     };
     worker.postMessage(init);
     // A node that sends to its peers itself applies the fault rules on its side.

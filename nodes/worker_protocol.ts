@@ -133,6 +133,11 @@ export interface InitMessage {
    * pass through the main thread.
    */
   readonly direct?: DirectLinks;
+  /**
+   * Messages a node that receives for itself over TCP holds while paused; beyond, the
+   * oldest is dropped (`backlog`). Default: no bound.
+   */
+  readonly maxBacklog?: number;
 }
 
 /**

@@ -18,6 +18,7 @@ import { SenderSide } from "../faults/sender_side.ts";
 import type { Liar } from "../faults/byzantine.ts";
 import { serveNode } from "../node_entry.ts";
 import { loadProtocol } from "../worker/load_protocol.ts";
+import { HeldMessages } from "../worker/held_messages.ts";
 import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
 import { type LinkControl, type LinkHello, NODE_LINK_PATH } from "./node_links.ts";
 import { type Address, PeerTransport, type PeerTransportOptions } from "./peer_transport.ts";
@@ -95,7 +96,7 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
 
   // --- receiving from peers -------------------------------------------------------------
   let paused = false;
-  let held: WireDelivery[] = [];
+  const held = new HeldMessages((old) => sender.droppedOnArrival(old.from, old.body, "backlog"));
   /** Hands a batch to the node, counted `delivered` (as the Worker cluster does). */
   const deliver = (batch: WireDelivery[]): void => {
     sender.delivered(batch);
@@ -114,8 +115,10 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     ...(o.token !== undefined ? { token: o.token } : {}),
     onBatch: (_from, batch) => {
       // Paused (or not started): held, as the Worker cluster's router holds them.
-      if (paused || serve === null) held.push(...batch);
-      else deliver(batch);
+      if (paused || serve === null) {
+        held.hold(batch);
+        scheduleReport();
+      } else deliver(batch);
     },
   });
 
@@ -138,7 +141,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     reportTimer = undefined;
     if (quiet !== null) send(quiet); // its clocks, for a restart to continue from
     quiet = null;
-    const m = sender.takeReport();
+    // With what this node holds while paused, for control's backlog view.
+    const m = held.addTo(sender.takeReport());
     if (m !== null) send(m);
   }
   const a = transport.address;
@@ -225,12 +229,11 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
           : m.storage.kind === "file"
           ? { ...m.storage, dir: o.dataDir }
           : { kind: "file" as const, dir: o.dataDir };
+        if (m.maxBacklog !== undefined) held.limit = m.maxBacklog;
         serve = serveNode(post);
         serve({ ...m, storage });
-        if (!paused && held.length > 0) {
-          deliver(held);
-          held = [];
-        }
+        if (!paused && held.length > 0) deliver(held.take());
+        if (held.changed) scheduleReport();
         return;
       }
       case "tracing":
@@ -241,10 +244,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
         break;
       case "resume":
         paused = false;
-        if (held.length > 0) {
-          deliver(held);
-          held = [];
-        }
+        if (held.length > 0) deliver(held.take());
+        if (held.changed) scheduleReport();
         break;
     }
     serve?.(m);

@@ -29,6 +29,7 @@ import { serveNode } from "../node_entry.ts";
 import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
 import type { Outgoing } from "../node_host.ts";
 import { loadProtocol } from "./load_protocol.ts";
+import { HeldMessages } from "./held_messages.ts";
 
 /** Reports to the main thread go out at most this often (ms) while nobody traces. */
 const REPORT_MS = 20;
@@ -79,29 +80,19 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
   let serve: ((m: ToWorker) => void) | null = null;
   let liar: Liar | undefined;
   let paused = false;
-  let held: WireDelivery[] = [];
-  let maxBacklog = Infinity;
+  const held = new HeldMessages((old) => sender!.droppedOnArrival(old.from, old.body, "backlog"));
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const ports = new Map<NodeId, MessagePort>();
   /** Control messages that came while the protocol module was loading, in order. */
   let waiting: ToWorker[] | null = null;
 
-  /** What the last report said the node holds, and drops for the limit since. */
-  let heldReported = 0;
-  let heldDropped = 0;
   const report = (): void => {
     if (reportTimer !== undefined) clearTimeout(reportTimer);
     reportTimer = undefined;
-    const m = sender?.takeReport();
-    if (held.length === heldReported && heldDropped === 0) {
-      if (m) post(m);
-      return;
-    }
-    // The main thread's backlog view counts what this paused node holds.
-    post({ ...(m ?? { type: "links", counts: [], events: [] }), held: held.length, heldDropped });
-    heldReported = held.length;
-    heldDropped = 0;
+    // With what this node holds while paused, for the main thread's backlog view.
+    const m = held.addTo(sender?.takeReport() ?? null);
+    if (m) post(m);
   };
   const scheduleReport = (): void => {
     if (reportTimer === undefined && !closed) reportTimer = setTimeout(report, REPORT_MS);
@@ -121,14 +112,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
   const arrive = (batch: WireDelivery[]): void => {
     if (closed) return;
     if (!paused) return deliver(batch);
-    for (const d of batch) {
-      if (held.length >= maxBacklog) {
-        const old = held.shift()!;
-        sender!.droppedOnArrival(old.from, old.body, "backlog");
-        heldDropped++;
-      }
-      held.push(d);
-    }
+    held.hold(batch);
     scheduleReport();
   };
   /**
@@ -201,11 +185,10 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
         break;
       case "resume": {
         paused = false;
-        const backlog = held;
-        held = [];
+        const backlog = held.take();
         serve!(m);
         if (backlog.length > 0) deliver(backlog);
-        if (heldReported > 0) scheduleReport();
+        if (held.changed) scheduleReport();
         return;
       }
     }
@@ -227,7 +210,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
     sender.tracing = init.tracing;
     liar = descriptor?.byzantine?.lie;
     paused = init.paused;
-    maxBacklog = direct.maxBacklog;
+    held.limit = direct.maxBacklog;
     mirrorWait = init.storage.kind === "memory";
     serve = serveNode(wrapped);
     serve(init);

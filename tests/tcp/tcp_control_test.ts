@@ -147,6 +147,10 @@ Deno.test("tcp control: events, a partition at the senders, pause, crash and res
       held.delivered,
       "a paused node takes nothing in",
     );
+    await waitFor("control's backlog counts what n3 holds", () => {
+      const b = cluster.backlog();
+      return b.messages >= 10 || notYet(b);
+    });
     cluster.resume("n3");
     await waitFor("n3 gets what was held", () => {
       const now = cluster.counters().links["n1>n3"]!;
