@@ -358,7 +358,8 @@ export function startHost(o: HostOptions): Host {
     if (!closing) o.onFatal(line);
   };
 
-  const spawn = async (id: string) => {
+  /** Starts `id`'s process; `up` false leaves it counted down (a restart, until its init). */
+  const spawn = async (id: string, up = true) => {
     let p: ProcessNode | undefined = undefined;
     p = await spawnProcessNode({
       id,
@@ -380,7 +381,7 @@ export function startHost(o: HostOptions): Host {
       },
     });
     procs.set(id, p);
-    states.set(id, "up");
+    if (up) states.set(id, "up");
   };
 
   const init = (id: string, timeoutMs: number) =>
@@ -436,8 +437,12 @@ export function startHost(o: HostOptions): Host {
     async restart(id, initTimeoutMs) {
       if (states.get(id) !== "crashed") return;
       await procs.get(id)?.done;
-      await spawn(id);
-      await init(id, initTimeoutMs);
+      // Peers' messages reach it only once its init is written: as its first line, as
+      // after a start (a node answers nothing well before it knows its id).
+      await spawn(id, false);
+      const ready = init(id, initTimeoutMs);
+      states.set(id, "up");
+      await ready;
       emit({ time: now(), kind: "restart", node: id }, false);
     },
     pause(id) {
