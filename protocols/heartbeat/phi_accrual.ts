@@ -366,14 +366,30 @@ export function createPhiTable(
     samples: new Float64Array(size * room),
     room,
   };
-  const m = o.firstIntervalMs;
-  const s = m / 4;
-  for (let i = 0; i < size; i++) {
-    t.stats[5 * i + 2] = now;
-    tableSample(t, i, m - s);
-    tableSample(t, i, m + s);
-  }
+  for (let i = 0; i < size; i++) seedTableWindow(t, i, now);
   return t;
+}
+
+/**
+ * Starts peer `i`'s window of a table afresh at `now`, as {@link createPhiTable} seeds
+ * one (for a peer first met after the table was made).
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, seedTableWindow, tablePhi } from "./phi_accrual.ts";
+ * const t = createPhiTable(2, 0);
+ * seedTableWindow(t, 1, 500);
+ * tablePhi(t, 1, 550) < tablePhi(t, 0, 550); // true: peer 1 was seeded later
+ * ```
+ */
+export function seedTableWindow(t: PhiTable, i: number, now: number): void {
+  // Two bootstrap samples around the expected interval, as seedWindow() adds them.
+  const m = t.options.firstIntervalMs;
+  const s = m / 4;
+  t.stats.fill(0, 5 * i, 5 * i + 5);
+  t.stats[5 * i + 2] = now;
+  tableSample(t, i, m - s);
+  tableSample(t, i, m + s);
 }
 
 /** {@link addSample} on a table's window: the same operations, in the same order. */
@@ -447,4 +463,25 @@ export function tablePhi(t: PhiTable, i: number, now: number): number {
 export function tableSuspectedFrom(t: PhiTable, i: number, threshold: number): number {
   const st = t.stats, k = 5 * i;
   return suspectedFromOf(t.options, st[k + 3]!, st[k]!, st[k + 1]!, st[k + 2]!, threshold);
+}
+
+/**
+ * A copy of `t` with room for `size` peers: the first `t.size` windows as they are, the
+ * others seeded at `now` as {@link createPhiTable} seeds them (for peers that joined).
+ *
+ * @example
+ * ```ts
+ * import { createPhiTable, growPhiTable, tablePhi } from "./phi_accrual.ts";
+ * const t = growPhiTable(createPhiTable(1, 0), 2, 500);
+ * tablePhi(t, 1, 550) < tablePhi(t, 0, 550); // true: peer 1 was seeded later
+ * ```
+ */
+export function growPhiTable(t: PhiTable, size: number, now: number): PhiTable {
+  const g = createPhiTable(size, now, t.options);
+  if (g.room < t.room) widen(g, t.room);
+  g.stats.set(t.stats.subarray(0, 5 * t.size));
+  for (let i = 0; i < t.size; i++) {
+    g.samples.set(t.samples.subarray(i * t.room, (i + 1) * t.room), i * g.room);
+  }
+  return g;
 }

@@ -7,8 +7,23 @@
  */
 
 import type { NodeId } from "../node.ts";
-import { createFixedTimeout, heartbeatArrived, isSuspected } from "../heartbeat/fixed_timeout.ts";
-import { createPhiAccrual, phi, phiHeartbeat } from "../heartbeat/phi_accrual.ts";
+import { timedOut, timeoutFrom } from "../heartbeat/fixed_timeout.ts";
+import {
+  createPhiTable,
+  growPhiTable,
+  seedTableWindow,
+  tableHeartbeat,
+  tablePhi,
+  tableSuspectedFrom,
+} from "../heartbeat/phi_accrual.ts";
+import {
+  createDeadlineHeap,
+  earliestDeadline,
+  earliestSlot,
+  hasSlot,
+  removeSlot,
+  setDeadline,
+} from "../heartbeat/deadline_heap.ts";
 import type { QuorumOptions } from "./options.ts";
 
 /**
@@ -61,34 +76,100 @@ export function createPeerMonitor(
   now: number,
   o: Pick<QuorumOptions, "detector" | "phiThreshold" | "pingMs" | "suspectMs">,
 ): PeerMonitor {
-  let watched = [...peers];
-  const phiD = createPhiAccrual(peers, now, {
-    threshold: o.phiThreshold,
-    firstIntervalMs: o.pingMs,
-  });
-  const fixed = createFixedTimeout(peers, o.suspectMs, now);
+  // Every node ever watched or heard from gets an index, its state seeded when first
+  // seen (as the detectors seed a peer they meet), and keeps it: windows in a phi table,
+  // times of the last ping in an array — not two maps of a thousand entries per node.
+  const index = new Map<NodeId, number>();
+  const ids: NodeId[] = [];
+  let table = createPhiTable(0, now, { threshold: o.phiThreshold, firstIntervalMs: o.pingMs });
+  let heard = new Float64Array(0);
+  // Where each watched peer sits in the watched list (−1: not watched): flips are
+  // reported in that order, as a review of every peer would report them.
+  let position = new Int32Array(0);
+  // The watched peers not suspected, by the time from which each may be: a review
+  // judges only those due (and the suspects), never the rest.
+  let trusted = createDeadlineHeap(0);
   const suspected = new Set<NodeId>();
-  const judge = (p: NodeId, t: number): boolean =>
-    o.detector === "fixed" ? isSuspected(fixed, p, t) : phi(phiD, p, t) > o.phiThreshold;
+  const flips: number[] = [];
+  const due: number[] = [];
+  const fixed = o.detector === "fixed";
+  const from = (i: number): number =>
+    fixed ? timeoutFrom(heard[i]!, o.suspectMs) : tableSuspectedFrom(table, i, o.phiThreshold);
+  const judge = (i: number, t: number): boolean =>
+    fixed ? timedOut(heard[i]!, t, o.suspectMs) : tablePhi(table, i, t) > o.phiThreshold;
+
+  /** The index of `p`, seeded at `t` if it is new. */
+  const indexOf = (p: NodeId, t: number): number => {
+    let i = index.get(p);
+    if (i !== undefined) return i;
+    i = ids.length;
+    ids.push(p);
+    index.set(p, i);
+    if (i >= table.size) grow(Math.max(8, 2 * table.size), t);
+    seedTableWindow(table, i, t);
+    heard[i] = t;
+    return i;
+  };
+  const grow = (size: number, t: number): void => {
+    table = growPhiTable(table, size, t);
+    const h = new Float64Array(size);
+    h.set(heard);
+    heard = h;
+    const pos = new Int32Array(size).fill(-1);
+    pos.set(position);
+    position = pos;
+    const old = trusted;
+    trusted = createDeadlineHeap(size);
+    for (let k = 0; k < old.length; k++) setDeadline(trusted, old.slots[k]!, old.keys[k]!);
+  };
+
+  const watch = (next: readonly NodeId[], t: number): void => {
+    for (const p of next) indexOf(p, t);
+    for (let i = 0; i < ids.length; i++) position[i] = -1;
+    next.forEach((p, k) => position[index.get(p)!] = k);
+    for (const p of [...suspected]) if (position[index.get(p)!]! < 0) suspected.delete(p);
+    for (let i = 0; i < ids.length; i++) {
+      if (position[i]! < 0) removeSlot(trusted, i);
+      else if (!suspected.has(ids[i]!) && !hasSlot(trusted, i)) setDeadline(trusted, i, from(i));
+    }
+  };
+  grow(Math.max(8, peers.length), now);
+  watch(peers, now);
+
   return {
     heartbeat(peer, t) {
-      heartbeatArrived(fixed, peer, t);
-      phiHeartbeat(phiD, peer, t);
+      const known = index.get(peer);
+      // A node first heard of has its window seeded now, without a sample.
+      const i = known ?? indexOf(peer, t);
+      heard[i] = t;
+      if (known !== undefined) tableHeartbeat(table, i, t);
+      // A suspect is judged at every review; a trusted peer moves to its new deadline.
+      if (hasSlot(trusted, i)) setDeadline(trusted, i, from(i));
     },
-    watch(next, t) {
-      for (const p of next) {
-        if (!fixed.last.has(p)) heartbeatArrived(fixed, p, t);
-        if (!phiD.peers.has(p)) phiHeartbeat(phiD, p, t);
-      }
-      watched = [...next];
-      for (const p of [...suspected]) if (!next.includes(p)) suspected.delete(p);
-    },
+    watch,
     review(t, changed) {
-      for (const p of watched) {
-        const s = judge(p, t);
-        if (s === suspected.has(p)) continue;
+      flips.length = 0;
+      while (earliestDeadline(trusted) <= t) {
+        const i = earliestSlot(trusted);
+        removeSlot(trusted, i);
+        if (judge(i, t)) flips.push(i);
+        else due.push(i); // due by the bound, not yet by the judge: judged again next time
+      }
+      for (const i of due) setDeadline(trusted, i, from(i));
+      due.length = 0;
+      for (const p of suspected) {
+        const i = index.get(p)!;
+        if (!judge(i, t)) flips.push(i);
+      }
+      if (flips.length > 1) flips.sort((a, b) => position[a]! - position[b]!);
+      for (const i of flips) {
+        const p = ids[i]!;
+        const s = !suspected.has(p);
         if (s) suspected.add(p);
-        else suspected.delete(p);
+        else {
+          suspected.delete(p);
+          setDeadline(trusted, i, from(i));
+        }
         changed(p, s);
       }
     },

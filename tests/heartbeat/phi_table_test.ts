@@ -3,9 +3,11 @@ import fc from "fast-check";
 import {
   createPhiAccrual,
   createPhiTable,
+  growPhiTable,
   phi,
   phiHeartbeat,
   phiSuspectedFrom,
+  seedTableWindow,
   tableHeartbeat,
   tablePhi,
   tableSuspectedFrom,
@@ -52,4 +54,44 @@ Deno.test("a phi table's window forgets the oldest sample once full", () => {
   // Peer 0 still has its two seeded samples around 100 ms: the same silence is not.
   assert.ok(tablePhi(t, 0, 100) < 1);
   assert.equal(t.room, 3);
+});
+
+// The quorum node's peer monitor grows its table as peers join, and seeds a joiner's
+// window when first met: both must leave every φ as one window per peer would.
+Deno.test("a grown table keeps its windows; a peer seeded later matches a window seeded then", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.array(fc.tuple(fc.nat(5), fc.double({ min: 0, max: 500, noNaN: true })), {
+        minLength: 40,
+        maxLength: 200,
+      }),
+      (windowSize, beats) => {
+        const options = { windowSize, firstIntervalMs: 100 };
+        const windows = createPhiAccrual(["p0", "p1"], 0, options);
+        let table = createPhiTable(2, 0, options);
+        let now = 0;
+        beats.forEach(([peer, gap], k) => {
+          now += gap;
+          if (k === 20) {
+            table = growPhiTable(table, 6, now);
+            // Seeded again later (as when first met), the windows seeded at `now` too.
+            for (let i = 2; i < 6; i++) seedTableWindow(table, i, now + i);
+            for (let i = 2; i < 6; i++) phiHeartbeat(windows, `p${i}`, now + i);
+            now += 6;
+          }
+          if (peer >= table.size) return;
+          phiHeartbeat(windows, `p${peer}`, now);
+          tableHeartbeat(table, peer, now);
+        });
+        for (let i = 0; i < table.size; i++) {
+          assert.ok(Object.is(tablePhi(table, i, now + 150), phi(windows, `p${i}`, now + 150)));
+          assert.ok(Object.is(
+            tableSuspectedFrom(table, i, 8),
+            phiSuspectedFrom(windows, `p${i}`, 8),
+          ));
+        }
+      },
+    ),
+  );
 });
