@@ -23,6 +23,7 @@ import {
 } from "./phi_accrual.ts";
 import { createSuspicionWatch, reviewSuspicions, type SuspicionRules } from "./suspicion_watch.ts";
 import { positiveOption } from "../options.ts";
+import { positionsOf } from "../node_order.ts";
 
 /**
  * The one message of the protocol.
@@ -94,9 +95,10 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
   // suspect just heard from (suspicion_watch.ts), so an event's work does not grow
   // with N; the outcome, and its order, are those of judging every peer each time.
   // Per-peer state is by peer index, looked up once per heartbeat: at a thousand nodes
-  // every lookup in a node's own map of a thousand peers is a walk through memory.
+  // every lookup in a node's own map of a thousand peers is a walk through memory, so
+  // a peer numbered like `n12` is found in an array by its number.
   const peers = ctx.peers;
-  const index = new Map(peers.map((p, i) => [p, i]));
+  const index = positionsOf(peers);
   // The fixed timeout's time of last heartbeat (or of the start), and the time of the
   // last heartbeat (NaN: none yet): arrays, not maps of boxed numbers.
   const heard = new Float64Array(peers.length).fill(start);
@@ -141,8 +143,8 @@ function createNode(ctx: NodeContext<HeartbeatMessage>): ProtocolNode<HeartbeatM
     message(from, msg) {
       if (msg.type !== "heartbeat") return;
       const now = ctx.now();
-      const i = index.get(from);
-      if (i === undefined) {
+      const i = index(from);
+      if (i < 0) {
         phiHeartbeat(strangers, from, now); // not a peer (it joined later): kept, never judged
         return review(now);
       }

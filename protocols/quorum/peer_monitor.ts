@@ -7,6 +7,7 @@
  */
 
 import type { NodeId } from "../node.ts";
+import { nodeNumber } from "../node_order.ts";
 import { timedOut, timeoutFrom } from "../heartbeat/fixed_timeout.ts";
 import {
   createPhiTable,
@@ -25,6 +26,9 @@ import {
   setDeadline,
 } from "../heartbeat/deadline_heap.ts";
 import type { QuorumOptions } from "./options.ts";
+
+/** Ids numbered below this are found by number (see createPeerMonitor). */
+const NUMBERED = 1 << 16;
 
 /**
  * A node's view of its peers' health.
@@ -80,6 +84,15 @@ export function createPeerMonitor(
   // seen (as the detectors seed a peer they meet), and keeps it: windows in a phi table,
   // times of the last ping in an array — not two maps of a thousand entries per node.
   const index = new Map<NodeId, number>();
+  // The same index by the id's number (`n12` → 12), plus one (0: none): most ids are
+  // numbered, and an array read is cheaper than a lookup in a map of a thousand ids.
+  let byNumber = new Int32Array(0);
+  const known = (p: NodeId): number | undefined => {
+    const k = nodeNumber(p);
+    if (k < 0 || k >= NUMBERED) return index.get(p);
+    const i = k < byNumber.length ? byNumber[k]! : 0;
+    return i === 0 ? undefined : i - 1;
+  };
   const ids: NodeId[] = [];
   let table = createPhiTable(0, now, { threshold: o.phiThreshold, firstIntervalMs: o.pingMs });
   let heard = new Float64Array(0);
@@ -100,11 +113,20 @@ export function createPeerMonitor(
 
   /** The index of `p`, seeded at `t` if it is new. */
   const indexOf = (p: NodeId, t: number): number => {
-    let i = index.get(p);
+    let i = known(p);
     if (i !== undefined) return i;
     i = ids.length;
     ids.push(p);
     index.set(p, i);
+    const k = nodeNumber(p);
+    if (k >= 0 && k < NUMBERED) {
+      if (k >= byNumber.length) {
+        const b = new Int32Array(Math.min(NUMBERED, Math.max(2 * byNumber.length, k + 1)));
+        b.set(byNumber);
+        byNumber = b;
+      }
+      byNumber[k] = i + 1;
+    }
     if (i >= table.size) grow(Math.max(8, 2 * table.size), t);
     seedTableWindow(table, i, t);
     heard[i] = t;
@@ -138,11 +160,11 @@ export function createPeerMonitor(
 
   return {
     heartbeat(peer, t) {
-      const known = index.get(peer);
+      const k = known(peer);
       // A node first heard of has its window seeded now, without a sample.
-      const i = known ?? indexOf(peer, t);
+      const i = k ?? indexOf(peer, t);
       heard[i] = t;
-      if (known !== undefined) tableHeartbeat(table, i, t);
+      if (k !== undefined) tableHeartbeat(table, i, t);
       // A suspect is judged at every review; a trusted peer moves to its new deadline.
       if (hasSlot(trusted, i)) setDeadline(trusted, i, from(i));
     },
@@ -158,7 +180,7 @@ export function createPeerMonitor(
       for (const i of due) setDeadline(trusted, i, from(i));
       due.length = 0;
       for (const p of suspected) {
-        const i = index.get(p)!;
+        const i = known(p)!;
         if (!judge(i, t)) flips.push(i);
       }
       if (flips.length > 1) flips.sort((a, b) => position[a]! - position[b]!);

@@ -68,6 +68,8 @@ export function placeRequest(
   if (!sloppy) return { prefs, targets: prefs, hintFor, kept: [] };
   const down = prefs.filter((x) => !healthy(x));
   const targets = prefs.filter(healthy);
+  // Every replica healthy: no stand-in to look for (the walk of the whole ring is O(N)).
+  if (down.length === 0) return { prefs, targets, hintFor, kept: [] };
   let d = 0;
   for (const x of ring.preferenceList(key, ring.nodes.length).slice(prefs.length)) {
     if (targets.length >= prefs.length) break;

@@ -66,7 +66,8 @@ function fullReviewMonitor(
 function drive(seed: number, detector: "phi" | "fixed", phiThreshold: number) {
   const rng = createRng(seed);
   const o = parseQuorumOptions({ detector, phiThreshold });
-  const all = Array.from({ length: 12 }, (_, i) => `n${i + 2}`);
+  // Mostly numbered ids (found by number), a few others (found by id).
+  const all = Array.from({ length: 12 }, (_, i) => i % 5 === 4 ? `db-${i}` : `n${i + 2}`);
   let members = all.slice(0, 8);
   const a = createPeerMonitor(members, 0, o);
   const b = fullReviewMonitor(members, 0, o);
