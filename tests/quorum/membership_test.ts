@@ -90,4 +90,10 @@ Deno.test("a higher epoch wins; an equal epoch breaks ties the same way everywhe
   const b = { epoch: 3, nodes: ["n1", "n3"] };
   assert.notEqual(supersedes(a, b), supersedes(b, a));
   assert.ok(!supersedes({ epoch: 0, nodes: ["n1"] }, { epoch: 0, nodes: ["n1", "n2"] }));
+  // The same list (a copy, or the very array) never replaces the current one.
+  assert.ok(!supersedes(a, { epoch: 3, nodes: [...a.nodes] }));
+  assert.ok(!supersedes(a, a));
+  // A list and a longer one starting with it: still one winner, by their texts.
+  const c = { epoch: 3, nodes: ["n1", "n2", "n4"] };
+  assert.ok(supersedes(c, a) && !supersedes(a, c));
 });
