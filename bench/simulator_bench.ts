@@ -43,12 +43,12 @@
  * a preference list of all N nodes (then unused): going by the speed-up, that was most
  * of quorum-kv with SWIM at 1,000 nodes. Five runs each, interleaved on a shared
  * machine (noisy), at 1,000 nodes: quorum-kv 61–85 k → 58–114 k events/s (0.44–0.62 →
- * 0.47–0.69 of the 5-node rate), quorum-kv with SWIM 42–76 k → 124–250 k (0.39–0.54 → 0.84–1.34), heartbeat
- * 170–308 k → 217–347 k (0.05–0.09 → 0.08–0.11); every trace unchanged. What keeps
- * quorum-kv's ratio near one half here is not its own work: the same 1,000-node run
- * reaches ~200 k events/s in a fresh process but ~100 k after a 5-node run (code the
- * JIT shaped at 5 nodes: generic call builtins, CallFunction and megamorphic loads, then
- * top that run's profile).
+ * 0.47–0.69 of the 5-node rate), quorum-kv with SWIM 42–76 k → 124–250 k (0.39–0.54 →
+ * 0.84–1.34), heartbeat 170–308 k → 217–347 k (0.05–0.09 → 0.08–0.11); every trace
+ * unchanged. What keeps quorum-kv's ratio near one half here is not its own work: the
+ * same 1,000-node run reaches ~200 k events/s in a fresh process but ~100 k after a
+ * 5-node run (code the JIT shaped at 5 nodes: generic call builtins, CallFunction and
+ * megamorphic loads, then top that run's profile).
  *
  * @module
  */
