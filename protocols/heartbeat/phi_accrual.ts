@@ -206,6 +206,17 @@ export function windowPhi(d: PhiAccrualDetector, w: PhiWindow, now: number): num
   return phiOf(d.options, w.intervals.length, w.sum, w.sumSq, w.last, now);
 }
 
+/** The mean interval of a window of `n` samples, the acceptable pause added. */
+function meanOf(o: PhiOptions, n: number, sum: number): number {
+  return sum / n + o.acceptablePauseMs;
+}
+
+/** The standard deviation of a window of `n` samples, at least `minStdDevMs`. */
+function stdOf(o: PhiOptions, n: number, sum: number, sumSq: number): number {
+  const variance = Math.max(0, sumSq / n - (sum / n) ** 2);
+  return Math.max(Math.sqrt(variance), o.minStdDevMs);
+}
+
 /** φ at `now` of a window of `n` samples (sum, sum of squares) last heard at `last`. */
 function phiOf(
   o: PhiOptions,
@@ -215,10 +226,7 @@ function phiOf(
   last: number,
   now: number,
 ): number {
-  const mean = sum / n + o.acceptablePauseMs;
-  const variance = Math.max(0, sumSq / n - (sum / n) ** 2);
-  const std = Math.max(Math.sqrt(variance), o.minStdDevMs);
-  const y = (now - last - mean) / std;
+  const y = (now - last - meanOf(o, n, sum)) / stdOf(o, n, sum, sumSq);
   // Logistic approximation of the normal CDF (error < 0.0002): P(later) = 1 / (1 + e^z),
   // so φ = log10(1 + e^z), computed in a form that neither overflows nor underflows.
   const z = y * (LOGISTIC_A + LOGISTIC_B * y * y);
@@ -289,10 +297,7 @@ function suspectedFromOf(
   threshold: number,
 ): number {
   // The same mean and deviation as phiOf(): φ is a function of y = (silence − mean) / std.
-  const mean = sum / n + o.acceptablePauseMs;
-  const variance = Math.max(0, sumSq / n - (sum / n) ** 2);
-  const std = Math.max(Math.sqrt(variance), o.minStdDevMs);
-  const t = last + mean + std * silenceAt(threshold);
+  const t = last + meanOf(o, n, sum) + stdOf(o, n, sum, sumSq) * silenceAt(threshold);
   return t - (1e-6 + Math.abs(t) * 1e-9);
 }
 
