@@ -5,7 +5,8 @@
  * fixed 1–2 s window, 256 timers fired ~4 ms apart, faster than a campaign reaches 255
  * peers on 2 cores, and the votes split for minutes.) For each it prints the time from
  * launch to the API's URL (every node started), to a leader, and to an acknowledged PUT;
- * that `GET /api/v1/cluster` lists every node; the process's resident memory once the
+ * that `GET /api/v1/cluster` lists every node, and the rows `deno task cli status` prints
+ * and how long it takes (the CLI's own start included); the process's resident memory once the
  * PUT is in, per node; and its CPU while idle for a few seconds (ticks and heartbeats of
  * every node). Past 32 nodes the nodes share Workers (`nodesPerWorker`). Loopback only;
  * each run is bounded (120 s to a leader).
@@ -16,6 +17,7 @@
 import { spawn } from "./api_bench.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const SIZES = [3, 64, 256] as const;
 
 /** Reads /proc through `cat` (a program reads it itself only with every permission). */
@@ -88,6 +90,16 @@ export async function run(): Promise<void> {
       const view = await (await fetch(`${server.url}/api/v1/cluster`)).json() as {
         nodes: { up: boolean }[];
       };
+      // What a person types: `deno task cli status` against this cluster, timed.
+      const cli = performance.now();
+      const status = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CLI, "status", "--url", server.url],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      const cliMs = performance.now() - cli;
+      const rows = new TextDecoder().decode(status.stdout).split("\n")
+        .filter((l) => /^n\d+\s/.test(l)).length;
       const rss = await rssMb(server.pid);
       const c0 = await cpuSeconds(server.pid);
       const i0 = performance.now();
@@ -98,6 +110,7 @@ export async function run(): Promise<void> {
         `  ${String(n).padStart(3)} nodes: API up ${s(up)}, leader ${leader ?? "none"} at ` +
           `${s(elected)}, PUT acknowledged ${put === null ? "never" : `at ${s(written)}`}; ` +
           `${view.nodes.filter((x) => x.up).length}/${n} listed up; ` +
+          `cli status ${rows} rows in ${s(cliMs)}; ` +
           `RSS ${rss.toFixed(0)} MB (${(rss / n).toFixed(1)} MB/node); ` +
           `idle CPU ${(idle * 100).toFixed(0)}% of a core`,
       );
