@@ -76,15 +76,24 @@ export class Chromium {
 export class BrowserPage {
   readonly #page: Page;
   readonly #cdp: CDPSession;
-  /** Uncaught exceptions and console errors of the page. */
+  /** Uncaught exceptions and console errors of the page (503 answers aside). */
   readonly errors: string[] = [];
+  /**
+   * URLs the API answered 503 (Retry-After) — a live cluster says so when a node went
+   * down between the page's view and its request, or the checker is busy. Chromium logs
+   * each as a console error; a test says which ones it accepts.
+   */
+  readonly unavailable: string[] = [];
 
   constructor(page: Page, cdp: CDPSession) {
     this.#page = page;
     this.#cdp = cdp;
     page.on("pageerror", (e) => this.errors.push(e instanceof Error ? e.message : String(e)));
     page.on("console", (m) => {
-      if (m.type() === "error") this.errors.push(m.text());
+      if (m.type() !== "error") return;
+      if (/^Failed to load resource: .*status of 503\b/.test(m.text())) {
+        this.unavailable.push(m.location()?.url ?? "");
+      } else this.errors.push(m.text());
     });
   }
 
