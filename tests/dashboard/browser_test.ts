@@ -140,17 +140,20 @@ Deno.test({
       await page.waitInPage(() => {
         const d = (window as unknown as {
           distlab: {
-            model: { all(): { role: string }[] };
+            model: { all(): { role: string; up: boolean }[] };
             playback: { pending: number };
           };
         }).distlab;
-        const candidate = () =>
+        // A candidate after the crash: a restarted node that had not yet heard the leader
+        // may campaign before the crash is played, so both must be shown.
+        const shown = () =>
+          d.model.all().some((n) => !n.up) &&
           d.model.all().some((n) => n.role === "candidate" || n.role === "pre-candidate");
-        // Play what has arrived, one event at a time, until a candidate appears.
-        for (let i = 0; i < 500 && !candidate() && d.playback.pending > 0; i++) {
+        // Play what has arrived, one event at a time, until both are shown.
+        for (let i = 0; i < 500 && !shown() && d.playback.pending > 0; i++) {
           document.getElementById("view-step")!.click();
         }
-        return candidate() &&
+        return shown() &&
           document.querySelector(
               '#ring g.node[data-role="candidate"], #ring g.node[data-role="pre-candidate"]',
             ) !== null;
