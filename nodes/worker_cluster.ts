@@ -258,7 +258,7 @@ export class Cluster implements Runtime {
     const results = await Promise.allSettled([...this.#slots.values()].map((s) => this.#spawn(s)));
     if (this.#startHeld) {
       this.#startHeld = false;
-      for (const s of this.#slots.values()) s.worker?.postMessage({ type: "resume" });
+      for (const s of this.#slots.values()) this.#post(s, { type: "resume" });
     }
     // A node with corrupted storage stays down, said loudly; anything else fails the start.
     const failed = results.find((r) =>

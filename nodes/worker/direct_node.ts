@@ -314,8 +314,7 @@ export function quietOutputs(
       }
       const out = after(m);
       held = null;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      flush(); // nothing held now: it only stops the timer
       post(out);
     },
     close() {
