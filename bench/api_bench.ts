@@ -5,7 +5,9 @@
  * `--data-dir` (fsync, group commit).
  *
  * Anchors, measured in the same run: the HTTP floor (a bare `Deno.serve` answering a
- * small JSON body, driven by the same load generator), and — when `etcd` is on PATH — a
+ * small JSON body, driven by the same load generator) and, at 64 connections, the same
+ * floor served by three threads on one port (`reusePort`: what serving HTTP in Workers,
+ * item 2 of issue #16, could reach at best on this machine), and — when `etcd` is on PATH — a
  * 3-member etcd on loopback driven through its v3 JSON gateway with the same load; the
  * ratio distlab / etcd is printed; and `--data-dir` with `--option parallelWrite=false`
  * (the leader syncs its log before it sends AppendEntries), against which the parallel
@@ -217,11 +219,36 @@ async function startEtcd(
   }
 }
 
+/** Threads of the second HTTP floor: the main thread and two Workers on one port. */
+const FLOOR_THREADS = 3;
+
+/**
+ * `deno eval` arguments of the HTTP floor: a bare `Deno.serve` answering a small JSON
+ * body, on `threads` threads sharing one port (`reusePort`: the kernel spreads the
+ * connections), the shape item 2 of issue #16 suggests for serving HTTP in Workers.
+ */
+function floorArgs(threads: number): string[] {
+  const port = threads === 1 ? 0 : freePort();
+  const serve = (onListen: string) =>
+    `Deno.serve({ hostname: "127.0.0.1", port: ${port}, reusePort: ${threads > 1}, ` +
+    `onListen: ${onListen} }, async (req) => { await req.text(); ` +
+    `return Response.json({ key: "k", value: 1, node: "n1" }); });`;
+  const workers = `for (let i = 1; i < ${threads}; i++) new Worker(URL.createObjectURL(` +
+    `new Blob([${JSON.stringify(serve("() => {}"))}], { type: "application/javascript" })), ` +
+    `{ type: "module" });`;
+  return [
+    "eval",
+    "--unstable-net",
+    workers +
+    serve(`({ port }) => console.log("URL http://127.0.0.1:" + port)`),
+  ];
+}
+
 const FULL_PLAN = [
   { op: "put", concurrency: 1, requests: 500, maxMs: 3000 },
   { op: "get", concurrency: 1, requests: 500, maxMs: 3000 },
-  { op: "put", concurrency: 64, requests: 4000, maxMs: 4000 },
-  { op: "get", concurrency: 64, requests: 4000, maxMs: 4000 },
+  { op: "put", concurrency: 64, requests: 60_000, maxMs: 4000 },
+  { op: "get", concurrency: 64, requests: 60_000, maxMs: 4000 },
 ] as const;
 
 /** `DISTLAB_BENCH_API=focus`: only the 64-connection lines (see the module doc). */
@@ -249,27 +276,36 @@ export async function run(): Promise<void> {
         "server, its Workers and the load",
     );
 
-    const floor = await spawn(Deno.execPath(), [
-      "eval",
-      `Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log("URL http://127.0.0.1:" + port) },
-        async (req) => { await req.text(); return Response.json({ key: "k", value: 1, node: "n1" }); });`,
-    ], /URL (\S+)/);
-    try {
-      for (const p of PLAN) {
-        const before = await threadTicks(floor.pid);
-        const r = await runLoad({
-          url: floor.url,
-          ...p,
-          target: "distlab",
-        });
-        results.set(`floor ${label(p)}`, r);
-        const cpu = p.concurrency === 64
-          ? `   (${threadShares(before, await threadTicks(floor.pid), r.seconds * 1000, r.ok)})`
-          : "";
-        console.log(`anchor  http floor  ${label(p)} ${formatResult(r)}${cpu}`);
+    for (const threads of [1, FLOOR_THREADS]) {
+      const floor = await spawn(Deno.execPath(), floorArgs(threads), /URL (\S+)/);
+      try {
+        for (const p of PLAN) {
+          // The threaded floor answers only the question of item 2 (does serving HTTP
+          // on more threads lift the ceiling?), at 64 connections.
+          if (threads > 1 && p.concurrency !== 64) continue;
+          const before = await threadTicks(floor.pid);
+          const r = await runLoad({
+            url: floor.url,
+            ...p,
+            target: "distlab",
+          });
+          const key = threads === 1 ? "floor" : "threaded floor";
+          results.set(`${key} ${label(p)}`, r);
+          const cpu = p.concurrency === 64
+            ? `   (${threadShares(before, await threadTicks(floor.pid), r.seconds * 1000, r.ok)})`
+            : "";
+          const one = results.get(`floor ${label(p)}`)!;
+          console.log(
+            threads === 1
+              ? `anchor  http floor  ${label(p)} ${formatResult(r)}${cpu}`
+              : `anchor  http floor, ${threads} threads (reusePort)  ${label(p)} ` +
+                `${formatResult(r)}${cpu}   ${(r.throughput / one.throughput).toFixed(2)}x ` +
+                "the one-thread floor",
+          );
+        }
+      } finally {
+        await floor.stop();
       }
-    } finally {
-      await floor.stop();
     }
 
     // "processes": in memory too, each node an OS process (--processes) instead of a Worker.
