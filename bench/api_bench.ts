@@ -7,17 +7,19 @@
  * Anchors, measured in the same run: the HTTP floor (a bare `Deno.serve` answering a
  * small JSON body, driven by the same load generator) and, at 64 connections, the same
  * floor served by three threads on one port (`reusePort`: what serving HTTP in Workers,
- * item 2 of issue #16, could reach at best on this machine), and — when `etcd` is on PATH — a
- * 3-member etcd on loopback driven through its v3 JSON gateway with the same load; the
- * ratio distlab / etcd is printed; and `--data-dir` with `--option parallelWrite=false`
- * (the leader syncs its log before it sends AppendEntries), against which the parallel
- * write's PUT latency is printed; `--data-dir` with `--links routed` (every node-to-node
- * message through the main thread's router), the anchor of the direct links; and 5 nodes
- * beside a 5-member etcd. During each 64-connection run the CPU share of every thread
- * of the server process is printed (from `/proc/PID/task`, in % of one core): the main
- * thread, each node's Worker, and the rest (the runtime's I/O and V8 helper threads); and
- * the server's CPU time per request, which a machine shared with other work moves less
- * than the rates.
+ * item 2 of issue #16, could reach at best on this machine); when `etcd` is on PATH, a
+ * 3-member etcd on loopback driven through its v3 JSON gateway with the same load, up at
+ * the same time as the `--data-dir` cluster, each line run three times alternating
+ * between the two and each side's median printed with the ratio distlab / etcd;
+ * `--data-dir` with `--option parallelWrite=false` (the leader syncs its log before it
+ * sends AppendEntries), against which the parallel write's PUT latency is printed;
+ * `--data-dir` with `--links routed` (every node-to-node message through the main
+ * thread's router), the anchor of the direct links; and 5 nodes beside a 5-member etcd
+ * (alternating too). During each 64-connection run the CPU share of every thread of the
+ * server process is printed (from `/proc/PID/task`, in % of one core): the main thread,
+ * each node's Worker, and the rest (the runtime's I/O and V8 helper threads); and the
+ * server's CPU time per request, which a machine shared with other work moves less than
+ * the rates.
  *
  * `DISTLAB_BENCH_API=focus` runs only the 64-connection lines of the 3-node `--data-dir`
  * cluster (after the 1-connection runs, unprinted, as a warm-up) and of the 3-member etcd
@@ -219,6 +221,35 @@ async function startEtcd(
   }
 }
 
+/**
+ * Runs of each line for a `--data-dir` cluster and its etcd anchor, alternating
+ * (distlab, etcd, distlab, …) while both clusters are up, each side's median printed:
+ * on a machine shared with other work, a ratio of two runs minutes apart measured the
+ * neighbours as much as the servers.
+ */
+const HEAD_TO_HEAD = 3;
+
+/** The median throughput, p50 and p99 of `runs` (each its own median); counts summed. */
+function median(runs: readonly LoadResult[]): LoadResult {
+  if (runs.length === 1) return runs[0]!;
+  const mid = <K extends "throughput" | "p50" | "p99">(k: K) =>
+    runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const statuses: Record<string, number> = {};
+  for (const r of runs) {
+    for (const [k, n] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + n;
+  }
+  return {
+    ok: runs.reduce((a, r) => a + r.ok, 0),
+    unavailable: runs.reduce((a, r) => a + (r.unavailable ?? 0), 0),
+    failed: runs.reduce((a, r) => a + r.failed, 0),
+    statuses,
+    seconds: runs.reduce((a, r) => a + r.seconds, 0),
+    throughput: mid("throughput"),
+    p50: mid("p50"),
+    p99: mid("p99"),
+  };
+}
+
 /** Threads of the second HTTP floor: the main thread and two Workers on one port. */
 const FLOOR_THREADS = 3;
 
@@ -315,6 +346,7 @@ export async function run(): Promise<void> {
     // "5 nodes": --data-dir with five nodes (beside a 5-member etcd).
     const allKinds = ["memory", "processes", "data-dir", "serial", "routed", "5 nodes"] as const;
     const kinds = FOCUS ? (["data-dir"] as const) : allKinds;
+    let etcdMissing = false;
     for (const storage of kinds) {
       const nodes = storage === "5 nodes" ? "5" : "3";
       const args = ["run", "-A", MAIN, "--port", "0", "--nodes", nodes, "--protocol", "raft-kv"];
@@ -326,6 +358,14 @@ export async function run(): Promise<void> {
       }
       if (storage === "routed") args.push("--data-dir", `${tmp}/routed`, "--links", "routed");
       if (storage === "processes") args.push("--processes");
+      // Beside the --data-dir clusters, etcd with as many members runs at the same time,
+      // and each line alternates the two (see HEAD_TO_HEAD).
+      const size = storage === "data-dir" ? 3 : storage === "5 nodes" ? 5 : 0;
+      const etcd = size > 0 && !etcdMissing ? await startEtcd(`${tmp}/etcd-${size}`, size) : null;
+      if (size > 0 && etcd === null && !etcdMissing) {
+        etcdMissing = true;
+        console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+      }
       const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
       try {
         await waitLeader(server.url);
@@ -337,17 +377,22 @@ export async function run(): Promise<void> {
         }
         for (const p of PLAN) {
           const busy = p.concurrency === 64;
-          const before = busy ? await threadTicks(server.pid) : null;
-          const r = await runLoad({
-            url: server.url,
-            ...p,
-          });
-          if (before !== null) {
-            console.log(
-              `threads ${storage.padEnd(9)}  ${label(p)} ` +
-                threadShares(before, await threadTicks(server.pid), r.seconds * 1000, r.ok),
-            );
+          const rounds = etcd === null ? 1 : HEAD_TO_HEAD;
+          const ours: LoadResult[] = [];
+          const theirs: LoadResult[] = [];
+          for (let round = 0; round < rounds; round++) {
+            const before = busy && round === 0 ? await threadTicks(server.pid) : null;
+            const r = await runLoad({ url: server.url, ...p });
+            if (before !== null) {
+              console.log(
+                `threads ${storage.padEnd(9)}  ${label(p)} ` +
+                  threadShares(before, await threadTicks(server.pid), r.seconds * 1000, r.ok),
+              );
+            }
+            ours.push(r);
+            if (etcd !== null) theirs.push(await runLoad({ url: etcd.url, ...p, target: "etcd" }));
           }
+          const r = median(ours);
           results.set(`${storage} ${label(p)}`, r);
           const f = results.get(`floor ${label(p)}`)!;
           const w = results.get(`memory ${label(p)}`);
@@ -356,8 +401,19 @@ export async function run(): Promise<void> {
               `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor` +
               (storage === "processes"
                 ? `, ${(r.throughput / w!.throughput * 100).toFixed(1)}% of Workers)`
-                : ")"),
+                : ")") +
+              (rounds > 1 ? `  [median of ${rounds}]` : ""),
           );
+          if (etcd !== null) {
+            const e = median(theirs);
+            console.log(
+              `anchor  etcd ${etcd.version} (${size} members, fsync)  ${label(p)} ` +
+                `${formatResult(e)}   distlab --data-dir / etcd: ` +
+                `${(r.throughput / e.throughput).toFixed(2)}x throughput, ` +
+                `p50 ${(r.p50 / e.p50).toFixed(2)}x, p99 ${(r.p99 / e.p99).toFixed(2)}x` +
+                `  [median of ${rounds}, alternating]`,
+            );
+          }
           const d = results.get(`data-dir ${label(p)}`);
           if (storage === "routed" && d !== undefined) {
             console.log(
@@ -375,32 +431,7 @@ export async function run(): Promise<void> {
         }
       } finally {
         await server.stop();
-      }
-    }
-
-    for (const size of FOCUS ? [3] : [3, 5]) {
-      const etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
-      if (etcd === null) {
-        console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
-        return;
-      }
-      try {
-        for (const p of PLAN) {
-          const r = await runLoad({
-            url: etcd.url,
-            ...p,
-            target: "etcd",
-          });
-          const d = results.get(`${size === 3 ? "data-dir" : "5 nodes"} ${label(p)}`)!;
-          console.log(
-            `anchor  etcd ${etcd.version} (${size} members, fsync)  ${label(p)} ` +
-              `${formatResult(r)}   distlab --data-dir / etcd: ` +
-              `${(d.throughput / r.throughput).toFixed(2)}x throughput, ` +
-              `p50 ${(d.p50 / r.p50).toFixed(2)}x, p99 ${(d.p99 / r.p99).toFixed(2)}x`,
-          );
-        }
-      } finally {
-        await etcd.stop();
+        await etcd?.stop();
       }
     }
   } finally {
