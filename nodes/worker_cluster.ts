@@ -835,7 +835,13 @@ export class Cluster implements Runtime {
       // clusters (a Worker per group of nodes) keep only each node's own entry.
       ...(this.#groups !== null ? { vectorClocks: false } : {}),
       ...(this.#direct
-        ? { direct: { epoch: performance.timeOrigin + this.#t0, maxBacklog: this.#maxBacklog } }
+        ? {
+          direct: {
+            epoch: performance.timeOrigin + this.#t0,
+            maxBacklog: this.#maxBacklog,
+            clockCell: s.clockCell,
+          },
+        }
         : {}),
       ...(external ? { maxBacklog: this.#maxBacklog } : {}),
     };

@@ -157,6 +157,12 @@ export interface DirectLinks {
   readonly epoch: number;
   /** Messages the node holds while paused; beyond, the oldest is dropped (`backlog`). */
   readonly maxBacklog: number;
+  /**
+   * Shared memory the node writes its clocks to after every output, and a restart reads
+   * them from (`clock_cell.ts`): its outputs reach the main thread later than its messages
+   * reach its peers.
+   */
+  readonly clockCell?: SharedArrayBuffer;
 }
 
 /**

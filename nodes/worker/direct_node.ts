@@ -30,6 +30,7 @@ import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worke
 import type { Outgoing } from "../node_host.ts";
 import { loadProtocol } from "./load_protocol.ts";
 import { HeldMessages } from "./held_messages.ts";
+import { laterClocks, loadClocks, storeClocks } from "./clock_cell.ts";
 
 /** Reports to the main thread go out at most this often (ms) while nobody traces. */
 const REPORT_MS = 20;
@@ -130,8 +131,11 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
   };
   const outputs = quietOutputs(post, () => sender!.tracing, REPORT_MS);
   const postOutput = outputs.post;
+  let clockCell: SharedArrayBuffer | undefined;
   const wrapped = (m: FromWorker): void => {
     if (m.type === "output") {
+      // Before any of its messages leaves: a crash then cannot lose clocks a peer has seen.
+      if (clockCell !== undefined) storeClocks(clockCell, m.clocks);
       const writes = mirrorWait && m.writes !== null && m.writes.length > 0;
       if (!writes && m.messages.length === 0) return postOutput(m);
       // Ours leave from here; the main thread gets the rest, in the contract's order.
@@ -213,7 +217,13 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
     held.limit = direct.maxBacklog;
     mirrorWait = init.storage.kind === "memory";
     serve = serveNode(wrapped);
-    serve(init);
+    clockCell = direct.clockCell;
+    // Clocks the last incarnation stamped on messages but did not live to tell the main
+    // thread: the restart continues from them (the clock condition across a crash).
+    const told = init.clocks;
+    const own = clockCell === undefined ? undefined : loadClocks(clockCell);
+    const clocks = laterClocks(told, own);
+    serve(clocks === told ? init : { ...init, clocks });
     const queued = waiting ?? [];
     waiting = null;
     for (const q of queued) {

@@ -13,6 +13,7 @@ import { type NodeClock, perfectClock } from "../faults/clock_skew.ts";
 import type { LogicalClocks } from "../node_host.ts";
 import type { InFlight } from "./router.ts";
 import type { NodeWorker } from "../process/process_worker.ts";
+import { createClockCell } from "./clock_cell.ts";
 
 /**
  * The main thread's record of one node.
@@ -48,8 +49,13 @@ export interface Slot {
    * or before any other message to the Worker (to keep the order).
    */
   outbox: ClientRequest<unknown>[];
-  /** The last logical clocks the router saw; a restart continues from them. */
+  /**
+   * The last logical clocks the router saw; a restart continues from them, or from the
+   * node's own later ones in {@link Slot.clockCell}.
+   */
   clocks: LogicalClocks | undefined;
+  /** Where a node with direct links keeps its latest clocks, across its incarnations. */
+  readonly clockCell: SharedArrayBuffer;
   clock: NodeClock;
   /** Synced storage (memory mode), or null with a file store. */
   readonly mirror: Map<string, unknown> | null;
@@ -111,6 +117,7 @@ export function createSlot(
     held: [],
     outbox: [],
     clocks: undefined,
+    clockCell: createClockCell(),
     clock: perfectClock(),
     mirror: inMemory ? new Map() : null,
     replies: new Map(),
