@@ -30,7 +30,7 @@ import type {
 } from "../protocols/node.ts";
 import type { HostStorage } from "../protocols/storage.ts";
 import { lamportReceive } from "../clocks/lamport.ts";
-import { type VectorClock, vectorMerge } from "../clocks/vector.ts";
+import type { VectorClock } from "../clocks/vector.ts";
 
 /**
  * A message the node sent, stamped with its clocks at the send.
@@ -242,7 +242,13 @@ export class NodeHost {
     this.vc++;
     if (this.#vectors) {
       // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
-      const v = vectorMerge(this.#vclock, vclock) as Record<string, number>;
+      // (`vectorMerge`, inlined: a call per message showed in a TCP node's profile.)
+      const v: Record<string, number> = { ...this.#vclock };
+      for (const k in vclock) {
+        const x = vclock[k]!;
+        const y = v[k];
+        if (y === undefined ? x > 0 : x > y) v[k] = x;
+      }
       v[this.id] = this.vc;
       this.#vclock = v;
       this.#own = true;

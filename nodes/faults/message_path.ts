@@ -40,6 +40,13 @@ export interface PathSinks {
    * integrity check is counted `dropped` and then `rejected`.
    */
   count(from: NodeId, to: NodeId, what: "sent" | "dropped" | "duplicated" | "rejected"): void;
+  /**
+   * Counts `n` messages `sent` on `from → to` at once. Given, the path counts a run of
+   * messages to one destination with one call before routing them, instead of a
+   * {@link count} per message (a counter update per message was a tenth of a TCP node's
+   * routing cost); the totals are the same.
+   */
+  countSent?(from: NodeId, to: NodeId, n: number): void;
   /** Where send, drop and duplicate events go; null while nobody traces. */
   trace: ((e: TraceEvent) => void) | null;
   /**
@@ -98,10 +105,24 @@ export function routeMessages(
   if (sinks.byzantine !== undefined) {
     messages = sinks.byzantine.rewrite(from, messages, sinks.random);
   }
+  const countSent = sinks.countSent;
+  if (countSent !== undefined) {
+    for (let i = 0, run = 0; i < messages.length; i = run) {
+      const to = messages[i]!.to;
+      while (++run < messages.length && messages[run]!.to === to);
+      sinks.countSent!(from, to, run - i);
+    }
+  }
+  /**
+   * The destination last found a member: a run of messages to one node asks once. Only
+   * while nothing is traced — a trace listener is the one thing on this path that could
+   * change who is a member.
+   */
+  let member: NodeId | null = null;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const to = m.to;
-    sinks.count(from, to, "sent");
+    if (countSent === undefined) sinks.count(from, to, "sent");
     if (trace !== null) {
       // A host without vector clocks stamps its own entry; the vector is derived later.
       trace(
@@ -126,10 +147,13 @@ export function routeMessages(
           },
       );
     }
-    if (!sinks.isMember(to)) {
-      sinks.count(from, to, "dropped");
-      trace?.({ time: now, kind: "drop", node: from, peer: to, body: m.body, reason: "unknown" });
-      continue;
+    if (to !== member) {
+      if (!sinks.isMember(to)) {
+        sinks.count(from, to, "dropped");
+        trace?.({ time: now, kind: "drop", node: from, peer: to, body: m.body, reason: "unknown" });
+        continue;
+      }
+      if (trace === null) member = to;
     }
     if (check !== null && !check(m.body)) {
       reject(sinks, from, to, m.body, now, "malformed");

@@ -311,6 +311,9 @@ export class Network {
   /** The receivers' links of the last sender routed from (a flush routes many in a row). */
   #lastFrom: NodeId | null = null;
   #lastF = 0;
+  /** The receiver routed to last, and its index (a flush sends many to one node). */
+  #lastTo: NodeId | null = null;
+  #lastT = 0;
   #fate: Fate;
   /**
    * Where the runtime's copies in flight can be listed (their link ids), or null: then
@@ -356,7 +359,12 @@ export class Network {
       this.#lastFrom = from;
       this.#lastF = f;
     }
-    const t = this.#indexOf(to);
+    let t = this.#lastT;
+    if (to !== this.#lastTo) {
+      t = this.#indexOf(to);
+      this.#lastTo = to;
+      this.#lastT = t;
+    }
     const row = this.#rows[f] ?? this.#newRow(f);
     if (t >= row.room) widen(row, t);
     fate.linkId = (f << LINK_BITS) | t;

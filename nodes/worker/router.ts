@@ -138,6 +138,7 @@ export class Router {
         if (what === "rejected") this.rejected++;
         else counters.add(from, to, what);
       },
+      countSent: (from, to, n) => counters.add(from, to, "sent", n),
       trace: null,
       deliverAt: (time, from, to, body, m, link) => {
         const copy: InFlight = {
@@ -243,15 +244,34 @@ export class Router {
     const links = this.#dueLinks;
     this.#due = [];
     this.#dueLinks = [];
+    let one = direct.length > 0;
+    for (let i = 0; i < direct.length; i++) {
+      network.leftLinkId(links[i]!);
+      if (direct[i]!.to !== direct[0]!.to) one = false;
+    }
+    const first = q.peek();
+    if (one && (first === undefined || first.time > due)) {
+      // The usual flush: every copy due to one node, none in the queue. They are the batch.
+      this.batches++;
+      this.#o.sink(direct[0]!.to, direct);
+      this.#arm(now);
+      return;
+    }
+    // A run of copies to one destination looks its batch up once.
+    let lastTo: NodeId | null = null;
+    let last: InFlight[] = [];
     for (let i = 0; i < direct.length; i++) {
       const next = direct[i]!;
-      network.leftLinkId(links[i]!);
-      let batch = batches.get(next.to);
-      if (batch === undefined) {
-        batch = [];
-        batches.set(next.to, batch);
+      if (next.to !== lastTo) {
+        lastTo = next.to;
+        let batch = batches.get(lastTo);
+        if (batch === undefined) {
+          batch = [];
+          batches.set(lastTo, batch);
+        }
+        last = batch;
       }
-      batch.push(next);
+      last.push(next);
     }
     for (let next = q.peek(); next !== undefined && next.time <= due; next = q.peek()) {
       q.pop();
