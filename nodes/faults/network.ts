@@ -193,6 +193,12 @@ export interface LinkHandle {
 }
 
 interface Effective {
+  /**
+   * The delay of every copy when the link does nothing else — no loss, queue limit,
+   * bandwidth, duplication, reorder or tampering, and a constant delay: its fate is then
+   * one copy at a known time, with no draw (the usual link of a benchmark). NaN otherwise.
+   */
+  plainDelay: number;
   drop: number;
   delay: Delay;
   duplicate: number;
@@ -375,15 +381,28 @@ export class Network {
     const e = this.#rules.length === 0
       ? this.#baseEff ??= this.#merge(from, to)
       : this.#ruledEff(row, t, from, to);
+    const state = row.state;
+    const s = 2 * t;
+    // Not counting: no queue limit applies (see #recount).
+    const counting = this.#counting;
+    const plain = e.plainDelay;
+    if (plain === plain) {
+      // A plain link (see Effective.plainDelay): what the general path below does for it.
+      let at = now + plain;
+      if (at < state[s]!) at = state[s]!; // per-link FIFO
+      else state[s] = at;
+      fate.at[0] = at;
+      fate.tampered[0] = false;
+      fate.count = 1;
+      fate.integrity = e.integrity;
+      if (counting) state[s + 1] = state[s + 1]! + 1;
+      return fate;
+    }
     const rnd = this.#random;
     if (e.drop > 0 && rnd() < e.drop) {
       fate.reason = "loss";
       return fate;
     }
-    const state = row.state;
-    const s = 2 * t;
-    // Not counting: no queue limit applies (see #recount).
-    const counting = this.#counting;
     if (counting && state[s + 1]! >= e.queueLimit) {
       fate.reason = "queue";
       return fate;
@@ -725,7 +744,8 @@ export class Network {
         }
       }
     }
-    return {
+    const e: Effective = {
+      plainDelay: NaN,
       drop: merged.drop ?? 0,
       delay: merged.delay ?? { kind: "constant", ms: 0 },
       duplicate: merged.duplicate ?? 0,
@@ -735,6 +755,14 @@ export class Network {
       bandwidth: merged.bandwidth ?? Infinity,
       integrity: merged.integrity ?? "none",
     };
+    if (
+      e.delay.kind === "constant" && !(e.drop > 0) && !(e.duplicate > 0) && !(e.reorder > 0) &&
+      !(e.tamper > 0) && e.queueLimit === Infinity && e.bandwidth === Infinity
+    ) {
+      // A constant delay draws nothing: the same number `sampleDelay` gives at each route.
+      e.plainDelay = sampleDelay(e.delay, () => 0);
+    }
+    return e;
   }
 }
 
