@@ -172,6 +172,11 @@ export function routeMessages(
       });
       continue;
     }
+    if (fate.count === 1 && fate.integrity === "none" && !fate.tampered[0]) {
+      // One copy as sent, nothing to seal or check again: the usual fate.
+      sinks.deliverAt(fate.at[0]!, from, to, m.body, m, fate.linkId);
+      continue;
+    }
     if (fate.count > 1) {
       sinks.count(from, to, "duplicated");
       trace?.({ time: now, kind: "duplicate", node: from, peer: to, body: m.body });

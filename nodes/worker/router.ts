@@ -122,7 +122,11 @@ export class Router {
    * before the queue, whose copies were all routed after them.
    */
   #due: InFlight[] = [];
-  #dueLinks: number[] = [];
+  /**
+   * The link of each copy in {@link #due}, at its index: one buffer kept from flush to
+   * flush (a flush reads it before anything can route again), not an array per flush.
+   */
+  #dueLinks = new Int32Array(64);
   /** Copies at or before this time are due now (set per routed output). */
   #dueBy = -Infinity;
 
@@ -153,8 +157,13 @@ export class Router {
           vc: m.vclock === NO_VECTOR ? m.vc : undefined,
         };
         if (time <= this.#dueBy && this.#queue.size === 0) {
-          this.#due.push(copy);
-          this.#dueLinks.push(link);
+          const i = this.#due.push(copy) - 1;
+          if (i === this.#dueLinks.length) {
+            const wider = new Int32Array(2 * i);
+            wider.set(this.#dueLinks);
+            this.#dueLinks = wider;
+          }
+          this.#dueLinks[i] = link;
         } else this.#queue.push(copy);
       },
       random: options.random,
@@ -204,7 +213,6 @@ export class Router {
     this.#timerAt = Infinity;
     this.#queue = new EventQueue<InFlight>();
     this.#due = [];
-    this.#dueLinks = [];
   }
 
   #arm(now: number): void {
@@ -243,7 +251,6 @@ export class Router {
     const direct = this.#due;
     const links = this.#dueLinks;
     this.#due = [];
-    this.#dueLinks = [];
     let one = direct.length > 0;
     for (let i = 0; i < direct.length; i++) {
       network.leftLinkId(links[i]!);
