@@ -175,17 +175,8 @@ export class NodeHost {
   set vclock(v: VectorClock) {
     this.#vclock = v;
     this.#own = false;
-    this.#learnIds(v);
   }
   #vclock: VectorClock;
-  /**
-   * The merge made for the ids of {@link vclock} (its own among them, so that a tick adds
-   * none), or null; and the ids of the last few clocks delivered whose ids are all ours,
-   * each in its order (a peer's clocks keep theirs): a clock with one of those, in that
-   * order, takes that merge.
-   */
-  #merge: ClockMerge | null = null;
-  #shapes: (readonly string[])[] = [];
   /**
    * Whether {@link vclock}'s object is a copy nothing outside has seen: a tick may then
    * change it in place (a delivery's merge and the send it causes make one copy, not two).
@@ -206,7 +197,6 @@ export class NodeHost {
     this.#vectors = o.vectorClocks ?? true;
     this.vc = o.clocks?.vc ?? o.clocks?.vclock[o.id] ?? 0;
     this.#vclock = !this.#vectors ? NO_VECTOR : o.clocks?.vclock ?? { [o.id]: this.vc };
-    if (this.#vectors) this.#learnIds(this.#vclock);
     const id = o.id;
     this.node = protocol.create({
       id,
@@ -252,23 +242,15 @@ export class NodeHost {
     this.vc++;
     if (this.#vectors) {
       // Merge and tick in one copy: the merged vector is new, so it may be changed in place.
-      // The usual case: the sender's ids in an order seen before, all of them ours.
-      const shapes = this.#shapes;
-      let known = false;
-      for (let s = 0; s < shapes.length && !known; s++) {
-        const ids = shapes[s]!;
-        let j = 0;
-        known = true;
-        for (const k in vclock) {
-          if (k !== ids[j++]) {
-            known = false;
-            break;
-          }
-        }
-        known = known && j === ids.length;
+      // (`vectorMerge`, inlined: a call per message showed in a TCP node's profile.)
+      const v: Record<string, number> = { ...this.#vclock };
+      for (const k in vclock) {
+        const x = vclock[k]!;
+        const y = v[k];
+        if (y === undefined ? x > 0 : x > y) v[k] = x;
       }
-      if (known) this.#vclock = this.#merge!(this.#vclock, vclock, this.vc);
-      else this.#mergeAny(vclock);
+      v[this.id] = this.vc;
+      this.#vclock = v;
       this.#own = true;
     }
     this.node.message(from, body);
@@ -325,45 +307,6 @@ export class NodeHost {
     return { lamport: this.lamport, vclock: this.vclock, vc: this.vc };
   }
 
-  /**
-   * `vectorMerge` of any clock into ours, then the tick. Learns our ids anew if that
-   * added some, and the clock's ids, for the next delivery, when they are all ours.
-   */
-  #mergeAny(vclock: VectorClock): void {
-    const v: Record<string, number> = { ...this.#vclock };
-    let ours = true;
-    let added = false;
-    for (const k in vclock) {
-      const x = vclock[k]!;
-      const y = v[k];
-      if (y === undefined) {
-        ours = false;
-        if (x > 0) {
-          v[k] = x;
-          added = true;
-        }
-      } else if (x > y) v[k] = x;
-    }
-    if (v[this.id] === undefined) added = true;
-    v[this.id] = this.vc;
-    this.#vclock = v;
-    if (added) this.#learnIds(v);
-    if (ours && this.#merge !== null) {
-      const ids: string[] = [];
-      for (const k in vclock) ids.push(k);
-      if (this.#shapes.length >= MAX_SHAPES) this.#shapes.shift();
-      this.#shapes.push(ids);
-    }
-  }
-
-  /** Keeps the {@link ClockMerge} for the ids of `v`, when one can be made for them. */
-  #learnIds(v: VectorClock): void {
-    const ids: string[] = [];
-    for (const k in v) ids.push(k);
-    this.#merge = ids.includes(this.id) ? clockMerge(ids, this.id) : null;
-    this.#shapes = [];
-  }
-
   #tickVector(): void {
     this.vc++;
     if (!this.#vectors) return;
@@ -376,43 +319,4 @@ export class NodeHost {
     this.#vclock = v;
     this.#own = true;
   }
-}
-
-/**
- * A vector merge for one set of ids: `(mine, theirs, vc)` is `vectorMerge(mine, theirs)`
- * with the own entry set to `vc`, for a vector `mine` with exactly those ids, in that
- * order, and a clock `theirs` with some of them (an id it lacks reads as undefined, which
- * is never greater). It builds the vector as one object literal with the ids written
- * out — named loads and one allocation in the shape the next merge reads — where the
- * general merge copies and then looks each id up by a key it only knows at run time (a
- * third of a delivery's cost in a TCP node's profile).
- */
-type ClockMerge = (mine: VectorClock, theirs: VectorClock, vc: number) => Record<string, number>;
-
-/** Merges made so far, by own id and ids (few: one per shape of a cluster's clocks). */
-const merges = new Map<string, ClockMerge>();
-/** Clocks with more ids than this take the general merge (the literal grows with them). */
-const MAX_MERGE_IDS = 32;
-/** How many orders of a clock's ids a host remembers (about one per peer it hears from). */
-const MAX_SHAPES = 4;
-
-/**
- * The {@link ClockMerge} for `ids` with own id `own`, or null for ids an object literal
- * would not keep as they are: `__proto__`, and array indices (kept in numeric order).
- */
-function clockMerge(ids: readonly string[], own: string): ClockMerge | null {
-  if (ids.length > MAX_MERGE_IDS) return null;
-  const key = JSON.stringify([own, ids]);
-  let merge = merges.get(key);
-  if (merge !== undefined) return merge;
-  if (ids.some((id) => id === "__proto__" || /^(0|[1-9][0-9]*)$/.test(id))) return null;
-  // Each id is a JSON string: a quoted property name, and a quoted key, in the source.
-  const fields = ids.map((id) => {
-    const q = JSON.stringify(id);
-    return id === own ? `${q}: vc` : `${q}: t[${q}] > m[${q}] ? t[${q}] : m[${q}]`;
-  });
-  merge = new Function("m", "t", "vc", `return { ${fields.join(", ")} };`) as ClockMerge;
-  if (merges.size >= 256) merges.clear();
-  merges.set(key, merge);
-  return merge;
 }
