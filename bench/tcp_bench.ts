@@ -32,13 +32,14 @@
  *
  * What a node pays beyond the anchor, per message and process (issue #22): the CRC-32C
  * of each frame on both ends (sixteen bytes per step), the runtime's input path (the
- * clocks — a vector merge made for the ids the cluster's clocks have — and the protocol),
- * and the router's send (the fault model: a plain link takes a short path, `sent` is
- * counted once per run of messages to one node, and a flush whose copies all go to one
- * node hands them over as they are). Measured on 2 cores shared with other sessions,
- * this bench and the one before those changes run in turn, five times each: the nodes
- * used 1.35 µs of CPU per message against 1.56 µs before (the anchor 1.08 µs), 74–87% of
- * the anchor's rate (mean 80%) against 66–75% (mean 70%). The machine's speed moves from
+ * clocks and the protocol), and the router's send (the fault model: a plain link takes a
+ * short path, `sent` is counted once per run of messages to one node, and a flush whose
+ * copies all go to one node hands them over as they are). On 2 cores shared with other
+ * sessions, this bench and the one before those changes in turn: five runs each gave the
+ * nodes 1.35 µs of CPU per message against 1.56 µs before, 74–87% of the anchor's rate
+ * (mean 80%) against 66–75% (mean 70%), with a generated vector merge since taken out
+ * (about 18 ns per delivery: not worth code generation in the host every runtime shares);
+ * three runs each without it gave 68–72% against 62–71%. The machine's speed moves from
  * run to run (the anchor's CPU per message from 0.7 to 1.2 µs): read the ratio of one
  * run, not the rates of two.
  *
