@@ -76,6 +76,7 @@ import {
 } from "./worker/cluster_types.ts";
 import { changeDiskFaults, isNoDiskFaults } from "./storage/file_faults.ts";
 import type { DiskFaultKind } from "../protocols/storage.ts";
+import { claimClockCell } from "./worker/clock_cell.ts";
 import type {
   FromWorker,
   InitMessage,
@@ -816,6 +817,8 @@ export class Cluster implements Runtime {
       s.starting = { resolve, reject };
     });
     const o = this.#o;
+    // From now on only this incarnation's clocks count: the last one may still run a task.
+    claimClockCell(s.clockCell, s.incarnation);
     const init: InitMessage = {
       type: "init",
       id: s.id,
@@ -840,6 +843,7 @@ export class Cluster implements Runtime {
             epoch: performance.timeOrigin + this.#t0,
             maxBacklog: this.#maxBacklog,
             clockCell: s.clockCell,
+            clockWriter: s.incarnation,
           },
         }
         : {}),

@@ -163,6 +163,8 @@ export interface DirectLinks {
    * reach its peers.
    */
   readonly clockCell?: SharedArrayBuffer;
+  /** This incarnation's number, the writer the cell was claimed for. */
+  readonly clockWriter?: number;
 }
 
 /**

@@ -132,10 +132,11 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
   const outputs = quietOutputs(post, () => sender!.tracing, REPORT_MS);
   const postOutput = outputs.post;
   let clockCell: SharedArrayBuffer | undefined;
+  let clockWriter = 0;
   const wrapped = (m: FromWorker): void => {
     if (m.type === "output") {
       // Before any of its messages leaves: a crash then cannot lose clocks a peer has seen.
-      if (clockCell !== undefined) storeClocks(clockCell, m.clocks);
+      if (clockCell !== undefined) storeClocks(clockCell, m.clocks, clockWriter);
       const writes = mirrorWait && m.writes !== null && m.writes.length > 0;
       if (!writes && m.messages.length === 0) return postOutput(m);
       // Ours leave from here; the main thread gets the rest, in the contract's order.
@@ -218,6 +219,7 @@ export function serveDirectNode(post: (m: FromWorker) => void, route?: Route): D
     mirrorWait = init.storage.kind === "memory";
     serve = serveNode(wrapped);
     clockCell = direct.clockCell;
+    clockWriter = direct.clockWriter ?? 0;
     // Clocks the last incarnation stamped on messages but did not live to tell the main
     // thread: the restart continues from them (the clock condition across a crash).
     const told = init.clocks;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  claimClockCell,
   createClockCell,
   laterClocks,
   loadClocks,
@@ -14,29 +15,48 @@ Deno.test("clock cell: an empty cell reads nothing; each store replaces the last
   const cell = createClockCell();
   assert.equal(loadClocks(cell), undefined);
   for (let l = 1; l <= 5; l++) {
-    assert.equal(storeClocks(cell, { lamport: l, vclock: { n1: l, n2: 1 } }), true);
+    assert.equal(storeClocks(cell, { lamport: l, vclock: { n1: l, n2: 1 } }, 0), true);
     assert.deepEqual(loadClocks(cell), { lamport: l, vclock: { n1: l, n2: 1 } });
   }
 });
 
 Deno.test("clock cell: clocks too large to fit are refused and the last ones stay", () => {
   const cell = createClockCell();
-  storeClocks(cell, { lamport: 4, vclock: { n1: 4 } });
+  storeClocks(cell, { lamport: 4, vclock: { n1: 4 } }, 0);
   const huge: LogicalClocks = {
     lamport: 9,
-    vclock: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`node-${i}`, i])),
+    vclock: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node-${i}`, i])),
   };
-  assert.equal(storeClocks(cell, huge), false);
+  assert.equal(storeClocks(cell, huge, 0), false);
   assert.deepEqual(loadClocks(cell), { lamport: 4, vclock: { n1: 4 } });
 });
 
 Deno.test("clock cell: a write cut short (the Worker terminated) leaves the previous clocks readable", () => {
   const cell = createClockCell();
-  storeClocks(cell, { lamport: 2, vclock: {} });
-  storeClocks(cell, { lamport: 3, vclock: {} });
+  storeClocks(cell, { lamport: 2, vclock: {} }, 0);
+  storeClocks(cell, { lamport: 3, vclock: {} }, 0);
   // Garbage in the other half, as a write stopped before its index was stored.
-  new Uint8Array(cell, 16, 8 * 1024).fill(0x7b);
+  new Uint8Array(cell, 16, 32 * 1024).fill(0x7b);
   assert.deepEqual(loadClocks(cell), { lamport: 3, vclock: {} });
+});
+
+Deno.test("clock cell: once the next incarnation claimed it, the last one's late writes are refused", () => {
+  const cell = createClockCell();
+  assert.equal(storeClocks(cell, { lamport: 5, vclock: {} }, 0), true);
+  claimClockCell(cell, 1);
+  assert.equal(storeClocks(cell, { lamport: 6, vclock: {} }, 0), false, "incarnation 0 is gone");
+  assert.deepEqual(loadClocks(cell), { lamport: 5, vclock: {} });
+  assert.equal(storeClocks(cell, { lamport: 7, vclock: {} }, 1), true);
+  assert.deepEqual(loadClocks(cell), { lamport: 7, vclock: {} });
+});
+
+Deno.test("clock cell: a reading that does not parse (two writers crossed) counts as none", () => {
+  const cell = createClockCell();
+  storeClocks(cell, { lamport: 5, vclock: {} }, 0);
+  // The complete half, overwritten in place by a writer that should not have been there.
+  const header = new Int32Array(cell, 0, 4);
+  new Uint8Array(cell, 16 + header[0]! * 32 * 1024, header[1 + header[0]!]!).fill(0x7b);
+  assert.equal(loadClocks(cell), undefined);
 });
 
 Deno.test("clock cell: the later of two readings is the one with the larger Lamport time", () => {
