@@ -140,7 +140,10 @@ function threadShares(
   ) + perRequest;
 }
 
-/** An etcd cluster of `size` members on loopback, or null when `etcd` is not installed. */
+/**
+ * An etcd cluster of `size` members on loopback, or null when `etcd` is not installed;
+ * throws (its members stopped) when it does not become ready.
+ */
 async function startEtcd(
   dir: string,
   size = 3,
@@ -215,7 +218,7 @@ async function startEtcd(
     }
     if (performance.now() > deadline) {
       await stop();
-      return null;
+      throw new Error("etcd did not become ready within 15 s");
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -361,13 +364,21 @@ export async function run(): Promise<void> {
       // Beside the --data-dir clusters, etcd with as many members runs at the same time,
       // and each line alternates the two (see HEAD_TO_HEAD).
       const size = storage === "data-dir" ? 3 : storage === "5 nodes" ? 5 : 0;
-      const etcd = size > 0 && !etcdMissing ? await startEtcd(`${tmp}/etcd-${size}`, size) : null;
-      if (size > 0 && etcd === null && !etcdMissing) {
-        etcdMissing = true;
-        console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+      let etcd: Awaited<ReturnType<typeof startEtcd>> = null;
+      if (size > 0 && !etcdMissing) {
+        try {
+          etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
+          if (etcd === null) {
+            etcdMissing = true;
+            console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+          }
+        } catch (e) {
+          console.log(`anchor  etcd (${size} members): ${(e as Error).message}; skipped`);
+        }
       }
-      const server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
+      let server: Proc | null = null;
       try {
+        server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
         await waitLeader(server.url);
         // Focused: warm the server up as the full run's 1-connection lines would.
         if (FOCUS) {
@@ -381,6 +392,10 @@ export async function run(): Promise<void> {
           const ours: LoadResult[] = [];
           const theirs: LoadResult[] = [];
           for (let round = 0; round < rounds; round++) {
+            // Each side goes first in turn: what one run leaves behind (compaction, GC)
+            // falls on both.
+            const etcdFirst = etcd !== null && round % 2 === 1;
+            if (etcdFirst) theirs.push(await runLoad({ url: etcd!.url, ...p, target: "etcd" }));
             const before = busy && round === 0 ? await threadTicks(server.pid) : null;
             const r = await runLoad({ url: server.url, ...p });
             if (before !== null) {
@@ -390,7 +405,9 @@ export async function run(): Promise<void> {
               );
             }
             ours.push(r);
-            if (etcd !== null) theirs.push(await runLoad({ url: etcd.url, ...p, target: "etcd" }));
+            if (etcd !== null && !etcdFirst) {
+              theirs.push(await runLoad({ url: etcd.url, ...p, target: "etcd" }));
+            }
           }
           const r = median(ours);
           results.set(`${storage} ${label(p)}`, r);
@@ -430,7 +447,7 @@ export async function run(): Promise<void> {
           }
         }
       } finally {
-        await server.stop();
+        await server?.stop();
         await etcd?.stop();
       }
     }

@@ -103,6 +103,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const deadline = started + o.maxMs;
   const url = new URL(o.url);
+  if (url.protocol !== "http:") {
+    throw new Error(`load generation speaks plain HTTP, not ${url.protocol}`);
+  }
   const port = Number(url.port || 80);
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
 

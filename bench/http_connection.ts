@@ -57,7 +57,8 @@ export class HttpConnection {
     headers: Readonly<Record<string, string>>,
     body?: string,
   ): Promise<HttpAnswer> {
-    let head = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostname}:${this.port}\r\n`;
+    const host = this.hostname.includes(":") ? `[${this.hostname}]` : this.hostname;
+    let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}:${this.port}\r\n`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     const payload = body ?? "";
     if (body !== undefined || method !== "GET") {
@@ -66,17 +67,24 @@ export class HttpConnection {
     const bytes = encoder.encode(`${head}\r\n${payload}`);
     const fresh = this.#conn === null;
     try {
-      const conn = this.#conn ??= await Deno.connect({ hostname: this.hostname, port: this.port });
-      await writeAll(conn, bytes);
-      return await this.#answer(conn);
+      return await this.#exchange(bytes, method);
     } catch (e) {
       this.#drop();
       // A kept-alive connection the server closed meanwhile: one more try on a new one.
       if (fresh || !(e instanceof ConnectionClosed)) throw e;
-      const conn = this.#conn = await Deno.connect({ hostname: this.hostname, port: this.port });
-      await writeAll(conn, bytes);
-      return await this.#answer(conn);
     }
+    try {
+      return await this.#exchange(bytes, method);
+    } catch (e) {
+      this.#drop();
+      throw e;
+    }
+  }
+
+  async #exchange(bytes: Uint8Array, method: string): Promise<HttpAnswer> {
+    const conn = this.#conn ??= await Deno.connect({ hostname: this.hostname, port: this.port });
+    await writeAll(conn, bytes);
+    return await this.#answer(conn, method);
   }
 
   /** Closes the connection (a later request opens a new one). */
@@ -111,39 +119,61 @@ export class HttpConnection {
     this.#have -= n;
   }
 
-  async #answer(conn: Deno.TcpConn): Promise<HttpAnswer> {
+  async #answer(conn: Deno.TcpConn, method: string): Promise<HttpAnswer> {
     let end: number;
-    while ((end = headEnd(this.#buf, this.#have)) < 0) await this.#fill(conn);
+    for (;;) {
+      while ((end = headEnd(this.#buf, this.#have)) < 0) await this.#fill(conn);
+      // An interim answer (100 Continue, 103 Early Hints) comes before the real one.
+      if (this.#buf[9] !== 0x31) break;
+      this.#consume(end + 4);
+    }
     const head = latin1(this.#buf, 0, end);
+    if (!/^HTTP\/1\.[01] \d{3}/.test(head)) {
+      throw new Error(`not an HTTP/1.1 answer: ${head.slice(0, 40)}`);
+    }
     const status = Number(head.slice(9, 12));
     const length = header(head, "content-length");
-    const chunked = /^transfer-encoding:\s*chunked/im.test(head);
+    const chunked = /^transfer-encoding:[^\r\n]*chunked/im.test(head);
     const retryAfter = header(head, "retry-after");
     const closing = /^connection:\s*close/im.test(head);
     this.#consume(end + 4);
-    if (chunked) await this.#skipChunks(conn);
+    // RFC 9112 §6.3: no body after HEAD, 204 or 304, whatever the head says.
+    if (method === "HEAD" || status === 204 || status === 304) {
+      // nothing to read
+    } else if (chunked) await this.#skipChunks(conn);
     else if (length !== undefined) {
       let left = Number(length);
+      if (!Number.isSafeInteger(left) || left < 0) throw new Error(`bad content-length ${length}`);
       while (left > 0) {
         if (this.#have === 0) await this.#fill(conn);
         const take = Math.min(left, this.#have);
         this.#consume(take);
         left -= take;
       }
+    } else {
+      // Neither a length nor chunks: the body runs to the end of the connection.
+      try {
+        for (;;) {
+          this.#have = 0;
+          await this.#fill(conn);
+        }
+      } catch (e) {
+        if (!(e instanceof ConnectionClosed)) throw e;
+      }
+      this.#drop();
     }
     if (closing) this.#drop();
-    return retryAfter === undefined
-      ? { status }
-      : { status, retryAfterSeconds: Number(retryAfter) };
+    const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
+    return Number.isFinite(seconds) ? { status, retryAfterSeconds: seconds } : { status };
   }
 
   async #skipChunks(conn: Deno.TcpConn): Promise<void> {
     for (;;) {
-      let line: number;
-      while ((line = lineEnd(this.#buf, this.#have)) < 0) await this.#fill(conn);
-      const size = parseInt(latin1(this.#buf, 0, line), 16);
-      this.#consume(line + 2);
-      // The chunk and its CRLF (the last, empty chunk: no trailers expected).
+      const text = await this.#line(conn);
+      const size = parseInt(text, 16);
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad chunk size ${text}`);
+      if (size === 0) break;
+      // The chunk and its CRLF.
       let left = size + 2;
       while (left > 0) {
         if (this.#have === 0) await this.#fill(conn);
@@ -151,8 +181,18 @@ export class HttpConnection {
         this.#consume(take);
         left -= take;
       }
-      if (size === 0) return;
     }
+    // Trailer fields, if any, up to the empty line.
+    while ((await this.#line(conn)) !== "");
+  }
+
+  /** The next line (without its CRLF), consumed. */
+  async #line(conn: Deno.TcpConn): Promise<string> {
+    let end: number;
+    while ((end = lineEnd(this.#buf, this.#have)) < 0) await this.#fill(conn);
+    const text = latin1(this.#buf, 0, end);
+    this.#consume(end + 2);
+    return text;
   }
 }
 

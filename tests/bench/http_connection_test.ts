@@ -80,3 +80,102 @@ Deno.test("a refused connection is an error, not an answer", async () => {
   }
   assert.deepEqual(failed, true);
 });
+
+/**
+ * A raw loopback server: answers the n-th request on a connection with `answers[n]`
+ * (bytes as written), closing after the last one when `close` says so.
+ */
+function rawServer(answers: readonly string[], close = false) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        const buf = new Uint8Array(4096);
+        let text = "";
+        let n = 0;
+        try {
+          while (n < answers.length) {
+            const got = await conn.read(buf);
+            if (got === null) return;
+            text += new TextDecoder().decode(buf.subarray(0, got));
+            while (text.includes("\r\n\r\n") && n < answers.length) {
+              text = text.slice(text.indexOf("\r\n\r\n") + 4);
+              await conn.write(new TextEncoder().encode(answers[n++]!));
+            }
+          }
+          if (close) conn.close();
+        } catch {
+          // the client went away
+        }
+      })();
+    }
+  })();
+  return {
+    port: listener.addr.port,
+    async stop() {
+      listener.close();
+      await served.catch(() => {});
+    },
+  };
+}
+
+Deno.test("no body is read after HEAD, 204 or 304, even with a content-length; interim answers are skipped", async () => {
+  const s = rawServer([
+    "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n",
+    "HTTP/1.1 304 Not Modified\r\ncontent-length: 7\r\n\r\n",
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok",
+    "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+  ]);
+  const c = new HttpConnection("127.0.0.1", s.port);
+  try {
+    assert.deepEqual(await c.request("HEAD", "/", {}), { status: 200 });
+    assert.deepEqual(await c.request("GET", "/", {}), { status: 304 });
+    assert.deepEqual(await c.request("PUT", "/", {}, "x"), { status: 201 });
+    assert.deepEqual(await c.request("GET", "/", {}), { status: 200 }, "still framed right");
+  } finally {
+    c.close();
+    await s.stop();
+  }
+});
+
+Deno.test("chunk trailers are read to their end, and a body without a length runs to the close", async () => {
+  const chunked = rawServer([
+    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nx-digest: 1\r\n\r\n",
+    "HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\n\r\n",
+  ]);
+  const c = new HttpConnection("127.0.0.1", chunked.port);
+  try {
+    assert.deepEqual(await c.request("GET", "/", {}), { status: 200 });
+    assert.deepEqual(await c.request("GET", "/", {}), { status: 202 }, "framed after the trailer");
+  } finally {
+    c.close();
+    await chunked.stop();
+  }
+  const unframed = rawServer(["HTTP/1.1 200 OK\r\n\r\nuntil the end"], true);
+  const d = new HttpConnection("127.0.0.1", unframed.port);
+  try {
+    assert.deepEqual(await d.request("GET", "/", {}), { status: 200 });
+  } finally {
+    d.close();
+    await unframed.stop();
+  }
+});
+
+Deno.test("a malformed answer is an error, and the connection is dropped", async () => {
+  for (
+    const bad of [
+      "HTTP/1.1 200 OK\r\ncontent-length: lots\r\n\r\n",
+      "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n",
+      "SMTP ready\r\n\r\n",
+    ]
+  ) {
+    const s = rawServer([bad]);
+    const c = new HttpConnection("127.0.0.1", s.port);
+    try {
+      await assert.rejects(c.request("GET", "/", {}), bad.split("\r\n")[0]);
+    } finally {
+      c.close();
+      await s.stop();
+    }
+  }
+});
