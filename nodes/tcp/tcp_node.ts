@@ -17,9 +17,11 @@ import type { NodeId } from "../../protocols/node.ts";
 import { SenderSide } from "../faults/sender_side.ts";
 import type { Liar } from "../faults/byzantine.ts";
 import { serveNode } from "../node_entry.ts";
+import { laterClocks } from "../worker/clock_cell.ts";
 import { loadProtocol } from "../worker/load_protocol.ts";
 import { HeldMessages } from "../worker/held_messages.ts";
 import type { FromWorker, OutputMessage, ToWorker, WireDelivery } from "../worker_protocol.ts";
+import { type ClockFile, openClockFile } from "./clock_file.ts";
 import { type LinkControl, type LinkHello, NODE_LINK_PATH } from "./node_links.ts";
 import { type Address, PeerTransport, type PeerTransportOptions } from "./peer_transport.ts";
 
@@ -42,7 +44,12 @@ export interface TcpNodeOptions {
   readonly peers: ReadonlyMap<NodeId, Address>;
   /** The control process's API URL. */
   readonly control: string;
-  /** Where the node keeps its log (overrides the cluster's data directory). */
+  /**
+   * Where the node keeps its log (overrides the cluster's data directory) and its latest
+   * logical clocks (`<dataDir>/<id>.clocks`, `clock_file.ts`), so a restart after a crash
+   * stamps above every message it sent. Without one, a restart continues from control's
+   * copy of its clocks, which may be behind stamps its peers received (up to 50 ms).
+   */
   readonly dataDir?: string;
   /** The protocol this node expects to run (checked against the cluster's). */
   readonly protocol?: string;
@@ -154,8 +161,12 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     ...(o.protocol !== undefined ? { protocol: o.protocol } : {}),
   });
 
+  /** Where this node's latest clocks are kept (only with a data directory). */
+  let clockFile: ClockFile | null = null;
   const post = (m: FromWorker) => {
     if (m.type === "output") {
+      // Before any of its messages leaves: a crash then cannot lose clocks a peer has seen.
+      if (clockFile !== null) clockFile.write(m.clocks);
       // Our messages leave from here, through the fault model, to the peers.
       sender.send(m.messages);
       const out = m.messages.length > 0 ? { ...m, messages: [] } : m;
@@ -230,8 +241,22 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
           ? { ...m.storage, dir: o.dataDir }
           : { kind: "file" as const, dir: o.dataDir };
         if (m.maxBacklog !== undefined) held.limit = m.maxBacklog;
+        // Clocks the last incarnation stamped on messages but did not live to tell control:
+        // the restart continues from them (the clock condition across a crash).
+        let clocks = m.clocks;
+        if (o.dataDir !== undefined && clockFile === null) {
+          try {
+            clockFile = openClockFile(o.dataDir, o.id);
+            clocks = laterClocks(m.clocks, clockFile.found);
+          } catch (e) {
+            const error = `node ${o.id}: cannot keep its clocks in ${o.dataDir}: ${String(e)}`;
+            log(error);
+            send({ type: "failed", error });
+            return;
+          }
+        }
         serve = serveNode(post);
-        serve({ ...m, storage });
+        serve({ ...m, storage, ...(clocks !== undefined ? { clocks } : {}) });
         if (!paused && held.length > 0) deliver(held.take());
         if (held.changed) scheduleReport();
         return;
@@ -269,6 +294,8 @@ export async function runTcpNode(o: TcpNodeOptions): Promise<number> {
     end(closed ? 0 : 1);
   };
   const code = await ended;
+  (clockFile as ClockFile | null)?.close(); // set in a callback: not narrowed to null
+  clockFile = null; // run in-process (tests), what is left of the node writes no more
   clearTimeout(reportTimer);
   sender.close();
   transport.close();
