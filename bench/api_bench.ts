@@ -8,9 +8,10 @@
  * small JSON body, driven by the same load generator) and, at 64 connections, the same
  * floor served by three threads on one port (`reusePort`: what serving HTTP in Workers,
  * item 2 of issue #16, could reach at best on this machine); when `etcd` is on PATH, a
- * 3-member etcd on loopback driven through its v3 JSON gateway with the same load, up at
- * the same time as the `--data-dir` cluster, each line run three times alternating
- * between the two and each side's median printed with the ratio distlab / etcd;
+ * 3-member etcd on loopback driven through its v3 JSON gateway with the same load, up
+ * (idle) beside every 3-node cluster so that each line shares the machine alike, and
+ * for the `--data-dir` lines run three times alternating with distlab, each side's
+ * median printed with the ratio distlab / etcd;
  * `--data-dir` with `--option parallelWrite=false` (the leader syncs its log before it
  * sends AppendEntries), against which the parallel write's PUT latency is printed;
  * `--data-dir` with `--links routed` (every node-to-node message through the main
@@ -140,6 +141,9 @@ function threadShares(
   ) + perRequest;
 }
 
+/** A running etcd cluster: its client URL, version, and how to stop it. */
+type Etcd = { url: string; version: string; stop(): Promise<void> };
+
 /**
  * An etcd cluster of `size` members on loopback, or null when `etcd` is not installed;
  * throws (its members stopped) when it does not become ready.
@@ -147,7 +151,7 @@ function threadShares(
 async function startEtcd(
   dir: string,
   size = 3,
-): Promise<{ url: string; version: string; stop(): Promise<void> } | null> {
+): Promise<Etcd | null> {
   let version: string;
   try {
     const out = await new Deno.Command("etcd", {
@@ -350,106 +354,123 @@ export async function run(): Promise<void> {
     const allKinds = ["memory", "processes", "data-dir", "serial", "routed", "5 nodes"] as const;
     const kinds = FOCUS ? (["data-dir"] as const) : allKinds;
     let etcdMissing = false;
-    for (const storage of kinds) {
-      const nodes = storage === "5 nodes" ? "5" : "3";
-      const args = ["run", "-A", MAIN, "--port", "0", "--nodes", nodes, "--protocol", "raft-kv"];
-      if (storage === "data-dir" || storage === "5 nodes") {
-        args.push("--data-dir", `${tmp}/distlab-${nodes}`);
-      }
-      if (storage === "serial") {
-        args.push("--data-dir", `${tmp}/serial`, "--option", "parallelWrite=false");
-      }
-      if (storage === "routed") args.push("--data-dir", `${tmp}/routed`, "--links", "routed");
-      if (storage === "processes") args.push("--processes");
-      // Beside the --data-dir clusters, etcd with as many members runs at the same time,
-      // and each line alternates the two (see HEAD_TO_HEAD).
-      const size = storage === "data-dir" ? 3 : storage === "5 nodes" ? 5 : 0;
-      let etcd: Awaited<ReturnType<typeof startEtcd>> = null;
-      if (size > 0 && !etcdMissing) {
-        try {
-          etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
-          if (etcd === null) {
-            etcdMissing = true;
-            console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
-          }
-        } catch (e) {
-          console.log(`anchor  etcd (${size} members): ${(e as Error).message}; skipped`);
-        }
-      }
-      let server: Proc | null = null;
+    /** The etcd cluster up beside the clusters measured now, and its size. */
+    let beside: { size: number; etcd: Etcd } | null = null;
+    const besideEtcd = async (size: number): Promise<Etcd | null> => {
+      if (beside?.size === size) return beside.etcd;
+      await beside?.etcd.stop();
+      beside = null;
+      if (etcdMissing) return null;
       try {
-        server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
-        await waitLeader(server.url);
-        // Focused: warm the server up as the full run's 1-connection lines would.
-        if (FOCUS) {
-          for (const p of FULL_PLAN) {
-            if (p.concurrency === 1) await runLoad({ url: server.url, ...p });
-          }
+        const etcd = await startEtcd(`${tmp}/etcd-${size}`, size);
+        if (etcd === null) {
+          etcdMissing = true;
+          console.log("anchor  etcd: not on PATH (Debian package etcd-server); skipped");
+          return null;
         }
-        for (const p of PLAN) {
-          const busy = p.concurrency === 64;
-          const rounds = etcd === null ? 1 : HEAD_TO_HEAD;
-          const ours: LoadResult[] = [];
-          const theirs: LoadResult[] = [];
-          for (let round = 0; round < rounds; round++) {
-            // Each side goes first in turn: what one run leaves behind (compaction, GC)
-            // falls on both.
-            const etcdFirst = etcd !== null && round % 2 === 1;
-            if (etcdFirst) theirs.push(await runLoad({ url: etcd!.url, ...p, target: "etcd" }));
-            const before = busy && round === 0 ? await threadTicks(server.pid) : null;
-            const r = await runLoad({ url: server.url, ...p });
-            if (before !== null) {
+        beside = { size, etcd };
+        return etcd;
+      } catch (e) {
+        console.log(`anchor  etcd (${size} members): ${(e as Error).message}; skipped`);
+        return null;
+      }
+    };
+    try {
+      for (const storage of kinds) {
+        const nodes = storage === "5 nodes" ? "5" : "3";
+        const args = ["run", "-A", MAIN, "--port", "0", "--nodes", nodes, "--protocol", "raft-kv"];
+        if (storage === "data-dir" || storage === "5 nodes") {
+          args.push("--data-dir", `${tmp}/distlab-${nodes}`);
+        }
+        if (storage === "serial") {
+          args.push("--data-dir", `${tmp}/serial`, "--option", "parallelWrite=false");
+        }
+        if (storage === "routed") args.push("--data-dir", `${tmp}/routed`, "--links", "routed");
+        if (storage === "processes") args.push("--processes");
+        // etcd with as many members runs beside every cluster (idle but for the lines it is
+        // compared on), so that every 3-node line shares the machine alike; the --data-dir
+        // lines alternate the two (see HEAD_TO_HEAD).
+        const size = storage === "5 nodes" ? 5 : 3;
+        const compared = storage === "data-dir" || storage === "5 nodes";
+        const idle = await besideEtcd(size);
+        const etcd = compared ? idle : null;
+        let server: Proc | null = null;
+        try {
+          server = await spawn(Deno.execPath(), args, /API: (\S+)\/api\/v1/);
+          await waitLeader(server.url);
+          // Focused: warm the server up as the full run's 1-connection lines would.
+          if (FOCUS) {
+            for (const p of FULL_PLAN) {
+              if (p.concurrency === 1) await runLoad({ url: server.url, ...p });
+            }
+          }
+          for (const p of PLAN) {
+            const busy = p.concurrency === 64;
+            const rounds = etcd === null ? 1 : HEAD_TO_HEAD;
+            const ours: LoadResult[] = [];
+            const theirs: LoadResult[] = [];
+            for (let round = 0; round < rounds; round++) {
+              // Each side goes first in turn: what one run leaves behind (compaction, GC)
+              // falls on both.
+              const etcdFirst = etcd !== null && round % 2 === 1;
+              if (etcdFirst) theirs.push(await runLoad({ url: etcd!.url, ...p, target: "etcd" }));
+              const before = busy && round === 0 ? await threadTicks(server.pid) : null;
+              const r = await runLoad({ url: server.url, ...p });
+              if (before !== null) {
+                console.log(
+                  `threads ${storage.padEnd(9)}  ${label(p)} ` +
+                    threadShares(before, await threadTicks(server.pid), r.seconds * 1000, r.ok),
+                );
+              }
+              ours.push(r);
+              if (etcd !== null && !etcdFirst) {
+                theirs.push(await runLoad({ url: etcd.url, ...p, target: "etcd" }));
+              }
+            }
+            const r = median(ours);
+            results.set(`${storage} ${label(p)}`, r);
+            const f = results.get(`floor ${label(p)}`)!;
+            const w = results.get(`memory ${label(p)}`);
+            console.log(
+              `distlab ${storage.padEnd(9)}  ${label(p)} ${formatResult(r)}   ` +
+                `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor` +
+                (storage === "processes"
+                  ? `, ${(r.throughput / w!.throughput * 100).toFixed(1)}% of Workers)`
+                  : ")") +
+                (rounds > 1 ? `  [median of ${rounds}]` : ""),
+            );
+            if (etcd !== null) {
+              const e = median(theirs);
               console.log(
-                `threads ${storage.padEnd(9)}  ${label(p)} ` +
-                  threadShares(before, await threadTicks(server.pid), r.seconds * 1000, r.ok),
+                `anchor  etcd ${etcd.version} (${size} members, fsync)  ${label(p)} ` +
+                  `${formatResult(e)}   distlab --data-dir / etcd: ` +
+                  `${(r.throughput / e.throughput).toFixed(2)}x throughput, ` +
+                  `p50 ${(r.p50 / e.p50).toFixed(2)}x, p99 ${(r.p99 / e.p99).toFixed(2)}x` +
+                  `  [median of ${rounds}, alternating]`,
               );
             }
-            ours.push(r);
-            if (etcd !== null && !etcdFirst) {
-              theirs.push(await runLoad({ url: etcd.url, ...p, target: "etcd" }));
+            const d = results.get(`data-dir ${label(p)}`);
+            if (storage === "routed" && d !== undefined) {
+              console.log(
+                `anchor  direct links  ${label(p)} ${(d.throughput / r.throughput).toFixed(2)}x ` +
+                  `the throughput of routed, p50 ${d.p50.toFixed(2)} vs ${r.p50.toFixed(2)} ms`,
+              );
+            }
+            if (storage === "serial" && p.op === "put" && d !== undefined) {
+              console.log(
+                `anchor  parallel write  ${label(p)} p50 ${d.p50.toFixed(2)} ms parallel vs ` +
+                  `${r.p50.toFixed(2)} ms serial (${(r.p50 / d.p50).toFixed(2)}x), ` +
+                  `${(d.throughput / r.throughput).toFixed(2)}x throughput`,
+              );
             }
           }
-          const r = median(ours);
-          results.set(`${storage} ${label(p)}`, r);
-          const f = results.get(`floor ${label(p)}`)!;
-          const w = results.get(`memory ${label(p)}`);
-          console.log(
-            `distlab ${storage.padEnd(9)}  ${label(p)} ${formatResult(r)}   ` +
-              `(${(r.throughput / f.throughput * 100).toFixed(1)}% of the HTTP floor` +
-              (storage === "processes"
-                ? `, ${(r.throughput / w!.throughput * 100).toFixed(1)}% of Workers)`
-                : ")") +
-              (rounds > 1 ? `  [median of ${rounds}]` : ""),
-          );
-          if (etcd !== null) {
-            const e = median(theirs);
-            console.log(
-              `anchor  etcd ${etcd.version} (${size} members, fsync)  ${label(p)} ` +
-                `${formatResult(e)}   distlab --data-dir / etcd: ` +
-                `${(r.throughput / e.throughput).toFixed(2)}x throughput, ` +
-                `p50 ${(r.p50 / e.p50).toFixed(2)}x, p99 ${(r.p99 / e.p99).toFixed(2)}x` +
-                `  [median of ${rounds}, alternating]`,
-            );
-          }
-          const d = results.get(`data-dir ${label(p)}`);
-          if (storage === "routed" && d !== undefined) {
-            console.log(
-              `anchor  direct links  ${label(p)} ${(d.throughput / r.throughput).toFixed(2)}x ` +
-                `the throughput of routed, p50 ${d.p50.toFixed(2)} vs ${r.p50.toFixed(2)} ms`,
-            );
-          }
-          if (storage === "serial" && p.op === "put" && d !== undefined) {
-            console.log(
-              `anchor  parallel write  ${label(p)} p50 ${d.p50.toFixed(2)} ms parallel vs ` +
-                `${r.p50.toFixed(2)} ms serial (${(r.p50 / d.p50).toFixed(2)}x), ` +
-                `${(d.throughput / r.throughput).toFixed(2)}x throughput`,
-            );
-          }
+        } finally {
+          await server?.stop();
         }
-      } finally {
-        await server?.stop();
-        await etcd?.stop();
       }
+    } finally {
+      // Set by besideEtcd: the compiler does not follow assignments made in a closure.
+      await (beside as { etcd: Etcd } | null)?.etcd.stop();
     }
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
