@@ -10,14 +10,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { notYet, waitFor, within } from "../support/deadline.ts";
 import { openClockFile } from "../../nodes/tcp/clock_file.ts";
-import { NodeLinks } from "../../nodes/tcp/node_links.ts";
-import { runTcpNode } from "../../nodes/tcp/tcp_node.ts";
+import type { NodeLinks } from "../../nodes/tcp/node_links.ts";
 import type { LogicalClocks } from "../../nodes/node_host.ts";
 import type { ExternalNodes } from "../../nodes/worker/cluster_types.ts";
 import type { NodeWorker } from "../../nodes/process/process_worker.ts";
 import type { FromWorker } from "../../nodes/worker_protocol.ts";
 import { startCluster } from "../../nodes/worker_cluster.ts";
-import { freePort, HOST } from "./processes.ts";
+import { inProcessNodes } from "./in_process_nodes.ts";
 
 Deno.test("clock file: none at first; the last write is read back, a shorter one padded", async () => {
   const dir = await Deno.makeTempDir();
@@ -105,28 +104,9 @@ function tapped(links: NodeLinks, tap: Tap): ExternalNodes {
 Deno.test("tcp clocks: restarted after a crash, a node with a data dir stamps its next message above every one it sent (control's copy was behind)", async () => {
   const dir = await Deno.makeTempDir();
   const ids = ["n1", "n2"];
-  const logs: string[] = [];
-  const links = new NodeLinks(ids, (l) => logs.push(l));
-  const server = Deno.serve(
-    { hostname: HOST, port: 0, onListen: () => {} },
-    (req) => links.accept(req),
-  );
-  const url = `http://${HOST}:${server.addr.port}`;
-  const addrs = new Map(ids.map((id) => [id, { hostname: HOST, port: freePort() }]));
-  const runs = new Map<string, Promise<number>>();
-  const start = (id: string) => {
-    const other = ids.find((p) => p !== id)!;
-    const run = runTcpNode({
-      id,
-      listen: addrs.get(id)!,
-      peers: new Map([[other, addrs.get(other)!]]),
-      control: url,
-      log: (l) => logs.push(l),
-      ...(id === "n1" ? { dataDir: dir } : {}),
-    });
-    runs.set(id, run);
-    return run;
-  };
+  const nodes = inProcessNodes(ids);
+  const runs = nodes.runs;
+  const start = (id: string) => nodes.start(id, id === "n1" ? { dataDir: dir } : {});
 
   // What control knows of n1's clocks (its last output), the stamps n2 received from n1,
   // and the stamps of the restarted n1's messages (its send events).
@@ -160,7 +140,7 @@ Deno.test("tcp clocks: restarted after a crash, a node with a data dir stamps it
     nodes: ids,
     seed: 5,
     options: { intervalMs: 5 },
-    external: tapped(links, tap),
+    external: tapped(nodes.links, tap),
     network: {},
   });
   try {
@@ -189,10 +169,7 @@ Deno.test("tcp clocks: restarted after a crash, a node with a data dir stamps it
     off();
   } finally {
     await cluster.close();
-    const codes = await within("every node exits", Promise.all(runs.values()), "short");
-    links.close();
-    await server.shutdown();
+    await nodes.stop();
     await Deno.remove(dir, { recursive: true });
-    assert.ok(codes.every((c) => c === 0 || c === 137), `exit codes ${codes}`);
   }
 });

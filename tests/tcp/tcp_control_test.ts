@@ -10,17 +10,17 @@
 
 import assert from "node:assert/strict";
 import { notYet, waitFor, within } from "../support/deadline.ts";
-import { NodeLinks } from "../../nodes/tcp/node_links.ts";
 import { runTcpNode } from "../../nodes/tcp/tcp_node.ts";
 import type { Address } from "../../nodes/tcp/peer_transport.ts";
 import { type Cluster, startCluster } from "../../nodes/worker_cluster.ts";
 import type { TraceEvent } from "../../nodes/trace.ts";
-import { freePort, HOST } from "./processes.ts";
+import { HOST } from "./processes.ts";
+import { inProcessNodes } from "./in_process_nodes.ts";
 
 interface Setup {
   cluster: Cluster;
   url: string;
-  addrs: Map<string, Address>;
+  addrs: ReadonlyMap<string, Address>;
   runs: Map<string, Promise<number>>;
   logs: string[];
   start(id: string, extra?: { protocol?: string; peers?: string[] }): Promise<number>;
@@ -29,50 +29,26 @@ interface Setup {
 
 async function setup(protocol = "heartbeat"): Promise<Setup> {
   const ids = ["n1", "n2", "n3"];
-  const logs: string[] = [];
-  const links = new NodeLinks(ids, (l) => logs.push(l));
-  const server = Deno.serve(
-    { hostname: HOST, port: 0, onListen: () => {} },
-    (req) => links.accept(req),
-  );
-  const url = `http://${HOST}:${server.addr.port}`;
-  const addrs = new Map(ids.map((id) => [id, { hostname: HOST, port: freePort() }]));
-  const runs = new Map<string, Promise<number>>();
-  const start = (id: string, extra: { protocol?: string; peers?: string[] } = {}) => {
-    const peerIds = extra.peers ?? ids.filter((p) => p !== id);
-    const run = runTcpNode({
-      id,
-      listen: addrs.get(id)!,
-      peers: new Map(peerIds.map((p) => [p, addrs.get(p)!])),
-      control: url,
-      log: (l) => logs.push(l),
-      ...(extra.protocol !== undefined ? { protocol: extra.protocol } : {}),
-    });
-    runs.set(id, run);
-    return run;
-  };
-  for (const id of ids) start(id);
+  const nodes = inProcessNodes(ids);
+  for (const id of ids) nodes.start(id);
   const cluster = await startCluster({
     protocol,
     nodes: ids,
     seed: 3,
     options: protocol === "heartbeat" ? { intervalMs: 20 } : {},
-    external: links,
+    external: nodes.links,
     network: {},
   });
   return {
     cluster,
-    url,
-    addrs,
-    runs,
-    logs,
-    start,
+    url: nodes.url,
+    addrs: nodes.addrs,
+    runs: nodes.runs,
+    logs: nodes.logs,
+    start: nodes.start,
     async close() {
       await cluster.close();
-      const codes = await within("every node exits", Promise.all(runs.values()), "short");
-      links.close();
-      await server.shutdown();
-      assert.ok(codes.every((c) => c === 0 || c === 137), `exit codes ${codes}`);
+      await nodes.stop();
     },
   };
 }
